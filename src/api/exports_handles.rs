@@ -1,0 +1,265 @@
+//! Exports that allocate and free handles and set environment attributes: SQLAllocHandle,
+//! SQLFreeHandle, SQLFreeStmt, SQLSetEnvAttr, SQLGetEnvAttr, SQLEndTran, SQLCancel, SQLGetFunctions.
+#![allow(non_snake_case)]
+
+use std::sync::Arc;
+
+use super::memory::AppPtr;
+use super::types::*;
+use super::{as_conn, as_env, as_stmt, entry, find, functions, null_pointer, Kind};
+use crate::error::{state, Error};
+use crate::handles::{
+    self, connection::Connection, environment::Environment, statement, Handle, Status,
+};
+
+const SQL_CLOSE: u16 = 0;
+const SQL_DROP: u16 = 1;
+const SQL_UNBIND: u16 = 2;
+const SQL_RESET_PARAMS: u16 = 3;
+
+#[no_mangle]
+pub extern "C" fn SQLAllocHandle(
+    HandleType: SQLSMALLINT,
+    InputHandle: SQLHANDLE,
+    OutputHandle: *mut SQLHANDLE,
+) -> SQLRETURN {
+    let out = AppPtr::from_ptr(OutputHandle);
+    match HandleType {
+        SQL_HANDLE_ENV => {
+            if out.is_null() {
+                return SQL_ERROR;
+            }
+            let result = std::panic::catch_unwind(|| {
+                handles::register(Handle::Env(Arc::new(Environment::new())))
+            });
+            match result {
+                Ok(address) => {
+                    out.write_ptr(address);
+                    SQL_SUCCESS
+                }
+                Err(_) => SQL_ERROR,
+            }
+        }
+        SQL_HANDLE_DBC => entry(InputHandle, Kind::Env, |h| {
+            let env = as_env(h)?;
+            if out.is_null() {
+                return Err(null_pointer("OutputHandlePtr"));
+            }
+            let conn = Arc::new(Connection::new(env.clone()));
+            env.connection_opened();
+            out.write_ptr(handles::register(Handle::Conn(conn)));
+            Ok(Status::Success)
+        }),
+        SQL_HANDLE_STMT => entry(InputHandle, Kind::Conn, |h| {
+            let conn = as_conn(h)?;
+            if out.is_null() {
+                return Err(null_pointer("OutputHandlePtr"));
+            }
+            if !conn.is_connected() {
+                return Err(Error::new(
+                    state::CONNECTION_NOT_OPEN,
+                    "[apiodbc] Connect before allocating a statement",
+                ));
+            }
+            out.write_ptr(statement::allocate(conn.clone()));
+            Ok(Status::Success)
+        }),
+        SQL_HANDLE_DESC => entry(InputHandle, Kind::Conn, |_| {
+            out.write_ptr(0);
+            Err(Error::new(
+                state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                "[apiodbc] Explicitly allocated descriptors are not supported; use the statement's implicit descriptors",
+            ))
+        }),
+        _ => {
+            // The handle type is wrong but the input handle may still take the diagnostic.
+            for kind in [Kind::Env, Kind::Conn] {
+                if find(InputHandle, kind).is_some() {
+                    return entry(InputHandle, kind, |_| {
+                        Err(Error::new(
+                            state::INVALID_ATTRIBUTE_VALUE,
+                            format!("[apiodbc] Handle type {HandleType} is not valid"),
+                        ))
+                    });
+                }
+            }
+            SQL_ERROR
+        }
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDLE) -> SQLRETURN {
+    let Some(kind) = super::kind_from_type(HandleType) else {
+        return SQL_INVALID_HANDLE;
+    };
+    let address = Handle as usize;
+    entry(Handle, kind, |h| {
+        match h {
+            Handle::Env(env) => {
+                if env.has_connections() {
+                    return Err(Error::new(
+                        state::FUNCTION_SEQUENCE_ERROR,
+                        "[apiodbc] Function sequence error: free the environment's connections first",
+                    ));
+                }
+            }
+            Handle::Conn(conn) => {
+                if conn.is_connected() {
+                    return Err(Error::new(
+                        state::FUNCTION_SEQUENCE_ERROR,
+                        "[apiodbc] Function sequence error: disconnect before freeing the connection",
+                    ));
+                }
+                conn.env.connection_freed();
+            }
+            Handle::Stmt(stmt) => {
+                stmt.cancel.cancel();
+                stmt.conn.remove_statement(address);
+                statement::release(address);
+                return Ok(Status::Success);
+            }
+            Handle::Desc(_) => {
+                return Err(Error::new(
+                    state::INVALID_USE_OF_AUTO_DESCRIPTOR,
+                    "[apiodbc] An implicitly allocated descriptor cannot be freed",
+                ))
+            }
+        }
+        handles::unregister(address);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLFreeStmt(StatementHandle: SQLHSTMT, Option: SQLUSMALLINT) -> SQLRETURN {
+    if Option == SQL_DROP {
+        return SQLFreeHandle_internal(StatementHandle);
+    }
+    entry(StatementHandle, Kind::Stmt, |h| {
+        let stmt = as_stmt(h)?;
+        match Option {
+            SQL_CLOSE => stmt.close_cursor(false)?,
+            SQL_UNBIND => stmt.unbind(),
+            SQL_RESET_PARAMS => stmt.reset_params(),
+            other => {
+                return Err(Error::new(
+                    state::INVALID_ATTRIBUTE_VALUE,
+                    format!("[apiodbc] SQLFreeStmt option {other} is not valid"),
+                ))
+            }
+        }
+        Ok(Status::Success)
+    })
+}
+
+/// SQLFreeStmt(SQL_DROP) without calling the exported SQLFreeHandle symbol.
+#[allow(non_snake_case)]
+fn SQLFreeHandle_internal(handle: SQLHSTMT) -> SQLRETURN {
+    let address = handle as usize;
+    entry(handle, Kind::Stmt, |h| {
+        let stmt = as_stmt(h)?;
+        stmt.cancel.cancel();
+        stmt.conn.remove_statement(address);
+        statement::release(address);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLSetEnvAttr(
+    EnvironmentHandle: SQLHENV,
+    Attribute: SQLINTEGER,
+    Value: SQLPOINTER,
+    _StringLength: SQLINTEGER,
+) -> SQLRETURN {
+    if EnvironmentHandle.is_null() {
+        // Process-level pooling (SQLSetEnvAttr(NULL, SQL_ATTR_CONNECTION_POOLING)) is the driver
+        // manager's business; accept it.
+        return if Attribute == handles::environment::SQL_ATTR_CONNECTION_POOLING {
+            SQL_SUCCESS
+        } else {
+            SQL_INVALID_HANDLE
+        };
+    }
+    entry(EnvironmentHandle, Kind::Env, |h| {
+        as_env(h)?.set_attr(Attribute, Value as usize)?;
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetEnvAttr(
+    EnvironmentHandle: SQLHENV,
+    Attribute: SQLINTEGER,
+    Value: SQLPOINTER,
+    _BufferLength: SQLINTEGER,
+    StringLength: *mut SQLINTEGER,
+) -> SQLRETURN {
+    entry(EnvironmentHandle, Kind::Env, |h| {
+        let value = as_env(h)?.get_attr(Attribute)?;
+        AppPtr::from_ptr(Value).write_u32(value);
+        AppPtr::from_ptr(StringLength).write_i32(4);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLEndTran(
+    HandleType: SQLSMALLINT,
+    Handle: SQLHANDLE,
+    CompletionType: SQLSMALLINT,
+) -> SQLRETURN {
+    let kind = match HandleType {
+        SQL_HANDLE_ENV => Kind::Env,
+        SQL_HANDLE_DBC => Kind::Conn,
+        _ => return SQL_INVALID_HANDLE,
+    };
+    entry(Handle, kind, |_| {
+        // Read-only and non-transactional: commit and rollback have nothing to do.
+        match CompletionType {
+            0 | 1 => Ok(Status::Success),
+            other => Err(Error::new(
+                state::INVALID_TRANSACTION_OPERATION,
+                format!("[apiodbc] Completion type {other} is not SQL_COMMIT or SQL_ROLLBACK"),
+            )),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLCancel(StatementHandle: SQLHSTMT) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| {
+        // No statement lock: the statement may be running on another thread right now.
+        as_stmt(h)?.cancel.cancel();
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetFunctions(
+    ConnectionHandle: SQLHDBC,
+    FunctionId: SQLUSMALLINT,
+    Supported: *mut SQLUSMALLINT,
+) -> SQLRETURN {
+    entry(ConnectionHandle, Kind::Conn, |_| {
+        let out = AppPtr::from_ptr(Supported);
+        if out.is_null() {
+            return Err(null_pointer("SupportedPtr"));
+        }
+        match FunctionId {
+            functions::SQL_API_ODBC3_ALL_FUNCTIONS => {
+                for (i, word) in functions::odbc3_bitmap().iter().enumerate() {
+                    out.offset((i * 2) as isize).write_u16(*word);
+                }
+            }
+            functions::SQL_API_ALL_FUNCTIONS => {
+                for (i, flag) in functions::odbc2_array().iter().enumerate() {
+                    out.offset((i * 2) as isize).write_u16(*flag);
+                }
+            }
+            id => out.write_u16(functions::is_exported(id) as u16),
+        }
+        Ok(Status::Success)
+    })
+}

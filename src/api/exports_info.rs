@@ -1,0 +1,140 @@
+//! SQLGetInfo and SQLGetTypeInfo, ANSI and Unicode. SQLGetInfo string lengths are in bytes.
+#![allow(non_snake_case)]
+
+use super::memory::AppPtr;
+use super::text::{Encoding, LengthUnit, Narrow, Wide};
+use super::types::*;
+use super::{as_conn, as_stmt, entry, output_text, Kind};
+use crate::engine::escape;
+use crate::error::{state, Error};
+use crate::handles::info::{
+    allowed_before_connect, driver_version_string, get_info, InfoContext, InfoValue,
+};
+use crate::handles::{type_info, Status};
+
+fn info_context(conn: &crate::handles::connection::Connection) -> InfoContext {
+    let session = conn.session().ok();
+    let version = driver_version_string(env!("CARGO_PKG_VERSION"));
+    InfoContext {
+        connected: session.is_some(),
+        data_source_name: session.as_ref().map(|s| s.dsn.clone()).unwrap_or_default(),
+        user_name: session
+            .as_ref()
+            .and_then(|s| s.settings.user.clone())
+            .unwrap_or_default(),
+        database_name: session
+            .as_ref()
+            .map(|s| s.engine.database_name().to_string())
+            .unwrap_or_default(),
+        dbms_ver: version.clone(),
+        driver_ver: version,
+        string_functions: escape::STRING_FUNCTIONS,
+        numeric_functions: escape::NUMERIC_FUNCTIONS,
+        timedate_functions: escape::TIMEDATE_FUNCTIONS,
+        system_functions: escape::SYSTEM_FUNCTIONS,
+        convert_functions: escape::CONVERT_FUNCTIONS,
+        timedate_add_intervals: escape::TIMEDATE_ADD_INTERVALS,
+        timedate_diff_intervals: escape::TIMEDATE_DIFF_INTERVALS,
+    }
+}
+
+fn get_info_impl<E: Encoding>(
+    hdbc: SQLHDBC,
+    info_type: SQLUSMALLINT,
+    value: AppPtr,
+    max: SQLSMALLINT,
+    out_len: AppPtr,
+) -> SQLRETURN {
+    entry(hdbc, Kind::Conn, |h| {
+        let conn = as_conn(h)?;
+        if !conn.is_connected() && !allowed_before_connect(info_type) {
+            return Err(Error::new(
+                state::CONNECTION_NOT_OPEN,
+                format!(
+                    "[apiodbc] SQLGetInfo({info_type}) needs an open connection; connect first"
+                ),
+            ));
+        }
+        let answer = get_info(info_type, &info_context(conn)).ok_or_else(|| {
+            Error::new(
+                state::INFORMATION_TYPE_OUT_OF_RANGE,
+                format!("[apiodbc] Information type {info_type} is not known to apiodbc"),
+            )
+        })?;
+        match answer {
+            InfoValue::Text(text) => {
+                let written = output_text::<E>(h, value, max as isize, LengthUnit::Bytes, &text);
+                out_len.write_i16(written.full_len.min(i16::MAX as usize) as i16);
+            }
+            InfoValue::U16(v) => {
+                value.write_u16(v);
+                out_len.write_i16(2);
+            }
+            InfoValue::U32(v) => {
+                value.write_u32(v);
+                out_len.write_i16(4);
+            }
+            InfoValue::I32(v) => {
+                value.write_i32(v);
+                out_len.write_i16(4);
+            }
+            InfoValue::U64(v) => {
+                value.write_usize(v as usize);
+                out_len.write_i16(8);
+            }
+        }
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetInfo(
+    ConnectionHandle: SQLHDBC,
+    InfoType: SQLUSMALLINT,
+    InfoValue: SQLPOINTER,
+    BufferLength: SQLSMALLINT,
+    StringLength: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    get_info_impl::<Narrow>(
+        ConnectionHandle,
+        InfoType,
+        AppPtr::from_ptr(InfoValue),
+        BufferLength,
+        AppPtr::from_ptr(StringLength),
+    )
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetInfoW(
+    hdbc: SQLHDBC,
+    fInfoType: SQLUSMALLINT,
+    rgbInfoValue: SQLPOINTER,
+    cbInfoValueMax: SQLSMALLINT,
+    pcbInfoValue: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    get_info_impl::<Wide>(
+        hdbc,
+        fInfoType,
+        AppPtr::from_ptr(rgbInfoValue),
+        cbInfoValueMax,
+        AppPtr::from_ptr(pcbInfoValue),
+    )
+}
+
+fn get_type_info(hstmt: SQLHSTMT, data_type: SQLSMALLINT) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        let stmt = as_stmt(h)?;
+        let version = stmt.conn.env.odbc_version() as i32;
+        stmt.open_batch(type_info::type_info_batch(data_type, version))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetTypeInfo(StatementHandle: SQLHSTMT, DataType: SQLSMALLINT) -> SQLRETURN {
+    get_type_info(StatementHandle, DataType)
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetTypeInfoW(StatementHandle: SQLHSTMT, DataType: SQLSMALLINT) -> SQLRETURN {
+    get_type_info(StatementHandle, DataType)
+}

@@ -1,0 +1,501 @@
+//! Statement exports: executing, parameters, result metadata, binding, fetching, SQLGetData and
+//! statement attributes. Text arguments come in ANSI and Unicode forms over one implementation.
+#![allow(non_snake_case)]
+
+use super::memory::AppPtr;
+use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
+use super::types::*;
+use super::{as_stmt, entry, null_pointer, output_text, Kind};
+use crate::error::{state, Error};
+use crate::handles::statement::StmtAttrValue;
+use crate::handles::Status;
+
+fn exec_direct<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        let sql =
+            read_input::<E>(text, len as isize)?.ok_or_else(|| null_pointer("StatementText"))?;
+        as_stmt(h)?.exec_direct(&sql)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLExecDirect(
+    StatementHandle: SQLHSTMT,
+    StatementText: *mut SQLCHAR,
+    TextLength: SQLINTEGER,
+) -> SQLRETURN {
+    exec_direct::<Narrow>(StatementHandle, AppPtr::from_ptr(StatementText), TextLength)
+}
+
+#[no_mangle]
+pub extern "C" fn SQLExecDirectW(
+    hstmt: SQLHSTMT,
+    szSqlStr: *mut SQLWCHAR,
+    cbSqlStr: SQLINTEGER,
+) -> SQLRETURN {
+    exec_direct::<Wide>(hstmt, AppPtr::from_ptr(szSqlStr), cbSqlStr)
+}
+
+fn prepare<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        let sql =
+            read_input::<E>(text, len as isize)?.ok_or_else(|| null_pointer("StatementText"))?;
+        as_stmt(h)?.prepare(&sql)?;
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLPrepare(
+    StatementHandle: SQLHSTMT,
+    StatementText: *mut SQLCHAR,
+    TextLength: SQLINTEGER,
+) -> SQLRETURN {
+    prepare::<Narrow>(StatementHandle, AppPtr::from_ptr(StatementText), TextLength)
+}
+
+#[no_mangle]
+pub extern "C" fn SQLPrepareW(
+    hstmt: SQLHSTMT,
+    szSqlStr: *mut SQLWCHAR,
+    cbSqlStr: SQLINTEGER,
+) -> SQLRETURN {
+    prepare::<Wide>(hstmt, AppPtr::from_ptr(szSqlStr), cbSqlStr)
+}
+
+#[no_mangle]
+pub extern "C" fn SQLExecute(StatementHandle: SQLHSTMT) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| as_stmt(h)?.execute())
+}
+
+#[no_mangle]
+pub extern "C" fn SQLNumParams(hstmt: SQLHSTMT, pcpar: *mut SQLSMALLINT) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        let n = as_stmt(h)?.num_params()?;
+        AppPtr::from_ptr(pcpar).write_i16(n);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLDescribeParam(
+    hstmt: SQLHSTMT,
+    ipar: SQLUSMALLINT,
+    pfSqlType: *mut SQLSMALLINT,
+    pcbParamDef: *mut SQLULEN,
+    pibScale: *mut SQLSMALLINT,
+    pfNullable: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        let rec = as_stmt(h)?.describe_param(ipar)?;
+        AppPtr::from_ptr(pfSqlType).write_i16(rec.concise_type);
+        AppPtr::from_ptr(pcbParamDef).write_usize(rec.length);
+        AppPtr::from_ptr(pibScale).write_i16(rec.scale);
+        AppPtr::from_ptr(pfNullable).write_i16(rec.nullable);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLBindParameter(
+    hstmt: SQLHSTMT,
+    ipar: SQLUSMALLINT,
+    fParamType: SQLSMALLINT,
+    fCType: SQLSMALLINT,
+    fSqlType: SQLSMALLINT,
+    cbColDef: SQLULEN,
+    ibScale: SQLSMALLINT,
+    rgbValue: SQLPOINTER,
+    cbValueMax: SQLLEN,
+    pcbValue: *mut SQLLEN,
+) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        as_stmt(h)?.bind_parameter(
+            ipar,
+            fParamType,
+            fCType,
+            fSqlType,
+            cbColDef,
+            ibScale,
+            AppPtr::from_ptr(rgbValue),
+            cbValueMax,
+            AppPtr::from_ptr(pcbValue),
+        )?;
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLNumResultCols(
+    StatementHandle: SQLHSTMT,
+    ColumnCount: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| {
+        let n = as_stmt(h)?.num_result_cols()?;
+        AppPtr::from_ptr(ColumnCount).write_i16(n);
+        Ok(Status::Success)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn describe_col<E: Encoding>(
+    hstmt: SQLHSTMT,
+    column: SQLUSMALLINT,
+    name: AppPtr,
+    name_max: SQLSMALLINT,
+    name_len: AppPtr,
+    data_type: AppPtr,
+    column_size: AppPtr,
+    digits: AppPtr,
+    nullable: AppPtr,
+) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        if name_max < 0 {
+            return Err(Error::new(
+                state::INVALID_STRING_OR_BUFFER_LENGTH,
+                "[apiodbc] BufferLength cannot be negative",
+            ));
+        }
+        let rec = as_stmt(h)?.column_record(column)?;
+        let written = output_text::<E>(
+            h,
+            name,
+            name_max as isize,
+            LengthUnit::Characters,
+            &rec.name,
+        );
+        name_len.write_i16(written.full_len.min(i16::MAX as usize) as i16);
+        data_type.write_i16(rec.concise_type);
+        column_size.write_usize(rec.length);
+        digits.write_i16(rec.scale);
+        nullable.write_i16(rec.nullable);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLDescribeCol(
+    StatementHandle: SQLHSTMT,
+    ColumnNumber: SQLUSMALLINT,
+    ColumnName: *mut SQLCHAR,
+    BufferLength: SQLSMALLINT,
+    NameLength: *mut SQLSMALLINT,
+    DataType: *mut SQLSMALLINT,
+    ColumnSize: *mut SQLULEN,
+    DecimalDigits: *mut SQLSMALLINT,
+    Nullable: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    describe_col::<Narrow>(
+        StatementHandle,
+        ColumnNumber,
+        AppPtr::from_ptr(ColumnName),
+        BufferLength,
+        AppPtr::from_ptr(NameLength),
+        AppPtr::from_ptr(DataType),
+        AppPtr::from_ptr(ColumnSize),
+        AppPtr::from_ptr(DecimalDigits),
+        AppPtr::from_ptr(Nullable),
+    )
+}
+
+#[no_mangle]
+pub extern "C" fn SQLDescribeColW(
+    hstmt: SQLHSTMT,
+    icol: SQLUSMALLINT,
+    szColName: *mut SQLWCHAR,
+    cbColNameMax: SQLSMALLINT,
+    pcbColName: *mut SQLSMALLINT,
+    pfSqlType: *mut SQLSMALLINT,
+    pcbColDef: *mut SQLULEN,
+    pibScale: *mut SQLSMALLINT,
+    pfNullable: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    describe_col::<Wide>(
+        hstmt,
+        icol,
+        AppPtr::from_ptr(szColName),
+        cbColNameMax,
+        AppPtr::from_ptr(pcbColName),
+        AppPtr::from_ptr(pfSqlType),
+        AppPtr::from_ptr(pcbColDef),
+        AppPtr::from_ptr(pibScale),
+        AppPtr::from_ptr(pfNullable),
+    )
+}
+
+/// A SQLColAttribute answer: text or a number.
+enum ColAttr {
+    Text(String),
+    Num(isize),
+}
+
+fn col_attribute_value(
+    stmt: &crate::handles::statement::Statement,
+    column: u16,
+    field: u16,
+) -> crate::error::Result<ColAttr> {
+    const SQL_DESC_COUNT: u16 = 1001;
+    const SQL_COLUMN_COUNT: u16 = 0;
+    if field == SQL_DESC_COUNT || field == SQL_COLUMN_COUNT {
+        return Ok(ColAttr::Num(stmt.num_result_cols()? as isize));
+    }
+    let rec = stmt.column_record(column)?;
+    let (ct, name, nullable) = stmt.column_type(column)?;
+    let value = match field {
+        // ODBC 3 identifiers, then their ODBC 2 SQL_COLUMN_* twins.
+        1011 | 1 => ColAttr::Text(name), // SQL_DESC_NAME / SQL_COLUMN_NAME
+        18 | 22 => ColAttr::Text(rec.name.clone()), // SQL_DESC_LABEL / SQL_DESC_BASE_COLUMN_NAME
+        2 => ColAttr::Num(rec.concise_type as isize), // SQL_DESC_CONCISE_TYPE (= SQL_COLUMN_TYPE)
+        1002 => ColAttr::Num(rec.verbose_type as isize),
+        1003 => ColAttr::Num(ct.column_size as isize), // SQL_DESC_LENGTH
+        3 => ColAttr::Num(ct.column_size as isize),    // SQL_COLUMN_LENGTH
+        1005 | 4 => ColAttr::Num(ct.column_size.min(i32::MAX as u64) as isize), // PRECISION
+        1006 | 5 => ColAttr::Num(ct.decimal_digits as isize), // SCALE
+        1008 | 7 => ColAttr::Num(if nullable { 1 } else { 0 }),
+        1012 => ColAttr::Num(if rec.name.is_empty() { 1 } else { 0 }), // SQL_DESC_UNNAMED
+        1013 => ColAttr::Num(ct.octet_length as isize),                // SQL_DESC_OCTET_LENGTH
+        6 => ColAttr::Num(ct.display_size as isize),                   // SQL_DESC_DISPLAY_SIZE
+        8 => ColAttr::Num(ct.unsigned as isize),                       // SQL_DESC_UNSIGNED
+        9 => ColAttr::Num(ct.fixed_prec_scale as isize),               // SQL_DESC_FIXED_PREC_SCALE
+        10 => ColAttr::Num(0), // SQL_DESC_UPDATABLE: read only
+        11 => ColAttr::Num(0), // SQL_DESC_AUTO_UNIQUE_VALUE
+        12 => ColAttr::Num(ct.case_sensitive as isize), // SQL_DESC_CASE_SENSITIVE
+        13 => ColAttr::Num(ct.searchable as isize), // SQL_DESC_SEARCHABLE
+        14 | 29 => ColAttr::Text(ct.type_name.to_string()), // TYPE_NAME / LOCAL_TYPE_NAME
+        15 | 16 | 17 | 23 => ColAttr::Text(String::new()), // table, schema, catalog names
+        27 => ColAttr::Text(ct.literal_prefix.unwrap_or("").to_string()),
+        28 => ColAttr::Text(ct.literal_suffix.unwrap_or("").to_string()),
+        32 => ColAttr::Num(ct.num_prec_radix as isize),
+        1007 => ColAttr::Num(ct.datetime_sub as isize),
+        other => {
+            return Err(Error::new(
+                state::INVALID_DESCRIPTOR_FIELD,
+                format!("[apiodbc] SQLColAttribute field {other} is not known"),
+            ))
+        }
+    };
+    Ok(value)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn col_attribute<E: Encoding>(
+    hstmt: SQLHSTMT,
+    column: SQLUSMALLINT,
+    field: SQLUSMALLINT,
+    char_attr: AppPtr,
+    max: SQLSMALLINT,
+    out_len: AppPtr,
+    num_attr: AppPtr,
+) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        match col_attribute_value(as_stmt(h)?, column, field)? {
+            ColAttr::Text(text) => {
+                let written =
+                    output_text::<E>(h, char_attr, max as isize, LengthUnit::Bytes, &text);
+                out_len.write_i16(written.full_len.min(i16::MAX as usize) as i16);
+            }
+            ColAttr::Num(n) => num_attr.write_isize(n),
+        }
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLColAttribute(
+    StatementHandle: SQLHSTMT,
+    ColumnNumber: SQLUSMALLINT,
+    FieldIdentifier: SQLUSMALLINT,
+    CharacterAttribute: SQLPOINTER,
+    BufferLength: SQLSMALLINT,
+    StringLength: *mut SQLSMALLINT,
+    NumericAttribute: *mut SQLLEN,
+) -> SQLRETURN {
+    col_attribute::<Narrow>(
+        StatementHandle,
+        ColumnNumber,
+        FieldIdentifier,
+        AppPtr::from_ptr(CharacterAttribute),
+        BufferLength,
+        AppPtr::from_ptr(StringLength),
+        AppPtr::from_ptr(NumericAttribute),
+    )
+}
+
+#[no_mangle]
+pub extern "C" fn SQLColAttributeW(
+    hstmt: SQLHSTMT,
+    iCol: SQLUSMALLINT,
+    iField: SQLUSMALLINT,
+    pCharAttr: SQLPOINTER,
+    cbCharAttrMax: SQLSMALLINT,
+    pcbCharAttr: *mut SQLSMALLINT,
+    pNumAttr: *mut SQLLEN,
+) -> SQLRETURN {
+    col_attribute::<Wide>(
+        hstmt,
+        iCol,
+        iField,
+        AppPtr::from_ptr(pCharAttr),
+        cbCharAttrMax,
+        AppPtr::from_ptr(pcbCharAttr),
+        AppPtr::from_ptr(pNumAttr),
+    )
+}
+
+#[no_mangle]
+pub extern "C" fn SQLBindCol(
+    StatementHandle: SQLHSTMT,
+    ColumnNumber: SQLUSMALLINT,
+    TargetType: SQLSMALLINT,
+    TargetValue: SQLPOINTER,
+    BufferLength: SQLLEN,
+    StrLen_or_Ind: *mut SQLLEN,
+) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| {
+        as_stmt(h)?.bind_col(
+            ColumnNumber,
+            TargetType,
+            AppPtr::from_ptr(TargetValue),
+            BufferLength,
+            AppPtr::from_ptr(StrLen_or_Ind),
+        )?;
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLFetch(StatementHandle: SQLHSTMT) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| as_stmt(h)?.fetch(1))
+}
+
+#[no_mangle]
+pub extern "C" fn SQLFetchScroll(
+    StatementHandle: SQLHSTMT,
+    FetchOrientation: SQLSMALLINT,
+    _FetchOffset: SQLLEN,
+) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| {
+        as_stmt(h)?.fetch(FetchOrientation)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetData(
+    StatementHandle: SQLHSTMT,
+    ColumnNumber: SQLUSMALLINT,
+    TargetType: SQLSMALLINT,
+    TargetValue: SQLPOINTER,
+    BufferLength: SQLLEN,
+    StrLen_or_Ind: *mut SQLLEN,
+) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| {
+        as_stmt(h)?.get_data(
+            ColumnNumber,
+            TargetType,
+            AppPtr::from_ptr(TargetValue),
+            BufferLength,
+            AppPtr::from_ptr(StrLen_or_Ind),
+        )
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLRowCount(StatementHandle: SQLHSTMT, RowCount: *mut SQLLEN) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| {
+        let count = as_stmt(h)?.row_count()?;
+        AppPtr::from_ptr(RowCount).write_isize(count);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLMoreResults(hstmt: SQLHSTMT) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| as_stmt(h)?.more_results())
+}
+
+#[no_mangle]
+pub extern "C" fn SQLCloseCursor(StatementHandle: SQLHSTMT) -> SQLRETURN {
+    entry(StatementHandle, Kind::Stmt, |h| {
+        as_stmt(h)?.close_cursor(true)?;
+        Ok(Status::Success)
+    })
+}
+
+fn set_stmt_attr(hstmt: SQLHSTMT, attribute: SQLINTEGER, value: SQLPOINTER) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        as_stmt(h)?.set_attr(attribute, value as usize)?;
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLSetStmtAttr(
+    StatementHandle: SQLHSTMT,
+    Attribute: SQLINTEGER,
+    Value: SQLPOINTER,
+    _StringLength: SQLINTEGER,
+) -> SQLRETURN {
+    set_stmt_attr(StatementHandle, Attribute, Value)
+}
+
+#[no_mangle]
+pub extern "C" fn SQLSetStmtAttrW(
+    hstmt: SQLHSTMT,
+    fAttribute: SQLINTEGER,
+    rgbValue: SQLPOINTER,
+    _cbValueMax: SQLINTEGER,
+) -> SQLRETURN {
+    set_stmt_attr(hstmt, fAttribute, rgbValue)
+}
+
+fn get_stmt_attr(
+    hstmt: SQLHSTMT,
+    attribute: SQLINTEGER,
+    value: AppPtr,
+    out_len: AppPtr,
+) -> SQLRETURN {
+    entry(hstmt, Kind::Stmt, |h| {
+        if value.is_null() {
+            return Err(null_pointer("ValuePtr"));
+        }
+        match as_stmt(h)?.get_attr(attribute)? {
+            StmtAttrValue::Int(v) => value.write_usize(v),
+            StmtAttrValue::Ptr(p) => value.write_ptr(p.0),
+            StmtAttrValue::Handle(a) => value.write_ptr(a),
+        }
+        out_len.write_i32(std::mem::size_of::<usize>() as i32);
+        Ok(Status::Success)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetStmtAttr(
+    StatementHandle: SQLHSTMT,
+    Attribute: SQLINTEGER,
+    Value: SQLPOINTER,
+    _BufferLength: SQLINTEGER,
+    StringLength: *mut SQLINTEGER,
+) -> SQLRETURN {
+    get_stmt_attr(
+        StatementHandle,
+        Attribute,
+        AppPtr::from_ptr(Value),
+        AppPtr::from_ptr(StringLength),
+    )
+}
+
+#[no_mangle]
+pub extern "C" fn SQLGetStmtAttrW(
+    hstmt: SQLHSTMT,
+    fAttribute: SQLINTEGER,
+    rgbValue: SQLPOINTER,
+    _cbValueMax: SQLINTEGER,
+    pcbValue: *mut SQLINTEGER,
+) -> SQLRETURN {
+    get_stmt_attr(
+        hstmt,
+        fAttribute,
+        AppPtr::from_ptr(rgbValue),
+        AppPtr::from_ptr(pcbValue),
+    )
+}

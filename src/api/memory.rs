@@ -1,0 +1,155 @@
+//! Access to memory the application owns: its buffers, length/indicator cells and bound arrays.
+//! This is the one place that turns an address from C into a Rust slice or value. The ODBC
+//! contract is what makes these accesses valid: an application guarantees that a buffer it passes
+//! or binds is valid for the length it states, for as long as the call (or the binding) lasts.
+//! Every write is unaligned because applications pass arbitrarily aligned pointers.
+
+use std::ffi::c_void;
+
+/// The address of application memory, kept in bindings and descriptors. Zero means "not given".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppPtr(pub usize);
+
+impl AppPtr {
+    pub fn from_ptr<T>(ptr: *const T) -> AppPtr {
+        AppPtr(ptr as usize)
+    }
+
+    pub fn is_null(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The address `bytes` further on, for element `i` of a bound array or a bind offset.
+    pub fn offset(self, bytes: isize) -> AppPtr {
+        if self.is_null() {
+            return self;
+        }
+        AppPtr(self.0.wrapping_add_signed(bytes))
+    }
+
+    pub fn as_mut_ptr(self) -> *mut c_void {
+        self.0 as *mut c_void
+    }
+
+    /// Runs `f` on the `len` bytes at this address, or on `None` when the address is null.
+    pub fn with_slice_mut<R>(self, len: usize, f: impl FnOnce(Option<&mut [u8]>) -> R) -> R {
+        if self.is_null() || len == 0 {
+            return f(if self.is_null() { None } else { Some(&mut []) });
+        }
+        // SAFETY: the application guarantees `len` writable bytes at this address (ODBC buffer
+        // contract); `u8` has no alignment requirement, and the slice lives only during `f`.
+        let slice = unsafe { std::slice::from_raw_parts_mut(self.0 as *mut u8, len) };
+        f(Some(slice))
+    }
+
+    /// Copies `len` bytes from application memory.
+    pub fn read_bytes(self, len: usize) -> Vec<u8> {
+        if self.is_null() || len == 0 {
+            return Vec::new();
+        }
+        // SAFETY: the application guarantees `len` readable bytes at this address (ODBC buffer
+        // contract); `u8` has no alignment requirement.
+        unsafe { std::slice::from_raw_parts(self.0 as *const u8, len) }.to_vec()
+    }
+
+    /// Bytes up to (not including) the first NUL of `unit` bytes, reading at most `max` bytes.
+    pub fn read_nul_terminated(self, unit: usize, max: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.is_null() {
+            return out;
+        }
+        let mut pos = 0usize;
+        while pos + unit <= max {
+            // SAFETY: the application guarantees the text is NUL-terminated within its buffer, so
+            // every unit up to and including the terminator is readable.
+            let chunk = unsafe { std::slice::from_raw_parts((self.0 + pos) as *const u8, unit) };
+            if chunk.iter().all(|b| *b == 0) {
+                break;
+            }
+            out.extend_from_slice(chunk);
+            pos += unit;
+        }
+        out
+    }
+
+    pub fn write_i16(self, value: i16) {
+        if !self.is_null() {
+            // SAFETY: a non-null output cell the application passed for this value; unaligned write.
+            unsafe { std::ptr::write_unaligned(self.0 as *mut i16, value) }
+        }
+    }
+
+    pub fn write_u16(self, value: u16) {
+        if !self.is_null() {
+            // SAFETY: a non-null output cell the application passed for this value; unaligned write.
+            unsafe { std::ptr::write_unaligned(self.0 as *mut u16, value) }
+        }
+    }
+
+    pub fn write_i32(self, value: i32) {
+        if !self.is_null() {
+            // SAFETY: a non-null output cell the application passed for this value; unaligned write.
+            unsafe { std::ptr::write_unaligned(self.0 as *mut i32, value) }
+        }
+    }
+
+    pub fn write_u32(self, value: u32) {
+        if !self.is_null() {
+            // SAFETY: a non-null output cell the application passed for this value; unaligned write.
+            unsafe { std::ptr::write_unaligned(self.0 as *mut u32, value) }
+        }
+    }
+
+    pub fn write_isize(self, value: isize) {
+        if !self.is_null() {
+            // SAFETY: a non-null SQLLEN cell the application passed; unaligned write.
+            unsafe { std::ptr::write_unaligned(self.0 as *mut isize, value) }
+        }
+    }
+
+    pub fn write_usize(self, value: usize) {
+        if !self.is_null() {
+            // SAFETY: a non-null SQLULEN cell the application passed; unaligned write.
+            unsafe { std::ptr::write_unaligned(self.0 as *mut usize, value) }
+        }
+    }
+
+    pub fn write_ptr(self, value: usize) {
+        if !self.is_null() {
+            // SAFETY: a non-null SQLPOINTER cell the application passed; unaligned write.
+            unsafe { std::ptr::write_unaligned(self.0 as *mut usize, value) }
+        }
+    }
+
+    pub fn read_isize(self) -> Option<isize> {
+        if self.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null SQLLEN cell the application bound; unaligned read.
+        Some(unsafe { std::ptr::read_unaligned(self.0 as *const isize) })
+    }
+
+    pub fn read_usize(self) -> Option<usize> {
+        if self.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null SQLULEN cell the application bound; unaligned read.
+        Some(unsafe { std::ptr::read_unaligned(self.0 as *const usize) })
+    }
+
+    pub fn read_u32(self) -> Option<u32> {
+        if self.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null 32-bit cell the application passed; unaligned read.
+        Some(unsafe { std::ptr::read_unaligned(self.0 as *const u32) })
+    }
+
+    pub fn read_i16(self) -> Option<i16> {
+        if self.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null 16-bit cell the application passed; unaligned read.
+        Some(unsafe { std::ptr::read_unaligned(self.0 as *const i16) })
+    }
+}

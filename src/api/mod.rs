@@ -1,0 +1,174 @@
+//! The C ABI: every exported `SQL*` function, in ANSI (`SQLCHAR`, UTF-8) and Unicode (`SQLWCHAR`,
+//! UTF-16) forms over one implementation, pointer checks and text decoding. This module is the
+//! only home of `unsafe`. Every export goes through [`entry`]: it validates the handle, clears
+//! diagnostics, catches panics (SQL_ERROR + HY000, never an unwind into C) and turns the result
+//! into an SQLRETURN. Nothing here calls an exported symbol: exports call the safe internals.
+
+pub mod exports_catalog;
+pub mod exports_connect;
+pub mod exports_desc;
+pub mod exports_diag;
+pub mod exports_handles;
+pub mod exports_info;
+pub mod exports_statement;
+pub mod functions;
+pub mod memory;
+pub mod odbcinst;
+pub mod text;
+pub mod types;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::error::{state, Error, Result};
+use crate::handles::{self, Handle, Status};
+use types::*;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Env,
+    Conn,
+    Stmt,
+    Desc,
+}
+
+fn kind_of(handle: &Handle) -> Kind {
+    match handle {
+        Handle::Env(_) => Kind::Env,
+        Handle::Conn(_) => Kind::Conn,
+        Handle::Stmt(_) => Kind::Stmt,
+        Handle::Desc(_) => Kind::Desc,
+    }
+}
+
+pub(crate) fn kind_from_type(handle_type: SQLSMALLINT) -> Option<Kind> {
+    match handle_type {
+        SQL_HANDLE_ENV => Some(Kind::Env),
+        SQL_HANDLE_DBC => Some(Kind::Conn),
+        SQL_HANDLE_STMT => Some(Kind::Stmt),
+        SQL_HANDLE_DESC => Some(Kind::Desc),
+        _ => None,
+    }
+}
+
+/// Looks a handle up; `None` when it is null, freed, unknown or of another kind.
+pub(crate) fn find(handle: SQLHANDLE, kind: Kind) -> Option<Handle> {
+    handles::lookup(handle as usize).filter(|h| kind_of(h) == kind)
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_string());
+    crate::logging::redact(&text)
+}
+
+/// Runs `body` for a handle of the expected kind; see the module comment.
+pub(crate) fn entry(
+    handle: SQLHANDLE,
+    kind: Kind,
+    body: impl FnOnce(&Handle) -> Result<Status>,
+) -> SQLRETURN {
+    let Some(found) = find(handle, kind) else {
+        return SQL_INVALID_HANDLE;
+    };
+    found.diag().clear();
+    finish(&found, catch_unwind(AssertUnwindSafe(|| body(&found))))
+}
+
+/// Like [`entry`] but keeps the diagnostics (SQLGetDiagRec and SQLGetDiagField read them).
+pub(crate) fn entry_keep_diag(
+    handle: SQLHANDLE,
+    kind: Kind,
+    body: impl FnOnce(&Handle) -> SQLRETURN,
+) -> SQLRETURN {
+    let Some(found) = find(handle, kind) else {
+        return SQL_INVALID_HANDLE;
+    };
+    catch_unwind(AssertUnwindSafe(|| body(&found))).unwrap_or(SQL_ERROR)
+}
+
+fn finish(handle: &Handle, outcome: std::thread::Result<Result<Status>>) -> SQLRETURN {
+    let diag = handle.diag();
+    let code = match outcome {
+        Ok(Ok(Status::Success)) if diag.has_warnings() => SQL_SUCCESS_WITH_INFO,
+        Ok(Ok(Status::Success)) => SQL_SUCCESS,
+        Ok(Ok(Status::NoData)) => SQL_NO_DATA,
+        Ok(Err(error)) => {
+            tracing::debug!(sqlstate = %error.state, message = %error.message, "error");
+            diag.push_error(&error);
+            SQL_ERROR
+        }
+        Err(payload) => {
+            let message = format!(
+                "[apiodbc] Internal error ({}); please report it with the driver log",
+                panic_message(payload.as_ref())
+            );
+            tracing::error!(%message, "panic");
+            diag.push_error(&Error::new(state::GENERAL_ERROR, message));
+            SQL_ERROR
+        }
+    };
+    diag.set_return_code(code);
+    code
+}
+
+/// HY009: a required pointer argument was null.
+pub(crate) fn null_pointer(what: &str) -> Error {
+    Error::new(
+        state::INVALID_NULL_POINTER,
+        format!("[apiodbc] Invalid use of null pointer: {what} is required"),
+    )
+}
+
+pub(crate) fn as_env(h: &Handle) -> Result<&std::sync::Arc<handles::environment::Environment>> {
+    match h {
+        Handle::Env(e) => Ok(e),
+        _ => Err(Error::general(
+            "[apiodbc] Internal error: not an environment handle",
+        )),
+    }
+}
+
+pub(crate) fn as_conn(h: &Handle) -> Result<&std::sync::Arc<handles::connection::Connection>> {
+    match h {
+        Handle::Conn(c) => Ok(c),
+        _ => Err(Error::general(
+            "[apiodbc] Internal error: not a connection handle",
+        )),
+    }
+}
+
+pub(crate) fn as_stmt(h: &Handle) -> Result<&std::sync::Arc<handles::statement::Statement>> {
+    match h {
+        Handle::Stmt(s) => Ok(s),
+        _ => Err(Error::general(
+            "[apiodbc] Internal error: not a statement handle",
+        )),
+    }
+}
+
+pub(crate) fn as_desc(h: &Handle) -> Result<&std::sync::Arc<handles::descriptor::Descriptor>> {
+    match h {
+        Handle::Desc(d) => Ok(d),
+        _ => Err(Error::general(
+            "[apiodbc] Internal error: not a descriptor handle",
+        )),
+    }
+}
+
+/// Writes a text output and records 01004 when it was cut.
+pub(crate) fn output_text<E: text::Encoding>(
+    handle: &Handle,
+    ptr: memory::AppPtr,
+    buffer_len: isize,
+    unit: text::LengthUnit,
+    value: &str,
+) -> text::Written {
+    let written = text::write_output::<E>(ptr, buffer_len, unit, value);
+    if written.truncated && !ptr.is_null() {
+        handle.diag().truncation_warning();
+    }
+    written
+}

@@ -1,0 +1,190 @@
+//! Text crossing the C boundary. `SQLCHAR` text is UTF-8 and `SQLWCHAR` text is UTF-16; each
+//! export is generic over [`Encoding`] so ANSI and Unicode share one implementation. Input lengths
+//! may be `SQL_NTS`; output lengths are counted in characters or bytes as the function's spec
+//! says ([`LengthUnit`]). Truncated output never splits a UTF-8 sequence or a surrogate pair.
+
+use super::memory::AppPtr;
+use super::types::SQL_NTS;
+use crate::error::{state, Error, Result};
+
+/// How a function counts the length of its text arguments.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LengthUnit {
+    /// Code units of the encoding: bytes for ANSI, UTF-16 units for Unicode.
+    Characters,
+    /// Bytes, whatever the encoding (SQLGetInfoW, SQLColAttributeW, attribute values, data).
+    Bytes,
+}
+
+/// What was written to an output buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// The full length of the value in the function's unit, without the terminator.
+    pub full_len: usize,
+    pub truncated: bool,
+}
+
+pub trait Encoding: 'static {
+    /// Bytes per code unit.
+    const UNIT: usize;
+    const NAME: &'static str;
+    fn encode(s: &str) -> Vec<u8>;
+    fn decode(bytes: &[u8]) -> Result<String>;
+    /// The longest prefix of `encoded` no longer than `max` bytes that ends on a character boundary.
+    fn boundary(encoded: &[u8], max: usize) -> usize;
+}
+
+pub struct Narrow;
+pub struct Wide;
+
+impl Encoding for Narrow {
+    const UNIT: usize = 1;
+    const NAME: &'static str = "UTF-8";
+
+    fn encode(s: &str) -> Vec<u8> {
+        s.as_bytes().to_vec()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<String> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_owned()),
+            // ANSI applications in a Latin-1 locale send bytes that are not UTF-8; keep them
+            // readable rather than failing the call.
+            Err(_) => Ok(bytes.iter().map(|b| *b as char).collect()),
+        }
+    }
+
+    fn boundary(encoded: &[u8], max: usize) -> usize {
+        let mut end = max.min(encoded.len());
+        while end > 0 && end < encoded.len() && (encoded[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        end
+    }
+}
+
+impl Encoding for Wide {
+    const UNIT: usize = 2;
+    const NAME: &'static str = "UTF-16";
+
+    fn encode(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(|u| u.to_ne_bytes()).collect()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<String> {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_ne_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).map_err(|_| {
+            Error::new(
+                state::INVALID_CHARACTER_VALUE,
+                "[apiodbc] The text is not valid UTF-16 (an unpaired surrogate); send well-formed UTF-16",
+            )
+        })
+    }
+
+    fn boundary(encoded: &[u8], max: usize) -> usize {
+        let mut end = (max.min(encoded.len())) & !1;
+        if end >= 2 && end < encoded.len() {
+            let last = u16::from_ne_bytes([encoded[end - 2], encoded[end - 1]]);
+            if (0xD800..0xDC00).contains(&last) {
+                end -= 2;
+            }
+        }
+        end
+    }
+}
+
+/// Reads an input string given as pointer + length in code units (`SQL_NTS` = NUL-terminated).
+/// A null pointer is `None`.
+pub fn read_input<E: Encoding>(ptr: AppPtr, len: isize) -> Result<Option<String>> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    let bytes = if len == SQL_NTS {
+        ptr.read_nul_terminated(E::UNIT, usize::MAX / 2)
+    } else if len < 0 {
+        return Err(Error::new(
+            state::INVALID_STRING_OR_BUFFER_LENGTH,
+            format!("[apiodbc] The string length {len} is invalid; pass a length >= 0 or SQL_NTS"),
+        ));
+    } else {
+        ptr.read_bytes(len as usize * E::UNIT)
+    };
+    E::decode(&bytes).map(Some)
+}
+
+/// Writes `value` NUL-terminated into a buffer of `buffer_len` units (or bytes, per `unit`).
+pub fn write_output<E: Encoding>(
+    ptr: AppPtr,
+    buffer_len: isize,
+    unit: LengthUnit,
+    value: &str,
+) -> Written {
+    let encoded = E::encode(value);
+    let full_len = match unit {
+        LengthUnit::Characters => encoded.len() / E::UNIT,
+        LengthUnit::Bytes => encoded.len(),
+    };
+    let capacity_bytes = match unit {
+        LengthUnit::Characters => buffer_len.max(0) as usize * E::UNIT,
+        LengthUnit::Bytes => buffer_len.max(0) as usize,
+    };
+    if ptr.is_null() || capacity_bytes < E::UNIT {
+        return Written {
+            full_len,
+            truncated: !encoded.is_empty() || !ptr.is_null() && capacity_bytes < E::UNIT,
+        };
+    }
+    let room = capacity_bytes - E::UNIT;
+    let take = if encoded.len() <= room {
+        encoded.len()
+    } else {
+        E::boundary(&encoded, room)
+    };
+    ptr.with_slice_mut(take + E::UNIT, |slice| {
+        if let Some(slice) = slice {
+            slice[..take].copy_from_slice(&encoded[..take]);
+            slice[take..].fill(0);
+        }
+    });
+    Written {
+        full_len,
+        truncated: take < encoded.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_truncation_keeps_surrogate_pairs_whole() {
+        let mut buf = [0xFFu8; 8];
+        let w = write_output::<Wide>(
+            AppPtr::from_ptr(buf.as_mut_ptr()),
+            8,
+            LengthUnit::Bytes,
+            "a🙂b",
+        );
+        assert!(w.truncated);
+        assert_eq!(w.full_len, 8);
+        // room for 3 units: 'a' then the pair does not fit whole, so only 'a' and the NUL.
+        assert_eq!(&buf[..4], &[b'a', 0, 0, 0]);
+    }
+
+    #[test]
+    fn narrow_truncation_keeps_utf8_sequences_whole() {
+        let mut buf = [0xFFu8; 4];
+        let w = write_output::<Narrow>(
+            AppPtr::from_ptr(buf.as_mut_ptr()),
+            4,
+            LengthUnit::Characters,
+            "aéé",
+        );
+        assert!(w.truncated);
+        assert_eq!(w.full_len, 5);
+        assert_eq!(&buf[..4], &[b'a', 0xC3, 0xA9, 0]);
+    }
+}

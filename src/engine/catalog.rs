@@ -1,0 +1,81 @@
+//! What the engine knows about its tables and procedures, in engine terms (Arrow types, SQL type
+//! names). `handles/` turns it into the ODBC catalog result sets; the `sys` tables show the same
+//! facts, so the two always agree.
+
+use datafusion::arrow::datatypes::DataType;
+
+#[derive(Clone, Debug)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub data_type: DataType,
+    pub nullable: bool,
+    pub remarks: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct TableInfo {
+    pub schema: String,
+    pub name: String,
+    /// "TABLE", "VIEW" or "SYSTEM TABLE", the ODBC TABLE_TYPE values.
+    pub table_type: &'static str,
+    pub remarks: String,
+    pub columns: Vec<ColumnInfo>,
+    pub primary_key: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProcedureParamInfo {
+    pub name: String,
+    pub data_type: DataType,
+    pub required: bool,
+    pub remarks: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProcedureInfo {
+    pub schema: String,
+    pub name: String,
+    pub remarks: String,
+    pub params: Vec<ProcedureParamInfo>,
+    pub result_columns: Vec<ColumnInfo>,
+}
+
+/// The tables and procedures of one connection.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogInfo {
+    pub tables: Vec<TableInfo>,
+    pub procedures: Vec<ProcedureInfo>,
+}
+
+impl CatalogInfo {
+    pub fn schemas(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.tables.iter().map(|t| t.schema.clone()).collect();
+        names.extend(self.procedures.iter().map(|p| p.schema.clone()));
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// The SQL name of an Arrow type, as the `sys` tables show it.
+pub fn sql_type_name(data_type: &DataType) -> String {
+    match data_type {
+        DataType::Boolean => "BOOLEAN".into(),
+        DataType::Int8 => "TINYINT".into(),
+        DataType::Int16 => "SMALLINT".into(),
+        DataType::Int32 => "INTEGER".into(),
+        DataType::Int64 => "BIGINT".into(),
+        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => "BIGINT".into(),
+        DataType::Float32 => "REAL".into(),
+        DataType::Float64 => "DOUBLE".into(),
+        DataType::Decimal128(p, s) => format!("DECIMAL({p},{s})"),
+        DataType::Date32 | DataType::Date64 => "DATE".into(),
+        DataType::Time32(_) | DataType::Time64(_) => "TIME".into(),
+        DataType::Timestamp(_, _) => "TIMESTAMP".into(),
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "VARBINARY".into(),
+        DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) | DataType::Map(_, _) => {
+            "JSON".into()
+        }
+        _ => "VARCHAR".into(),
+    }
+}

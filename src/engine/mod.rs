@@ -1,0 +1,275 @@
+//! The SQL engine of one connection: a DataFusion session holding the profile's tables and the
+//! `sys` schema, the stored-procedure registry, and statement preparation (escape translation,
+//! parameter markers, read-only checks) and streaming execution. It knows SQL and Arrow, not ODBC.
+
+pub mod catalog;
+pub mod errors;
+pub mod escape;
+pub mod placeholders;
+pub mod procedure_call;
+pub mod procedures;
+pub mod sys_tables;
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::MemTable;
+use datafusion::common::ScalarValue;
+use datafusion::common::TableReference;
+use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::SendableRecordBatchStream;
+
+use self::catalog::CatalogInfo;
+use self::errors::from_datafusion;
+use self::escape::TranslateContext;
+use self::procedure_call::ProcedureCall;
+use self::procedures::{Procedure, ProcedureRegistry};
+use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
+use crate::error::{state, Error, Result};
+
+/// The catalog name DataFusion uses internally; ODBC clients see no catalogs.
+const CATALOG: &str = "apiodbc";
+
+pub struct EngineOptions {
+    /// The schema unqualified names resolve in: the profile's name, or `sys` without a profile.
+    pub default_schema: String,
+    /// What `{fn DATABASE()}` and SQL_DATABASE_NAME answer.
+    pub database: String,
+    /// What `{fn USER()}` answers.
+    pub user: String,
+    pub connection_props: Vec<ConnectionProp>,
+    pub procedures: ProcedureRegistry,
+    /// Rows per Arrow batch the engine produces.
+    pub batch_size: usize,
+}
+
+/// A statement ready to run: its result schema is known before execution.
+#[derive(Clone)]
+pub enum Prepared {
+    Query {
+        plan: LogicalPlan,
+        schema: SchemaRef,
+        param_types: Vec<Option<DataType>>,
+    },
+    Procedure {
+        call: ProcedureCall,
+        procedure: Arc<dyn Procedure>,
+        schema: SchemaRef,
+        param_count: usize,
+    },
+}
+
+impl Prepared {
+    pub fn schema(&self) -> SchemaRef {
+        match self {
+            Prepared::Query { schema, .. } | Prepared::Procedure { schema, .. } => schema.clone(),
+        }
+    }
+
+    pub fn param_count(&self) -> usize {
+        match self {
+            Prepared::Query { param_types, .. } => param_types.len(),
+            Prepared::Procedure { param_count, .. } => *param_count,
+        }
+    }
+
+    /// The engine's idea of parameter `i`'s type, when the statement implies one.
+    pub fn param_type(&self, i: usize) -> Option<DataType> {
+        match self {
+            Prepared::Query { param_types, .. } => param_types.get(i).cloned().flatten(),
+            Prepared::Procedure { .. } => Some(DataType::Utf8),
+        }
+    }
+}
+
+pub struct Engine {
+    ctx: SessionContext,
+    catalog: CatalogInfo,
+    procedures: ProcedureRegistry,
+    translate: TranslateContext,
+}
+
+impl Engine {
+    pub fn new(options: EngineOptions) -> Result<Engine> {
+        let config = SessionConfig::new()
+            .with_default_catalog_and_schema(CATALOG, &options.default_schema)
+            .with_create_default_catalog_and_schema(true)
+            .with_information_schema(false)
+            .with_batch_size(options.batch_size.max(1));
+        let ctx = SessionContext::new_with_config(config);
+        if options.default_schema != SYS_SCHEMA {
+            let catalog = ctx.catalog(CATALOG).ok_or_else(|| {
+                Error::general("[apiodbc] Internal error: the engine has no catalog")
+            })?;
+            catalog
+                .register_schema(
+                    SYS_SCHEMA,
+                    Arc::new(datafusion::catalog::MemorySchemaProvider::new()),
+                )
+                .map_err(from_datafusion)?;
+        }
+
+        let mut catalog = CatalogInfo {
+            tables: sys_tables::system_table_infos(),
+            procedures: options.procedures.infos(),
+        };
+        catalog
+            .tables
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        for (name, batch) in sys_tables::system_table_batches(&catalog, &options.connection_props)?
+        {
+            let table =
+                MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(from_datafusion)?;
+            ctx.register_table(
+                TableReference::partial(SYS_SCHEMA, name.as_str()),
+                Arc::new(table),
+            )
+            .map_err(from_datafusion)?;
+        }
+        Ok(Engine {
+            ctx,
+            catalog,
+            procedures: options.procedures,
+            translate: TranslateContext {
+                database: options.database,
+                user: options.user,
+            },
+        })
+    }
+
+    pub fn catalog(&self) -> &CatalogInfo {
+        &self.catalog
+    }
+
+    pub fn database_name(&self) -> &str {
+        &self.translate.database
+    }
+
+    /// The statement as the engine will run it: escapes translated (SQLNativeSql).
+    pub fn native_sql(&self, sql: &str) -> Result<String> {
+        if procedure_call::parse(sql).is_some() {
+            return Ok(sql.to_string());
+        }
+        escape::translate(sql, &self.translate)
+    }
+
+    /// Parses and plans a statement. `scan_escapes` is false under SQL_ATTR_NOSCAN.
+    pub async fn prepare(&self, sql: &str, scan_escapes: bool) -> Result<Prepared> {
+        if let Some(call) = procedure_call::parse(sql) {
+            let call = call?;
+            let procedure = self.procedures.find(&call.name)?;
+            let schema = Arc::new(Schema::new(
+                procedure
+                    .info()
+                    .result_columns
+                    .iter()
+                    .map(|c| Field::new(&c.name, c.data_type.clone(), c.nullable))
+                    .collect::<Vec<_>>(),
+            ));
+            let param_count = procedure_call::count_parameter_markers(sql);
+            return Ok(Prepared::Procedure {
+                call,
+                procedure,
+                schema,
+                param_count,
+            });
+        }
+        let translated = if scan_escapes {
+            escape::translate(sql, &self.translate)?
+        } else {
+            sql.to_string()
+        };
+        let (numbered, param_count) = placeholders::number_markers(&translated);
+        let plan = self
+            .ctx
+            .state()
+            .create_logical_plan(&numbered)
+            .await
+            .map_err(from_datafusion)?;
+        refuse_writes(&plan)?;
+        let types = plan.get_parameter_types().map_err(from_datafusion)?;
+        let param_types = (1..=param_count)
+            .map(|i| types.get(&format!("${i}")).cloned().flatten())
+            .collect();
+        let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
+        Ok(Prepared::Query {
+            plan,
+            schema,
+            param_types,
+        })
+    }
+
+    /// Starts a prepared statement with its parameter values; rows arrive as a stream of batches.
+    pub async fn execute(
+        &self,
+        prepared: &Prepared,
+        params: Vec<ScalarValue>,
+    ) -> Result<SendableRecordBatchStream> {
+        match prepared {
+            Prepared::Query { plan, .. } => {
+                let plan = if params.is_empty() {
+                    plan.clone()
+                } else {
+                    plan.clone()
+                        .with_param_values(params)
+                        .map_err(from_datafusion)?
+                };
+                let frame = self
+                    .ctx
+                    .execute_logical_plan(plan)
+                    .await
+                    .map_err(from_datafusion)?;
+                frame.execute_stream().await.map_err(from_datafusion)
+            }
+            Prepared::Procedure {
+                call,
+                procedure,
+                schema,
+                ..
+            } => {
+                let bound: Vec<Option<String>> = params.iter().map(scalar_text).collect();
+                let args = procedures::resolve_args(procedure.info(), &call.args, &bound)?;
+                let batch = procedure.call(args).await?;
+                let stream = futures::stream::iter(vec![Ok(batch)]);
+                Ok(Box::pin(RecordBatchStreamAdapter::new(
+                    schema.clone(),
+                    stream,
+                )))
+            }
+        }
+    }
+}
+
+/// A bound parameter's value as procedure argument text.
+fn scalar_text(value: &ScalarValue) -> Option<String> {
+    if value.is_null() {
+        return None;
+    }
+    match value {
+        ScalarValue::Utf8(Some(s))
+        | ScalarValue::LargeUtf8(Some(s))
+        | ScalarValue::Utf8View(Some(s)) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
+    let verb = match plan {
+        LogicalPlan::Dml(dml) => Some(dml.op.to_string()),
+        LogicalPlan::Ddl(ddl) => Some(ddl.name().to_string()),
+        LogicalPlan::Copy(_) => Some("COPY".to_string()),
+        LogicalPlan::Statement(s) => Some(s.name().to_string()),
+        _ => None,
+    };
+    match verb {
+        Some(verb) => Err(Error::new(
+            state::SYNTAX_ERROR,
+            format!(
+                "[apiodbc] {verb} is not allowed: apiodbc connections are read-only; use SELECT, or EXEC for the stored procedures"
+            ),
+        )),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,114 @@
+//! The stored-procedure registry: `EXEC`, `CALL` and `{call}` statements run a registered
+//! procedure with named or positional arguments. The driver core registers none; the OAuth
+//! procedures (GetOAuthAuthorizationURL and friends) plug in here.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use datafusion::arrow::record_batch::RecordBatch;
+use futures::future::BoxFuture;
+
+use super::catalog::ProcedureInfo;
+use super::procedure_call::{ProcArg, ProcValue};
+use crate::error::{state, Error, Result};
+
+/// Arguments by parameter name (as the procedure declares it); `None` is SQL NULL.
+pub type ProcedureArgs = BTreeMap<String, Option<String>>;
+
+pub trait Procedure: Send + Sync {
+    fn info(&self) -> &ProcedureInfo;
+    fn call(&self, args: ProcedureArgs) -> BoxFuture<'static, Result<RecordBatch>>;
+}
+
+#[derive(Clone, Default)]
+pub struct ProcedureRegistry {
+    procedures: Vec<Arc<dyn Procedure>>,
+}
+
+impl ProcedureRegistry {
+    pub fn register(&mut self, procedure: Arc<dyn Procedure>) {
+        self.procedures.push(procedure);
+    }
+
+    pub fn infos(&self) -> Vec<ProcedureInfo> {
+        self.procedures.iter().map(|p| p.info().clone()).collect()
+    }
+
+    pub fn find(&self, name: &str) -> Result<Arc<dyn Procedure>> {
+        self.procedures
+            .iter()
+            .find(|p| p.info().name.eq_ignore_ascii_case(name))
+            .cloned()
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.procedures.iter().map(|p| p.info().name.as_str()).collect();
+                let listed = if known.is_empty() {
+                    "this connection has no stored procedures".to_string()
+                } else {
+                    format!("the procedures are {}", known.join(", "))
+                };
+                Error::new(
+                    state::SYNTAX_ERROR,
+                    format!("[apiodbc] Unknown stored procedure '{name}'; {listed} (SQLProcedures lists them)"),
+                )
+            })
+    }
+}
+
+/// Matches call arguments to the procedure's parameters: named ones by name (case-insensitive,
+/// `@` already stripped), positional ones in declaration order; `?` markers take `bound` values.
+pub fn resolve_args(
+    info: &ProcedureInfo,
+    args: &[ProcArg],
+    bound: &[Option<String>],
+) -> Result<ProcedureArgs> {
+    let mut resolved = ProcedureArgs::new();
+    for (position, arg) in args.iter().enumerate() {
+        let param = match &arg.name {
+            Some(name) => info
+                .params
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = info.params.iter().map(|p| p.name.as_str()).collect();
+                    Error::new(
+                        state::SYNTAX_ERROR,
+                        format!(
+                            "[apiodbc] {} has no parameter '{name}'; its parameters are {}",
+                            info.name,
+                            names.join(", ")
+                        ),
+                    )
+                })?,
+            None => info.params.get(position).ok_or_else(|| {
+                Error::new(
+                    state::SYNTAX_ERROR,
+                    format!(
+                        "[apiodbc] {} takes at most {} arguments",
+                        info.name,
+                        info.params.len()
+                    ),
+                )
+            })?,
+        };
+        let value = match &arg.value {
+            ProcValue::Text(t) | ProcValue::Number(t) => Some(t.clone()),
+            ProcValue::Null => None,
+            ProcValue::Parameter(i) => bound.get(*i).cloned().ok_or_else(|| {
+                Error::new(
+                    state::WRONG_NUMBER_OF_PARAMETERS,
+                    format!("[apiodbc] Parameter {} of the call is not bound; bind it with SQLBindParameter", i + 1),
+                )
+            })?,
+        };
+        resolved.insert(param.name.clone(), value);
+    }
+    for param in &info.params {
+        if param.required && resolved.get(&param.name).is_none_or(|v| v.is_none()) {
+            return Err(Error::new(
+                state::SYNTAX_ERROR,
+                format!("[apiodbc] {} needs the parameter {}", info.name, param.name),
+            ));
+        }
+    }
+    Ok(resolved)
+}

@@ -1,0 +1,114 @@
+//! The crate-wide error: an SQLSTATE (the ISO SQL status code, which ODBC reuses), a native code and
+//! a message that tells the user what to do next. Every layer returns it; `handles/` turns it into a
+//! diagnostic record. Messages never contain secrets.
+
+use std::fmt;
+
+/// A five-character SQLSTATE such as `42S02`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SqlState(pub [u8; 5]);
+
+impl SqlState {
+    pub const fn new(code: &str) -> SqlState {
+        let b = code.as_bytes();
+        SqlState([b[0], b[1], b[2], b[3], b[4]])
+    }
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("HY000")
+    }
+}
+
+impl fmt::Debug for SqlState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for SqlState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// SQLSTATEs the driver reports. Names follow the ODBC specification's wording.
+pub mod state {
+    use super::SqlState;
+    pub const GENERAL_WARNING: SqlState = SqlState::new("01000");
+    pub const STRING_TRUNCATED: SqlState = SqlState::new("01004");
+    pub const INVALID_CONNECTION_STRING_ATTRIBUTE: SqlState = SqlState::new("01S00");
+    pub const OPTION_VALUE_CHANGED: SqlState = SqlState::new("01S02");
+    pub const WRONG_NUMBER_OF_PARAMETERS: SqlState = SqlState::new("07002");
+    pub const RESTRICTED_DATA_TYPE: SqlState = SqlState::new("07006");
+    pub const INVALID_DESCRIPTOR_INDEX: SqlState = SqlState::new("07009");
+    pub const UNABLE_TO_CONNECT: SqlState = SqlState::new("08001");
+    pub const CONNECTION_IN_USE: SqlState = SqlState::new("08002");
+    pub const CONNECTION_NOT_OPEN: SqlState = SqlState::new("08003");
+    pub const COMMUNICATION_LINK_FAILURE: SqlState = SqlState::new("08S01");
+    pub const STRING_RIGHT_TRUNCATED: SqlState = SqlState::new("22001");
+    pub const INDICATOR_REQUIRED: SqlState = SqlState::new("22002");
+    pub const NUMERIC_OUT_OF_RANGE: SqlState = SqlState::new("22003");
+    pub const INVALID_DATETIME_FORMAT: SqlState = SqlState::new("22007");
+    pub const DATETIME_OVERFLOW: SqlState = SqlState::new("22008");
+    pub const DIVISION_BY_ZERO: SqlState = SqlState::new("22012");
+    pub const INVALID_CHARACTER_VALUE: SqlState = SqlState::new("22018");
+    pub const INVALID_CURSOR_STATE: SqlState = SqlState::new("24000");
+    pub const INVALID_AUTHORIZATION: SqlState = SqlState::new("28000");
+    pub const SYNTAX_ERROR: SqlState = SqlState::new("42000");
+    pub const TABLE_NOT_FOUND: SqlState = SqlState::new("42S02");
+    pub const COLUMN_NOT_FOUND: SqlState = SqlState::new("42S22");
+    pub const GENERAL_ERROR: SqlState = SqlState::new("HY000");
+    pub const MEMORY_ALLOCATION: SqlState = SqlState::new("HY001");
+    pub const INVALID_APP_BUFFER_TYPE: SqlState = SqlState::new("HY003");
+    pub const INVALID_SQL_DATA_TYPE: SqlState = SqlState::new("HY004");
+    pub const OPERATION_CANCELLED: SqlState = SqlState::new("HY008");
+    pub const INVALID_NULL_POINTER: SqlState = SqlState::new("HY009");
+    pub const FUNCTION_SEQUENCE_ERROR: SqlState = SqlState::new("HY010");
+    pub const INVALID_TRANSACTION_OPERATION: SqlState = SqlState::new("HY012");
+    pub const CANNOT_MODIFY_IRD: SqlState = SqlState::new("HY016");
+    pub const INVALID_USE_OF_AUTO_DESCRIPTOR: SqlState = SqlState::new("HY017");
+    pub const INVALID_ATTRIBUTE_VALUE: SqlState = SqlState::new("HY024");
+    pub const INVALID_STRING_OR_BUFFER_LENGTH: SqlState = SqlState::new("HY090");
+    pub const INVALID_DESCRIPTOR_FIELD: SqlState = SqlState::new("HY091");
+    pub const INVALID_ATTRIBUTE_IDENTIFIER: SqlState = SqlState::new("HY092");
+    pub const INVALID_PARAMETER_TYPE: SqlState = SqlState::new("HY105");
+    pub const FETCH_TYPE_OUT_OF_RANGE: SqlState = SqlState::new("HY106");
+    pub const INVALID_PRECISION_OR_SCALE: SqlState = SqlState::new("HY104");
+    pub const INFORMATION_TYPE_OUT_OF_RANGE: SqlState = SqlState::new("HY096");
+    pub const COLUMN_TYPE_OUT_OF_RANGE: SqlState = SqlState::new("HY097");
+    pub const OPTIONAL_FEATURE_NOT_IMPLEMENTED: SqlState = SqlState::new("HYC00");
+    pub const TIMEOUT_EXPIRED: SqlState = SqlState::new("HYT00");
+    pub const CONNECTION_TIMEOUT_EXPIRED: SqlState = SqlState::new("HYT01");
+    pub const DRIVER_DOES_NOT_SUPPORT: SqlState = SqlState::new("IM001");
+}
+
+/// An error with the SQLSTATE a client should see and a message that says what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub state: SqlState,
+    pub native: i32,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(state: SqlState, message: impl Into<String>) -> Error {
+        Error {
+            state,
+            native: 0,
+            message: message.into(),
+        }
+    }
+
+    pub fn general(message: impl Into<String>) -> Error {
+        Error::new(state::GENERAL_ERROR, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.state, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,315 @@
+//! The connection handle: connecting (connection string, DSN keys, settings, the engine session),
+//! connection attributes, and the statements that belong to it.
+
+use std::sync::{Arc, Mutex};
+
+use super::diag::Diagnostics;
+use super::environment::Environment;
+use super::lock;
+use crate::connect::{dsn, grammar, settings::Settings, Attributes};
+use crate::engine::procedures::ProcedureRegistry;
+use crate::engine::sys_tables::{ConnectionProp, SYS_SCHEMA};
+use crate::engine::{Engine, EngineOptions};
+use crate::error::{state, Error, Result};
+
+pub const SQL_ATTR_ACCESS_MODE: i32 = 101;
+pub const SQL_ATTR_AUTOCOMMIT: i32 = 102;
+pub const SQL_ATTR_LOGIN_TIMEOUT: i32 = 103;
+pub const SQL_ATTR_TRACE: i32 = 104;
+pub const SQL_ATTR_TRACEFILE: i32 = 105;
+pub const SQL_ATTR_TRANSLATE_LIB: i32 = 106;
+pub const SQL_ATTR_TRANSLATE_OPTION: i32 = 107;
+pub const SQL_ATTR_TXN_ISOLATION: i32 = 108;
+pub const SQL_ATTR_CURRENT_CATALOG: i32 = 109;
+pub const SQL_ATTR_ODBC_CURSORS: i32 = 110;
+pub const SQL_ATTR_QUIET_MODE: i32 = 111;
+pub const SQL_ATTR_PACKET_SIZE: i32 = 112;
+pub const SQL_ATTR_CONNECTION_TIMEOUT: i32 = 113;
+pub const SQL_ATTR_DISCONNECT_BEHAVIOR: i32 = 114;
+pub const SQL_ATTR_ANSI_APP: i32 = 115;
+pub const SQL_ATTR_RESET_CONNECTION: i32 = 116;
+pub const SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE: i32 = 117;
+pub const SQL_ATTR_ENLIST_IN_DTC: i32 = 1207;
+pub const SQL_ATTR_CONNECTION_DEAD: i32 = 1209;
+pub const SQL_ATTR_AUTO_IPD: i32 = 10001;
+pub const SQL_ATTR_METADATA_ID: i32 = 10014;
+
+const SQL_MODE_READ_ONLY: usize = 1;
+const SQL_AUTOCOMMIT_ON: usize = 1;
+const SQL_CD_FALSE: usize = 0;
+
+/// Rows per Arrow batch: large enough to amortise per-batch work, small enough to keep memory flat.
+pub const BATCH_ROWS: usize = 8192;
+
+/// An attribute value as the application passed it.
+#[derive(Clone, Debug)]
+pub enum AttrValue {
+    Int(usize),
+    Text(String),
+}
+
+/// A live connection: its settings and its engine.
+pub struct Session {
+    pub settings: Settings,
+    pub engine: Engine,
+    pub dsn: String,
+    pub completed: String,
+}
+
+pub struct ConnState {
+    pub session: Option<Arc<Session>>,
+    pub login_timeout: usize,
+    pub connection_timeout: usize,
+    pub autocommit: usize,
+    pub txn_isolation: usize,
+    pub metadata_id: usize,
+    pub packet_size: usize,
+    pub quiet_mode: usize,
+    pub current_catalog: String,
+    /// Statement handles (their addresses) that belong to this connection.
+    pub statements: Vec<usize>,
+}
+
+pub struct Connection {
+    pub env: Arc<Environment>,
+    pub diag: Diagnostics,
+    pub state: Mutex<ConnState>,
+}
+
+impl Connection {
+    pub fn new(env: Arc<Environment>) -> Connection {
+        Connection {
+            env,
+            diag: Diagnostics::default(),
+            state: Mutex::new(ConnState {
+                session: None,
+                login_timeout: 0,
+                connection_timeout: 0,
+                autocommit: SQL_AUTOCOMMIT_ON,
+                txn_isolation: 0,
+                metadata_id: 0,
+                packet_size: 0,
+                quiet_mode: 0,
+                current_catalog: String::new(),
+                statements: Vec::new(),
+            }),
+        }
+    }
+
+    pub fn session(&self) -> Result<Arc<Session>> {
+        lock(&self.state).session.clone().ok_or_else(|| {
+            Error::new(
+                state::CONNECTION_NOT_OPEN,
+                "[apiodbc] The connection is not open; connect first",
+            )
+        })
+    }
+
+    pub fn is_connected(&self) -> bool {
+        lock(&self.state).session.is_some()
+    }
+
+    /// SQLDriverConnect / SQLConnect: parse, merge the DSN's keys, validate, open the engine.
+    /// Returns the completed connection string.
+    pub fn connect(&self, connection_string: &str) -> Result<String> {
+        if self.is_connected() {
+            return Err(Error::new(
+                state::CONNECTION_IN_USE,
+                "[apiodbc] The connection is already open; disconnect first",
+            ));
+        }
+        let mut attrs = grammar::parse(connection_string)?;
+        let dsn_name = attrs
+            .get("DSN")
+            .map(str::to_string)
+            .filter(|d| !d.is_empty());
+        if let Some(name) = &dsn_name {
+            // Keys in the string win over the DSN's keys.
+            for (key, value) in dsn::read_dsn(name)?.iter() {
+                attrs.insert_if_absent(key, value);
+            }
+        }
+        let (settings, warnings) = Settings::from_attributes(&attrs)?;
+        for warning in &warnings {
+            self.diag
+                .push_warning(warning.state, warning.message.clone());
+        }
+        if let Some(logfile) = &settings.logfile {
+            crate::logging::configure(logfile, settings.verbosity)?;
+        }
+        let engine = open_engine(&settings)?;
+        tracing::info!(dsn = dsn_name.as_deref().unwrap_or(""), attributes = ?attrs, "connected");
+        let completed = completed_string(&attrs);
+        let session = Session {
+            settings,
+            engine,
+            dsn: dsn_name.unwrap_or_default(),
+            completed: completed.clone(),
+        };
+        lock(&self.state).session = Some(Arc::new(session));
+        Ok(completed)
+    }
+
+    pub fn disconnect(&self) -> Result<()> {
+        let mut st = lock(&self.state);
+        if st.session.is_none() {
+            return Err(Error::new(
+                state::CONNECTION_NOT_OPEN,
+                "[apiodbc] The connection is not open",
+            ));
+        }
+        // Disconnecting frees the connection's statements, as the spec says.
+        for address in st.statements.drain(..) {
+            super::statement::release(address);
+        }
+        st.session = None;
+        tracing::info!("disconnected");
+        Ok(())
+    }
+
+    pub fn set_attr(&self, attribute: i32, value: AttrValue) -> Result<()> {
+        let int = match &value {
+            AttrValue::Int(v) => *v,
+            AttrValue::Text(_) => 0,
+        };
+        let mut st = lock(&self.state);
+        match attribute {
+            SQL_ATTR_ACCESS_MODE
+            | SQL_ATTR_ANSI_APP
+            | SQL_ATTR_TRACE
+            | SQL_ATTR_TRACEFILE
+            | SQL_ATTR_TRANSLATE_LIB
+            | SQL_ATTR_TRANSLATE_OPTION
+            | SQL_ATTR_ODBC_CURSORS
+            | SQL_ATTR_DISCONNECT_BEHAVIOR
+            | SQL_ATTR_RESET_CONNECTION
+            | SQL_ATTR_ENLIST_IN_DTC => Ok(()),
+            SQL_ATTR_AUTOCOMMIT => {
+                st.autocommit = int;
+                Ok(())
+            }
+            SQL_ATTR_LOGIN_TIMEOUT => {
+                st.login_timeout = int;
+                Ok(())
+            }
+            SQL_ATTR_CONNECTION_TIMEOUT => {
+                st.connection_timeout = int;
+                Ok(())
+            }
+            SQL_ATTR_TXN_ISOLATION => {
+                st.txn_isolation = int;
+                Ok(())
+            }
+            SQL_ATTR_METADATA_ID => {
+                st.metadata_id = int;
+                Ok(())
+            }
+            SQL_ATTR_PACKET_SIZE => {
+                st.packet_size = int;
+                Ok(())
+            }
+            SQL_ATTR_QUIET_MODE => {
+                st.quiet_mode = int;
+                Ok(())
+            }
+            SQL_ATTR_CURRENT_CATALOG => match value {
+                AttrValue::Text(t) if t.is_empty() => Ok(()),
+                _ => Err(Error::new(
+                    state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                    "[apiodbc] apiodbc has no catalogs; SQL_ATTR_CURRENT_CATALOG cannot be set",
+                )),
+            },
+            SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE => {
+                if int == 0 {
+                    Ok(())
+                } else {
+                    Err(Error::new(
+                        state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                        "[apiodbc] Asynchronous connection functions are not supported",
+                    ))
+                }
+            }
+            // Statement attributes set on the connection (ODBC 2 SQLSetConnectOption) are accepted.
+            0..=27 => Ok(()),
+            other => Err(Error::new(
+                state::INVALID_ATTRIBUTE_IDENTIFIER,
+                format!("[apiodbc] Connection attribute {other} is not known"),
+            )),
+        }
+    }
+
+    pub fn get_attr(&self, attribute: i32) -> Result<AttrValue> {
+        let st = lock(&self.state);
+        let value = match attribute {
+            SQL_ATTR_ACCESS_MODE => AttrValue::Int(SQL_MODE_READ_ONLY),
+            SQL_ATTR_AUTOCOMMIT => AttrValue::Int(st.autocommit),
+            SQL_ATTR_LOGIN_TIMEOUT => AttrValue::Int(st.login_timeout),
+            SQL_ATTR_CONNECTION_TIMEOUT => AttrValue::Int(st.connection_timeout),
+            SQL_ATTR_TXN_ISOLATION => AttrValue::Int(st.txn_isolation),
+            SQL_ATTR_METADATA_ID => AttrValue::Int(st.metadata_id),
+            SQL_ATTR_PACKET_SIZE => AttrValue::Int(st.packet_size),
+            SQL_ATTR_QUIET_MODE => AttrValue::Int(st.quiet_mode),
+            SQL_ATTR_CONNECTION_DEAD => AttrValue::Int(SQL_CD_FALSE),
+            SQL_ATTR_AUTO_IPD => AttrValue::Int(0),
+            SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE => AttrValue::Int(0),
+            SQL_ATTR_CURRENT_CATALOG => AttrValue::Text(st.current_catalog.clone()),
+            SQL_ATTR_TRACE | SQL_ATTR_ODBC_CURSORS | SQL_ATTR_TRANSLATE_OPTION => AttrValue::Int(0),
+            SQL_ATTR_TRACEFILE | SQL_ATTR_TRANSLATE_LIB => AttrValue::Text(String::new()),
+            other => {
+                return Err(Error::new(
+                    state::INVALID_ATTRIBUTE_IDENTIFIER,
+                    format!("[apiodbc] Connection attribute {other} is not known"),
+                ))
+            }
+        };
+        Ok(value)
+    }
+
+    pub fn add_statement(&self, address: usize) {
+        lock(&self.state).statements.push(address);
+    }
+
+    pub fn remove_statement(&self, address: usize) {
+        lock(&self.state).statements.retain(|a| *a != address);
+    }
+}
+
+fn completed_string(attrs: &Attributes) -> String {
+    attrs.to_connection_string()
+}
+
+fn open_engine(settings: &Settings) -> Result<Engine> {
+    if let Some(profile) = &settings.profile {
+        return Err(Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!(
+                "[apiodbc] Profile '{profile}' cannot be loaded: this build of apiodbc has no API profiles yet; leave Profile unset to use the sys schema"
+            ),
+        ));
+    }
+    let descriptions = crate::connect::settings::KNOWN_PROPERTIES;
+    let connection_props = settings
+        .masked_properties()
+        .into_iter()
+        .map(|(name, value)| {
+            let info = descriptions
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(&name));
+            ConnectionProp {
+                description: info.map(|p| p.description.to_string()).unwrap_or_default(),
+                allowed_values: info.map(|p| p.allowed.to_string()).unwrap_or_default(),
+                sensitive: info.is_some_and(|p| p.is_secret),
+                name,
+                value,
+            }
+        })
+        .collect();
+    Engine::new(EngineOptions {
+        default_schema: SYS_SCHEMA.to_string(),
+        database: "apiodbc".to_string(),
+        user: settings.user.clone().unwrap_or_default(),
+        connection_props,
+        procedures: ProcedureRegistry::default(),
+        batch_size: BATCH_ROWS,
+    })
+}

@@ -1,0 +1,354 @@
+//! Bound parameter values out of the application's buffers (SQLBindParameter): how many bytes to
+//! read for a C type and length/indicator, and the decoding of those bytes into a [`ParamValue`]
+//! the engine turns into a literal. SQL_C_CHAR is UTF-8, SQL_C_WCHAR native-endian UTF-16.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::error::{state, Error, Result};
+use crate::handles::c_types::{self as c, name};
+
+use super::numeric_struct::{self, digit_count};
+use super::to_text::rfc_from_guid;
+use super::Place;
+
+/// A parameter value, decoded from its C representation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    Null,
+    Bool(bool),
+    /// Every integer C type except SQL_C_UBIGINT.
+    I64(i64),
+    /// SQL_C_UBIGINT.
+    U64(u64),
+    F64(f64),
+    /// SQL_C_CHAR, SQL_C_WCHAR, and SQL_C_GUID (as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).
+    Text(String),
+    Binary(Vec<u8>),
+    /// `value * 10^-scale`, from SQL_NUMERIC_STRUCT.
+    Decimal {
+        value: i128,
+        precision: u8,
+        scale: i8,
+    },
+    Date(NaiveDate),
+    Time(NaiveTime),
+    Timestamp(NaiveDateTime),
+}
+
+fn is_data_at_exec(ind: isize) -> bool {
+    ind == c::SQL_DATA_AT_EXEC || ind <= c::SQL_LEN_DATA_AT_EXEC_OFFSET
+}
+
+fn data_at_exec(place: Place) -> Error {
+    Error::new(
+        state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+        format!(
+            "[apiodbc] Data-at-execution ({place}) must be gathered with SQLPutData before the value is read; bind the value directly instead"
+        ),
+    )
+}
+
+fn bad_c_type(c_type: i16, place: Place) -> Error {
+    let hint = match c_type {
+        c::SQL_C_DEFAULT => {
+            "; SQL_C_DEFAULT must be resolved from the parameter's SQL type before reading"
+        }
+        c::SQL_APD_TYPE | c::SQL_ARD_TYPE => "; resolve it from the descriptor before reading",
+        _ => "; use a C type such as SQL_C_CHAR, SQL_C_WCHAR, SQL_C_SBIGINT or SQL_C_DOUBLE",
+    };
+    Error::new(
+        state::INVALID_APP_BUFFER_TYPE,
+        format!(
+            "[apiodbc] The C type {c_type} ({}) is not valid for {place}{hint}",
+            name(c_type)
+        ),
+    )
+}
+
+fn bad_length(ind: isize, c_type: i16, place: Place) -> Error {
+    Error::new(
+        state::INVALID_STRING_OR_BUFFER_LENGTH,
+        format!(
+            "[apiodbc] The length/indicator {ind} for {} ({place}) is not valid; give a byte length, SQL_NTS or SQL_NULL_DATA",
+            name(c_type)
+        ),
+    )
+}
+
+/// How many bytes of the application's data buffer to read for a parameter.
+///
+/// * `Ok(Some(n))`: read exactly `n` bytes (0 for a NULL value; the fixed size for fixed-size C
+///   types, whose length/indicator the specification says to ignore).
+/// * `Ok(None)`: the value is NUL-terminated text (SQL_NTS, or no length/indicator buffer): read
+///   up to the terminator — one zero byte for SQL_C_CHAR, one zero code unit (2 bytes) for
+///   SQL_C_WCHAR — bounded by `buffer_len` when it is positive. Passing [`read_param`] more
+///   bytes than that is harmless: it cuts at the terminator.
+pub fn param_byte_len(
+    c_type: i16,
+    buffer_len: isize,
+    indicator: Option<isize>,
+) -> Result<Option<usize>> {
+    let place = Place::AnyParam;
+    if indicator == Some(c::SQL_NULL_DATA) {
+        return Ok(Some(0));
+    }
+    if indicator.is_some_and(is_data_at_exec) {
+        return Err(data_at_exec(place));
+    }
+    if let Some(size) = c::fixed_size(c_type) {
+        return Ok(Some(size));
+    }
+    match (c_type, indicator) {
+        (c::SQL_C_CHAR | c::SQL_C_WCHAR | c::SQL_C_BINARY, Some(n)) if n >= 0 => {
+            Ok(Some(n.unsigned_abs()))
+        }
+        (c::SQL_C_CHAR | c::SQL_C_WCHAR, None | Some(c::SQL_NTS)) => Ok(None),
+        (c::SQL_C_BINARY, None | Some(c::SQL_NTS)) if buffer_len > 0 => {
+            Ok(Some(buffer_len.unsigned_abs()))
+        }
+        (c::SQL_C_CHAR | c::SQL_C_WCHAR | c::SQL_C_BINARY, Some(n)) => {
+            Err(bad_length(n, c_type, place))
+        }
+        (c::SQL_C_BINARY, _) => Err(bad_length(c::SQL_NTS, c_type, place)),
+        _ => Err(bad_c_type(c_type, place)),
+    }
+}
+
+/// The part of `bytes` before the terminator (a zero byte, or a zero UTF-16 unit for WCHAR).
+fn cut_at_nul(c_type: i16, bytes: &[u8]) -> &[u8] {
+    if c_type == c::SQL_C_WCHAR {
+        let n = bytes
+            .chunks_exact(2)
+            .position(|p| p == [0, 0])
+            .map_or(bytes.len() & !1, |i| i * 2);
+        &bytes[..n]
+    } else {
+        let n = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+        &bytes[..n]
+    }
+}
+
+fn fixed<const N: usize>(bytes: &[u8], c_type: i16, place: Place) -> Result<[u8; N]> {
+    let mut out = [0u8; N];
+    let src = bytes.get(..N).ok_or_else(|| {
+        Error::new(
+            state::INVALID_STRING_OR_BUFFER_LENGTH,
+            format!(
+                "[apiodbc] The buffer for {} ({place}) has {} bytes; it needs {N}",
+                name(c_type),
+                bytes.len()
+            ),
+        )
+    })?;
+    out.copy_from_slice(src);
+    Ok(out)
+}
+
+fn invalid_char(what: &str, c_type: i16, place: Place) -> Error {
+    Error::new(
+        state::INVALID_CHARACTER_VALUE,
+        format!(
+            "[apiodbc] The {} value ({place}) is not valid {what}; check the buffer's encoding and length",
+            name(c_type)
+        ),
+    )
+}
+
+fn invalid_datetime(what: &str, c_type: i16, place: Place) -> Error {
+    Error::new(
+        state::INVALID_DATETIME_FORMAT,
+        format!(
+            "[apiodbc] The {} value ({place}) is not a valid {what}; check the year, month, day and time fields",
+            name(c_type)
+        ),
+    )
+}
+
+fn u16_at(b: &[u8], i: usize) -> u16 {
+    u16::from_ne_bytes([b[i], b[i + 1]])
+}
+
+fn date_of(b: &[u8], c_type: i16, place: Place) -> Result<NaiveDate> {
+    let y = i16::from_ne_bytes([b[0], b[1]]);
+    NaiveDate::from_ymd_opt(
+        i32::from(y),
+        u32::from(u16_at(b, 2)),
+        u32::from(u16_at(b, 4)),
+    )
+    .ok_or_else(|| invalid_datetime("date", c_type, place))
+}
+
+fn time_of(b: &[u8], nanos: u32, c_type: i16, place: Place) -> Result<NaiveTime> {
+    let (h, m, s) = (u16_at(b, 0), u16_at(b, 2), u16_at(b, 4));
+    if nanos >= 1_000_000_000 || s > 59 {
+        return Err(invalid_datetime("time", c_type, place));
+    }
+    NaiveTime::from_hms_nano_opt(u32::from(h), u32::from(m), u32::from(s), nanos)
+        .ok_or_else(|| invalid_datetime("time", c_type, place))
+}
+
+/// Decode one parameter. `bytes` is the application's data (see [`param_byte_len`]); `indicator`
+/// its length/indicator (`None` when the application passed no indicator buffer).
+pub fn read_param(
+    c_type: i16,
+    bytes: &[u8],
+    indicator: Option<isize>,
+    param_number: u16,
+) -> Result<ParamValue> {
+    let place = Place::Param(param_number);
+    if indicator == Some(c::SQL_NULL_DATA) {
+        return Ok(ParamValue::Null);
+    }
+    if indicator.is_some_and(is_data_at_exec) {
+        return Err(data_at_exec(place));
+    }
+    let sized = |bytes: &'_ [u8]| -> Result<usize> {
+        match indicator {
+            Some(n) if n >= 0 => Ok(n.unsigned_abs().min(bytes.len())),
+            None | Some(c::SQL_NTS) => Ok(bytes.len()),
+            Some(n) => Err(bad_length(n, c_type, place)),
+        }
+    };
+    let nts = matches!(indicator, None | Some(c::SQL_NTS));
+    Ok(match c_type {
+        c::SQL_C_CHAR => {
+            let b = if nts {
+                cut_at_nul(c_type, bytes)
+            } else {
+                &bytes[..sized(bytes)?]
+            };
+            ParamValue::Text(
+                String::from_utf8(b.to_vec())
+                    .map_err(|_| invalid_char("UTF-8 text", c_type, place))?,
+            )
+        }
+        c::SQL_C_WCHAR => {
+            let b = if nts {
+                cut_at_nul(c_type, bytes)
+            } else {
+                &bytes[..sized(bytes)?]
+            };
+            if b.len() % 2 != 0 {
+                return Err(invalid_char(
+                    "UTF-16 text (its byte length is odd)",
+                    c_type,
+                    place,
+                ));
+            }
+            let units: Vec<u16> = b
+                .chunks_exact(2)
+                .map(|p| u16::from_ne_bytes([p[0], p[1]]))
+                .collect();
+            ParamValue::Text(
+                String::from_utf16(&units)
+                    .map_err(|_| invalid_char("UTF-16 text", c_type, place))?,
+            )
+        }
+        c::SQL_C_BINARY => ParamValue::Binary(bytes[..sized(bytes)?].to_vec()),
+        c::SQL_C_BIT => match fixed::<1>(bytes, c_type, place)?[0] {
+            0 => ParamValue::Bool(false),
+            1 => ParamValue::Bool(true),
+            v => {
+                return Err(Error::new(
+                    state::NUMERIC_OUT_OF_RANGE,
+                    format!("[apiodbc] The SQL_C_BIT value {v} ({place}) is not 0 or 1"),
+                ))
+            }
+        },
+        c::SQL_C_STINYINT | c::SQL_C_TINYINT => {
+            ParamValue::I64(i8::from_ne_bytes(fixed(bytes, c_type, place)?).into())
+        }
+        c::SQL_C_UTINYINT => {
+            ParamValue::I64(u8::from_ne_bytes(fixed(bytes, c_type, place)?).into())
+        }
+        c::SQL_C_SSHORT | c::SQL_C_SHORT => {
+            ParamValue::I64(i16::from_ne_bytes(fixed(bytes, c_type, place)?).into())
+        }
+        c::SQL_C_USHORT => ParamValue::I64(u16::from_ne_bytes(fixed(bytes, c_type, place)?).into()),
+        c::SQL_C_SLONG | c::SQL_C_LONG => {
+            ParamValue::I64(i32::from_ne_bytes(fixed(bytes, c_type, place)?).into())
+        }
+        c::SQL_C_ULONG => ParamValue::I64(u32::from_ne_bytes(fixed(bytes, c_type, place)?).into()),
+        c::SQL_C_SBIGINT => ParamValue::I64(i64::from_ne_bytes(fixed(bytes, c_type, place)?)),
+        c::SQL_C_UBIGINT => ParamValue::U64(u64::from_ne_bytes(fixed(bytes, c_type, place)?)),
+        c::SQL_C_FLOAT => {
+            let v = f32::from_ne_bytes(fixed(bytes, c_type, place)?);
+            // Through its shortest text, so 0.1f32 binds as 0.1 and not 0.10000000149011612.
+            let wide = if v.is_finite() {
+                v.to_string().parse::<f64>().unwrap_or(f64::from(v))
+            } else {
+                f64::from(v)
+            };
+            ParamValue::F64(wide)
+        }
+        c::SQL_C_DOUBLE => ParamValue::F64(f64::from_ne_bytes(fixed(bytes, c_type, place)?)),
+        c::SQL_C_NUMERIC => {
+            let raw: [u8; 19] = fixed(bytes, c_type, place)?;
+            let n = numeric_struct::decode(&raw)
+                .ok_or_else(|| invalid_char("SQL_NUMERIC_STRUCT", c_type, place))?;
+            if raw[2] > 1 {
+                return Err(invalid_char(
+                    "SQL_NUMERIC_STRUCT (sign must be 1 for positive or 0 for negative)",
+                    c_type,
+                    place,
+                ));
+            }
+            let mag = i128::try_from(n.magnitude).map_err(|_| {
+                Error::new(
+                    state::NUMERIC_OUT_OF_RANGE,
+                    format!("[apiodbc] The SQL_C_NUMERIC value ({place}) has more than 38 digits"),
+                )
+            })?;
+            let digits = digit_count(n.magnitude);
+            let precision = if (1..=38).contains(&n.precision) {
+                n.precision
+            } else {
+                u8::try_from(digits.clamp(1, 38)).unwrap_or(38)
+            };
+            ParamValue::Decimal {
+                value: if n.positive { mag } else { -mag },
+                precision,
+                scale: n.scale,
+            }
+        }
+        c::SQL_C_TYPE_DATE | c::SQL_C_DATE => {
+            ParamValue::Date(date_of(&fixed::<6>(bytes, c_type, place)?, c_type, place)?)
+        }
+        c::SQL_C_TYPE_TIME | c::SQL_C_TIME => ParamValue::Time(time_of(
+            &fixed::<6>(bytes, c_type, place)?,
+            0,
+            c_type,
+            place,
+        )?),
+        c::SQL_C_TYPE_TIMESTAMP | c::SQL_C_TIMESTAMP => {
+            let b: [u8; 16] = fixed(bytes, c_type, place)?;
+            let d = date_of(&b[..6], c_type, place)?;
+            let fraction = u32::from_ne_bytes([b[12], b[13], b[14], b[15]]);
+            let t = time_of(&b[6..12], fraction, c_type, place)
+                .map_err(|_| invalid_datetime("timestamp", c_type, place))?;
+            ParamValue::Timestamp(NaiveDateTime::new(d, t))
+        }
+        c::SQL_C_GUID => {
+            let rfc = rfc_from_guid(&fixed::<16>(bytes, c_type, place)?);
+            let h = super::text_form::hex_text(&rfc).to_ascii_lowercase();
+            ParamValue::Text(format!(
+                "{}-{}-{}-{}-{}",
+                &h[..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..]
+            ))
+        }
+        c::SQL_C_INTERVAL_YEAR..=c::SQL_C_INTERVAL_MINUTE_TO_SECOND => {
+            return Err(Error::new(
+                state::RESTRICTED_DATA_TYPE,
+                format!(
+                "[apiodbc] {} is not supported for {place}; bind the interval as SQL_C_CHAR text",
+                name(c_type)
+            ),
+            ))
+        }
+        _ => return Err(bad_c_type(c_type, place)),
+    })
+}

@@ -1,0 +1,179 @@
+//! Bound parameters at SQLExecute: reading each value out of the application's buffers (APD),
+//! typed by the IPD, and turning it into the engine's scalar values.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+
+use super::c_types::{self, SQL_C_CHAR, SQL_C_DEFAULT, SQL_C_WCHAR};
+use super::convert::{read_param, ParamValue};
+use super::descriptor::DescState;
+use super::sql_types;
+use crate::error::{state, Error, Result};
+
+const SQL_NULL_DATA: isize = -1;
+const SQL_NTS: isize = -3;
+const SQL_DATA_AT_EXEC: isize = -2;
+const SQL_LEN_DATA_AT_EXEC_OFFSET: isize = -100;
+
+/// The C type a SQL_C_DEFAULT parameter has, from its SQL type.
+fn default_c_type(sql_type: i16) -> i16 {
+    match sql_type {
+        sql_types::SQL_WCHAR | sql_types::SQL_WVARCHAR | sql_types::SQL_WLONGVARCHAR => SQL_C_WCHAR,
+        sql_types::SQL_BIT => c_types::SQL_C_BIT,
+        sql_types::SQL_TINYINT => c_types::SQL_C_STINYINT,
+        sql_types::SQL_SMALLINT => c_types::SQL_C_SSHORT,
+        sql_types::SQL_INTEGER => c_types::SQL_C_SLONG,
+        sql_types::SQL_BIGINT => c_types::SQL_C_SBIGINT,
+        sql_types::SQL_REAL => c_types::SQL_C_FLOAT,
+        sql_types::SQL_FLOAT | sql_types::SQL_DOUBLE => c_types::SQL_C_DOUBLE,
+        sql_types::SQL_TYPE_DATE | sql_types::SQL_DATE => c_types::SQL_C_TYPE_DATE,
+        sql_types::SQL_TYPE_TIME | sql_types::SQL_TIME => c_types::SQL_C_TYPE_TIME,
+        sql_types::SQL_TYPE_TIMESTAMP | sql_types::SQL_TIMESTAMP => c_types::SQL_C_TYPE_TIMESTAMP,
+        sql_types::SQL_BINARY | sql_types::SQL_VARBINARY | sql_types::SQL_LONGVARBINARY => {
+            c_types::SQL_C_BINARY
+        }
+        _ => SQL_C_CHAR,
+    }
+}
+
+/// A typed NULL, so that `? + 1` with a NULL still plans.
+fn typed_null(sql_type: i16) -> ScalarValue {
+    match sql_type {
+        sql_types::SQL_BIT => ScalarValue::Boolean(None),
+        sql_types::SQL_TINYINT
+        | sql_types::SQL_SMALLINT
+        | sql_types::SQL_INTEGER
+        | sql_types::SQL_BIGINT => ScalarValue::Int64(None),
+        sql_types::SQL_REAL | sql_types::SQL_FLOAT | sql_types::SQL_DOUBLE => {
+            ScalarValue::Float64(None)
+        }
+        sql_types::SQL_TYPE_DATE | sql_types::SQL_DATE => ScalarValue::Date32(None),
+        _ => ScalarValue::Utf8(None),
+    }
+}
+
+fn to_scalar(value: ParamValue, sql_type: i16) -> ScalarValue {
+    match value {
+        ParamValue::Null => typed_null(sql_type),
+        ParamValue::Bool(b) => ScalarValue::Boolean(Some(b)),
+        ParamValue::I64(v) => ScalarValue::Int64(Some(v)),
+        ParamValue::U64(v) => ScalarValue::UInt64(Some(v)),
+        ParamValue::F64(v) => ScalarValue::Float64(Some(v)),
+        ParamValue::Text(s) => ScalarValue::Utf8(Some(s)),
+        ParamValue::Binary(b) => ScalarValue::Binary(Some(b)),
+        ParamValue::Decimal {
+            value,
+            precision,
+            scale,
+        } => ScalarValue::Decimal128(Some(value), precision, scale),
+        ParamValue::Date(d) => {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+            ScalarValue::Date32(Some(d.signed_duration_since(epoch).num_days() as i32))
+        }
+        ParamValue::Time(t) => {
+            let nanos = chrono::Timelike::num_seconds_from_midnight(&t) as i64 * 1_000_000_000
+                + chrono::Timelike::nanosecond(&t) as i64;
+            ScalarValue::Time64Nanosecond(Some(nanos))
+        }
+        ParamValue::Timestamp(ts) => {
+            ScalarValue::TimestampMicrosecond(Some(ts.and_utc().timestamp_micros()), None)
+        }
+    }
+}
+
+/// Reads parameters 1..=count from the APD/IPD, casting each to the type the engine inferred.
+pub fn read_all(
+    apd: &DescState,
+    ipd: &DescState,
+    count: usize,
+    inferred: &[Option<DataType>],
+) -> Result<Vec<ScalarValue>> {
+    if apd.header.array_size > 1 {
+        return Err(Error::new(
+            state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+            "[apiodbc] Arrays of parameters (SQL_ATTR_PARAMSET_SIZE > 1) are not supported; execute once per parameter set",
+        ));
+    }
+    let mut values = Vec::with_capacity(count);
+    for i in 0..count {
+        let number = (i + 1) as u16;
+        let unbound = || {
+            Error::new(
+                state::WRONG_NUMBER_OF_PARAMETERS,
+                format!("[apiodbc] The statement has {count} parameter markers but parameter {number} is not bound; bind it with SQLBindParameter"),
+            )
+        };
+        let app = apd
+            .records
+            .get(i)
+            .filter(|r| r.is_bound())
+            .ok_or_else(unbound)?;
+        let sql_type = ipd
+            .records
+            .get(i)
+            .map(|r| r.concise_type)
+            .unwrap_or(sql_types::SQL_VARCHAR);
+        let c_type = if app.concise_type == SQL_C_DEFAULT {
+            default_c_type(sql_type)
+        } else {
+            app.concise_type
+        };
+        let indicator_at = apd.element(app.indicator_ptr, 0, std::mem::size_of::<isize>());
+        let indicator = indicator_at.read_isize();
+        if indicator == Some(SQL_DATA_AT_EXEC)
+            || indicator.is_some_and(|v| v <= SQL_LEN_DATA_AT_EXEC_OFFSET)
+        {
+            return Err(Error::new(
+                state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                format!("[apiodbc] Parameter {number} uses data-at-execution, which is not supported; bind the whole value"),
+            ));
+        }
+        let data_at = apd.element(app.data_ptr, 0, app.octet_length.max(0) as usize);
+        let value = if indicator == Some(SQL_NULL_DATA) || data_at.is_null() {
+            ParamValue::Null
+        } else {
+            let bytes = match c_types::fixed_size(c_type) {
+                Some(size) => data_at.read_bytes(size),
+                None => match indicator {
+                    Some(len) if len >= 0 => data_at.read_bytes(len as usize),
+                    Some(SQL_NTS) | None if c_type == SQL_C_WCHAR => {
+                        data_at.read_nul_terminated(2, bound_or_unbounded(app.octet_length))
+                    }
+                    Some(SQL_NTS) | None if c_type == SQL_C_CHAR => {
+                        data_at.read_nul_terminated(1, bound_or_unbounded(app.octet_length))
+                    }
+                    None => data_at.read_bytes(app.octet_length.max(0) as usize),
+                    Some(other) => return Err(Error::new(
+                        state::INVALID_STRING_OR_BUFFER_LENGTH,
+                        format!(
+                            "[apiodbc] Parameter {number} has the invalid length/indicator {other}"
+                        ),
+                    )),
+                },
+            };
+            read_param(c_type, &bytes, indicator, number)?
+        };
+        let mut scalar = to_scalar(value, sql_type);
+        if let Some(Some(target)) = inferred.get(i) {
+            if &scalar.data_type() != target && !matches!(target, DataType::Null) {
+                scalar = scalar.cast_to(target).map_err(|_| {
+                    Error::new(
+                        state::INVALID_CHARACTER_VALUE,
+                        format!("[apiodbc] Parameter {number} cannot be converted to {target}, the type the statement needs there"),
+                    )
+                })?;
+            }
+        }
+        values.push(scalar);
+    }
+    Ok(values)
+}
+
+/// A NUL-terminated parameter is read up to its terminator, within the buffer when its length is known.
+fn bound_or_unbounded(buffer_len: isize) -> usize {
+    if buffer_len > 0 {
+        buffer_len as usize
+    } else {
+        1 << 30
+    }
+}

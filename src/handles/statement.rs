@@ -1,0 +1,972 @@
+//! The statement handle: preparing and executing SQL, opening catalog result sets, fetching into
+//! bound buffers (block cursors, row-wise or column-wise), SQLGetData, result metadata
+//! (SQLDescribeCol, SQLColAttribute) and statement attributes.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+
+use super::c_types::{self, SQL_ARD_TYPE};
+use super::connection::Connection;
+use super::convert::{write_cell, CellOutcome, CellTarget, ChunkState};
+use super::cursor::Cursor;
+use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descriptor};
+use super::diag::{DiagRecord, Diagnostics};
+use super::sql_types::{self, column_type};
+use super::{lock, params, Handle, Status};
+use crate::api::memory::AppPtr;
+use crate::engine::Prepared;
+use crate::error::{state, Error, Result};
+use crate::runtime::{wait_statement, CancelSignal};
+
+/// The longest text a column reports (COLUMN_SIZE of unbounded text), so clients size buffers.
+pub const MAX_TEXT_LEN: u64 = 4000;
+
+pub const SQL_ATTR_QUERY_TIMEOUT: i32 = 0;
+pub const SQL_ATTR_MAX_ROWS: i32 = 1;
+pub const SQL_ATTR_NOSCAN: i32 = 2;
+pub const SQL_ATTR_MAX_LENGTH: i32 = 3;
+pub const SQL_ATTR_ASYNC_ENABLE: i32 = 4;
+pub const SQL_ATTR_ROW_BIND_TYPE: i32 = 5;
+pub const SQL_ATTR_CURSOR_TYPE: i32 = 6;
+pub const SQL_ATTR_CONCURRENCY: i32 = 7;
+pub const SQL_ATTR_KEYSET_SIZE: i32 = 8;
+pub const SQL_ROWSET_SIZE: i32 = 9;
+pub const SQL_ATTR_SIMULATE_CURSOR: i32 = 10;
+pub const SQL_ATTR_RETRIEVE_DATA: i32 = 11;
+pub const SQL_ATTR_USE_BOOKMARKS: i32 = 12;
+pub const SQL_ATTR_ROW_NUMBER: i32 = 14;
+pub const SQL_ATTR_ENABLE_AUTO_IPD: i32 = 15;
+pub const SQL_ATTR_FETCH_BOOKMARK_PTR: i32 = 16;
+pub const SQL_ATTR_PARAM_BIND_OFFSET_PTR: i32 = 17;
+pub const SQL_ATTR_PARAM_BIND_TYPE: i32 = 18;
+pub const SQL_ATTR_PARAM_OPERATION_PTR: i32 = 19;
+pub const SQL_ATTR_PARAM_STATUS_PTR: i32 = 20;
+pub const SQL_ATTR_PARAMS_PROCESSED_PTR: i32 = 21;
+pub const SQL_ATTR_PARAMSET_SIZE: i32 = 22;
+pub const SQL_ATTR_ROW_BIND_OFFSET_PTR: i32 = 23;
+pub const SQL_ATTR_ROW_OPERATION_PTR: i32 = 24;
+pub const SQL_ATTR_ROW_STATUS_PTR: i32 = 25;
+pub const SQL_ATTR_ROWS_FETCHED_PTR: i32 = 26;
+pub const SQL_ATTR_ROW_ARRAY_SIZE: i32 = 27;
+pub const SQL_ATTR_APP_ROW_DESC: i32 = 10010;
+pub const SQL_ATTR_APP_PARAM_DESC: i32 = 10011;
+pub const SQL_ATTR_IMP_ROW_DESC: i32 = 10012;
+pub const SQL_ATTR_IMP_PARAM_DESC: i32 = 10013;
+pub const SQL_ATTR_METADATA_ID: i32 = 10014;
+pub const SQL_ATTR_CURSOR_SCROLLABLE: i32 = -1;
+pub const SQL_ATTR_CURSOR_SENSITIVITY: i32 = -2;
+
+const SQL_FETCH_NEXT: i16 = 1;
+const SQL_ROW_SUCCESS: u16 = 0;
+const SQL_ROW_SUCCESS_WITH_INFO: u16 = 6;
+const SQL_ROW_ERROR: u16 = 5;
+const SQL_ROW_NOROW: u16 = 3;
+const SQL_NULL_DATA: isize = -1;
+const SQL_CONCUR_READ_ONLY: usize = 1;
+const SQL_INSENSITIVE: usize = 1;
+
+#[derive(Clone, Debug)]
+pub struct StmtAttrs {
+    pub query_timeout: usize,
+    pub max_rows: usize,
+    pub noscan: usize,
+    pub max_length: usize,
+    pub metadata_id: usize,
+    pub retrieve_data: usize,
+}
+
+impl Default for StmtAttrs {
+    fn default() -> Self {
+        StmtAttrs {
+            query_timeout: 0,
+            max_rows: 0,
+            noscan: 0,
+            max_length: 0,
+            metadata_id: 0,
+            retrieve_data: 1,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct StmtState {
+    pub attrs: StmtAttrs,
+    pub prepared: Option<Prepared>,
+    pub cursor: Option<Cursor>,
+    /// Whether the cursor has a current row (a fetch returned rows).
+    pub positioned: bool,
+    /// Set by SQLExecute/SQLExecDirect; SQLRowCount and SQLMoreResults need it.
+    pub executed: bool,
+}
+
+pub struct Statement {
+    pub conn: Arc<Connection>,
+    pub diag: Diagnostics,
+    pub cancel: Arc<CancelSignal>,
+    pub ard: Arc<Descriptor>,
+    pub apd: Arc<Descriptor>,
+    pub ird: Arc<Descriptor>,
+    pub ipd: Arc<Descriptor>,
+    pub state: Mutex<StmtState>,
+}
+
+/// A statement attribute's value.
+pub enum StmtAttrValue {
+    Int(usize),
+    Ptr(AppPtr),
+    Handle(usize),
+}
+
+/// Allocates a statement and its four implicit descriptors, registering all of them.
+pub fn allocate(conn: Arc<Connection>) -> usize {
+    let stmt = Arc::new(Statement {
+        conn: conn.clone(),
+        diag: Diagnostics::default(),
+        cancel: CancelSignal::new(),
+        ard: Arc::new(Descriptor::new(DescKind::Ard)),
+        apd: Arc::new(Descriptor::new(DescKind::Apd)),
+        ird: Arc::new(Descriptor::new(DescKind::Ird)),
+        ipd: Arc::new(Descriptor::new(DescKind::Ipd)),
+        state: Mutex::new(StmtState::default()),
+    });
+    for desc in [&stmt.ard, &stmt.apd, &stmt.ird, &stmt.ipd] {
+        super::register(Handle::Desc(desc.clone()));
+    }
+    let address = super::register(Handle::Stmt(stmt));
+    conn.add_statement(address);
+    address
+}
+
+/// Forgets a statement and its descriptors (SQLFreeHandle or SQLDisconnect).
+pub fn release(address: usize) {
+    if let Some(Handle::Stmt(stmt)) = super::lookup(address) {
+        for desc in [&stmt.ard, &stmt.apd, &stmt.ird, &stmt.ipd] {
+            super::unregister(Arc::as_ptr(desc) as usize);
+        }
+    }
+    super::unregister(address);
+}
+
+fn no_result_set() -> Error {
+    Error::new(
+        state::FUNCTION_SEQUENCE_ERROR,
+        "[apiodbc] Function sequence error: the statement has no result set; execute a query first",
+    )
+}
+
+fn column_index(schema: &SchemaRef, column: u16) -> Result<usize> {
+    if column == 0 || column as usize > schema.fields().len() {
+        return Err(Error::new(
+            state::INVALID_DESCRIPTOR_INDEX,
+            format!(
+                "[apiodbc] Column {column} does not exist; the result has columns 1 to {} (bookmarks are not supported)",
+                schema.fields().len()
+            ),
+        ));
+    }
+    Ok(column as usize - 1)
+}
+
+impl Statement {
+    fn timeout(&self, st: &StmtState) -> Option<Duration> {
+        (st.attrs.query_timeout > 0).then(|| Duration::from_secs(st.attrs.query_timeout as u64))
+    }
+
+    fn odbc_version(&self) -> u32 {
+        self.conn.env.odbc_version()
+    }
+
+    /// Fills the IRD from a result schema so SQLDescribeCol and SQLColAttribute answer.
+    fn describe_result(&self, schema: &SchemaRef) {
+        let odbc2 = self.odbc_version() == 2;
+        let records = schema
+            .fields()
+            .iter()
+            .map(|field| {
+                let ct = column_type(field.data_type(), MAX_TEXT_LEN);
+                let concise = if odbc2 {
+                    sql_types::odbc2_type(ct.sql_type)
+                } else {
+                    ct.sql_type
+                };
+                DescRecord {
+                    concise_type: concise,
+                    verbose_type: ct.verbose_type,
+                    datetime_sub: ct.datetime_sub,
+                    octet_length: ct.octet_length as isize,
+                    length: ct.column_size as usize,
+                    precision: ct.column_size.min(i16::MAX as u64) as i16,
+                    scale: ct.decimal_digits,
+                    nullable: if field.is_nullable() { 1 } else { 0 },
+                    name: field.name().clone(),
+                    unnamed: if field.name().is_empty() { 1 } else { 0 },
+                    num_prec_radix: ct.num_prec_radix,
+                    ..DescRecord::default()
+                }
+            })
+            .collect();
+        lock(&self.ird.state).records = records;
+    }
+
+    fn describe_params(&self, prepared: &Prepared) {
+        let mut ipd = lock(&self.ipd.state);
+        let count = prepared.param_count();
+        for i in 0..count {
+            let inferred = prepared.param_type(i);
+            let rec = ipd.record_mut(i + 1);
+            if rec.concise_type == 99 || rec.concise_type == 0 {
+                let ct = column_type(
+                    inferred
+                        .as_ref()
+                        .unwrap_or(&datafusion::arrow::datatypes::DataType::Utf8),
+                    MAX_TEXT_LEN,
+                );
+                rec.concise_type = ct.sql_type;
+                rec.verbose_type = ct.verbose_type;
+                rec.datetime_sub = ct.datetime_sub;
+                rec.length = ct.column_size as usize;
+                rec.scale = ct.decimal_digits;
+                rec.nullable = 1;
+            }
+        }
+    }
+
+    pub fn prepare(&self, sql: &str) -> Result<()> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_some() {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+            ));
+        }
+        let session = self.conn.session()?;
+        self.cancel.reset();
+        let scan = st.attrs.noscan == 0;
+        let timeout = self.timeout(&st);
+        tracing::debug!(sql, "prepare");
+        st.prepared = None;
+        st.executed = false;
+        let prepared = wait_statement(session.engine.prepare(sql, scan), &self.cancel, timeout)?;
+        self.describe_result(&prepared.schema());
+        self.describe_params(&prepared);
+        st.prepared = Some(prepared);
+        Ok(())
+    }
+
+    pub fn execute(&self) -> Result<Status> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_some() {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+            ));
+        }
+        let prepared = st.prepared.clone().ok_or_else(|| {
+            Error::new(
+                state::FUNCTION_SEQUENCE_ERROR,
+                "[apiodbc] Function sequence error: SQLExecute needs a statement prepared with SQLPrepare",
+            )
+        })?;
+        let session = self.conn.session()?;
+        let inferred: Vec<_> = (0..prepared.param_count())
+            .map(|i| prepared.param_type(i))
+            .collect();
+        let values = {
+            let apd = lock(&self.apd.state);
+            let ipd = lock(&self.ipd.state);
+            params::read_all(&apd, &ipd, prepared.param_count(), &inferred)?
+        };
+        self.cancel.reset();
+        let timeout = self.timeout(&st);
+        let stream = wait_statement(
+            session.engine.execute(&prepared, values),
+            &self.cancel,
+            timeout,
+        )?;
+        let schema = prepared.schema();
+        st.cursor = Some(Cursor::new(schema, stream, st.attrs.max_rows as u64));
+        st.positioned = false;
+        st.executed = true;
+        Ok(Status::Success)
+    }
+
+    pub fn exec_direct(&self, sql: &str) -> Result<Status> {
+        self.prepare(sql)?;
+        self.execute()
+    }
+
+    /// Opens a result set computed by the driver itself (catalog functions, SQLGetTypeInfo).
+    pub fn open_batch(&self, batch: RecordBatch) -> Result<Status> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_some() {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+            ));
+        }
+        let schema = batch.schema();
+        self.describe_result(&schema);
+        let stream =
+            RecordBatchStreamAdapter::new(schema.clone(), futures::stream::iter(vec![Ok(batch)]));
+        st.prepared = None;
+        st.cursor = Some(Cursor::new(
+            schema,
+            Box::pin(stream),
+            st.attrs.max_rows as u64,
+        ));
+        st.positioned = false;
+        st.executed = true;
+        Ok(Status::Success)
+    }
+
+    fn result_schema(&self, st: &StmtState) -> Result<SchemaRef> {
+        if let Some(cursor) = &st.cursor {
+            return Ok(cursor.schema.clone());
+        }
+        if let Some(prepared) = &st.prepared {
+            return Ok(prepared.schema());
+        }
+        Err(Error::new(
+            state::FUNCTION_SEQUENCE_ERROR,
+            "[apiodbc] Function sequence error: prepare or execute a statement first",
+        ))
+    }
+
+    pub fn num_result_cols(&self) -> Result<i16> {
+        let st = lock(&self.state);
+        Ok(self.result_schema(&st)?.fields().len() as i16)
+    }
+
+    /// The IRD record of a result column, for SQLDescribeCol and SQLColAttribute.
+    pub fn column_record(&self, column: u16) -> Result<DescRecord> {
+        let st = lock(&self.state);
+        let schema = self.result_schema(&st)?;
+        let index = column_index(&schema, column)?;
+        lock(&self.ird.state)
+            .records
+            .get(index)
+            .cloned()
+            .ok_or_else(|| {
+                Error::general("[apiodbc] Internal error: the result columns are not described")
+            })
+    }
+
+    pub fn column_type(&self, column: u16) -> Result<(sql_types::ColumnType, String, bool)> {
+        let st = lock(&self.state);
+        let schema = self.result_schema(&st)?;
+        let field = schema.field(column_index(&schema, column)?);
+        Ok((
+            column_type(field.data_type(), MAX_TEXT_LEN),
+            field.name().clone(),
+            field.is_nullable(),
+        ))
+    }
+
+    pub fn num_params(&self) -> Result<i16> {
+        let st = lock(&self.state);
+        let prepared = st.prepared.as_ref().ok_or_else(|| {
+            Error::new(
+                state::FUNCTION_SEQUENCE_ERROR,
+                "[apiodbc] Function sequence error: prepare the statement first",
+            )
+        })?;
+        Ok(prepared.param_count() as i16)
+    }
+
+    pub fn describe_param(&self, number: u16) -> Result<DescRecord> {
+        let count = self.num_params()?;
+        if number == 0 || number as i16 > count {
+            return Err(Error::new(
+                state::INVALID_DESCRIPTOR_INDEX,
+                format!("[apiodbc] Parameter {number} does not exist; the statement has {count}"),
+            ));
+        }
+        Ok(lock(&self.ipd.state).record_mut(number as usize).clone())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn bind_parameter(
+        &self,
+        number: u16,
+        io_type: i16,
+        c_type: i16,
+        sql_type: i16,
+        column_size: usize,
+        decimal_digits: i16,
+        data: AppPtr,
+        buffer_len: isize,
+        indicator: AppPtr,
+    ) -> Result<()> {
+        if number == 0 {
+            return Err(Error::new(
+                state::INVALID_DESCRIPTOR_INDEX,
+                "[apiodbc] Parameters are numbered from 1",
+            ));
+        }
+        if io_type != 1 {
+            return Err(Error::new(
+                state::INVALID_PARAMETER_TYPE,
+                "[apiodbc] Only input parameters (SQL_PARAM_INPUT) are supported",
+            ));
+        }
+        if c_types::name(c_type) == "unknown" && c_type != c_types::SQL_C_DEFAULT {
+            return Err(Error::new(
+                state::INVALID_APP_BUFFER_TYPE,
+                format!("[apiodbc] The C type {c_type} is not a valid ODBC C data type"),
+            ));
+        }
+        if buffer_len < 0 {
+            return Err(Error::new(
+                state::INVALID_STRING_OR_BUFFER_LENGTH,
+                "[apiodbc] BufferLength of a parameter cannot be negative",
+            ));
+        }
+        {
+            let mut apd = lock(&self.apd.state);
+            let rec = apd.record_mut(number as usize);
+            rec.concise_type = c_type;
+            rec.verbose_type = verbose_of(c_type);
+            rec.datetime_sub = datetime_sub_of(c_type);
+            rec.data_ptr = data;
+            rec.octet_length = buffer_len;
+            rec.indicator_ptr = indicator;
+            rec.octet_length_ptr = indicator;
+        }
+        let mut ipd = lock(&self.ipd.state);
+        let rec = ipd.record_mut(number as usize);
+        rec.concise_type = sql_type;
+        rec.verbose_type = verbose_of(sql_type);
+        rec.datetime_sub = datetime_sub_of(sql_type);
+        rec.length = column_size;
+        rec.precision = column_size.min(i16::MAX as usize) as i16;
+        rec.scale = decimal_digits;
+        rec.parameter_type = io_type;
+        Ok(())
+    }
+
+    pub fn bind_col(
+        &self,
+        column: u16,
+        c_type: i16,
+        data: AppPtr,
+        buffer_len: isize,
+        indicator: AppPtr,
+    ) -> Result<()> {
+        if column == 0 {
+            return Err(Error::new(
+                state::INVALID_DESCRIPTOR_INDEX,
+                "[apiodbc] Column 0 is the bookmark column, and bookmarks are not supported",
+            ));
+        }
+        if buffer_len < 0 {
+            return Err(Error::new(
+                state::INVALID_STRING_OR_BUFFER_LENGTH,
+                "[apiodbc] BufferLength cannot be negative",
+            ));
+        }
+        if c_types::name(c_type) == "unknown" && c_type != c_types::SQL_C_DEFAULT {
+            return Err(Error::new(
+                state::INVALID_APP_BUFFER_TYPE,
+                format!("[apiodbc] The C type {c_type} is not a valid ODBC C data type"),
+            ));
+        }
+        let mut ard = lock(&self.ard.state);
+        let rec = ard.record_mut(column as usize);
+        rec.concise_type = c_type;
+        rec.verbose_type = verbose_of(c_type);
+        rec.datetime_sub = datetime_sub_of(c_type);
+        rec.data_ptr = data;
+        rec.octet_length = buffer_len;
+        rec.indicator_ptr = indicator;
+        rec.octet_length_ptr = indicator;
+        if data.is_null() && indicator.is_null() {
+            ard.trim_unbound();
+        }
+        Ok(())
+    }
+
+    pub fn fetch(&self, orientation: i16) -> Result<Status> {
+        if orientation != SQL_FETCH_NEXT {
+            return Err(Error::new(
+                state::FETCH_TYPE_OUT_OF_RANGE,
+                "[apiodbc] The cursor is forward-only: only SQL_FETCH_NEXT is supported",
+            ));
+        }
+        let mut st = lock(&self.state);
+        let timeout = self.timeout(&st);
+        let (array_size, bindings) = {
+            let ard = lock(&self.ard.state);
+            (ard.header.array_size.max(1), ard.clone())
+        };
+        let (status_ptr, fetched_ptr) = {
+            let ird = lock(&self.ird.state);
+            (ird.header.array_status_ptr, ird.header.rows_processed_ptr)
+        };
+        let cursor = st.cursor.as_mut().ok_or_else(no_result_set)?;
+        self.cancel.reset();
+        let rows = wait_statement(cursor.advance(array_size), &self.cancel, timeout)?;
+        fetched_ptr.write_usize(rows);
+        for i in rows..array_size {
+            status_ptr.offset((i * 2) as isize).write_u16(SQL_ROW_NOROW);
+        }
+        if rows == 0 {
+            st.positioned = false;
+            return Ok(Status::NoData);
+        }
+        let mut row_status = vec![SQL_ROW_SUCCESS; rows];
+        let mut errors = 0usize;
+        for (index, rec) in bindings.records.iter().enumerate() {
+            if !rec.is_bound() {
+                continue;
+            }
+            let column = (index + 1) as u16;
+            if index >= cursor.schema.fields().len() {
+                return Err(Error::new(
+                    state::INVALID_DESCRIPTOR_INDEX,
+                    format!(
+                        "[apiodbc] Column {column} is bound but the result has only {} columns",
+                        cursor.schema.fields().len()
+                    ),
+                ));
+            }
+            let element_size =
+                c_types::fixed_size(rec.concise_type).unwrap_or(rec.octet_length.max(0) as usize);
+            for (row, status) in row_status.iter_mut().enumerate() {
+                let Some((batch, batch_row)) = cursor.row(row) else {
+                    continue;
+                };
+                let array = batch.column(index);
+                let data_at = bindings.element(rec.data_ptr, row, element_size);
+                let ind_at = bindings.element(rec.indicator_ptr, row, std::mem::size_of::<isize>());
+                let len_at =
+                    bindings.element(rec.octet_length_ptr, row, std::mem::size_of::<isize>());
+                let result = write_to_app(
+                    array.as_ref(),
+                    batch_row,
+                    rec,
+                    data_at,
+                    element_size,
+                    column,
+                    &mut ChunkState::default(),
+                );
+                match result {
+                    Ok(CellOutcome::Null) => {
+                        if ind_at.is_null() {
+                            *status = SQL_ROW_ERROR;
+                            errors += 1;
+                            self.diag.push(row_error(row, column, &Error::new(
+                                state::INDICATOR_REQUIRED,
+                                format!("[apiodbc] Column {column} is NULL but no indicator was bound; bind a length/indicator buffer"),
+                            )));
+                        } else {
+                            ind_at.write_isize(SQL_NULL_DATA);
+                        }
+                    }
+                    Ok(CellOutcome::Value {
+                        indicator,
+                        truncated,
+                    }) => {
+                        if len_at == ind_at {
+                            ind_at.write_isize(indicator);
+                        } else {
+                            len_at.write_isize(indicator);
+                            ind_at.write_isize(0);
+                        }
+                        if truncated {
+                            if *status == SQL_ROW_SUCCESS {
+                                *status = SQL_ROW_SUCCESS_WITH_INFO;
+                            }
+                            let mut rec = row_error(row, column, &Error::new(state::STRING_TRUNCATED, format!(
+                                "[apiodbc] String data, right truncated in column {column}: bind a larger buffer (the full length is in the indicator)"
+                            )));
+                            rec.row = row as isize + 1;
+                            self.diag.push(rec);
+                        }
+                    }
+                    Ok(CellOutcome::NoMoreData) => {}
+                    Err(e) => {
+                        *status = SQL_ROW_ERROR;
+                        errors += 1;
+                        self.diag.push(row_error(row, column, &e));
+                    }
+                }
+            }
+        }
+        for (i, s) in row_status.iter().enumerate() {
+            status_ptr.offset((i * 2) as isize).write_u16(*s);
+        }
+        st.positioned = true;
+        if errors > 0 && (rows == 1 || errors == rows) {
+            return Err(self
+                .diag
+                .lock()
+                .records
+                .iter()
+                .rev()
+                .find(|r| !r.is_warning())
+                .map(|r| Error {
+                    state: r.state,
+                    native: r.native,
+                    message: r.message.clone(),
+                })
+                .unwrap_or_else(|| Error::general("[apiodbc] The row could not be fetched")));
+        }
+        Ok(Status::Success)
+    }
+
+    pub fn get_data(
+        &self,
+        column: u16,
+        c_type: i16,
+        target: AppPtr,
+        buffer_len: isize,
+        indicator: AppPtr,
+    ) -> Result<Status> {
+        let mut st = lock(&self.state);
+        let positioned = st.positioned;
+        let cursor = st.cursor.as_mut().ok_or_else(no_result_set)?;
+        if !positioned {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] The cursor is not on a row; call SQLFetch first",
+            ));
+        }
+        let index = column_index(&cursor.schema, column)?;
+        if buffer_len < 0 {
+            return Err(Error::new(
+                state::INVALID_STRING_OR_BUFFER_LENGTH,
+                "[apiodbc] BufferLength cannot be negative",
+            ));
+        }
+        let mut rec = if c_type == SQL_ARD_TYPE {
+            lock(&self.ard.state)
+                .records
+                .get(index)
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            DescRecord {
+                concise_type: c_type,
+                ..DescRecord::default()
+            }
+        };
+        rec.octet_length = buffer_len;
+        let element_size = c_types::fixed_size(rec.concise_type).unwrap_or(buffer_len as usize);
+        let mut chunk = match cursor.get_data.take() {
+            Some((col, chunk)) if col == column => chunk,
+            _ => ChunkState::default(),
+        };
+        let (batch, row) = cursor.row(0).ok_or_else(|| {
+            Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] The cursor is not on a row; call SQLFetch first",
+            )
+        })?;
+        let array = batch.column(index).clone();
+        let outcome = write_to_app(
+            array.as_ref(),
+            row,
+            &rec,
+            target,
+            element_size,
+            column,
+            &mut chunk,
+        )?;
+        cursor.get_data = Some((column, chunk));
+        match outcome {
+            CellOutcome::Null => {
+                if indicator.is_null() {
+                    return Err(Error::new(
+                        state::INDICATOR_REQUIRED,
+                        format!("[apiodbc] Column {column} is NULL but StrLen_or_IndPtr is null; pass an indicator"),
+                    ));
+                }
+                indicator.write_isize(SQL_NULL_DATA);
+                Ok(Status::Success)
+            }
+            CellOutcome::Value {
+                indicator: len,
+                truncated,
+            } => {
+                indicator.write_isize(len);
+                if truncated {
+                    self.diag.push_warning(
+                        state::STRING_TRUNCATED,
+                        format!("[apiodbc] String data, right truncated in column {column}: call SQLGetData again for the rest"),
+                    );
+                }
+                Ok(Status::Success)
+            }
+            CellOutcome::NoMoreData => Ok(Status::NoData),
+        }
+    }
+
+    pub fn close_cursor(&self, must_be_open: bool) -> Result<()> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_none() && must_be_open {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] No cursor is open on this statement",
+            ));
+        }
+        st.cursor = None;
+        st.positioned = false;
+        Ok(())
+    }
+
+    pub fn unbind(&self) {
+        let mut ard = lock(&self.ard.state);
+        ard.records.clear();
+    }
+
+    pub fn reset_params(&self) {
+        lock(&self.apd.state).records.clear();
+        lock(&self.ipd.state).records.clear();
+    }
+
+    pub fn row_count(&self) -> Result<isize> {
+        let st = lock(&self.state);
+        if !st.executed {
+            return Err(Error::new(
+                state::FUNCTION_SEQUENCE_ERROR,
+                "[apiodbc] Function sequence error: execute a statement before SQLRowCount",
+            ));
+        }
+        // A SELECT's row count is unknown until the last row is fetched; -1 says so, per the spec.
+        Ok(-1)
+    }
+
+    pub fn more_results(&self) -> Result<Status> {
+        let mut st = lock(&self.state);
+        if !st.executed && st.cursor.is_none() {
+            return Ok(Status::NoData);
+        }
+        st.cursor = None;
+        st.positioned = false;
+        Ok(Status::NoData)
+    }
+
+    pub fn set_attr(&self, attribute: i32, value: usize) -> Result<()> {
+        let mut st = lock(&self.state);
+        match attribute {
+            SQL_ATTR_QUERY_TIMEOUT => st.attrs.query_timeout = value,
+            SQL_ATTR_MAX_ROWS => st.attrs.max_rows = value,
+            SQL_ATTR_NOSCAN => st.attrs.noscan = value,
+            SQL_ATTR_MAX_LENGTH => st.attrs.max_length = value,
+            SQL_ATTR_METADATA_ID => st.attrs.metadata_id = value,
+            SQL_ATTR_RETRIEVE_DATA => st.attrs.retrieve_data = value,
+            SQL_ATTR_ASYNC_ENABLE => {
+                if value != 0 {
+                    return Err(Error::new(
+                        state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                        "[apiodbc] Asynchronous execution is not supported; call from a worker thread and use SQLCancel",
+                    ));
+                }
+            }
+            SQL_ATTR_CURSOR_TYPE
+            | SQL_ATTR_CONCURRENCY
+            | SQL_ATTR_CURSOR_SCROLLABLE
+            | SQL_ATTR_CURSOR_SENSITIVITY
+            | SQL_ATTR_SIMULATE_CURSOR
+            | SQL_ATTR_KEYSET_SIZE
+            | SQL_ATTR_USE_BOOKMARKS => {
+                let supported = match attribute {
+                    SQL_ATTR_CONCURRENCY => SQL_CONCUR_READ_ONLY,
+                    SQL_ATTR_CURSOR_SENSITIVITY => SQL_INSENSITIVE,
+                    _ => 0,
+                };
+                if value != supported {
+                    self.diag.push_warning(
+                        state::OPTION_VALUE_CHANGED,
+                        "[apiodbc] Option value changed: apiodbc cursors are forward-only, read-only and without bookmarks",
+                    );
+                }
+            }
+            SQL_ATTR_ROW_ARRAY_SIZE | SQL_ROWSET_SIZE => {
+                if value == 0 {
+                    return Err(Error::new(
+                        state::INVALID_ATTRIBUTE_VALUE,
+                        "[apiodbc] The row array size must be at least 1",
+                    ));
+                }
+                lock(&self.ard.state).header.array_size = value;
+            }
+            SQL_ATTR_ROW_BIND_TYPE => lock(&self.ard.state).header.bind_type = value,
+            SQL_ATTR_ROW_BIND_OFFSET_PTR => {
+                lock(&self.ard.state).header.bind_offset_ptr = AppPtr(value)
+            }
+            SQL_ATTR_ROW_STATUS_PTR => {
+                lock(&self.ird.state).header.array_status_ptr = AppPtr(value)
+            }
+            SQL_ATTR_ROWS_FETCHED_PTR => {
+                lock(&self.ird.state).header.rows_processed_ptr = AppPtr(value)
+            }
+            SQL_ATTR_ROW_OPERATION_PTR => {
+                lock(&self.ard.state).header.array_status_ptr = AppPtr(value)
+            }
+            SQL_ATTR_PARAMSET_SIZE => {
+                if value == 0 {
+                    return Err(Error::new(
+                        state::INVALID_ATTRIBUTE_VALUE,
+                        "[apiodbc] SQL_ATTR_PARAMSET_SIZE must be at least 1",
+                    ));
+                }
+                lock(&self.apd.state).header.array_size = value;
+            }
+            SQL_ATTR_PARAM_BIND_TYPE => lock(&self.apd.state).header.bind_type = value,
+            SQL_ATTR_PARAM_BIND_OFFSET_PTR => {
+                lock(&self.apd.state).header.bind_offset_ptr = AppPtr(value)
+            }
+            SQL_ATTR_PARAM_OPERATION_PTR => {
+                lock(&self.apd.state).header.array_status_ptr = AppPtr(value)
+            }
+            SQL_ATTR_PARAM_STATUS_PTR => {
+                lock(&self.ipd.state).header.array_status_ptr = AppPtr(value)
+            }
+            SQL_ATTR_PARAMS_PROCESSED_PTR => {
+                lock(&self.ipd.state).header.rows_processed_ptr = AppPtr(value)
+            }
+            SQL_ATTR_ENABLE_AUTO_IPD => {}
+            SQL_ATTR_APP_ROW_DESC | SQL_ATTR_APP_PARAM_DESC => {
+                let implicit = if attribute == SQL_ATTR_APP_ROW_DESC {
+                    &self.ard
+                } else {
+                    &self.apd
+                };
+                if value != 0 && value != Arc::as_ptr(implicit) as usize {
+                    return Err(Error::new(
+                        state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                        "[apiodbc] Explicitly allocated descriptors are not supported; use the statement's own",
+                    ));
+                }
+            }
+            SQL_ATTR_IMP_ROW_DESC | SQL_ATTR_IMP_PARAM_DESC | SQL_ATTR_ROW_NUMBER => {
+                return Err(Error::new(
+                    state::INVALID_ATTRIBUTE_VALUE,
+                    format!("[apiodbc] Statement attribute {attribute} is read-only"),
+                ))
+            }
+            SQL_ATTR_FETCH_BOOKMARK_PTR => {
+                return Err(Error::new(
+                    state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                    "[apiodbc] Bookmarks are not supported",
+                ))
+            }
+            other => {
+                return Err(Error::new(
+                    state::INVALID_ATTRIBUTE_IDENTIFIER,
+                    format!("[apiodbc] Statement attribute {other} is not known"),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get_attr(&self, attribute: i32) -> Result<StmtAttrValue> {
+        let st = lock(&self.state);
+        let value = match attribute {
+            SQL_ATTR_QUERY_TIMEOUT => StmtAttrValue::Int(st.attrs.query_timeout),
+            SQL_ATTR_MAX_ROWS => StmtAttrValue::Int(st.attrs.max_rows),
+            SQL_ATTR_NOSCAN => StmtAttrValue::Int(st.attrs.noscan),
+            SQL_ATTR_MAX_LENGTH => StmtAttrValue::Int(st.attrs.max_length),
+            SQL_ATTR_METADATA_ID => StmtAttrValue::Int(st.attrs.metadata_id),
+            SQL_ATTR_RETRIEVE_DATA => StmtAttrValue::Int(st.attrs.retrieve_data),
+            SQL_ATTR_ASYNC_ENABLE
+            | SQL_ATTR_CURSOR_TYPE
+            | SQL_ATTR_CURSOR_SCROLLABLE
+            | SQL_ATTR_SIMULATE_CURSOR
+            | SQL_ATTR_KEYSET_SIZE
+            | SQL_ATTR_USE_BOOKMARKS
+            | SQL_ATTR_ENABLE_AUTO_IPD => StmtAttrValue::Int(0),
+            SQL_ATTR_CONCURRENCY => StmtAttrValue::Int(SQL_CONCUR_READ_ONLY),
+            SQL_ATTR_CURSOR_SENSITIVITY => StmtAttrValue::Int(SQL_INSENSITIVE),
+            SQL_ATTR_ROW_NUMBER => StmtAttrValue::Int(
+                st.cursor
+                    .as_ref()
+                    .map(|c| c.delivered as usize)
+                    .unwrap_or(0),
+            ),
+            SQL_ATTR_ROW_ARRAY_SIZE | SQL_ROWSET_SIZE => {
+                StmtAttrValue::Int(lock(&self.ard.state).header.array_size)
+            }
+            SQL_ATTR_ROW_BIND_TYPE => StmtAttrValue::Int(lock(&self.ard.state).header.bind_type),
+            SQL_ATTR_ROW_BIND_OFFSET_PTR => {
+                StmtAttrValue::Ptr(lock(&self.ard.state).header.bind_offset_ptr)
+            }
+            SQL_ATTR_ROW_OPERATION_PTR => {
+                StmtAttrValue::Ptr(lock(&self.ard.state).header.array_status_ptr)
+            }
+            SQL_ATTR_ROW_STATUS_PTR => {
+                StmtAttrValue::Ptr(lock(&self.ird.state).header.array_status_ptr)
+            }
+            SQL_ATTR_ROWS_FETCHED_PTR => {
+                StmtAttrValue::Ptr(lock(&self.ird.state).header.rows_processed_ptr)
+            }
+            SQL_ATTR_PARAMSET_SIZE => StmtAttrValue::Int(lock(&self.apd.state).header.array_size),
+            SQL_ATTR_PARAM_BIND_TYPE => StmtAttrValue::Int(lock(&self.apd.state).header.bind_type),
+            SQL_ATTR_PARAM_BIND_OFFSET_PTR => {
+                StmtAttrValue::Ptr(lock(&self.apd.state).header.bind_offset_ptr)
+            }
+            SQL_ATTR_PARAM_OPERATION_PTR => {
+                StmtAttrValue::Ptr(lock(&self.apd.state).header.array_status_ptr)
+            }
+            SQL_ATTR_PARAM_STATUS_PTR => {
+                StmtAttrValue::Ptr(lock(&self.ipd.state).header.array_status_ptr)
+            }
+            SQL_ATTR_PARAMS_PROCESSED_PTR => {
+                StmtAttrValue::Ptr(lock(&self.ipd.state).header.rows_processed_ptr)
+            }
+            SQL_ATTR_APP_ROW_DESC => StmtAttrValue::Handle(Arc::as_ptr(&self.ard) as usize),
+            SQL_ATTR_APP_PARAM_DESC => StmtAttrValue::Handle(Arc::as_ptr(&self.apd) as usize),
+            SQL_ATTR_IMP_ROW_DESC => StmtAttrValue::Handle(Arc::as_ptr(&self.ird) as usize),
+            SQL_ATTR_IMP_PARAM_DESC => StmtAttrValue::Handle(Arc::as_ptr(&self.ipd) as usize),
+            other => {
+                return Err(Error::new(
+                    state::INVALID_ATTRIBUTE_IDENTIFIER,
+                    format!("[apiodbc] Statement attribute {other} is not known"),
+                ))
+            }
+        };
+        Ok(value)
+    }
+}
+
+fn row_error(row: usize, column: u16, error: &Error) -> DiagRecord {
+    DiagRecord {
+        state: error.state,
+        native: error.native,
+        message: error.message.clone(),
+        row: row as isize + 1,
+        column: column as i32,
+    }
+}
+
+/// Converts one cell into the application's buffer at `data_at` of `size` bytes.
+fn write_to_app(
+    array: &dyn datafusion::arrow::array::Array,
+    row: usize,
+    rec: &DescRecord,
+    data_at: AppPtr,
+    size: usize,
+    column: u16,
+    chunk: &mut ChunkState,
+) -> Result<CellOutcome> {
+    data_at.with_slice_mut(size, |buffer| {
+        write_cell(
+            array,
+            row,
+            CellTarget {
+                c_type: rec.concise_type,
+                buffer,
+                precision: rec.precision,
+                scale: rec.scale,
+            },
+            chunk,
+            column,
+        )
+    })
+}

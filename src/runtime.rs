@@ -1,0 +1,126 @@
+//! The one tokio runtime of the process, created on first use (so a `fork()` before the first
+//! query is harmless), and [`wait`]: how a driver call waits on a future. It works from any thread,
+//! including a thread of the application's own tokio runtime, where `block_on` would panic.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio::runtime::Runtime;
+use tokio::sync::Notify;
+
+use crate::error::{state, Error, Result};
+
+fn runtime() -> Result<&'static Runtime> {
+    static RUNTIME: OnceLock<std::result::Result<Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("apiodbc-worker")
+                .thread_stack_size(8 * 1024 * 1024)
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| {
+            Error::general(format!(
+                "[apiodbc] Could not start the driver's runtime: {e}"
+            ))
+        })
+}
+
+/// Runs `future` to completion on the driver's runtime and returns its output.
+pub fn wait<F: Future>(future: F) -> Result<F::Output>
+where
+    F: Send,
+    F::Output: Send,
+{
+    let rt = runtime()?;
+    if tokio::runtime::Handle::try_current().is_ok() {
+        // Inside someone's runtime: block a helper thread instead of the runtime's worker.
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| rt.block_on(future))
+                .join()
+                .map_err(|_| Error::general("[apiodbc] Internal error: a driver task panicked"))
+        })
+    } else {
+        Ok(rt.block_on(future))
+    }
+}
+
+/// A cancellation request for one statement: SQLCancel sets it from any thread, and the statement's
+/// running work watches it.
+#[derive(Default, Debug)]
+pub struct CancelSignal {
+    cancelled: AtomicBool,
+    notify: Notify,
+}
+
+impl CancelSignal {
+    pub fn new() -> Arc<CancelSignal> {
+        Arc::new(CancelSignal::default())
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn reset(&self) {
+        self.cancelled.store(false, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    async fn cancelled(&self) {
+        loop {
+            let notified = self.notify.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Waits on `future` unless the statement is cancelled (HY008) or `timeout` passes (HYT00).
+pub fn wait_statement<F, T>(
+    future: F,
+    cancel: &CancelSignal,
+    timeout: Option<Duration>,
+) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send,
+    T: Send,
+{
+    wait(async move {
+        let work = async {
+            match timeout {
+                Some(limit) => tokio::time::timeout(limit, future).await.unwrap_or_else(|_| {
+                    Err(Error::new(
+                        state::TIMEOUT_EXPIRED,
+                        format!(
+                            "[apiodbc] The query timeout of {} s expired; raise SQL_ATTR_QUERY_TIMEOUT or narrow the query",
+                            limit.as_secs()
+                        ),
+                    ))
+                }),
+                None => future.await,
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(Error::new(
+                state::OPERATION_CANCELLED,
+                "[apiodbc] The statement was cancelled by SQLCancel",
+            )),
+            result = work => result,
+        }
+    })?
+}

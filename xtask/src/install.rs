@@ -1,0 +1,221 @@
+//! Bringing a fresh Debian/Ubuntu machine up to what the tests need: the unixODBC driver manager
+//! and tools, the compilers and checkers, Perl DBI with DBD::ODBC (all from apt), and pyodbc with
+//! pytest in a virtualenv under target/ (so the repository root stays clean and `cargo clean`
+//! removes it). Each requirement is probed by what the tests actually use, so a machine that has
+//! the tools from elsewhere is not forced through apt.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cmd::{self, RunOpts};
+use crate::summary::StepEnd;
+
+/// One apt package and how to tell that what we need from it is already there.
+struct Need {
+    package: &'static str,
+    present: fn() -> bool,
+}
+
+const NEEDS: &[Need] = &[
+    Need {
+        package: "unixodbc",
+        present: || has_command("isql") && has_command("iusql"),
+    },
+    Need {
+        package: "odbcinst",
+        present: || has_command("odbcinst"),
+    },
+    Need {
+        // odbc-api (the integration tests' client) links -lodbc, which needs the dev symlink.
+        package: "unixodbc-dev",
+        present: || dpkg_installed("unixodbc-dev") || Path::new("/usr/include/sqlext.h").exists(),
+    },
+    Need {
+        package: "gcc",
+        present: || has_command("gcc"),
+    },
+    Need {
+        package: "valgrind",
+        present: || has_command("valgrind"),
+    },
+    Need {
+        package: "python3",
+        present: || has_command("python3"),
+    },
+    Need {
+        // Debian splits venv and ensurepip out of python3; a python3 from elsewhere has them.
+        package: "python3-venv",
+        present: || probe(Command::new("python3").args(["-c", "import venv, ensurepip"])),
+    },
+    Need {
+        package: "perl",
+        present: || has_command("prove"),
+    },
+    Need {
+        package: "libdbi-perl",
+        present: || probe(Command::new("perl").args(["-MDBI", "-e", "1"])),
+    },
+    Need {
+        package: "libdbd-odbc-perl",
+        present: || probe(Command::new("perl").args(["-MDBD::ODBC", "-e", "1"])),
+    },
+];
+
+/// Python packages the client scripts import.
+const PIP_PACKAGES: &[&str] = &["pyodbc>=5,<6", "pytest>=7"];
+
+fn has_command(name: &str) -> bool {
+    cmd::which(name).is_some()
+}
+
+fn dpkg_installed(package: &str) -> bool {
+    let mut cmd = Command::new("dpkg-query");
+    cmd.args(["-W", "-f=${Status}", package]);
+    let out = cmd::run(
+        &mut cmd,
+        RunOpts {
+            quiet: true,
+            ..RunOpts::default()
+        },
+    );
+    out.success() && out.text.contains("install ok installed")
+}
+
+fn probe(cmd: &mut Command) -> bool {
+    cmd::run(
+        cmd,
+        RunOpts {
+            quiet: true,
+            ..RunOpts::default()
+        },
+    )
+    .success()
+}
+
+fn missing() -> Vec<&'static str> {
+    NEEDS
+        .iter()
+        .filter(|need| !(need.present)())
+        .map(|need| need.package)
+        .collect()
+}
+
+/// How to become root for apt: already root, or passwordless sudo. `sudo -n` never prompts, so
+/// this is safe without a terminal.
+fn privilege_prefix() -> Option<Vec<&'static str>> {
+    if is_root() {
+        return Some(vec![]);
+    }
+    if has_command("sudo") && probe(Command::new("sudo").args(["-n", "true"])) {
+        return Some(vec!["sudo", "-n"]);
+    }
+    None
+}
+
+fn is_root() -> bool {
+    // `id -u` rather than $USER or $EUID: containers often leave those unset.
+    let mut cmd = Command::new("id");
+    cmd.arg("-u");
+    let out = cmd::run(
+        &mut cmd,
+        RunOpts {
+            quiet: true,
+            ..RunOpts::default()
+        },
+    );
+    out.success() && out.text.trim() == "0"
+}
+
+fn apt(prefix: &[&str], args: &[&str]) -> bool {
+    let mut cmd = match prefix.split_first() {
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest);
+            // sudo drops the environment by default; pass the one variable that matters.
+            c.arg("DEBIAN_FRONTEND=noninteractive").arg("apt-get");
+            c
+        }
+        None => Command::new("apt-get"),
+    };
+    cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    cmd::run(&mut cmd, RunOpts::default()).success()
+}
+
+/// Installs whatever apt packages are missing, or fails naming them.
+pub fn system_packages() -> StepEnd {
+    let missing = missing();
+    if missing.is_empty() {
+        return StepEnd::pass("all present");
+    }
+    let list = missing.join(" ");
+    println!("missing: {list}");
+    let by_hand = format!("install them by hand: sudo apt-get install -y {list}");
+    if !has_command("apt-get") {
+        return StepEnd::fail(format!("missing {list}; no apt-get here, {by_hand}"));
+    }
+    let Some(prefix) = privilege_prefix() else {
+        return StepEnd::fail(format!(
+            "missing {list}; not root and no passwordless sudo, {by_hand}"
+        ));
+    };
+    if !apt(&prefix, &["update", "-q"]) {
+        return StepEnd::fail(format!("apt-get update failed; {by_hand}"));
+    }
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&missing);
+    if !apt(&prefix, &install) {
+        return StepEnd::fail(format!("apt-get install failed; {by_hand}"));
+    }
+    let still = self::missing();
+    if still.is_empty() {
+        StepEnd::pass(format!("installed {list}"))
+    } else {
+        StepEnd::fail(format!("still missing after install: {}", still.join(" ")))
+    }
+}
+
+/// The virtualenv the Python client scripts and the demo run in.
+pub fn venv_dir() -> PathBuf {
+    cmd::target_dir().join("venv")
+}
+
+pub fn venv_python() -> PathBuf {
+    venv_dir().join("bin").join("python")
+}
+
+/// Creates `target/venv` and installs pyodbc and pytest into it when they are not importable.
+pub fn python_venv() -> StepEnd {
+    let python = venv_python();
+    if !python.exists() {
+        let mut create = Command::new("python3");
+        create.arg("-m").arg("venv").arg(venv_dir());
+        if !cmd::run(&mut create, RunOpts::default()).success() {
+            return StepEnd::fail(format!(
+                "could not create {}; is python3-venv installed?",
+                venv_dir().display()
+            ));
+        }
+    }
+    if probe(Command::new(&python).args(["-c", "import pyodbc, pytest"])) {
+        return StepEnd::pass(format!("{} ready", venv_dir().display()));
+    }
+    let mut pip = Command::new(&python);
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--no-input",
+        "--disable-pip-version-check",
+    ])
+    .args(PIP_PACKAGES);
+    // pip may build pyodbc from source when no wheel fits; that needs unixODBC's headers, which
+    // the packages step provides.
+    if !cmd::run(&mut pip, RunOpts::default()).success() {
+        return StepEnd::fail("pip install of pyodbc/pytest failed");
+    }
+    if probe(Command::new(&python).args(["-c", "import pyodbc, pytest"])) {
+        StepEnd::pass(format!("installed {}", PIP_PACKAGES.join(" ")))
+    } else {
+        StepEnd::fail("pyodbc or pytest still not importable after pip install")
+    }
+}

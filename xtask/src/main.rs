@@ -1,0 +1,47 @@
+//! `cargo xtask <command>`: the project's own automation (tests with every client, the demo, the
+//! benchmark), written in Rust with std only so it builds on a machine that has nothing but the
+//! toolchain, before any dependency is fetched.
+
+mod bench;
+mod clients;
+mod cmd;
+mod counts;
+mod demo;
+mod install;
+mod odbc_env;
+mod sandbox;
+mod summary;
+mod test;
+
+use std::env;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  test    install what is missing, check formatting and clippy, build, run unit and
+          integration tests, then isql/iusql, pyodbc, a C program, Perl DBI and valgrind
+          against the built driver; ends with `total: N passed, N failed`
+  demo    build the release driver, register it in target/demo and run a few queries
+          through isql and pyodbc
+  bench   build the release driver and run the fetch benchmark (examples/bench_fetch.rs)
+  help    show this text (`cargo xtask test --help` for the test options)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("test") => test::run(rest),
+        Some("demo") => demo::run(rest),
+        Some("bench") => bench::run(rest),
+        Some("help" | "-h" | "--help") | None => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("cargo xtask: unknown command {other:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! `cargo xtask test`: the whole proof in one command, as CI runs it. Steps run in a fixed order
+//! and a failed step does not stop the ones after it (a clippy warning should not hide a failing
+//! client); only steps that cannot run without a built driver are skipped when the build fails.
+//! The run ends with the summary whose last line CI reads.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use crate::clients;
+use crate::cmd::{self, RunOpts};
+use crate::counts;
+use crate::install;
+use crate::odbc_env::OdbcEnv;
+use crate::summary::{Outcome, Report, StepEnd};
+
+pub const USAGE: &str = "\
+cargo xtask test [--skip STEP,...] [--only STEP,...] [--no-install] [--driver PATH] [--trace]
+
+  --skip STEPS    leave these steps out (comma-separated names, see below)
+  --only STEPS    run just these steps
+  --no-install    same as --skip packages,venv (never touch apt or pip)
+  --driver PATH   run the client steps against this library instead of
+                  target/debug/libapiodbc.so (e.g. a release build)
+  --trace         turn on unixODBC's trace (target/odbc-test/trace.log)
+
+  steps: packages venv fmt clippy build cargo-test odbc-env isql iusql
+         pytest c-header c-program perl valgrind";
+
+type StepFn = fn(&mut Ctx) -> StepEnd;
+
+const STEPS: &[(&str, StepFn)] = &[
+    ("packages", |_| install::system_packages()),
+    ("venv", |_| install::python_venv()),
+    ("fmt", fmt),
+    ("clippy", clippy),
+    ("build", build),
+    ("cargo-test", cargo_test),
+    ("odbc-env", clients::odbc_env),
+    ("isql", |ctx| clients::isql(ctx, "isql")),
+    ("iusql", |ctx| clients::isql(ctx, "iusql")),
+    ("pytest", clients::pytest),
+    ("c-header", clients::c_header),
+    ("c-program", clients::c_program),
+    ("perl", clients::perl),
+    ("valgrind", clients::valgrind),
+];
+
+/// State shared by the steps.
+pub struct Ctx {
+    /// The library the client steps load.
+    pub driver: PathBuf,
+    /// Outcome of the build step, when it ran.
+    pub build: Option<Outcome>,
+    pub odbc: Option<OdbcEnv>,
+    pub trace: bool,
+}
+
+impl Ctx {
+    /// The driver for a client step, or the step's end when there is none to test.
+    pub fn driver(&self) -> Result<PathBuf, StepEnd> {
+        if self.build == Some(Outcome::Fail) {
+            return Err(StepEnd::skip("the driver did not build"));
+        }
+        if self.driver.is_file() {
+            Ok(self.driver.clone())
+        } else {
+            Err(StepEnd::fail(format!(
+                "no driver at {}; run the build step or pass --driver",
+                self.driver.display()
+            )))
+        }
+    }
+
+    /// The private ODBC configuration, written on first use so a client step selected with
+    /// `--only` works without naming odbc-env too.
+    pub fn odbc(&mut self) -> Result<&OdbcEnv, StepEnd> {
+        if self.odbc.is_none() {
+            let driver = self.driver()?;
+            let env = clients::write_test_env(&driver, self.trace)
+                .map_err(|e| StepEnd::fail(format!("could not write the ODBC config: {e}")))?;
+            self.odbc = Some(env);
+        }
+        self.odbc
+            .as_ref()
+            .ok_or_else(|| StepEnd::fail("no ODBC configuration"))
+    }
+}
+
+struct Selection {
+    skip: Vec<String>,
+    only: Option<Vec<String>>,
+}
+
+impl Selection {
+    fn wants(&self, step: &str) -> Result<(), &'static str> {
+        if self.skip.iter().any(|s| s == step) {
+            return Err("--skip");
+        }
+        match &self.only {
+            Some(only) if !only.iter().any(|s| s == step) => Err("not in --only"),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn list(value: Option<&String>) -> Result<Vec<String>, String> {
+    let value = value.ok_or("a comma-separated list of steps must follow")?;
+    let names: Vec<String> = value.split(',').map(|s| s.trim().to_string()).collect();
+    for name in &names {
+        if !STEPS.iter().any(|(step, _)| step == name) {
+            return Err(format!("unknown step {name:?}"));
+        }
+    }
+    Ok(names)
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let mut sel = Selection {
+        skip: vec![],
+        only: None,
+    };
+    let mut ctx = Ctx {
+        driver: cmd::target_dir().join("debug").join("libapiodbc.so"),
+        build: None,
+        odbc: None,
+        trace: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let parsed = match arg.as_str() {
+            "--skip" => list(it.next()).map(|l| sel.skip.extend(l)),
+            "--only" => list(it.next()).map(|l| sel.only = Some(l)),
+            "--no-install" => {
+                sel.skip.extend(["packages".into(), "venv".into()]);
+                Ok(())
+            }
+            "--driver" => match it.next() {
+                Some(path) => {
+                    ctx.driver = PathBuf::from(path);
+                    Ok(())
+                }
+                None => Err("a library path must follow".to_string()),
+            },
+            "--trace" => {
+                ctx.trace = true;
+                Ok(())
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => Err(format!("unknown argument {other:?}")),
+        };
+        if let Err(msg) = parsed {
+            eprintln!("cargo xtask test: {arg}: {msg}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+
+    let mut report = Report::default();
+    for (name, step) in STEPS {
+        if let Err(why) = sel.wants(name) {
+            report.skipped(name, why);
+            continue;
+        }
+        let outcome = report.step(name, || step(&mut ctx));
+        if *name == "build" {
+            ctx.build = Some(outcome);
+        }
+    }
+    report.finish()
+}
+
+fn cargo_step(args: &[&str], what: &str) -> StepEnd {
+    let mut cmd = cmd::cargo();
+    cmd.args(args);
+    let out = cmd::run(&mut cmd, RunOpts::default());
+    if out.success() {
+        StepEnd::pass("")
+    } else {
+        StepEnd::fail(format!("{what} ({})", out.describe_exit()))
+    }
+}
+
+fn fmt(_: &mut Ctx) -> StepEnd {
+    cargo_step(
+        &["fmt", "--all", "--", "--check"],
+        "not formatted: run `cargo fmt --all`",
+    )
+}
+
+fn clippy(_: &mut Ctx) -> StepEnd {
+    // --workspace so xtask is held to the same bar as the driver.
+    cargo_step(
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        "clippy found problems",
+    )
+}
+
+fn build(_: &mut Ctx) -> StepEnd {
+    let end = cargo_step(&["build", "--workspace"], "cargo build failed");
+    if end.outcome != Outcome::Pass {
+        return end;
+    }
+    let built = cmd::target_dir().join("debug").join("libapiodbc.so");
+    if !built.is_file() {
+        return StepEnd::fail(format!(
+            "cargo build succeeded but {} is missing",
+            built.display()
+        ));
+    }
+    StepEnd::pass(built.display().to_string())
+}
+
+fn cargo_test(_: &mut Ctx) -> StepEnd {
+    let mut cmd = cmd::cargo();
+    // --no-fail-fast: a failing unit test binary should not hide the integration tests' result.
+    cmd.args(["test", "--workspace", "--no-fail-fast"]);
+    let out = cmd::run(&mut cmd, RunOpts::default());
+    let counts = counts::cargo_test(&out.text);
+    let detail = counts.map(|c| c.to_string()).unwrap_or_default();
+    match (out.success(), counts) {
+        (true, Some(c)) if c.total() == 0 => StepEnd::fail("cargo test ran no test"),
+        (true, _) => StepEnd::pass(detail),
+        (false, _) => StepEnd::fail(format!("{detail} ({})", out.describe_exit())),
+    }
+}
+
+/// Shared by the client steps: a command with the private ODBC configuration applied.
+pub fn with_odbc(env: &OdbcEnv, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(cmd::repo_root());
+    env.apply(&mut cmd);
+    cmd
+}
