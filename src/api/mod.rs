@@ -172,3 +172,30 @@ pub(crate) fn output_text<E: text::Encoding>(
     }
     written
 }
+
+#[cfg(test)]
+mod header_tests {
+    /// The committed header must be what cbindgen makes of today's exports.
+    #[test]
+    fn committed_header_is_current() {
+        let generated = include_str!(concat!(env!("OUT_DIR"), "/apiodbc.h"));
+        let committed = include_str!("../../include/apiodbc.h");
+        assert!(
+            generated == committed,
+            "include/apiodbc.h is stale: build outside CI (cargo build) and commit the regenerated header"
+        );
+    }
+
+    /// Every export named by SQLGetFunctions is declared in the header, with its W form where
+    /// the function takes text.
+    #[test]
+    fn header_declares_every_reported_function() {
+        let header = include_str!("../../include/apiodbc.h");
+        for (_, name) in super::functions::EXPORTED {
+            assert!(
+                header.contains(&format!(" {name}(")),
+                "{name} is missing from the header"
+            );
+        }
+    }
+}

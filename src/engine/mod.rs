@@ -20,6 +20,8 @@ use datafusion::execution::context::{SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::SendableRecordBatchStream;
+use datafusion::sql::parser::Statement as DFStatement;
+use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 
 use self::catalog::CatalogInfo;
 use self::errors::from_datafusion;
@@ -182,10 +184,14 @@ impl Engine {
             sql.to_string()
         };
         let (numbered, param_count) = placeholders::number_markers(&translated);
-        let plan = self
-            .ctx
-            .state()
-            .create_logical_plan(&numbered)
+        let state = self.ctx.state();
+        let statement = state
+            .sql_to_statement(&numbered, &state.config().options().sql_parser.dialect)
+            .map_err(from_datafusion)?;
+        // Refuse writes before planning, so `INSERT INTO missing` says read-only, not 42S02.
+        refuse_write_statement(&statement)?;
+        let plan = state
+            .statement_to_plan(statement)
             .await
             .map_err(from_datafusion)?;
         refuse_writes(&plan)?;
@@ -255,6 +261,38 @@ fn scalar_text(value: &ScalarValue) -> Option<String> {
     }
 }
 
+fn read_only_error(verb: &str) -> Error {
+    Error::new(
+        state::SYNTAX_ERROR,
+        format!(
+            "[apiodbc] {verb} is not allowed: apiodbc connections are read-only; use SELECT, or EXEC for the stored procedures"
+        ),
+    )
+}
+
+fn refuse_write_statement(statement: &DFStatement) -> Result<()> {
+    match statement {
+        DFStatement::Statement(s) => match s.as_ref() {
+            SqlStatement::Query(_)
+            | SqlStatement::Explain { .. }
+            | SqlStatement::ExplainTable { .. } => Ok(()),
+            other => {
+                let text = other.to_string();
+                let verb: String = text
+                    .split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                Err(read_only_error(&verb.to_uppercase()))
+            }
+        },
+        DFStatement::Explain(_) => Ok(()),
+        DFStatement::CreateExternalTable(_) => Err(read_only_error("CREATE EXTERNAL TABLE")),
+        DFStatement::CopyTo(_) => Err(read_only_error("COPY")),
+        DFStatement::Reset(_) => Err(read_only_error("RESET")),
+    }
+}
+
 fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
     let verb = match plan {
         LogicalPlan::Dml(dml) => Some(dml.op.to_string()),
@@ -264,12 +302,64 @@ fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
         _ => None,
     };
     match verb {
-        Some(verb) => Err(Error::new(
-            state::SYNTAX_ERROR,
-            format!(
-                "[apiodbc] {verb} is not allowed: apiodbc connections are read-only; use SELECT, or EXEC for the stored procedures"
-            ),
-        )),
+        Some(verb) => Err(read_only_error(&verb)),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::new(EngineOptions {
+            default_schema: SYS_SCHEMA.into(),
+            database: "apiodbc".into(),
+            user: String::new(),
+            connection_props: Vec::new(),
+            procedures: ProcedureRegistry::default(),
+            batch_size: 1024,
+        })
+        .expect("engine")
+    }
+
+    #[test]
+    fn an_unconstrained_marker_has_no_type_and_a_constrained_one_does() {
+        let e = engine();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("rt");
+        let p = rt.block_on(e.prepare("SELECT ?", true)).expect("prepare");
+        assert_eq!(p.param_type(0), None);
+        let p = rt
+            .block_on(e.prepare("SELECT ? + CAST(1 AS BIGINT)", true))
+            .expect("prepare");
+        assert_eq!(p.param_type(0), Some(DataType::Int64));
+    }
+
+    #[test]
+    fn a_bound_value_gives_the_result_its_type() {
+        let e = engine();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("rt");
+        let p = rt.block_on(e.prepare("SELECT ?", true)).expect("prepare");
+        let stream = rt
+            .block_on(e.execute(&p, vec![ScalarValue::Int32(Some(42))]))
+            .expect("execute");
+        assert_eq!(stream.schema().field(0).data_type(), &DataType::Int32);
+    }
+
+    #[test]
+    fn writes_are_refused_before_planning() {
+        let e = engine();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("rt");
+        let err = rt
+            .block_on(e.prepare("INSERT INTO missing VALUES (1)", true))
+            .err()
+            .expect("refused");
+        assert!(err.message.contains("read-only"), "{}", err.message);
     }
 }

@@ -143,17 +143,31 @@ pub fn read_all(
                         data_at.read_nul_terminated(1, bound_or_unbounded(app.octet_length))
                     }
                     None => data_at.read_bytes(app.octet_length.max(0) as usize),
-                    Some(other) => return Err(Error::new(
-                        state::INVALID_STRING_OR_BUFFER_LENGTH,
-                        format!(
+                    Some(other) => {
+                        return Err(Error::new(
+                            state::INVALID_STRING_OR_BUFFER_LENGTH,
+                            format!(
                             "[apiodbc] Parameter {number} has the invalid length/indicator {other}"
                         ),
-                    )),
+                        ))
+                    }
                 },
             };
             read_param(c_type, &bytes, indicator, number)?
         };
         let mut scalar = to_scalar(value, sql_type);
+        // Text bound for a typed SQL parameter (pyodbc sends Decimal as SQL_C_CHAR/SQL_NUMERIC)
+        // takes the declared SQL type, as a database would convert it.
+        if let (ScalarValue::Utf8(Some(_)), Some(declared)) =
+            (&scalar, ipd.records.get(i).and_then(declared_type))
+        {
+            scalar = scalar.cast_to(&declared).map_err(|_| {
+                Error::new(
+                    state::INVALID_CHARACTER_VALUE,
+                    format!("[apiodbc] Parameter {number} is not a valid {declared} value"),
+                )
+            })?;
+        }
         if let Some(Some(target)) = inferred.get(i) {
             if &scalar.data_type() != target && !matches!(target, DataType::Null) {
                 scalar = scalar.cast_to(target).map_err(|_| {
@@ -167,6 +181,31 @@ pub fn read_all(
         values.push(scalar);
     }
     Ok(values)
+}
+
+/// The engine type of a parameter's declared SQL type, for the types text converts into.
+fn declared_type(rec: &super::descriptor::DescRecord) -> Option<DataType> {
+    match rec.concise_type {
+        sql_types::SQL_NUMERIC | sql_types::SQL_DECIMAL => {
+            let precision = (rec.length as u8).clamp(1, 38);
+            let scale = (rec.scale.max(0) as i8).min(precision as i8);
+            Some(DataType::Decimal128(precision, scale))
+        }
+        sql_types::SQL_TINYINT
+        | sql_types::SQL_SMALLINT
+        | sql_types::SQL_INTEGER
+        | sql_types::SQL_BIGINT => Some(DataType::Int64),
+        sql_types::SQL_REAL | sql_types::SQL_FLOAT | sql_types::SQL_DOUBLE => {
+            Some(DataType::Float64)
+        }
+        sql_types::SQL_BIT => Some(DataType::Boolean),
+        sql_types::SQL_TYPE_DATE | sql_types::SQL_DATE => Some(DataType::Date32),
+        sql_types::SQL_TYPE_TIMESTAMP | sql_types::SQL_TIMESTAMP => Some(DataType::Timestamp(
+            datafusion::arrow::datatypes::TimeUnit::Microsecond,
+            None,
+        )),
+        _ => None,
+    }
 }
 
 /// A NUL-terminated parameter is read up to its terminator, within the buffer when its length is known.

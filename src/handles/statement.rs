@@ -219,12 +219,15 @@ impl Statement {
             let inferred = prepared.param_type(i);
             let rec = ipd.record_mut(i + 1);
             if rec.concise_type == 99 || rec.concise_type == 0 {
-                let ct = column_type(
-                    inferred
-                        .as_ref()
-                        .unwrap_or(&datafusion::arrow::datatypes::DataType::Utf8),
-                    MAX_TEXT_LEN,
-                );
+                // A marker the statement does not constrain (`SELECT ?`) takes the type it is
+                // bound with; SQL_UNKNOWN_TYPE says so, and clients then bind their own type.
+                let Some(inferred) = inferred else {
+                    rec.concise_type = sql_types::SQL_UNKNOWN_TYPE;
+                    rec.verbose_type = sql_types::SQL_UNKNOWN_TYPE;
+                    rec.nullable = 1;
+                    continue;
+                };
+                let ct = column_type(&inferred, MAX_TEXT_LEN);
                 rec.concise_type = ct.sql_type;
                 rec.verbose_type = ct.verbose_type;
                 rec.datetime_sub = ct.datetime_sub;
@@ -287,7 +290,11 @@ impl Statement {
             &self.cancel,
             timeout,
         )?;
-        let schema = prepared.schema();
+        // The executed plan knows parameter types the prepared one could not (`SELECT ?`).
+        let schema = stream.schema();
+        if schema != prepared.schema() {
+            self.describe_result(&schema);
+        }
         st.cursor = Some(Cursor::new(schema, stream, st.attrs.max_rows as u64));
         st.positioned = false;
         st.executed = true;

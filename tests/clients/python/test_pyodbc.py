@@ -236,7 +236,8 @@ def test_getinfo(cnxn):
     assert re.match(r"^\d\d\.\d\d\.\d{4}", cnxn.getinfo(pyodbc.SQL_DRIVER_VER))
     dbms = cnxn.getinfo(pyodbc.SQL_DBMS_NAME)
     assert isinstance(dbms, str) and dbms
-    assert cnxn.getinfo(pyodbc.SQL_DATA_SOURCE_READ_ONLY) == "Y"
+    # pyodbc turns Y/N answers into booleans.
+    assert cnxn.getinfo(pyodbc.SQL_DATA_SOURCE_READ_ONLY) is True
     assert cnxn.getinfo(pyodbc.SQL_IDENTIFIER_QUOTE_CHAR) == '"'
 
 
