@@ -33,9 +33,9 @@ fn runtime() -> Result<&'static Runtime> {
 }
 
 /// Runs `future` to completion on the driver's runtime and returns its output.
-pub fn wait<F: Future>(future: F) -> Result<F::Output>
+pub fn wait<F>(future: F) -> Result<F::Output>
 where
-    F: Send,
+    F: Future + Send,
     F::Output: Send,
 {
     let rt = runtime()?;

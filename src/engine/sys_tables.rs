@@ -163,6 +163,18 @@ pub fn system_table_infos() -> Vec<TableInfo> {
     ]
 }
 
+/// One row of `sys_procedureparameters`.
+struct ParameterRow {
+    schema: String,
+    procedure: String,
+    name: String,
+    direction: &'static str,
+    type_name: String,
+    required: bool,
+    ordinal: i32,
+    description: String,
+}
+
 /// The rows of each system table, by table name.
 pub fn system_table_batches(
     catalog: &CatalogInfo,
@@ -241,32 +253,31 @@ pub fn system_table_batches(
         ],
     )?;
 
-    // (procedure, name, direction, type, required, ordinal, description)
-    let mut rows: Vec<(String, String, String, &str, String, bool, i32, String)> = Vec::new();
+    let mut rows: Vec<ParameterRow> = Vec::new();
     for p in procs {
         for (i, param) in p.params.iter().enumerate() {
-            rows.push((
-                p.schema.clone(),
-                p.name.clone(),
-                param.name.clone(),
-                "INPUT",
-                sql_type_name(&param.data_type),
-                param.required,
-                i as i32 + 1,
-                param.remarks.clone(),
-            ));
+            rows.push(ParameterRow {
+                schema: p.schema.clone(),
+                procedure: p.name.clone(),
+                name: param.name.clone(),
+                direction: "INPUT",
+                type_name: sql_type_name(&param.data_type),
+                required: param.required,
+                ordinal: i as i32 + 1,
+                description: param.remarks.clone(),
+            });
         }
         for (i, col) in p.result_columns.iter().enumerate() {
-            rows.push((
-                p.schema.clone(),
-                p.name.clone(),
-                col.name.clone(),
-                "RESULT",
-                sql_type_name(&col.data_type),
-                false,
-                i as i32 + 1,
-                col.remarks.clone(),
-            ));
+            rows.push(ParameterRow {
+                schema: p.schema.clone(),
+                procedure: p.name.clone(),
+                name: col.name.clone(),
+                direction: "RESULT",
+                type_name: sql_type_name(&col.data_type),
+                required: false,
+                ordinal: i as i32 + 1,
+                description: col.remarks.clone(),
+            });
         }
     }
     let sys_procedureparameters = batch(
@@ -283,14 +294,14 @@ pub fn system_table_batches(
         ],
         vec![
             Arc::new(StringArray::from(vec![None::<&str>; rows.len()])),
-            text(rows.iter().map(|r| r.0.clone()).collect()),
-            text(rows.iter().map(|r| r.1.clone()).collect()),
-            text(rows.iter().map(|r| r.2.clone()).collect()),
-            text(rows.iter().map(|r| r.3.to_string()).collect()),
-            text(rows.iter().map(|r| r.4.clone()).collect()),
-            boolean(rows.iter().map(|r| r.5).collect()),
-            int(rows.iter().map(|r| r.6).collect()),
-            text(rows.iter().map(|r| r.7.clone()).collect()),
+            text(rows.iter().map(|r| r.schema.clone()).collect()),
+            text(rows.iter().map(|r| r.procedure.clone()).collect()),
+            text(rows.iter().map(|r| r.name.clone()).collect()),
+            text(rows.iter().map(|r| r.direction.to_string()).collect()),
+            text(rows.iter().map(|r| r.type_name.clone()).collect()),
+            boolean(rows.iter().map(|r| r.required).collect()),
+            int(rows.iter().map(|r| r.ordinal).collect()),
+            text(rows.iter().map(|r| r.description.clone()).collect()),
         ],
     )?;
 

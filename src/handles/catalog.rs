@@ -22,37 +22,101 @@ pub struct Names {
     pub column: Option<String>,
 }
 
-/// A column of a catalog result: name and values. Builders keep one `Vec` per column.
-enum Col {
-    Text(&'static str, Vec<Option<String>>),
-    Small(&'static str, Vec<Option<i16>>),
-    Int(&'static str, Vec<Option<i32>>),
+/// The type of a catalog result column.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Small,
+    Int,
 }
 
-fn build(columns: Vec<Col>) -> Result<RecordBatch> {
-    let mut fields = Vec::new();
-    let mut arrays: Vec<ArrayRef> = Vec::new();
-    for col in columns {
-        match col {
-            Col::Text(name, v) => {
-                fields.push(Field::new(name, DataType::Utf8, true));
-                arrays.push(Arc::new(StringArray::from(v)));
-            }
-            Col::Small(name, v) => {
-                fields.push(Field::new(name, DataType::Int16, true));
-                arrays.push(Arc::new(Int16Array::from(v)));
-            }
-            Col::Int(name, v) => {
-                fields.push(Field::new(name, DataType::Int32, true));
-                arrays.push(Arc::new(Int32Array::from(v)));
-            }
+/// One cell of a catalog row.
+enum Cell {
+    Text(Option<String>),
+    Small(Option<i16>),
+    Int(Option<i32>),
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(Some(s.into()))
+}
+
+const NULL_TEXT: Cell = Cell::Text(None);
+
+fn small(v: i16) -> Cell {
+    Cell::Small(Some(v))
+}
+
+fn int(v: i32) -> Cell {
+    Cell::Int(Some(v))
+}
+
+fn clamp_i32(v: impl TryInto<i32>) -> i32 {
+    v.try_into().unwrap_or(i32::MAX)
+}
+
+/// Builds a catalog result set row by row, with the spec's column names and types.
+struct ResultBuilder {
+    columns: &'static [(&'static str, Kind)],
+    rows: Vec<Vec<Cell>>,
+}
+
+impl ResultBuilder {
+    fn new(columns: &'static [(&'static str, Kind)]) -> ResultBuilder {
+        ResultBuilder {
+            columns,
+            rows: Vec::new(),
         }
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| {
-        Error::general(format!(
-            "[apiodbc] Internal error building a catalog result: {e}"
-        ))
-    })
+
+    fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+
+    fn build(self) -> Result<RecordBatch> {
+        let mut fields = Vec::new();
+        let mut arrays: Vec<ArrayRef> = Vec::new();
+        for (i, (name, kind)) in self.columns.iter().enumerate() {
+            let cells = self.rows.iter().map(|r| r.get(i));
+            match kind {
+                Kind::Text => {
+                    fields.push(Field::new(*name, DataType::Utf8, true));
+                    let values: Vec<Option<String>> = cells
+                        .map(|c| match c {
+                            Some(Cell::Text(v)) => v.clone(),
+                            _ => None,
+                        })
+                        .collect();
+                    arrays.push(Arc::new(StringArray::from(values)));
+                }
+                Kind::Small => {
+                    fields.push(Field::new(*name, DataType::Int16, true));
+                    let values: Vec<Option<i16>> = cells
+                        .map(|c| match c {
+                            Some(Cell::Small(v)) => *v,
+                            _ => None,
+                        })
+                        .collect();
+                    arrays.push(Arc::new(Int16Array::from(values)));
+                }
+                Kind::Int => {
+                    fields.push(Field::new(*name, DataType::Int32, true));
+                    let values: Vec<Option<i32>> = cells
+                        .map(|c| match c {
+                            Some(Cell::Int(v)) => *v,
+                            _ => None,
+                        })
+                        .collect();
+                    arrays.push(Arc::new(Int32Array::from(values)));
+                }
+            }
+        }
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| {
+            Error::general(format!(
+                "[apiodbc] Internal error building a catalog result: {e}"
+            ))
+        })
+    }
 }
 
 /// LIKE-style search pattern: `%` any run, `_` one character, `\` escapes. Case-insensitive,
@@ -95,30 +159,26 @@ fn tables_of<'a>(
     })
 }
 
+const TABLES: &[(&str, Kind)] = &[
+    ("TABLE_CAT", Kind::Text),
+    ("TABLE_SCHEM", Kind::Text),
+    ("TABLE_NAME", Kind::Text),
+    ("TABLE_TYPE", Kind::Text),
+    ("REMARKS", Kind::Text),
+];
+
 pub fn tables(
     catalog: &CatalogInfo,
     names: &Names,
     table_types: Option<&str>,
 ) -> Result<RecordBatch> {
     let empty = |s: &Option<String>| s.as_deref() == Some("");
-    let (mut cat, mut schem, mut name, mut ttype, mut remarks) =
-        (vec![], vec![], vec![], vec![], vec![]);
-    let mut push = |c: Option<String>,
-                    s: Option<String>,
-                    n: Option<String>,
-                    t: Option<String>,
-                    r: Option<String>| {
-        cat.push(c);
-        schem.push(s);
-        name.push(n);
-        ttype.push(t);
-        remarks.push(r);
-    };
+    let mut out = ResultBuilder::new(TABLES);
     if names.catalog.as_deref() == Some("%") && empty(&names.schema) && empty(&names.table) {
         // SQL_ALL_CATALOGS: the driver has no catalogs, so the list is empty.
     } else if names.schema.as_deref() == Some("%") && empty(&names.catalog) && empty(&names.table) {
         for s in catalog.schemas() {
-            push(None, Some(s), None, None, None);
+            out.push(vec![NULL_TEXT, text(s), NULL_TEXT, NULL_TEXT, NULL_TEXT]);
         }
     } else if table_types == Some("%")
         && empty(&names.catalog)
@@ -126,7 +186,7 @@ pub fn tables(
         && empty(&names.table)
     {
         for t in ["SYSTEM TABLE", "TABLE", "VIEW"] {
-            push(None, None, None, Some(t.to_string()), None);
+            out.push(vec![NULL_TEXT, NULL_TEXT, NULL_TEXT, text(t), NULL_TEXT]);
         }
     } else {
         let wanted: Option<Vec<String>> = table_types
@@ -143,26 +203,46 @@ pub fn tables(
             {
                 continue;
             }
-            push(
-                None,
-                Some(t.schema.clone()),
-                Some(t.name.clone()),
-                Some(t.table_type.to_string()),
-                Some(t.remarks.clone()),
-            );
+            out.push(vec![
+                NULL_TEXT,
+                text(&t.schema),
+                text(&t.name),
+                text(t.table_type),
+                text(&t.remarks),
+            ]);
         }
     }
-    build(vec![
-        Col::Text("TABLE_CAT", cat),
-        Col::Text("TABLE_SCHEM", schem),
-        Col::Text("TABLE_NAME", name),
-        Col::Text("TABLE_TYPE", ttype),
-        Col::Text("REMARKS", remarks),
-    ])
+    out.build()
+}
+
+const COLUMNS: &[(&str, Kind)] = &[
+    ("TABLE_CAT", Kind::Text),
+    ("TABLE_SCHEM", Kind::Text),
+    ("TABLE_NAME", Kind::Text),
+    ("COLUMN_NAME", Kind::Text),
+    ("DATA_TYPE", Kind::Small),
+    ("TYPE_NAME", Kind::Text),
+    ("COLUMN_SIZE", Kind::Int),
+    ("BUFFER_LENGTH", Kind::Int),
+    ("DECIMAL_DIGITS", Kind::Small),
+    ("NUM_PREC_RADIX", Kind::Small),
+    ("NULLABLE", Kind::Small),
+    ("REMARKS", Kind::Text),
+    ("COLUMN_DEF", Kind::Text),
+    ("SQL_DATA_TYPE", Kind::Small),
+    ("SQL_DATETIME_SUB", Kind::Small),
+    ("CHAR_OCTET_LENGTH", Kind::Int),
+    ("ORDINAL_POSITION", Kind::Int),
+    ("IS_NULLABLE", Kind::Text),
+];
+
+/// Whether a type's values are text or bytes, which have CHAR_OCTET_LENGTH.
+fn is_character_or_binary(sql_type: i16) -> bool {
+    matches!(sql_type, -10 | -9 | -8 | -4 | -3 | -2 | -1 | 1 | 12)
 }
 
 pub fn columns(catalog: &CatalogInfo, names: &Names, odbc_version: u32) -> Result<RecordBatch> {
-    let mut rows = Rows18::default();
+    let mut out = ResultBuilder::new(COLUMNS);
     for t in tables_of(catalog, names) {
         for (i, c) in t.columns.iter().enumerate() {
             if !matches(&names.column, &c.name) {
@@ -174,89 +254,37 @@ pub fn columns(catalog: &CatalogInfo, names: &Names, odbc_version: u32) -> Resul
             } else {
                 ct.sql_type
             };
-            rows.cat.push(None);
-            rows.schem.push(Some(t.schema.clone()));
-            rows.table.push(Some(t.name.clone()));
-            rows.column.push(Some(c.name.clone()));
-            rows.data_type.push(Some(data_type));
-            rows.type_name.push(Some(ct.type_name.to_string()));
-            rows.column_size
-                .push(Some(ct.column_size.min(i32::MAX as u64) as i32));
-            rows.buffer_length
-                .push(Some(ct.octet_length.min(i32::MAX as i64) as i32));
-            let has_digits = matches!(
-                c.data_type,
-                DataType::Decimal128(..)
-                    | DataType::Timestamp(..)
-                    | DataType::Time32(_)
-                    | DataType::Time64(_)
-            ) || ct.num_prec_radix != 0;
-            rows.decimal_digits
-                .push(has_digits.then_some(ct.decimal_digits));
-            rows.radix
-                .push((ct.num_prec_radix != 0).then_some(ct.num_prec_radix));
-            rows.nullable.push(Some(if c.nullable { 1 } else { 0 }));
-            rows.remarks.push(Some(c.remarks.clone()));
-            rows.column_def.push(None);
-            rows.sql_data_type.push(Some(ct.verbose_type));
-            rows.datetime_sub
-                .push((ct.datetime_sub != 0).then_some(ct.datetime_sub));
-            let is_text = matches!(ct.sql_type, -9 | -10 | -8 | 1 | 12 | -1 | -2 | -3 | -4);
-            rows.char_octet_length
-                .push(is_text.then_some(ct.octet_length.min(i32::MAX as i64) as i32));
-            rows.ordinal.push(Some(i as i32 + 1));
-            rows.is_nullable
-                .push(Some(if c.nullable { "YES" } else { "NO" }.to_string()));
+            let has_digits = ct.num_prec_radix != 0
+                || matches!(
+                    c.data_type,
+                    DataType::Decimal128(..)
+                        | DataType::Timestamp(..)
+                        | DataType::Time32(_)
+                        | DataType::Time64(_)
+                );
+            out.push(vec![
+                NULL_TEXT,
+                text(&t.schema),
+                text(&t.name),
+                text(&c.name),
+                small(data_type),
+                text(ct.type_name),
+                int(clamp_i32(ct.column_size)),
+                int(clamp_i32(ct.octet_length)),
+                Cell::Small(has_digits.then_some(ct.decimal_digits)),
+                Cell::Small((ct.num_prec_radix != 0).then_some(ct.num_prec_radix)),
+                small(if c.nullable { 1 } else { 0 }),
+                text(&c.remarks),
+                NULL_TEXT,
+                small(ct.verbose_type),
+                Cell::Small((ct.datetime_sub != 0).then_some(ct.datetime_sub)),
+                Cell::Int(is_character_or_binary(ct.sql_type).then(|| clamp_i32(ct.octet_length))),
+                int(i as i32 + 1),
+                text(if c.nullable { "YES" } else { "NO" }),
+            ]);
         }
     }
-    rows.build()
-}
-
-#[derive(Default)]
-struct Rows18 {
-    cat: Vec<Option<String>>,
-    schem: Vec<Option<String>>,
-    table: Vec<Option<String>>,
-    column: Vec<Option<String>>,
-    data_type: Vec<Option<i16>>,
-    type_name: Vec<Option<String>>,
-    column_size: Vec<Option<i32>>,
-    buffer_length: Vec<Option<i32>>,
-    decimal_digits: Vec<Option<i16>>,
-    radix: Vec<Option<i16>>,
-    nullable: Vec<Option<i16>>,
-    remarks: Vec<Option<String>>,
-    column_def: Vec<Option<String>>,
-    sql_data_type: Vec<Option<i16>>,
-    datetime_sub: Vec<Option<i16>>,
-    char_octet_length: Vec<Option<i32>>,
-    ordinal: Vec<Option<i32>>,
-    is_nullable: Vec<Option<String>>,
-}
-
-impl Rows18 {
-    fn build(self) -> Result<RecordBatch> {
-        build(vec![
-            Col::Text("TABLE_CAT", self.cat),
-            Col::Text("TABLE_SCHEM", self.schem),
-            Col::Text("TABLE_NAME", self.table),
-            Col::Text("COLUMN_NAME", self.column),
-            Col::Small("DATA_TYPE", self.data_type),
-            Col::Text("TYPE_NAME", self.type_name),
-            Col::Int("COLUMN_SIZE", self.column_size),
-            Col::Int("BUFFER_LENGTH", self.buffer_length),
-            Col::Small("DECIMAL_DIGITS", self.decimal_digits),
-            Col::Small("NUM_PREC_RADIX", self.radix),
-            Col::Small("NULLABLE", self.nullable),
-            Col::Text("REMARKS", self.remarks),
-            Col::Text("COLUMN_DEF", self.column_def),
-            Col::Small("SQL_DATA_TYPE", self.sql_data_type),
-            Col::Small("SQL_DATETIME_SUB", self.datetime_sub),
-            Col::Int("CHAR_OCTET_LENGTH", self.char_octet_length),
-            Col::Int("ORDINAL_POSITION", self.ordinal),
-            Col::Text("IS_NULLABLE", self.is_nullable),
-        ])
-    }
+    out.build()
 }
 
 /// Exact-name lookup for the functions whose table argument is not a pattern.
@@ -278,101 +306,111 @@ fn named_tables<'a>(
     })
 }
 
+const PRIMARY_KEYS: &[(&str, Kind)] = &[
+    ("TABLE_CAT", Kind::Text),
+    ("TABLE_SCHEM", Kind::Text),
+    ("TABLE_NAME", Kind::Text),
+    ("COLUMN_NAME", Kind::Text),
+    ("KEY_SEQ", Kind::Small),
+    ("PK_NAME", Kind::Text),
+];
+
 pub fn primary_keys(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
-    let (mut cat, mut schem, mut table, mut column, mut seq, mut pk) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut out = ResultBuilder::new(PRIMARY_KEYS);
     for t in named_tables(catalog, names) {
         for (i, key) in t.primary_key.iter().enumerate() {
-            cat.push(None);
-            schem.push(Some(t.schema.clone()));
-            table.push(Some(t.name.clone()));
-            column.push(Some(key.clone()));
-            seq.push(Some(i as i16 + 1));
-            pk.push(Some(format!("pk_{}", t.name)));
+            out.push(vec![
+                NULL_TEXT,
+                text(&t.schema),
+                text(&t.name),
+                text(key),
+                small(i as i16 + 1),
+                text(format!("pk_{}", t.name)),
+            ]);
         }
     }
-    build(vec![
-        Col::Text("TABLE_CAT", cat),
-        Col::Text("TABLE_SCHEM", schem),
-        Col::Text("TABLE_NAME", table),
-        Col::Text("COLUMN_NAME", column),
-        Col::Small("KEY_SEQ", seq),
-        Col::Text("PK_NAME", pk),
-    ])
+    out.build()
 }
+
+const FOREIGN_KEYS: &[(&str, Kind)] = &[
+    ("PKTABLE_CAT", Kind::Text),
+    ("PKTABLE_SCHEM", Kind::Text),
+    ("PKTABLE_NAME", Kind::Text),
+    ("PKCOLUMN_NAME", Kind::Text),
+    ("FKTABLE_CAT", Kind::Text),
+    ("FKTABLE_SCHEM", Kind::Text),
+    ("FKTABLE_NAME", Kind::Text),
+    ("FKCOLUMN_NAME", Kind::Text),
+    ("KEY_SEQ", Kind::Small),
+    ("UPDATE_RULE", Kind::Small),
+    ("DELETE_RULE", Kind::Small),
+    ("FK_NAME", Kind::Text),
+    ("PK_NAME", Kind::Text),
+    ("DEFERRABILITY", Kind::Small),
+];
 
 /// The driver declares no foreign keys yet: the right columns, no rows.
 pub fn foreign_keys() -> Result<RecordBatch> {
-    let t = || Vec::<Option<String>>::new();
-    let s = || Vec::<Option<i16>>::new();
-    build(vec![
-        Col::Text("PKTABLE_CAT", t()),
-        Col::Text("PKTABLE_SCHEM", t()),
-        Col::Text("PKTABLE_NAME", t()),
-        Col::Text("PKCOLUMN_NAME", t()),
-        Col::Text("FKTABLE_CAT", t()),
-        Col::Text("FKTABLE_SCHEM", t()),
-        Col::Text("FKTABLE_NAME", t()),
-        Col::Text("FKCOLUMN_NAME", t()),
-        Col::Small("KEY_SEQ", s()),
-        Col::Small("UPDATE_RULE", s()),
-        Col::Small("DELETE_RULE", s()),
-        Col::Text("FK_NAME", t()),
-        Col::Text("PK_NAME", t()),
-        Col::Small("DEFERRABILITY", s()),
-    ])
+    ResultBuilder::new(FOREIGN_KEYS).build()
 }
+
+const STATISTICS: &[(&str, Kind)] = &[
+    ("TABLE_CAT", Kind::Text),
+    ("TABLE_SCHEM", Kind::Text),
+    ("TABLE_NAME", Kind::Text),
+    ("NON_UNIQUE", Kind::Small),
+    ("INDEX_QUALIFIER", Kind::Text),
+    ("INDEX_NAME", Kind::Text),
+    ("TYPE", Kind::Small),
+    ("ORDINAL_POSITION", Kind::Small),
+    ("COLUMN_NAME", Kind::Text),
+    ("ASC_OR_DESC", Kind::Text),
+    ("CARDINALITY", Kind::Int),
+    ("PAGES", Kind::Int),
+    ("FILTER_CONDITION", Kind::Text),
+];
+
+const SQL_INDEX_OTHER: i16 = 3;
 
 /// SQLStatistics: a table's primary key is its only (unique) index.
 pub fn statistics(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
-    let mut c = (
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-    );
+    let mut out = ResultBuilder::new(STATISTICS);
     for t in named_tables(catalog, names) {
         for (i, key) in t.primary_key.iter().enumerate() {
-            c.0.push(None);
-            c.1.push(Some(t.schema.clone()));
-            c.2.push(Some(t.name.clone()));
-            c.3.push(Some(0i16));
-            c.4.push(None);
-            c.5.push(Some(format!("pk_{}", t.name)));
-            c.6.push(Some(3i16)); // SQL_INDEX_OTHER
-            c.7.push(Some(i as i16 + 1));
-            c.8.push(Some(key.clone()));
-            c.9.push(None);
-            c.10.push(None);
-            c.11.push(None);
-            c.12.push(None);
+            out.push(vec![
+                NULL_TEXT,
+                text(&t.schema),
+                text(&t.name),
+                small(0),
+                NULL_TEXT,
+                text(format!("pk_{}", t.name)),
+                small(SQL_INDEX_OTHER),
+                small(i as i16 + 1),
+                text(key),
+                NULL_TEXT,
+                Cell::Int(None),
+                Cell::Int(None),
+                NULL_TEXT,
+            ]);
         }
     }
-    build(vec![
-        Col::Text("TABLE_CAT", c.0),
-        Col::Text("TABLE_SCHEM", c.1),
-        Col::Text("TABLE_NAME", c.2),
-        Col::Small("NON_UNIQUE", c.3),
-        Col::Text("INDEX_QUALIFIER", c.4),
-        Col::Text("INDEX_NAME", c.5),
-        Col::Small("TYPE", c.6),
-        Col::Small("ORDINAL_POSITION", c.7),
-        Col::Text("COLUMN_NAME", c.8),
-        Col::Text("ASC_OR_DESC", c.9),
-        Col::Int("CARDINALITY", c.10),
-        Col::Int("PAGES", c.11),
-        Col::Text("FILTER_CONDITION", c.12),
-    ])
+    out.build()
 }
+
+const SPECIAL_COLUMNS: &[(&str, Kind)] = &[
+    ("SCOPE", Kind::Small),
+    ("COLUMN_NAME", Kind::Text),
+    ("DATA_TYPE", Kind::Small),
+    ("TYPE_NAME", Kind::Text),
+    ("COLUMN_SIZE", Kind::Int),
+    ("BUFFER_LENGTH", Kind::Int),
+    ("DECIMAL_DIGITS", Kind::Small),
+    ("PSEUDO_COLUMN", Kind::Small),
+];
+
+const SQL_BEST_ROWID: u16 = 1;
+const SQL_SCOPE_SESSION: i16 = 2;
+const SQL_PC_NOT_PSEUDO: i16 = 1;
 
 /// SQLSpecialColumns(SQL_BEST_ROWID): the primary key columns; SQL_ROWVER: none.
 pub fn special_columns(
@@ -380,227 +418,145 @@ pub fn special_columns(
     names: &Names,
     identifier_type: u16,
 ) -> Result<RecordBatch> {
-    let mut c = (
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-    );
-    if identifier_type == 1 {
+    let mut out = ResultBuilder::new(SPECIAL_COLUMNS);
+    if identifier_type == SQL_BEST_ROWID {
         for t in named_tables(catalog, names) {
             for key in &t.primary_key {
                 let Some(col) = t.columns.iter().find(|c| &c.name == key) else {
                     continue;
                 };
                 let ct = column_type(&col.data_type, MAX_TEXT_LEN);
-                c.0.push(Some(2i16)); // SQL_SCOPE_SESSION
-                c.1.push(Some(col.name.clone()));
-                c.2.push(Some(ct.sql_type));
-                c.3.push(Some(ct.type_name.to_string()));
-                c.4.push(Some(ct.column_size.min(i32::MAX as u64) as i32));
-                c.5.push(Some(ct.octet_length.min(i32::MAX as i64) as i32));
-                c.6.push(Some(ct.decimal_digits));
-                c.7.push(Some(1i16)); // SQL_PC_NOT_PSEUDO
+                out.push(vec![
+                    small(SQL_SCOPE_SESSION),
+                    text(&col.name),
+                    small(ct.sql_type),
+                    text(ct.type_name),
+                    int(clamp_i32(ct.column_size)),
+                    int(clamp_i32(ct.octet_length)),
+                    small(ct.decimal_digits),
+                    small(SQL_PC_NOT_PSEUDO),
+                ]);
             }
         }
     }
-    build(vec![
-        Col::Small("SCOPE", c.0),
-        Col::Text("COLUMN_NAME", c.1),
-        Col::Small("DATA_TYPE", c.2),
-        Col::Text("TYPE_NAME", c.3),
-        Col::Int("COLUMN_SIZE", c.4),
-        Col::Int("BUFFER_LENGTH", c.5),
-        Col::Small("DECIMAL_DIGITS", c.6),
-        Col::Small("PSEUDO_COLUMN", c.7),
-    ])
+    out.build()
+}
+
+const PROCEDURES: &[(&str, Kind)] = &[
+    ("PROCEDURE_CAT", Kind::Text),
+    ("PROCEDURE_SCHEM", Kind::Text),
+    ("PROCEDURE_NAME", Kind::Text),
+    ("NUM_INPUT_PARAMS", Kind::Int),
+    ("NUM_OUTPUT_PARAMS", Kind::Int),
+    ("NUM_RESULT_SETS", Kind::Int),
+    ("REMARKS", Kind::Text),
+    ("PROCEDURE_TYPE", Kind::Small),
+];
+
+const SQL_PT_PROCEDURE: i16 = 1;
+
+fn procedures_of<'a>(
+    catalog: &'a CatalogInfo,
+    names: &'a Names,
+) -> impl Iterator<Item = &'a crate::engine::catalog::ProcedureInfo> {
+    let cat_ok = catalog_ok(&names.catalog);
+    catalog.procedures.iter().filter(move |p| {
+        cat_ok && matches(&names.schema, &p.schema) && matches(&names.table, &p.name)
+    })
 }
 
 pub fn procedures(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
-    let cat_ok = catalog_ok(&names.catalog);
-    let mut c = (
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-    );
-    for p in catalog
-        .procedures
-        .iter()
-        .filter(|p| cat_ok && matches(&names.schema, &p.schema) && matches(&names.table, &p.name))
-    {
-        c.0.push(None);
-        c.1.push(Some(p.schema.clone()));
-        c.2.push(Some(p.name.clone()));
-        c.3.push(Some(p.params.len() as i32));
-        c.4.push(Some(0i32));
-        c.5.push(Some(1i32));
-        c.6.push(Some(p.remarks.clone()));
-        c.7.push(Some(1i16)); // SQL_PT_PROCEDURE
+    let mut out = ResultBuilder::new(PROCEDURES);
+    for p in procedures_of(catalog, names) {
+        out.push(vec![
+            NULL_TEXT,
+            text(&p.schema),
+            text(&p.name),
+            int(p.params.len() as i32),
+            int(0),
+            int(1),
+            text(&p.remarks),
+            small(SQL_PT_PROCEDURE),
+        ]);
     }
-    build(vec![
-        Col::Text("PROCEDURE_CAT", c.0),
-        Col::Text("PROCEDURE_SCHEM", c.1),
-        Col::Text("PROCEDURE_NAME", c.2),
-        Col::Int("NUM_INPUT_PARAMS", c.3),
-        Col::Int("NUM_OUTPUT_PARAMS", c.4),
-        Col::Int("NUM_RESULT_SETS", c.5),
-        Col::Text("REMARKS", c.6),
-        Col::Small("PROCEDURE_TYPE", c.7),
-    ])
+    out.build()
 }
 
+const PROCEDURE_COLUMNS: &[(&str, Kind)] = &[
+    ("PROCEDURE_CAT", Kind::Text),
+    ("PROCEDURE_SCHEM", Kind::Text),
+    ("PROCEDURE_NAME", Kind::Text),
+    ("COLUMN_NAME", Kind::Text),
+    ("COLUMN_TYPE", Kind::Small),
+    ("DATA_TYPE", Kind::Small),
+    ("TYPE_NAME", Kind::Text),
+    ("COLUMN_SIZE", Kind::Int),
+    ("BUFFER_LENGTH", Kind::Int),
+    ("DECIMAL_DIGITS", Kind::Small),
+    ("NUM_PREC_RADIX", Kind::Small),
+    ("NULLABLE", Kind::Small),
+    ("REMARKS", Kind::Text),
+    ("COLUMN_DEF", Kind::Text),
+    ("SQL_DATA_TYPE", Kind::Small),
+    ("SQL_DATETIME_SUB", Kind::Small),
+    ("CHAR_OCTET_LENGTH", Kind::Int),
+    ("ORDINAL_POSITION", Kind::Int),
+    ("IS_NULLABLE", Kind::Text),
+];
+
+const SQL_PARAM_INPUT: i16 = 1;
+const SQL_RESULT_COL: i16 = 3;
+
 pub fn procedure_columns(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
-    let cat_ok = catalog_ok(&names.catalog);
-    let mut rows = ProcRows::default();
-    for p in catalog
-        .procedures
-        .iter()
-        .filter(|p| cat_ok && matches(&names.schema, &p.schema) && matches(&names.table, &p.name))
-    {
+    let mut out = ResultBuilder::new(PROCEDURE_COLUMNS);
+    for p in procedures_of(catalog, names) {
         let inputs = p.params.iter().map(|x| {
             (
-                x.name.as_str(),
+                &x.name,
                 &x.data_type,
-                1i16,
+                SQL_PARAM_INPUT,
                 !x.required,
-                x.remarks.as_str(),
+                &x.remarks,
             )
         });
         let results = p.result_columns.iter().map(|x| {
             (
-                x.name.as_str(),
+                &x.name,
                 &x.data_type,
-                3i16,
+                SQL_RESULT_COL,
                 x.nullable,
-                x.remarks.as_str(),
+                &x.remarks,
             )
         });
-        for (i, (name, dt, kind, nullable, remarks)) in inputs.chain(results).enumerate() {
+        for (i, (name, data_type, kind, nullable, remarks)) in inputs.chain(results).enumerate() {
             if !matches(&names.column, name) {
                 continue;
             }
-            let ct = column_type(dt, MAX_TEXT_LEN);
-            rows.push(
-                p.schema.clone(),
-                p.name.clone(),
-                name.to_string(),
-                kind,
-                &ct,
-                nullable,
-                remarks.to_string(),
-                i as i32 + 1,
-            );
+            let ct = column_type(data_type, MAX_TEXT_LEN);
+            out.push(vec![
+                NULL_TEXT,
+                text(&p.schema),
+                text(&p.name),
+                text(name),
+                small(kind),
+                small(ct.sql_type),
+                text(ct.type_name),
+                int(clamp_i32(ct.column_size)),
+                int(clamp_i32(ct.octet_length)),
+                Cell::Small(None),
+                Cell::Small(None),
+                small(if nullable { 1 } else { 0 }),
+                text(remarks),
+                NULL_TEXT,
+                small(ct.verbose_type),
+                Cell::Small((ct.datetime_sub != 0).then_some(ct.datetime_sub)),
+                Cell::Int(is_character_or_binary(ct.sql_type).then(|| clamp_i32(ct.octet_length))),
+                int(i as i32 + 1),
+                text(if nullable { "YES" } else { "NO" }),
+            ]);
         }
     }
-    rows.build()
-}
-
-#[derive(Default)]
-struct ProcRows {
-    c: (
-        Vec<Option<String>>,
-        Vec<Option<String>>,
-        Vec<Option<String>>,
-        Vec<Option<String>>,
-        Vec<Option<i16>>,
-        Vec<Option<i16>>,
-        Vec<Option<String>>,
-    ),
-    d: (
-        Vec<Option<i32>>,
-        Vec<Option<i32>>,
-        Vec<Option<i16>>,
-        Vec<Option<i16>>,
-        Vec<Option<i16>>,
-        Vec<Option<String>>,
-        Vec<Option<String>>,
-    ),
-    e: (
-        Vec<Option<i16>>,
-        Vec<Option<i16>>,
-        Vec<Option<i32>>,
-        Vec<Option<i32>>,
-        Vec<Option<String>>,
-    ),
-}
-
-impl ProcRows {
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        schema: String,
-        proc_name: String,
-        name: String,
-        kind: i16,
-        ct: &super::sql_types::ColumnType,
-        nullable: bool,
-        remarks: String,
-        ordinal: i32,
-    ) {
-        self.c.0.push(None);
-        self.c.1.push(Some(schema));
-        self.c.2.push(Some(proc_name));
-        self.c.3.push(Some(name));
-        self.c.4.push(Some(kind));
-        self.c.5.push(Some(ct.sql_type));
-        self.c.6.push(Some(ct.type_name.to_string()));
-        self.d
-            .0
-            .push(Some(ct.column_size.min(i32::MAX as u64) as i32));
-        self.d
-            .1
-            .push(Some(ct.octet_length.min(i32::MAX as i64) as i32));
-        self.d.2.push(None);
-        self.d.3.push(None);
-        self.d.4.push(Some(if nullable { 1 } else { 0 }));
-        self.d.5.push(Some(remarks));
-        self.d.6.push(None);
-        self.e.0.push(Some(ct.verbose_type));
-        self.e
-            .1
-            .push((ct.datetime_sub != 0).then_some(ct.datetime_sub));
-        let is_text = matches!(ct.sql_type, -9 | -10 | 12 | 1 | -1);
-        self.e
-            .2
-            .push(is_text.then_some(ct.octet_length.min(i32::MAX as i64) as i32));
-        self.e.3.push(Some(ordinal));
-        self.e
-            .4
-            .push(Some(if nullable { "YES" } else { "NO" }.to_string()));
-    }
-
-    fn build(self) -> Result<RecordBatch> {
-        build(vec![
-            Col::Text("PROCEDURE_CAT", self.c.0),
-            Col::Text("PROCEDURE_SCHEM", self.c.1),
-            Col::Text("PROCEDURE_NAME", self.c.2),
-            Col::Text("COLUMN_NAME", self.c.3),
-            Col::Small("COLUMN_TYPE", self.c.4),
-            Col::Small("DATA_TYPE", self.c.5),
-            Col::Text("TYPE_NAME", self.c.6),
-            Col::Int("COLUMN_SIZE", self.d.0),
-            Col::Int("BUFFER_LENGTH", self.d.1),
-            Col::Small("DECIMAL_DIGITS", self.d.2),
-            Col::Small("NUM_PREC_RADIX", self.d.3),
-            Col::Small("NULLABLE", self.d.4),
-            Col::Text("REMARKS", self.d.5),
-            Col::Text("COLUMN_DEF", self.d.6),
-            Col::Small("SQL_DATA_TYPE", self.e.0),
-            Col::Small("SQL_DATETIME_SUB", self.e.1),
-            Col::Int("CHAR_OCTET_LENGTH", self.e.2),
-            Col::Int("ORDINAL_POSITION", self.e.3),
-            Col::Text("IS_NULLABLE", self.e.4),
-        ])
-    }
+    out.build()
 }
 
 #[cfg(test)]
