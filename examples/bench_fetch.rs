@@ -33,9 +33,9 @@ fn main() -> ExitCode {
 }
 
 fn driver_path() -> Result<PathBuf, String> {
-    let path = std::env::var_os("APIODBC_DRIVER_PATH").map(PathBuf::from).ok_or(
-        "set APIODBC_DRIVER_PATH to the release libapiodbc.so (cargo xtask bench does)",
-    )?;
+    let path = std::env::var_os("APIODBC_DRIVER_PATH")
+        .map(PathBuf::from)
+        .ok_or("set APIODBC_DRIVER_PATH to the release libapiodbc.so (cargo xtask bench does)")?;
     let path = std::fs::canonicalize(&path)
         .map_err(|e| format!("APIODBC_DRIVER_PATH={}: {e}", path.display()))?;
     Ok(path)
@@ -73,7 +73,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut sum = Checksum::default();
     while let Some(rows) = block.fetch()? {
         sum.rows(rows.num_rows());
-        let id = rows.column(0).as_nullable_slice::<i64>().ok_or("id buffer")?;
+        let id = rows
+            .column(0)
+            .as_nullable_slice::<i64>()
+            .ok_or("id buffer")?;
         for v in id {
             match v {
                 Some(v) => sum.id(*v),

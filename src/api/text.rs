@@ -161,16 +161,16 @@ mod tests {
 
     #[test]
     fn wide_truncation_keeps_surrogate_pairs_whole() {
-        let mut buf = [0xFFu8; 8];
+        let mut buf = [0xFFu8; 6];
         let w = write_output::<Wide>(
             AppPtr::from_ptr(buf.as_mut_ptr()),
-            8,
+            6,
             LengthUnit::Bytes,
             "a🙂b",
         );
         assert!(w.truncated);
         assert_eq!(w.full_len, 8);
-        // room for 3 units: 'a' then the pair does not fit whole, so only 'a' and the NUL.
+        // Room for two units before the NUL: 'a', then half of the pair, which must not be written.
         assert_eq!(&buf[..4], &[b'a', 0, 0, 0]);
     }
 

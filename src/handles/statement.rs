@@ -11,7 +11,9 @@ use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 
 use super::c_types::{self, SQL_ARD_TYPE};
 use super::connection::Connection;
-use super::convert::{write_cell, CellOutcome, CellTarget, ChunkState};
+use super::convert::{
+    default_c_type, truncation_state, write_cell, CellOutcome, CellTarget, ChunkState,
+};
 use super::cursor::Cursor;
 use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descriptor};
 use super::diag::{DiagRecord, Diagnostics};
@@ -540,6 +542,7 @@ impl Statement {
                     ),
                 ));
             }
+            let rec = &resolve_default(rec, cursor.schema.field(index).data_type());
             let element_size =
                 c_types::fixed_size(rec.concise_type).unwrap_or(rec.octet_length.max(0) as usize);
             for (row, status) in row_status.iter_mut().enumerate() {
@@ -587,7 +590,7 @@ impl Statement {
                             if *status == SQL_ROW_SUCCESS {
                                 *status = SQL_ROW_SUCCESS_WITH_INFO;
                             }
-                            let mut rec = row_error(row, column, &Error::new(state::STRING_TRUNCATED, format!(
+                            let mut rec = row_error(row, column, &Error::new(truncation_state(rec.concise_type), format!(
                                 "[apiodbc] String data, right truncated in column {column}: bind a larger buffer (the full length is in the indicator)"
                             )));
                             rec.row = row as isize + 1;
@@ -662,6 +665,7 @@ impl Statement {
             }
         };
         rec.octet_length = buffer_len;
+        let rec = resolve_default(&rec, cursor.schema.field(index).data_type());
         let element_size = c_types::fixed_size(rec.concise_type).unwrap_or(buffer_len as usize);
         let mut chunk = match cursor.get_data.take() {
             Some((col, chunk)) if col == column => chunk,
@@ -702,7 +706,7 @@ impl Statement {
                 indicator.write_isize(len);
                 if truncated {
                     self.diag.push_warning(
-                        state::STRING_TRUNCATED,
+                        truncation_state(rec.concise_type),
                         format!("[apiodbc] String data, right truncated in column {column}: call SQLGetData again for the rest"),
                     );
                 }
@@ -940,6 +944,18 @@ impl Statement {
         };
         Ok(value)
     }
+}
+
+/// SQL_C_DEFAULT means the column's own default C type.
+fn resolve_default(
+    rec: &DescRecord,
+    data_type: &datafusion::arrow::datatypes::DataType,
+) -> DescRecord {
+    let mut resolved = rec.clone();
+    if resolved.concise_type == c_types::SQL_C_DEFAULT {
+        resolved.concise_type = default_c_type(data_type);
+    }
+    resolved
 }
 
 fn row_error(row: usize, column: u16, error: &Error) -> DiagRecord {

@@ -1,61 +1,341 @@
-//! `cargo xtask bench`: builds the release driver and runs the benchmark example, which measures
-//! and prints (never asserts) the ODBC fetch path against the in-process engine. The benchmark
-//! itself lives in the root package's `examples/bench_fetch.rs`; this only sets the stage.
+//! `cargo xtask bench`: builds the release driver and the benchmark examples once, runs each
+//! benchmark's examples as separate processes (best of N runs), checks that the runs of a suite
+//! saw the same data (checksums) and prints rows/s, the ratio to the suite's baseline with the
+//! ratio aimed at, and peak RSS. Speed is printed, never asserted: only a failed run or a checksum
+//! mismatch (a correctness problem) fails the command.
+//!
+//! Each example prints one line `bench=<name> rows=… seconds=… rows_per_sec=… peak_rss_mb=…
+//! checksum=…`. A new benchmark (the REST one of issue 3) is one more [`Suite`] in [`suites`]; a
+//! suite that needs a running service (the sandbox) starts it in its `prepare` hook and hands its
+//! address to the examples as environment variables.
 
-use std::process::{ExitCode, Stdio};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::time::Duration;
 
 use crate::cmd::{self, RunOpts};
 
-const EXAMPLE: &str = "bench_fetch";
+const USAGE: &str = "\
+usage: cargo xtask bench [--runs N] [--rows N]
+
+  --runs N   runs per example; the fastest counts (default 3)
+  --rows N   rows the fetch benchmark's query produces (default 1000000)";
+
+/// One measured program: an example of the root package.
+struct Entry {
+    /// Row label in the table.
+    label: &'static str,
+    /// `examples/<example>.rs`.
+    example: &'static str,
+}
+
+/// What a suite's `prepare` hook hands to its examples; dropping it ends whatever it started.
+#[derive(Default)]
+struct Stage {
+    env: Vec<(String, String)>,
+    /// Kept alive for the suite's runs (a sandbox process, a temporary directory, ...).
+    #[allow(dead_code)]
+    guard: Option<Box<dyn std::any::Any>>,
+}
+
+/// A benchmark: a baseline and the path measured against it, run on the same data.
+struct Suite {
+    title: String,
+    baseline: Entry,
+    measured: Entry,
+    /// The ratio measured/baseline of rows/s the project aims at; printed, never enforced.
+    aim: f64,
+    /// Sets the stage before the runs (start a server, write a config); `None`: nothing to do.
+    prepare: Option<fn(&Context) -> Result<Stage, String>>,
+}
+
+/// What every suite gets.
+struct Context {
+    driver: PathBuf,
+    examples_dir: PathBuf,
+    runs: usize,
+    rows: u64,
+}
+
+fn suites(ctx: &Context) -> Vec<Suite> {
+    vec![Suite {
+        title: format!(
+            "fetch: {} rows x 4 columns, block cursor of 10000 rows through unixODBC",
+            ctx.rows
+        ),
+        baseline: Entry {
+            label: "engine (in-process)",
+            example: "bench_engine",
+        },
+        measured: Entry {
+            label: "ODBC fetch (odbc-api)",
+            example: "bench_fetch",
+        },
+        aim: 0.7,
+        prepare: None,
+    }]
+}
 
 pub fn run(args: &[String]) -> ExitCode {
-    let root = cmd::repo_root();
-    let examples = root.join("examples");
-    if !examples.join(format!("{EXAMPLE}.rs")).is_file()
-        && !examples.join(EXAMPLE).join("main.rs").is_file()
-    {
-        eprintln!("cargo xtask bench: examples/{EXAMPLE}.rs does not exist yet");
-        return ExitCode::FAILURE;
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
     }
+    let (runs, rows) = match parse_args(args) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("cargo xtask bench: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
 
-    println!("==> building the driver (release)");
+    println!("==> building the driver and the benchmark examples (release)");
     let mut build = cmd::cargo();
-    build.args(["build", "--release", "--package", "apiodbc", "--lib"]);
+    build.args([
+        "build",
+        "--release",
+        "--package",
+        "apiodbc",
+        "--lib",
+        "--examples",
+    ]);
     if !cmd::run(&mut build, RunOpts::default()).success() {
         eprintln!("cargo xtask bench: release build failed");
         return ExitCode::FAILURE;
     }
-    let driver = cmd::target_dir().join("release").join("libapiodbc.so");
+    let release = cmd::target_dir().join("release");
+    let ctx = Context {
+        driver: release.join("libapiodbc.so"),
+        examples_dir: release.join("examples"),
+        runs,
+        rows,
+    };
 
-    println!("==> cargo run --release --example {EXAMPLE}");
-    let mut bench = cmd::cargo();
-    bench
-        .args([
-            "run",
-            "--release",
-            "--package",
-            "apiodbc",
-            "--example",
-            EXAMPLE,
-            "--",
-        ])
-        .args(args)
-        // The example loads this library through unixODBC; telling it where the release build
-        // is saves it guessing between target/debug and target/release.
-        .env("APIODBC_DRIVER_PATH", &driver)
-        .stdin(Stdio::null());
-    println!("$ {}", cmd::display(&bench));
-    cmd::flush();
-    // Inherited stdout: the numbers appear as they are measured, with the example's own layout.
-    match bench.status() {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(status) => {
-            eprintln!("cargo xtask bench: {EXAMPLE} failed ({status})");
-            ExitCode::FAILURE
+    let mut failed = false;
+    let mut tables = Vec::new();
+    for suite in suites(&ctx) {
+        println!("==> {}", suite.title);
+        match run_suite(&ctx, &suite) {
+            Ok(table) => tables.push(table),
+            Err(e) => {
+                eprintln!("cargo xtask bench: {e}");
+                failed = true;
+            }
         }
-        Err(e) => {
-            eprintln!("cargo xtask bench: could not run cargo: {e}");
-            ExitCode::FAILURE
+    }
+    println!();
+    for table in &tables {
+        println!("{table}");
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<(usize, u64), String> {
+    let mut runs = 3usize;
+    let mut rows = 1_000_000u64;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|v| *v > 0)
+                .ok_or_else(|| format!("{name} needs a positive number"))
+        };
+        match arg.as_str() {
+            "--runs" => runs = value("--runs")? as usize,
+            "--rows" => rows = value("--rows")?,
+            other => return Err(format!("unknown option {other:?}")),
         }
+    }
+    Ok((runs, rows))
+}
+
+/// The numbers of one run, parsed from its result line.
+#[derive(Clone, Debug, PartialEq)]
+struct Measure {
+    rows: u64,
+    seconds: f64,
+    rows_per_sec: f64,
+    peak_rss_mb: f64,
+    checksum: String,
+}
+
+/// The best of `ctx.runs` runs of one entry, with the highest peak RSS seen over all of them.
+struct Best {
+    fastest: Measure,
+    max_rss_mb: f64,
+}
+
+fn run_suite(ctx: &Context, suite: &Suite) -> Result<String, String> {
+    let stage = match suite.prepare {
+        Some(prepare) => prepare(ctx)?,
+        None => Stage::default(),
+    };
+    let base = run_entry(ctx, &stage, &suite.baseline)?;
+    let measured = run_entry(ctx, &stage, &suite.measured)?;
+    if base.fastest.checksum != measured.fastest.checksum {
+        return Err(format!(
+            "{}: {} and {} saw different data (checksum {} vs {})",
+            suite.title,
+            suite.baseline.example,
+            suite.measured.example,
+            base.fastest.checksum,
+            measured.fastest.checksum
+        ));
+    }
+    Ok(table(ctx, suite, &base, &measured))
+}
+
+fn run_entry(ctx: &Context, stage: &Stage, entry: &Entry) -> Result<Best, String> {
+    let program = ctx.examples_dir.join(entry.example);
+    let mut all: Vec<Measure> = Vec::new();
+    for _ in 0..ctx.runs {
+        let mut command = Command::new(&program);
+        command
+            .current_dir(cmd::repo_root())
+            .env("APIODBC_DRIVER_PATH", &ctx.driver)
+            .env("APIODBC_BENCH_ROWS", ctx.rows.to_string())
+            .envs(stage.env.iter().map(|(k, v)| (k, v)));
+        let out = cmd::run(
+            &mut command,
+            RunOpts {
+                timeout: Some(Duration::from_secs(600)),
+                ..RunOpts::default()
+            },
+        );
+        if !out.success() {
+            return Err(format!(
+                "{} failed ({})",
+                entry.example,
+                out.describe_exit()
+            ));
+        }
+        let measure = parse_result(&out.text)
+            .ok_or_else(|| format!("{} printed no `bench=` result line", entry.example))?;
+        if let Some(first) = all.first() {
+            if first.checksum != measure.checksum {
+                return Err(format!(
+                    "{}: two runs saw different data ({} vs {})",
+                    entry.example, first.checksum, measure.checksum
+                ));
+            }
+        }
+        all.push(measure);
+    }
+    let max_rss_mb = all.iter().map(|m| m.peak_rss_mb).fold(0.0, f64::max);
+    let fastest = all
+        .into_iter()
+        .max_by(|a, b| a.rows_per_sec.total_cmp(&b.rows_per_sec))
+        .ok_or_else(|| format!("{}: no runs", entry.example))?;
+    Ok(Best {
+        fastest,
+        max_rss_mb,
+    })
+}
+
+/// The last `bench=` line of `text`.
+fn parse_result(text: &str) -> Option<Measure> {
+    let line = text.lines().rev().find(|l| l.starts_with("bench="))?;
+    let fields: BTreeMap<&str, &str> = line
+        .split_whitespace()
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    let num = |key: &str| fields.get(key)?.parse::<f64>().ok();
+    Some(Measure {
+        rows: fields.get("rows")?.parse().ok()?,
+        seconds: num("seconds")?,
+        rows_per_sec: num("rows_per_sec")?,
+        peak_rss_mb: num("peak_rss_mb")?,
+        checksum: fields.get("checksum")?.to_string(),
+    })
+}
+
+fn table(ctx: &Context, suite: &Suite, base: &Best, measured: &Best) -> String {
+    let mut out = format!(
+        "{} (best of {}; peak RSS is the highest over the runs)\n",
+        suite.title, ctx.runs
+    );
+    out.push_str(&format!(
+        "  {:<24} {:>14} {:>10} {:>14}\n",
+        "", "rows/s", "seconds", "peak RSS MiB"
+    ));
+    for (entry, best) in [(&suite.baseline, base), (&suite.measured, measured)] {
+        out.push_str(&format!(
+            "  {:<24} {:>14} {:>10.3} {:>14.1}\n",
+            entry.label,
+            thousands(best.fastest.rows_per_sec),
+            best.fastest.seconds,
+            best.max_rss_mb
+        ));
+    }
+    let ratio = if base.fastest.rows_per_sec > 0.0 {
+        measured.fastest.rows_per_sec / base.fastest.rows_per_sec
+    } else {
+        0.0
+    };
+    let verdict = if ratio >= suite.aim {
+        "meets the aim"
+    } else {
+        "below the aim"
+    };
+    out.push_str(&format!(
+        "  ratio {}/{}: {ratio:.2}x (aim: at least {:.2}x; {verdict})\n",
+        suite.measured.example, suite.baseline.example, suite.aim
+    ));
+    out.push_str(&format!(
+        "  rows {} in both, checksums equal ({})\n",
+        base.fastest.rows, base.fastest.checksum
+    ));
+    out
+}
+
+/// `12345678.9` as `12,345,679`.
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_result_line_among_other_output() {
+        let text = "warming up\nbench=fetch rows=10 seconds=0.5 rows_per_sec=20 peak_rss_mb=12.5 checksum=a/b\n";
+        let m = parse_result(text).expect("a result");
+        assert_eq!(m.rows, 10);
+        assert_eq!(m.rows_per_sec, 20.0);
+        assert_eq!(m.peak_rss_mb, 12.5);
+        assert_eq!(m.checksum, "a/b");
+        assert!(parse_result("no result here").is_none());
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(1234567.4), "1,234,567");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(0.0), "0");
+    }
+
+    #[test]
+    fn options_are_read() {
+        let args: Vec<String> = ["--runs", "5", "--rows", "1000"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(parse_args(&args), Ok((5, 1000)));
+        assert!(parse_args(&["--runs".to_string()]).is_err());
     }
 }

@@ -25,7 +25,9 @@ commands:
           against the built driver; ends with `total: N passed, N failed`
   demo    build the release driver, register it in target/demo and run a few queries
           through isql and pyodbc
-  bench   build the release driver and run the fetch benchmark (examples/bench_fetch.rs)
+  bench   build the release driver and the benchmark examples, run the in-process engine
+          (examples/bench_engine.rs) and the ODBC fetch (examples/bench_fetch.rs), print
+          rows/s, their ratio and peak RSS (`cargo xtask bench --help` for the options)
   help    show this text (`cargo xtask test --help` for the test options)";
 
 fn main() -> ExitCode {

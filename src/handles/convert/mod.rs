@@ -180,7 +180,13 @@ pub fn default_c_type(dt: &DataType) -> i16 {
         DataType::Timestamp(_, _) => c::SQL_C_TYPE_TIMESTAMP,
         DataType::Dictionary(_, values) => default_c_type(values),
         DataType::RunEndEncoded(_, values) => default_c_type(values.data_type()),
-        _ => c::SQL_C_CHAR,
+        // Decimals default to text (the spec's rule for SQL_DECIMAL); everything else the driver
+        // describes as SQL_WVARCHAR or SQL_WLONGVARCHAR, whose default C type is SQL_C_WCHAR.
+        DataType::Decimal32(..)
+        | DataType::Decimal64(..)
+        | DataType::Decimal128(..)
+        | DataType::Decimal256(..) => c::SQL_C_CHAR,
+        _ => c::SQL_C_WCHAR,
     }
 }
 

@@ -282,8 +282,8 @@ fn nested_values_are_json() {
         None,
     );
     assert_eq!(as_text(&list_of_struct, 0), r#"[{"d":"1970-01-01"}]"#);
-    // Nested text defaults to SQL_C_CHAR.
-    assert_eq!(default_c_type(list.data_type()), SQL_C_CHAR);
+    // Nested values are described as SQL_WLONGVARCHAR, so they default to SQL_C_WCHAR.
+    assert_eq!(default_c_type(list.data_type()), SQL_C_WCHAR);
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn dictionary_and_run_end_are_unpacked() {
     assert_eq!(as_text(&dict, 2), "blue");
     let (r, _) = get(&dict, 1, SQL_C_CHAR, 10);
     assert_eq!(r, Ok(CellOutcome::Null));
-    assert_eq!(default_c_type(dict.data_type()), SQL_C_CHAR);
+    assert_eq!(default_c_type(dict.data_type()), SQL_C_WCHAR);
 
     let int_dict = DictionaryArray::<UInt16Type>::try_new(
         UInt16Array::from(vec![1, 0]),
@@ -983,7 +983,8 @@ fn guid_target_and_param() {
 
 #[test]
 fn default_c_types() {
-    assert_eq!(default_c_type(&DataType::Utf8), SQL_C_CHAR);
+    assert_eq!(default_c_type(&DataType::Utf8), SQL_C_WCHAR);
+    assert_eq!(default_c_type(&DataType::Decimal128(10, 2)), SQL_C_CHAR);
     assert_eq!(default_c_type(&DataType::Int8), SQL_C_STINYINT);
     assert_eq!(default_c_type(&DataType::UInt8), SQL_C_UTINYINT);
     assert_eq!(default_c_type(&DataType::Int16), SQL_C_SSHORT);

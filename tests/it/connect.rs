@@ -1,0 +1,203 @@
+//! Connecting: by DSN, by registered driver name and by library path; the completed connection
+//! string SQLDriverConnect hands back; validation of property values (08001 naming the property and
+//! its allowed values); unknown keys as 01S00 warnings; string keys winning over DSN keys; secrets
+//! masked in `sys.sys_connection_props`.
+
+use odbc_api::handles::OutputStringBuffer;
+use odbc_api::DriverCompleteOption;
+
+use crate::harness::*;
+
+#[test]
+fn connect_by_dsn() {
+    let conn = connect_str(&format!("DSN={DSN}")).expect("DSN connect");
+    assert_eq!(scalar_text(&conn, "SELECT 1").as_deref(), Some("1"));
+    assert_eq!(connection_prop(&conn, "DSN").as_deref(), Some(DSN));
+}
+
+#[test]
+fn connect_by_dsn_with_sqlconnect() {
+    let conn = env()
+        .connect(DSN, "", "", odbc_api::ConnectionOptions::default())
+        .expect("SQLConnect to the DSN");
+    assert_eq!(scalar_text(&conn, "SELECT 41 + 1").as_deref(), Some("42"));
+}
+
+#[test]
+fn connect_by_registered_driver_name() {
+    let conn = connect_str("DRIVER={apiodbc}").expect("DRIVER={apiodbc} connect");
+    assert_eq!(scalar_text(&conn, "SELECT 1").as_deref(), Some("1"));
+}
+
+#[test]
+fn connect_by_driver_library_path() {
+    let conn = connect_str(&format!("DRIVER={};", driver_path().display()))
+        .expect("DRIVER=<path> connect");
+    assert_eq!(
+        scalar_text(&conn, "SELECT 'by path'").as_deref(),
+        Some("by path")
+    );
+}
+
+#[test]
+fn driver_connect_returns_the_completed_connection_string() {
+    let mut out = OutputStringBuffer::with_buffer_size(4096);
+    let conn = env()
+        .driver_connect(
+            &format!("DSN={DSN};Verbosity=2"),
+            &mut out,
+            DriverCompleteOption::NoPrompt,
+        )
+        .expect("SQLDriverConnect");
+    assert!(!out.is_truncated());
+    let completed = out.to_utf8();
+    let lower = completed.to_ascii_lowercase();
+    assert!(lower.contains(&format!("dsn={DSN}")), "{completed}");
+    assert!(lower.contains("verbosity=2"), "{completed}");
+    // The DSN's own keys are part of the completed string.
+    assert!(lower.contains("maxrows=0"), "{completed}");
+    // And the completed string connects again to the same settings.
+    let again = connect_str(&completed).expect("connecting with the completed string");
+    assert_eq!(connection_prop(&again, "Verbosity").as_deref(), Some("2"));
+    drop(conn);
+}
+
+#[test]
+fn bad_initiate_oauth_value_fails_with_08001_and_the_allowed_values() {
+    let err = connect_with("InitiateOAuth=SOMETIMES;")
+        .err()
+        .expect("must not connect");
+    assert_eq!(sqlstate(&err), "08001");
+    let text = message(&err);
+    assert!(text.contains("[apiodbc]"), "{text}");
+    assert!(
+        text.to_ascii_lowercase().contains("initiateoauth"),
+        "{text}"
+    );
+    for allowed in ["OFF", "GETANDREFRESH", "REFRESH"] {
+        assert!(text.contains(allowed), "{allowed} missing from: {text}");
+    }
+}
+
+#[test]
+fn bad_verbosity_fails_with_08001_and_the_range() {
+    let err = connect_with("Verbosity=9;")
+        .err()
+        .expect("must not connect");
+    assert_eq!(sqlstate(&err), "08001");
+    let text = message(&err);
+    assert!(text.to_ascii_lowercase().contains("verbosity"), "{text}");
+    assert!(
+        text.contains('1') && text.contains('5'),
+        "range missing: {text}"
+    );
+}
+
+#[test]
+fn unknown_key_connects_with_01s00_naming_it() {
+    let conn = connect_with("NoSuchProperty=1;").expect("an unknown key is only a warning");
+    assert_eq!(scalar_text(&conn, "SELECT 1").as_deref(), Some("1"));
+
+    // odbc-api only logs warnings; read the record SQLDriverConnect left on the handle.
+    let conn = connect_with("NoSuchProperty=1;").expect("connect");
+    let mut handle = conn.into_handle();
+    let records = diagnostics(&handle);
+    handle
+        .disconnect()
+        .into_result(&handle)
+        .expect("SQLDisconnect");
+    let warning = records
+        .iter()
+        .find(|(state, _)| state == "01S00")
+        .unwrap_or_else(|| panic!("no 01S00 among {records:?}"));
+    assert!(warning.1.contains("NoSuchProperty"), "{warning:?}");
+}
+
+#[test]
+fn unknown_profile_fails_clearly() {
+    let err = connect_with("Profile=nope;")
+        .err()
+        .expect("must not connect");
+    assert_eq!(sqlstate(&err), "08001");
+    let text = message(&err);
+    assert!(text.contains("nope"), "{text}");
+    assert!(text.contains("[apiodbc]"), "{text}");
+}
+
+#[test]
+fn dsn_keys_apply_and_string_keys_win() {
+    let from_dsn = connect_str(&format!("DSN={CAPPED_DSN}")).expect("connect");
+    assert_eq!(connection_prop(&from_dsn, "MaxRows").as_deref(), Some("5"));
+    assert_eq!(
+        connection_prop(&from_dsn, "Pagesize").as_deref(),
+        Some("77")
+    );
+    let rows = query_text(&from_dsn, "SELECT value FROM generate_series(1, 100)");
+    assert_eq!(rows.len(), 5, "the DSN's MaxRows caps the result");
+
+    let overridden = connect_str(&format!("DSN={CAPPED_DSN};MaxRows=7")).expect("connect");
+    assert_eq!(
+        connection_prop(&overridden, "MaxRows").as_deref(),
+        Some("7")
+    );
+    // Keys the string does not mention still come from the DSN.
+    assert_eq!(
+        connection_prop(&overridden, "Pagesize").as_deref(),
+        Some("77")
+    );
+    let rows = query_text(&overridden, "SELECT value FROM generate_series(1, 100)");
+    assert_eq!(rows.len(), 7);
+}
+
+#[test]
+fn first_occurrence_of_a_repeated_key_wins() {
+    let conn = connect_with("Verbosity=3;Verbosity=banana;").expect("the second value is ignored");
+    assert_eq!(connection_prop(&conn, "Verbosity").as_deref(), Some("3"));
+}
+
+#[test]
+fn keys_are_case_insensitive_and_braced_values_keep_special_characters() {
+    let conn = connect_with(
+        "maxROWS=4;CallbackURL={http://localhost:33333/cb?a=1;b=2};Scope={read}}write};",
+    )
+    .expect("connect");
+    assert_eq!(connection_prop(&conn, "MaxRows").as_deref(), Some("4"));
+    assert_eq!(
+        connection_prop(&conn, "CallbackURL").as_deref(),
+        Some("http://localhost:33333/cb?a=1;b=2")
+    );
+    assert_eq!(
+        connection_prop(&conn, "Scope").as_deref(),
+        Some("read}write")
+    );
+}
+
+#[test]
+fn secrets_are_masked_in_sys_connection_props() {
+    let conn = connect_with("User=alice;Password=hunter2;APIToken=tok-s3cr3t;").expect("connect");
+    assert_eq!(connection_prop(&conn, "User").as_deref(), Some("alice"));
+    assert_eq!(
+        connection_prop(&conn, "Password").as_deref(),
+        Some("********")
+    );
+    assert_eq!(
+        connection_prop(&conn, "APIToken").as_deref(),
+        Some("********")
+    );
+    let everything = format!(
+        "{:?}",
+        query_text(&conn, "SELECT * FROM sys.sys_connection_props")
+    );
+    assert!(!everything.contains("hunter2"));
+    assert!(!everything.contains("tok-s3cr3t"));
+}
+
+#[test]
+fn odbc_aliases_uid_and_pwd_fill_user_and_password() {
+    let conn = connect_with("UID=bob;PWD=pa55;").expect("connect");
+    assert_eq!(connection_prop(&conn, "User").as_deref(), Some("bob"));
+    assert_eq!(
+        connection_prop(&conn, "Password").as_deref(),
+        Some("********")
+    );
+}
