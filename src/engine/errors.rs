@@ -53,7 +53,9 @@ pub fn from_datafusion(error: DataFusionError) -> Error {
         },
         _ => (state::GENERAL_ERROR, "see the message"),
     };
-    Error::new(sqlstate, format!("[apiodbc] {} ({hint})", text.trim()))
+    // The engine's internal catalog name means nothing to users: `sys.x`, not `apiodbc.sys.x`.
+    let text = text.trim().replace("'apiodbc.", "'");
+    Error::new(sqlstate, format!("[apiodbc] {text} ({hint})"))
 }
 
 /// An own error carried through DataFusion (a table scan's failure) keeps its SQLSTATE.

@@ -13,7 +13,7 @@ pub mod sys_tables;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use datafusion::catalog::MemTable;
+use datafusion::catalog::{MemTable, TableProvider};
 use datafusion::common::ScalarValue;
 use datafusion::common::TableReference;
 use datafusion::execution::context::{SessionConfig, SessionContext};
@@ -23,7 +23,7 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 
-use self::catalog::CatalogInfo;
+use self::catalog::{CatalogInfo, TableInfo};
 use self::errors::from_datafusion;
 use self::escape::TranslateContext;
 use self::procedure_call::ProcedureCall;
@@ -45,6 +45,9 @@ pub struct EngineOptions {
     pub procedures: ProcedureRegistry,
     /// Rows per Arrow batch the engine produces.
     pub batch_size: usize,
+    /// The profile's tables: each one's description and the provider that scans it. They are
+    /// registered under their `TableInfo::schema` (the profile's name).
+    pub tables: Vec<(TableInfo, Arc<dyn TableProvider>)>,
 }
 
 /// A statement ready to run: its result schema is known before execution.
@@ -319,6 +322,7 @@ mod tests {
             connection_props: Vec::new(),
             procedures: ProcedureRegistry::default(),
             batch_size: 1024,
+            tables: Vec::new(),
         })
         .expect("engine")
     }

@@ -311,5 +311,6 @@ fn open_engine(settings: &Settings) -> Result<Engine> {
         connection_props,
         procedures: ProcedureRegistry::default(),
         batch_size: BATCH_ROWS,
+        tables: Vec::new(),
     })
 }
