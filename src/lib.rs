@@ -9,5 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod handles;
 pub mod logging;
+pub mod profile;
+pub mod rest;
 pub mod runtime;
 pub mod secret;

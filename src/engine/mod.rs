@@ -104,13 +104,21 @@ impl Engine {
             .with_information_schema(false)
             .with_batch_size(options.batch_size.max(1));
         let ctx = SessionContext::new_with_config(config);
-        if options.default_schema != SYS_SCHEMA {
-            let catalog = ctx.catalog(CATALOG).ok_or_else(|| {
-                Error::general("[apiodbc] Internal error: the engine has no catalog")
-            })?;
-            catalog
+        let catalog_provider = ctx
+            .catalog(CATALOG)
+            .ok_or_else(|| Error::general("[apiodbc] Internal error: the engine has no catalog"))?;
+        let mut schemas: Vec<String> = options
+            .tables
+            .iter()
+            .map(|(info, _)| info.schema.clone())
+            .collect();
+        schemas.push(SYS_SCHEMA.to_string());
+        schemas.sort();
+        schemas.dedup();
+        for schema in schemas.iter().filter(|s| **s != options.default_schema) {
+            catalog_provider
                 .register_schema(
-                    SYS_SCHEMA,
+                    schema,
                     Arc::new(datafusion::catalog::MemorySchemaProvider::new()),
                 )
                 .map_err(from_datafusion)?;
@@ -120,6 +128,14 @@ impl Engine {
             tables: sys_tables::system_table_infos(),
             procedures: options.procedures.infos(),
         };
+        for (info, provider) in &options.tables {
+            ctx.register_table(
+                TableReference::partial(info.schema.as_str(), info.name.as_str()),
+                provider.clone(),
+            )
+            .map_err(from_datafusion)?;
+            catalog.tables.push(info.clone());
+        }
         catalog
             .tables
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));

@@ -279,14 +279,17 @@ fn completed_string(attrs: &Attributes) -> String {
 }
 
 fn open_engine(settings: &Settings) -> Result<Engine> {
-    if let Some(profile) = &settings.profile {
-        return Err(Error::new(
-            state::UNABLE_TO_CONNECT,
-            format!(
-                "[apiodbc] Profile '{profile}' cannot be loaded: this build of apiodbc has no API profiles yet; leave Profile unset to use the sys schema"
-            ),
-        ));
-    }
+    // With a profile, its tables live in a schema named after it, which is also the default
+    // schema so `SELECT * FROM persons` works; without one only `sys` exists.
+    let (default_schema, tables) =
+        match settings.profile.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(name) => {
+                let profile = crate::profile::load(name)?;
+                let tables = crate::rest::open(&profile, settings)?;
+                (profile.name.clone(), tables)
+            }
+            None => (SYS_SCHEMA.to_string(), Vec::new()),
+        };
     let descriptions = crate::connect::settings::KNOWN_PROPERTIES;
     let connection_props = settings
         .masked_properties()
@@ -305,12 +308,16 @@ fn open_engine(settings: &Settings) -> Result<Engine> {
         })
         .collect();
     Engine::new(EngineOptions {
-        default_schema: SYS_SCHEMA.to_string(),
-        database: "apiodbc".to_string(),
+        database: if default_schema == SYS_SCHEMA {
+            "apiodbc".to_string()
+        } else {
+            default_schema.clone()
+        },
+        default_schema,
         user: settings.user.clone().unwrap_or_default(),
         connection_props,
         procedures: ProcedureRegistry::default(),
         batch_size: BATCH_ROWS,
-        tables: Vec::new(),
+        tables,
     })
 }

@@ -378,7 +378,8 @@ fn timestamp(unit: &TimeUnit) -> ColumnType {
 ///
 /// | Arrow | ODBC |
 /// |---|---|
-/// | Utf8, LargeUtf8, Utf8View, Null | SQL_WVARCHAR(max_text_len) |
+/// | Utf8, Utf8View, Null | SQL_WVARCHAR(max_text_len) |
+/// | LargeUtf8 (JSON from the REST scan) | SQL_WLONGVARCHAR |
 /// | List, LargeList, FixedSizeList, ListView, Struct, Map, Union | SQL_WLONGVARCHAR (JSON), at least 65535 |
 /// | Int8 / Int16 / Int32 / Int64 | SQL_TINYINT / SQL_SMALLINT / SQL_INTEGER / SQL_BIGINT |
 /// | UInt8 / UInt16 / UInt32 | the next wider signed type: SMALLINT / INTEGER / BIGINT |
@@ -398,10 +399,11 @@ fn timestamp(unit: &TimeUnit) -> ColumnType {
 /// SQL_DESC_UNSIGNED and would read 200u8 in a TINYINT as -56. The widened type holds every value.
 pub fn column_type(dt: &DataType, max_text_len: u64) -> ColumnType {
     match dt {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
-            text_column_type(max_text_len)
-        }
-        DataType::List(_)
+        DataType::Utf8 | DataType::Utf8View | DataType::Null => text_column_type(max_text_len),
+        // The REST scan gives JSON documents (nested objects and arrays) the LargeUtf8 type, so
+        // clients see SQL_WLONGVARCHAR for them, as DESIGN.md's type table says.
+        DataType::LargeUtf8
+        | DataType::List(_)
         | DataType::LargeList(_)
         | DataType::FixedSizeList(_, _)
         | DataType::ListView(_)
@@ -635,7 +637,11 @@ mod tests {
 
     #[test]
     fn text_is_wide_varchar_with_the_configured_bound() {
-        for dt in [DataType::Utf8, DataType::LargeUtf8, DataType::Utf8View] {
+        assert_eq!(
+            column_type(&DataType::LargeUtf8, DEFAULT_MAX_TEXT_LEN).sql_type,
+            SQL_WLONGVARCHAR
+        );
+        for dt in [DataType::Utf8, DataType::Utf8View] {
             let t = column_type(&dt, DEFAULT_MAX_TEXT_LEN);
             assert_eq!(t.sql_type, SQL_WVARCHAR);
             assert_eq!(t.verbose_type, SQL_WVARCHAR);

@@ -1,0 +1,189 @@
+//! Control endpoints under `/_sandbox` (manifest, request log, reset, raw table data) and the
+//! request-log middleware. Tests use these to learn credentials and expected row counts and to
+//! check which API requests the driver made.
+
+use std::sync::Mutex;
+
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+use crate::common::{json, ok, Service};
+use crate::{helpscout, helpscout_docs, keap, leaddesk, pipedrive, talkdesk, AppState, Shared};
+
+/// Query parameters whose values never appear in the log.
+const SECRET_PARAMS: &[&str] = &[
+    "api_token",
+    "auth",
+    "access_token",
+    "refresh_token",
+    "token",
+    "apikey",
+    "api_key",
+    "key",
+    "client_secret",
+    "password",
+    "code",
+];
+
+/// A bound on the log so a long benchmark cannot grow it without limit.
+const MAX_LOGGED: usize = 1_000_000;
+
+#[derive(Default)]
+pub struct Stats {
+    requests: Mutex<Vec<Value>>,
+}
+
+impl Stats {
+    fn push(&self, entry: Value) {
+        let mut log = self.requests.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() < MAX_LOGGED {
+            log.push(entry);
+        }
+    }
+
+    fn snapshot(&self) -> Vec<Value> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn clear(&self) {
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
+/// The raw query with secret values replaced by `********`.
+pub fn mask_query(q: &str) -> String {
+    q.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if SECRET_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s)) => {
+                format!("{k}=********")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Logs every request outside `/_sandbox` with the status it got.
+pub async fn record(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/_sandbox") {
+        return next.run(req).await;
+    }
+    let method = req.method().to_string();
+    let query = req.uri().query().map(mask_query).unwrap_or_default();
+    let resp = next.run(req).await;
+    st.stats.push(json!({
+        "method": method,
+        "path": path,
+        "query": query,
+        "status": resp.status().as_u16(),
+    }));
+    resp
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/manifest", get(manifest))
+        .route("/stats", get(stats))
+        .route("/reset", post(reset))
+        .route("/data/{service}/{table}", get(table_data))
+}
+
+pub async fn not_found() -> Response {
+    json(
+        StatusCode::NOT_FOUND,
+        json!({"error": "no such path in apiodbc-sandbox; see GET /_sandbox/manifest"}),
+    )
+}
+
+fn service_manifest(st: &Shared, svc: Service) -> Value {
+    match svc {
+        Service::Pipedrive => pipedrive::manifest(st),
+        Service::HelpScout => helpscout::manifest(st),
+        Service::HelpScoutDocs => helpscout_docs::manifest(st),
+        Service::Keap => keap::manifest(st),
+        Service::Talkdesk => talkdesk::manifest(st),
+        Service::LeadDesk => leaddesk::manifest(st),
+    }
+}
+
+pub fn manifest_value(st: &Shared) -> Value {
+    let mut services = Map::new();
+    for svc in Service::ALL {
+        services.insert(svc.name().to_owned(), service_manifest(st, svc));
+    }
+    json!({
+        "base_url": st.base_url,
+        "records": st.config.records,
+        "seed": st.config.seed,
+        "rate_window_seconds": crate::faults::WINDOW.as_secs(),
+        "services": services,
+    })
+}
+
+async fn manifest(State(st): State<AppState>) -> Response {
+    ok(manifest_value(&st))
+}
+
+async fn stats(State(st): State<AppState>) -> Response {
+    ok(json!({ "requests": st.stats.snapshot() }))
+}
+
+async fn reset(State(st): State<AppState>) -> Response {
+    st.stats.clear();
+    ok(json!({ "reset": true }))
+}
+
+async fn table_data(
+    State(st): State<AppState>,
+    Path((service, table)): Path<(String, String)>,
+) -> Response {
+    let rows = match service.as_str() {
+        "pipedrive" => pipedrive::table_data(&st, &table),
+        "helpscout" => helpscout::table_data(&st, &table),
+        "helpscout-docs" => helpscout_docs::table_data(&st, &table),
+        "keap" => keap::table_data(&st, &table),
+        "talkdesk" => talkdesk::table_data(&st, &table),
+        "leaddesk" => leaddesk::table_data(&st, &table),
+        _ => None,
+    };
+    match rows {
+        Some(rows) => ok(Value::Array(rows)),
+        None => json(
+            StatusCode::NOT_FOUND,
+            json!({"error": format!("no table {service}/{table}; see GET /_sandbox/manifest")}),
+        ),
+    }
+}
+
+/// A manifest table entry.
+pub fn table(rows: usize, parent: Option<&str>) -> Value {
+    match parent {
+        Some(p) => json!({ "rows": rows, "parent": p }),
+        None => json!({ "rows": rows }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked() {
+        assert_eq!(
+            mask_query("start=0&api_token=abc&AUTH=k&limit=5"),
+            "start=0&api_token=********&AUTH=********&limit=5"
+        );
+    }
+}

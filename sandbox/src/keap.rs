@@ -1,0 +1,662 @@
+//! Keap (Infusionsoft) REST v1 imitation under `/keap/crm/rest/v1`: contacts, companies,
+//! opportunities, orders, tags, tasks, products, users; `limit`/`offset` paging (max 1000) with
+//! `{"<plural>": [...], "count", "next", "previous"}` where `next` is present even on the last
+//! page; the documented filters; `X-Keap-API-Key` or Bearer auth; Apigee `fault` bodies on
+//! 401/429; `x-keap-product-quota-*` / `-throttle-*` headers.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::common::{
+    bearer, header_str, id_of, json, num, ok, param, params, query_string, select, Params,
+    Rejection,
+};
+use crate::control::table;
+use crate::data::{self, company_name, fmt_date, fmt_iso_ms, Gen, FIRST_NAMES, LAST_NAMES};
+use crate::faults::{Fault, RateInfo};
+use crate::{AppState, Shared};
+
+const CONTACT: u64 = 0x40;
+const COMPANY: u64 = 0x41;
+const OPPORTUNITY: u64 = 0x42;
+const ORDER: u64 = 0x43;
+const TASK: u64 = 0x44;
+const PRODUCT: u64 = 0x45;
+const USER: u64 = 0x46;
+
+pub const TAGS: usize = 15;
+pub const PRODUCTS: usize = 20;
+pub const USERS: usize = 5;
+const MAX_LIMIT: usize = 1000;
+const STAGES: [&str; 5] = [
+    "New Opportunity",
+    "Qualification",
+    "Proposal",
+    "Negotiation",
+    "Closed Won",
+];
+const TAG_NAMES: [&str; TAGS] = [
+    "Customer",
+    "Lead",
+    "Newsletter",
+    "VIP",
+    "Webinar 2024",
+    "Webinar 2025",
+    "Partner",
+    "Churned",
+    "Trial",
+    "Événement Paris",
+    "Cold",
+    "Warm",
+    "Hot",
+    "Referral",
+    "Do not call",
+];
+const TAG_CATEGORIES: [&str; 3] = ["Lifecycle", "Marketing", "Sales"];
+const PRODUCT_NAMES: &[&str] = &[
+    "Starter plan",
+    "Pro plan",
+    "Consulting hour",
+    "Workshop",
+    "E-book",
+    "Support add-on",
+    "Kaffeemaschine",
+];
+const TASK_TYPES: &[&str] = &["Call", "Email", "Appointment", "Fax", "Letter", "Other"];
+
+struct Contact {
+    first: &'static str,
+    last: Option<&'static str>,
+    emails: usize,
+    phones: usize,
+    company: Option<usize>,
+    owner: Option<usize>,
+    created: i64,
+    updated: i64,
+}
+
+pub struct Data {
+    g: Gen,
+    n: usize,
+    email_rows: usize,
+}
+
+impl Data {
+    pub fn new(g: &Gen, n: usize) -> Self {
+        let mut d = Data {
+            g: *g,
+            n,
+            email_rows: 0,
+        };
+        d.email_rows = (0..n).map(|i| d.contact(i).emails).sum();
+        d
+    }
+
+    fn contact(&self, i: usize) -> Contact {
+        let g = &self.g;
+        let created = g.time(CONTACT, i, 1);
+        Contact {
+            first: g.pick(CONTACT, i, 2, FIRST_NAMES),
+            last: (!g.chance(CONTACT, i, 3, 10)).then(|| g.pick(CONTACT, i, 4, LAST_NAMES)),
+            emails: g.range(CONTACT, i, 5, 0, 3) as usize,
+            phones: g.range(CONTACT, i, 6, 0, 2) as usize,
+            company: if g.chance(CONTACT, i, 7, 30) {
+                None
+            } else {
+                g.index(CONTACT, i, 8, self.n)
+            },
+            owner: (!g.chance(CONTACT, i, 9, 40))
+                .then(|| g.range(CONTACT, i, 10, 0, USERS as u64 - 1) as usize),
+            created,
+            updated: created + g.range(CONTACT, i, 11, 0, 200 * 86_400) as i64,
+        }
+    }
+
+    fn contact_email(&self, i: usize, k: usize) -> String {
+        let c = self.contact(i);
+        data::email(&self.g, CONTACT, i, k, c.first, c.last.unwrap_or("contact"))
+    }
+
+    /// The short contact object embedded in opportunities, orders and tasks.
+    fn contact_ref(&self, i: usize) -> Value {
+        let c = self.contact(i);
+        json!({
+            "id": i + 1, "first_name": c.first, "last_name": c.last,
+            "email": (c.emails > 0).then(|| self.contact_email(i, 0)),
+            "company_name": c.company.map(|co| company_name(&self.g, COMPANY, co)),
+        })
+    }
+
+    fn contact_json(&self, i: usize) -> Value {
+        let c = self.contact(i);
+        let g = &self.g;
+        let emails: Vec<Value> = (0..c.emails)
+            .map(|k| json!({ "email": self.contact_email(i, k), "field": format!("EMAIL{}", k + 1) }))
+            .collect();
+        let phones: Vec<Value> = (0..c.phones)
+            .map(|k| json!({
+                "number": data::phone(g, CONTACT, i, k), "extension": null,
+                "field": format!("PHONE{}", k + 1), "type": if k == 0 { "Work" } else { "Mobile" },
+            }))
+            .collect();
+        let addresses: Vec<Value> = if g.chance(CONTACT, i, 12, 50) {
+            vec![json!({
+                "line1": format!("{} {}", g.pick(CONTACT, i, 13, data::STREETS), g.range(CONTACT, i, 14, 1, 99)),
+                "line2": null, "locality": g.pick(CONTACT, i, 15, data::CITIES), "region": null,
+                "postal_code": format!("{:05}", g.range(CONTACT, i, 16, 1000, 99_999)),
+                "country_code": g.pick(CONTACT, i, 17, &["FIN", "DEU", "USA", "PRT"]), "field": "BILLING",
+            })]
+        } else {
+            Vec::new()
+        };
+        json!({
+            "id": i + 1,
+            "given_name": c.first,
+            "family_name": c.last,
+            "middle_name": null,
+            "preferred_name": null,
+            "job_title": (!g.chance(CONTACT, i, 18, 50)).then(|| g.pick(CONTACT, i, 19, &["CEO", "Buyer", "Ingénieur", "Office manager"])),
+            "email_addresses": emails,
+            "phone_numbers": phones,
+            "addresses": addresses,
+            "company": c.company.map(|co| json!({ "id": co + 1, "company_name": company_name(g, COMPANY, co) })),
+            "owner_id": c.owner.map(|u| u + 1),
+            "email_status": g.pick(CONTACT, i, 20, &["SingleOptIn", "UnengagedMarketable", "NonMarketable"]),
+            "email_opted_in": g.chance(CONTACT, i, 21, 60),
+            "date_created": fmt_iso_ms(c.created),
+            "last_updated": fmt_iso_ms(c.updated),
+        })
+    }
+
+    fn company_json(&self, i: usize) -> Value {
+        let g = &self.g;
+        json!({
+            "id": i + 1,
+            "company_name": company_name(g, COMPANY, i),
+            "email_address": (!g.chance(COMPANY, i, 1, 30)).then(|| format!("info{}@example.com", i + 1)),
+            "phone_number": (!g.chance(COMPANY, i, 2, 30)).then(|| json!({
+                "number": data::phone(g, COMPANY, i, 0), "extension": null, "type": "Work",
+            })),
+            "address": (!g.chance(COMPANY, i, 3, 40)).then(|| json!({
+                "line1": format!("{} {}", g.pick(COMPANY, i, 4, data::STREETS), g.range(COMPANY, i, 5, 1, 99)),
+                "line2": null, "locality": g.pick(COMPANY, i, 6, data::CITIES), "region": null,
+                "zip_code": format!("{:05}", g.range(COMPANY, i, 7, 1000, 99_999)), "zip_four": null,
+                "country_code": "FIN",
+            })),
+        })
+    }
+
+    fn opportunity(&self, i: usize) -> (Option<usize>, usize, usize) {
+        let g = &self.g;
+        (
+            g.index(OPPORTUNITY, i, 1, self.n),
+            g.range(OPPORTUNITY, i, 2, 0, USERS as u64 - 1) as usize,
+            g.range(OPPORTUNITY, i, 3, 0, STAGES.len() as u64 - 1) as usize,
+        )
+    }
+
+    fn opportunity_json(&self, i: usize) -> Value {
+        let g = &self.g;
+        let (contact, user, stage) = self.opportunity(i);
+        let low = g.range(OPPORTUNITY, i, 4, 100, 50_000) as f64;
+        let created = g.time(OPPORTUNITY, i, 5);
+        let (uf, ul) = self.user_name(user);
+        json!({
+            "id": i + 1,
+            "opportunity_title": format!("{} for {}", g.pick(OPPORTUNITY, i, 6, PRODUCT_NAMES), i + 1),
+            "contact": contact.map(|c| self.contact_ref(c)),
+            "user": { "id": user + 1, "first_name": uf, "last_name": ul },
+            "stage": {
+                "id": stage + 1, "name": STAGES[stage],
+                "details": { "order": stage + 1, "probability": (stage + 1) * 20, "target_num_days": 30, "check_list_items": [] },
+            },
+            "projected_revenue_low": low,
+            "projected_revenue_high": low * 1.5,
+            "estimated_close_date": (!g.chance(OPPORTUNITY, i, 7, 30)).then(|| fmt_iso_ms(created + 60 * 86_400)),
+            "opportunity_notes": g.chance(OPPORTUNITY, i, 8, 30).then_some("Budget approved — waiting for PO"),
+            "next_action_date": null,
+            "next_action_notes": null,
+            "include_in_forecast": 0,
+            "affiliate_id": null,
+            "date_created": fmt_iso_ms(created),
+            "last_updated": fmt_iso_ms(created + 86_400),
+        })
+    }
+
+    /// (contact, paid)
+    fn order(&self, i: usize) -> (Option<usize>, bool) {
+        (
+            self.g.index(ORDER, i, 1, self.n),
+            self.g.chance(ORDER, i, 2, 55),
+        )
+    }
+
+    fn product_price(&self, p: usize) -> f64 {
+        self.g.range(PRODUCT, p, 1, 500, 50_000) as f64 / 100.0
+    }
+
+    fn product_name(&self, p: usize) -> String {
+        format!("{} {}", self.g.pick(PRODUCT, p, 2, PRODUCT_NAMES), p + 1)
+    }
+
+    fn order_json(&self, i: usize) -> Value {
+        let g = &self.g;
+        let (contact, paid) = self.order(i);
+        let items: Vec<(usize, u64)> = (0..g.range(ORDER, i, 3, 1, 3))
+            .map(|k| {
+                (
+                    g.range(ORDER, i, 10 + k, 0, PRODUCTS as u64 - 1) as usize,
+                    g.range(ORDER, i, 20 + k, 1, 5),
+                )
+            })
+            .collect();
+        let total_cents: u64 = items
+            .iter()
+            .map(|(p, q)| (self.product_price(*p) * 100.0).round() as u64 * q)
+            .sum();
+        let total = total_cents as f64 / 100.0;
+        let created = g.time(ORDER, i, 4);
+        json!({
+            "id": i + 1,
+            "title": format!("Order #{}", i + 1),
+            "status": if paid { "PAID" } else { "UNPAID" },
+            "total": total,
+            "total_due": if paid { 0.0 } else { total },
+            "total_paid": if paid { total } else { 0.0 },
+            "order_date": fmt_iso_ms(created),
+            "creation_date": fmt_iso_ms(created),
+            "modification_date": fmt_iso_ms(created + 3600),
+            "recurring": false,
+            "order_type": "Offline",
+            "source_type": "MANUAL",
+            "lead_affiliate_id": 0,
+            "contact": contact.map(|c| self.contact_ref(c)),
+            "order_items": items.iter().enumerate().map(|(k, (p, q))| json!({
+                "id": (i + 1) * 10 + k, "name": self.product_name(*p), "description": null,
+                "quantity": q, "price": self.product_price(*p), "type": "Product",
+                "product": { "id": p + 1, "name": self.product_name(*p), "sku": format!("SKU-{:04}", p + 1),
+                              "description": null, "shippable": false, "taxable": true },
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// (contact, completed)
+    fn task(&self, i: usize) -> (Option<usize>, bool) {
+        let g = &self.g;
+        let contact = if g.chance(TASK, i, 1, 20) {
+            None
+        } else {
+            g.index(TASK, i, 2, self.n)
+        };
+        (contact, g.chance(TASK, i, 3, 50))
+    }
+
+    fn task_json(&self, i: usize) -> Value {
+        let g = &self.g;
+        let (contact, completed) = self.task(i);
+        let created = g.time(TASK, i, 4);
+        let due = created + g.range(TASK, i, 5, 1, 30) as i64 * 86_400;
+        json!({
+            "id": i + 1,
+            "title": format!("{} #{}", g.pick(TASK, i, 6, TASK_TYPES), i + 1),
+            "description": g.chance(TASK, i, 7, 50).then_some("Remember to mention the discount – 10 %"),
+            "completed": completed,
+            "completion_date": completed.then(|| fmt_iso_ms(due - 3600)),
+            "due_date": (!g.chance(TASK, i, 8, 15)).then(|| fmt_iso_ms(due)),
+            "priority": g.range(TASK, i, 9, 1, 3),
+            "type": g.pick(TASK, i, 10, TASK_TYPES),
+            "contact": contact.map(|c| self.contact_ref(c)),
+            "user_id": g.range(TASK, i, 11, 1, USERS as u64),
+            "creation_date": fmt_iso_ms(created),
+            "remind_time": null,
+        })
+    }
+
+    fn tag_json(&self, k: usize) -> Value {
+        json!({
+            "id": k + 1,
+            "name": TAG_NAMES[k],
+            "description": k.is_multiple_of(3).then(|| format!("Contacts tagged {}", TAG_NAMES[k])),
+            "category": (k % 4 != 3).then(|| json!({ "id": k % 3 + 1, "name": TAG_CATEGORIES[k % 3] })),
+        })
+    }
+
+    fn product_json(&self, p: usize) -> Value {
+        json!({
+            "id": p + 1,
+            "product_name": self.product_name(p),
+            "product_desc": format!("<p>{}</p>", self.product_name(p)),
+            "product_short_desc": null,
+            "product_price": self.product_price(p),
+            "sku": format!("SKU-{:04}", p + 1),
+            "active": p % 7 != 6,
+            "subscription_only": false,
+            "product_options": [],
+            "subscription_plans": [],
+            "url": null,
+        })
+    }
+
+    fn user_name(&self, u: usize) -> (&'static str, &'static str) {
+        (
+            self.g.pick(USER, u, 1, FIRST_NAMES),
+            self.g.pick(USER, u, 2, LAST_NAMES),
+        )
+    }
+
+    fn user_json(&self, u: usize) -> Value {
+        let (f, l) = self.user_name(u);
+        json!({
+            "id": u + 1, "given_name": f, "family_name": l,
+            "email_address": data::email(&self.g, USER, u, 0, f, l),
+            "preferred_name": null, "status": if u == USERS - 1 { "Inactive" } else { "Active" },
+            "admin": u == 0, "partner": false, "infusionsoft_id": format!("user{}@sandbox.infusionsoft.com", u + 1),
+            "created_by": 1, "date_created": fmt_date(data::DATA_START),
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Table {
+    Contacts,
+    Companies,
+    Opportunities,
+    Orders,
+    Tags,
+    Tasks,
+    Products,
+    Users,
+}
+
+const TABLES: [(&str, Table); 8] = [
+    ("contacts", Table::Contacts),
+    ("companies", Table::Companies),
+    ("opportunities", Table::Opportunities),
+    ("orders", Table::Orders),
+    ("tags", Table::Tags),
+    ("tasks", Table::Tasks),
+    ("products", Table::Products),
+    ("users", Table::Users),
+];
+
+impl Table {
+    fn count(self, d: &Data) -> usize {
+        match self {
+            Table::Tags => TAGS,
+            Table::Products => PRODUCTS,
+            Table::Users => USERS,
+            _ => d.n,
+        }
+    }
+
+    fn render(self, d: &Data, i: usize) -> Value {
+        match self {
+            Table::Contacts => d.contact_json(i),
+            Table::Companies => d.company_json(i),
+            Table::Opportunities => d.opportunity_json(i),
+            Table::Orders => d.order_json(i),
+            Table::Tags => d.tag_json(i),
+            Table::Tasks => d.task_json(i),
+            Table::Products => d.product_json(i),
+            Table::Users => d.user_json(i),
+        }
+    }
+}
+
+type Filter<'a> = Box<dyn Fn(usize) -> bool + 'a>;
+
+fn id_filter(p: &Params, key: &str) -> Result<Option<usize>, Rejection> {
+    match param(p, key) {
+        None => Ok(None),
+        Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
+            Box::new(message(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid {key}: {v}"),
+            ))
+        }),
+    }
+}
+
+fn bool_filter(p: &Params, key: &str) -> Result<Option<bool>, Rejection> {
+    match param(p, key) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(v) => Err(Box::new(message(
+            StatusCode::BAD_REQUEST,
+            &format!("Invalid {key}: {v}"),
+        ))),
+    }
+}
+
+fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rejection> {
+    let mut out: Vec<Filter<'a>> = Vec::new();
+    match t {
+        Table::Contacts => {
+            if let Some(e) = param(p, "email") {
+                let e = e.to_owned();
+                out.push(Box::new(move |i| {
+                    (0..d.contact(i).emails).any(|k| d.contact_email(i, k) == e)
+                }));
+            }
+            if let Some(f) = param(p, "given_name") {
+                let f = f.to_owned();
+                out.push(Box::new(move |i| d.contact(i).first == f));
+            }
+            if let Some(l) = param(p, "family_name") {
+                let l = l.to_owned();
+                out.push(Box::new(move |i| d.contact(i).last == Some(l.as_str())));
+            }
+        }
+        Table::Tasks => {
+            if let Some(c) = id_filter(p, "contact_id")? {
+                out.push(Box::new(move |i| d.task(i).0.map(|x| x + 1) == Some(c)));
+            }
+            if let Some(done) = bool_filter(p, "completed")? {
+                out.push(Box::new(move |i| d.task(i).1 == done));
+            }
+        }
+        Table::Orders => {
+            if let Some(c) = id_filter(p, "contact_id")? {
+                out.push(Box::new(move |i| d.order(i).0.map(|x| x + 1) == Some(c)));
+            }
+            if let Some(paid) = bool_filter(p, "paid")? {
+                out.push(Box::new(move |i| d.order(i).1 == paid));
+            }
+        }
+        Table::Opportunities => {
+            if let Some(s) = id_filter(p, "stage_id")? {
+                out.push(Box::new(move |i| d.opportunity(i).2 + 1 == s));
+            }
+            if let Some(u) = id_filter(p, "user_id")? {
+                out.push(Box::new(move |i| d.opportunity(i).1 + 1 == u));
+            }
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+fn list(st: &Shared, name: &str, t: Table, uri: &Uri) -> Response {
+    let d = &st.keap;
+    let p = params(uri);
+    let offset = num(&p, "offset").unwrap_or(0).max(0) as usize;
+    let limit = num(&p, "limit")
+        .filter(|l| *l > 0)
+        .map_or(MAX_LIMIT, |l| (l as usize).min(MAX_LIMIT));
+    let filters = match filters(d, t, &p) {
+        Ok(f) => f,
+        Err(resp) => return *resp,
+    };
+    let keep = |i: usize| filters.iter().all(|f| f(i));
+    let keep_ref: Option<&dyn Fn(usize) -> bool> = if filters.is_empty() {
+        None
+    } else {
+        Some(&keep)
+    };
+    let (rows, total) = select(t.count(d), keep_ref, offset, limit);
+    // Keap carries the request's other parameters into its links.
+    let others: Vec<(String, String)> = p
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "limit" | "offset" | "access_token"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let link = |off: usize| {
+        let mut q = others.clone();
+        q.push(("limit".into(), limit.to_string()));
+        q.push(("offset".into(), off.to_string()));
+        format!(
+            "{}/keap/crm/rest/v1/{name}/?{}",
+            st.base_url,
+            query_string(&q)
+        )
+    };
+    ok(json!({
+        name: rows.into_iter().map(|i| t.render(d, i)).collect::<Vec<_>>(),
+        "count": total,
+        "next": link(offset + limit),
+        "previous": link(offset.saturating_sub(limit)),
+    }))
+}
+
+pub fn router() -> Router<AppState> {
+    let mut r = Router::new();
+    for (name, t) in TABLES {
+        let handler =
+            move |State(st): State<AppState>, uri: Uri| async move { list(&st, name, t, &uri) };
+        // Keap's own `next` links end the path with a slash, so both forms must work.
+        r = r
+            .route(&format!("/{name}"), get(handler))
+            .route(&format!("/{name}/"), get(handler))
+            .route(
+                &format!("/{name}/{{id}}"),
+                get(
+                    move |State(st): State<AppState>, Path(id): Path<String>| async move {
+                        match id_of(&id, t.count(&st.keap)) {
+                            Some(i) => ok(t.render(&st.keap, i)),
+                            None => message(StatusCode::NOT_FOUND, "Resource not found"),
+                        }
+                    },
+                ),
+            );
+    }
+    r.fallback(|| async { message(StatusCode::NOT_FOUND, "Resource not found") })
+}
+
+/// Keap v1's own (Java-style) error body, for errors behind the gateway.
+fn message(status: StatusCode, msg: &str) -> Response {
+    json(status, json!({ "message": msg }))
+}
+
+/// The Apigee gateway's error body.
+fn apigee(status: StatusCode, text: &str, code: &str) -> Response {
+    json(
+        status,
+        json!({ "fault": { "faultstring": text, "detail": { "errorcode": code } } }),
+    )
+}
+
+pub fn fault(f: Fault) -> Response {
+    match f {
+        Fault::Unauthorized => apigee(
+            StatusCode::UNAUTHORIZED,
+            "Invalid Access Token",
+            "keymanagement.service.invalid_access_token",
+        ),
+        Fault::RateLimited => apigee(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Rate limit quota violation. Quota limit exceeded.",
+            "policies.ratelimit.QuotaViolation",
+        ),
+        Fault::Internal => message(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
+    }
+}
+
+pub fn authorized(st: &Shared, h: &HeaderMap) -> bool {
+    let c = &st.creds;
+    header_str(h, "x-keap-api-key") == Some(c.keap_key.as_str())
+        // One SDK sends the key as a bearer token; accept it like the real gateway seems to.
+        || bearer(h).is_some_and(|t| t == c.keap_token || t == c.keap_key)
+}
+
+static QUOTA_USED: AtomicU64 = AtomicU64::new(0);
+const DAILY_QUOTA: u64 = 150_000;
+
+pub fn rate_headers(info: &RateInfo, _limited: bool) -> Vec<(&'static str, String)> {
+    let used = QUOTA_USED.fetch_add(1, Ordering::Relaxed) + 1;
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let next_midnight = (now_ms / 86_400_000 + 1) * 86_400_000;
+    vec![
+        ("x-keap-product-quota-limit", DAILY_QUOTA.to_string()),
+        ("x-keap-product-quota-time-unit", "day".into()),
+        ("x-keap-product-quota-interval", "1".into()),
+        (
+            "x-keap-product-quota-available",
+            DAILY_QUOTA.saturating_sub(used).to_string(),
+        ),
+        ("x-keap-product-quota-used", used.to_string()),
+        (
+            "x-keap-product-quota-expiry-time",
+            next_midnight.to_string(),
+        ),
+        ("x-keap-product-throttle-limit", info.limit.to_string()),
+        ("x-keap-product-throttle-time-unit", "second".into()),
+        (
+            "x-keap-product-throttle-interval",
+            crate::faults::WINDOW.as_secs().to_string(),
+        ),
+        (
+            "x-keap-product-throttle-available",
+            info.remaining.to_string(),
+        ),
+        (
+            "x-keap-product-throttle-used",
+            (info.limit - info.remaining).to_string(),
+        ),
+    ]
+}
+
+pub fn manifest(st: &Shared) -> Value {
+    let d = &st.keap;
+    let mut tables = serde_json::Map::new();
+    for (name, t) in TABLES {
+        tables.insert(name.into(), table(t.count(d), None));
+    }
+    tables.insert("contact_emails".into(), table(d.email_rows, None));
+    json!({
+        "tables": tables,
+        "credentials": { "api_key": st.creds.keap_key, "access_token": st.creds.keap_token },
+        "connection_strings": {
+            "APIKEY": format!(
+                "Profile=keap;AuthScheme=APIKey;APIKey={};BaseURL={}/keap/crm/rest/v1",
+                st.creds.keap_key, st.base_url
+            ),
+        },
+    })
+}
+
+pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+    let d = &st.keap;
+    if name == "contact_emails" {
+        let mut rows = Vec::with_capacity(d.email_rows);
+        for i in 0..d.n {
+            for k in 0..d.contact(i).emails {
+                rows.push(json!({
+                    "contact_id": i + 1, "email": d.contact_email(i, k), "field": format!("EMAIL{}", k + 1),
+                }));
+            }
+        }
+        return Some(rows);
+    }
+    let (_, t) = TABLES.iter().find(|(n, _)| *n == name)?;
+    Some((0..t.count(d)).map(|i| t.render(d, i)).collect())
+}

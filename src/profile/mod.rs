@@ -1,0 +1,82 @@
+//! Profiles: an API described as data (TOML). Owns the model, loading a built-in by name or a file
+//! by path, and validation. It knows nothing of HTTP or SQL execution; `rest` reads a `Profile`.
+
+mod builtin;
+pub mod model;
+pub mod template;
+pub mod types;
+mod validate;
+
+pub use builtin::BUILTIN_NAMES;
+pub use model::*;
+pub use types::ColumnType;
+
+use crate::error::{state, Error, Result};
+
+/// A built-in profile by name (`keap` alias `infusionsoft`), else the profile file at that path.
+pub fn load(name_or_path: &str) -> Result<Profile> {
+    let key = name_or_path.trim();
+    if let Some(text) = builtin::find(key) {
+        return parse(text, &format!("built-in '{}'", key.to_ascii_lowercase()));
+    }
+    let path = std::path::Path::new(key);
+    let looks_like_path =
+        key.contains('/') || key.contains('\\') || key.contains('.') || path.exists();
+    if !looks_like_path {
+        return Err(Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!(
+                "[apiodbc] Profile '{key}' is not a built-in profile; use one of {} or the path of a profile file",
+                BUILTIN_NAMES.join(", ")
+            ),
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!(
+                "[apiodbc] Profile file '{key}' could not be read ({e}); check the path, or use a built-in: {}",
+                BUILTIN_NAMES.join(", ")
+            ),
+        )
+    })?;
+    parse(&text, &format!("'{key}'"))
+}
+
+/// Parses and validates profile TOML; `source` names it in messages.
+pub fn parse(text: &str, source: &str) -> Result<Profile> {
+    let mut profile: Profile = toml::from_str(text).map_err(|e| {
+        Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!(
+                "[apiodbc] Profile {source} is not valid: {}; fix the profile file",
+                e.to_string().trim()
+            ),
+        )
+    })?;
+    profile.source = source.to_string();
+    validate::validate(&profile)?;
+    Ok(profile)
+}
+
+impl Profile {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The table's pagination, or the profile-wide one.
+    pub fn pagination_of<'a>(&'a self, t: &'a Table) -> Option<&'a Pagination> {
+        t.pagination.as_ref().or(self.pagination.as_ref())
+    }
+
+    pub fn setting(&self, name: &str) -> Option<&SettingDecl> {
+        self.settings
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,469 @@
+//! The profile model: what a profile file says, as Rust types deserialised from TOML. Every struct
+//! rejects unknown keys so a typo in a profile is an error, not a silently ignored line. Meaning
+//! and cross-references are checked in `validate`, not here.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// One API described as tables. See docs/profiles.md for every key.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// API base URL with `{Setting}` placeholders; `BaseURL` replaces it.
+    pub base_url: String,
+    #[serde(default)]
+    pub auth: Auth,
+    /// Settings the profile reads (ProfileSettings keys or top-level properties).
+    #[serde(default, rename = "setting")]
+    pub settings: Vec<SettingDecl>,
+    #[serde(default)]
+    pub rate_limit: RateLimit,
+    #[serde(default)]
+    pub errors: Errors,
+    /// Pagination every table uses unless it declares its own.
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    /// Query parameters sent with every request of every table (templates allowed).
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    #[serde(default, rename = "table")]
+    pub tables: Vec<Table>,
+    /// Where the profile came from (`built-in pipedrive` or a file path), for error messages.
+    #[serde(skip)]
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingDecl {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub required: bool,
+    /// Masked in logs and messages. Names containing key/token/secret/password are secret anyway.
+    #[serde(default)]
+    pub secret: bool,
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Allowed values (compared ignoring case); empty means any.
+    #[serde(default)]
+    pub allowed: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// Accepted AuthScheme values.
+    #[serde(default)]
+    pub schemes: Vec<String>,
+    /// The AuthScheme used when the connection string gives none.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// How each scheme sends its credential, keyed by AuthScheme name (upper case).
+    #[serde(default)]
+    pub scheme: BTreeMap<String, SchemeDecl>,
+    #[serde(default)]
+    pub oauth: Option<OAuthDecl>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeDecl {
+    /// Settings that must be set for this scheme (property or ProfileSettings names).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Where the credential goes; the first entry whose `when` holds is used for each `in`.
+    #[serde(default)]
+    pub send: Vec<Placement>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacementKind {
+    Query,
+    Header,
+    Basic,
+}
+
+/// One credential placement: a query parameter, a header, or HTTP Basic.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Placement {
+    #[serde(rename = "in")]
+    pub kind: PlacementKind,
+    /// Query parameter or header name (query, header).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Value template (query, header), e.g. `Bearer {OAuthAccessToken}`.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Basic user and password templates.
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    /// `Setting=value`: this placement applies only when the setting has that value.
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// `Authorization: Basic base64(id:secret)`.
+    Basic,
+    /// `client_id` and `client_secret` in the request body.
+    Body,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyFormat {
+    Form,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rotation {
+    /// Every refresh returns a new refresh token and invalidates the old one.
+    Always,
+    Never,
+    /// Unknown: keep whichever refresh token the server returns, else the old one.
+    Maybe,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthDecl {
+    #[serde(default)]
+    pub authorization_url: Option<String>,
+    pub token_url: String,
+    #[serde(default)]
+    pub refresh_url: Option<String>,
+    /// authorization_code, refresh_token, client_credentials, password, exchange_api_token.
+    #[serde(default)]
+    pub grants: Vec<String>,
+    /// Client authentication at the token endpoint, default for every grant.
+    #[serde(default = "default_client_auth")]
+    pub client_auth: ClientAuth,
+    /// Overrides of `client_auth` per grant (Keap: code in the body, refresh with Basic).
+    #[serde(default)]
+    pub client_auth_per_grant: BTreeMap<String, ClientAuth>,
+    #[serde(default = "default_body_format")]
+    pub body_format: BodyFormat,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default = "default_scope_separator")]
+    pub scope_separator: String,
+    /// Extra authorization-request parameters (Keap `response_type=code`).
+    #[serde(default)]
+    pub authorize_params: BTreeMap<String, String>,
+    #[serde(default)]
+    pub pkce: bool,
+    #[serde(default = "default_token_header")]
+    pub token_header: String,
+    /// How the access token is written into `token_header`; `{token}` is the access token.
+    #[serde(default = "default_token_format")]
+    pub token_format: String,
+    #[serde(default = "default_rotation")]
+    pub rotating_refresh_tokens: Rotation,
+    /// Token-response field whose URL replaces the API base (Pipedrive `api_domain`).
+    #[serde(default)]
+    pub api_base_from_token: Option<String>,
+    /// Path appended to `api_base_from_token`'s URL (Pipedrive `/api/v1`).
+    #[serde(default)]
+    pub api_base_suffix: Option<String>,
+}
+
+fn default_client_auth() -> ClientAuth {
+    ClientAuth::Basic
+}
+fn default_body_format() -> BodyFormat {
+    BodyFormat::Form
+}
+fn default_scope_separator() -> String {
+    " ".into()
+}
+fn default_token_header() -> String {
+    "Authorization".into()
+}
+fn default_token_format() -> String {
+    "Bearer {token}".into()
+}
+fn default_rotation() -> Rotation {
+    Rotation::Maybe
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetUnit {
+    /// Seconds until the window resets.
+    #[default]
+    Seconds,
+    /// Unix time in seconds.
+    EpochSeconds,
+    /// Unix time in milliseconds.
+    EpochMillis,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Headers holding seconds to wait after a 429, first present wins.
+    #[serde(default = "default_retry_after")]
+    pub retry_after: Vec<String>,
+    /// Header with the requests left in the window; at 0 the scan waits for `reset`.
+    #[serde(default)]
+    pub remaining: Option<String>,
+    #[serde(default)]
+    pub reset: Option<String>,
+    #[serde(default)]
+    pub reset_unit: ResetUnit,
+}
+
+impl Default for RateLimit {
+    fn default() -> RateLimit {
+        RateLimit {
+            retry_after: default_retry_after(),
+            remaining: None,
+            reset: None,
+            reset_unit: ResetUnit::Seconds,
+        }
+    }
+}
+
+fn default_retry_after() -> Vec<String> {
+    vec!["Retry-After".into()]
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Errors {
+    /// JSON paths tried in order for the API's own error message.
+    #[serde(default)]
+    pub message_paths: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    None,
+    Offset,
+    Page,
+    Cursor,
+    NextUrl,
+    HalNext,
+    LinkHeader,
+}
+
+/// How a table's list endpoint pages. Which keys apply depends on `kind` (see docs/profiles.md).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    pub kind: PageKind,
+    /// Query parameter for the page size; absent when the API has a fixed size.
+    #[serde(default)]
+    pub size_param: Option<String>,
+    #[serde(default)]
+    pub max_size: Option<u32>,
+    #[serde(default)]
+    pub default_size: Option<u32>,
+    /// offset: the offset parameter.
+    #[serde(default)]
+    pub offset_param: Option<String>,
+    /// offset: body path of a boolean "more pages" flag.
+    #[serde(default)]
+    pub has_more: Option<String>,
+    /// offset: body path of the next offset (absent/null ends).
+    #[serde(default)]
+    pub next_offset: Option<String>,
+    /// page: the page-number parameter and the first page's number (default 1).
+    #[serde(default)]
+    pub page_param: Option<String>,
+    #[serde(default)]
+    pub first_page: Option<u64>,
+    /// page: body path of the total page count.
+    #[serde(default)]
+    pub total_pages: Option<String>,
+    /// page: body path of a next link; the scan goes on while it is present.
+    #[serde(default)]
+    pub next_link: Option<String>,
+    /// cursor: the cursor parameter and the body path of the next cursor.
+    #[serde(default)]
+    pub cursor_param: Option<String>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    /// next_url: body path of the next page's URL.
+    #[serde(default)]
+    pub next_url: Option<String>,
+    /// Body path of the total record count; the scan stops once it has that many.
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Endpoint path after the base URL; may hold `{column}` placeholders of a parent.
+    #[serde(default)]
+    pub path: String,
+    /// Body path of the records array; "" for a top-level array.
+    #[serde(default)]
+    pub records: String,
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    #[serde(default, rename = "column")]
+    pub columns: Vec<Column>,
+    #[serde(default, rename = "filter")]
+    pub filters: Vec<Filter>,
+    #[serde(default)]
+    pub single: Option<Single>,
+    #[serde(default)]
+    pub parent: Option<Parent>,
+    #[serde(default)]
+    pub child: Option<Child>,
+    #[serde(default)]
+    pub report: Option<Report>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub name: String,
+    /// JSON path in the record (dots for nesting); default: the column name. `$` is the record
+    /// itself (a child table over an array of scalars).
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// Input format for `timestamp` and `date`: `rfc3339` or a chrono format such as
+    /// `%Y-%m-%d %H:%M:%S` (read as UTC).
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub key: bool,
+}
+
+impl Column {
+    pub fn json_path(&self) -> &str {
+        self.path.as_deref().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueFormat {
+    /// The value as SQL text shows it.
+    #[default]
+    Text,
+    /// Booleans as `1`/`0`.
+    Bool01,
+    /// Booleans as `true`/`false`.
+    BoolWord,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub column: String,
+    /// The query parameter the API filters on.
+    pub param: String,
+    /// Operators the API honours exactly: `=`, `in` (list joined by `separator`).
+    #[serde(default = "default_ops")]
+    pub ops: Vec<String>,
+    #[serde(default)]
+    pub format: ValueFormat,
+    #[serde(default = "default_separator")]
+    pub separator: String,
+}
+
+fn default_ops() -> Vec<String> {
+    vec!["=".into()]
+}
+fn default_separator() -> String {
+    ",".into()
+}
+
+/// The single-record endpoint for `WHERE key = v` and `key IN (...)`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Single {
+    /// Path with a `{key column}` placeholder, e.g. `/persons/{id}`.
+    pub path: String,
+    /// Body path of the record object; "" when the body is the record.
+    #[serde(default)]
+    pub records: String,
+}
+
+/// Endpoint nested under another table's records (Docs articles under collections).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parent {
+    pub table: String,
+    /// The parent's column whose value fills the placeholder.
+    pub key: String,
+    /// This table's column holding that value; `{column}` is the placeholder in `path`.
+    pub column: String,
+}
+
+/// A table made of a nested array of another table's records (a person's emails).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    /// The table whose records hold the array.
+    pub of: String,
+    /// JSON path of the array in the parent record.
+    pub array: String,
+    /// This table's column carrying the parent's key.
+    pub parent_column: String,
+}
+
+/// An asynchronous report job (Talkdesk): create, poll, download.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// POST path creating the job.
+    pub create_path: String,
+    /// Body path of the new job's id.
+    pub job_id: String,
+    /// Poll path with `{job_id}`.
+    pub poll_path: String,
+    pub status: String,
+    pub done: String,
+    #[serde(default)]
+    pub failed: Vec<String>,
+    /// Download path with `{job_id}`; a 303 redirect to the file is followed.
+    pub file_path: String,
+    /// Longest timespan per job, in days; a longer window is split.
+    #[serde(default = "default_max_days")]
+    pub max_window_days: u32,
+    /// Window when the query gives none: the last N days.
+    #[serde(default = "default_window_days")]
+    pub default_window_days: u32,
+    /// Seconds between polls.
+    #[serde(default = "default_poll")]
+    pub poll_seconds: f64,
+}
+
+fn default_max_days() -> u32 {
+    31
+}
+fn default_window_days() -> u32 {
+    30
+}
+fn default_poll() -> f64 {
+    1.0
+}

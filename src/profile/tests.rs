@@ -1,0 +1,79 @@
+//! Tests of loading and validating profiles.
+
+use super::*;
+
+#[test]
+fn every_builtin_loads() {
+    for name in BUILTIN_NAMES {
+        let p = load(name).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert!(!p.tables.is_empty(), "{name}");
+    }
+    assert_eq!(
+        load("INFUSIONSOFT").map(|p| p.name).ok().as_deref(),
+        Some("keap")
+    );
+}
+
+#[test]
+fn unknown_name_lists_builtins() {
+    let e = load("salesforce").unwrap_err();
+    assert!(e.message.contains("pipedrive, helpscout"), "{}", e.message);
+}
+
+#[test]
+fn errors_name_source_table_and_key() {
+    let text = r#"
+name = "x"
+base_url = "https://x.test"
+[pagination]
+kind = "none"
+[[table]]
+name = "t"
+path = "/t"
+[[table.column]]
+name = "id"
+type = "blob"
+"#;
+    let e = parse(text, "'my.toml'").unwrap_err();
+    assert!(
+        e.message.contains("'my.toml'")
+            && e.message.contains("table 't'")
+            && e.message.contains("key 'type'"),
+        "{}",
+        e.message
+    );
+    let e = parse("name = 1", "'f.toml'").unwrap_err();
+    assert!(e.message.contains("'f.toml' is not valid"), "{}", e.message);
+}
+
+#[test]
+fn missing_pagination_key_is_named() {
+    let text = r#"
+name = "x"
+base_url = "https://x.test"
+[[table]]
+name = "t"
+path = "/t"
+[table.pagination]
+kind = "cursor"
+cursor_param = "c"
+[[table.column]]
+name = "id"
+type = "int64"
+"#;
+    let e = parse(text, "'p.toml'").unwrap_err();
+    assert!(e.message.contains("next_cursor"), "{}", e.message);
+}
+
+#[test]
+fn documented_example_is_valid() {
+    let doc = include_str!("../../docs/profiles.md");
+    let start = doc.find("```toml\n").map(|i| i + 8).unwrap_or(0);
+    let end = doc[start..]
+        .find("\n```")
+        .map(|i| start + i)
+        .unwrap_or(doc.len());
+    let p =
+        parse(&doc[start..end], "'docs/profiles.md'").unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(p.tables.len(), 4);
+}

@@ -1,0 +1,347 @@
+//! Checks a deserialised profile for meaning: known types and schemes, references between tables
+//! and columns, the keys each pagination kind needs. Every message names the profile's source, the
+//! table and the key, so a profile author can find the line.
+
+use std::collections::HashSet;
+
+use super::model::{PageKind, Pagination, PlacementKind, Profile, Table};
+use super::template::placeholders;
+use super::types::{ColumnType, TYPE_NAMES};
+use crate::connect::settings::AuthScheme;
+use crate::error::{state, Error, Result};
+
+const GRANTS: &[&str] = &[
+    "authorization_code",
+    "refresh_token",
+    "client_credentials",
+    "password",
+    "exchange_api_token",
+];
+
+struct Ctx<'a> {
+    source: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, place: &str, key: &str, problem: impl std::fmt::Display) -> Error {
+        Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!(
+                "[apiodbc] Profile {}: {place}key '{key}': {problem}; fix the profile file",
+                self.source
+            ),
+        )
+    }
+}
+
+fn table_place(t: &Table) -> String {
+    format!("table '{}', ", t.name)
+}
+
+pub fn validate(p: &Profile) -> Result<()> {
+    let cx = Ctx { source: &p.source };
+    if p.name.trim().is_empty() {
+        return Err(cx.err("", "name", "must not be empty"));
+    }
+    if !p
+        .name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(cx.err("", "name", "use letters, digits, '_' and '-' only"));
+    }
+    let url = p.base_url.to_ascii_lowercase();
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(cx.err("", "base_url", "must start with https:// or http://"));
+    }
+    validate_auth(&cx, p)?;
+    if let Some(pg) = &p.pagination {
+        validate_pagination(&cx, "", pg)?;
+    }
+    let mut names = HashSet::new();
+    for t in &p.tables {
+        if !names.insert(t.name.to_ascii_lowercase()) {
+            return Err(cx.err(&table_place(t), "name", "another table has this name"));
+        }
+        validate_table(&cx, p, t)?;
+    }
+    if p.tables.is_empty() {
+        return Err(cx.err("", "table", "declare at least one [[table]]"));
+    }
+    Ok(())
+}
+
+fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
+    let mut accepted = Vec::new();
+    for s in &p.auth.schemes {
+        let scheme = AuthScheme::parse(s)
+            .ok_or_else(|| cx.err("[auth] ", "schemes", format!("'{s}' is not an AuthScheme")))?;
+        accepted.push(scheme);
+    }
+    if accepted.is_empty() {
+        accepted.push(AuthScheme::None);
+    }
+    if let Some(d) = &p.auth.default {
+        let d2 = AuthScheme::parse(d)
+            .ok_or_else(|| cx.err("[auth] ", "default", format!("'{d}' is not an AuthScheme")))?;
+        if !accepted.contains(&d2) {
+            return Err(cx.err("[auth] ", "default", "must be one of schemes"));
+        }
+    }
+    let declared: HashSet<String> = p
+        .settings
+        .iter()
+        .map(|s| s.name.to_ascii_lowercase())
+        .collect();
+    for (name, decl) in &p.auth.scheme {
+        let place = format!("[auth.scheme.{name}] ");
+        let scheme = AuthScheme::parse(name)
+            .ok_or_else(|| cx.err(&place, "scheme", "not an AuthScheme name"))?;
+        if !accepted.contains(&scheme) {
+            return Err(cx.err(&place, "scheme", "not listed in [auth] schemes"));
+        }
+        for pl in &decl.send {
+            match pl.kind {
+                PlacementKind::Query | PlacementKind::Header => {
+                    if pl.name.as_deref().unwrap_or("").is_empty() || pl.value.is_none() {
+                        return Err(cx.err(&place, "send", "query and header need name and value"));
+                    }
+                }
+                PlacementKind::Basic => {
+                    if pl.user.is_none() {
+                        return Err(cx.err(&place, "send", "basic needs user (and password)"));
+                    }
+                }
+            }
+            if let Some(w) = &pl.when {
+                let Some((setting, _)) = w.split_once('=') else {
+                    return Err(cx.err(&place, "when", "write it as Setting=value"));
+                };
+                if !declared.contains(&setting.trim().to_ascii_lowercase()) {
+                    return Err(cx.err(
+                        &place,
+                        "when",
+                        format!("setting '{setting}' is not declared in [[setting]]"),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(o) = &p.auth.oauth {
+        if o.token_url.trim().is_empty() {
+            return Err(cx.err("[auth.oauth] ", "token_url", "must not be empty"));
+        }
+        for g in o.grants.iter().chain(o.client_auth_per_grant.keys()) {
+            if !GRANTS.contains(&g.as_str()) {
+                return Err(cx.err(
+                    "[auth.oauth] ",
+                    "grants",
+                    format!("'{g}' is unknown; allowed: {}", GRANTS.join(", ")),
+                ));
+            }
+        }
+        if !o.token_format.contains("{token}") {
+            return Err(cx.err("[auth.oauth] ", "token_format", "must contain {token}"));
+        }
+    }
+    for s in &p.settings {
+        if let Some(d) = &s.default {
+            if !s.allowed.is_empty() && !s.allowed.iter().any(|a| a.eq_ignore_ascii_case(d)) {
+                return Err(cx.err(
+                    &format!("setting '{}', ", s.name),
+                    "default",
+                    "is not among allowed",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn need(cx: &Ctx, place: &str, key: &str, v: &Option<String>) -> Result<()> {
+    match v {
+        Some(s) if !s.trim().is_empty() => Ok(()),
+        _ => Err(cx.err(place, key, "is required for this pagination kind")),
+    }
+}
+
+fn validate_pagination(cx: &Ctx, place: &str, pg: &Pagination) -> Result<()> {
+    let place = format!("{place}[pagination] ");
+    match pg.kind {
+        PageKind::None | PageKind::HalNext | PageKind::LinkHeader => {}
+        PageKind::Offset => need(cx, &place, "offset_param", &pg.offset_param)?,
+        PageKind::Page => need(cx, &place, "page_param", &pg.page_param)?,
+        PageKind::Cursor => {
+            need(cx, &place, "cursor_param", &pg.cursor_param)?;
+            need(cx, &place, "next_cursor", &pg.next_cursor)?;
+        }
+        PageKind::NextUrl => need(cx, &place, "next_url", &pg.next_url)?,
+    }
+    if let (Some(d), Some(m)) = (pg.default_size, pg.max_size) {
+        if d > m {
+            return Err(cx.err(&place, "default_size", "is larger than max_size"));
+        }
+    }
+    if pg.max_size == Some(0) || pg.default_size == Some(0) {
+        return Err(cx.err(&place, "max_size", "must be at least 1"));
+    }
+    Ok(())
+}
+
+fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
+    let place = table_place(t);
+    if t.name.trim().is_empty() {
+        return Err(cx.err("", "table.name", "must not be empty"));
+    }
+    if t.columns.is_empty() {
+        return Err(cx.err(&place, "column", "declare at least one [[table.column]]"));
+    }
+    let mut cols = HashSet::new();
+    for c in &t.columns {
+        let cplace = format!("{place}column '{}', ", c.name);
+        if !cols.insert(c.name.to_ascii_lowercase()) {
+            return Err(cx.err(&cplace, "name", "another column has this name"));
+        }
+        let ty = ColumnType::parse(&c.type_name).ok_or_else(|| {
+            cx.err(
+                &cplace,
+                "type",
+                format!("'{}' is not one of {TYPE_NAMES}", c.type_name),
+            )
+        })?;
+        if let Some(f) = &c.format {
+            if !matches!(ty, ColumnType::Timestamp | ColumnType::Date) {
+                return Err(cx.err(&cplace, "format", "applies to timestamp and date only"));
+            }
+            if f != "rfc3339" && !f.contains('%') {
+                return Err(cx.err(
+                    &cplace,
+                    "format",
+                    "use rfc3339 or a chrono format such as %Y-%m-%d %H:%M:%S",
+                ));
+            }
+        }
+    }
+    let has_col = |n: &str| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(n));
+    if t.child.is_none() && t.path.trim().is_empty() && t.report.is_none() {
+        return Err(cx.err(&place, "path", "must not be empty"));
+    }
+    let pg = t.pagination.as_ref().or(p.pagination.as_ref());
+    if let Some(pg) = &t.pagination {
+        validate_pagination(cx, &place, pg)?;
+    }
+    if pg.is_none() && t.child.is_none() && t.report.is_none() {
+        return Err(cx.err(&place, "pagination", "declare [table.pagination] or a profile-wide [pagination] (kind = \"none\" for one request)"));
+    }
+    for f in &t.filters {
+        if !has_col(&f.column) {
+            return Err(cx.err(
+                &place,
+                "filter.column",
+                format!("'{}' is not a column of the table", f.column),
+            ));
+        }
+        for op in &f.ops {
+            if !matches!(op.as_str(), "=" | "in") {
+                return Err(cx.err(
+                    &place,
+                    "filter.ops",
+                    format!("'{op}' is not supported; use \"=\" or \"in\""),
+                ));
+            }
+        }
+    }
+    if let Some(s) = &t.single {
+        let keys: Vec<&str> = t
+            .columns
+            .iter()
+            .filter(|c| c.key)
+            .map(|c| c.name.as_str())
+            .collect();
+        let ph = placeholders(&s.path);
+        if ph.len() != 1 || !keys.iter().any(|k| k.eq_ignore_ascii_case(ph[0])) {
+            return Err(cx.err(
+                &place,
+                "single.path",
+                "must hold exactly one placeholder naming the key column, e.g. /persons/{id}",
+            ));
+        }
+    }
+    if let Some(par) = &t.parent {
+        let Some(pt) = p
+            .tables
+            .iter()
+            .find(|x| x.name.eq_ignore_ascii_case(&par.table))
+        else {
+            return Err(cx.err(&place, "parent.table", format!("no table '{}'", par.table)));
+        };
+        if !pt
+            .columns
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&par.key))
+        {
+            return Err(cx.err(
+                &place,
+                "parent.key",
+                format!("'{}' is not a column of '{}'", par.key, pt.name),
+            ));
+        }
+        if !has_col(&par.column) {
+            return Err(cx.err(&place, "parent.column", "is not a column of this table"));
+        }
+        if !placeholders(&t.path)
+            .iter()
+            .any(|ph| ph.eq_ignore_ascii_case(&par.column))
+        {
+            return Err(cx.err(&place, "path", format!("must contain {{{}}}", par.column)));
+        }
+        if pt.parent.is_some() || pt.child.is_some() {
+            return Err(cx.err(
+                &place,
+                "parent.table",
+                "a parent must itself be a plain table",
+            ));
+        }
+    }
+    if let Some(ch) = &t.child {
+        let Some(pt) = p
+            .tables
+            .iter()
+            .find(|x| x.name.eq_ignore_ascii_case(&ch.of))
+        else {
+            return Err(cx.err(&place, "child.of", format!("no table '{}'", ch.of)));
+        };
+        if pt.child.is_some() || pt.report.is_some() {
+            return Err(cx.err(
+                &place,
+                "child.of",
+                "the table holding the array must be a plain table",
+            ));
+        }
+        if !pt.columns.iter().any(|c| c.key) {
+            return Err(cx.err(
+                &place,
+                "child.of",
+                format!("'{}' declares no key column", pt.name),
+            ));
+        }
+        if !has_col(&ch.parent_column) {
+            return Err(cx.err(
+                &place,
+                "child.parent_column",
+                "is not a column of this table",
+            ));
+        }
+    }
+    if let Some(r) = &t.report {
+        for (k, v) in [("poll_path", &r.poll_path), ("file_path", &r.file_path)] {
+            if !v.contains("{job_id}") {
+                return Err(cx.err(&place, &format!("report.{k}"), "must contain {job_id}"));
+            }
+        }
+        if r.max_window_days == 0 || r.default_window_days == 0 {
+            return Err(cx.err(&place, "report.max_window_days", "must be at least 1"));
+        }
+    }
+    Ok(())
+}

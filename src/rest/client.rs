@@ -1,0 +1,490 @@
+//! The HTTP side of a scan: one reqwest client per connection (rustls with the ring provider, TLS
+//! always verified, plain http only to loopback), credentials attached to every request, retries
+//! with backoff for 5xx and connection errors, waits for 429 as the rate-limit headers say, and
+//! API errors turned into `Error`s carrying the API's own message. Secrets never reach a message:
+//! URLs are shown with credential query parameters masked.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode, Url};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use super::jsonpath;
+use crate::error::{state, Error, Result};
+use crate::profile::{RateLimit, ResetUnit};
+use crate::secret::Secret;
+
+/// Attempts after the first for 5xx and connection errors.
+const MAX_RETRIES: u32 = 5;
+/// Waits for 429 before giving up.
+const MAX_RATE_WAITS: u32 = 30;
+/// Longest single wait a rate-limit header may ask for.
+const MAX_RATE_WAIT: Duration = Duration::from_secs(120);
+
+/// How the credential travels.
+#[derive(Clone, Debug, Default)]
+pub struct Credentials {
+    pub query: Vec<(String, Secret)>,
+    pub headers: Vec<(String, Secret)>,
+    pub basic: Option<(Secret, Secret)>,
+}
+
+pub struct ApiClient {
+    http: reqwest::Client,
+    pub base: Url,
+    creds: Credentials,
+    rate: RateLimit,
+    error_paths: Vec<String>,
+    /// No request leaves before this instant (set when the API says its budget is spent).
+    not_before: Mutex<Option<Instant>>,
+}
+
+/// A successful response: headers and the parsed JSON body.
+pub struct Response {
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub url: Url,
+}
+
+pub enum Outcome {
+    Ok(Box<Response>),
+    NotFound,
+}
+
+fn link_error(message: String) -> Error {
+    Error::new(state::COMMUNICATION_LINK_FAILURE, message)
+}
+
+/// True for hosts plain http may reach: 127.0.0.0/8, ::1, localhost.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+/// Refuses what the driver will not send to: non-http(s) URLs and plain http off loopback.
+pub fn check_url(url: &Url) -> Result<()> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!(
+                "[apiodbc] Plain http is allowed only to this machine (127.0.0.1, ::1, localhost), not to '{}'; use an https:// URL",
+                url.host_str().unwrap_or("")
+            ),
+        )),
+        other => Err(Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!("[apiodbc] The URL scheme '{other}' is not supported; use https://"),
+        )),
+    }
+}
+
+fn tls_config(extra_ca: Option<&std::path::Path>) -> Result<rustls::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut extra = Vec::new();
+    if let Some(path) = extra_ca {
+        use rustls::pki_types::pem::PemObject;
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::new(
+                state::UNABLE_TO_CONNECT,
+                format!("[apiodbc] SSLServerCert '{}' could not be read ({e}); give the path of a PEM file", path.display()),
+            )
+        })?;
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+            extra.push(cert.map_err(|e| {
+                Error::new(
+                    state::UNABLE_TO_CONNECT,
+                    format!(
+                        "[apiodbc] SSLServerCert '{}' is not a valid PEM file ({e})",
+                        path.display()
+                    ),
+                )
+            })?);
+        }
+        if extra.is_empty() {
+            return Err(Error::new(
+                state::UNABLE_TO_CONNECT,
+                format!(
+                    "[apiodbc] SSLServerCert '{}' holds no certificate",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    let tls_err = |e: String| {
+        Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!("[apiodbc] TLS could not be set up: {e}"),
+        )
+    };
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls_err(e.to_string()))?;
+    let verifier = if extra.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider)
+    } else {
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
+    }
+    .map_err(|e| tls_err(e.to_string()))?;
+    Ok(builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
+}
+
+impl ApiClient {
+    pub fn new(
+        base: Url,
+        creds: Credentials,
+        rate: RateLimit,
+        error_paths: Vec<String>,
+        timeout_secs: u32,
+        extra_ca: Option<&std::path::Path>,
+    ) -> Result<ApiClient> {
+        check_url(&base)?;
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config(extra_ca)?)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .user_agent(concat!("apiodbc/", env!("CARGO_PKG_VERSION")));
+        if timeout_secs > 0 {
+            builder = builder.timeout(Duration::from_secs(u64::from(timeout_secs)));
+        }
+        let http = builder.build().map_err(|e| {
+            Error::new(
+                state::UNABLE_TO_CONNECT,
+                format!("[apiodbc] The HTTP client could not be built: {e}"),
+            )
+        })?;
+        Ok(ApiClient {
+            http,
+            base,
+            creds,
+            rate,
+            error_paths,
+            not_before: Mutex::new(None),
+        })
+    }
+
+    /// The URL with credential query parameters shown as `********`.
+    pub fn mask(&self, url: &Url) -> String {
+        let secret_names: Vec<&str> = self.creds.query.iter().map(|(k, _)| k.as_str()).collect();
+        let mut shown = url.clone();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let masked = secret_names.iter().any(|s| s.eq_ignore_ascii_case(&k));
+                (
+                    k.into_owned(),
+                    if masked {
+                        Secret::MASK.to_string()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        if pairs.is_empty() {
+            return shown.to_string();
+        }
+        shown.query_pairs_mut().clear().extend_pairs(pairs);
+        shown.to_string().replace("%2A", "*")
+    }
+
+    /// GET a JSON document.
+    pub async fn get(&self, url: Url) -> Result<Outcome> {
+        self.send(Method::GET, url, None).await
+    }
+
+    /// Sends with retries; `body` is JSON for POST.
+    pub async fn send(
+        &self,
+        method: Method,
+        mut url: Url,
+        body: Option<&Value>,
+    ) -> Result<Outcome> {
+        check_url(&url)?;
+        if !self.creds.query.is_empty() {
+            // A next-page link may echo the credential; send it once.
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| {
+                    !self
+                        .creds
+                        .query
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case(k))
+                })
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.set_query(None);
+            let mut pairs = url.query_pairs_mut();
+            pairs.extend_pairs(kept);
+            for (k, v) in &self.creds.query {
+                pairs.append_pair(k, v.expose());
+            }
+        }
+        let shown = self.mask(&url);
+        let mut failures = 0u32;
+        let mut rate_waits = 0u32;
+        loop {
+            self.wait_budget().await;
+            let mut req = self.http.request(method.clone(), url.clone());
+            for (k, v) in &self.creds.headers {
+                req = req.header(k.as_str(), v.expose());
+            }
+            if let Some((u, p)) = &self.creds.basic {
+                req = req.basic_auth(u.expose(), Some(p.expose()));
+            }
+            if let Some(b) = body {
+                req = req
+                    .header("Content-Type", "application/json")
+                    .body(b.to_string());
+            }
+            let result = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    let final_url = resp.url().clone();
+                    match resp.bytes().await {
+                        Ok(bytes) => Ok((status, headers, bytes, final_url)),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            let (status, headers, bytes, final_url) = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    failures += 1;
+                    if failures > MAX_RETRIES {
+                        let what = if e.is_timeout() {
+                            "timed out (raise Timeout)"
+                        } else {
+                            "failed"
+                        };
+                        let err = Error::new(
+                            if e.is_timeout() {
+                                state::TIMEOUT_EXPIRED
+                            } else {
+                                state::COMMUNICATION_LINK_FAILURE
+                            },
+                            format!(
+                                "[apiodbc] The request to {shown} {what} after {} attempts: {}",
+                                failures,
+                                error_chain(&e)
+                            ),
+                        );
+                        return Err(err);
+                    }
+                    tokio::time::sleep(backoff(failures)).await;
+                    continue;
+                }
+            };
+            self.note_budget(&headers).await;
+            if status.is_success() {
+                let body: Value = if bytes.is_empty() {
+                    Value::Null
+                } else {
+                    serde_json::from_slice(&bytes).map_err(|e| {
+                        link_error(format!(
+                            "[apiodbc] The response from {shown} is not valid JSON ({e}); the body may be truncated. No rows were returned for it; retry the query"
+                        ))
+                    })?
+                };
+                return Ok(Outcome::Ok(Box::new(Response {
+                    headers,
+                    body,
+                    url: final_url,
+                })));
+            }
+            let message = self.api_message(&bytes);
+            match status {
+                StatusCode::NOT_FOUND => return Ok(Outcome::NotFound),
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                    return Err(Error::new(
+                        state::INVALID_AUTHORIZATION,
+                        format!(
+                            "[apiodbc] The API refused the credentials (HTTP {}): {message}; check the credentials and AuthScheme",
+                            status.as_u16()
+                        ),
+                    ))
+                }
+                StatusCode::TOO_MANY_REQUESTS => {
+                    rate_waits += 1;
+                    if rate_waits > MAX_RATE_WAITS {
+                        return Err(link_error(format!(
+                            "[apiodbc] The API kept answering 429 (rate limit) for {shown}: {message}; try again later"
+                        )));
+                    }
+                    let wait = self.rate_wait(&headers).unwrap_or_else(|| backoff(rate_waits.min(6)));
+                    tokio::time::sleep(wait).await;
+                }
+                s if s.is_server_error() => {
+                    failures += 1;
+                    if failures > MAX_RETRIES {
+                        return Err(link_error(format!(
+                            "[apiodbc] The API answered HTTP {} for {shown} after {failures} attempts: {message}",
+                            s.as_u16()
+                        )));
+                    }
+                    tokio::time::sleep(backoff(failures)).await;
+                }
+                s => {
+                    return Err(Error::general(format!(
+                        "[apiodbc] The API answered HTTP {} for {shown}: {message}",
+                        s.as_u16()
+                    )))
+                }
+            }
+        }
+    }
+
+    /// The API's own error message, by the profile's error paths, else the body's start.
+    fn api_message(&self, bytes: &[u8]) -> String {
+        if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
+            for p in &self.error_paths {
+                if let Some(m) = jsonpath::get_present(&v, p).and_then(jsonpath::scalar_text) {
+                    return m;
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let t: String = text.trim().chars().take(300).collect();
+        if t.is_empty() {
+            "(no message)".into()
+        } else {
+            t
+        }
+    }
+
+    fn header_secs(headers: &HeaderMap, name: &str) -> Option<f64> {
+        headers
+            .get(name)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+    }
+
+    /// How long a 429 asks us to wait.
+    fn rate_wait(&self, headers: &HeaderMap) -> Option<Duration> {
+        for name in &self.rate.retry_after {
+            if self
+                .rate
+                .reset
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case(name))
+            {
+                if let Some(d) = self.reset_in(headers) {
+                    return Some(d);
+                }
+                continue;
+            }
+            if let Some(s) = Self::header_secs(headers, name) {
+                return Some(Duration::from_secs_f64(s.max(0.05)).min(MAX_RATE_WAIT));
+            }
+        }
+        self.reset_in(headers)
+    }
+
+    fn reset_in(&self, headers: &HeaderMap) -> Option<Duration> {
+        let v = Self::header_secs(headers, self.rate.reset.as_deref()?)?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_secs_f64();
+        let secs = match self.rate.reset_unit {
+            ResetUnit::Seconds => v,
+            ResetUnit::EpochSeconds => v - now,
+            ResetUnit::EpochMillis => v / 1000.0 - now,
+        };
+        Some(Duration::from_secs_f64(secs.max(0.05)).min(MAX_RATE_WAIT))
+    }
+
+    /// When the API says no requests are left in this window, hold the next one until it resets.
+    async fn note_budget(&self, headers: &HeaderMap) {
+        let Some(name) = &self.rate.remaining else {
+            return;
+        };
+        if Self::header_secs(headers, name) == Some(0.0) {
+            if let Some(d) = self.reset_in(headers) {
+                *self.not_before.lock().await = Some(Instant::now() + d);
+            }
+        }
+    }
+
+    async fn wait_budget(&self) {
+        let until = *self.not_before.lock().await;
+        if let Some(t) = until {
+            tokio::time::sleep_until(t.into()).await;
+        }
+    }
+}
+
+/// Exponential backoff with jitter: 200 ms, 400 ms, ... capped at 10 s, plus up to 50 %.
+fn backoff(attempt: u32) -> Duration {
+    let base = 200u64
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(6))
+        .min(10_000);
+    // Jitter from the clock: good enough to spread clients apart, and needs no RNG.
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()))
+        .unwrap_or(0);
+    Duration::from_millis(base + nanos % (base / 2 + 1))
+}
+
+/// A reqwest error with its causes, which hold the useful part ("connection refused").
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    // reqwest puts the URL (with credentials) in its message; drop it.
+    match s.find(" for url (") {
+        Some(i) => {
+            let end = s[i..].find(')').map(|j| i + j + 1).unwrap_or(s.len());
+            format!("{}{}", &s[..i], &s[end..])
+        }
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_rules() {
+        let ok = |u: &str| check_url(&Url::parse(u).unwrap_or_else(|e| panic!("{e}"))).is_ok();
+        assert!(ok("http://127.0.0.1:8080/x"));
+        assert!(ok("http://127.5.0.1/x"));
+        assert!(ok("http://[::1]/x"));
+        assert!(ok("http://localhost/x"));
+        assert!(ok("https://api.example.com"));
+        assert!(!ok("http://api.example.com"));
+        assert!(!ok("ftp://127.0.0.1"));
+    }
+
+    #[test]
+    fn backoff_grows_and_is_bounded() {
+        assert!(backoff(1) >= Duration::from_millis(200));
+        assert!(backoff(1) <= Duration::from_millis(301));
+        assert!(backoff(20) <= Duration::from_millis(15_001));
+    }
+}

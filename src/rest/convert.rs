@@ -1,0 +1,407 @@
+//! JSON records → one Arrow record batch, column by column as the profile declares: nested paths,
+//! objects and arrays kept as JSON text, the services' timestamp formats, string ids. A value that
+//! does not fit its column fails the query with table, column, key and value in the message; a
+//! missing field or JSON null is SQL NULL.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use datafusion::arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int32Builder,
+    Int64Builder, LargeStringBuilder, StringBuilder, TimestampMicrosecondBuilder,
+};
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use serde_json::Value;
+
+use super::jsonpath;
+use crate::error::{state, Error, Result};
+use crate::profile::{Column, ColumnType};
+
+/// One output column: where its value comes from and how it is typed.
+#[derive(Clone, Debug)]
+pub struct OutColumn {
+    pub name: String,
+    pub path: String,
+    pub ty: ColumnType,
+    pub format: Option<String>,
+    /// Filled from the scan's context (parent key) instead of the record.
+    pub from_context: bool,
+}
+
+impl OutColumn {
+    pub fn new(c: &Column, from_context: bool) -> Result<OutColumn> {
+        let ty = ColumnType::parse(&c.type_name).ok_or_else(|| {
+            Error::general(format!("[apiodbc] Unknown column type '{}'", c.type_name))
+        })?;
+        Ok(OutColumn {
+            name: c.name.clone(),
+            path: c.json_path().to_string(),
+            ty,
+            format: c.format.clone(),
+            from_context,
+        })
+    }
+}
+
+/// A record with the value the scan's context supplies (the parent's key), if any.
+pub struct Row {
+    pub record: Value,
+    pub context: Option<Value>,
+}
+
+pub struct Converter {
+    pub table: String,
+    pub key_path: Option<String>,
+    pub columns: Vec<OutColumn>,
+    pub schema: SchemaRef,
+}
+
+impl Converter {
+    pub fn convert(&self, rows: &[Row]) -> Result<RecordBatch> {
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.columns.len());
+        for col in &self.columns {
+            arrays.push(self.column(col, rows)?);
+        }
+        let options = RecordBatchOptions::new().with_row_count(Some(rows.len()));
+        RecordBatch::try_new_with_options(self.schema.clone(), arrays, &options).map_err(|e| {
+            Error::general(format!(
+                "[apiodbc] Internal error building a batch of {}: {e}",
+                self.table
+            ))
+        })
+    }
+
+    fn value<'a>(&self, col: &OutColumn, row: &'a Row) -> Option<&'a Value> {
+        let v = if col.from_context {
+            row.context.as_ref()
+        } else {
+            jsonpath::get(&row.record, &col.path)
+        };
+        v.filter(|v| !v.is_null())
+    }
+
+    fn bad(&self, col: &OutColumn, row: &Row, v: &Value, what: &str) -> Error {
+        let key = self
+            .key_path
+            .as_deref()
+            .and_then(|p| jsonpath::get(&row.record, p))
+            .map(|k| k.to_string())
+            .unwrap_or_else(|| "(none)".into());
+        let mut shown = v.to_string();
+        if shown.len() > 200 {
+            shown = shown.chars().take(200).collect::<String>() + "...";
+        }
+        Error::new(
+            state::INVALID_CHARACTER_VALUE,
+            format!(
+                "[apiodbc] Table {}, column {}, key {key}: the value {shown} is not {what}; the profile's column type does not match the API's data",
+                self.table, col.name
+            ),
+        )
+    }
+
+    fn column(&self, col: &OutColumn, rows: &[Row]) -> Result<ArrayRef> {
+        let n = rows.len();
+        macro_rules! build {
+            ($builder:expr, $conv:expr, $what:expr) => {{
+                let mut b = $builder;
+                for row in rows {
+                    match self.value(col, row) {
+                        None => b.append_null(),
+                        Some(v) => match $conv(v) {
+                            Some(Some(x)) => b.append_value(x),
+                            Some(None) => b.append_null(),
+                            None => return Err(self.bad(col, row, v, $what)),
+                        },
+                    }
+                }
+                Arc::new(b.finish()) as ArrayRef
+            }};
+        }
+        let fmt = col.format.as_deref();
+        Ok(match col.ty {
+            ColumnType::Text => build!(
+                StringBuilder::with_capacity(n, n * 16),
+                |v: &Value| Some(Some(text(v))),
+                "text"
+            ),
+            ColumnType::Json => build!(
+                LargeStringBuilder::with_capacity(n, n * 32),
+                |v: &Value| Some(Some(text(v))),
+                "JSON"
+            ),
+            ColumnType::Int64 => build!(
+                Int64Builder::with_capacity(n),
+                |v: &Value| int(v),
+                "an integer"
+            ),
+            ColumnType::Int32 => build!(
+                Int32Builder::with_capacity(n),
+                |v: &Value| int(v)
+                    .map(|o| o.and_then(|i| i32::try_from(i).ok()))
+                    .filter(|o| o.is_some()),
+                "a 32-bit integer"
+            ),
+            ColumnType::Float64 => build!(
+                Float64Builder::with_capacity(n),
+                |v: &Value| float(v),
+                "a number"
+            ),
+            ColumnType::Boolean => build!(
+                BooleanBuilder::with_capacity(n),
+                |v: &Value| boolean(v),
+                "a boolean"
+            ),
+            ColumnType::Date => build!(
+                Date32Builder::with_capacity(n),
+                |v: &Value| date(v, fmt),
+                "a date"
+            ),
+            ColumnType::Timestamp => build!(
+                TimestampMicrosecondBuilder::with_capacity(n),
+                |v: &Value| timestamp(v, fmt),
+                "a timestamp"
+            ),
+            ColumnType::Decimal(p, s) => {
+                let b = Decimal128Builder::with_capacity(n)
+                    .with_precision_and_scale(p, s)
+                    .map_err(|e| Error::general(format!("[apiodbc] Bad decimal({p},{s}): {e}")))?;
+                build!(b, |v: &Value| decimal(v, p, s), "a decimal")
+            }
+        })
+    }
+}
+
+/// Scalars as their text, objects and arrays as JSON text.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `None`: does not fit. `Some(None)`: empty string, read as NULL.
+fn int(v: &Value) -> Option<Option<i64>> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18)
+                    .map(|f| f as i64)
+            })
+            .map(Some),
+        Value::String(s) if s.trim().is_empty() => Some(None),
+        Value::String(s) => s.trim().parse::<i64>().ok().map(Some),
+        Value::Bool(b) => Some(Some(i64::from(*b))),
+        _ => None,
+    }
+}
+
+fn float(v: &Value) -> Option<Option<f64>> {
+    match v {
+        Value::Number(n) => n.as_f64().map(Some),
+        Value::String(s) if s.trim().is_empty() => Some(None),
+        Value::String(s) => s.trim().parse::<f64>().ok().map(Some),
+        _ => None,
+    }
+}
+
+fn boolean(v: &Value) -> Option<Option<bool>> {
+    match v {
+        Value::Bool(b) => Some(Some(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(Some(false)),
+            Some(1) => Some(Some(true)),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Some(Some(true)),
+            "false" | "0" | "no" => Some(Some(false)),
+            "" => Some(None),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+const EPOCH_DAYS_CE: i32 = 719_163;
+
+fn date(v: &Value, fmt: Option<&str>) -> Option<Option<i32>> {
+    let Value::String(s) = v else { return None };
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(None);
+    }
+    let d = match fmt {
+        Some("rfc3339") => DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.naive_utc().date()),
+        Some(f) => NaiveDate::parse_from_str(s, f).ok(),
+        None => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
+            DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| t.naive_utc().date())
+        }),
+    }?;
+    use chrono::Datelike;
+    Some(Some(d.num_days_from_ce() - EPOCH_DAYS_CE))
+}
+
+fn timestamp(v: &Value, fmt: Option<&str>) -> Option<Option<i64>> {
+    let Value::String(s) = v else { return None };
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(None);
+    }
+    let rfc = || DateTime::parse_from_rfc3339(s).ok().map(|t| t.naive_utc());
+    let naive = |f: &str| NaiveDateTime::parse_from_str(s, f).ok();
+    let t = match fmt {
+        Some("rfc3339") => rfc(),
+        Some(f) => naive(f),
+        None => rfc()
+            .or_else(|| naive("%Y-%m-%d %H:%M:%S"))
+            .or_else(|| naive("%Y-%m-%dT%H:%M:%S%.f")),
+    }?;
+    Some(Some(t.and_utc().timestamp_micros()))
+}
+
+fn decimal(v: &Value, p: u8, s: i8) -> Option<Option<i128>> {
+    let t = match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(x) if x.trim().is_empty() => return Some(None),
+        Value::String(x) => x.trim().to_string(),
+        _ => return None,
+    };
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, t),
+    };
+    let (int_part, frac_part) = digits.split_once('.').unwrap_or((&digits, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    if !int_part
+        .chars()
+        .chain(frac_part.chars())
+        .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let scale = usize::try_from(s).ok()?;
+    // Digits past the scale must be zeros: rounding would change the API's value silently.
+    if frac_part.len() > scale && frac_part[scale..].chars().any(|c| c != '0') {
+        return None;
+    }
+    let mut frac: String = frac_part.chars().take(scale).collect();
+    while frac.len() < scale {
+        frac.push('0');
+    }
+    let all = format!("{int_part}{frac}");
+    let trimmed = all.trim_start_matches('0');
+    if trimmed.len() > usize::from(p) {
+        return None;
+    }
+    let n: i128 = if trimmed.is_empty() {
+        0
+    } else {
+        trimmed.parse().ok()?
+    };
+    Some(Some(if neg { -n } else { n }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::datatypes::{Field, Schema};
+    use serde_json::json;
+
+    fn conv(cols: Vec<OutColumn>) -> Converter {
+        let fields: Vec<Field> = cols
+            .iter()
+            .map(|c| Field::new(&c.name, c.ty.arrow(), true))
+            .collect();
+        Converter {
+            table: "t".into(),
+            key_path: Some("id".into()),
+            columns: cols,
+            schema: Arc::new(Schema::new(fields)),
+        }
+    }
+    fn col(name: &str, path: &str, ty: ColumnType, format: Option<&str>) -> OutColumn {
+        OutColumn {
+            name: name.into(),
+            path: path.into(),
+            ty,
+            format: format.map(Into::into),
+            from_context: false,
+        }
+    }
+
+    #[test]
+    fn converts_services_formats() {
+        let c = conv(vec![
+            col("id", "id", ColumnType::Int64, None),
+            col("owner", "owner_id.id", ColumnType::Int64, None),
+            col(
+                "t",
+                "add_time",
+                ColumnType::Timestamp,
+                Some("%Y-%m-%d %H:%M:%S"),
+            ),
+            col("r", "r", ColumnType::Timestamp, Some("rfc3339")),
+            col("j", "email", ColumnType::Json, None),
+            col("d", "v", ColumnType::Decimal(10, 2), None),
+            col("b", "flag", ColumnType::Boolean, None),
+        ]);
+        let rows = vec![
+            Row {
+                record: json!({"id": "7", "owner_id": {"id": 3}, "add_time": "2024-01-02 03:04:05", "r": "2024-01-02T03:04:05+01:00", "email": [{"value": "a@b"}], "v": 12.5, "flag": true}),
+                context: None,
+            },
+            Row {
+                record: json!({"id": 8, "owner_id": null}),
+                context: None,
+            },
+        ];
+        let b = c.convert(&rows).unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(b.num_rows(), 2);
+        let ts = b
+            .column(2)
+            .as_any()
+            .downcast_ref::<datafusion::arrow::array::TimestampMicrosecondArray>()
+            .map(|a| a.value(0));
+        assert_eq!(ts, Some(1_704_164_645_000_000));
+        let r = b
+            .column(3)
+            .as_any()
+            .downcast_ref::<datafusion::arrow::array::TimestampMicrosecondArray>()
+            .map(|a| a.value(0));
+        assert_eq!(r, Some(1_704_161_045_000_000));
+        assert_eq!(b.column(1).null_count(), 1);
+        assert_eq!(decimal(&json!("12.5"), 10, 2), Some(Some(1250)));
+        assert_eq!(decimal(&json!("1.234"), 10, 2), None);
+    }
+
+    #[test]
+    fn misfit_names_table_column_key_value() {
+        let c = conv(vec![
+            col("id", "id", ColumnType::Int64, None),
+            col("n", "n", ColumnType::Int64, None),
+        ]);
+        let rows = vec![Row {
+            record: json!({"id": 5, "n": "abc"}),
+            context: None,
+        }];
+        let e = c
+            .convert(&rows)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(
+            e.contains("Table t, column n, key 5") && e.contains("\"abc\""),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! Dotted JSON paths (`additional_data.pagination.next_start`, `_embedded.errors.0.message`):
+//! object keys, and array indexes when a segment is a number. "" and `$` are the value itself.
+
+use serde_json::Value;
+
+pub fn get<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() || path == "$" {
+        return Some(value);
+    }
+    let mut cur = value;
+    for seg in path.split('.') {
+        cur = match cur {
+            Value::Object(map) => map.get(seg)?,
+            Value::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Like [`get`], but JSON null counts as absent.
+pub fn get_present<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    get(value, path).filter(|v| !v.is_null())
+}
+
+/// Takes the value out (records arrays are moved, not cloned).
+pub fn take(value: &mut Value, path: &str) -> Option<Value> {
+    if path.is_empty() || path == "$" {
+        return Some(value.take());
+    }
+    let mut cur = value;
+    for seg in path.split('.') {
+        cur = match cur {
+            Value::Object(map) => map.get_mut(seg)?,
+            Value::Array(items) => items.get_mut(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur.take())
+}
+
+/// A scalar as text (strings unquoted), for cursors, offsets and messages.
+pub fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_and_indexed() {
+        let v = json!({"a": {"b": [ {"c": 1} ]}, "n": null});
+        assert_eq!(get(&v, "a.b.0.c"), Some(&json!(1)));
+        assert_eq!(get(&v, "a.x"), None);
+        assert!(get_present(&v, "n").is_none());
+        assert_eq!(get(&v, ""), Some(&v));
+    }
+}

@@ -1,0 +1,324 @@
+//! Walking a list endpoint page by page, by the table's pagination kind: offset/limit, page
+//! numbers, cursors, next URLs in the body, HAL `_links.next`, the `Link` header, or one request.
+//! Guards stop a repeating cursor or URL and an absurd page count with an error, never a loop.
+
+use std::collections::HashSet;
+
+use reqwest::Url;
+use serde_json::Value;
+
+use super::client::{ApiClient, Outcome, Response};
+use super::jsonpath;
+use crate::error::{Error, Result};
+use crate::profile::{PageKind, Pagination};
+
+/// More pages than this is a runaway, not a table.
+pub const MAX_PAGES: u64 = 100_000;
+
+enum State {
+    Start,
+    Offset(u64),
+    Page(u64),
+    Cursor(String),
+    Next(Url),
+    Done,
+}
+
+pub struct Pager<'a> {
+    client: &'a ApiClient,
+    url: Url,
+    pg: Pagination,
+    records: String,
+    size: Option<u32>,
+    /// Rows still wanted (LIMIT / MaxRows); `None`: all.
+    want: Option<u64>,
+    state: State,
+    pages: u64,
+    fetched: u64,
+    seen: HashSet<String>,
+    /// A 404 on the list is an empty list (a parent without children), not an error.
+    missing_is_empty: bool,
+}
+
+impl<'a> Pager<'a> {
+    pub fn new(
+        client: &'a ApiClient,
+        url: Url,
+        pg: Pagination,
+        records: String,
+        size: Option<u32>,
+        want: Option<u64>,
+        missing_is_empty: bool,
+    ) -> Pager<'a> {
+        Pager {
+            client,
+            url,
+            pg,
+            records,
+            size,
+            want,
+            state: State::Start,
+            pages: 0,
+            fetched: 0,
+            seen: HashSet::new(),
+            missing_is_empty,
+        }
+    }
+
+    fn page_size(&self) -> Option<u32> {
+        let size = self.size?;
+        Some(match self.want {
+            Some(w) => size.min(u32::try_from(w.max(1)).unwrap_or(u32::MAX)),
+            None => size,
+        })
+    }
+
+    fn request_url(&self) -> Url {
+        let mut url = match &self.state {
+            State::Next(u) => return u.clone(),
+            _ => self.url.clone(),
+        };
+        {
+            let mut q = url.query_pairs_mut();
+            if let (Some(p), Some(s)) = (&self.pg.size_param, self.page_size()) {
+                q.append_pair(p, &s.to_string());
+            }
+            match &self.state {
+                State::Start | State::Offset(_) if self.pg.kind == PageKind::Offset => {
+                    let o = if let State::Offset(o) = self.state {
+                        o
+                    } else {
+                        0
+                    };
+                    if let Some(p) = &self.pg.offset_param {
+                        q.append_pair(p, &o.to_string());
+                    }
+                }
+                State::Start | State::Page(_) if self.pg.kind == PageKind::Page => {
+                    let first = self.pg.first_page.unwrap_or(1);
+                    let n = if let State::Page(n) = self.state {
+                        n
+                    } else {
+                        first
+                    };
+                    if let Some(p) = &self.pg.page_param {
+                        q.append_pair(p, &n.to_string());
+                    }
+                }
+                State::Cursor(c) => {
+                    if let Some(p) = &self.pg.cursor_param {
+                        q.append_pair(p, c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        url
+    }
+
+    /// The next page's records, or `None` after the last.
+    pub async fn next(&mut self) -> Result<Option<Vec<Value>>> {
+        if matches!(self.state, State::Done) || self.want == Some(0) {
+            return Ok(None);
+        }
+        self.pages += 1;
+        if self.pages > MAX_PAGES {
+            return Err(Error::general(format!(
+                "[apiodbc] More than {MAX_PAGES} pages from {}; stopping. Narrow the query with WHERE or LIMIT",
+                self.client.mask(&self.url)
+            )));
+        }
+        let url = self.request_url();
+        let resp = match self.client.get(url.clone()).await? {
+            Outcome::Ok(r) => r,
+            Outcome::NotFound if self.missing_is_empty => {
+                self.state = State::Done;
+                return Ok(Some(Vec::new()));
+            }
+            Outcome::NotFound => {
+                return Err(Error::general(format!(
+                    "[apiodbc] The API answered 404 for the list {}; check the profile's path or BaseURL",
+                    self.client.mask(&url)
+                )))
+            }
+        };
+        let Response {
+            headers,
+            mut body,
+            url: final_url,
+        } = *resp;
+        let records = match jsonpath::take(&mut body, &self.records) {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => {
+                return Err(Error::general(format!(
+                    "[apiodbc] The response from {} holds {} at '{}', not an array of records; fix the table's records path",
+                    self.client.mask(&url),
+                    kind_of(&other),
+                    self.records
+                )))
+            }
+        };
+        let n = records.len() as u64;
+        self.fetched += n;
+        if let Some(w) = &mut self.want {
+            *w = w.saturating_sub(n);
+        }
+        self.state = self.advance(&body, &headers, &final_url, n)?;
+        if let Some(total) = self
+            .pg
+            .total
+            .as_deref()
+            .and_then(|p| jsonpath::get_present(&body, p))
+            .and_then(|v| v.as_u64())
+        {
+            if self.fetched >= total {
+                self.state = State::Done;
+            }
+        }
+        Ok(Some(records))
+    }
+
+    fn short(&self, n: u64) -> bool {
+        n == 0 || self.page_size().is_some_and(|s| n < u64::from(s))
+    }
+
+    fn advance(
+        &mut self,
+        body: &Value,
+        headers: &reqwest::header::HeaderMap,
+        url: &Url,
+        n: u64,
+    ) -> Result<State> {
+        if n == 0 {
+            return Ok(State::Done);
+        }
+        let get = |p: &Option<String>| p.as_deref().and_then(|p| jsonpath::get_present(body, p));
+        Ok(match self.pg.kind {
+            PageKind::None => State::Done,
+            PageKind::Offset => {
+                let o = if let State::Offset(o) = self.state {
+                    o
+                } else {
+                    0
+                };
+                let more = get(&self.pg.has_more).map(|v| v.as_bool() == Some(true));
+                let next = get(&self.pg.next_offset)
+                    .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+                match (self.pg.has_more.is_some(), self.pg.next_offset.is_some()) {
+                    (true, _) if more != Some(true) => State::Done,
+                    (_, true) if next.is_none() && self.pg.has_more.is_none() => State::Done,
+                    (false, false) if self.short(n) => State::Done,
+                    _ => {
+                        let next = next.unwrap_or(o + n);
+                        if next <= o {
+                            return Err(self.repeat("offset", &next.to_string()));
+                        }
+                        State::Offset(next)
+                    }
+                }
+            }
+            PageKind::Page => {
+                let first = self.pg.first_page.unwrap_or(1);
+                let p = if let State::Page(p) = self.state {
+                    p
+                } else {
+                    first
+                };
+                if let Some(total) = get(&self.pg.total_pages) {
+                    let total = total.as_u64().unwrap_or(0);
+                    // Pages counted from `first`: page p is the (p - first + 1)th.
+                    if p + 1 - first >= total {
+                        return Ok(State::Done);
+                    }
+                } else if self.pg.next_link.is_some() {
+                    if get(&self.pg.next_link).is_none() {
+                        return Ok(State::Done);
+                    }
+                } else if self.short(n) {
+                    return Ok(State::Done);
+                }
+                State::Page(p + 1)
+            }
+            PageKind::Cursor => match get(&self.pg.next_cursor).and_then(jsonpath::scalar_text) {
+                Some(c) if !c.is_empty() => {
+                    if !self.seen.insert(c.clone()) {
+                        return Err(self.repeat("cursor", &c));
+                    }
+                    State::Cursor(c)
+                }
+                _ => State::Done,
+            },
+            PageKind::NextUrl | PageKind::HalNext => {
+                let path = if self.pg.kind == PageKind::HalNext {
+                    "_links.next.href"
+                } else {
+                    self.pg.next_url.as_deref().unwrap_or("")
+                };
+                match jsonpath::get_present(body, path).and_then(|v| v.as_str()) {
+                    Some(s) if !s.is_empty() => self.follow(url, s)?,
+                    _ => State::Done,
+                }
+            }
+            PageKind::LinkHeader => match next_link(headers) {
+                Some(s) => self.follow(url, &s)?,
+                None => State::Done,
+            },
+        })
+    }
+
+    fn follow(&mut self, current: &Url, next: &str) -> Result<State> {
+        let u = current.join(next).map_err(|e| {
+            Error::general(format!(
+                "[apiodbc] The API's next-page link '{next}' is not a URL ({e})"
+            ))
+        })?;
+        let key = self.client.mask(&u);
+        if !self.seen.insert(key.clone()) {
+            return Err(self.repeat("next-page URL", &key));
+        }
+        Ok(State::Next(u))
+    }
+
+    fn repeat(&self, what: &str, value: &str) -> Error {
+        Error::general(format!(
+            "[apiodbc] The API returned the same {what} twice ({value}) for {}; stopping instead of looping",
+            self.client.mask(&self.url)
+        ))
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Object(_) => "an object",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Array(_) => "an array",
+        Value::Null => "null",
+    }
+}
+
+/// The `rel="next"` target of an RFC 8288 `Link` header.
+fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    for value in headers.get_all("link") {
+        let text = value.to_str().ok()?;
+        for part in text.split(',') {
+            let mut pieces = part.split(';');
+            let target = pieces.next()?.trim();
+            let is_next = pieces.any(|p| {
+                let p = p.trim().to_ascii_lowercase();
+                p == "rel=\"next\"" || p == "rel=next"
+            });
+            if is_next {
+                return Some(
+                    target
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_string(),
+                );
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,353 @@
+//! The DataFusion side of a REST table: a `TableProvider` that says which filters the API honours
+//! exactly, and a streaming partition whose batches come from a spawned scan task through a
+//! channel of capacity 1. Dropping the stream aborts the task and with it the request in flight.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::catalog::Session;
+use datafusion::common::{DataFusionError, ScalarValue};
+use datafusion::datasource::{TableProvider, TableType};
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::{BinaryExpr, Expr, Operator, TableProviderFilterPushDown};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
+use datafusion::physical_plan::ExecutionPlan;
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use super::convert::{Converter, OutColumn};
+use super::scan::{Mode, ScanContext, ScanPlan};
+use crate::profile::{Table, ValueFormat};
+
+pub struct RestTable {
+    ctx: Arc<ScanContext>,
+    table: Arc<Table>,
+    schema: SchemaRef,
+    columns: Vec<OutColumn>,
+}
+
+impl fmt::Debug for RestTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RestTable({})", self.table.name)
+    }
+}
+
+/// What one pushed-down filter does to the requests.
+#[derive(Clone, Debug)]
+enum Use {
+    Key(Vec<String>),
+    Param(String, String),
+    Parent(Vec<String>),
+    Engine,
+}
+
+impl RestTable {
+    pub fn new(ctx: Arc<ScanContext>, table: Table) -> crate::error::Result<RestTable> {
+        let context_col = table
+            .parent
+            .as_ref()
+            .map(|p| p.column.clone())
+            .or_else(|| table.child.as_ref().map(|c| c.parent_column.clone()));
+        let mut columns = Vec::new();
+        for c in &table.columns {
+            let from_ctx = context_col
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&c.name));
+            columns.push(OutColumn::new(c, from_ctx)?);
+        }
+        let fields: Vec<Field> = columns
+            .iter()
+            .map(|c| Field::new(&c.name, c.ty.arrow(), true))
+            .collect();
+        Ok(RestTable {
+            ctx,
+            table: Arc::new(table),
+            schema: Arc::new(Schema::new(fields)),
+            columns,
+        })
+    }
+
+    fn column_of<'a>(&self, e: &'a Expr) -> Option<&'a str> {
+        match e {
+            Expr::Column(c) => Some(c.name.as_str()),
+            _ => None,
+        }
+    }
+
+    /// `col = literal` and `col IN (literals)` as (column, values).
+    fn equality<'a>(&self, e: &'a Expr) -> Option<(&'a str, Vec<ScalarValue>)> {
+        match e {
+            Expr::BinaryExpr(BinaryExpr {
+                left,
+                op: Operator::Eq,
+                right,
+            }) => match (left.as_ref(), right.as_ref()) {
+                (l, Expr::Literal(v, _)) => Some((self.column_of(l)?, vec![v.clone()])),
+                (Expr::Literal(v, _), r) => Some((self.column_of(r)?, vec![v.clone()])),
+                _ => None,
+            },
+            // The optimiser writes a short IN list as `c = a OR c = b`.
+            Expr::BinaryExpr(BinaryExpr {
+                left,
+                op: Operator::Or,
+                right,
+            }) => {
+                let (lc, mut lv) = self.equality(left)?;
+                let (rc, rv) = self.equality(right)?;
+                if !lc.eq_ignore_ascii_case(rc) {
+                    return None;
+                }
+                lv.extend(rv);
+                Some((lc, lv))
+            }
+            Expr::InList(inl) if !inl.negated => {
+                let col = self.column_of(&inl.expr)?;
+                let mut vals = Vec::new();
+                for item in &inl.list {
+                    match item {
+                        Expr::Literal(v, _) => vals.push(v.clone()),
+                        _ => return None,
+                    }
+                }
+                Some((col, vals))
+            }
+            _ => None,
+        }
+    }
+
+    /// How each filter is used; computed the same way for pushdown and for the scan.
+    fn classify(&self, filters: &[&Expr]) -> Vec<Use> {
+        let t = &self.table;
+        let key_col = t.columns.iter().find(|c| c.key).map(|c| c.name.as_str());
+        let eqs: Vec<Option<(&str, Vec<ScalarValue>)>> =
+            filters.iter().map(|f| self.equality(f)).collect();
+        let is_key = |c: &str| {
+            t.single.is_some()
+                && t.parent.is_none()
+                && t.child.is_none()
+                && t.report.is_none()
+                && key_col.is_some_and(|k| k.eq_ignore_ascii_case(c))
+        };
+        // A key lookup ignores list parameters, so with a key filter the others go to the engine.
+        let key_at = eqs
+            .iter()
+            .position(|e| e.as_ref().is_some_and(|(c, _)| is_key(c)));
+        let mut used_params: Vec<String> = Vec::new();
+        let mut parent_done = false;
+        eqs.iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let Some((col, vals)) = e else {
+                    return Use::Engine;
+                };
+                if let Some(k) = key_at {
+                    if k != i {
+                        return Use::Engine;
+                    }
+                    return texts(vals, ValueFormat::Text)
+                        .map(Use::Key)
+                        .unwrap_or(Use::Engine);
+                }
+                let parent_col = t.parent.as_ref().map(|p| p.column.as_str()).or_else(|| {
+                    t.child.as_ref().and_then(|c| {
+                        let pt = self.ctx.profile.table(&c.of)?;
+                        pt.single.as_ref().map(|_| c.parent_column.as_str())
+                    })
+                });
+                if !parent_done && parent_col.is_some_and(|p| p.eq_ignore_ascii_case(col)) {
+                    parent_done = true;
+                    return texts(vals, ValueFormat::Text)
+                        .map(Use::Parent)
+                        .unwrap_or(Use::Engine);
+                }
+                if t.child.is_some() || t.report.is_some() {
+                    return Use::Engine;
+                }
+                let Some(f) = t
+                    .filters
+                    .iter()
+                    .find(|f| f.column.eq_ignore_ascii_case(col))
+                else {
+                    return Use::Engine;
+                };
+                if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param)) {
+                    return Use::Engine;
+                }
+                let op_ok = if vals.len() == 1 {
+                    f.ops.iter().any(|o| o == "=" || o == "in")
+                } else {
+                    f.ops.iter().any(|o| o == "in")
+                };
+                if !op_ok {
+                    return Use::Engine;
+                }
+                match texts(vals, f.format) {
+                    Some(v) if !v.is_empty() => {
+                        used_params.push(f.param.clone());
+                        Use::Param(f.param.clone(), v.join(&f.separator))
+                    }
+                    _ => Use::Engine,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Literal values as the API wants them; `None` for NULLs and types with no agreed text.
+fn texts(vals: &[ScalarValue], fmt: ValueFormat) -> Option<Vec<String>> {
+    vals.iter()
+        .map(|v| {
+            Some(match v {
+                ScalarValue::Utf8(Some(s))
+                | ScalarValue::LargeUtf8(Some(s))
+                | ScalarValue::Utf8View(Some(s)) => s.clone(),
+                ScalarValue::Int8(Some(i)) => i.to_string(),
+                ScalarValue::Int16(Some(i)) => i.to_string(),
+                ScalarValue::Int32(Some(i)) => i.to_string(),
+                ScalarValue::Int64(Some(i)) => i.to_string(),
+                ScalarValue::UInt8(Some(i)) => i.to_string(),
+                ScalarValue::UInt16(Some(i)) => i.to_string(),
+                ScalarValue::UInt32(Some(i)) => i.to_string(),
+                ScalarValue::UInt64(Some(i)) => i.to_string(),
+                ScalarValue::Boolean(Some(b)) => match fmt {
+                    ValueFormat::Bool01 => if *b { "1" } else { "0" }.to_string(),
+                    ValueFormat::BoolWord | ValueFormat::Text => b.to_string(),
+                },
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
+#[async_trait]
+impl TableProvider for RestTable {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> datafusion::common::Result<Vec<TableProviderFilterPushDown>> {
+        Ok(self
+            .classify(filters)
+            .into_iter()
+            .map(|u| match u {
+                Use::Engine => TableProviderFilterPushDown::Unsupported,
+                _ => TableProviderFilterPushDown::Exact,
+            })
+            .collect())
+    }
+
+    async fn scan(
+        &self,
+        _state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        let refs: Vec<&Expr> = filters.iter().collect();
+        let mut plan = ScanPlan {
+            mode: Mode::List,
+            params: Vec::new(),
+            parents: None,
+            limit: limit.map(|l| l as u64),
+        };
+        for u in self.classify(&refs) {
+            match u {
+                Use::Key(keys) => plan.mode = Mode::Keys(keys),
+                Use::Param(p, v) => plan.params.push((p, v)),
+                Use::Parent(ps) => plan.parents = Some(ps),
+                Use::Engine => {}
+            }
+        }
+        let indices: Vec<usize> = match projection {
+            Some(p) => p.clone(),
+            None => (0..self.columns.len()).collect(),
+        };
+        let columns: Vec<OutColumn> = indices
+            .iter()
+            .filter_map(|i| self.columns.get(*i).cloned())
+            .collect();
+        let schema = Arc::new(self.schema.project(&indices)?);
+        let key_path = self
+            .table
+            .columns
+            .iter()
+            .find(|c| c.key)
+            .map(|c| c.json_path().to_string());
+        let conv = Arc::new(Converter {
+            table: self.table.name.clone(),
+            key_path,
+            columns,
+            schema: schema.clone(),
+        });
+        let part = Arc::new(ScanPartition {
+            ctx: self.ctx.clone(),
+            table: self.table.clone(),
+            conv,
+            plan,
+            schema: schema.clone(),
+        });
+        let exec = StreamingTableExec::try_new(schema, vec![part], None, Vec::new(), false, limit)?;
+        Ok(Arc::new(exec))
+    }
+}
+
+struct ScanPartition {
+    ctx: Arc<ScanContext>,
+    table: Arc<Table>,
+    conv: Arc<Converter>,
+    plan: ScanPlan,
+    schema: SchemaRef,
+}
+
+impl fmt::Debug for ScanPartition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RestScan({}, {:?})", self.table.name, self.plan)
+    }
+}
+
+/// Aborts the scan task when the stream is dropped (end of query, LIMIT reached, SQLCancel).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl PartitionStream for ScanPartition {
+    fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    fn execute(&self, _ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
+        let ctx = self.ctx.clone();
+        let table = self.table.clone();
+        let conv = self.conv.clone();
+        let plan = self.plan.clone();
+        // The task starts on the first poll, which always happens inside the runtime.
+        let started = futures::stream::once(async move {
+            let (tx, rx) = mpsc::channel(1);
+            let handle = tokio::spawn(ctx.run(table, conv, plan, tx));
+            let guard = AbortOnDrop(handle);
+            futures::stream::unfold((rx, guard), |(mut rx, guard)| async move {
+                let item = rx.recv().await?;
+                Some((
+                    item.map_err(|e| DataFusionError::External(Box::new(e))),
+                    (rx, guard),
+                ))
+            })
+        })
+        .flatten();
+        Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), started))
+    }
+}

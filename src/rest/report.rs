@@ -1,0 +1,108 @@
+//! Asynchronous report jobs (Talkdesk Explore): POST a job for a timespan, poll it until done,
+//! download the file (a 303 to the file is followed), read its entries. A window longer than the
+//! API's maximum is split; without one in the query the window is the last N days.
+
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::client::Outcome;
+use super::convert::Row;
+use super::jsonpath;
+use super::scan::{Emitter, ScanContext};
+use crate::error::{Error, Result};
+use crate::profile::{Report, Table};
+
+/// Polls before a job counts as stuck.
+const MAX_POLLS: u32 = 600;
+
+pub async fn run(ctx: &ScanContext, t: &Table, r: &Report, out: &mut Emitter<'_>) -> Result<()> {
+    let end = Utc::now();
+    let start = end - chrono::Duration::days(i64::from(r.default_window_days));
+    let step = chrono::Duration::days(i64::from(r.max_window_days));
+    let mut from = start;
+    while from < end {
+        let to = (from + step).min(end);
+        let body = json!({
+            "format": "json",
+            "timespan": {
+                "from": from.to_rfc3339_opts(SecondsFormat::Secs, true),
+                "to": to.to_rfc3339_opts(SecondsFormat::Secs, true),
+                "timezone": "UTC"
+            }
+        });
+        let url = ctx.url(&r.create_path, &[], &[], &[])?;
+        let created = match ctx.client.send(Method::POST, url, Some(&body)).await? {
+            Outcome::Ok(resp) => resp.body,
+            Outcome::NotFound => {
+                return Err(Error::general(format!(
+                    "[apiodbc] The report endpoint {} was not found",
+                    r.create_path
+                )))
+            }
+        };
+        let id = jsonpath::get_present(&created, &r.job_id)
+            .and_then(jsonpath::scalar_text)
+            .ok_or_else(|| {
+                Error::general(format!(
+                    "[apiodbc] The report job response has no id at '{}'",
+                    r.job_id
+                ))
+            })?;
+        wait_done(ctx, r, &id).await?;
+        let url = ctx.url(&r.file_path, &[("job_id", id.as_str())], &[], &[])?;
+        let mut file = match ctx.client.get(url).await? {
+            Outcome::Ok(resp) => resp.body,
+            Outcome::NotFound => {
+                return Err(Error::general(format!(
+                    "[apiodbc] The file of report job {id} was not found"
+                )))
+            }
+        };
+        let entries = match jsonpath::take(&mut file, &t.records) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        let rows = entries
+            .into_iter()
+            .map(|record| Row {
+                record,
+                context: None,
+            })
+            .collect();
+        if !out.emit(rows).await? {
+            return Ok(());
+        }
+        from = to;
+    }
+    Ok(())
+}
+
+async fn wait_done(ctx: &ScanContext, r: &Report, id: &str) -> Result<()> {
+    for _ in 0..MAX_POLLS {
+        let url = ctx.url(&r.poll_path, &[("job_id", id)], &[], &[])?;
+        let body = match ctx.client.get(url).await? {
+            Outcome::Ok(resp) => resp.body,
+            Outcome::NotFound => {
+                return Err(Error::general(format!(
+                    "[apiodbc] Report job {id} disappeared"
+                )))
+            }
+        };
+        let status = jsonpath::get_present(&body, &r.status)
+            .and_then(jsonpath::scalar_text)
+            .unwrap_or_default();
+        if status.eq_ignore_ascii_case(&r.done) {
+            return Ok(());
+        }
+        if r.failed.iter().any(|f| f.eq_ignore_ascii_case(&status)) {
+            return Err(Error::general(format!("[apiodbc] Report job {id} ended with status '{status}'; try again or narrow the window")));
+        }
+        tokio::time::sleep(Duration::from_secs_f64(r.poll_seconds.clamp(0.05, 60.0))).await;
+    }
+    Err(Error::general(format!(
+        "[apiodbc] Report job {id} was not done after {MAX_POLLS} polls"
+    )))
+}
