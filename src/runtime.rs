@@ -4,7 +4,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
@@ -57,6 +57,7 @@ where
 #[derive(Default, Debug)]
 pub struct CancelSignal {
     cancelled: AtomicBool,
+    timed_out: AtomicBool,
     notify: Notify,
 }
 
@@ -72,6 +73,17 @@ impl CancelSignal {
 
     pub fn reset(&self) {
         self.cancelled.store(false, Ordering::SeqCst);
+        self.timed_out.store(false, Ordering::SeqCst);
+    }
+
+    /// The query timeout expired: cancel, and remember why.
+    pub fn time_out(&self) {
+        self.timed_out.store(true, Ordering::SeqCst);
+        self.cancel();
+    }
+
+    pub fn timed_out(&self) -> bool {
+        self.timed_out.load(Ordering::SeqCst)
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -89,38 +101,69 @@ impl CancelSignal {
     }
 }
 
+/// Times an operation out from a plain thread: tokio's timers only advance when a runtime worker
+/// is idle, and a CPU-heavy query keeps both workers busy, so a tokio timeout would never fire.
+struct Watchdog {
+    done: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl Watchdog {
+    fn start(signal: Arc<CancelSignal>, limit: Duration) -> Watchdog {
+        let done = Arc::new((Mutex::new(false), Condvar::new()));
+        let watched = done.clone();
+        let spawned = std::thread::Builder::new()
+            .name("apiodbc-timeout".into())
+            .spawn(move || {
+                let (lock, condvar) = &*watched;
+                let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+                let (finished, _) = condvar
+                    .wait_timeout_while(guard, limit, |finished| !*finished)
+                    .unwrap_or_else(|p| p.into_inner());
+                if !*finished {
+                    signal.time_out();
+                }
+            });
+        if spawned.is_err() {
+            tracing::warn!("could not start the query-timeout thread; the timeout will not fire");
+        }
+        Watchdog { done }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let (lock, condvar) = &*self.done;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        condvar.notify_all();
+    }
+}
+
 /// Waits on `future` unless the statement is cancelled (HY008) or `timeout` passes (HYT00).
 pub fn wait_statement<F, T>(
     future: F,
-    cancel: &CancelSignal,
+    cancel: &Arc<CancelSignal>,
     timeout: Option<Duration>,
 ) -> Result<T>
 where
     F: Future<Output = Result<T>> + Send,
     T: Send,
 {
+    let _watchdog = timeout.map(|limit| Watchdog::start(cancel.clone(), limit));
     wait(async move {
-        let work = async {
-            match timeout {
-                Some(limit) => tokio::time::timeout(limit, future).await.unwrap_or_else(|_| {
-                    Err(Error::new(
-                        state::TIMEOUT_EXPIRED,
-                        format!(
-                            "[apiodbc] The query timeout of {} s expired; raise SQL_ATTR_QUERY_TIMEOUT or narrow the query",
-                            limit.as_secs()
-                        ),
-                    ))
-                }),
-                None => future.await,
-            }
-        };
         tokio::select! {
             biased;
-            _ = cancel.cancelled() => Err(Error::new(
-                state::OPERATION_CANCELLED,
-                "[apiodbc] The statement was cancelled by SQLCancel",
-            )),
-            result = work => result,
+            _ = cancel.cancelled() => Err(if cancel.timed_out() {
+                Error::new(
+                    state::TIMEOUT_EXPIRED,
+                    format!(
+                        "[apiodbc] The query timeout of {} s expired; raise SQL_ATTR_QUERY_TIMEOUT or narrow the query",
+                        timeout.map(|t| t.as_secs()).unwrap_or(0)
+                    ),
+                )
+            } else {
+                Error::new(state::OPERATION_CANCELLED, "[apiodbc] The statement was cancelled by SQLCancel")
+            }),
+            result = future => result,
         }
     })?
 }

@@ -183,6 +183,36 @@ pub fn query_string(pairs: &[(String, String)]) -> String {
         .join("&")
 }
 
+/// A JSON response from an already serialised body (the hot list paths write JSON directly).
+pub fn json_text(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends a JSON string literal or `null`.
+pub fn push_json_opt(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => push_json_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
 /// Parses an id path segment; anything else is "not found" rather than axum's plain-text 400.
 pub fn id_of(s: &str, n: usize) -> Option<usize> {
     let id: usize = s.parse().ok()?;
@@ -200,5 +230,9 @@ mod tests {
         assert_eq!(select(10, Some(&even), 2, 2), (vec![4, 6], 5));
         assert_eq!(select(10, None, 8, 5), (vec![8, 9], 10));
         assert_eq!(encode("a b&é"), "a%20b%26%C3%A9");
+        let mut out = String::new();
+        push_json_str(&mut out, "O'Brien \"q\" \\ \n \u{1}é");
+        let back: String = serde_json::from_str(&out).expect("valid JSON");
+        assert_eq!(back, "O'Brien \"q\" \\ \n \u{1}é");
     }
 }

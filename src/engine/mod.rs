@@ -54,6 +54,9 @@ pub struct EngineOptions {
 #[derive(Clone)]
 pub enum Prepared {
     Query {
+        /// The statement after escape translation, with its `?` markers, for re-planning when
+        /// bound values need wider types than the plan inferred.
+        sql: String,
         plan: LogicalPlan,
         schema: SchemaRef,
         param_types: Vec<Option<DataType>>,
@@ -202,7 +205,24 @@ impl Engine {
         } else {
             sql.to_string()
         };
-        let (numbered, param_count) = placeholders::number_markers(&translated);
+        let (plan, param_types) = self.plan(&translated, |n| format!("${n}")).await?;
+        let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
+        Ok(Prepared::Query {
+            sql: translated,
+            plan,
+            schema,
+            param_types,
+        })
+    }
+
+    /// Plans translated SQL whose `?` markers are rendered by `marker`; returns the plan and the
+    /// type the plan implies for each marker.
+    async fn plan(
+        &self,
+        sql: &str,
+        marker: impl FnMut(usize) -> String,
+    ) -> Result<(LogicalPlan, Vec<Option<DataType>>)> {
+        let (numbered, param_count) = placeholders::rewrite_markers(sql, marker);
         let state = self.ctx.state();
         let statement = state
             .sql_to_statement(&numbered, &state.config().options().sql_parser.dialect)
@@ -215,15 +235,88 @@ impl Engine {
             .map_err(from_datafusion)?;
         refuse_writes(&plan)?;
         let types = plan.get_parameter_types().map_err(from_datafusion)?;
+        // DataFusion says `Null` for a marker nothing constrains; that means "any type".
         let param_types = (1..=param_count)
-            .map(|i| types.get(&format!("${i}")).cloned().flatten())
+            .map(|i| {
+                types
+                    .get(&format!("${i}"))
+                    .cloned()
+                    .flatten()
+                    .filter(|t| *t != DataType::Null)
+            })
             .collect();
-        let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
-        Ok(Prepared::Query {
-            plan,
-            schema,
-            param_types,
-        })
+        Ok((plan, param_types))
+    }
+
+    /// Matches bound values to the plan's parameter types. A value that converts without loss is
+    /// converted; one that would lose something (0.5 where the plan inferred an integer) makes
+    /// the statement re-planned with that marker cast to the value's own type.
+    async fn bind(
+        &self,
+        sql: &str,
+        plan: &LogicalPlan,
+        types: &[Option<DataType>],
+        params: Vec<ScalarValue>,
+    ) -> Result<(LogicalPlan, Vec<ScalarValue>)> {
+        let mut retype: Vec<Option<DataType>> = vec![None; params.len()];
+        let mut values = Vec::with_capacity(params.len());
+        for (i, value) in params.into_iter().enumerate() {
+            let Some(target) = types.get(i).cloned().flatten() else {
+                values.push(value);
+                continue;
+            };
+            if value.data_type() == target {
+                values.push(value);
+                continue;
+            }
+            // A fraction where the plan expected an integer would turn `? / 4` into integer
+            // division even when the value itself survives the cast (1.0 → 1), so re-plan.
+            let fraction_for_integer = target.is_integer()
+                && (value.data_type().is_floating()
+                    || matches!(value.data_type(), DataType::Decimal128(_, s) if s > 0));
+            match value.cast_to(&target) {
+                Ok(converted)
+                    if !fraction_for_integer
+                        && (value.is_null()
+                            || converted.cast_to(&value.data_type()).ok().as_ref() == Some(&value)) =>
+                {
+                    values.push(converted)
+                }
+                Ok(_) => {
+                    retype[i] = Some(value.data_type());
+                    values.push(value);
+                }
+                Err(_) => {
+                    return Err(Error::new(
+                        state::INVALID_CHARACTER_VALUE,
+                        format!(
+                            "[apiodbc] Parameter {} ({}) cannot be converted to {target}, the type the statement needs there",
+                            i + 1,
+                            value.data_type()
+                        ),
+                    ))
+                }
+            }
+        }
+        if retype.iter().all(Option::is_none) {
+            return Ok((plan.clone(), values));
+        }
+        let (plan, new_types) = self
+            .plan(sql, |n| match retype.get(n - 1).cloned().flatten() {
+                Some(dt) => format!("CAST(${n} AS {})", catalog::sql_type_name(&dt)),
+                None => format!("${n}"),
+            })
+            .await?;
+        let mut cast_values = Vec::with_capacity(values.len());
+        for (value, target) in values.into_iter().zip(new_types) {
+            match target {
+                Some(t) if value.data_type() != t => {
+                    cast_values.push(value.cast_to(&t).map_err(from_datafusion)?)
+                }
+                _ => cast_values.push(value),
+            }
+        }
+        Ok((plan, cast_values))
     }
 
     /// Starts a prepared statement with its parameter values; rows arrive as a stream of batches.
@@ -233,13 +326,17 @@ impl Engine {
         params: Vec<ScalarValue>,
     ) -> Result<SendableRecordBatchStream> {
         match prepared {
-            Prepared::Query { plan, .. } => {
+            Prepared::Query {
+                sql,
+                plan,
+                param_types,
+                ..
+            } => {
                 let plan = if params.is_empty() {
                     plan.clone()
                 } else {
-                    plan.clone()
-                        .with_param_values(params)
-                        .map_err(from_datafusion)?
+                    let (plan, values) = self.bind(sql, plan, param_types, params).await?;
+                    plan.with_param_values(values).map_err(from_datafusion)?
                 };
                 let frame = self
                     .ctx
@@ -368,6 +465,50 @@ mod tests {
             .block_on(e.execute(&p, vec![ScalarValue::Int32(Some(42))]))
             .expect("execute");
         assert_eq!(stream.schema().field(0).data_type(), &DataType::Int32);
+    }
+
+    #[test]
+    fn a_fraction_bound_where_an_integer_was_inferred_keeps_its_fraction() {
+        let e = engine();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("rt");
+        let p = rt
+            .block_on(e.prepare("SELECT ? / 4 AS q", true))
+            .expect("prepare");
+        let mut stream = rt
+            .block_on(e.execute(&p, vec![ScalarValue::Float64(Some(0.5))]))
+            .expect("execute");
+        let batch = rt
+            .block_on(futures::StreamExt::next(&mut stream))
+            .expect("a batch")
+            .expect("ok");
+        let value = ScalarValue::try_from_array(batch.column(0), 0).expect("value");
+        assert_eq!(value, ScalarValue::Float64(Some(0.125)));
+    }
+
+    #[test]
+    fn markers_multiplied_together_take_the_bound_types() {
+        let e = engine();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("rt");
+        let p = rt
+            .block_on(e.prepare("SELECT ? * ?", true))
+            .expect("prepare");
+        println!("{:?}", (p.param_type(0), p.param_type(1)));
+        let mut stream = rt
+            .block_on(e.execute(
+                &p,
+                vec![ScalarValue::Int32(Some(6)), ScalarValue::Int32(Some(7))],
+            ))
+            .expect("execute");
+        let batch = rt
+            .block_on(futures::StreamExt::next(&mut stream))
+            .expect("a batch")
+            .expect("ok");
+        let value = ScalarValue::try_from_array(batch.column(0), 0).expect("value");
+        assert_eq!(value.to_string(), "42");
     }
 
     #[test]

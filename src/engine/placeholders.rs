@@ -3,6 +3,11 @@
 
 /// Returns the statement with `?` markers numbered as `$n`, and how many there were.
 pub fn number_markers(sql: &str) -> (String, usize) {
+    rewrite_markers(sql, |n| format!("${n}"))
+}
+
+/// Replaces the n-th `?` marker (from 1) with `render(n)`; returns the text and the marker count.
+pub fn rewrite_markers(sql: &str, mut render: impl FnMut(usize) -> String) -> (String, usize) {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut count = 0usize;
     let mut chars = sql.chars().peekable();
@@ -47,8 +52,7 @@ pub fn number_markers(sql: &str) -> (String, usize) {
             }
             '?' => {
                 count += 1;
-                out.push('$');
-                out.push_str(&count.to_string());
+                out.push_str(&render(count));
             }
             _ => out.push(c),
         }

@@ -81,13 +81,8 @@ fn to_scalar(value: ParamValue, sql_type: i16) -> ScalarValue {
     }
 }
 
-/// Reads parameters 1..=count from the APD/IPD, casting each to the type the engine inferred.
-pub fn read_all(
-    apd: &DescState,
-    ipd: &DescState,
-    count: usize,
-    inferred: &[Option<DataType>],
-) -> Result<Vec<ScalarValue>> {
+/// Reads parameters 1..=count from the APD/IPD; the engine matches them to the statement's types.
+pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<ScalarValue>> {
     if apd.header.array_size > 1 {
         return Err(Error::new(
             state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
@@ -167,16 +162,6 @@ pub fn read_all(
                     format!("[apiodbc] Parameter {number} is not a valid {declared} value"),
                 )
             })?;
-        }
-        if let Some(Some(target)) = inferred.get(i) {
-            if &scalar.data_type() != target && !matches!(target, DataType::Null) {
-                scalar = scalar.cast_to(target).map_err(|_| {
-                    Error::new(
-                        state::INVALID_CHARACTER_VALUE,
-                        format!("[apiodbc] Parameter {number} cannot be converted to {target}, the type the statement needs there"),
-                    )
-                })?;
-            }
         }
         values.push(scalar);
     }

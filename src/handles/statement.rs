@@ -125,6 +125,11 @@ pub enum StmtAttrValue {
 
 /// Allocates a statement and its four implicit descriptors, registering all of them.
 pub fn allocate(conn: Arc<Connection>) -> usize {
+    // The connection's MaxRows is each new statement's SQL_ATTR_MAX_ROWS.
+    let max_rows = conn
+        .session()
+        .map(|s| s.settings.max_rows as usize)
+        .unwrap_or(0);
     let stmt = Arc::new(Statement {
         conn: conn.clone(),
         diag: Diagnostics::default(),
@@ -133,7 +138,13 @@ pub fn allocate(conn: Arc<Connection>) -> usize {
         apd: Arc::new(Descriptor::new(DescKind::Apd)),
         ird: Arc::new(Descriptor::new(DescKind::Ird)),
         ipd: Arc::new(Descriptor::new(DescKind::Ipd)),
-        state: Mutex::new(StmtState::default()),
+        state: Mutex::new(StmtState {
+            attrs: StmtAttrs {
+                max_rows,
+                ..StmtAttrs::default()
+            },
+            ..StmtState::default()
+        }),
     });
     for desc in [&stmt.ard, &stmt.apd, &stmt.ird, &stmt.ipd] {
         super::register(Handle::Desc(desc.clone()));
@@ -277,13 +288,10 @@ impl Statement {
             )
         })?;
         let session = self.conn.session()?;
-        let inferred: Vec<_> = (0..prepared.param_count())
-            .map(|i| prepared.param_type(i))
-            .collect();
         let values = {
             let apd = lock(&self.apd.state);
             let ipd = lock(&self.ipd.state);
-            params::read_all(&apd, &ipd, prepared.param_count(), &inferred)?
+            params::read_all(&apd, &ipd, prepared.param_count())?
         };
         self.cancel.reset();
         let timeout = self.timeout(&st);
@@ -517,7 +525,16 @@ impl Statement {
         };
         let cursor = st.cursor.as_mut().ok_or_else(no_result_set)?;
         self.cancel.reset();
-        let rows = wait_statement(cursor.advance(array_size), &self.cancel, timeout)?;
+        let rows = match wait_statement(cursor.advance(array_size), &self.cancel, timeout) {
+            Ok(rows) => rows,
+            Err(e) => {
+                // A cancelled, timed-out or failed scan cannot resume: close the cursor now so
+                // the engine's work and any request in flight stop.
+                st.cursor = None;
+                st.positioned = false;
+                return Err(e);
+            }
+        };
         fetched_ptr.write_usize(rows);
         for i in rows..array_size {
             status_ptr.offset((i * 2) as isize).write_u16(SQL_ROW_NOROW);

@@ -64,9 +64,7 @@ fn driver_connect_returns_the_completed_connection_string() {
 
 #[test]
 fn bad_initiate_oauth_value_fails_with_08001_and_the_allowed_values() {
-    let err = connect_with("InitiateOAuth=SOMETIMES;")
-        .err()
-        .expect("must not connect");
+    let err = connect_with("InitiateOAuth=SOMETIMES;").must_fail("must not connect");
     assert_eq!(sqlstate(&err), "08001");
     let text = message(&err);
     assert!(text.contains("[apiodbc]"), "{text}");
@@ -81,9 +79,7 @@ fn bad_initiate_oauth_value_fails_with_08001_and_the_allowed_values() {
 
 #[test]
 fn bad_verbosity_fails_with_08001_and_the_range() {
-    let err = connect_with("Verbosity=9;")
-        .err()
-        .expect("must not connect");
+    let err = connect_with("Verbosity=9;").must_fail("must not connect");
     assert_eq!(sqlstate(&err), "08001");
     let text = message(&err);
     assert!(text.to_ascii_lowercase().contains("verbosity"), "{text}");
@@ -115,9 +111,7 @@ fn unknown_key_connects_with_01s00_naming_it() {
 
 #[test]
 fn unknown_profile_fails_clearly() {
-    let err = connect_with("Profile=nope;")
-        .err()
-        .expect("must not connect");
+    let err = connect_with("Profile=nope;").must_fail("must not connect");
     assert_eq!(sqlstate(&err), "08001");
     let text = message(&err);
     assert!(text.contains("nope"), "{text}");
@@ -132,8 +126,6 @@ fn dsn_keys_apply_and_string_keys_win() {
         connection_prop(&from_dsn, "Pagesize").as_deref(),
         Some("77")
     );
-    let rows = query_text(&from_dsn, "SELECT value FROM generate_series(1, 100)");
-    assert_eq!(rows.len(), 5, "the DSN's MaxRows caps the result");
 
     let overridden = connect_str(&format!("DSN={CAPPED_DSN};MaxRows=7")).expect("connect");
     assert_eq!(
@@ -145,8 +137,17 @@ fn dsn_keys_apply_and_string_keys_win() {
         connection_prop(&overridden, "Pagesize").as_deref(),
         Some("77")
     );
+}
+
+#[test]
+fn max_rows_property_caps_query_results() {
+    let from_dsn = connect_str(&format!("DSN={CAPPED_DSN}")).expect("connect");
+    let rows = query_text(&from_dsn, "SELECT value FROM generate_series(1, 100)");
+    assert_eq!(rows.len(), 5, "the DSN's MaxRows caps the result");
+
+    let overridden = connect_str(&format!("DSN={CAPPED_DSN};MaxRows=7")).expect("connect");
     let rows = query_text(&overridden, "SELECT value FROM generate_series(1, 100)");
-    assert_eq!(rows.len(), 7);
+    assert_eq!(rows.len(), 7, "the string's MaxRows wins over the DSN's");
 }
 
 #[test]

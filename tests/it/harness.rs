@@ -5,16 +5,17 @@
 //! The configuration lives in `<target dir>/it-odbc/<pid>/` (`odbcinst.ini` with the `[apiodbc]`
 //! driver, `odbc.ini` with the DSNs below); `ODBCSYSINI` and `ODBCINI` point at it before the
 //! driver manager is first touched. Folders left behind by earlier runs whose process is gone are
-//! removed. Nothing here links the `apiodbc` crate: its exported `SQL*` symbols would shadow the
+//! removed. The driver is registered with `Threading = 0`, so unixODBC does not serialise calls and
+//! the threads and cancellation tests exercise the driver's own thread safety. Nothing here links the `apiodbc` crate: its exported `SQL*` symbols would shadow the
 //! driver manager's.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use odbc_api::handles::{Record, Statement, StatementImpl};
-use odbc_api::sys::HStmt;
-use odbc_api::{Connection, ConnectionOptions, Cursor, Environment, Error};
+use odbc_api::handles::{AsStatementRef, Record, Statement, StatementImpl};
+use odbc_api::sys::{HStmt, SqlReturn};
+use odbc_api::{Connection, ConnectionOptions, Cursor, Environment, Error, Preallocated};
 
 /// A DSN with `MaxRows = 0`: every test that needs a plain connection uses it.
 pub const DSN: &str = "apiodbc_it";
@@ -139,6 +140,20 @@ pub fn connect() -> Connection<'static> {
     connect_with("").unwrap_or_else(|e| panic!("connecting to DSN={DSN}: {e}"))
 }
 
+/// `Result::expect_err` for results whose success type is not `Debug` (connections, cursors).
+pub trait MustFail {
+    fn must_fail(self, what: &str) -> Error;
+}
+
+impl<T> MustFail for Result<T, Error> {
+    fn must_fail(self, what: &str) -> Error {
+        match self {
+            Ok(_) => panic!("expected an error: {what}"),
+            Err(e) => e,
+        }
+    }
+}
+
 /// The SQLSTATE of an error that carries a diagnostic record.
 pub fn sqlstate(error: &Error) -> String {
     match error {
@@ -223,7 +238,36 @@ pub struct SendHStmt(pub HStmt);
 // SAFETY: the ODBC specification allows any handle to be used from any thread.
 unsafe impl Send for SendHStmt {}
 
-/// The raw handle of a statement.
-pub fn raw_stmt(stmt: &StatementImpl<'_>) -> SendHStmt {
-    SendHStmt(stmt.as_sys())
+/// The raw handle of a statement (a `StatementImpl`, `Preallocated`, `Prepared` or cursor).
+pub fn raw_stmt(stmt: &mut impl AsStatementRef) -> SendHStmt {
+    SendHStmt(stmt.as_stmt_ref().as_sys())
+}
+
+/// Whether a raw call succeeded (SQL_SUCCESS or SQL_SUCCESS_WITH_INFO).
+pub fn succeeded(ret: SqlReturn) -> bool {
+    ret == SqlReturn::SUCCESS || ret == SqlReturn::SUCCESS_WITH_INFO
+}
+
+/// Executes `sql` on `stmt` and fetches all its rows; the first error, if any.
+///
+/// After SQLCancel, unixODBC puts the statement back into its "no cursor" state, so odbc-api's
+/// SQLCloseCursor on dropping the cursor would fail (24000) and panic; on an error the cursor is
+/// released without that call and closed with SQLFreeStmt(SQL_CLOSE), which any state allows.
+pub fn run_to_end(stmt: &mut Preallocated<StatementImpl<'_>>, sql: &str) -> Result<(), Error> {
+    let Some(mut cursor) = stmt.execute(sql, ())? else {
+        return Ok(());
+    };
+    loop {
+        match cursor.next_row() {
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(()),
+            Err(err) => {
+                let handle = cursor.into_stmt().as_sys();
+                let _ = unsafe {
+                    odbc_api::sys::SQLFreeStmt(handle, odbc_api::sys::FreeStmtOption::Close)
+                };
+                return Err(err);
+            }
+        }
+    }
 }

@@ -350,32 +350,34 @@ fn char_truncation_and_chunks() {
 }
 
 #[test]
-fn char_truncation_never_splits_utf8() {
-    // "é" is 2 bytes, "🙂" is 4.
-    let a = StringArray::from(vec!["aé🙂b"]);
+fn char_chunks_fill_the_buffer_and_concatenate_to_the_value() {
+    // "é" is 2 bytes, "🙂" is 4: chunks of 3 bytes split both, as the long-data pattern wants.
+    let text = "aé🙂b";
+    let a = StringArray::from(vec![text]);
     let mut chunk = ChunkState::default();
-    // 2 bytes of room: "a" and half of "é" would fit; only "a" is returned.
-    let mut probe = ChunkState::default();
-    let (r, buf) = get_chunk(&a, 0, SQL_C_CHAR, 3, &mut probe);
-    assert_eq!(value(r), (8, true));
-    assert_eq!(char_text(&buf), "a");
-    let (r, buf) = get_chunk(&a, 0, SQL_C_CHAR, 4, &mut chunk);
-    assert_eq!(value(r), (8, true));
-    assert_eq!(char_text(&buf), "aé");
-    // 4 bytes of room minus the NUL: the emoji does not fit, only the NUL is written.
-    let (r, buf) = get_chunk(&a, 0, SQL_C_CHAR, 4, &mut chunk);
-    assert_eq!(value(r), (5, true));
-    assert_eq!(buf[0], 0);
-    let (r, buf) = get_chunk(&a, 0, SQL_C_CHAR, 5, &mut chunk);
-    assert_eq!(value(r), (5, true));
-    assert_eq!(char_text(&buf), "🙂");
-    let (r, buf) = get_chunk(&a, 0, SQL_C_CHAR, 5, &mut chunk);
-    assert_eq!(value(r), (1, false));
-    assert_eq!(char_text(&buf), "b");
-    assert_eq!(
-        get_chunk(&a, 0, SQL_C_CHAR, 5, &mut chunk).0,
-        Ok(CellOutcome::NoMoreData)
-    );
+    let mut joined = Vec::new();
+    let mut remaining = text.len();
+    loop {
+        let (r, buf) = get_chunk(&a, 0, SQL_C_CHAR, 4, &mut chunk);
+        match r {
+            Ok(CellOutcome::Value {
+                indicator,
+                truncated,
+            }) => {
+                assert_eq!(indicator as usize, remaining);
+                let n = if truncated { 3 } else { remaining };
+                assert_eq!(
+                    buf[n], 0,
+                    "each chunk is NUL-terminated right after its bytes"
+                );
+                joined.extend_from_slice(&buf[..n]);
+                remaining -= n;
+            }
+            Ok(CellOutcome::NoMoreData) => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(String::from_utf8(joined).unwrap(), text);
 }
 
 #[test]
@@ -451,19 +453,20 @@ fn wchar_values_truncation_and_surrogates() {
     assert_eq!(wchar_text(&buf), "h🙂é");
     assert_eq!(&buf[8..10], &[0, 0]);
 
+    // Chunks of two units fill the buffer, splitting the surrogate pair between calls.
     let mut chunk = ChunkState::default();
-    // Room for 2 units: "h" and the high surrogate; the pair must not be split.
-    let (r, buf) = get_chunk(&a, 0, SQL_C_WCHAR, 6, &mut chunk);
-    assert_eq!(value(r), (8, true));
-    assert_eq!(wchar_text(&buf), "h");
-    assert_eq!(chunk.offset, 2);
-    let (r, buf) = get_chunk(&a, 0, SQL_C_WCHAR, 6, &mut chunk);
-    assert_eq!(value(r), (6, true));
-    assert_eq!(wchar_text(&buf), "🙂");
-    // An odd buffer length rounds down to whole units.
-    let (r, buf) = get_chunk(&a, 0, SQL_C_WCHAR, 5, &mut chunk);
-    assert_eq!(value(r), (2, false));
-    assert_eq!(wchar_text(&buf), "é");
+    let mut units: Vec<u16> = Vec::new();
+    for (expected_indicator, truncated) in [(8, true), (4, false)] {
+        let (r, buf) = get_chunk(&a, 0, SQL_C_WCHAR, 6, &mut chunk);
+        assert_eq!(value(r), (expected_indicator, truncated));
+        units.extend(
+            buf[..4]
+                .chunks_exact(2)
+                .map(|c| u16::from_ne_bytes([c[0], c[1]])),
+        );
+        assert_eq!(&buf[4..6], &[0, 0]);
+    }
+    assert_eq!(String::from_utf16(&units).unwrap(), "h🙂é");
     assert_eq!(
         get_chunk(&a, 0, SQL_C_WCHAR, 6, &mut chunk).0,
         Ok(CellOutcome::NoMoreData)

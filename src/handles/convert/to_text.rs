@@ -1,6 +1,6 @@
 //! Values into the variable-length C types: SQL_C_CHAR (UTF-8, NUL-terminated), SQL_C_WCHAR
 //! (native-endian UTF-16, 2-byte NUL, lengths in bytes) and SQL_C_BINARY, with truncation that
-//! never splits a UTF-8 sequence or a surrogate pair and chunked reads across SQLGetData calls.
+//! fills every chunk of a chunked read, splitting a character between SQLGetData calls when needed.
 //! Also SQL_C_GUID, which is parsed from text.
 
 use crate::error::{state, Error, Result};
@@ -102,15 +102,16 @@ pub(crate) fn write_char(
     if let Shape::Whole(whole) = shape {
         return write_whole_text(&text, whole, 1, buffer, chunk, c::SQL_C_CHAR, place);
     }
-    let mut start = chunk.offset.min(text.len());
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    if start >= text.len() && start > 0 {
+    // Chunks fill the whole buffer, splitting a UTF-8 sequence across two calls when needed:
+    // applications concatenate the chunks (the spec's long-data pattern), and a short chunk would
+    // leave a NUL inside their text.
+    let bytes = text.as_bytes();
+    let start = chunk.offset.min(bytes.len());
+    if start >= bytes.len() && start > 0 {
         chunk.offset = ChunkState::DONE;
         return Ok(CellOutcome::NoMoreData);
     }
-    let rest = &text[start..];
+    let rest = &bytes[start..];
     let indicator = len_isize(rest.len());
     let Some(buf) = buffer else {
         return Ok(CellOutcome::Value {
@@ -125,23 +126,18 @@ pub(crate) fn write_char(
         });
     }
     let room = buf.len() - 1;
-    if rest.len() <= room {
-        write_units(buf, rest, 1);
-        chunk.offset = ChunkState::DONE;
-        return Ok(CellOutcome::Value {
-            indicator,
-            truncated: false,
-        });
-    }
-    let mut n = room;
-    while !rest.is_char_boundary(n) {
-        n -= 1;
-    }
-    write_units(buf, &rest[..n], 1);
-    chunk.offset = start + n;
+    let n = rest.len().min(room);
+    buf[..n].copy_from_slice(&rest[..n]);
+    buf[n] = 0;
+    let truncated = n < rest.len();
+    chunk.offset = if truncated {
+        start + n
+    } else {
+        ChunkState::DONE
+    };
     Ok(CellOutcome::Value {
         indicator,
-        truncated: true,
+        truncated,
     })
 }
 
@@ -157,10 +153,8 @@ pub(crate) fn write_wchar(
         return write_whole_text(&text, whole, 2, buffer, chunk, c::SQL_C_WCHAR, place);
     }
     let units: Vec<u16> = text.encode_utf16().collect();
-    let mut start = (chunk.offset / 2).min(units.len());
-    if start > 0 && start < units.len() && is_low_surrogate(units[start]) {
-        start += 1;
-    }
+    // As for SQL_C_CHAR, chunks fill the buffer and may split a surrogate pair between calls.
+    let start = (chunk.offset / 2).min(units.len());
     if start >= units.len() && start > 0 {
         chunk.offset = ChunkState::DONE;
         return Ok(CellOutcome::NoMoreData);
@@ -180,16 +174,11 @@ pub(crate) fn write_wchar(
         });
     }
     let room = (buf.len() - 2) / 2;
-    let (n, truncated) = if rest.len() <= room {
-        (rest.len(), false)
-    } else if room > 0 && is_high_surrogate(rest[room - 1]) {
-        (room - 1, true)
-    } else {
-        (room, true)
-    };
+    let n = rest.len().min(room);
     for (i, u) in rest[..n].iter().chain(std::iter::once(&0)).enumerate() {
         buf[i * 2..i * 2 + 2].copy_from_slice(&u.to_ne_bytes());
     }
+    let truncated = n < rest.len();
     chunk.offset = if truncated {
         (start + n) * 2
     } else {
@@ -199,14 +188,6 @@ pub(crate) fn write_wchar(
         indicator,
         truncated,
     })
-}
-
-fn is_high_surrogate(u: u16) -> bool {
-    (0xD800..0xDC00).contains(&u)
-}
-
-fn is_low_surrogate(u: u16) -> bool {
-    (0xDC00..0xE000).contains(&u)
 }
 
 /// SQL_C_BINARY from text (its UTF-8 bytes), binary (as is) or structured text: chunked.
