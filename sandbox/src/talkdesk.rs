@@ -28,11 +28,14 @@ const CALL: u64 = 0x52;
 /// The real API returns at most this many contacts, however many pages are asked for.
 pub const CONTACTS_CAP: usize = 10_000;
 const MAX_PER_PAGE: usize = 250;
-/// The fixed "now" of the call data: 2025-07-01T00:00:00Z. The manifest's calls window is the
-/// 30 days before it; calls are spread over the 90 days before it.
-pub const CALLS_TO: i64 = 1_751_328_000;
-pub const CALLS_FROM: i64 = CALLS_TO - 30 * 86_400;
+/// Calls lie in the 90 days before the sandbox started; the manifest's calls window is the last
+/// 30 of them, the window a client asks for by default ("the last 30 days"). No call lies within
+/// two days of the window's start or an hour of its end, so a client whose clock runs a little
+/// later than the sandbox's start still sees exactly the manifest's calls.
 const CALLS_SPAN: i64 = 90 * 86_400;
+const CALLS_WINDOW: i64 = 30 * 86_400;
+const EDGE_MARGIN: i64 = 2 * 86_400;
+const END_MARGIN: i64 = 3_600;
 /// "At most one month per request"; 31 days lets any calendar month through.
 const MAX_SPAN: i64 = 31 * 86_400;
 const TEAMS: &[&str] = &["Support", "Sales", "Retenção"];
@@ -48,20 +51,27 @@ struct Job {
 pub struct Data {
     g: Gen,
     n: usize,
+    /// When the sandbox started (Unix seconds): the end of the calls window.
+    calls_to: i64,
     calls_in_window: usize,
     jobs: Mutex<HashMap<String, Job>>,
 }
 
 impl Data {
     pub fn new(g: &Gen, n: usize) -> Self {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         let mut d = Data {
             g: *g,
             n,
+            calls_to: started,
             calls_in_window: 0,
             jobs: Mutex::new(HashMap::new()),
         };
         d.calls_in_window = (0..n)
-            .filter(|i| (CALLS_FROM..CALLS_TO).contains(&d.call_start(*i)))
+            .filter(|i| (d.calls_from()..d.calls_to).contains(&d.call_start(*i)))
             .count();
         d
     }
@@ -125,8 +135,21 @@ impl Data {
         })
     }
 
+    fn calls_from(&self) -> i64 {
+        self.calls_to - CALLS_WINDOW
+    }
+
     fn call_start(&self, i: usize) -> i64 {
-        CALLS_TO - CALLS_SPAN + (self.g.h(CALL, i, 1) % CALLS_SPAN as u64) as i64
+        let mut start =
+            self.calls_to - CALLS_SPAN + (self.g.h(CALL, i, 1) % CALLS_SPAN as u64) as i64;
+        let from = self.calls_from();
+        if (from - EDGE_MARGIN..from + EDGE_MARGIN).contains(&start) {
+            start -= 2 * EDGE_MARGIN;
+        }
+        if start > self.calls_to - END_MARGIN {
+            start -= END_MARGIN;
+        }
+        start
     }
 
     fn call_json(&self, i: usize) -> Value {
@@ -482,7 +505,7 @@ pub fn manifest(st: &Shared) -> Value {
             "contacts": table(d.n.min(CONTACTS_CAP), None),
             "calls": table(d.calls_in_window, None),
         },
-        "calls_window": { "from": fmt_iso(CALLS_FROM), "to": fmt_iso(CALLS_TO) },
+        "calls_window": { "from": fmt_iso(d.calls_from()), "to": fmt_iso(d.calls_to) },
         "credentials": { "access_token": st.creds.talkdesk_token },
         "connection_strings": {
             "OAUTH": format!(
@@ -501,7 +524,7 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "contacts" => (0..d.n.min(CONTACTS_CAP))
             .map(|c| d.contact_json(&base, c))
             .collect(),
-        "calls" => d.calls_between(CALLS_FROM, CALLS_TO),
+        "calls" => d.calls_between(d.calls_from(), d.calls_to),
         _ => return None,
     })
 }

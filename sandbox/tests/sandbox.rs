@@ -717,9 +717,14 @@ fn talkdesk_lists_and_report_flow() {
         s >= from && s < to
     }));
     // A narrower span returns fewer calls; more than a month is refused.
-    let (_, half) = talkdesk_calls(&sb, "2025-06-16T00:00:00Z", to);
+    let mut starts: Vec<&str> = entries
+        .iter()
+        .map(|e| e["start_at"].as_str().unwrap())
+        .collect();
+    starts.sort();
+    let (_, half) = talkdesk_calls(&sb, starts[starts.len() / 2], to);
     assert!(half["total"].as_u64().unwrap() < entries.len() as u64);
-    let (status, err) = talkdesk_calls(&sb, "2025-04-01T00:00:00Z", to);
+    let (status, err) = talkdesk_calls(&sb, &two_months_before(from), to);
     assert_eq!(status, 400);
     assert!(err["code"].is_string() && err["fields"].is_array());
 
@@ -949,4 +954,17 @@ async fn starts_in_process_on_a_runtime_and_shuts_down() {
     let addr = sb.addr();
     sb.shutdown().await;
     assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+/// The first day of the month two months before an ISO timestamp's month: a span of more than a
+/// month whatever the window's dates are.
+fn two_months_before(iso: &str) -> String {
+    let year: i32 = iso[0..4].parse().unwrap();
+    let month: i32 = iso[5..7].parse().unwrap();
+    let (year, month) = if month > 2 {
+        (year, month - 2)
+    } else {
+        (year - 1, month + 10)
+    };
+    format!("{year:04}-{month:02}-01T00:00:00Z")
 }
