@@ -1,6 +1,6 @@
 //! Control endpoints under `/_sandbox` (manifest, request log, reset, raw table data) and the
 //! request-log middleware. Tests use these to learn credentials and expected row counts and to
-//! check which API requests the driver made.
+//! check which API requests the driver made and what the OAuth servers issued.
 
 use std::sync::Mutex;
 
@@ -28,6 +28,8 @@ const SECRET_PARAMS: &[&str] = &[
     "client_secret",
     "password",
     "code",
+    "code_verifier",
+    "client_assertion",
 ];
 
 /// A bound on the log so a long benchmark cannot grow it without limit.
@@ -108,14 +110,16 @@ pub async fn not_found() -> Response {
 }
 
 fn service_manifest(st: &Shared, svc: Service) -> Value {
-    match svc {
+    let mut entry = match svc {
         Service::Pipedrive => pipedrive::manifest(st),
         Service::HelpScout => helpscout::manifest(st),
         Service::HelpScoutDocs => helpscout_docs::manifest(st),
         Service::Keap => keap::manifest(st),
         Service::Talkdesk => talkdesk::manifest(st),
         Service::LeadDesk => leaddesk::manifest(st),
-    }
+    };
+    crate::oauth::extend_manifest(st, svc, &mut entry);
+    entry
 }
 
 pub fn manifest_value(st: &Shared) -> Value {
@@ -137,11 +141,12 @@ async fn manifest(State(st): State<AppState>) -> Response {
 }
 
 async fn stats(State(st): State<AppState>) -> Response {
-    ok(json!({ "requests": st.stats.snapshot() }))
+    ok(json!({ "requests": st.stats.snapshot(), "oauth": st.oauth.stats() }))
 }
 
 async fn reset(State(st): State<AppState>) -> Response {
     st.stats.clear();
+    st.oauth.reset_stats();
     ok(json!({ "reset": true }))
 }
 

@@ -1,6 +1,6 @@
 //! Fault injection and rate limiting in front of every API route: `--latency-ms` delay, the
 //! per-service rate window (429 with the service's headers), `--fail-rate` 500s, then the
-//! service's own auth check. Control endpoints never pass through here.
+//! service's own auth check (static credentials, or an access token its OAuth server issued). Control endpoints never pass through here.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -11,8 +11,9 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::common::Service;
+use crate::common::{bearer, Service};
 use crate::data::mix;
+use crate::oauth::AccessState;
 use crate::{helpscout, helpscout_docs, keap, leaddesk, pipedrive, talkdesk, AppState};
 
 /// The rate window; Pipedrive's real one is 2 s, and a short window keeps tests fast.
@@ -22,6 +23,8 @@ pub const WINDOW: Duration = Duration::from_secs(2);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
     Unauthorized,
+    /// A bearer token the service's OAuth server issued, past its lifetime.
+    TokenExpired,
     RateLimited,
     Internal,
 }
@@ -135,13 +138,26 @@ pub async fn guard(
         fault(svc, Fault::RateLimited)
     } else if st.faults.should_fail(st.gen.seed(), st.config.fail_rate) {
         fault(svc, Fault::Internal)
-    } else if !authorized(svc, &st, &req) {
-        fault(svc, Fault::Unauthorized)
+    } else if let Err(f) = check_auth(svc, &st, &req) {
+        fault(svc, f)
     } else {
         next.run(req).await
     };
     rate_headers(svc, &info, limited, resp.headers_mut());
     resp
+}
+
+/// The service's static credentials, or a bearer token its OAuth server issued (and that is
+/// neither expired nor revoked).
+fn check_auth(svc: Service, st: &crate::Shared, req: &Request) -> Result<(), Fault> {
+    if authorized(svc, st, req) {
+        return Ok(());
+    }
+    match bearer(req.headers()).map(|t| st.oauth.access_state(svc, t)) {
+        Some(AccessState::Valid) => Ok(()),
+        Some(AccessState::Expired) => Err(Fault::TokenExpired),
+        _ => Err(Fault::Unauthorized),
+    }
 }
 
 fn authorized(svc: Service, st: &crate::Shared, req: &Request) -> bool {

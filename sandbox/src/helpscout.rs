@@ -665,7 +665,9 @@ fn validation(path: &str, value: &str, msg: &str) -> Response {
 
 pub fn fault(f: Fault) -> Response {
     match f {
-        Fault::Unauthorized => error(StatusCode::UNAUTHORIZED, "Invalid access token"),
+        Fault::Unauthorized | Fault::TokenExpired => {
+            error(StatusCode::UNAUTHORIZED, "Invalid access token")
+        }
         Fault::RateLimited => error(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded"),
         Fault::Internal => error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
     }
@@ -700,7 +702,9 @@ pub fn manifest(st: &Shared) -> Value {
         },
         "credentials": { "access_token": st.creds.helpscout_token },
         "connection_strings": {
-            "OAUTH": format!(
+            // A static token, for tests that skip the OAuth flow; the OAuth flows' strings
+            // (OAUTH, OAUTH_CLIENT) are added by the OAuth server.
+            "TOKEN": format!(
                 "Profile=helpscout;AuthScheme=OAuth;InitiateOAuth=OFF;OAuthAccessToken={};BaseURL={}",
                 st.creds.helpscout_token, api_base(st)
             ),

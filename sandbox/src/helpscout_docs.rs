@@ -406,7 +406,9 @@ fn error(status: StatusCode, msg: &str) -> Response {
 
 pub fn fault(f: Fault) -> Response {
     match f {
-        Fault::Unauthorized => error(StatusCode::UNAUTHORIZED, "Invalid API key"),
+        Fault::Unauthorized | Fault::TokenExpired => {
+            error(StatusCode::UNAUTHORIZED, "Invalid API key")
+        }
         Fault::RateLimited => error(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded"),
         Fault::Internal => error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
     }

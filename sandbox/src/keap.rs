@@ -570,6 +570,11 @@ pub fn fault(f: Fault) -> Response {
             "Invalid Access Token",
             "keymanagement.service.invalid_access_token",
         ),
+        Fault::TokenExpired => apigee(
+            StatusCode::UNAUTHORIZED,
+            "Access Token expired",
+            "keymanagement.service.access_token_expired",
+        ),
         Fault::RateLimited => apigee(
             StatusCode::TOO_MANY_REQUESTS,
             "Rate limit quota violation. Quota limit exceeded.",

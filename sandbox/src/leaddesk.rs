@@ -171,7 +171,7 @@ pub fn router() -> Router<AppState> {
 pub fn fault(f: Fault) -> Response {
     match f {
         // LeadDesk documents 400/500 for every error, authentication included.
-        Fault::Unauthorized => bad("ERR_AUTHENTICATION"),
+        Fault::Unauthorized | Fault::TokenExpired => bad("ERR_AUTHENTICATION"),
         // Undocumented: LeadDesk publishes no rate limit; the code is the sandbox's.
         Fault::RateLimited => err(StatusCode::TOO_MANY_REQUESTS, "ERR_TOO_MANY_REQUESTS"),
         Fault::Internal => err(StatusCode::INTERNAL_SERVER_ERROR, "ERR_UNDEFINED"),

@@ -3,6 +3,9 @@
 //! seeded data with each API's paths, envelopes, pagination, auth checks, error bodies and
 //! rate-limit headers, plus fault injection and control endpoints under `/_sandbox`.
 //!
+//! Each service's OAuth authorization server (authorize with a consent page, token endpoint,
+//! codes, PKCE, rotating refresh tokens with reuse detection) lives in `oauth`.
+//!
 //! This file owns the configuration, the shared state and the server's lifecycle; each service
 //! lives in its own module. Tests start it in-process with [`start`] (inside a tokio runtime)
 //! or [`spawn`] (on a thread of its own, for synchronous tests).
@@ -15,6 +18,7 @@ mod helpscout;
 mod helpscout_docs;
 mod keap;
 mod leaddesk;
+mod oauth;
 mod pipedrive;
 mod talkdesk;
 
@@ -44,10 +48,13 @@ pub struct SandboxConfig {
     pub fail_rate: f64,
     /// Requests per service per 2-second window before 429; None = unlimited.
     pub rate_limit: Option<u32>,
-    /// Lifetime of issued OAuth access tokens (for the OAuth servers, added later).
+    /// Lifetime in seconds of the access tokens the OAuth servers issue.
     pub token_lifetime: u64,
-    /// Approve OAuth consent screens without a click (for the OAuth servers, added later).
+    /// Approve OAuth consent screens without a click: the authorize endpoint redirects at once.
     pub auto_approve: bool,
+    /// Rotate Pipedrive refresh tokens on every refresh (Pipedrive's own behaviour is
+    /// unconfirmed; by default it keeps the refresh token, as Help Scout does).
+    pub pipedrive_rotate: bool,
 }
 
 impl Default for SandboxConfig {
@@ -61,6 +68,7 @@ impl Default for SandboxConfig {
             rate_limit: None,
             token_lifetime: 3600,
             auto_approve: false,
+            pipedrive_rotate: false,
         }
     }
 }
@@ -101,6 +109,7 @@ pub(crate) struct Shared {
     pub creds: Credentials,
     pub faults: faults::Faults,
     pub stats: control::Stats,
+    pub oauth: oauth::OAuth,
     pub pipedrive: pipedrive::Data,
     pub helpscout: helpscout::Data,
     pub docs: helpscout_docs::Data,
@@ -119,6 +128,7 @@ impl Shared {
             creds: Credentials::new(&gen),
             faults: faults::Faults::new(),
             stats: control::Stats::default(),
+            oauth: oauth::OAuth::new(&gen, config.token_lifetime),
             pipedrive: pipedrive::Data::new(&gen, n),
             helpscout: helpscout::Data::new(&gen, n),
             docs: helpscout_docs::Data::new(&gen, n),
@@ -138,6 +148,8 @@ fn guarded(r: Router<AppState>, st: &AppState, svc: Service) -> Router<AppState>
 
 fn router(st: AppState) -> Router {
     Router::new()
+        // Authorize and token endpoints: outside the API guard (no API auth, no faults).
+        .merge(oauth::router())
         .nest(
             "/pipedrive/api/v1",
             guarded(pipedrive::router(), &st, Service::Pipedrive),

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use apiodbc_sandbox::{start, SandboxConfig};
 
 const USAGE: &str = "usage: apiodbc-sandbox [--listen ADDR:PORT] [--records N] [--seed S] \
-[--latency-ms N] [--fail-rate F] [--rate-limit N] [--token-lifetime SECS] [--auto-approve]";
+[--latency-ms N] [--fail-rate F] [--rate-limit N] [--token-lifetime SECS] [--auto-approve] \
+[--pipedrive-rotate]";
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<SandboxConfig, String> {
     let mut c = SandboxConfig::default();
@@ -20,6 +21,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<SandboxConfig, S
         };
         if flag == "--auto-approve" {
             c.auto_approve = true;
+            continue;
+        }
+        if flag == "--pipedrive-rotate" {
+            c.pipedrive_rotate = true;
             continue;
         }
         if flag == "--help" || flag == "-h" {
@@ -108,10 +113,13 @@ mod tests {
             "--rate-limit",
             "20",
             "--auto-approve",
+            "--token-lifetime=2",
+            "--pipedrive-rotate",
         ];
         let c = parse_args(args.iter().map(|s| s.to_string())).expect("parses");
         assert_eq!((c.records, c.seed, c.rate_limit), (50, 7, Some(20)));
-        assert!(c.auto_approve);
+        assert!(c.auto_approve && c.pipedrive_rotate);
+        assert_eq!(c.token_lifetime, 2);
         assert!(parse_args(["--fail-rate", "2"].iter().map(|s| s.to_string())).is_err());
         assert!(parse_args(["--bogus"].iter().map(|s| s.to_string())).is_err());
     }

@@ -886,7 +886,9 @@ fn error(status: StatusCode, msg: &str) -> Response {
 
 pub fn fault(f: Fault) -> Response {
     match f {
-        Fault::Unauthorized => error(StatusCode::UNAUTHORIZED, "unauthorized access"),
+        Fault::Unauthorized | Fault::TokenExpired => {
+            error(StatusCode::UNAUTHORIZED, "unauthorized access")
+        }
         Fault::RateLimited => error(StatusCode::TOO_MANY_REQUESTS, "Request over limit"),
         Fault::Internal => error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
     }

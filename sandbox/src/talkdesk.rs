@@ -472,7 +472,7 @@ fn error(status: StatusCode, code: &str, message: &str, description: &str) -> Re
 
 pub fn fault(f: Fault) -> Response {
     match f {
-        Fault::Unauthorized => error(
+        Fault::Unauthorized | Fault::TokenExpired => error(
             StatusCode::UNAUTHORIZED,
             "0000401",
             "Unauthorized",
@@ -508,7 +508,9 @@ pub fn manifest(st: &Shared) -> Value {
         "calls_window": { "from": fmt_iso(d.calls_from()), "to": fmt_iso(d.calls_to) },
         "credentials": { "access_token": st.creds.talkdesk_token },
         "connection_strings": {
-            "OAUTH": format!(
+            // A static token, for tests that skip the OAuth flow; the OAuth flows' strings
+            // (OAUTH, OAUTH_CLIENT) are added by the OAuth server.
+            "TOKEN": format!(
                 "Profile=talkdesk;AuthScheme=OAuth;InitiateOAuth=OFF;OAuthAccessToken={};AccountName=sandbox;BaseURL={}",
                 st.creds.talkdesk_token, api_base(st)
             ),

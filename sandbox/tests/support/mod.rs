@@ -113,6 +113,10 @@ pub fn get(base: &str, target: &str, headers: &[(&str, &str)]) -> Resp {
     request(base, "GET", target, headers, None)
 }
 
+pub fn post(base: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    request(base, "POST", target, headers, Some(body))
+}
+
 pub fn base64(input: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
@@ -184,5 +188,9 @@ impl Sandbox {
 
     pub fn get(&self, target: &str, headers: &[(&str, &str)]) -> Resp {
         get(&self.base, target, headers)
+    }
+
+    pub fn post(&self, target: &str, headers: &[(&str, &str)], body: &str) -> Resp {
+        post(&self.base, target, headers, body.as_bytes())
     }
 }
