@@ -4,6 +4,7 @@
 //! one exception is `api::memory`, the accessor `handles` uses to reach application buffers.
 
 pub mod api;
+pub mod auth;
 pub mod connect;
 pub mod engine;
 pub mod error;

@@ -1,0 +1,25 @@
+//! Authentication for the APIs a profile talks to: the auth schemes, the OAuth flows, the loopback
+//! listener and browser launch of the desktop flow, and the token store that keeps what the flows
+//! obtain between connections and processes. It knows nothing of SQL or ODBC: `handles/` and
+//! `engine/` call into it with typed settings and get tokens or a `crate::error::Error` back.
+//!
+//! For now it holds the token store (DESIGN.md decision 10, oauth.md §3–§5):
+//! - [`tokens`]: what is stored — tokens, expiry, API base, pending authorization values;
+//! - [`token_store`]: the store the flows use (`load`, `update`, `update_async`, `clear`) over a
+//!   file or a process-wide `memory://name`;
+//! - [`settings_file`]: the encrypted, versioned file format, and [`file_key`] its key;
+//! - [`settings_path`]: the default file location;
+//! - [`file_lock`]: the sidecar lock that serialises processes sharing one file;
+//! - [`memory_store`]: the `memory://name` backend.
+
+mod atomic_file;
+pub mod file_key;
+pub mod file_lock;
+pub mod memory_store;
+pub mod settings_file;
+pub mod settings_path;
+pub mod token_store;
+pub mod tokens;
+
+#[cfg(test)]
+mod tests;
