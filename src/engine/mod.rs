@@ -440,87 +440,61 @@ mod tests {
         .expect("engine")
     }
 
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    }
+
+    /// Prepares `sql`, runs it with `params` and returns the first column of the first row.
+    fn first_value(sql: &str, params: Vec<ScalarValue>) -> ScalarValue {
+        let e = engine();
+        let prepared = block_on(e.prepare(sql, true)).expect("prepare");
+        let mut stream = block_on(e.execute(&prepared, params)).expect("execute");
+        let batch = block_on(futures::StreamExt::next(&mut stream))
+            .expect("a batch")
+            .expect("ok");
+        ScalarValue::try_from_array(batch.column(0), 0).expect("value")
+    }
+
     #[test]
     fn an_unconstrained_marker_has_no_type_and_a_constrained_one_does() {
         let e = engine();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("rt");
-        let p = rt.block_on(e.prepare("SELECT ?", true)).expect("prepare");
+        let p = block_on(e.prepare("SELECT ?", true)).expect("prepare");
         assert_eq!(p.param_type(0), None);
-        let p = rt
-            .block_on(e.prepare("SELECT ? + CAST(1 AS BIGINT)", true))
-            .expect("prepare");
+        let p = block_on(e.prepare("SELECT ? + CAST(1 AS BIGINT)", true)).expect("prepare");
         assert_eq!(p.param_type(0), Some(DataType::Int64));
     }
 
     #[test]
     fn a_bound_value_gives_the_result_its_type() {
-        let e = engine();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("rt");
-        let p = rt.block_on(e.prepare("SELECT ?", true)).expect("prepare");
-        let stream = rt
-            .block_on(e.execute(&p, vec![ScalarValue::Int32(Some(42))]))
-            .expect("execute");
-        assert_eq!(stream.schema().field(0).data_type(), &DataType::Int32);
+        assert_eq!(
+            first_value("SELECT ?", vec![ScalarValue::Int32(Some(42))]),
+            ScalarValue::Int32(Some(42))
+        );
     }
 
     #[test]
     fn a_fraction_bound_where_an_integer_was_inferred_keeps_its_fraction() {
-        let e = engine();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("rt");
-        let p = rt
-            .block_on(e.prepare("SELECT ? / 4 AS q", true))
-            .expect("prepare");
-        let mut stream = rt
-            .block_on(e.execute(&p, vec![ScalarValue::Float64(Some(0.5))]))
-            .expect("execute");
-        let batch = rt
-            .block_on(futures::StreamExt::next(&mut stream))
-            .expect("a batch")
-            .expect("ok");
-        let value = ScalarValue::try_from_array(batch.column(0), 0).expect("value");
+        let value = first_value("SELECT ? / 4 AS q", vec![ScalarValue::Float64(Some(0.5))]);
         assert_eq!(value, ScalarValue::Float64(Some(0.125)));
     }
 
     #[test]
     fn markers_multiplied_together_take_the_bound_types() {
-        let e = engine();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("rt");
-        let p = rt
-            .block_on(e.prepare("SELECT ? * ?", true))
-            .expect("prepare");
-        println!("{:?}", (p.param_type(0), p.param_type(1)));
-        let mut stream = rt
-            .block_on(e.execute(
-                &p,
-                vec![ScalarValue::Int32(Some(6)), ScalarValue::Int32(Some(7))],
-            ))
-            .expect("execute");
-        let batch = rt
-            .block_on(futures::StreamExt::next(&mut stream))
-            .expect("a batch")
-            .expect("ok");
-        let value = ScalarValue::try_from_array(batch.column(0), 0).expect("value");
+        let value = first_value(
+            "SELECT ? * ?",
+            vec![ScalarValue::Int32(Some(6)), ScalarValue::Int32(Some(7))],
+        );
         assert_eq!(value.to_string(), "42");
     }
 
     #[test]
     fn writes_are_refused_before_planning() {
-        let e = engine();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("rt");
-        let err = rt
-            .block_on(e.prepare("INSERT INTO missing VALUES (1)", true))
-            .err()
-            .expect("refused");
+        let Err(err) = block_on(engine().prepare("INSERT INTO missing VALUES (1)", true)) else {
+            panic!("an INSERT must be refused");
+        };
         assert!(err.message.contains("read-only"), "{}", err.message);
     }
 }
