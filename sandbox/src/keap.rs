@@ -462,6 +462,27 @@ fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rej
             if let Some(done) = bool_filter(p, "completed")? {
                 out.push(Box::new(move |i| d.task(i).1 == done));
             }
+            if let Some(u) = id_filter(p, "user_id")? {
+                out.push(Box::new(move |i| {
+                    d.task_json(i)["user_id"].as_u64() == Some(u as u64)
+                }));
+            }
+        }
+        Table::Companies => {
+            if let Some(name) = param(p, "company_name") {
+                let name = name.to_owned();
+                out.push(Box::new(move |i| {
+                    d.company_json(i)["company_name"].as_str() == Some(name.as_str())
+                }));
+            }
+        }
+        Table::Tags => {
+            if let Some(name) = param(p, "name") {
+                let name = name.to_owned();
+                out.push(Box::new(move |i| {
+                    d.tag_json(i)["name"].as_str() == Some(name.as_str())
+                }));
+            }
         }
         Table::Orders => {
             if let Some(c) = id_filter(p, "contact_id")? {

@@ -77,7 +77,7 @@ impl RestTable {
         }
     }
 
-    /// `col = literal` and `col IN (literals)` as (column, values).
+    /// `col = literal`, `col IN (literals)` and boolean `col` / `NOT col` as (column, values).
     fn equality<'a>(&self, e: &'a Expr) -> Option<(&'a str, Vec<ScalarValue>)> {
         match e {
             Expr::BinaryExpr(BinaryExpr {
@@ -103,6 +103,13 @@ impl RestTable {
                 lv.extend(rv);
                 Some((lc, lv))
             }
+            // The optimiser writes `c = true` as `c` and `c = false` as `NOT c`; a bare column
+            // in a filter is always a boolean one.
+            Expr::Column(_) => Some((self.column_of(e)?, vec![ScalarValue::Boolean(Some(true))])),
+            Expr::Not(inner) if matches!(inner.as_ref(), Expr::Column(_)) => Some((
+                self.column_of(inner)?,
+                vec![ScalarValue::Boolean(Some(false))],
+            )),
             Expr::InList(inl) if !inl.negated => {
                 let col = self.column_of(&inl.expr)?;
                 let mut vals = Vec::new();

@@ -13,3 +13,14 @@ mod limits;
 mod parameters;
 mod queries;
 mod threads;
+
+// The REST scan: the built-in profiles against apiodbc-sandbox, and profile files against a JSON
+// server of the tests' own.
+mod mock_api;
+mod sandbox;
+
+mod rest_faults;
+mod rest_joins;
+mod rest_profile_file;
+mod rest_pushdown;
+mod rest_tables;

@@ -1,0 +1,395 @@
+//! A profile file for an API none of the built-ins covers — a small library API served by the
+//! test's own JSON server — loaded with `Profile=<path>` and used end to end: the tables and
+//! columns in the catalog, page-number and cursor pagination, nested paths, a pushed-down filter,
+//! a join with GROUP BY, and the API's own message on a rejected key.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use odbc_api::Connection;
+use serde_json::{json, Value};
+
+use crate::harness::{connect_str, message, query_text, rows_as_text, scalar_text, sqlstate};
+use crate::mock_api::{temp_file, MockApi, Reply, Req};
+use crate::sandbox::query_error;
+
+const KEY: &str = "lib-key-123";
+const AUTHORS_PAGE: usize = 3;
+const BOOKS_PAGE: usize = 4;
+const GENRES: [&str; 3] = ["novel", "poetry", "essay"];
+
+fn authors() -> Vec<Value> {
+    [
+        ("Ursula", "US"),
+        ("Tove", "FI"),
+        ("Chinua", "NG"),
+        ("Italo", "IT"),
+        ("Wisława", "PL"),
+        ("Jorge", "AR"),
+        ("Haruki", "JP"),
+        ("Astrid", "SE"),
+        ("Gabriel", "CO"),
+        ("Olga", "PL"),
+        ("Naguib", "EG"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (name, country))| json!({"id": i + 1, "name": name, "country": country}))
+    .collect()
+}
+
+fn books() -> Vec<Value> {
+    let authors = authors();
+    (1..30usize)
+        .map(|i| {
+            let author = &authors[i % authors.len()];
+            json!({
+                "isbn": format!("978-{i:04}"),
+                "title": format!("Book {i} “{}”", GENRES[i % 3]),
+                "genre": GENRES[i % 3],
+                "price": 5.0 + i as f64 * 1.25,
+                "published": format!("20{:02}-0{}-1{}T08:30:00Z", 10 + i % 14, 1 + i % 9, i % 10),
+                "author": {"id": author["id"], "name": author["name"]},
+                "tags": [GENRES[i % 3], format!("t{}", i % 4)],
+            })
+        })
+        .collect()
+}
+
+fn num(req: &Req, name: &str, default: usize) -> usize {
+    req.param(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `/v1/authors?page=&per_page=` (page numbers, `meta.pages`) and
+/// `/v1/books?cursor=&limit=&genre=` (cursor in `next_cursor`, a nested `author`).
+fn library(req: &Req) -> Reply {
+    if req.header("X-Library-Key") != Some(KEY) {
+        return Reply::Json(401, json!({"error": {"message": "library key rejected"}}));
+    }
+    match req.path.as_str() {
+        "/v1/authors" => {
+            let all = authors();
+            let size = num(req, "per_page", AUTHORS_PAGE).clamp(1, AUTHORS_PAGE);
+            let page = num(req, "page", 1).max(1);
+            let pages = all.len().div_ceil(size);
+            let items: Vec<Value> = all.into_iter().skip((page - 1) * size).take(size).collect();
+            Reply::Json(
+                200,
+                json!({"data": items, "meta": {"page": page, "pages": pages}}),
+            )
+        }
+        "/v1/books" => {
+            let all: Vec<Value> = books()
+                .into_iter()
+                .filter(|b| req.param("genre").is_none_or(|g| b["genre"] == g))
+                .collect();
+            let start = num(req, "cursor", 0);
+            let size = num(req, "limit", BOOKS_PAGE).clamp(1, BOOKS_PAGE);
+            let page: Vec<Value> = all.iter().skip(start).take(size).cloned().collect();
+            let next = (start + size < all.len()).then(|| (start + size).to_string());
+            Reply::Json(200, json!({"result": {"books": page}, "next_cursor": next}))
+        }
+        _ => Reply::Json(404, json!({"error": {"message": "no such shelf"}})),
+    }
+}
+
+const PROFILE: &str = r#"
+# A small library API: the profile format of docs/profiles.md, end to end.
+name = "library"
+description = "A test library API."
+base_url = "{base}/v1"
+
+[auth]
+schemes = ["APIKEY"]
+default = "APIKEY"
+[auth.scheme.APIKEY]
+requires = ["APIKey"]
+[[auth.scheme.APIKEY.send]]
+in = "header"
+name = "X-Library-Key"
+value = "{APIKey}"
+
+[errors]
+message_paths = ["error.message"]
+
+[[table]]
+name = "authors"
+description = "Authors."
+path = "/authors"
+records = "data"
+[table.pagination]
+kind = "page"
+page_param = "page"
+first_page = 1
+total_pages = "meta.pages"
+size_param = "per_page"
+max_size = 3
+default_size = 3
+[[table.column]]
+name = "id"
+type = "int64"
+key = true
+[[table.column]]
+name = "name"
+type = "text"
+[[table.column]]
+name = "country"
+type = "text"
+
+[[table]]
+name = "books"
+description = "Books."
+path = "/books"
+records = "result.books"
+[table.pagination]
+kind = "cursor"
+cursor_param = "cursor"
+next_cursor = "next_cursor"
+size_param = "limit"
+max_size = 4
+default_size = 4
+[[table.column]]
+name = "isbn"
+type = "text"
+key = true
+[[table.column]]
+name = "title"
+type = "text"
+[[table.column]]
+name = "genre"
+type = "text"
+[[table.column]]
+name = "price"
+type = "float64"
+[[table.column]]
+name = "published"
+type = "timestamp"
+format = "rfc3339"
+[[table.column]]
+name = "author_id"
+path = "author.id"
+type = "int64"
+[[table.column]]
+name = "author_name"
+path = "author.name"
+type = "text"
+[[table.column]]
+name = "tags"
+type = "json"
+[[table.filter]]
+column = "genre"
+param = "genre"
+"#;
+
+struct Library {
+    api: MockApi,
+    profile: PathBuf,
+}
+
+impl Library {
+    fn connect(&self, key: &str) -> Connection<'static> {
+        let cs = format!(
+            "DRIVER={{apiodbc}};Profile={};APIKey={key}",
+            self.profile.display()
+        );
+        connect_str(&cs).unwrap_or_else(|e| panic!("connecting with {cs}: {e}"))
+    }
+}
+
+/// One server and profile file for the module; tests that count its requests hold `LOCK`.
+fn lib() -> &'static Library {
+    static LIB: OnceLock<Library> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let api = MockApi::start(library);
+        let profile = temp_file("library.toml", &PROFILE.replace("{base}", &api.base_url()));
+        Library { api, profile }
+    })
+}
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[test]
+fn library_tables_and_columns_are_in_the_catalog() {
+    let conn = lib().connect(KEY);
+    let mut stmt = conn.preallocate().unwrap();
+    let tables: Vec<(Option<String>, Option<String>)> =
+        rows_as_text(&mut stmt.tables_cursor("", "library", "", "").unwrap())
+            .into_iter()
+            .map(|r| (r[1].clone(), r[2].clone()))
+            .collect();
+    for t in ["authors", "books"] {
+        assert!(
+            tables.contains(&(Some("library".into()), Some(t.into()))),
+            "{t} not listed: {tables:?}"
+        );
+    }
+    let mut stmt = conn.preallocate().unwrap();
+    let columns: Vec<Option<String>> =
+        rows_as_text(&mut stmt.columns_cursor("", "library", "books", "").unwrap())
+            .into_iter()
+            .map(|r| r[3].clone())
+            .collect();
+    let want = [
+        "isbn",
+        "title",
+        "genre",
+        "price",
+        "published",
+        "author_id",
+        "author_name",
+        "tags",
+    ];
+    assert_eq!(columns, want.map(|c| Some(c.to_owned())));
+}
+
+#[test]
+fn library_count_and_select_page_through_everything() {
+    let lib = lib();
+    let conn = lib.connect(KEY);
+    let all_books = books();
+    assert_eq!(
+        scalar_text(&conn, "SELECT COUNT(*) FROM library.authors"),
+        Some(authors().len().to_string())
+    );
+    let rows = query_text(
+        &conn,
+        "SELECT id, name, country FROM library.authors ORDER BY id",
+    );
+    let want: Vec<Vec<Option<String>>> = authors()
+        .iter()
+        .map(|a| {
+            vec![
+                Some(a["id"].to_string()),
+                a["name"].as_str().map(str::to_owned),
+                a["country"].as_str().map(str::to_owned),
+            ]
+        })
+        .collect();
+    assert_eq!(rows, want);
+
+    let _guard = lock();
+    lib.api.clear();
+    let rows = query_text(
+        &conn,
+        "SELECT isbn, title, price, published, author_id, author_name, tags \
+         FROM library.books ORDER BY isbn",
+    );
+    let pages = lib.api.requests_to("/v1/books");
+    drop(_guard);
+    assert_eq!(rows.len(), all_books.len());
+    for (row, book) in rows.iter().zip(&all_books) {
+        let text = |i: usize| {
+            row[i]
+                .as_deref()
+                .unwrap_or_else(|| panic!("NULL in {row:?}"))
+        };
+        assert_eq!(text(0), book["isbn"].as_str().unwrap());
+        assert_eq!(text(1), book["title"].as_str().unwrap());
+        let price: f64 = text(2).parse().unwrap();
+        assert!((price - book["price"].as_f64().unwrap()).abs() < 1e-9);
+        // 2016-05-13T08:30:00Z as a timestamp without zone.
+        let published = book["published"].as_str().unwrap().replace('T', " ");
+        assert!(
+            text(3).starts_with(published.trim_end_matches('Z')),
+            "{} vs {published}",
+            text(3)
+        );
+        assert_eq!(text(4), book["author"]["id"].to_string());
+        assert_eq!(text(5), book["author"]["name"].as_str().unwrap());
+        let tags: Value = serde_json::from_str(text(6)).unwrap();
+        assert_eq!(tags, book["tags"]);
+    }
+    assert_eq!(pages.len(), all_books.len().div_ceil(BOOKS_PAGE));
+    let cursors: Vec<Option<&str>> = pages.iter().map(|r| r.param("cursor")).collect();
+    let mut want = vec![None];
+    let offsets: Vec<String> = (BOOKS_PAGE..all_books.len())
+        .step_by(BOOKS_PAGE)
+        .map(|i| i.to_string())
+        .collect();
+    want.extend(offsets.iter().map(|s| Some(s.as_str())));
+    assert_eq!(cursors, want, "cursors sent");
+}
+
+#[test]
+fn library_filter_is_pushed() {
+    let lib = lib();
+    let conn = lib.connect(KEY);
+    let _guard = lock();
+    lib.api.clear();
+    let rows = query_text(
+        &conn,
+        "SELECT isbn FROM library.books WHERE genre = 'poetry' ORDER BY isbn",
+    );
+    let requests = lib.api.requests_to("/v1/books");
+    drop(_guard);
+    let want: Vec<Vec<Option<String>>> = books()
+        .iter()
+        .filter(|b| b["genre"] == "poetry")
+        .map(|b| vec![b["isbn"].as_str().map(str::to_owned)])
+        .collect();
+    assert_eq!(rows, want);
+    assert!(!requests.is_empty());
+    for r in &requests {
+        assert_eq!(r.param("genre"), Some("poetry"), "{r:?}");
+    }
+}
+
+#[test]
+fn library_join_and_group_by() {
+    let conn = lib().connect(KEY);
+    let rows = query_text(
+        &conn,
+        "SELECT a.country, COUNT(*) AS n, SUM(b.price) AS total FROM library.books b \
+         JOIN library.authors a ON b.author_id = a.id GROUP BY a.country ORDER BY a.country",
+    );
+    let country: BTreeMap<i64, String> = authors()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_i64().unwrap(),
+                a["country"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut want: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    for b in books() {
+        let e = want
+            .entry(country[&b["author"]["id"].as_i64().unwrap()].clone())
+            .or_default();
+        e.0 += 1;
+        e.1 += b["price"].as_f64().unwrap();
+    }
+    let got: Vec<(String, usize, f64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r[0].clone().unwrap(),
+                r[1].as_deref().unwrap().parse().unwrap(),
+                r[2].as_deref().unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((c, n, total), (wc, (wn, wtotal))) in got.iter().zip(&want) {
+        assert_eq!((c, n), (wc, wn));
+        assert!((total - wtotal).abs() < 1e-6, "{c}: {total} != {wtotal}");
+    }
+}
+
+#[test]
+fn library_wrong_key_is_28000_with_the_apis_message() {
+    let conn = lib().connect("nope");
+    let err = query_error(&conn, "SELECT * FROM library.authors").expect("a rejected key");
+    assert_eq!(sqlstate(&err), "28000", "{}", message(&err));
+    assert!(
+        message(&err).contains("library key rejected"),
+        "{}",
+        message(&err)
+    );
+}
