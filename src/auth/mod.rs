@@ -16,6 +16,7 @@ mod atomic_file;
 pub mod file_key;
 pub mod file_lock;
 pub mod memory_store;
+pub mod oauth;
 pub mod settings_file;
 pub mod settings_path;
 pub mod token_store;

@@ -281,11 +281,21 @@ fn completed_string(attrs: &Attributes) -> String {
 fn open_engine(settings: &Settings) -> Result<Engine> {
     // With a profile, its tables live in a schema named after it, which is also the default
     // schema so `SELECT * FROM persons` works; without one only `sys` exists.
+    let mut procedures = ProcedureRegistry::default();
     let (default_schema, tables) =
         match settings.profile.as_deref().filter(|p| !p.trim().is_empty()) {
             Some(name) => {
                 let profile = crate::profile::load(name)?;
                 let tables = crate::rest::open(&profile, settings)?;
+                // A profile with OAuth gets the OAuth stored procedures.
+                if let Some(config) = crate::auth::oauth::OAuthConfig::new(&profile, settings)? {
+                    let client = crate::auth::oauth::OAuthClient::new(config)?;
+                    for p in
+                        crate::auth::oauth::procedures::procedures(client, settings, &profile.name)
+                    {
+                        procedures.register(p);
+                    }
+                }
                 (profile.name.clone(), tables)
             }
             None => (SYS_SCHEMA.to_string(), Vec::new()),
@@ -316,7 +326,7 @@ fn open_engine(settings: &Settings) -> Result<Engine> {
         default_schema,
         user: settings.user.clone().unwrap_or_default(),
         connection_props,
-        procedures: ProcedureRegistry::default(),
+        procedures,
         batch_size: BATCH_ROWS,
         tables,
     })

@@ -1,14 +1,20 @@
 //! From connection settings to what each request carries: picks the AuthScheme (given, or the
 //! profile's default), checks it is accepted and that its settings are set, expands the profile's
-//! credential placements and the base URL. OAuth schemes send a token handed over in
-//! OAuthAccessToken; obtaining one is the OAuth flows' job.
+//! credential placements and the base URL. OAuth schemes ask the token manager
+//! (`crate::auth::oauth`) for the token before every request.
+
+use std::sync::Arc;
 
 use crate::connect::settings::{AuthScheme, Settings};
 use crate::error::{state, Error, Result};
 use crate::profile::{template, PlacementKind, Profile};
 use crate::secret::Secret;
 
-use super::client::Credentials;
+use super::client::{Credentials, OAuthCredential};
+use crate::auth::oauth::manager::StaticToken;
+use crate::auth::oauth::{
+    config::unattended_grant, AccessTokenSource, OAuthClient, OAuthConfig, TokenManager,
+};
 
 pub struct Resolved {
     pub base_url: String,
@@ -105,7 +111,15 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
         .find(|(k, _)| AuthScheme::parse(k) == Some(scheme))
         .map(|(_, d)| d.clone())
         .unwrap_or_default();
+    let is_oauth = matches!(
+        scheme,
+        AuthScheme::OAuth | AuthScheme::OAuthClient | AuthScheme::OAuthPassword
+    );
     for req in &decl.requires {
+        if is_oauth && req.eq_ignore_ascii_case("OAuthAccessToken") {
+            // The token manager obtains it, or explains how to.
+            continue;
+        }
         if lookup(profile, s, req).is_none() {
             let hint = if req.eq_ignore_ascii_case("OAuthAccessToken") {
                 " (until the driver runs the OAuth flow itself, obtain a token and pass it in OAuthAccessToken)"
@@ -128,32 +142,30 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
     };
     let mut creds = Credentials::default();
     let mut placements = decl.send.clone();
-    let is_oauth = matches!(
-        scheme,
-        AuthScheme::OAuth | AuthScheme::OAuthClient | AuthScheme::OAuthPassword
-    );
+    let mut api_base = None;
     if placements.is_empty() && is_oauth {
-        // The profile's OAuth section says how the token is sent.
-        let token = lookup(profile, s, "OAuthAccessToken").ok_or_else(|| {
-            connect_error(format!(
-                "[apiodbc] AuthScheme={scheme} needs an access token: set OAuthAccessToken (the driver's own OAuth flows are not available yet)"
-            ))
-        })?;
+        // The profile's OAuth section says how the token is sent; the token manager supplies it.
         let (header, format) = profile
             .auth
             .oauth
             .as_ref()
             .map(|o| (o.token_header.clone(), o.token_format.clone()))
             .unwrap_or_else(|| ("Authorization".into(), "Bearer {token}".into()));
-        let value = template::expand(&format, |n| {
+        let format = template::expand(&format, |n| {
             if n == "token" {
-                Some(token.clone())
+                Some("{token}".to_string())
             } else {
                 lookup(profile, s, n)
             }
         })
         .map_err(|n| connect_error(format!("[apiodbc] Profile {} needs {n}", profile.name)))?;
-        creds.headers.push((header, Secret::new(value)));
+        let (source, base) = oauth_source(profile, s, scheme)?;
+        api_base = base;
+        creds.oauth = Some(OAuthCredential {
+            source,
+            header,
+            format,
+        });
     }
     for p in placements.drain(..) {
         if let Some(w) = &p.when {
@@ -191,12 +203,41 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
         let pass = s.password.clone().unwrap_or_default();
         creds.basic = Some((Secret::new(user), pass));
     }
-    let base_url = match &s.base_url {
-        Some(b) => b.clone(),
-        None => expand(&profile.base_url)?,
+    let base_url = match (&s.base_url, api_base) {
+        (Some(b), _) => b.clone(),
+        (None, Some(b)) => b,
+        (None, None) => expand(&profile.base_url)?,
     };
     Ok(Resolved {
         base_url,
         credentials: creds,
     })
+}
+
+/// The token manager for an OAuth scheme (which obtains a token at connect unless
+/// InitiateOAuth=OFF), and the API base a token response named when the profile uses it.
+fn oauth_source(
+    profile: &Profile,
+    s: &Settings,
+    scheme: AuthScheme,
+) -> Result<(Arc<dyn AccessTokenSource>, Option<String>)> {
+    let Some(config) = OAuthConfig::new(profile, s)? else {
+        // A profile file without [auth.oauth]: the token is handed over in OAuthAccessToken.
+        let token = s.oauth_access_token.clone().filter(|t| !t.is_empty());
+        return Ok((Arc::new(StaticToken(token)), None));
+    };
+    let suffix = config.api_base_suffix.clone().unwrap_or_default();
+    let uses_api_base = config.api_base_from_token.is_some();
+    let client = OAuthClient::new(config)?;
+    let grant = unattended_grant(profile, scheme, s);
+    let manager = crate::runtime::wait(TokenManager::connect(client, s, grant))??;
+    let base = if uses_api_base {
+        manager
+            .tokens()
+            .and_then(|t| t.api_base)
+            .map(|b| format!("{}{suffix}", b.trim_end_matches('/')))
+    } else {
+        None
+    };
+    Ok((Arc::new(manager), base))
 }

@@ -30,6 +30,22 @@ pub struct Credentials {
     pub query: Vec<(String, Secret)>,
     pub headers: Vec<(String, Secret)>,
     pub basic: Option<(Secret, Secret)>,
+    /// An OAuth access token asked of the token manager before every request.
+    pub oauth: Option<OAuthCredential>,
+}
+
+/// The token manager and how its token is written into a header (`{token}` in `format`).
+#[derive(Clone)]
+pub struct OAuthCredential {
+    pub source: Arc<dyn crate::auth::oauth::AccessTokenSource>,
+    pub header: String,
+    pub format: String,
+}
+
+impl std::fmt::Debug for OAuthCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OAuthCredential({}: {})", self.header, Secret::MASK)
+    }
 }
 
 pub struct ApiClient {
@@ -142,6 +158,27 @@ fn tls_config(extra_ca: Option<&std::path::Path>) -> Result<rustls::ClientConfig
         .with_no_client_auth())
 }
 
+/// A reqwest client with the driver's TLS rules (also used by the OAuth client, with redirects off).
+pub fn http_client(
+    timeout_secs: u32,
+    extra_ca: Option<&std::path::Path>,
+    redirects: reqwest::redirect::Policy,
+) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config(extra_ca)?)
+        .redirect(redirects)
+        .user_agent(concat!("apiodbc/", env!("CARGO_PKG_VERSION")));
+    if timeout_secs > 0 {
+        builder = builder.timeout(Duration::from_secs(u64::from(timeout_secs)));
+    }
+    builder.build().map_err(|e| {
+        Error::new(
+            state::UNABLE_TO_CONNECT,
+            format!("[apiodbc] The HTTP client could not be built: {e}"),
+        )
+    })
+}
+
 impl ApiClient {
     pub fn new(
         base: Url,
@@ -152,19 +189,11 @@ impl ApiClient {
         extra_ca: Option<&std::path::Path>,
     ) -> Result<ApiClient> {
         check_url(&base)?;
-        let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(extra_ca)?)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("apiodbc/", env!("CARGO_PKG_VERSION")));
-        if timeout_secs > 0 {
-            builder = builder.timeout(Duration::from_secs(u64::from(timeout_secs)));
-        }
-        let http = builder.build().map_err(|e| {
-            Error::new(
-                state::UNABLE_TO_CONNECT,
-                format!("[apiodbc] The HTTP client could not be built: {e}"),
-            )
-        })?;
+        let http = http_client(
+            timeout_secs,
+            extra_ca,
+            reqwest::redirect::Policy::limited(5),
+        )?;
         Ok(ApiClient {
             http,
             base,
@@ -236,9 +265,19 @@ impl ApiClient {
         let shown = self.mask(&url);
         let mut failures = 0u32;
         let mut rate_waits = 0u32;
+        let mut oauth_used: Option<Secret> = None;
+        let mut oauth_retried = false;
         loop {
             self.wait_budget().await;
             let mut req = self.http.request(method.clone(), url.clone());
+            if let Some(o) = &self.creds.oauth {
+                let token = o.source.access_token().await?;
+                req = req.header(
+                    o.header.as_str(),
+                    o.format.replace("{token}", token.expose()),
+                );
+                oauth_used = Some(token);
+            }
             for (k, v) in &self.creds.headers {
                 req = req.header(k.as_str(), v.expose());
             }
@@ -310,6 +349,13 @@ impl ApiClient {
             let message = self.api_message(&bytes);
             match status {
                 StatusCode::NOT_FOUND => return Ok(Outcome::NotFound),
+                StatusCode::UNAUTHORIZED if !oauth_retried && self.creds.oauth.is_some() => {
+                    // The token looked valid but was refused: refresh once and retry once.
+                    oauth_retried = true;
+                    if let (Some(o), Some(used)) = (&self.creds.oauth, &oauth_used) {
+                        o.source.after_unauthorized(used).await?;
+                    }
+                }
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                     return Err(Error::new(
                         state::INVALID_AUTHORIZATION,

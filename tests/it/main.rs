@@ -24,3 +24,4 @@ mod rest_joins;
 mod rest_profile_file;
 mod rest_pushdown;
 mod rest_tables;
+mod oauth;

@@ -1,0 +1,30 @@
+//! The driver's OAuth client (DESIGN.md decision 9, oauth.md §1–§4): token requests for every
+//! grant the profiles use, the token manager the REST client asks for the current access token,
+//! and the OAuth stored procedures.
+//!
+//! - [`config`]: one connection's OAuth application, endpoints and quirks (profile + settings);
+//! - [`client`]: the token requests (authorization_code + PKCE, refresh_token,
+//!   client_credentials, password) as form POSTs over the project's reqwest client;
+//! - [`response`]: parsing and repairing token responses, and token-endpoint errors;
+//! - [`pkce`]: state, PKCE S256 and the authorization URL;
+//! - [`manager`]: [`manager::TokenManager`], the [`manager::AccessTokenSource`] of the REST client;
+//! - [`procedures`]: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken.
+//!
+//! The `oauth2` crate is not used: 5.0.0 with default features off still needs rand 0.8,
+//! getrandom 0.2 and sha2 0.10 (duplicates of this crate's getrandom 0.4 and sha2 0.11), one
+//! `AuthType` per client (Keap needs two), and shims for every non-compliant response; the token
+//! requests are plain form POSTs, written here.
+
+pub mod client;
+pub mod config;
+pub mod manager;
+pub mod pkce;
+pub mod procedures;
+pub mod response;
+
+pub use client::OAuthClient;
+pub use config::{Grant, OAuthConfig};
+pub use manager::{AccessTokenSource, TokenManager};
+
+#[cfg(test)]
+mod tests;
