@@ -100,9 +100,14 @@ impl OAuthClient {
         Ok(OAuthClient { config, http })
     }
 
-    /// How to authorize again, for `invalid_grant` messages.
-    pub fn reauthorize_hint(&self) -> String {
-        "the refresh token is no longer valid: authorize again (InitiateOAuth=GETANDREFRESH on a desktop, or GetOAuthAuthorizationURL then GetOAuthAccessToken, or OAuthVerifier with InitiateOAuth=REFRESH), or delete the OAuth settings file".to_string()
+    /// What to do after `invalid_grant`, which means something different for each grant.
+    pub fn reauthorize_hint(&self, grant: Grant) -> String {
+        match grant {
+            Grant::RefreshToken => "the refresh token is no longer valid: authorize again (InitiateOAuth=GETANDREFRESH on a desktop, or GetOAuthAuthorizationURL then GetOAuthAccessToken, or OAuthVerifier with InitiateOAuth=REFRESH), or delete the OAuth settings file",
+            Grant::AuthorizationCode => "the authorization code was refused: codes are single-use, expire within minutes and need the same CallbackURL and PKCE verifier as the authorization URL; run GetOAuthAuthorizationURL again and use the new code",
+            Grant::ClientCredentials | Grant::Password => "the credentials were refused: check OAuthClientId and OAuthClientSecret (and User and Password for the password grant)",
+        }
+        .to_string()
     }
 
     /// Sends one token request; returns the repaired response and when the request was sent.
@@ -172,7 +177,7 @@ impl OAuthClient {
             status.as_u16(),
             &bytes,
             grant.as_str(),
-            &self.reauthorize_hint(),
+            &self.reauthorize_hint(grant),
         ))
     }
 
