@@ -10,11 +10,15 @@
 //! - [`settings_file`]: the encrypted, versioned file format, and [`file_key`] its key;
 //! - [`settings_path`]: the default file location;
 //! - [`file_lock`]: the sidecar lock that serialises processes sharing one file;
-//! - [`memory_store`]: the `memory://name` backend.
+//! - [`memory_store`]: the `memory://name` backend;
+//! - [`browser`] and [`loopback`]: the system browser and the one-shot redirect listener of the
+//!   desktop flow ([`oauth::desktop`]).
 
 mod atomic_file;
+pub mod browser;
 pub mod file_key;
 pub mod file_lock;
+pub mod loopback;
 pub mod memory_store;
 pub mod oauth;
 pub mod settings_file;

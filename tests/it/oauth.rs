@@ -1,7 +1,15 @@
 //! The OAuth flows through ODBC against the sandbox's OAuth servers: client credentials (Talkdesk,
 //! Help Scout), the password grant (LeadDesk), the web flow through the stored procedures,
 //! headless option 1 (OAuthVerifier at connect), refresh past expiry, and Keap's rotating refresh
-//! tokens shared by two connections through one settings file.
+//! tokens shared by two connections through one settings file; and the desktop flow
+//! (InitiateOAuth=GETANDREFRESH, GetOAuthAccessToken AuthMode=APP) with a scripted browser.
+//!
+//! The desktop cases never run in this process: `BROWSER`, `DISPLAY` and `WAYLAND_DISPLAY` are
+//! process-wide and the driver (loaded by unixODBC) reads them when it opens the browser, so
+//! changing them here would race with the other tests' threads, and leaving them as they are
+//! could open a real browser on a developer's desktop. Each case re-runs this test binary as a
+//! child (`desktop_child`, ignored in normal runs) with its own environment set through
+//! `Command::env`: no `set_var`, nothing shared.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -257,18 +265,277 @@ fn refresh_procedure_listing_and_invalid_grant() {
     let m = crate::harness::message(&e);
     assert!(m.contains("authorize again"), "{m}");
     assert!(!m.contains("not-a-token-4711"), "{m}");
-    let e = run_err(&conn, "EXEC GetOAuthAccessToken AuthMode='APP'");
-    assert_eq!(crate::harness::sqlstate(&e), "28000");
+    let e = run_err(&conn, "EXEC GetOAuthAccessToken AuthMode='CONSOLE'");
+    assert_eq!(crate::harness::sqlstate(&e), "42000");
+}
+
+// ---- The desktop flow, in child processes (see the module comment). ----
+
+/// Names the case a child run performs; the child reads its inputs from the `APIODBC_IT_*`
+/// variables below and prints `RESULT ...` lines.
+const CHILD_CASE: &str = "APIODBC_IT_DESKTOP_CASE";
+const CHILD_CS: &str = "APIODBC_IT_DESKTOP_CS";
+const CHILD_SQL: &str = "APIODBC_IT_DESKTOP_SQL";
+
+/// What the browser is in a child run.
+enum Browser<'a> {
+    /// `BROWSER` set to this command (a script); `DISPLAY` removed.
+    Command(&'a Path),
+    /// No `BROWSER`, no `DISPLAY`, no `WAYLAND_DISPLAY`.
+    None,
+}
+
+/// Runs `desktop_child` in a child process: connect with `cs`, then run `sql` (if any). Returns
+/// the child's `RESULT` lines.
+fn run_child(case: &str, cs: &str, sql: &str, browser: Browser<'_>) -> Vec<String> {
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args([
+        "--exact",
+        "oauth::desktop_child",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(CHILD_CASE, case)
+    .env(CHILD_CS, cs)
+    .env(CHILD_SQL, sql)
+    .env_remove("DISPLAY")
+    .env_remove("WAYLAND_DISPLAY")
+    // The child sets up its own private ODBC configuration.
+    .env_remove("ODBCSYSINI")
+    .env_remove("ODBCINI");
+    match browser {
+        Browser::Command(path) => cmd.env("BROWSER", path),
+        Browser::None => cmd.env_remove("BROWSER"),
+    };
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("running the child: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "child {case} failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<String> = stdout
+        .lines()
+        // libtest prints `test oauth::desktop_child ... ` before the first line.
+        .filter_map(|l| l.split_once("RESULT ").map(|(_, r)| r))
+        .map(str::to_string)
+        .collect();
+    assert!(!lines.is_empty(), "child {case} said nothing: {stdout}");
+    lines
+}
+
+/// The child side: `ok` connects (and runs the SQL) and prints the row count and whether the
+/// first cell is non-empty; `fail` expects the connection to fail and prints its diagnostic.
+#[test]
+#[ignore = "run by the desktop tests as a child process"]
+fn desktop_child() {
+    let (Ok(case), Ok(cs)) = (std::env::var(CHILD_CASE), std::env::var(CHILD_CS)) else {
+        return;
+    };
+    let sql = std::env::var(CHILD_SQL).unwrap_or_default();
+    match (case.as_str(), connect_str(&cs)) {
+        ("ok", Ok(conn)) => {
+            println!("RESULT connected");
+            if !sql.is_empty() {
+                let rows = query_text(&conn, &sql);
+                let first = rows
+                    .first()
+                    .and_then(|r| r.first().cloned().flatten())
+                    .unwrap_or_default();
+                println!(
+                    "RESULT rows={} first_nonempty={}",
+                    rows.len(),
+                    !first.is_empty()
+                );
+            }
+        }
+        ("ok", Err(e)) => panic!("connecting: {e}"),
+        ("fail", Ok(_)) => panic!("connected"),
+        ("fail", Err(e)) => {
+            let m = crate::harness::message(&e).replace('\n', " ");
+            println!("RESULT {} {m}", crate::harness::sqlstate(&e));
+        }
+        (other, _) => panic!("unknown case {other}"),
+    }
+}
+
+/// Writes an executable `/bin/sh` script into the test's temp folder.
+fn script(name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = settings_file(name).with_extension("sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700))
+        .unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+/// A browser that follows the authorize URL and its redirect to the loopback listener (the
+/// sandbox auto-approves). curl is there on the test machines; python3 is the fallback.
+fn scripted_browser(name: &str) -> PathBuf {
+    if std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        script(name, "exec curl -s -o /dev/null -L --max-time 60 \"$1\"")
+    } else {
+        script(
+            name,
+            "exec python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=60).read()' \"$1\"",
+        )
+    }
+}
+
+/// A sandbox whose access tokens outlive the test, so reuse is not a refresh.
+fn long_token_sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        records: RECORDS,
+        seed: SEED,
+        auto_approve: true,
+        token_lifetime: 3600,
+        ..SandboxConfig::default()
+    })
 }
 
 #[test]
-fn getandrefresh_without_token_explains_the_headless_steps() {
+fn desktop_flow_with_a_scripted_browser_then_reuse() {
+    let sb = long_token_sandbox();
+    let file = settings_file("desktop-helpscout");
+    let cs = format!(
+        "{};OAuthSettingsLocation={}",
+        oauth_string(&sb, "helpscout", "OAUTH"),
+        file.display()
+    );
+    assert!(
+        cs.contains("InitiateOAuth=GETANDREFRESH")
+            && cs.contains("CallbackURL=http://127.0.0.1/callback")
+    );
+    let sql = format!("SELECT COUNT(*) FROM {}", top_table(&sb, "helpscout"));
+    let browser = scripted_browser("browser-ok");
+    let out = run_child("ok", &cs, &sql, Browser::Command(&browser));
+    assert!(
+        out.iter().any(|l| l == "rows=1 first_nonempty=true"),
+        "{out:?}"
+    );
+    let stats = oauth_stats(&sb);
+    assert_eq!(issued(&stats, "authorization_code"), 1, "{stats}");
+    // The second connection uses the stored token: no browser (there is none), no new grant.
+    let out = run_child("ok", &cs, &sql, Browser::None);
+    assert!(
+        out.iter().any(|l| l == "rows=1 first_nonempty=true"),
+        "{out:?}"
+    );
+    let stats = oauth_stats(&sb);
+    assert_eq!(issued(&stats, "authorization_code"), 1, "{stats}");
+    assert_eq!(issued(&stats, "refresh_token"), 0, "{stats}");
+}
+
+#[test]
+fn desktop_flow_ignores_callbacks_with_a_wrong_or_missing_state() {
+    let sb = long_token_sandbox();
+    let file = settings_file("desktop-state-pipedrive");
+    let statuses = settings_file("desktop-state-statuses");
+    let cs = format!(
+        "{};OAuthSettingsLocation={}",
+        oauth_string(&sb, "pipedrive", "OAUTH"),
+        file.display()
+    );
+    // The browser takes the real redirect (code and state), then sends it to the listener with
+    // a wrong state, without a state, and only then as it is; it records the three statuses.
+    let browser = script(
+        "browser-state",
+        &format!(
+            "loc=$(curl -s -o /dev/null -w '%{{redirect_url}}' --max-time 30 \"$1\")\n\
+             bad=$(printf '%s' \"$loc\" | sed 's/state=[^&]*/state=WRONG/')\n\
+             none=$(printf '%s' \"$loc\" | sed 's/state=[^&]*//')\n\
+             a=$(curl -s -o /dev/null -w '%{{http_code}}' --max-time 10 \"$bad\")\n\
+             b=$(curl -s -o /dev/null -w '%{{http_code}}' --max-time 10 \"$none\")\n\
+             c=$(curl -s -o /dev/null -w '%{{http_code}}' --max-time 10 \"$loc\")\n\
+             echo \"$a $b $c\" > '{}'",
+            statuses.display()
+        ),
+    );
+    let sql = format!("SELECT COUNT(*) FROM {}", top_table(&sb, "pipedrive"));
+    let out = run_child("ok", &cs, &sql, Browser::Command(&browser));
+    assert!(
+        out.iter().any(|l| l == "rows=1 first_nonempty=true"),
+        "{out:?}"
+    );
+    // The browser script may still be writing after the connection succeeded.
+    let mut seen = String::new();
+    for _ in 0..50 {
+        seen = std::fs::read_to_string(&statuses).unwrap_or_default();
+        if seen.trim().split(' ').count() == 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(seen.trim(), "400 400 200");
+    // One exchange only: the callbacks with the wrong or missing state carried the same code.
+    let stats = oauth_stats(&sb);
+    assert_eq!(issued(&stats, "authorization_code"), 1, "{stats}");
+    assert_eq!(stats["invalid_grant"].as_u64(), Some(0), "{stats}");
+}
+
+#[test]
+fn getandrefresh_without_a_browser_explains_the_headless_steps() {
     let sb = sandbox();
     let cs = oauth_string(&sb, "keap", "OAUTH");
-    let e = match connect_str(&format!("{cs};OAuthSettingsLocation=memory://it-none-keap")) {
-        Ok(_) => panic!("connected without a token"),
-        Err(e) => e,
+    let started = std::time::Instant::now();
+    let out = run_child(
+        "fail",
+        &format!("{cs};OAuthSettingsLocation=memory://it-none-keap"),
+        "",
+        Browser::None,
+    );
+    let line = &out[0];
+    assert!(line.starts_with("28000 "), "{line}");
+    for needle in [
+        "browser",
+        "GetOAuthAuthorizationURL",
+        "OAuthVerifier",
+        "OAuthSettings",
+    ] {
+        assert!(line.contains(needle), "{needle} missing: {line}");
+    }
+    // At once, not after the listener's timeout.
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert_eq!(issued(&oauth_stats(&sb), "authorization_code"), 0);
+}
+
+#[test]
+fn get_oauth_access_token_app_mode_runs_the_desktop_flow() {
+    let sb = long_token_sandbox();
+    let file = settings_file("desktop-app-keap");
+    let cs = format!(
+        "{};OAuthSettingsLocation={}",
+        oauth_string(&sb, "keap", "OAUTH")
+            .replace("InitiateOAuth=GETANDREFRESH", "InitiateOAuth=OFF"),
+        file.display()
+    );
+    let browser = scripted_browser("browser-app");
+    // The registered fixed-port redirect, unless something else on the machine holds the port
+    // (then the manifest's CallbackURL, a free loopback port).
+    let fixed_free = std::net::TcpListener::bind("127.0.0.1:33333").is_ok();
+    let sql = if fixed_free {
+        "EXEC GetOAuthAccessToken AuthMode='APP', CallbackURL='http://localhost:33333/callback'"
+    } else {
+        "EXEC GetOAuthAccessToken AuthMode='APP'"
     };
-    assert_eq!(crate::harness::sqlstate(&e), "28000");
-    assert!(crate::harness::message(&e).contains("OAuthVerifier"));
+    let out = run_child("ok", &cs, sql, Browser::Command(&browser));
+    assert!(
+        out.iter().any(|l| l == "rows=1 first_nonempty=true"),
+        "{out:?}"
+    );
+    assert_eq!(issued(&oauth_stats(&sb), "authorization_code"), 1);
+    // The tokens were stored: REFRESH connects and queries with them, no new grant.
+    let refresh = cs.replace("InitiateOAuth=OFF", "InitiateOAuth=REFRESH");
+    let conn = connect_str(&refresh).unwrap_or_else(|e| panic!("{e}"));
+    count(&conn, &top_table(&sb, "keap"));
+    let stats = oauth_stats(&sb);
+    assert_eq!(issued(&stats, "authorization_code"), 1, "{stats}");
 }

@@ -4,14 +4,19 @@
 //! is smaller) under the store's lock, re-reading first so a peer's newer token is adopted, and a
 //! rotated refresh token is written before the new access token is used. Client credentials and
 //! password grants fetch a new token instead. A 401 from the API forces one refresh. A network
-//! error during a refresh keeps a token that is still valid.
+//! error during a refresh keeps a token that is still valid. InitiateOAuth=GETANDREFRESH with no
+//! usable token and no working refresh token runs the desktop browser flow ([`super::desktop`])
+//! outside the store's lock (a browser round trip can take minutes; peers must not time out on
+//! the lock meanwhile), then stores what it got.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 
 use super::client::OAuthClient;
 use super::config::Grant;
+use super::desktop::{self, DesktopOptions};
 use crate::auth::token_store::{Decision, TokenStore};
 use crate::auth::tokens::{now_unix, StoredTokens};
 use crate::connect::settings::{InitiateOAuth, Settings};
@@ -41,6 +46,8 @@ pub struct TokenManager {
     given: Option<Secret>,
     /// How to get a token with no refresh token: client credentials or password.
     unattended: Option<(Grant, Option<(String, Secret)>)>,
+    /// InitiateOAuth=GETANDREFRESH: the browser flow when nothing else yields a token.
+    desktop: bool,
     cached: Mutex<Option<StoredTokens>>,
 }
 
@@ -50,7 +57,8 @@ fn auth_error(message: String) -> Error {
 
 fn headless_steps(profile: &str) -> String {
     format!(
-        "[apiodbc] Profile {profile} has no valid OAuth token and no refresh token. On a machine without a browser: call GetOAuthAuthorizationURL (CallbackURL = the registered redirect), open the URL elsewhere and log in, copy the code from the redirect, then connect with InitiateOAuth=REFRESH;OAuthVerifier=<code> and the same OAuthSettingsLocation; or copy (move) an OAuthSettings file authorized on a desktop and use InitiateOAuth=REFRESH"
+        "[apiodbc] Profile {profile} has no valid OAuth token and no refresh token (InitiateOAuth=GETANDREFRESH authorizes in a browser). Without a browser: {}",
+        desktop::headless_options()
     )
 }
 
@@ -87,6 +95,7 @@ impl TokenManager {
                 store: None,
                 given,
                 unattended: None,
+                desktop: false,
                 cached: Mutex::new(None),
             });
         }
@@ -97,6 +106,7 @@ impl TokenManager {
             store: Some(store.clone()),
             given: None,
             unattended,
+            desktop: settings.initiate_oauth == InitiateOAuth::GetAndRefresh,
             cached: Mutex::new(None),
         };
         if let Some(code) = settings.oauth_verifier.clone().filter(|c| !c.is_empty()) {
@@ -174,6 +184,9 @@ impl TokenManager {
         let client = &self.client;
         let unattended = &self.unattended;
         let refused = force_past.cloned();
+        let desktop = self.desktop;
+        let needs_browser = AtomicBool::new(false);
+        let needs_browser = &needs_browser;
         let after = store
             .update_async(|cur| async move {
                 let now = now_unix();
@@ -191,13 +204,41 @@ impl TokenManager {
                     .and_then(|c| c.refresh_token.clone())
                     .filter(|r| !r.is_empty());
                 let (resp, sent) = match (refresh, unattended) {
-                    (Some(r), _) => client.refresh(&r).await?,
+                    (Some(r), _) => match client.refresh(&r).await {
+                        Ok(got) => got,
+                        // A dead refresh token (invalid_grant): authorize again in the browser.
+                        Err(e) if desktop && e.state == state::INVALID_AUTHORIZATION => {
+                            needs_browser.store(true, Ordering::Relaxed);
+                            return Ok(Decision::Keep);
+                        }
+                        Err(e) => return Err(e),
+                    },
                     (None, Some((Grant::Password, Some((u, p))))) => client.password(u, p).await?,
                     (None, Some((Grant::ClientCredentials, _))) => {
                         client.client_credentials().await?
                     }
+                    _ if desktop => {
+                        needs_browser.store(true, Ordering::Relaxed);
+                        return Ok(Decision::Keep);
+                    }
                     _ => return Err(auth_error(headless_steps(&client.config.profile))),
                 };
+                let mut next = resp.into_stored(sent, cur.as_ref());
+                next.pending = cur.and_then(|c| c.pending);
+                Ok(Decision::Replace(next))
+            })
+            .await?;
+        if needs_browser.load(Ordering::Relaxed) {
+            return self.browser_flow(store).await;
+        }
+        after.ok_or_else(|| auth_error(headless_steps(&self.client.config.profile)))
+    }
+
+    /// The desktop flow, then the tokens stored (keeping pending web-flow values).
+    async fn browser_flow(&self, store: &TokenStore) -> Result<StoredTokens> {
+        let (resp, sent) = desktop::authorize(&self.client, &DesktopOptions::default()).await?;
+        let after = store
+            .update_async(|cur| async move {
                 let mut next = resp.into_stored(sent, cur.as_ref());
                 next.pending = cur.and_then(|c| c.pending);
                 Ok(Decision::Replace(next))

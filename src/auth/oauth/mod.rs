@@ -7,6 +7,7 @@
 //!   client_credentials, password) as form POSTs over the project's reqwest client;
 //! - [`response`]: parsing and repairing token responses, and token-endpoint errors;
 //! - [`pkce`]: state, PKCE S256 and the authorization URL;
+//! - [`desktop`]: the browser flow of InitiateOAuth=GETANDREFRESH and AuthMode=APP;
 //! - [`manager`]: [`manager::TokenManager`], the [`manager::AccessTokenSource`] of the REST client;
 //! - [`procedures`]: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken.
 //!
@@ -17,6 +18,7 @@
 
 pub mod client;
 pub mod config;
+pub mod desktop;
 pub mod manager;
 pub mod pkce;
 pub mod procedures;

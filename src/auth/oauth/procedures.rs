@@ -1,8 +1,9 @@
 //! The OAuth stored procedures (DESIGN.md "Stored procedures"): GetOAuthAuthorizationURL keeps its
 //! state and PKCE verifier as pending values in the token store; GetOAuthAccessToken (AuthMode
 //! WEB) exchanges the code with the passed or pending values and stores the tokens;
-//! RefreshOAuthAccessToken refreshes a given refresh token. AuthMode=APP (the desktop flow) is
-//! not available yet.
+//! RefreshOAuthAccessToken refreshes a given refresh token. AuthMode=APP runs the desktop browser
+//! flow ([`super::desktop`]) with the CallbackURL and Scope passed (or configured) and stores the
+//! tokens.
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use futures::future::BoxFuture;
 
 use super::client::OAuthClient;
+use super::desktop::{self, DesktopOptions};
 use super::pkce;
 use crate::auth::token_store::{Decision, TokenStore};
 use crate::auth::tokens::{now_unix, PendingAuthorization};
@@ -236,7 +238,7 @@ fn token_row(t: &crate::auth::tokens::StoredTokens) -> Vec<Option<String>> {
 async fn access_token(shared: &Shared, args: &ProcedureArgs) -> Result<Vec<Option<String>>> {
     let mode = arg(args, "AuthMode").unwrap_or_else(|| "WEB".into());
     if mode.eq_ignore_ascii_case("APP") {
-        return Err(auth_error("[apiodbc] GetOAuthAccessToken AuthMode=APP (the desktop browser flow) is not available yet: use AuthMode=WEB with the Verifier from GetOAuthAuthorizationURL's redirect"));
+        return app_flow(shared, args).await;
     }
     if !mode.eq_ignore_ascii_case("WEB") {
         return Err(Error::new(
@@ -273,6 +275,26 @@ async fn access_token(shared: &Shared, args: &ProcedureArgs) -> Result<Vec<Optio
         .update_async(
             |cur| async move { Ok(Decision::Replace(resp.into_stored(sent, cur.as_ref()))) },
         )
+        .await?
+        .unwrap_or_default();
+    Ok(token_row(&stored))
+}
+
+/// AuthMode=APP: the browser flow, then the tokens stored (pending web-flow values kept).
+async fn app_flow(shared: &Shared, args: &ProcedureArgs) -> Result<Vec<Option<String>>> {
+    let store = store(shared)?;
+    let opts = DesktopOptions {
+        callback_url: arg(args, "CallbackURL"),
+        scope: arg(args, "Scope"),
+        timeout: None,
+    };
+    let (resp, sent) = desktop::authorize(&shared.client, &opts).await?;
+    let stored = store
+        .update_async(|cur| async move {
+            let mut next = resp.into_stored(sent, cur.as_ref());
+            next.pending = cur.and_then(|c| c.pending);
+            Ok(Decision::Replace(next))
+        })
         .await?
         .unwrap_or_default();
     Ok(token_row(&stored))

@@ -1,0 +1,513 @@
+//! The one-shot loopback listener of the desktop OAuth flow (RFC 8252 §7.3, §8.3).
+//!
+//! - Without a CallbackURL it binds `127.0.0.1:0` and the redirect is
+//!   `http://127.0.0.1:<port>/callback`.
+//! - With a CallbackURL it binds that URL's host (`localhost` means `127.0.0.1`; any host that is
+//!   not loopback is refused) and port, and the redirect is the CallbackURL byte-for-byte. A
+//!   CallbackURL without a port (`http://127.0.0.1/callback`) gets a free port, inserted into the
+//!   URL as written: RFC 8252 §7.3 makes servers accept any port on a loopback redirect.
+//! - It accepts connections (each handled on its own task, so a browser's idle pre-connection
+//!   cannot stall it) until ONE valid callback: a `GET` of the redirect's path with a `state`
+//!   equal, compared in constant time, to the one sent. Requests for another path, or with a
+//!   missing or wrong state, get a 400 page and are ignored. A callback with the right state and
+//!   `error=access_denied` ends the wait with "authorization was denied". After the timeout
+//!   (default [`DEFAULT_TIMEOUT`]) it fails with 28000. The socket closes when the wait ends.
+//!
+//! Requests are parsed by hand (request line, then the query with `url`'s form decoder); at most
+//! [`MAX_HEAD`] bytes of a request are read. Nothing secret (code, state) is logged.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+use crate::auth::oauth::pkce::constant_time_eq;
+use crate::error::{state, Error, Result};
+use crate::secret::Secret;
+
+/// How long the listener waits for the browser by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// The most of a request (line and headers) that is read.
+pub const MAX_HEAD: usize = 8192;
+/// How long one connection may take to send its request line.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_PATH: &str = "/callback";
+
+const PAGE_DONE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: you can close this window.</p></body></html>";
+const PAGE_DENIED: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: the authorization was not granted; you can close this window.</p></body></html>";
+const PAGE_BAD: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: this is not the answer to the authorization in progress.</p></body></html>";
+
+fn auth_error(message: String) -> Error {
+    Error::new(state::INVALID_AUTHORIZATION, message)
+}
+
+/// The method and the request target of an HTTP/1.x request line.
+pub fn parse_request_line(line: &str) -> Option<(&str, &str)> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut parts = line.split(' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || method.is_empty()
+        || !method.bytes().all(|b| b.is_ascii_uppercase())
+        || !target.starts_with('/')
+        || !version.starts_with("HTTP/1.")
+    {
+        return None;
+    }
+    Some((method, target))
+}
+
+/// What one request to the listener amounts to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Callback {
+    /// The authorization code, with the right state.
+    Code(Secret),
+    /// The right state and an `error` from the server.
+    Error(String),
+    /// Anything else: answered with 400 and ignored.
+    Ignored(&'static str),
+}
+
+/// Classifies a request for `target` against the expected `path` and `state`.
+pub fn classify(method: &str, target: &str, path: &str, expected_state: &Secret) -> Callback {
+    if method != "GET" {
+        return Callback::Ignored("not a GET");
+    }
+    let (req_path, query) = target.split_once('?').unwrap_or((target, ""));
+    if req_path != path {
+        return Callback::Ignored("another path");
+    }
+    let mut got_state = None;
+    let mut code = None;
+    let mut error = None;
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "state" if got_state.is_none() => got_state = Some(v.into_owned()),
+            "code" if code.is_none() => code = Some(v.into_owned()),
+            "error" if error.is_none() => error = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let Some(got_state) = got_state else {
+        return Callback::Ignored("no state");
+    };
+    if !constant_time_eq(&got_state, expected_state.expose()) {
+        return Callback::Ignored("wrong state");
+    }
+    if let Some(e) = error {
+        // Only the RFC 6749 error code (a token of safe characters) is kept for the message.
+        let e: String = e
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(64)
+            .collect();
+        return Callback::Error(e);
+    }
+    match code.filter(|c| !c.is_empty()) {
+        Some(c) => Callback::Code(Secret::new(c)),
+        None => Callback::Ignored("no code"),
+    }
+}
+
+/// The port written in `url` after its host, if any (`url::Url` hides a port of 80 for http).
+fn explicit_port(raw: &str) -> Option<&str> {
+    let rest = raw.split_once("://")?.1;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let after_host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']')?.1,
+        None => host_port.find(':').map_or("", |i| &host_port[i..]),
+    };
+    after_host.strip_prefix(':').filter(|p| !p.is_empty())
+}
+
+/// Where to listen and what redirect URI to send, before binding.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub addr: SocketAddr,
+    /// `None`: the port is free and goes into the URL once bound.
+    pub redirect: Option<String>,
+    /// For a free port: the URL before and after the `:<port>` to insert.
+    pub around_port: (String, String),
+    pub path: String,
+}
+
+/// Works out the listener's address and redirect from the CallbackURL (or the default).
+pub fn plan(callback_url: Option<&str>) -> Result<Plan> {
+    let Some(raw) = callback_url.filter(|c| !c.trim().is_empty()) else {
+        return Ok(Plan {
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            redirect: None,
+            around_port: ("http://127.0.0.1".into(), DEFAULT_PATH.into()),
+            path: DEFAULT_PATH.into(),
+        });
+    };
+    let bad = |why: &str| {
+        auth_error(format!(
+            "[apiodbc] CallbackURL '{raw}' cannot be used for the desktop OAuth flow: {why}"
+        ))
+    };
+    let url = url::Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
+    if url.scheme() != "http" {
+        return Err(bad("the browser's redirect is received on a plain http:// loopback listener; use e.g. http://127.0.0.1:<port>/callback"));
+    }
+    let ip = match url.host() {
+        Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        }
+        Some(url::Host::Ipv4(a)) if a.is_loopback() => IpAddr::V4(a),
+        Some(url::Host::Ipv6(a)) if a.is_loopback() => IpAddr::V6(a),
+        _ => return Err(bad("the listener binds the loopback interface only, so the host must be 127.0.0.1, [::1] or localhost")),
+    };
+    let path = url.path().to_string();
+    match explicit_port(raw) {
+        Some(_) => Ok(Plan {
+            addr: SocketAddr::new(ip, url.port_or_known_default().unwrap_or(80)),
+            redirect: Some(raw.to_string()),
+            around_port: (String::new(), String::new()),
+            path,
+        }),
+        None => {
+            let rest = raw.split_once("://").map_or("", |(_, r)| r);
+            let split = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let scheme_len = raw.len() - rest.len();
+            Ok(Plan {
+                addr: SocketAddr::new(ip, 0),
+                redirect: None,
+                around_port: (
+                    // `http://127.0.0.1:/x` (an empty port) counts as no port.
+                    raw[..scheme_len + split].trim_end_matches(':').to_string(),
+                    rest[split..].to_string(),
+                ),
+                path,
+            })
+        }
+    }
+}
+
+/// A bound listener waiting for one callback.
+pub struct Listener {
+    listener: TcpListener,
+    redirect_uri: String,
+    path: String,
+}
+
+impl Listener {
+    /// Binds the listener for `callback_url` (or the default).
+    pub async fn bind(callback_url: Option<&str>) -> Result<Listener> {
+        let plan = plan(callback_url)?;
+        let listener = TcpListener::bind(plan.addr).await.map_err(|e| {
+            auth_error(format!(
+                "[apiodbc] The desktop OAuth flow cannot listen on {} for the browser's redirect: {e}{}",
+                plan.addr,
+                if plan.addr.port() != 0 { " (is another program using this port? CallbackURL sets it)" } else { "" }
+            ))
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::general(format!("[apiodbc] The loopback listener failed: {e}")))?
+            .port();
+        let redirect_uri = match plan.redirect {
+            Some(r) => r,
+            None => format!("{}:{port}{}", plan.around_port.0, plan.around_port.1),
+        };
+        Ok(Listener {
+            listener,
+            redirect_uri,
+            path: plan.path,
+        })
+    }
+
+    /// The redirect URI to send in the authorization and the token request.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// The address bound (for logs and tests).
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.listener.local_addr().ok()
+    }
+
+    /// Waits for the one valid callback carrying `expected_state`; returns its code. The
+    /// listener is closed when this returns.
+    pub async fn wait(self, expected_state: &Secret, timeout: Duration) -> Result<Secret> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut conns: JoinSet<Callback> = JoinSet::new();
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => {
+                    return Err(auth_error(format!(
+                        "[apiodbc] OAuth: no answer from the browser within {} s; authorize in the browser window that opened (and approve), or connect again",
+                        timeout.as_secs()
+                    )));
+                }
+                accepted = self.listener.accept() => {
+                    if let Ok((stream, peer)) = accepted {
+                        if !peer.ip().is_loopback() {
+                            continue;
+                        }
+                        let (path, st) = (self.path.clone(), expected_state.clone());
+                        conns.spawn(handle(stream, path, st));
+                    }
+                }
+                Some(done) = conns.join_next() => {
+                    match done {
+                        Ok(Callback::Code(code)) => return Ok(code),
+                        Ok(Callback::Error(e)) if e == "access_denied" => {
+                            return Err(auth_error("[apiodbc] OAuth: the authorization was denied in the browser; connect again and approve the access".into()));
+                        }
+                        Ok(Callback::Error(e)) => {
+                            return Err(auth_error(format!("[apiodbc] OAuth: the authorization server answered the authorization with error '{e}'")));
+                        }
+                        Ok(Callback::Ignored(why)) => {
+                            tracing::debug!(why, "OAuth loopback listener ignored a request");
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads one request from `stream`, answers it and says what it was.
+async fn handle(mut stream: TcpStream, path: String, expected_state: Secret) -> Callback {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let read = tokio::time::timeout(READ_TIMEOUT, async {
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < MAX_HEAD {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    if read.is_err() || buf.is_empty() {
+        return Callback::Ignored("no request");
+    }
+    let head = String::from_utf8_lossy(&buf);
+    let line = head.split('\n').next().unwrap_or("");
+    let outcome = match parse_request_line(line) {
+        Some((method, target)) => classify(method, target, &path, &expected_state),
+        None => Callback::Ignored("not an HTTP request"),
+    };
+    let (status, page) = match &outcome {
+        Callback::Code(_) => ("200 OK", PAGE_DONE),
+        Callback::Error(_) => ("200 OK", PAGE_DENIED),
+        Callback::Ignored(_) => ("400 Bad Request", PAGE_BAD),
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_compare_is_exact() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+        assert!(!constant_time_eq("", "a"));
+        assert!(constant_time_eq("", ""));
+    }
+
+    #[test]
+    fn request_lines() {
+        assert_eq!(
+            parse_request_line("GET /callback?code=1&state=2 HTTP/1.1\r"),
+            Some(("GET", "/callback?code=1&state=2"))
+        );
+        assert_eq!(parse_request_line("GET / HTTP/1.0"), Some(("GET", "/")));
+        assert_eq!(parse_request_line("GET /x HTTP/2"), None);
+        assert_eq!(parse_request_line("GET  /x HTTP/1.1"), None);
+        assert_eq!(parse_request_line("GET http://a/x HTTP/1.1"), None);
+        assert_eq!(parse_request_line("get /x HTTP/1.1"), None);
+        assert_eq!(parse_request_line("GET /x HTTP/1.1 extra"), None);
+        assert_eq!(parse_request_line(""), None);
+    }
+
+    #[test]
+    fn callbacks_are_classified() {
+        let st = Secret::new("s3cret");
+        let c = |m: &str, t: &str| classify(m, t, "/callback", &st);
+        assert_eq!(
+            c("GET", "/callback?code=abc&state=s3cret"),
+            Callback::Code(Secret::new("abc"))
+        );
+        assert_eq!(
+            c("GET", "/callback?state=s3cret&error=access_denied"),
+            Callback::Error("access_denied".into())
+        );
+        assert!(matches!(
+            c("GET", "/callback?code=abc"),
+            Callback::Ignored(_)
+        ));
+        assert!(matches!(
+            c("GET", "/callback?code=abc&state=s3creT"),
+            Callback::Ignored(_)
+        ));
+        assert!(matches!(
+            c("GET", "/other?code=abc&state=s3cret"),
+            Callback::Ignored(_)
+        ));
+        assert!(matches!(
+            c("POST", "/callback?code=abc&state=s3cret"),
+            Callback::Ignored(_)
+        ));
+        assert!(matches!(
+            c("GET", "/callback?state=s3cret"),
+            Callback::Ignored(_)
+        ));
+        // A wrong state with an error is ignored too: only the real server's answer counts.
+        assert!(matches!(
+            c("GET", "/callback?state=x&error=access_denied"),
+            Callback::Ignored(_)
+        ));
+    }
+
+    #[test]
+    fn plans_follow_the_callback_url() {
+        let p = plan(None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            p.addr,
+            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"))
+        );
+        let p = plan(Some("http://localhost:33333/callback")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            p.addr,
+            "127.0.0.1:33333".parse().unwrap_or_else(|e| panic!("{e}"))
+        );
+        assert_eq!(
+            p.redirect.as_deref(),
+            Some("http://localhost:33333/callback")
+        );
+        let p = plan(Some("http://127.0.0.1/cb/x?y=1")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.addr.port(), 0);
+        assert_eq!(p.redirect, None);
+        assert_eq!(
+            p.around_port,
+            ("http://127.0.0.1".to_string(), "/cb/x?y=1".to_string())
+        );
+        assert_eq!(p.path, "/cb/x");
+        let p = plan(Some("http://127.0.0.1:/callback")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.around_port.0, "http://127.0.0.1");
+        let p = plan(Some("http://[::1]:8080/callback")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.addr.ip().is_loopback() && p.addr.port() == 8080);
+        let p = plan(Some("http://127.0.0.1:80/callback")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.addr.port(), 80);
+        for bad in [
+            "http://example.com:33333/callback",
+            "http://0.0.0.0:33333/callback",
+            "http://192.168.1.2/callback",
+            "https://127.0.0.1:4444/callback",
+        ] {
+            let e = plan(Some(bad))
+                .err()
+                .unwrap_or_else(|| panic!("{bad} accepted"));
+            assert_eq!(e.state, state::INVALID_AUTHORIZATION);
+        }
+    }
+
+    async fn send(addr: SocketAddr, request: &str) -> String {
+        let mut s = TcpStream::connect(addr)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        s.write_all(request.as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut out = String::new();
+        s.read_to_string(&mut out)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        out
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn listener_ignores_wrong_callbacks_until_the_right_one() {
+        runtime().block_on(async {
+            let l = Listener::bind(None).await.unwrap_or_else(|e| panic!("{e}"));
+            let addr = l.local_addr().unwrap_or_else(|| panic!("no addr"));
+            assert_eq!(
+                l.redirect_uri(),
+                format!("http://127.0.0.1:{}/callback", addr.port())
+            );
+            let st = Secret::new("the-state");
+            let waiter = tokio::spawn(async move { l.wait(&st, Duration::from_secs(20)).await });
+            // An idle connection does not block the others.
+            let _idle = TcpStream::connect(addr)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            for bad in [
+                "GET /callback?code=c1&state=wrong HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /callback?code=c1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n",
+                "garbage\r\n\r\n",
+            ] {
+                let r = send(addr, bad).await;
+                assert!(r.starts_with("HTTP/1.1 400"), "{r}");
+            }
+            assert!(!waiter.is_finished());
+            let r = send(
+                addr,
+                "GET /callback?code=good&state=the-state HTTP/1.1\r\nHost: x\r\n\r\n",
+            )
+            .await;
+            assert!(r.starts_with("HTTP/1.1 200") && r.contains("you can close this window"));
+            let code = waiter
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(code.expose(), "good");
+            // Closed right after.
+            assert!(TcpStream::connect(addr).await.is_err());
+        });
+    }
+
+    #[test]
+    fn listener_reports_denial_and_timeout() {
+        runtime().block_on(async {
+            let l = Listener::bind(None).await.unwrap_or_else(|e| panic!("{e}"));
+            let addr = l.local_addr().unwrap_or_else(|| panic!("no addr"));
+            let st = Secret::new("s");
+            let waiter = tokio::spawn(async move { l.wait(&st, Duration::from_secs(20)).await });
+            send(
+                addr,
+                "GET /callback?error=access_denied&state=s HTTP/1.1\r\n\r\n",
+            )
+            .await;
+            let e = waiter
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .err()
+                .unwrap_or_else(|| panic!("no error"));
+            assert_eq!(e.state, state::INVALID_AUTHORIZATION);
+            assert!(e.message.contains("denied"), "{}", e.message);
+
+            let l = Listener::bind(None).await.unwrap_or_else(|e| panic!("{e}"));
+            let e = l
+                .wait(&Secret::new("s"), Duration::from_millis(200))
+                .await
+                .err()
+                .unwrap_or_else(|| panic!("no error"));
+            assert!(e.message.contains("no answer from the browser within"));
+        });
+    }
+}
