@@ -248,6 +248,10 @@ pub struct Errors {
     /// JSON paths tried in order for the API's own error message.
     #[serde(default)]
     pub message_paths: Vec<String>,
+    /// Error messages (or their beginnings) that mean "credentials refused", for APIs that say
+    /// so with another status than 401/403 (LeadDesk answers `ERR_AUTHENTICATION` with HTTP 400).
+    #[serde(default)]
+    pub auth_messages: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

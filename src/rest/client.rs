@@ -53,7 +53,7 @@ pub struct ApiClient {
     pub base: Url,
     creds: Credentials,
     rate: RateLimit,
-    error_paths: Vec<String>,
+    errors: crate::profile::model::Errors,
     /// No request leaves before this instant (set when the API says its budget is spent).
     not_before: Mutex<Option<Instant>>,
 }
@@ -184,7 +184,7 @@ impl ApiClient {
         base: Url,
         creds: Credentials,
         rate: RateLimit,
-        error_paths: Vec<String>,
+        errors: crate::profile::model::Errors,
         timeout_secs: u32,
         extra_ca: Option<&std::path::Path>,
     ) -> Result<ApiClient> {
@@ -199,7 +199,7 @@ impl ApiClient {
             base,
             creds,
             rate,
-            error_paths,
+            errors,
             not_before: Mutex::new(None),
         })
     }
@@ -347,13 +347,30 @@ impl ApiClient {
                 })));
             }
             let message = self.api_message(&bytes);
+            if self
+                .errors
+                .auth_messages
+                .iter()
+                .any(|m| message.starts_with(m.as_str()))
+            {
+                return Err(Error::new(
+                    state::INVALID_AUTHORIZATION,
+                    format!(
+                        "[apiodbc] The API refused the credentials (HTTP {}): {message}; check the credentials and AuthScheme",
+                        status.as_u16()
+                    ),
+                ));
+            }
             match status {
                 StatusCode::NOT_FOUND => return Ok(Outcome::NotFound),
                 StatusCode::UNAUTHORIZED if !oauth_retried && self.creds.oauth.is_some() => {
                     // The token looked valid but was refused: refresh once and retry once.
                     oauth_retried = true;
                     if let (Some(o), Some(used)) = (&self.creds.oauth, &oauth_used) {
-                        o.source.after_unauthorized(used).await?;
+                        if let Err(mut e) = o.source.after_unauthorized(used).await {
+                            e.message = format!("{}; the API said: {message}", e.message);
+                            return Err(e);
+                        }
                     }
                 }
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
@@ -398,7 +415,7 @@ impl ApiClient {
     /// The API's own error message, by the profile's error paths, else the body's start.
     fn api_message(&self, bytes: &[u8]) -> String {
         if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
-            for p in &self.error_paths {
+            for p in &self.errors.message_paths {
                 if let Some(m) = jsonpath::get_present(&v, p).and_then(jsonpath::scalar_text) {
                     return m;
                 }

@@ -43,7 +43,7 @@ pub fn open(
         base,
         resolved.credentials,
         profile.rate_limit.clone(),
-        profile.errors.message_paths.clone(),
+        profile.errors.clone(),
         settings.timeout,
         settings.ssl_server_cert.as_deref(),
     )?;

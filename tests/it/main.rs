@@ -19,9 +19,9 @@ mod threads;
 mod mock_api;
 mod sandbox;
 
+mod oauth;
 mod rest_faults;
 mod rest_joins;
 mod rest_profile_file;
 mod rest_pushdown;
 mod rest_tables;
-mod oauth;

@@ -153,7 +153,34 @@ pub fn isql(ctx: &mut Ctx, program: &str) -> StepEnd {
     StepEnd::pass(format!("{} session(s)", sessions.len()))
 }
 
+/// The pytest files: the driver as a pyodbc user sees it without a profile, then the API tables
+/// against the sandbox (which test_rest.py starts itself from `APIODBC_SANDBOX_BIN`).
+const PYTEST_FILES: &[&str] = &[
+    "tests/clients/python/test_pyodbc.py",
+    "tests/clients/python/test_rest.py",
+];
+
+/// The sandbox binary the REST tests run: the one built beside the driver under test (a
+/// `--driver target/release/libapiodbc.so` run uses the release sandbox), else the debug one.
+fn sandbox_binary(driver: &Path) -> Result<PathBuf, StepEnd> {
+    let beside = driver.parent().map(|d| d.join(crate::sandbox::BINARY));
+    let debug = cmd::target_dir().join("debug").join(crate::sandbox::BINARY);
+    let found = beside
+        .filter(|p| p.is_file())
+        .or_else(|| debug.is_file().then_some(debug));
+    match found.map(|p| fs::canonicalize(&p).unwrap_or(p)) {
+        Some(path) => Ok(path),
+        None => Err(StepEnd::fail(format!(
+            "no {} beside the driver or in target/debug; run the build step \
+             (cargo build --workspace builds it)",
+            crate::sandbox::BINARY
+        ))),
+    }
+}
+
 pub fn pytest(ctx: &mut Ctx) -> StepEnd {
+    let driver = need!(ctx.driver());
+    let sandbox = need!(sandbox_binary(&driver));
     let env = need!(ctx.odbc());
     let python = install::venv_python();
     if !python.exists() {
@@ -162,16 +189,15 @@ pub fn pytest(ctx: &mut Ctx) -> StepEnd {
     let mut cmd = with_odbc(env, &python);
     // No cache directory or bytecode in the source tree: CI works from a clean clone and the
     // lead commits from this one.
-    cmd.args([
-        "-m",
-        "pytest",
-        "-v",
-        "-p",
-        "no:cacheprovider",
-        "tests/clients/python",
-    ])
-    .env("PYTHONDONTWRITEBYTECODE", "1")
-    .env_remove("APIODBC_CONNSTR");
+    cmd.args(["-m", "pytest", "-v", "-rxXs", "-p", "no:cacheprovider"])
+        .args(PYTEST_FILES)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("APIODBC_SANDBOX_BIN", &sandbox)
+        // The REST tests start their own sandboxes; a stale URL must not redirect them.
+        .env_remove("APIODBC_SANDBOX_URL")
+        .env_remove("APIODBC_FAULT_SANDBOX_URL")
+        .env_remove("APIODBC_DRIVER")
+        .env_remove("APIODBC_CONNSTR");
     let out = cmd::run(
         &mut cmd,
         RunOpts {
@@ -180,6 +206,43 @@ pub fn pytest(ctx: &mut Ctx) -> StepEnd {
         },
     );
     runner_end(&out, counts::pytest(&out.text))
+}
+
+/// The OAuth concurrency proof: 8 processes share one settings file for 60 s against a sandbox
+/// whose access tokens live 2 s (tests/clients/python/soak_oauth.py starts that sandbox itself).
+/// The script prints one PASS/FAIL line and exits non-zero on failure.
+pub fn oauth_soak(ctx: &mut Ctx) -> StepEnd {
+    let driver = need!(ctx.driver());
+    let sandbox = need!(sandbox_binary(&driver));
+    let env = need!(ctx.odbc());
+    let python = install::venv_python();
+    if !python.exists() {
+        return StepEnd::fail(format!("no {}; run the venv step", python.display()));
+    }
+    let mut cmd = with_odbc(env, &python);
+    cmd.arg("tests/clients/python/soak_oauth.py")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("APIODBC_SANDBOX_BIN", &sandbox)
+        .env_remove("APIODBC_DRIVER");
+    let out = cmd::run(
+        &mut cmd,
+        RunOpts {
+            timeout: Some(Duration::from_secs(900)),
+            ..RunOpts::default()
+        },
+    );
+    let summary = out
+        .text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("OAUTH SOAK "))
+        .unwrap_or("")
+        .to_string();
+    match (out.success(), summary.starts_with("OAUTH SOAK PASS")) {
+        (true, true) => StepEnd::pass(summary),
+        (true, false) => StepEnd::fail("soak_oauth.py exited 0 without a PASS line"),
+        (false, _) => StepEnd::fail(format!("{summary} ({})", out.describe_exit())),
+    }
 }
 
 pub fn perl(ctx: &mut Ctx) -> StepEnd {

@@ -1,6 +1,8 @@
 //! `cargo xtask demo`: what a new user should see first. Builds the release driver, registers it
 //! in a private ODBC configuration under target/demo, and runs a few queries through isql (the
-//! narrow API) and pyodbc (the wide one), printing what comes back.
+//! narrow API) and pyodbc (the wide one), printing what comes back: computed queries first, then
+//! Pipedrive and Help Scout Docs tables served by the sandbox binary (started here, stopped at
+//! the end).
 
 use std::process::{Command, ExitCode};
 
@@ -17,6 +19,37 @@ const QUERIES: &[&str] = &[
     "SELECT 1 AS one, 'hello' AS greeting",
     "SELECT * FROM sys.sys_tables",
     "SELECT {fn UCASE('odbc')} AS shout",
+];
+
+/// The sandbox's size and data: 50 rows per main table, the same data on every run.
+const SANDBOX_ARGS: &[&str] = &["--listen", "127.0.0.1:0", "--records", "50", "--seed", "1"];
+
+/// (title, service in the sandbox manifest, queries): joins and aggregates across API tables.
+const API_QUERIES: &[(&str, &str, &[&str])] = &[
+    (
+        "Pipedrive",
+        "pipedrive",
+        &[
+            "SELECT p.name AS person, o.name AS organization, p.primary_email \
+             FROM pipedrive.persons p LEFT JOIN pipedrive.organizations o ON p.org_id = o.id \
+             ORDER BY p.id LIMIT 10",
+            "SELECT pl.name AS pipeline, s.name AS stage, COUNT(*) AS deals, \
+             ROUND(SUM(d.value), 2) AS total_value \
+             FROM pipedrive.deals d JOIN pipedrive.stages s ON d.stage_id = s.id \
+             JOIN pipedrive.pipelines pl ON s.pipeline_id = pl.id \
+             GROUP BY pl.name, s.id, s.name ORDER BY s.id",
+        ],
+    ),
+    (
+        "Help Scout Docs",
+        "helpscout-docs",
+        &[
+            "SELECT c.name AS collection, COUNT(a.id) AS articles, SUM(a.view_count) AS views \
+             FROM \"helpscout-docs\".articles a \
+             JOIN \"helpscout-docs\".collections c ON a.collection_id = c.id \
+             GROUP BY c.name ORDER BY articles DESC, c.name",
+        ],
+    ),
 ];
 
 /// Prints each query's columns and rows; kept short so a reader can follow it.
@@ -63,25 +96,25 @@ pub fn run(args: &[String]) -> ExitCode {
     let release = cmd::target_dir().join("release");
     let driver = release.join("libapiodbc.so");
 
-    // HOOK(REST-data issue): API tables. The sandbox binary imitates the five services; once it
-    // exists, add a DSN per profile here pointing BaseURL (and the OAuth URLs) at
-    // `sandbox.base_url`, e.g. Profile=pipedrive;APIToken=...;BaseURL=<url>, and add queries on
-    // the profile's tables to a second list run against that DSN.
-    let sandbox_binary = release.join("apiodbc-sandbox");
-    let sandbox = if sandbox_binary.is_file() {
-        match Sandbox::start(&sandbox_binary) {
-            Ok(s) => {
-                println!("sandbox listening on {}", s.base_url);
-                Some(s)
-            }
-            Err(e) => {
-                eprintln!("demo: {e}");
-                return ExitCode::FAILURE;
-            }
+    // API tables: the sandbox binary imitates the five services; its manifest hands out a
+    // working connection string per service, used as they are with isql -k and pyodbc.
+    let sandbox_binary = release.join(crate::sandbox::BINARY);
+    let sandbox = match Sandbox::start(&sandbox_binary, SANDBOX_ARGS) {
+        Ok(s) => {
+            println!("\nsandbox listening on {}", s.base_url);
+            s
         }
-    } else {
-        println!("(no apiodbc-sandbox yet: showing computed queries and the sys schema only)");
-        None
+        Err(e) => {
+            eprintln!("demo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let api = match api_sessions(&sandbox) {
+        Ok(api) => api,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            return ExitCode::FAILURE;
+        }
     };
     // HOOK(OAuth issue): show an OAuth flow against the sandbox's authorization server, e.g.
     // `EXEC GetOAuthAuthorizationURL` then `EXEC GetOAuthAccessToken` with InitiateOAuth=OFF,
@@ -111,28 +144,42 @@ pub fn run(args: &[String]) -> ExitCode {
         env.dir().display()
     );
 
-    let ok_isql = isql(&env);
-    let ok_pyodbc = pyodbc(&env);
+    let mut ok = isql(&env, &["-v", "-b", "-c", "-d|", DSN], QUERIES);
+    ok &= pyodbc(&env, &format!("DSN={DSN}"), QUERIES);
+    for session in &api {
+        println!("\n==> {} (sandbox)", session.title);
+        let connstr = format!("DRIVER={{{}}};{}", odbc_env::DRIVER_NAME, session.connstr);
+        ok &= isql(
+            &env,
+            &["-v", "-b", "-c", "-d|", "-k", &connstr],
+            session.queries,
+        );
+        ok &= pyodbc(&env, &connstr, session.queries);
+    }
     drop(sandbox);
 
     println!(
         "\nTry it yourself:\n  ODBCSYSINI={dir} ODBCINI={dir}/odbc.ini isql -v {DSN}",
         dir = env.dir().display()
     );
-    if ok_isql && ok_pyodbc {
+    println!(
+        "  {} --listen 127.0.0.1:0 --records 50 --seed 1   # then GET /_sandbox/manifest",
+        sandbox_binary.display()
+    );
+    if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
 }
 
-fn isql(env: &OdbcEnv) -> bool {
+fn isql(env: &OdbcEnv, args: &[&str], queries: &[&str]) -> bool {
     println!("\n==> isql");
     let mut cmd = Command::new("isql");
     env.apply(&mut cmd);
     // -d'|' -c: delimited output with a header row, which stays readable for wide columns.
-    cmd.args(["-v", "-b", "-c", "-d|", DSN]);
-    let input = QUERIES.join("\n") + "\n";
+    cmd.args(args);
+    let input = queries.join("\n") + "\n";
     let out = cmd::run(
         &mut cmd,
         RunOpts {
@@ -143,13 +190,50 @@ fn isql(env: &OdbcEnv) -> bool {
     out.success() && !out.text.contains("[ISQL]ERROR")
 }
 
-fn pyodbc(env: &OdbcEnv) -> bool {
+fn pyodbc(env: &OdbcEnv, connstr: &str, queries: &[&str]) -> bool {
     println!("\n==> pyodbc");
     let mut cmd = Command::new(install::venv_python());
     env.apply(&mut cmd);
     cmd.arg("-c")
         .arg(PYODBC_SCRIPT)
-        .args(QUERIES)
-        .env("APIODBC_CONNSTR", format!("DSN={DSN}"));
+        .args(queries)
+        .env("APIODBC_CONNSTR", connstr);
     cmd::run(&mut cmd, RunOpts::default()).success()
+}
+
+/// Queries on one service of the sandbox, with the connection string its manifest gives.
+struct ApiSession {
+    title: &'static str,
+    connstr: String,
+    queries: &'static [&'static str],
+}
+
+fn api_sessions(sandbox: &Sandbox) -> Result<Vec<ApiSession>, String> {
+    let manifest = sandbox.manifest()?;
+    API_QUERIES
+        .iter()
+        .map(|(title, service, queries)| {
+            // A string with its credentials in it (token, API key), not one that starts an
+            // OAuth flow: the demo shows data, and must not wait for a browser.
+            let strings: Vec<&str> = manifest
+                .at(&["services", service, "connection_strings"])
+                .map(|m| m.entries().filter_map(|(_, v)| v.as_str()).collect())
+                .unwrap_or_default();
+            let connstr = strings
+                .iter()
+                .find(|s| {
+                    !s.to_ascii_lowercase()
+                        .contains("initiateoauth=getandrefresh")
+                })
+                .or(strings.first())
+                .ok_or_else(|| {
+                    format!("the sandbox manifest has no connection string for {service}")
+                })?;
+            Ok(ApiSession {
+                title,
+                connstr: connstr.to_string(),
+                queries,
+            })
+        })
+        .collect()
 }

@@ -24,7 +24,7 @@ cargo xtask test [--skip STEP,...] [--only STEP,...] [--no-install] [--driver PA
   --trace         turn on unixODBC's trace (target/odbc-test/trace.log)
 
   steps: packages venv fmt clippy build cargo-test odbc-env isql iusql
-         pytest c-header c-program perl valgrind";
+         pytest oauth-soak c-header c-program perl valgrind";
 
 type StepFn = fn(&mut Ctx) -> StepEnd;
 
@@ -39,6 +39,7 @@ const STEPS: &[(&str, StepFn)] = &[
     ("isql", |ctx| clients::isql(ctx, "isql")),
     ("iusql", |ctx| clients::isql(ctx, "iusql")),
     ("pytest", clients::pytest),
+    ("oauth-soak", clients::oauth_soak),
     ("c-header", clients::c_header),
     ("c-program", clients::c_program),
     ("perl", clients::perl),
@@ -209,12 +210,16 @@ fn build(_: &mut Ctx) -> StepEnd {
     if end.outcome != Outcome::Pass {
         return end;
     }
-    let built = cmd::target_dir().join("debug").join("libapiodbc.so");
-    if !built.is_file() {
-        return StepEnd::fail(format!(
-            "cargo build succeeded but {} is missing",
-            built.display()
-        ));
+    let debug = cmd::target_dir().join("debug");
+    let built = debug.join("libapiodbc.so");
+    // --workspace builds the sandbox binary too; the REST client tests run it.
+    for path in [&built, &debug.join(crate::sandbox::BINARY)] {
+        if !path.is_file() {
+            return StepEnd::fail(format!(
+                "cargo build succeeded but {} is missing",
+                path.display()
+            ));
+        }
     }
     StepEnd::pass(built.display().to_string())
 }
