@@ -49,6 +49,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         connection_props: vec![],
         procedures: Default::default(),
         batch_size: 8192,
+        tables: Vec::new(),
     })?;
     let sql = support::query(support::rows());
 

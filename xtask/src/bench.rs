@@ -39,6 +39,9 @@ struct Stage {
     guard: Option<Box<dyn std::any::Any>>,
 }
 
+/// A suite's `prepare` hook.
+type PrepareFn = fn(&Context) -> Result<Stage, String>;
+
 /// A benchmark: a baseline and the path measured against it, run on the same data.
 struct Suite {
     title: String,
@@ -47,7 +50,7 @@ struct Suite {
     /// The ratio measured/baseline of rows/s the project aims at; printed, never enforced.
     aim: f64,
     /// Sets the stage before the runs (start a server, write a config); `None`: nothing to do.
-    prepare: Option<fn(&Context) -> Result<Stage, String>>,
+    prepare: Option<PrepareFn>,
 }
 
 /// What every suite gets.

@@ -22,7 +22,16 @@ const QUERIES: &[&str] = &[
 ];
 
 /// The sandbox's size and data: 50 rows per main table, the same data on every run.
-const SANDBOX_ARGS: &[&str] = &["--listen", "127.0.0.1:0", "--records", "50", "--seed", "1"];
+const SANDBOX_ARGS: &[&str] = &[
+    "--listen",
+    "127.0.0.1:0",
+    "--records",
+    "50",
+    "--seed",
+    "1",
+    // The consent page approves itself, so the desktop OAuth flow below runs unattended.
+    "--auto-approve",
+];
 
 /// (title, service in the sandbox manifest, queries): joins and aggregates across API tables.
 const API_QUERIES: &[(&str, &str, &[&str])] = &[
@@ -116,9 +125,6 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // HOOK(OAuth issue): show an OAuth flow against the sandbox's authorization server, e.g.
-    // `EXEC GetOAuthAuthorizationURL` then `EXEC GetOAuthAccessToken` with InitiateOAuth=OFF,
-    // and InitiateOAuth=GETANDREFRESH with OAuthSettingsLocation under target/demo.
     let dsn_keys: Vec<(String, String)> = Vec::new();
 
     let env = match OdbcEnv::write(
@@ -156,6 +162,7 @@ pub fn run(args: &[String]) -> ExitCode {
         );
         ok &= pyodbc(&env, &connstr, session.queries);
     }
+    ok &= oauth_desktop(&env, &sandbox);
     drop(sandbox);
 
     println!(
@@ -174,9 +181,14 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 fn isql(env: &OdbcEnv, args: &[&str], queries: &[&str]) -> bool {
+    isql_with(env, args, queries, &[])
+}
+
+fn isql_with(env: &OdbcEnv, args: &[&str], queries: &[&str], vars: &[(&str, &str)]) -> bool {
     println!("\n==> isql");
     let mut cmd = Command::new("isql");
     env.apply(&mut cmd);
+    cmd.envs(vars.iter().copied());
     // -d'|' -c: delimited output with a header row, which stays readable for wide columns.
     cmd.args(args);
     let input = queries.join("\n") + "\n";
@@ -191,9 +203,14 @@ fn isql(env: &OdbcEnv, args: &[&str], queries: &[&str]) -> bool {
 }
 
 fn pyodbc(env: &OdbcEnv, connstr: &str, queries: &[&str]) -> bool {
+    pyodbc_with(env, connstr, queries, &[])
+}
+
+fn pyodbc_with(env: &OdbcEnv, connstr: &str, queries: &[&str], vars: &[(&str, &str)]) -> bool {
     println!("\n==> pyodbc");
     let mut cmd = Command::new(install::venv_python());
     env.apply(&mut cmd);
+    cmd.envs(vars.iter().copied());
     cmd.arg("-c")
         .arg(PYODBC_SCRIPT)
         .args(queries)
@@ -236,4 +253,65 @@ fn api_sessions(sandbox: &Sandbox) -> Result<Vec<ApiSession>, String> {
             })
         })
         .collect()
+}
+
+/// The desktop OAuth flow (InitiateOAuth=GETANDREFRESH) against the sandbox's Pipedrive
+/// authorization server: the driver opens "the browser" — here a script that follows the
+/// authorization URL the way a browser would after the user clicks Approve — receives the code on
+/// its loopback listener, stores the tokens, and queries. The second client (isql) finds the
+/// stored token and opens no browser.
+fn oauth_desktop(env: &OdbcEnv, sandbox: &Sandbox) -> bool {
+    println!("\n==> OAuth desktop flow: Pipedrive (sandbox, auto-approved consent)");
+    let manifest = match sandbox.manifest() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            return false;
+        }
+    };
+    let Some(oauth) = manifest
+        .at(&["services", "pipedrive", "connection_strings", "OAUTH"])
+        .and_then(|v| v.as_str())
+    else {
+        eprintln!("demo: the sandbox manifest has no OAUTH connection string for pipedrive");
+        return false;
+    };
+    let dir = cmd::target_dir().join("demo").join("oauth");
+    let settings = dir.join("OAuthSettings.txt");
+    let browser = dir.join("browser.sh");
+    let script = format!(
+        "#!/bin/sh\necho \"browser: opening $1\" >&2\nexec '{}' -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \"$1\"\n",
+        install::venv_python().display()
+    );
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|_| match std::fs::remove_file(&settings) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        })
+        .and_then(|_| std::fs::write(&browser, script))
+        .and_then(|_| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755))
+        });
+    if let Err(e) = written {
+        eprintln!("demo: could not prepare {}: {e}", dir.display());
+        return false;
+    }
+    let connstr = format!(
+        "DRIVER={{{}}};{oauth};OAuthSettingsLocation={}",
+        odbc_env::DRIVER_NAME,
+        settings.display()
+    );
+    let browser_path = browser.display().to_string();
+    let vars = [("BROWSER", browser_path.as_str())];
+    let queries = &["SELECT id, name FROM persons ORDER BY id LIMIT 3"];
+    let mut ok = pyodbc_with(env, &connstr, queries, &vars);
+    println!("(tokens stored encrypted in {})", settings.display());
+    ok &= isql_with(
+        env,
+        &["-v", "-b", "-c", "-d|", "-k", &connstr],
+        queries,
+        &[],
+    );
+    ok
 }
