@@ -11,6 +11,7 @@ use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 
 use super::c_types::{self, SQL_ARD_TYPE};
 use super::connection::Connection;
+use super::convert::fast::FastColumn;
 use super::convert::{
     default_c_type, truncation_state, write_cell, CellOutcome, CellTarget, ChunkState,
 };
@@ -562,24 +563,44 @@ impl Statement {
             let rec = &resolve_default(rec, cursor.schema.field(index).data_type());
             let element_size =
                 c_types::fixed_size(rec.concise_type).unwrap_or(rec.octet_length.max(0) as usize);
-            for (row, status) in row_status.iter_mut().enumerate() {
-                let Some((batch, batch_row)) = cursor.row(row) else {
-                    continue;
-                };
-                let array = batch.column(index);
+            // One segment of the rowset at a time: the array is downcast once for the fast
+            // pairs, and each row falls back to the general conversion when needed.
+            let mut cells = Vec::with_capacity(rows);
+            for seg in &cursor.rowset {
+                cells.extend((0..seg.len).map(|i| (seg, seg.start + i)));
+            }
+            let mut fast: Option<(usize, Option<FastColumn>)> = None;
+            for (row, ((seg, batch_row), status)) in
+                cells.iter().zip(row_status.iter_mut()).enumerate()
+            {
+                let array = seg.batch.column(index);
+                let seg_id = *seg as *const _ as usize;
+                if fast.as_ref().is_none_or(|(id, _)| *id != seg_id) {
+                    fast = Some((seg_id, FastColumn::of(array.as_ref(), rec.concise_type)));
+                }
+                let batch_row = *batch_row;
                 let data_at = bindings.element(rec.data_ptr, row, element_size);
                 let ind_at = bindings.element(rec.indicator_ptr, row, std::mem::size_of::<isize>());
                 let len_at =
                     bindings.element(rec.octet_length_ptr, row, std::mem::size_of::<isize>());
-                let result = write_to_app(
-                    array.as_ref(),
-                    batch_row,
-                    rec,
-                    data_at,
-                    element_size,
-                    column,
-                    &mut ChunkState::default(),
-                );
+                let quick = match &fast {
+                    Some((_, Some(column))) => {
+                        data_at.with_slice_mut(element_size, |out| column.write(batch_row, out))
+                    }
+                    _ => None,
+                };
+                let result = match quick {
+                    Some(outcome) => Ok(outcome),
+                    None => write_to_app(
+                        array.as_ref(),
+                        batch_row,
+                        rec,
+                        data_at,
+                        element_size,
+                        column,
+                        &mut ChunkState::default(),
+                    ),
+                };
                 match result {
                     Ok(CellOutcome::Null) => {
                         if ind_at.is_null() {

@@ -13,6 +13,7 @@
 //! structs and datetime text, `from_c` reads parameters.
 
 mod cell;
+pub mod fast;
 mod from_c;
 mod json;
 mod numeric_struct;
