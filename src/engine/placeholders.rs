@@ -1,62 +1,36 @@
 //! ODBC parameter markers (`?`) become DataFusion's positional placeholders (`$1`, `$2`, …). The
 //! scan skips string literals, quoted identifiers and comments, where a `?` is just a character.
 
+use super::escape::skip_opaque;
+
 /// Returns the statement with `?` markers numbered as `$n`, and how many there were.
 pub fn number_markers(sql: &str) -> (String, usize) {
     rewrite_markers(sql, |n| format!("${n}"))
 }
 
 /// Replaces the n-th `?` marker (from 1) with `render(n)`; returns the text and the marker count.
+/// Literals, quoted identifiers and comments are skipped with the escape scanner's rules, so a
+/// `?` inside them stays a character.
 pub fn rewrite_markers(sql: &str, mut render: impl FnMut(usize) -> String) -> (String, usize) {
+    let bytes = sql.as_bytes();
     let mut out = String::with_capacity(sql.len() + 8);
     let mut count = 0usize;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                out.push(c);
-                // Copy the literal or identifier through its closing quote; a doubled quote is an
-                // escaped quote and keeps the literal open.
-                while let Some(d) = chars.next() {
-                    out.push(d);
-                    if d == c {
-                        if chars.peek() == Some(&c) {
-                            if let Some(e) = chars.next() {
-                                out.push(e);
-                            }
-                        } else {
-                            break;
-                        }
-                    }
-                }
-            }
-            '-' if chars.peek() == Some(&'-') => {
-                out.push(c);
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                out.push(c);
-                let mut prev = '\0';
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if prev == '*' && d == '/' {
-                        break;
-                    }
-                    prev = d;
-                }
-            }
-            '?' => {
-                count += 1;
-                out.push_str(&render(count));
-            }
-            _ => out.push(c),
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        if let Some(end) = skip_opaque(bytes, i) {
+            i = end;
+            continue;
         }
+        if bytes[i] == b'?' {
+            count += 1;
+            out.push_str(&sql[copied..i]);
+            out.push_str(&render(count));
+            copied = i + 1;
+        }
+        i += 1;
     }
+    out.push_str(&sql[copied..]);
     (out, count)
 }
 

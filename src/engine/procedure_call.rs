@@ -72,20 +72,7 @@ pub fn parse(sql: &str) -> Option<Result<ProcedureCall>> {
 
 /// The number of `?` parameter markers outside string literals, quoted identifiers and comments.
 pub fn count_parameter_markers(sql: &str) -> usize {
-    let b = sql.as_bytes();
-    let mut count = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if let Some(end) = skip_opaque(b, i) {
-            i = end;
-            continue;
-        }
-        if b[i] == b'?' {
-            count += 1;
-        }
-        i += 1;
-    }
-    count
+    super::placeholders::rewrite_markers(sql, |_| String::new()).1
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

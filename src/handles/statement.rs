@@ -565,83 +565,77 @@ impl Statement {
                 c_types::fixed_size(rec.concise_type).unwrap_or(rec.octet_length.max(0) as usize);
             // One segment of the rowset at a time: the array is downcast once for the fast
             // pairs, and each row falls back to the general conversion when needed.
-            let mut cells = Vec::with_capacity(rows);
+            let mut first_row = 0usize;
             for seg in &cursor.rowset {
-                cells.extend((0..seg.len).map(|i| (seg, seg.start + i)));
-            }
-            let mut fast: Option<(usize, Option<FastColumn>)> = None;
-            for (row, ((seg, batch_row), status)) in
-                cells.iter().zip(row_status.iter_mut()).enumerate()
-            {
                 let array = seg.batch.column(index);
-                let seg_id = *seg as *const _ as usize;
-                if fast.as_ref().is_none_or(|(id, _)| *id != seg_id) {
-                    fast = Some((seg_id, FastColumn::of(array.as_ref(), rec.concise_type)));
-                }
-                let batch_row = *batch_row;
-                let data_at = bindings.element(rec.data_ptr, row, element_size);
-                let ind_at = bindings.element(rec.indicator_ptr, row, std::mem::size_of::<isize>());
-                let len_at =
-                    bindings.element(rec.octet_length_ptr, row, std::mem::size_of::<isize>());
-                let quick = match &fast {
-                    Some((_, Some(column))) => {
+                let fast = FastColumn::of(array.as_ref(), rec.concise_type);
+                for offset in 0..seg.len {
+                    let row = first_row + offset;
+                    let batch_row = seg.start + offset;
+                    let status = &mut row_status[row];
+                    let data_at = bindings.element(rec.data_ptr, row, element_size);
+                    let ind_at =
+                        bindings.element(rec.indicator_ptr, row, std::mem::size_of::<isize>());
+                    let len_at =
+                        bindings.element(rec.octet_length_ptr, row, std::mem::size_of::<isize>());
+                    let quick = fast.as_ref().and_then(|column| {
                         data_at.with_slice_mut(element_size, |out| column.write(batch_row, out))
-                    }
-                    _ => None,
-                };
-                let result = match quick {
-                    Some(outcome) => Ok(outcome),
-                    None => write_to_app(
-                        array.as_ref(),
-                        batch_row,
-                        rec,
-                        data_at,
-                        element_size,
-                        column,
-                        &mut ChunkState::default(),
-                    ),
-                };
-                match result {
-                    Ok(CellOutcome::Null) => {
-                        if ind_at.is_null() {
-                            *status = SQL_ROW_ERROR;
-                            errors += 1;
-                            self.diag.push(row_error(row, column, &Error::new(
+                    });
+                    let result = match quick {
+                        Some(outcome) => Ok(outcome),
+                        None => write_to_app(
+                            array.as_ref(),
+                            batch_row,
+                            rec,
+                            data_at,
+                            element_size,
+                            column,
+                            &mut ChunkState::default(),
+                        ),
+                    };
+                    match result {
+                        Ok(CellOutcome::Null) => {
+                            if ind_at.is_null() {
+                                *status = SQL_ROW_ERROR;
+                                errors += 1;
+                                self.diag.push(row_error(row, column, &Error::new(
                                 state::INDICATOR_REQUIRED,
                                 format!("[apiodbc] Column {column} is NULL but no indicator was bound; bind a length/indicator buffer"),
                             )));
-                        } else {
-                            ind_at.write_isize(SQL_NULL_DATA);
-                        }
-                    }
-                    Ok(CellOutcome::Value {
-                        indicator,
-                        truncated,
-                    }) => {
-                        if len_at == ind_at {
-                            ind_at.write_isize(indicator);
-                        } else {
-                            len_at.write_isize(indicator);
-                            ind_at.write_isize(0);
-                        }
-                        if truncated {
-                            if *status == SQL_ROW_SUCCESS {
-                                *status = SQL_ROW_SUCCESS_WITH_INFO;
+                            } else {
+                                ind_at.write_isize(SQL_NULL_DATA);
                             }
-                            let mut rec = row_error(row, column, &Error::new(truncation_state(rec.concise_type), format!(
+                        }
+                        Ok(CellOutcome::Value {
+                            indicator,
+                            truncated,
+                        }) => {
+                            if len_at == ind_at {
+                                ind_at.write_isize(indicator);
+                            } else {
+                                len_at.write_isize(indicator);
+                                ind_at.write_isize(0);
+                            }
+                            if truncated {
+                                if *status == SQL_ROW_SUCCESS {
+                                    *status = SQL_ROW_SUCCESS_WITH_INFO;
+                                }
+                                let mut rec = row_error(row, column, &Error::new(truncation_state(rec.concise_type), format!(
                                 "[apiodbc] String data, right truncated in column {column}: bind a larger buffer (the full length is in the indicator)"
                             )));
-                            rec.row = row as isize + 1;
-                            self.diag.push(rec);
+                                rec.row = row as isize + 1;
+                                self.diag.push(rec);
+                            }
+                        }
+                        Ok(CellOutcome::NoMoreData) => {}
+                        Err(e) => {
+                            *status = SQL_ROW_ERROR;
+                            errors += 1;
+                            self.diag.push(row_error(row, column, &e));
                         }
                     }
-                    Ok(CellOutcome::NoMoreData) => {}
-                    Err(e) => {
-                        *status = SQL_ROW_ERROR;
-                        errors += 1;
-                        self.diag.push(row_error(row, column, &e));
-                    }
                 }
+                first_row += seg.len;
             }
         }
         for (i, s) in row_status.iter().enumerate() {
