@@ -1,28 +1,33 @@
 //! The one-shot loopback listener of the desktop OAuth flow (RFC 8252 §7.3, §8.3).
 //!
 //! - Without a CallbackURL it binds `127.0.0.1:0` and the redirect is
-//!   `http://127.0.0.1:<port>/callback`.
-//! - With a CallbackURL it binds that URL's host (`localhost` means `127.0.0.1`; any host that is
-//!   not loopback is refused) and port, and the redirect is the CallbackURL byte-for-byte. A
-//!   CallbackURL without a port (`http://127.0.0.1/callback`) gets a free port, inserted into the
-//!   URL as written: RFC 8252 §7.3 makes servers accept any port on a loopback redirect.
+//!   `http://127.0.0.1:<port>/<profile>/callback` ([`default_path`]: one path per service, the
+//!   mix-up defence of RFC 9700 §4.4.2).
+//! - With a CallbackURL it binds that URL's host and port, and the redirect is the CallbackURL
+//!   byte-for-byte. Any host that is not loopback is refused; `[::1]` binds IPv6; `localhost`
+//!   binds `127.0.0.1` and, where the machine has it, `[::1]` on the same port, since browsers
+//!   resolve the name to either. A CallbackURL without a port (`http://127.0.0.1/callback`) gets
+//!   a free port, inserted into the URL as written: RFC 8252 §7.3 makes servers accept any port
+//!   on a loopback redirect.
 //! - It accepts connections (each handled on its own task, so a browser's idle pre-connection
 //!   cannot stall it) until ONE valid callback: a `GET` of the redirect's path with a `state`
 //!   equal, compared in constant time, to the one sent. Requests for another path, or with a
 //!   missing or wrong state, get a 400 page and are ignored. A callback with the right state and
-//!   `error=access_denied` ends the wait with "authorization was denied". After the timeout
-//!   (default [`DEFAULT_TIMEOUT`]) it fails with 28000. The socket closes when the wait ends.
+//!   an `error`, or an `iss` naming another server, ends the wait with that error and no token
+//!   request. After the timeout (OAuthBrowserTimeout, default [`DEFAULT_TIMEOUT`]) it fails with
+//!   28000. The sockets close when the wait ends.
 //!
 //! Requests are parsed by hand (request line, then the query with `url`'s form decoder); at most
 //! [`MAX_HEAD`] bytes of a request are read. Nothing secret (code, state) is logged.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
+use crate::auth::oauth::authorization_response::AuthorizationResponse;
 use crate::auth::oauth::pkce::constant_time_eq;
 use crate::error::{state, Error, Result};
 use crate::secret::Secret;
@@ -36,7 +41,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_PATH: &str = "/callback";
 
 const PAGE_DONE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: you can close this window.</p></body></html>";
-const PAGE_DENIED: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: the authorization was not granted; you can close this window.</p></body></html>";
+const PAGE_FAILED: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: the authorization was not completed; the application says why. You can close this window.</p></body></html>";
 const PAGE_BAD: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: this is not the answer to the authorization in progress.</p></body></html>";
 
 fn auth_error(message: String) -> Error {
@@ -60,18 +65,27 @@ pub fn parse_request_line(line: &str) -> Option<(&str, &str)> {
 }
 
 /// What one request to the listener amounts to.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Callback {
-    /// The authorization code, with the right state.
+    /// The authorization code, with the right state and no foreign issuer.
     Code(Secret),
-    /// The right state and an `error` from the server.
-    Error(String),
+    /// The right state, and an answer that ends the flow without a code: an `error` from the
+    /// server, or an `iss` naming another server.
+    Failed(Error),
     /// Anything else: answered with 400 and ignored.
     Ignored(&'static str),
 }
 
-/// Classifies a request for `target` against the expected `path` and `state`.
-pub fn classify(method: &str, target: &str, path: &str, expected_state: &Secret) -> Callback {
+/// What the listener expects of the one valid callback.
+pub struct Expected<'a> {
+    pub state: &'a Secret,
+    pub issuer: Option<&'a str>,
+    /// For messages: the profile being authorized.
+    pub profile: &'a str,
+}
+
+/// Classifies a request for `target` against the expected `path`, state and issuer.
+pub fn classify(method: &str, target: &str, path: &str, expected: &Expected<'_>) -> Callback {
     if method != "GET" {
         return Callback::Ignored("not a GET");
     }
@@ -79,35 +93,22 @@ pub fn classify(method: &str, target: &str, path: &str, expected_state: &Secret)
     if req_path != path {
         return Callback::Ignored("another path");
     }
-    let mut got_state = None;
-    let mut code = None;
-    let mut error = None;
-    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-        match k.as_ref() {
-            "state" if got_state.is_none() => got_state = Some(v.into_owned()),
-            "code" if code.is_none() => code = Some(v.into_owned()),
-            "error" if error.is_none() => error = Some(v.into_owned()),
-            _ => {}
+    let response = AuthorizationResponse::from_query(query);
+    // Only an answer carrying this flow's state may end it: anything else could be any web page
+    // poking at the port.
+    match &response.state {
+        None => return Callback::Ignored("no state"),
+        Some(got) if !constant_time_eq(got.expose(), expected.state.expose()) => {
+            return Callback::Ignored("wrong state")
         }
+        Some(_) => {}
     }
-    let Some(got_state) = got_state else {
-        return Callback::Ignored("no state");
-    };
-    if !constant_time_eq(&got_state, expected_state.expose()) {
-        return Callback::Ignored("wrong state");
+    if response.code.is_none() && response.error.is_none() {
+        return Callback::Ignored("no code");
     }
-    if let Some(e) = error {
-        // Only the RFC 6749 error code (a token of safe characters) is kept for the message.
-        let e: String = e
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .take(64)
-            .collect();
-        return Callback::Error(e);
-    }
-    match code.filter(|c| !c.is_empty()) {
-        Some(c) => Callback::Code(Secret::new(c)),
-        None => Callback::Ignored("no code"),
+    match response.into_code(Some(expected.state), expected.issuer, expected.profile) {
+        Ok(code) => Callback::Code(code),
+        Err(e) => Callback::Failed(e),
     }
 }
 
@@ -127,6 +128,9 @@ fn explicit_port(raw: &str) -> Option<&str> {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Plan {
     pub addr: SocketAddr,
+    /// `localhost`: also listen on `[::1]` at the same port, since a browser may resolve the
+    /// name to either address (RFC 8252 §7.3 recommends both).
+    pub ipv6_twin: bool,
     /// `None`: the port is free and goes into the URL once bound.
     pub redirect: Option<String>,
     /// For a free port: the URL before and after the `:<port>` to insert.
@@ -134,14 +138,16 @@ pub struct Plan {
     pub path: String,
 }
 
-/// Works out the listener's address and redirect from the CallbackURL (or the default).
-pub fn plan(callback_url: Option<&str>) -> Result<Plan> {
+/// Works out the listener's address and redirect from the CallbackURL, or else the default
+/// `http://127.0.0.1:<free port><default_path>`.
+pub fn plan(callback_url: Option<&str>, default_path: &str) -> Result<Plan> {
     let Some(raw) = callback_url.filter(|c| !c.trim().is_empty()) else {
         return Ok(Plan {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            ipv6_twin: false,
             redirect: None,
-            around_port: ("http://127.0.0.1".into(), DEFAULT_PATH.into()),
-            path: DEFAULT_PATH.into(),
+            around_port: ("http://127.0.0.1".into(), default_path.into()),
+            path: default_path.into(),
         });
     };
     let bad = |why: &str| {
@@ -153,18 +159,19 @@ pub fn plan(callback_url: Option<&str>) -> Result<Plan> {
     if url.scheme() != "http" {
         return Err(bad("the browser's redirect is received on a plain http:// loopback listener; use e.g. http://127.0.0.1:<port>/callback"));
     }
-    let ip = match url.host() {
+    let (ip, ipv6_twin) = match url.host() {
         Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => {
-            IpAddr::V4(Ipv4Addr::LOCALHOST)
+            (IpAddr::V4(Ipv4Addr::LOCALHOST), true)
         }
-        Some(url::Host::Ipv4(a)) if a.is_loopback() => IpAddr::V4(a),
-        Some(url::Host::Ipv6(a)) if a.is_loopback() => IpAddr::V6(a),
+        Some(url::Host::Ipv4(a)) if a.is_loopback() => (IpAddr::V4(a), false),
+        Some(url::Host::Ipv6(a)) if a.is_loopback() => (IpAddr::V6(a), false),
         _ => return Err(bad("the listener binds the loopback interface only, so the host must be 127.0.0.1, [::1] or localhost")),
     };
     let path = url.path().to_string();
     match explicit_port(raw) {
         Some(_) => Ok(Plan {
             addr: SocketAddr::new(ip, url.port_or_known_default().unwrap_or(80)),
+            ipv6_twin,
             redirect: Some(raw.to_string()),
             around_port: (String::new(), String::new()),
             path,
@@ -175,6 +182,7 @@ pub fn plan(callback_url: Option<&str>) -> Result<Plan> {
             let scheme_len = raw.len() - rest.len();
             Ok(Plan {
                 addr: SocketAddr::new(ip, 0),
+                ipv6_twin,
                 redirect: None,
                 around_port: (
                     // `http://127.0.0.1:/x` (an empty port) counts as no port.
@@ -187,34 +195,65 @@ pub fn plan(callback_url: Option<&str>) -> Result<Plan> {
     }
 }
 
+/// The redirect path of the desktop flow without a CallbackURL: one per profile, so that an
+/// answer meant for another service's authorization never matches (RFC 9700 §4.4.2).
+pub fn default_path(profile: &str) -> String {
+    let segment: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let segment = segment.trim_matches('-');
+    if segment.is_empty() {
+        DEFAULT_PATH.to_string()
+    } else {
+        format!("/{segment}{DEFAULT_PATH}")
+    }
+}
+
 /// A bound listener waiting for one callback.
 pub struct Listener {
-    listener: TcpListener,
+    /// The CallbackURL's address first; for `localhost`, `[::1]` too where it can be bound.
+    sockets: Vec<TcpListener>,
     redirect_uri: String,
     path: String,
 }
 
 impl Listener {
-    /// Binds the listener for `callback_url` (or the default).
-    pub async fn bind(callback_url: Option<&str>) -> Result<Listener> {
-        let plan = plan(callback_url)?;
-        let listener = TcpListener::bind(plan.addr).await.map_err(|e| {
+    /// Binds the listener for `callback_url`, or `127.0.0.1:<free port><default_path>`.
+    pub async fn bind(callback_url: Option<&str>, default_path: &str) -> Result<Listener> {
+        let plan = plan(callback_url, default_path)?;
+        let primary = TcpListener::bind(plan.addr).await.map_err(|e| {
             auth_error(format!(
                 "[apiodbc] The desktop OAuth flow cannot listen on {} for the browser's redirect: {e}{}",
                 plan.addr,
                 if plan.addr.port() != 0 { " (is another program using this port? CallbackURL sets it)" } else { "" }
             ))
         })?;
-        let port = listener
+        let port = primary
             .local_addr()
             .map_err(|e| Error::general(format!("[apiodbc] The loopback listener failed: {e}")))?
             .port();
+        let mut sockets = vec![primary];
+        if plan.ipv6_twin {
+            let twin = SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port);
+            // A machine without IPv6 loopback still works: browsers fall back to 127.0.0.1.
+            match TcpListener::bind(twin).await {
+                Ok(l) => sockets.push(l),
+                Err(e) => tracing::debug!(%twin, error = %e, "OAuth: no IPv6 loopback listener"),
+            }
+        }
         let redirect_uri = match plan.redirect {
             Some(r) => r,
             None => format!("{}:{port}{}", plan.around_port.0, plan.around_port.1),
         };
         Ok(Listener {
-            listener,
+            sockets,
             redirect_uri,
             path: plan.path,
         })
@@ -225,42 +264,54 @@ impl Listener {
         &self.redirect_uri
     }
 
-    /// The address bound (for logs and tests).
-    pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.listener.local_addr().ok()
+    /// The addresses bound (for logs and tests).
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.sockets
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
     }
 
-    /// Waits for the one valid callback carrying `expected_state`; returns its code. The
-    /// listener is closed when this returns.
-    pub async fn wait(self, expected_state: &Secret, timeout: Duration) -> Result<Secret> {
+    /// The first address bound.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.local_addrs().first().copied()
+    }
+
+    /// Waits for the one valid callback; returns its code. The sockets are closed when this
+    /// returns.
+    pub async fn wait(self, expected: &Expected<'_>, timeout: Duration) -> Result<Secret> {
         let deadline = tokio::time::Instant::now() + timeout;
         let mut conns: JoinSet<Callback> = JoinSet::new();
         loop {
+            // `accept` is cancel-safe, so the losers of each round lose nothing.
+            let accepts =
+                futures::future::select_all(self.sockets.iter().map(|l| Box::pin(l.accept())));
             tokio::select! {
                 _ = tokio::time::sleep_until(deadline) => {
                     return Err(auth_error(format!(
-                        "[apiodbc] OAuth: no answer from the browser within {} s; authorize in the browser window that opened (and approve), or connect again",
+                        "[apiodbc] OAuth: no answer from the browser within {} s; authorize in the browser window that opened (and approve), or connect again (OAuthBrowserTimeout sets the wait)",
                         timeout.as_secs()
                     )));
                 }
-                accepted = self.listener.accept() => {
+                (accepted, _, _) = accepts => {
                     if let Ok((stream, peer)) = accepted {
                         if !peer.ip().is_loopback() {
                             continue;
                         }
-                        let (path, st) = (self.path.clone(), expected_state.clone());
-                        conns.spawn(handle(stream, path, st));
+                        let path = self.path.clone();
+                        let st = expected.state.clone();
+                        let issuer = expected.issuer.map(str::to_string);
+                        let profile = expected.profile.to_string();
+                        conns.spawn(async move {
+                            let expected = Expected { state: &st, issuer: issuer.as_deref(), profile: &profile };
+                            handle(stream, &path, &expected).await
+                        });
                     }
                 }
                 Some(done) = conns.join_next() => {
                     match done {
                         Ok(Callback::Code(code)) => return Ok(code),
-                        Ok(Callback::Error(e)) if e == "access_denied" => {
-                            return Err(auth_error("[apiodbc] OAuth: the authorization was denied in the browser; connect again and approve the access".into()));
-                        }
-                        Ok(Callback::Error(e)) => {
-                            return Err(auth_error(format!("[apiodbc] OAuth: the authorization server answered the authorization with error '{e}'")));
-                        }
+                        Ok(Callback::Failed(e)) => return Err(e),
                         Ok(Callback::Ignored(why)) => {
                             tracing::debug!(why, "OAuth loopback listener ignored a request");
                         }
@@ -273,7 +324,7 @@ impl Listener {
 }
 
 /// Reads one request from `stream`, answers it and says what it was.
-async fn handle(mut stream: TcpStream, path: String, expected_state: Secret) -> Callback {
+async fn handle(mut stream: TcpStream, path: &str, expected: &Expected<'_>) -> Callback {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     let read = tokio::time::timeout(READ_TIMEOUT, async {
@@ -291,12 +342,12 @@ async fn handle(mut stream: TcpStream, path: String, expected_state: Secret) -> 
     let head = String::from_utf8_lossy(&buf);
     let line = head.split('\n').next().unwrap_or("");
     let outcome = match parse_request_line(line) {
-        Some((method, target)) => classify(method, target, &path, &expected_state),
+        Some((method, target)) => classify(method, target, path, expected),
         None => Callback::Ignored("not an HTTP request"),
     };
     let (status, page) = match &outcome {
         Callback::Code(_) => ("200 OK", PAGE_DONE),
-        Callback::Error(_) => ("200 OK", PAGE_DENIED),
+        Callback::Failed(_) => ("200 OK", PAGE_FAILED),
         Callback::Ignored(_) => ("400 Bad Request", PAGE_BAD),
     };
     let response = format!(
@@ -339,15 +390,28 @@ mod tests {
     #[test]
     fn callbacks_are_classified() {
         let st = Secret::new("s3cret");
-        let c = |m: &str, t: &str| classify(m, t, "/callback", &st);
-        assert_eq!(
+        let expected = Expected {
+            state: &st,
+            issuer: Some("http://127.0.0.1:9"),
+            profile: "pipedrive",
+        };
+        let c = |m: &str, t: &str| classify(m, t, "/callback", &expected);
+        assert!(matches!(
             c("GET", "/callback?code=abc&state=s3cret"),
-            Callback::Code(Secret::new("abc"))
-        );
-        assert_eq!(
+            Callback::Code(code) if code.expose() == "abc"
+        ));
+        assert!(matches!(
+            c("GET", "/callback?code=abc&state=s3cret&iss=http%3A%2F%2F127.0.0.1%3A9"),
+            Callback::Code(code) if code.expose() == "abc"
+        ));
+        assert!(matches!(
             c("GET", "/callback?state=s3cret&error=access_denied"),
-            Callback::Error("access_denied".into())
-        );
+            Callback::Failed(e) if e.message.contains("denied")
+        ));
+        assert!(matches!(
+            c("GET", "/callback?code=abc&state=s3cret&iss=https%3A%2F%2Fevil.example"),
+            Callback::Failed(e) if e.message.contains("mix-up")
+        ));
         assert!(matches!(
             c("GET", "/callback?code=abc"),
             Callback::Ignored(_)
@@ -377,12 +441,13 @@ mod tests {
 
     #[test]
     fn plans_follow_the_callback_url() {
-        let p = plan(None).unwrap_or_else(|e| panic!("{e}"));
+        let p = plan(None, "/callback").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             p.addr,
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"))
         );
-        let p = plan(Some("http://localhost:33333/callback")).unwrap_or_else(|e| panic!("{e}"));
+        let p = plan(Some("http://localhost:33333/callback"), "/callback")
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             p.addr,
             "127.0.0.1:33333".parse().unwrap_or_else(|e| panic!("{e}"))
@@ -391,7 +456,8 @@ mod tests {
             p.redirect.as_deref(),
             Some("http://localhost:33333/callback")
         );
-        let p = plan(Some("http://127.0.0.1/cb/x?y=1")).unwrap_or_else(|e| panic!("{e}"));
+        let p =
+            plan(Some("http://127.0.0.1/cb/x?y=1"), "/callback").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.addr.port(), 0);
         assert_eq!(p.redirect, None);
         assert_eq!(
@@ -399,11 +465,14 @@ mod tests {
             ("http://127.0.0.1".to_string(), "/cb/x?y=1".to_string())
         );
         assert_eq!(p.path, "/cb/x");
-        let p = plan(Some("http://127.0.0.1:/callback")).unwrap_or_else(|e| panic!("{e}"));
+        let p =
+            plan(Some("http://127.0.0.1:/callback"), "/callback").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.around_port.0, "http://127.0.0.1");
-        let p = plan(Some("http://[::1]:8080/callback")).unwrap_or_else(|e| panic!("{e}"));
+        let p =
+            plan(Some("http://[::1]:8080/callback"), "/callback").unwrap_or_else(|e| panic!("{e}"));
         assert!(p.addr.ip().is_loopback() && p.addr.port() == 8080);
-        let p = plan(Some("http://127.0.0.1:80/callback")).unwrap_or_else(|e| panic!("{e}"));
+        let p = plan(Some("http://127.0.0.1:80/callback"), "/callback")
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.addr.port(), 80);
         for bad in [
             "http://example.com:33333/callback",
@@ -411,7 +480,7 @@ mod tests {
             "http://192.168.1.2/callback",
             "https://127.0.0.1:4444/callback",
         ] {
-            let e = plan(Some(bad))
+            let e = plan(Some(bad), "/callback")
                 .err()
                 .unwrap_or_else(|| panic!("{bad} accepted"));
             assert_eq!(e.state, state::INVALID_AUTHORIZATION);
@@ -443,14 +512,23 @@ mod tests {
     #[test]
     fn listener_ignores_wrong_callbacks_until_the_right_one() {
         runtime().block_on(async {
-            let l = Listener::bind(None).await.unwrap_or_else(|e| panic!("{e}"));
+            let l = Listener::bind(None, "/callback")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
             let addr = l.local_addr().unwrap_or_else(|| panic!("no addr"));
             assert_eq!(
                 l.redirect_uri(),
                 format!("http://127.0.0.1:{}/callback", addr.port())
             );
             let st = Secret::new("the-state");
-            let waiter = tokio::spawn(async move { l.wait(&st, Duration::from_secs(20)).await });
+            let waiter = tokio::spawn(async move {
+                let expected = Expected {
+                    state: &st,
+                    issuer: None,
+                    profile: "p",
+                };
+                l.wait(&expected, Duration::from_secs(20)).await
+            });
             // An idle connection does not block the others.
             let _idle = TcpStream::connect(addr)
                 .await
@@ -484,10 +562,19 @@ mod tests {
     #[test]
     fn listener_reports_denial_and_timeout() {
         runtime().block_on(async {
-            let l = Listener::bind(None).await.unwrap_or_else(|e| panic!("{e}"));
+            let l = Listener::bind(None, "/callback")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
             let addr = l.local_addr().unwrap_or_else(|| panic!("no addr"));
             let st = Secret::new("s");
-            let waiter = tokio::spawn(async move { l.wait(&st, Duration::from_secs(20)).await });
+            let waiter = tokio::spawn(async move {
+                let expected = Expected {
+                    state: &st,
+                    issuer: None,
+                    profile: "p",
+                };
+                l.wait(&expected, Duration::from_secs(20)).await
+            });
             send(
                 addr,
                 "GET /callback?error=access_denied&state=s HTTP/1.1\r\n\r\n",
@@ -501,13 +588,72 @@ mod tests {
             assert_eq!(e.state, state::INVALID_AUTHORIZATION);
             assert!(e.message.contains("denied"), "{}", e.message);
 
-            let l = Listener::bind(None).await.unwrap_or_else(|e| panic!("{e}"));
+            let l = Listener::bind(None, "/callback")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let st = Secret::new("s");
+            let expected = Expected {
+                state: &st,
+                issuer: None,
+                profile: "p",
+            };
             let e = l
-                .wait(&Secret::new("s"), Duration::from_millis(200))
+                .wait(&expected, Duration::from_millis(200))
                 .await
                 .err()
                 .unwrap_or_else(|| panic!("no error"));
             assert!(e.message.contains("no answer from the browser within"));
+        });
+    }
+
+    #[test]
+    fn default_paths_are_per_profile() {
+        assert_eq!(default_path("pipedrive"), "/pipedrive/callback");
+        assert_eq!(default_path("My API v2"), "/my-api-v2/callback");
+        assert_eq!(default_path("///"), "/callback");
+    }
+
+    #[test]
+    fn localhost_and_ipv6_callbacks_are_answered_on_ipv6() {
+        let has_ipv6 = std::net::TcpListener::bind("[::1]:0").is_ok();
+        runtime().block_on(async {
+            let l = Listener::bind(Some("http://localhost/cb"), "/callback")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let addrs = l.local_addrs();
+            let port = addrs[0].port();
+            assert!(addrs[0].is_ipv4());
+            assert_eq!(l.redirect_uri(), format!("http://localhost:{port}/cb"));
+            assert_eq!(addrs.len(), if has_ipv6 { 2 } else { 1 }, "{addrs:?}");
+            let target = *addrs.last().unwrap_or_else(|| panic!("no address"));
+            let st = Secret::new("st");
+            let waiter = tokio::spawn(async move {
+                let expected = Expected {
+                    state: &st,
+                    issuer: None,
+                    profile: "p",
+                };
+                l.wait(&expected, Duration::from_secs(20)).await
+            });
+            let r = send(target, "GET /cb?code=v6&state=st HTTP/1.1\r\n\r\n").await;
+            assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+            let code = waiter
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(code.expose(), "v6");
+
+            if has_ipv6 {
+                let l = Listener::bind(Some("http://[::1]/callback"), "/x")
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let addr = l.local_addr().unwrap_or_else(|| panic!("no address"));
+                assert!(addr.is_ipv6());
+                assert_eq!(
+                    l.redirect_uri(),
+                    format!("http://[::1]:{}/callback", addr.port())
+                );
+            }
         });
     }
 }

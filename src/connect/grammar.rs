@@ -126,7 +126,7 @@ pub fn is_secret_name(name: &str) -> bool {
     matches!(
         lower.as_str(),
         "pwd" | "password" | "oauthverifier" | "pkceverifier" | "code" | "verifier"
-    ) || ["key", "token", "secret", "password"]
+    ) || ["key", "token", "secret", "password", "passphrase"]
         .iter()
         .any(|needle| lower.contains(needle))
 }

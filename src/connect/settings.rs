@@ -42,6 +42,7 @@ const fn prop(
 const AUTH_SCHEME_VALUES: &str =
     "NONE, BASIC, NTLM, OAUTH, OAUTH_CLIENT, OAUTH_PASSWORD, APIKEY, TOKEN";
 const INITIATE_OAUTH_VALUES: &str = "OFF, GETANDREFRESH, REFRESH";
+const BROWSER_TIMEOUT_VALUES: &str = "1 to 86400 (default 120)";
 const URL_VALUES: &str = "an absolute http:// or https:// URL";
 
 /// The known properties, in the order of DESIGN.md's table, then DSN and Driver.
@@ -62,9 +63,11 @@ pub const KNOWN_PROPERTIES: &[PropertyInfo] = &[
     prop("Scope", &[], "OAuth scopes to request, separated by spaces.", "any text", false),
     prop("OAuthAccessToken", &[], "An OAuth access token handed over by the user.", "any text", true),
     prop("OAuthRefreshToken", &[], "An OAuth refresh token handed over by the user.", "any text", true),
-    prop("OAuthVerifier", &[], "The authorization code from the redirect URI, for headless machines.", "any text", true),
+    prop("OAuthVerifier", &[], "The authorization code from the redirect URI (or the whole redirect URL), for headless machines.", "any text", true),
     prop("PKCEVerifier", &[], "The PKCE code verifier returned by GetOAuthAuthorizationURL.", "any text", true),
     prop("OAuthSettingsLocation", &[], "Token store: a file path, or memory://name for a process-wide store.", "a file path or memory://name", false),
+    prop("OAuthSettingsPassphrase", &[], "Passphrase that encrypts the OAuth settings file of an application without a client secret.", "any text", true),
+    prop("OAuthBrowserTimeout", &[], "Seconds the desktop OAuth flow waits for the browser's redirect.", BROWSER_TIMEOUT_VALUES, false),
     prop("OAuthAuthorizationURL", &[], "Overrides the profile's OAuth authorization endpoint.", URL_VALUES, false),
     prop("OAuthAccessTokenURL", &[], "Overrides the profile's OAuth token endpoint.", URL_VALUES, false),
     prop("OAuthRefreshTokenURL", &[], "Overrides the profile's OAuth refresh endpoint.", URL_VALUES, false),
@@ -325,6 +328,9 @@ pub struct Settings {
     pub oauth_verifier: Option<Secret>,
     pub pkce_verifier: Option<Secret>,
     pub oauth_settings_location: Option<SettingsLocation>,
+    pub oauth_settings_passphrase: Option<Secret>,
+    /// Seconds, 1..=86400.
+    pub oauth_browser_timeout: u32,
     pub oauth_authorization_url: Option<String>,
     pub oauth_access_token_url: Option<String>,
     pub oauth_refresh_token_url: Option<String>,
@@ -367,6 +373,8 @@ impl Default for Settings {
             oauth_verifier: None,
             pkce_verifier: None,
             oauth_settings_location: None,
+            oauth_settings_passphrase: None,
+            oauth_browser_timeout: 120,
             oauth_authorization_url: None,
             oauth_access_token_url: None,
             oauth_refresh_token_url: None,
@@ -605,6 +613,14 @@ impl Settings {
                         )
                     })?)
             }
+            "OAuthSettingsPassphrase" => self.oauth_settings_passphrase = secret(),
+            "OAuthBrowserTimeout" => {
+                self.oauth_browser_timeout = v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=86_400).contains(n))
+                    .ok_or_else(|| bad_value(name, v, BROWSER_TIMEOUT_VALUES))?
+            }
             "OAuthAuthorizationURL" => self.oauth_authorization_url = url()?,
             "OAuthAccessTokenURL" => self.oauth_access_token_url = url()?,
             "OAuthRefreshTokenURL" => self.oauth_refresh_token_url = url()?,
@@ -718,6 +734,8 @@ impl Settings {
                     "OAuthVerifier" => opt(&self.oauth_verifier),
                     "PKCEVerifier" => opt(&self.pkce_verifier),
                     "OAuthSettingsLocation" => opt(&self.oauth_settings_location),
+                    "OAuthSettingsPassphrase" => opt(&self.oauth_settings_passphrase),
+                    "OAuthBrowserTimeout" => self.oauth_browser_timeout.to_string(),
                     "OAuthAuthorizationURL" => opt(&self.oauth_authorization_url),
                     "OAuthAccessTokenURL" => opt(&self.oauth_access_token_url),
                     "OAuthRefreshTokenURL" => opt(&self.oauth_refresh_token_url),
@@ -835,6 +853,8 @@ mod tests {
             ("MaxRows=lots", "[apiodbc] MaxRows has the value 'lots'; allowed values are whole numbers from 0 (no cap) to 18446744073709551615"),
             ("Verbosity=6", "[apiodbc] Verbosity has the value '6'; allowed values are 1 (errors), 2 (warnings), 3 (info), 4 (debug), 5 (trace)"),
             ("Verbosity=0", "[apiodbc] Verbosity has the value '0'; allowed values are 1 (errors), 2 (warnings), 3 (info), 4 (debug), 5 (trace)"),
+            ("OAuthBrowserTimeout=0", "[apiodbc] OAuthBrowserTimeout has the value '0'; allowed values are 1 to 86400 (default 120)"),
+            ("OAuthBrowserTimeout=2m", "[apiodbc] OAuthBrowserTimeout has the value '2m'; allowed values are 1 to 86400 (default 120)"),
             ("OAuthSettingsLocation=memory://", "[apiodbc] OAuthSettingsLocation has the value 'memory://'; allowed values are a file path or memory://name with a non-empty name"),
         ];
         for (input, want) in cases {
@@ -853,8 +873,8 @@ mod tests {
             (s.timeout, s.pagesize, s.max_rows, s.verbosity),
             (0, Some(10000), u64::MAX, 5)
         );
-        let (s, _) = settings("Pagesize=1");
-        assert_eq!(s.pagesize, Some(1));
+        let (s, _) = settings("Pagesize=1;OAuthBrowserTimeout=86400");
+        assert_eq!((s.pagesize, s.oauth_browser_timeout), (Some(1), 86400));
     }
 
     #[test]
@@ -1045,6 +1065,7 @@ mod tests {
             ("OAuthRefreshToken", "rt-666"),
             ("OAuthVerifier", "ver-777"),
             ("PKCEVerifier", "pkce-888"),
+            ("OAuthSettingsPassphrase", "pp-999"),
         ];
         let mut cs: String = secrets.iter().map(|(k, v)| format!("{k}={v};")).collect();
         cs.push_str("User=bob;ProfileSettings='SecretSauce=ss-999;Region=eu';MyApiKey=xk-000");
@@ -1067,6 +1088,7 @@ mod tests {
         assert_eq!(get("ProfileSettings"), "SecretSauce=********;Region=eu");
         assert_eq!(get("Timeout"), "60");
         assert_eq!(get("InitiateOAuth"), "OFF");
+        assert_eq!(get("OAuthBrowserTimeout"), "120");
         assert_eq!(get("Pagesize"), "");
         assert_eq!(get("BaseURL"), "");
         let debug = format!("{s:?}");

@@ -143,6 +143,10 @@ pub enum Rotation {
 pub struct OAuthDecl {
     #[serde(default)]
     pub authorization_url: Option<String>,
+    /// The issuer identifier the server names in `iss` on its authorization responses (RFC 9207);
+    /// default: the authorization URL's origin.
+    #[serde(default)]
+    pub issuer: Option<String>,
     pub token_url: String,
     #[serde(default)]
     pub refresh_url: Option<String>,

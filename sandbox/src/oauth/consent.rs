@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::providers::{parse_form, provider, scope, Provider};
-use super::{registered_redirect, valid_challenge, AuthzRequest, REDIRECT_URIS};
+use super::{redirect_uris, registered_redirect, valid_challenge, AuthzRequest, REDIRECT_URIS};
 use crate::common::{encode, param, params, Service};
 use crate::Shared;
 
@@ -34,14 +34,14 @@ pub fn show(st: &Shared, svc: Service, uri: &Uri) -> Response {
         None => return error_page(StatusCode::BAD_REQUEST, "client_id is missing."),
     }
     let (redirect, given) = match param(&q, "redirect_uri") {
-        Some(r) if registered_redirect(r) => (r.to_owned(), true),
+        Some(r) if registered_redirect(svc, r) => (r.to_owned(), true),
         Some(r) => {
             return error_page(
                 StatusCode::BAD_REQUEST,
                 &format!(
                     "redirect_uri {r} is not registered for this application (registered: {}; \
                      loopback IP literals may use any port).",
-                    REDIRECT_URIS.join(", ")
+                    redirect_uris(svc).join(", ")
                 ),
             )
         }

@@ -663,9 +663,20 @@ pub fn redirect_matches(registered: &str, given: &str) -> bool {
     }
 }
 
-/// Whether `uri` is one of the redirects registered for every client.
-pub fn registered_redirect(uri: &str) -> bool {
-    REDIRECT_URIS.iter().any(|r| redirect_matches(r, uri))
+/// The redirects registered for `svc`'s client: [`REDIRECT_URIS`], and the loopback IP literals
+/// with the service's own path, which is where apiodbc's desktop flow listens without a
+/// CallbackURL (one path per service: RFC 9700's mix-up defence).
+pub fn redirect_uris(svc: Service) -> Vec<String> {
+    let mut all: Vec<String> = REDIRECT_URIS.iter().map(|r| r.to_string()).collect();
+    for host in ["127.0.0.1", "[::1]"] {
+        all.push(format!("http://{host}/{}/callback", svc.name()));
+    }
+    all
+}
+
+/// Whether `uri` is one of the redirects registered for `svc`'s client.
+pub fn registered_redirect(svc: Service, uri: &str) -> bool {
+    redirect_uris(svc).iter().any(|r| redirect_matches(r, uri))
 }
 
 #[cfg(test)]
@@ -711,8 +722,23 @@ mod tests {
         assert!(redirect_matches(host, host));
         assert!(!redirect_matches(host, "http://localhost:33334/callback"));
         assert!(!redirect_matches(host, "http://localhost/callback"));
-        assert!(registered_redirect("http://127.0.0.1:1234/callback"));
-        assert!(!registered_redirect("http://evil.example/callback"));
+        assert!(registered_redirect(
+            Service::Pipedrive,
+            "http://127.0.0.1:1234/callback"
+        ));
+        assert!(!registered_redirect(
+            Service::Pipedrive,
+            "http://evil.example/callback"
+        ));
+        // Each service's own loopback path is registered for it alone.
+        assert!(registered_redirect(
+            Service::Keap,
+            "http://[::1]:4321/keap/callback"
+        ));
+        assert!(!registered_redirect(
+            Service::Pipedrive,
+            "http://127.0.0.1:4321/keap/callback"
+        ));
     }
 
     #[test]

@@ -610,7 +610,7 @@ pub fn extend_manifest(st: &Shared, svc: Service, entry: &mut Value) {
                 "token_url": token_url,
                 "grants": p.grants.iter().map(|g| g.name()).collect::<Vec<_>>(),
                 "client_auth": auth,
-                "redirect_uris": REDIRECT_URIS,
+                "redirect_uris": super::redirect_uris(svc),
                 "rotates_refresh_tokens": rotates(st, svc),
                 "access_token_lifetime": st.config.token_lifetime,
                 "code_lifetime": super::CODE_LIFETIME.as_secs(),

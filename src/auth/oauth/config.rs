@@ -3,6 +3,7 @@
 //! OAuthRefreshTokenURL overrides), client authentication per grant, scopes, and how the token
 //! travels to the API.
 
+use super::authorization_response::expected_issuer;
 use crate::auth::token_store::{resolve_location, KeySource, StoreBinding, TokenStore};
 use crate::connect::settings::{AuthScheme, Settings};
 use crate::error::{state, Error, Result};
@@ -35,6 +36,8 @@ pub struct OAuthConfig {
     pub client_id: String,
     pub client_secret: Option<Secret>,
     pub authorization_url: Option<String>,
+    /// The issuer an authorization response's `iss` must name (RFC 9207).
+    pub issuer: Option<String>,
     pub token_url: String,
     pub refresh_url: String,
     pub client_auth: ClientAuth,
@@ -47,6 +50,8 @@ pub struct OAuthConfig {
     pub api_base_from_token: Option<String>,
     pub api_base_suffix: Option<String>,
     pub timeout: u32,
+    /// How long the desktop flow waits for the browser's redirect.
+    pub browser_timeout: std::time::Duration,
     pub ssl_server_cert: Option<std::path::PathBuf>,
 }
 
@@ -97,6 +102,13 @@ impl OAuthConfig {
             (None, Some(a)) => Some(expand("authorization URL", a)?),
             (None, None) => None,
         };
+        // A declared issuer names the profile's own server; an overridden authorization URL
+        // sends the user elsewhere, whose origin is then the issuer to expect.
+        let declared_issuer = match (&s.oauth_authorization_url, &decl.issuer) {
+            (None, Some(i)) => Some(expand("issuer", i)?),
+            _ => None,
+        };
+        let issuer = expected_issuer(declared_issuer.as_deref(), authorization_url.as_deref());
         let scope = s
             .scope
             .clone()
@@ -107,6 +119,7 @@ impl OAuthConfig {
             client_id: s.oauth_client_id.clone().unwrap_or_default(),
             client_secret: s.oauth_client_secret.clone().filter(|v| !v.is_empty()),
             authorization_url,
+            issuer,
             token_url,
             refresh_url,
             client_auth: decl.client_auth,
@@ -127,6 +140,7 @@ impl OAuthConfig {
             api_base_from_token: decl.api_base_from_token.clone(),
             api_base_suffix: decl.api_base_suffix.clone(),
             timeout: s.timeout,
+            browser_timeout: std::time::Duration::from_secs(u64::from(s.oauth_browser_timeout)),
             ssl_server_cert: s.ssl_server_cert.clone(),
         }))
     }
@@ -158,7 +172,11 @@ impl OAuthConfig {
             &self.profile,
             &self.client_id,
         )?;
-        let passphrase = s.profile_value("OAuthSettingsPassphrase").map(Secret::new);
+        // ProfileSettings was where the passphrase went before it was a property; still honoured.
+        let passphrase = s
+            .oauth_settings_passphrase
+            .clone()
+            .or_else(|| s.profile_value("OAuthSettingsPassphrase").map(Secret::new));
         let binding = StoreBinding {
             client_id: self.client_id.clone(),
             token_url: self.token_url.clone(),

@@ -2,25 +2,23 @@
 //! system browser and a one-shot loopback listener.
 //!
 //! 1. bind the listener ([`crate::auth::loopback`]) on the CallbackURL's host and port, or on
-//!    `127.0.0.1` and a free port;
+//!    `127.0.0.1`, a free port and the profile's own path;
 //! 2. build the authorization URL exactly as GetOAuthAuthorizationURL does
 //!    ([`pkce::authorization_url`]) with the listener's redirect URI;
 //! 3. open the browser ([`crate::auth::browser`]); where none can be opened, fail at once with
 //!    28000 and the headless steps;
-//! 4. wait for the one callback with the right state (or the timeout), then exchange its code,
-//!    sending the same redirect URI and the PKCE verifier.
+//! 4. wait for the one callback with the right state and no foreign `iss` (or the timeout), then
+//!    exchange its code, sending the same redirect URI and the PKCE verifier.
 //!
 //! The caller stores the tokens. InitiateOAuth=GETANDREFRESH runs this even under
 //! SQL_DRIVER_NOPROMPT: the connection string itself asks for the browser (pyodbc and Power BI
 //! always pass NOPROMPT), so the application's prompt flag does not veto it.
 
-use std::time::Duration;
-
 use super::client::OAuthClient;
 use super::pkce;
 use super::response::TokenResponse;
 use crate::auth::browser;
-use crate::auth::loopback::{Listener, DEFAULT_TIMEOUT};
+use crate::auth::loopback::{self, Expected, Listener};
 use crate::error::{state, Error, Result};
 
 /// The two ways to authorize on a machine without a browser, for error messages.
@@ -31,12 +29,11 @@ pub fn headless_options() -> &'static str {
 /// What the desktop flow needs besides the client.
 #[derive(Clone, Debug, Default)]
 pub struct DesktopOptions {
-    /// The redirect to listen on and send; `None`: `http://127.0.0.1:<free port>/callback`.
+    /// The redirect to listen on and send; `None`: the configuration's CallbackURL, else
+    /// `http://127.0.0.1:<free port>/<profile>/callback`.
     pub callback_url: Option<String>,
     /// Scopes; `None`: the configuration's.
     pub scope: Option<String>,
-    /// How long to wait for the browser; `None`: [`DEFAULT_TIMEOUT`].
-    pub timeout: Option<Duration>,
 }
 
 /// Runs the flow; returns the token response and when the token request was sent.
@@ -59,7 +56,7 @@ pub async fn authorize(
         .callback_url
         .as_deref()
         .or(config.callback_url.as_deref());
-    let listener = Listener::bind(callback).await?;
+    let listener = Listener::bind(callback, &loopback::default_path(&config.profile)).await?;
     let redirect = listener.redirect_uri().to_string();
     let state_value = pkce::random_token()?;
     let verifier = pkce::random_token()?;
@@ -83,14 +80,19 @@ pub async fn authorize(
             ),
         )
     })?;
-    let timeout = opts.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let timeout = config.browser_timeout;
     tracing::info!(
         profile = %config.profile,
         listen = ?listener.local_addr(),
         timeout_s = timeout.as_secs(),
         "OAuth: waiting for the browser's redirect"
     );
-    let code = listener.wait(&state_value, timeout).await?;
+    let expected = Expected {
+        state: &state_value,
+        issuer: config.issuer.as_deref(),
+        profile: &config.profile,
+    };
+    let code = listener.wait(&expected, timeout).await?;
     client
         .exchange_code(&code, Some(&redirect), Some(&verifier))
         .await

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
+use super::authorization_response::AuthorizationResponse;
 use super::client::OAuthClient;
 use super::config::Grant;
 use super::desktop::{self, DesktopOptions};
@@ -149,6 +150,13 @@ impl TokenManager {
         let pending = store
             .load()?
             .and_then(|t| t.pending_at(now_unix()).cloned());
+        let config = &self.client.config;
+        let code = AuthorizationResponse::from_pasted(code.expose()).into_code(
+            pending.as_ref().map(|p| &p.state),
+            config.issuer.as_deref(),
+            &config.profile,
+        )?;
+        let code = &code;
         let verifier = s
             .pkce_verifier
             .clone()

@@ -7,6 +7,7 @@
 //!   client_credentials, password) as form POSTs over the project's reqwest client;
 //! - [`response`]: parsing and repairing token responses, and token-endpoint errors;
 //! - [`pkce`]: state, PKCE S256 and the authorization URL;
+//! - [`authorization_response`]: the redirect's code, state, error and `iss` (mix-up defence);
 //! - [`desktop`]: the browser flow of InitiateOAuth=GETANDREFRESH and AuthMode=APP;
 //! - [`manager`]: [`manager::TokenManager`], the [`manager::AccessTokenSource`] of the REST client;
 //! - [`procedures`]: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken.
@@ -16,6 +17,7 @@
 //! `AuthType` per client (Keap needs two), and shims for every non-compliant response; the token
 //! requests are plain form POSTs, written here.
 
+pub mod authorization_response;
 pub mod client;
 pub mod config;
 pub mod desktop;

@@ -12,6 +12,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use futures::future::BoxFuture;
 
+use super::authorization_response::AuthorizationResponse;
 use super::client::OAuthClient;
 use super::desktop::{self, DesktopOptions};
 use super::pkce;
@@ -116,7 +117,7 @@ pub fn procedures(
             "Exchanges the code from the redirect for tokens, and stores them.",
             vec![
                 param("AuthMode", false, "WEB (default) or APP."),
-                param("Verifier", false, "The code from the redirect."),
+                param("Verifier", false, "The code from the redirect, or the whole redirect URL."),
                 param("CallbackURL", false, "The redirect URI used for the authorization URL."),
                 param("State", false, "The state of the authorization."),
                 param("PKCEVerifier", false, "The PKCE verifier GetOAuthAuthorizationURL returned."),
@@ -247,9 +248,11 @@ async fn access_token(shared: &Shared, args: &ProcedureArgs) -> Result<Vec<Optio
         ));
     }
     shared.client.config.require_client()?;
-    let code = arg(args, "Verifier").map(Secret::new).ok_or_else(|| {
-        auth_error("[apiodbc] GetOAuthAccessToken AuthMode=WEB needs Verifier: the code parameter of the redirect after the user authorized")
-    })?;
+    let response = arg(args, "Verifier")
+        .map(|v| AuthorizationResponse::from_pasted(&v))
+        .ok_or_else(|| {
+            auth_error("[apiodbc] GetOAuthAccessToken AuthMode=WEB needs Verifier: the code parameter of the redirect after the user authorized, or the whole redirect URL")
+        })?;
     let store = store(shared)?;
     let pending = store
         .load()?
@@ -261,6 +264,15 @@ async fn access_token(shared: &Shared, args: &ProcedureArgs) -> Result<Vec<Optio
             .as_deref()
             .is_none_or(|s| pkce::constant_time_eq(s, p.state.expose()))
     });
+    let expected_state = state_arg
+        .map(Secret::new)
+        .or_else(|| pending.as_ref().map(|p| p.state.clone()));
+    let config = &shared.client.config;
+    let code = response.into_code(
+        expected_state.as_ref(),
+        config.issuer.as_deref(),
+        &config.profile,
+    )?;
     let verifier = arg(args, "PKCEVerifier")
         .map(Secret::new)
         .or_else(|| pending.as_ref().map(|p| p.pkce_verifier.clone()));
@@ -286,7 +298,6 @@ async fn app_flow(shared: &Shared, args: &ProcedureArgs) -> Result<Vec<Option<St
     let opts = DesktopOptions {
         callback_url: arg(args, "CallbackURL"),
         scope: arg(args, "Scope"),
-        timeout: None,
     };
     let (resp, sent) = desktop::authorize(&shared.client, &opts).await?;
     let stored = store

@@ -14,6 +14,7 @@ fn config(auth: ClientAuth, per_grant: Vec<(String, ClientAuth)>) -> OAuthConfig
         profile: "keap".into(),
         client_id: "id 1".into(),
         client_secret: Some(Secret::new("s+cret")),
+        issuer: None,
         authorization_url: Some("https://auth.example/authorize".into()),
         token_url: "https://auth.example/token".into(),
         refresh_url: "https://auth.example/refresh".into(),
@@ -27,6 +28,7 @@ fn config(auth: ClientAuth, per_grant: Vec<(String, ClientAuth)>) -> OAuthConfig
         api_base_from_token: Some("api_domain".into()),
         api_base_suffix: None,
         timeout: 5,
+        browser_timeout: std::time::Duration::from_secs(5),
         ssl_server_cert: None,
     }
 }

@@ -1,0 +1,217 @@
+//! The authorization response (RFC 6749 §4.1.2, RFC 9207): what comes back on the redirect after
+//! the user approves — code, state, error, issuer — and the mix-up defence.
+//!
+//! The same response reaches the driver three ways: as the query of a request to the loopback
+//! listener, as a whole redirect URL a user pasted into OAuthVerifier or GetOAuthAccessToken's
+//! Verifier (headless machines: copying the address bar is easier than cutting out the code), or
+//! as the bare code. Where the response carries `state` or `iss`, they are checked before the
+//! code is ever sent to a token endpoint.
+//!
+//! Mix-up (RFC 9700 §2.1, §4.4): a driver that talks to several authorization servers must tell
+//! which one answered. An `iss` in the response must equal the issuer the request went to — the
+//! profile's `issuer`, or else the origin of its authorization URL (none of the five built-in
+//! services publishes authorization-server metadata, so the origin is the best identifier there
+//! is). A response without `iss` is accepted: RFC 9207 lets servers omit it.
+
+use crate::error::{state, Error, Result};
+use crate::secret::Secret;
+
+use super::pkce::constant_time_eq;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct AuthorizationResponse {
+    pub code: Option<Secret>,
+    pub state: Option<Secret>,
+    /// The RFC 6749 error code, reduced to its safe characters.
+    pub error: Option<String>,
+    pub iss: Option<String>,
+}
+
+impl AuthorizationResponse {
+    /// Parses a query string (`code=…&state=…`); the first of a repeated key wins.
+    pub fn from_query(query: &str) -> AuthorizationResponse {
+        let mut r = AuthorizationResponse::default();
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            match k.as_ref() {
+                "code" if r.code.is_none() && !v.is_empty() => r.code = Some(Secret::new(v)),
+                "state" if r.state.is_none() => r.state = Some(Secret::new(v)),
+                "error" if r.error.is_none() => r.error = Some(error_code(&v)),
+                "iss" if r.iss.is_none() => r.iss = Some(v.into_owned()),
+                _ => {}
+            }
+        }
+        r
+    }
+
+    /// A verifier as a user gives it: the bare code, or the redirect URL (or just its query)
+    /// holding `code=`.
+    pub fn from_pasted(text: &str) -> AuthorizationResponse {
+        let text = text.trim();
+        let looks_like_response = text.contains("code=") || text.contains("error=");
+        if !looks_like_response {
+            return AuthorizationResponse {
+                code: (!text.is_empty()).then(|| Secret::new(text)),
+                ..AuthorizationResponse::default()
+            };
+        }
+        let without_fragment = text.split('#').next().unwrap_or(text);
+        let query = without_fragment
+            .split_once('?')
+            .map_or(without_fragment, |(_, q)| q);
+        AuthorizationResponse::from_query(query)
+    }
+
+    /// The code to exchange, after checking what the response carries: an error from the
+    /// server, a state that is not `expected_state` (when both are known), an issuer that is not
+    /// `expected_issuer`.
+    pub fn into_code(
+        self,
+        expected_state: Option<&Secret>,
+        expected_issuer: Option<&str>,
+        profile: &str,
+    ) -> Result<Secret> {
+        if let (Some(got), Some(want)) = (&self.state, expected_state) {
+            if !constant_time_eq(got.expose(), want.expose()) {
+                return Err(auth_error(
+                    "[apiodbc] OAuth: the state in the redirect does not belong to the authorization this connection started, so its code was not used; start the authorization again (GetOAuthAuthorizationURL) and paste the redirect it leads to".into(),
+                ));
+            }
+        }
+        check_issuer(self.iss.as_deref(), expected_issuer, profile)?;
+        if let Some(e) = self.error {
+            return Err(denied(&e));
+        }
+        self.code.ok_or_else(|| {
+            auth_error("[apiodbc] OAuth: the redirect holds no code parameter; paste the whole address the browser was sent to after approving, or just its code".into())
+        })
+    }
+}
+
+fn auth_error(message: String) -> Error {
+    Error::new(state::INVALID_AUTHORIZATION, message)
+}
+
+/// Keeps only an RFC 6749 error code's characters, so a hostile value cannot shape the message.
+fn error_code(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(64)
+        .collect()
+}
+
+/// The error for an `error=` response.
+pub fn denied(code: &str) -> Error {
+    if code == "access_denied" {
+        auth_error("[apiodbc] OAuth: the authorization was denied in the browser; connect again and approve the access".into())
+    } else {
+        auth_error(format!(
+            "[apiodbc] OAuth: the authorization server answered the authorization with error '{code}'"
+        ))
+    }
+}
+
+/// The issuer a response may name: the profile's, else the authorization URL's origin.
+pub fn expected_issuer(declared: Option<&str>, authorization_url: Option<&str>) -> Option<String> {
+    if let Some(d) = declared.filter(|d| !d.is_empty()) {
+        return Some(d.to_string());
+    }
+    let url = url::Url::parse(authorization_url?).ok()?;
+    let origin = url.origin();
+    origin.is_tuple().then(|| origin.ascii_serialization())
+}
+
+/// RFC 9207 §2.4: an `iss` present must equal the expected issuer (simple string comparison; a
+/// trailing `/` is forgiven, as servers differ on it).
+pub fn check_issuer(iss: Option<&str>, expected: Option<&str>, profile: &str) -> Result<()> {
+    let (Some(got), Some(want)) = (iss, expected) else {
+        return Ok(());
+    };
+    if got.trim_end_matches('/') == want.trim_end_matches('/') {
+        return Ok(());
+    }
+    let shown: String = got.chars().filter(|c| !c.is_control()).take(200).collect();
+    Err(auth_error(format!(
+        "[apiodbc] OAuth: the authorization response says it comes from '{shown}', but profile {profile} sent the user to '{want}'. This is what an authorization-server mix-up attack looks like (RFC 9207), so the code was not used. Start the authorization again; if the service's issuer really is '{shown}', set issuer in the profile's [auth.oauth] section"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_verifiers() {
+        let bare = AuthorizationResponse::from_pasted("  abc123 ");
+        assert_eq!(bare.code, Some(Secret::new("abc123")));
+        assert_eq!(bare.state, None);
+
+        let url = AuthorizationResponse::from_pasted(
+            "http://127.0.0.1:5555/pipedrive/callback?code=c%2F1&state=st&iss=https%3A%2F%2Fa.example#frag",
+        );
+        assert_eq!(url.code, Some(Secret::new("c/1")));
+        assert_eq!(url.state, Some(Secret::new("st")));
+        assert_eq!(url.iss.as_deref(), Some("https://a.example"));
+
+        let query = AuthorizationResponse::from_pasted("code=x&state=y");
+        assert_eq!(query.code, Some(Secret::new("x")));
+
+        let denied = AuthorizationResponse::from_pasted("http://h/cb?error=access_denied%3Cb%3E");
+        assert_eq!(denied.error.as_deref(), Some("access_deniedb"));
+    }
+
+    #[test]
+    fn codes_are_released_only_when_state_and_issuer_agree() {
+        let st = Secret::new("st");
+        let ok = AuthorizationResponse::from_query("code=c&state=st&iss=https://a.example/");
+        let code = ok
+            .into_code(Some(&st), Some("https://a.example"), "p")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(code.expose(), "c");
+
+        let wrong_state = AuthorizationResponse::from_query("code=c&state=other");
+        let e = wrong_state
+            .into_code(Some(&st), None, "p")
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
+        assert!(e.message.contains("state"), "{}", e.message);
+        assert!(!e.message.contains("other"));
+
+        let mixup = AuthorizationResponse::from_query("code=c&state=st&iss=https://evil.example");
+        let e = mixup
+            .into_code(Some(&st), Some("https://a.example"), "pipedrive")
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
+        assert_eq!(e.state, state::INVALID_AUTHORIZATION);
+        assert!(e.message.contains("mix-up") && e.message.contains("https://evil.example"));
+
+        // No iss: RFC 9207 lets servers omit it.
+        let plain = AuthorizationResponse::from_query("code=c&state=st");
+        assert!(plain
+            .into_code(Some(&st), Some("https://a.example"), "p")
+            .is_ok());
+
+        let none = AuthorizationResponse::from_query("state=st");
+        assert!(none.into_code(Some(&st), None, "p").is_err());
+    }
+
+    #[test]
+    fn issuer_defaults_to_the_authorization_origin() {
+        assert_eq!(
+            expected_issuer(None, Some("https://oauth.pipedrive.com/oauth/authorize")).as_deref(),
+            Some("https://oauth.pipedrive.com")
+        );
+        assert_eq!(
+            expected_issuer(
+                None,
+                Some("http://127.0.0.1:8080/pipedrive/oauth/authorize")
+            )
+            .as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            expected_issuer(Some("https://id.example"), Some("https://x")).as_deref(),
+            Some("https://id.example")
+        );
+        assert_eq!(expected_issuer(None, None), None);
+    }
+}
