@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmd::{self, RunOpts};
-use crate::summary::StepEnd;
+use crate::summary::{Outcome, StepEnd};
 
 /// One apt package and how to tell that what we need from it is already there.
 struct Need {
@@ -61,6 +61,18 @@ const NEEDS: &[Need] = &[
     },
 ];
 
+/// Wanted but not worth failing over: Debian's Chromium, the real browser of the desktop OAuth
+/// test (Ubuntu ships it only as a snap, which apt cannot install in a container; the test then
+/// skips and says why).
+const OPTIONAL_NEEDS: &[Need] = &[Need {
+    package: "chromium",
+    present: || {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .any(|name| has_command(name))
+    },
+}];
+
 /// Python packages the client scripts import.
 const PIP_PACKAGES: &[&str] = &["pyodbc>=5,<6", "pytest>=7"];
 
@@ -93,7 +105,11 @@ fn probe(cmd: &mut Command) -> bool {
 }
 
 fn missing() -> Vec<&'static str> {
-    NEEDS
+    missing_of(NEEDS)
+}
+
+fn missing_of(needs: &[Need]) -> Vec<&'static str> {
+    needs
         .iter()
         .filter(|need| !(need.present)())
         .map(|need| need.package)
@@ -141,8 +157,41 @@ fn apt(prefix: &[&str], args: &[&str]) -> bool {
     cmd::run(&mut cmd, RunOpts::default()).success()
 }
 
-/// Installs whatever apt packages are missing, or fails naming them.
+/// Installs whatever apt packages are missing, or fails naming them; then tries the optional
+/// ones, whose failure is only reported.
 pub fn system_packages() -> StepEnd {
+    let required = required_packages();
+    if required.outcome != Outcome::Pass {
+        return required;
+    }
+    let optional = missing_of(OPTIONAL_NEEDS);
+    if optional.is_empty() {
+        return required;
+    }
+    let list = optional.join(" ");
+    let installed = privilege_prefix().is_some_and(|prefix| {
+        let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+        install.extend(&optional);
+        // The index may be stale when the required packages were all present.
+        apt(&prefix, &["update", "-q"]) && apt(&prefix, &install)
+    });
+    let still = missing_of(OPTIONAL_NEEDS);
+    if installed && still.is_empty() {
+        StepEnd::pass(format!("{}; installed optional {list}", required.detail))
+    } else {
+        println!(
+            "warning: optional {} not installed; the tests that need it will skip",
+            still.join(" ")
+        );
+        StepEnd::pass(format!(
+            "{}; optional {} unavailable",
+            required.detail,
+            still.join(" ")
+        ))
+    }
+}
+
+fn required_packages() -> StepEnd {
     let missing = missing();
     if missing.is_empty() {
         return StepEnd::pass("all present");
