@@ -158,6 +158,7 @@ pub fn isql(ctx: &mut Ctx, program: &str) -> StepEnd {
 const PYTEST_FILES: &[&str] = &[
     "tests/clients/python/test_pyodbc.py",
     "tests/clients/python/test_rest.py",
+    "tests/clients/python/test_oauth_defences.py",
 ];
 
 /// The sandbox binary the REST tests run: the one built beside the driver under test (a
@@ -201,7 +202,7 @@ pub fn pytest(ctx: &mut Ctx) -> StepEnd {
     let out = cmd::run(
         &mut cmd,
         RunOpts {
-            timeout: Some(Duration::from_secs(600)),
+            timeout: Some(Duration::from_secs(1500)),
             ..RunOpts::default()
         },
     );
