@@ -24,7 +24,6 @@ import json
 import math
 import os
 import re
-import subprocess
 import threading
 import tomllib
 import urllib.error
@@ -35,86 +34,15 @@ from pathlib import Path
 import pyodbc
 import pytest
 
+from sandbox_proc import HTTP_TIMEOUT, Sandbox, sandbox_binary
+
 REPO = Path(__file__).resolve().parents[3]
 DRIVER = os.environ.get("APIODBC_DRIVER", "{apiodbc}")
 RECORDS = 60
 SEED = 7
-HTTP_TIMEOUT = 30
 
 # ---------------------------------------------------------------------------------------------
-# The sandbox processes
-
-
-class Sandbox:
-    """One apiodbc-sandbox: a child process of ours, or one somebody else runs (url given)."""
-
-    def __init__(self, url, proc=None):
-        self.url = url.rstrip("/")
-        self.proc = proc
-        self._manifest = None
-
-    @classmethod
-    def start(cls, binary, *flags):
-        args = [str(binary), "--listen", "127.0.0.1:0", "--records", str(RECORDS)]
-        args += ["--seed", str(SEED), *flags]
-        proc = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
-        line = proc.stdout.readline().decode("utf-8", "replace")
-        m = re.search(r"listening on (http://\S+)", line)
-        if not m:
-            proc.kill()
-            proc.wait()
-            raise RuntimeError(f"{binary} printed {line!r} instead of `listening on http://...`")
-        # Keep draining stdout so a chatty sandbox never blocks on a full pipe.
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
-        return cls(m.group(1), proc)
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def get(self, path):
-        with urllib.request.urlopen(self.url + path, timeout=HTTP_TIMEOUT) as resp:
-            return json.load(resp)
-
-    @property
-    def manifest(self):
-        if self._manifest is None:
-            self._manifest = self.get("/_sandbox/manifest")
-        return self._manifest
-
-    def data(self, service, table):
-        return self.get(f"/_sandbox/data/{service}/{table}")
-
-    def reset(self):
-        req = urllib.request.Request(self.url + "/_sandbox/reset", method="POST", data=b"")
-        urllib.request.urlopen(req, timeout=HTTP_TIMEOUT).read()
-
-    def stats(self):
-        return self.get("/_sandbox/stats")["requests"]
-
-    def connstr(self, service, scheme=None):
-        """The manifest's connection string for `scheme`, or else the first one that needs no
-        OAuth flow (a token, an API key): these tests are about data, not about getting tokens."""
-        strings = self.manifest["services"][service]["connection_strings"]
-        if scheme:
-            value = strings[scheme]
-        else:
-            static = [v for v in strings.values() if "initiateoauth=getandrefresh" not in v.lower()]
-            value = (static or list(strings.values()))[0]
-        return f"DRIVER={DRIVER};{value}"
-
-
-def _binary():
-    given = os.environ.get("APIODBC_SANDBOX_BIN")
-    path = Path(given) if given else REPO / "target" / "debug" / "apiodbc-sandbox"
-    return path if path.is_file() else None
+# The sandbox processes (the Sandbox class is shared with test_oauth.py: sandbox_proc.py)
 
 
 _sandboxes = {}
@@ -130,8 +58,8 @@ def _sandbox(kind):
     flags = [] if kind == "clean" else ["--fail-rate", "0.2", "--rate-limit", "20"]
     if env_url:
         sb = Sandbox(env_url)
-    elif _binary():
-        sb = Sandbox.start(_binary(), *flags)
+    elif sandbox_binary():
+        sb = Sandbox.start(sandbox_binary(), *flags, records=RECORDS, seed=SEED)
         atexit.register(sb.stop)
     else:
         sb = None
