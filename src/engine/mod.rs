@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod errors;
 pub mod escape;
+pub mod identifier_case;
 pub mod placeholders;
 pub mod procedure_call;
 pub mod procedures;
@@ -26,6 +27,7 @@ use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use self::catalog::{CatalogInfo, TableInfo};
 use self::errors::from_datafusion;
 use self::escape::TranslateContext;
+use self::identifier_case::MixedCaseColumns;
 use self::procedure_call::ProcedureCall;
 use self::procedures::{Procedure, ProcedureRegistry};
 use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
@@ -95,6 +97,7 @@ impl Prepared {
 pub struct Engine {
     ctx: SessionContext,
     catalog: CatalogInfo,
+    mixed_case: MixedCaseColumns,
     procedures: ProcedureRegistry,
     translate: TranslateContext,
 }
@@ -154,6 +157,7 @@ impl Engine {
         }
         Ok(Engine {
             ctx,
+            mixed_case: MixedCaseColumns::from_catalog(&catalog),
             catalog,
             procedures: options.procedures,
             translate: TranslateContext {
@@ -229,10 +233,21 @@ impl Engine {
             .map_err(from_datafusion)?;
         // Refuse writes before planning, so `INSERT INTO missing` says read-only, not 42S02.
         refuse_write_statement(&statement)?;
-        let plan = state
-            .statement_to_plan(statement)
-            .await
-            .map_err(from_datafusion)?;
+        let plan = match state.statement_to_plan(statement.clone()).await {
+            Ok(plan) => plan,
+            Err(first) => {
+                let mut requoted = statement;
+                if !self.mixed_case.requote(&mut requoted) {
+                    return Err(from_datafusion(first));
+                }
+                // Its error (if any) is about the query as the user meant it, past the names
+                // the first attempt tripped over.
+                state
+                    .statement_to_plan(requoted)
+                    .await
+                    .map_err(from_datafusion)?
+            }
+        };
         refuse_writes(&plan)?;
         let types = plan.get_parameter_types().map_err(from_datafusion)?;
         // DataFusion says `Null` for a marker nothing constrains; that means "any type".

@@ -482,3 +482,22 @@ def test_connections_on_many_threads():
         t.join()
     assert errors == []
     assert results == {n: [n * 10 + i + 1 for i in range(4)] for n in range(8)}
+
+
+def test_mixed_case_sys_columns_need_no_quotes(cnxn):
+    # The sys tables keep the commercial driver's column spellings (TableName, IsSensitive);
+    # users type them unquoted, in any case, as they would there.
+    cur = cnxn.cursor()
+    rows = cur.execute(
+        "SELECT TableName, columnname FROM sys.sys_tablecolumns "
+        "WHERE TABLENAME = 'sys_connection_props' ORDER BY Ordinal"
+    ).fetchall()
+    assert [r[1] for r in rows][:3] == ["Name", "Description", "Value"]
+    assert [d[0] for d in cur.description] == ["TableName", "ColumnName"]
+    names = [r[0] for r in cur.execute(
+        "SELECT Name FROM sys.sys_connection_props WHERE IsSensitive ORDER BY name"
+    ).fetchall()]
+    assert "Password" in names and "User" not in names
+    with pytest.raises(pyodbc.Error) as err:
+        cur.execute("SELECT Name, nosuch FROM sys.sys_connection_props")
+    assert err.value.args[0] == "42S22" and "nosuch" in str(err.value)
