@@ -7,7 +7,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
 
 use tracing::level_filters::LevelFilter;
@@ -24,11 +24,14 @@ const MASK: &str = "********";
 struct Sink {
     path: PathBuf,
     file: File,
-    /// Verbosity 1..=5; the highest any connection asked for this file.
+    /// Verbosity 1..=5; the highest any open connection asked for this file.
     level: u8,
+    /// The open connections logging here, by guard id, with the verbosity each asked for.
+    holders: Vec<(u64, u8)>,
 }
 
 static SINKS: Mutex<Vec<Sink>> = Mutex::new(Vec::new());
+static NEXT_GUARD: AtomicU64 = AtomicU64::new(1);
 /// The highest verbosity over all sinks (0: no sink), read on every event without locking.
 static MAX_VERBOSITY: AtomicU8 = AtomicU8::new(0);
 static INSTALL: Once = Once::new();
@@ -59,11 +62,43 @@ fn level_filter(verbosity: u8) -> LevelFilter {
     }
 }
 
-/// Starts (or raises) logging to `logfile` at `verbosity` (1 errors … 5 trace). Each distinct file
-/// is one sink that keeps the highest verbosity any connection asked for; files stay open for the
-/// life of the process. If the host process already installed its own global `tracing`
-/// subscriber, ours cannot be installed and the file stays empty; connecting still succeeds.
-pub fn configure(logfile: &Path, verbosity: u8) -> Result<()> {
+/// Keeps a connection's Logfile open; dropping it (at disconnect) closes the file once no other
+/// connection logs there, so later connections of the process do not write into it.
+#[derive(Debug)]
+pub struct LogGuard {
+    path: PathBuf,
+    id: u64,
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        let mut sinks = sinks();
+        if let Some(i) = sinks.iter().position(|s| s.path == self.path) {
+            let sink = &mut sinks[i];
+            sink.holders.retain(|(id, _)| *id != self.id);
+            match sink.holders.iter().map(|(_, v)| *v).max() {
+                Some(level) => sink.level = level,
+                None => {
+                    sinks.remove(i);
+                }
+            }
+        }
+        store_max_verbosity(&sinks);
+    }
+}
+
+fn store_max_verbosity(sinks: &[Sink]) {
+    let max = sinks.iter().map(|s| s.level).max().unwrap_or(0);
+    MAX_VERBOSITY.store(max, Ordering::Release);
+}
+
+/// Starts (or raises) logging to `logfile` at `verbosity` (1 errors … 5 trace) while the returned
+/// guard lives. Each distinct file is one sink that keeps the highest verbosity its open
+/// connections asked for. Events are process-wide, so while a connection logs to a file, the
+/// other connections of the process log there too. If the host process already installed its
+/// own global `tracing` subscriber, ours cannot be installed and the file stays empty; connecting
+/// still succeeds.
+pub fn configure(logfile: &Path, verbosity: u8) -> Result<LogGuard> {
     if !(1..=5).contains(&verbosity) {
         return Err(Error::new(
             state::UNABLE_TO_CONNECT,
@@ -87,18 +122,22 @@ pub fn configure(logfile: &Path, verbosity: u8) -> Result<()> {
     // The same file named two ways (relative, through a symlink) must stay one sink, or every
     // line would be written to it twice.
     let path = std::fs::canonicalize(logfile).unwrap_or_else(|_| logfile.to_path_buf());
+    let id = NEXT_GUARD.fetch_add(1, Ordering::Relaxed);
     {
         let mut sinks = sinks();
         match sinks.iter_mut().find(|s| s.path == path) {
-            Some(sink) => sink.level = sink.level.max(verbosity),
+            Some(sink) => {
+                sink.level = sink.level.max(verbosity);
+                sink.holders.push((id, verbosity));
+            }
             None => sinks.push(Sink {
-                path,
+                path: path.clone(),
                 file,
                 level: verbosity,
+                holders: vec![(id, verbosity)],
             }),
         }
-        let max = sinks.iter().map(|s| s.level).max().unwrap_or(0);
-        MAX_VERBOSITY.store(max, Ordering::Release);
+        store_max_verbosity(&sinks);
     }
     INSTALL.call_once(|| {
         let layer = tracing_subscriber::fmt::layer()
@@ -111,7 +150,7 @@ pub fn configure(logfile: &Path, verbosity: u8) -> Result<()> {
     });
     // Callsites registered while the level was lower cached "never"; make them ask again.
     tracing::callsite::rebuild_interest_cache();
-    Ok(())
+    Ok(LogGuard { path, id })
 }
 
 /// Lets through what the most verbose sink wants; each sink filters again when writing.
@@ -487,10 +526,10 @@ mod tests {
         let _ = std::fs::remove_file(&trace_log);
         let _ = std::fs::remove_file(&error_log);
 
-        configure(&error_log, 1).unwrap();
-        configure(&trace_log, 2).unwrap();
+        let error_guard = configure(&error_log, 1).unwrap();
+        let low_guard = configure(&trace_log, 2).unwrap();
         // A later connection asking for more on the same file raises that sink's level.
-        configure(&trace_log, 5).unwrap();
+        let high_guard = configure(&trace_log, 5).unwrap();
 
         tracing::trace!(target: "apiodbc::rest", "GET /v1/deals?api_token=SECRET-A&limit=100");
         tracing::trace!(target: "apiodbc::auth", body = "grant_type=authorization_code&code=SECRET-B&code_verifier=SECRET-C&client_secret=SECRET-D", "token request");
@@ -528,6 +567,25 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&trace_log).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+
+        // When the verbose connection closes, the file falls back to the other one's level; when
+        // that closes too, the file gets nothing more.
+        drop(high_guard);
+        tracing::debug!("after the verbose connection closed");
+        tracing::warn!("a warning while one connection is open");
+        drop(low_guard);
+        tracing::warn!("a warning after both closed");
+        drop(error_guard);
+        tracing::error!("an error after every connection closed");
+        let trace_text = std::fs::read_to_string(&trace_log).unwrap();
+        assert!(!trace_text.contains("after the verbose"), "{trace_text}");
+        assert!(trace_text.contains("while one connection is open"));
+        assert!(!trace_text.contains("after both closed"), "{trace_text}");
+        let error_text = std::fs::read_to_string(&error_log).unwrap();
+        assert!(
+            !error_text.contains("after every connection"),
+            "{error_text}"
+        );
 
         let err = configure(&dir.join("no-such-dir").join("x.log"), 3).unwrap_err();
         assert_eq!(err.state, state::UNABLE_TO_CONNECT);

@@ -70,6 +70,39 @@ pub fn parse(sql: &str) -> Option<Result<ProcedureCall>> {
     }))
 }
 
+/// `sql` as it may be logged: for a procedure call, every string literal is replaced by `'***'`,
+/// since positional arguments (`CALL GetOAuthAccessToken('WEB', '<code>')`) carry codes and
+/// tokens with no name beside them for the log's redaction to recognise.
+pub fn loggable(sql: &str) -> std::borrow::Cow<'_, str> {
+    if parse(sql).is_none() {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let b = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        match skip_opaque(b, i) {
+            Some(end) => {
+                // Only string literals are masked; quoted names and comments stay readable.
+                let literal_start = match b[i] {
+                    b'\'' => Some(i),
+                    b'e' | b'E' if b.get(i + 1) == Some(&b'\'') => Some(i + 1),
+                    _ => None,
+                };
+                if let Some(quote) = literal_start {
+                    out.push_str(&sql[copied..quote]);
+                    out.push_str("'***'");
+                    copied = end;
+                }
+                i = end.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&sql[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The number of `?` parameter markers outside string literals, quoted identifiers and comments.
 pub fn count_parameter_markers(sql: &str) -> usize {
     super::placeholders::rewrite_markers(sql, |_| String::new()).1
@@ -126,7 +159,8 @@ impl Token {
         match self {
             Token::Word(w) => format!("'{w}'"),
             Token::Quoted(q) => format!("\"{q}\""),
-            Token::Text(t) => format!("the string '{t}'"),
+            // Never the literal itself: it may be a code or a token (GetOAuthAccessToken's Verifier).
+            Token::Text(_) => "a string literal".to_string(),
             Token::Number(n) => format!("the number {n}"),
             Token::Punct('>') => "'=>'".to_string(),
             Token::Punct(c) => format!("'{c}'"),
@@ -450,6 +484,29 @@ impl Parser {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn logged_calls_hide_their_literals() {
+        assert_eq!(
+            loggable("CALL GetOAuthAccessToken('WEB', 'c0de''x', ?) -- 'note'"),
+            "CALL GetOAuthAccessToken('***', '***', ?) -- 'note'"
+        );
+        assert_eq!(
+            loggable("{call RefreshOAuthAccessToken(E'rt\\'1')}"),
+            "{call RefreshOAuthAccessToken(E'***')}"
+        );
+        // Not a call: left as written (queries keep their literals for debugging).
+        assert_eq!(loggable("SELECT 'x' AS y"), "SELECT 'x' AS y");
+        // A call with a syntax error is still a call.
+        assert_eq!(
+            loggable("CALL GetOAuthAccessToken('WEB' 'c0de')"),
+            "CALL GetOAuthAccessToken('***' '***')"
+        );
+        let e = parse("CALL GetOAuthAccessToken('WEB' 'c0de')")
+            .and_then(|r| r.err())
+            .unwrap_or_else(|| panic!("no syntax error"));
+        assert!(!e.message.contains("c0de"), "{}", e.message);
+    }
     use super::*;
 
     fn ok(sql: &str) -> ProcedureCall {

@@ -68,6 +68,9 @@ pub struct ConnState {
     pub current_catalog: String,
     /// Statement handles (their addresses) that belong to this connection.
     pub statements: Vec<usize>,
+    /// Keeps the Logfile open from connect (a failed one too, so its error is logged) until
+    /// disconnect or the handle is freed.
+    pub log: Option<crate::logging::LogGuard>,
 }
 
 pub struct Connection {
@@ -92,6 +95,7 @@ impl Connection {
                 quiet_mode: 0,
                 current_catalog: String::new(),
                 statements: Vec::new(),
+                log: None,
             }),
         }
     }
@@ -134,9 +138,11 @@ impl Connection {
             self.diag
                 .push_warning(warning.state, warning.message.clone());
         }
-        if let Some(logfile) = &settings.logfile {
-            crate::logging::configure(logfile, settings.verbosity)?;
-        }
+        let log = match &settings.logfile {
+            Some(logfile) => Some(crate::logging::configure(logfile, settings.verbosity)?),
+            None => None,
+        };
+        lock(&self.state).log = log;
         let engine = open_engine(&settings)?;
         tracing::info!(dsn = dsn_name.as_deref().unwrap_or(""), attributes = ?attrs, "connected");
         let completed = completed_string(&attrs);
@@ -164,6 +170,7 @@ impl Connection {
         }
         st.session = None;
         tracing::info!("disconnected");
+        st.log = None;
         Ok(())
     }
 

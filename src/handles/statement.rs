@@ -264,7 +264,7 @@ impl Statement {
         self.cancel.reset();
         let scan = st.attrs.noscan == 0;
         let timeout = self.timeout(&st);
-        tracing::debug!(sql, "prepare");
+        tracing::debug!(sql = %crate::engine::procedure_call::loggable(sql), "prepare");
         st.prepared = None;
         st.executed = false;
         let prepared = wait_statement(session.engine.prepare(sql, scan), &self.cancel, timeout)?;

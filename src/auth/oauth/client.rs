@@ -104,7 +104,7 @@ impl OAuthClient {
     pub fn reauthorize_hint(&self, grant: Grant) -> String {
         match grant {
             Grant::RefreshToken => "the refresh token is no longer valid: authorize again (InitiateOAuth=GETANDREFRESH on a desktop, or GetOAuthAuthorizationURL then GetOAuthAccessToken, or OAuthVerifier with InitiateOAuth=REFRESH), or delete the OAuth settings file",
-            Grant::AuthorizationCode => "the authorization code was refused: codes are single-use, expire within minutes and need the same CallbackURL and PKCE verifier as the authorization URL; run GetOAuthAuthorizationURL again and use the new code",
+            Grant::AuthorizationCode => "the authorization code was refused: codes are single-use, expire within minutes and need the same CallbackURL and PKCE verifier as the authorization URL (redeeming it away from the token store where GetOAuthAuthorizationURL ran, pass its PKCEVerifier too); run GetOAuthAuthorizationURL again and use the new code",
             Grant::ClientCredentials | Grant::Password => "the credentials were refused: check OAuthClientId and OAuthClientSecret (and User and Password for the password grant)",
         }
         .to_string()
