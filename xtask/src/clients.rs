@@ -158,6 +158,7 @@ pub fn isql(ctx: &mut Ctx, program: &str) -> StepEnd {
 const PYTEST_FILES: &[&str] = &[
     "tests/clients/python/test_pyodbc.py",
     "tests/clients/python/test_rest.py",
+    "tests/clients/python/test_oauth.py",
     "tests/clients/python/test_oauth_defences.py",
 ];
 
