@@ -1,18 +1,19 @@
 //! Control endpoints under `/_sandbox` (manifest, request log, reset, raw table data) and the
 //! request-log middleware. Tests use these to learn credentials and expected row counts and to
-//! check which API requests the driver made and what the OAuth servers issued.
+//! check which API requests the driver made, which report jobs it created (their timespans are
+//! in request bodies, which the log does not keep) and what the OAuth servers issued.
 
 use std::sync::Mutex;
 
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use crate::common::{json, ok, Service};
+use crate::common::{json, ok, param, params, Service};
 use crate::{helpscout, helpscout_docs, keap, leaddesk, pipedrive, talkdesk, AppState, Shared};
 
 /// Query parameters whose values never appear in the log.
@@ -38,6 +39,8 @@ const MAX_LOGGED: usize = 1_000_000;
 #[derive(Default)]
 pub struct Stats {
     requests: Mutex<Vec<Value>>,
+    /// Report jobs created (Talkdesk), with the timespan each asked for.
+    report_jobs: Mutex<Vec<Value>>,
 }
 
 impl Stats {
@@ -48,15 +51,25 @@ impl Stats {
         }
     }
 
-    fn snapshot(&self) -> Vec<Value> {
-        self.requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    pub fn push_report_job(&self, job: Value) {
+        let mut log = self.report_jobs.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() < MAX_LOGGED {
+            log.push(job);
+        }
+    }
+
+    fn snapshot(&self) -> (Vec<Value>, Vec<Value>) {
+        let requests = self.requests.lock().unwrap_or_else(|p| p.into_inner());
+        let jobs = self.report_jobs.lock().unwrap_or_else(|p| p.into_inner());
+        (requests.clone(), jobs.clone())
     }
 
     fn clear(&self) {
         self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.report_jobs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
@@ -141,7 +154,8 @@ async fn manifest(State(st): State<AppState>) -> Response {
 }
 
 async fn stats(State(st): State<AppState>) -> Response {
-    ok(json!({ "requests": st.stats.snapshot(), "oauth": st.oauth.stats() }))
+    let (requests, report_jobs) = st.stats.snapshot();
+    ok(json!({ "requests": requests, "report_jobs": report_jobs, "oauth": st.oauth.stats() }))
 }
 
 async fn reset(State(st): State<AppState>) -> Response {
@@ -153,13 +167,16 @@ async fn reset(State(st): State<AppState>) -> Response {
 async fn table_data(
     State(st): State<AppState>,
     Path((service, table)): Path<(String, String)>,
+    uri: Uri,
 ) -> Response {
+    // `all=true`: rows a full scan does not reach too (Talkdesk calls before `calls_window`).
+    let all = param(&params(&uri), "all") == Some("true");
     let rows = match service.as_str() {
         "pipedrive" => pipedrive::table_data(&st, &table),
         "helpscout" => helpscout::table_data(&st, &table),
         "helpscout-docs" => helpscout_docs::table_data(&st, &table),
         "keap" => keap::table_data(&st, &table),
-        "talkdesk" => talkdesk::table_data(&st, &table),
+        "talkdesk" => talkdesk::table_data(&st, &table, all),
         "leaddesk" => leaddesk::table_data(&st, &table),
         _ => None,
     };

@@ -2,7 +2,9 @@
 //! `_links.next` as a full URL, contacts capped at 10 000 like the real API), and calls through
 //! the asynchronous Explore report flow: POST a job, poll it (created → processing → done),
 //! fetch its file through a 303 redirect to `/talkdesk/_files/{id}` (unauthenticated, standing
-//! in for the storage bucket). Bearer auth; `{code, message, description, fields}` errors.
+//! in for the storage bucket). A job's file holds the calls that started within its timespan,
+//! which must be at most a month long. Each created job's timespan goes to `/_sandbox/stats`.
+//! Bearer auth; `{code, message, description, fields}` errors.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -338,6 +340,14 @@ fn create_job(st: &Shared, kind: &str, body: &[u8]) -> Response {
         polls: 0,
     };
     let body = job_json(&api_base(st), &id, &job, "created");
+    st.stats.push_report_job(json!({
+        "service": "talkdesk",
+        "report": kind,
+        "id": id,
+        "from": fmt_iso(from),
+        "to": fmt_iso(to),
+        "timezone": job.timezone,
+    }));
     jobs.insert(id, job);
     json(StatusCode::ACCEPTED, body)
 }
@@ -506,6 +516,8 @@ pub fn manifest(st: &Shared) -> Value {
             "calls": table(d.calls_in_window, None),
         },
         "calls_window": { "from": fmt_iso(d.calls_from()), "to": fmt_iso(d.calls_to) },
+        // Every generated call starts in here; `/_sandbox/data/talkdesk/calls?all=true` lists them.
+        "calls_span": { "from": fmt_iso(d.calls_to - CALLS_SPAN), "to": fmt_iso(d.calls_to) },
         "credentials": { "access_token": st.creds.talkdesk_token },
         "connection_strings": {
             // A static token, for tests that skip the OAuth flow; the OAuth flows' strings
@@ -518,7 +530,8 @@ pub fn manifest(st: &Shared) -> Value {
     })
 }
 
-pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+/// A full scan's rows; with `all`, the calls outside the default window too.
+pub fn table_data(st: &Shared, name: &str, all: bool) -> Option<Vec<Value>> {
     let d = &st.talkdesk;
     let base = api_base(st);
     Some(match name {
@@ -526,6 +539,7 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "contacts" => (0..d.n.min(CONTACTS_CAP))
             .map(|c| d.contact_json(&base, c))
             .collect(),
+        "calls" if all => d.calls_between(i64::MIN, d.calls_to),
         "calls" => d.calls_between(d.calls_from(), d.calls_to),
         _ => return None,
     })

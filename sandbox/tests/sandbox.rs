@@ -743,6 +743,66 @@ fn talkdesk_lists_and_report_flow() {
 }
 
 #[test]
+fn talkdesk_calls_span_ninety_days_and_jobs_filter_and_log_their_timespan() {
+    let sb = Sandbox::with_records(130);
+    let td = &sb.manifest["services"]["talkdesk"];
+    let bound = |k: &str, side: &str| td[k][side].as_str().unwrap().to_owned();
+    let (span_from, span_to) = (bound("calls_span", "from"), bound("calls_span", "to"));
+    let (window_from, window_to) = (bound("calls_window", "from"), bound("calls_window", "to"));
+    assert_eq!(span_to, window_to);
+    let all = match sb.get("/_sandbox/data/talkdesk/calls?all=true", &[]).json() {
+        Value::Array(rows) => rows,
+        other => panic!("{other}"),
+    };
+    let start = |c: &Value| c["start_at"].as_str().unwrap().to_owned();
+    assert!(all
+        .iter()
+        .all(|c| start(c) >= span_from && start(c) < span_to));
+    // The default data are the window's calls; the older ones are there for filtered queries.
+    let in_window: Vec<&Value> = all.iter().filter(|c| start(c) >= window_from).collect();
+    assert_eq!(
+        ids(&sb.data("talkdesk", "calls"), "call_id"),
+        ids(
+            &in_window.into_iter().cloned().collect::<Vec<_>>(),
+            "call_id"
+        )
+    );
+    let mut older: Vec<String> = all.iter().map(start).filter(|s| *s < window_from).collect();
+    older.sort();
+    assert!(older.len() > 40, "{} calls before the window", older.len());
+
+    assert_eq!(sb.post("/_sandbox/reset", &[], "").status, 200);
+    let (from, to) = (older[2].clone(), older[12].clone());
+    let (status, file) = talkdesk_calls(&sb, &from, &to);
+    assert_eq!(status, 200);
+    let want: Vec<Value> = all
+        .iter()
+        .filter(|c| start(c) >= from && start(c) < to)
+        .cloned()
+        .collect();
+    assert!(want.len() >= 10);
+    let mut got = ids(file["entries"].as_array().unwrap(), "call_id");
+    let mut want = ids(&want, "call_id");
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    let (status, _) = talkdesk_calls(&sb, &two_months_before(&from), &to);
+    assert_eq!(status, 400);
+    // Only the accepted job is logged, with the timespan it asked for.
+    let jobs = sb.get("/_sandbox/stats", &[]).json()["report_jobs"].clone();
+    let jobs = jobs.as_array().unwrap();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["report"], "calls");
+    assert_eq!(jobs[0]["from"].as_str(), Some(from.as_str()));
+    assert_eq!(jobs[0]["to"].as_str(), Some(to.as_str()));
+    assert_eq!(sb.post("/_sandbox/reset", &[], "").status, 200);
+    assert_eq!(
+        sb.get("/_sandbox/stats", &[]).json()["report_jobs"],
+        json!([])
+    );
+}
+
+#[test]
 fn talkdesk_contacts_stop_at_ten_thousand() {
     let sb = Sandbox::with_records(10_030);
     assert_eq!(sb.rows("talkdesk", "contacts"), 10_000);

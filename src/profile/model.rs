@@ -461,6 +461,10 @@ pub struct Report {
     /// Window when the query gives none: the last N days.
     #[serde(default = "default_window_days")]
     pub default_window_days: u32,
+    /// The timestamp or date column the timespan filters on: range conditions on it in the
+    /// query set the window (see docs/profiles.md).
+    #[serde(default)]
+    pub window_column: Option<String>,
     /// Seconds between polls.
     #[serde(default = "default_poll")]
     pub poll_seconds: f64,

@@ -77,3 +77,44 @@ fn documented_example_is_valid() {
         parse(&doc[start..end], "'docs/profiles.md'").unwrap_or_else(|e| panic!("{}", e.message));
     assert_eq!(p.tables.len(), 4);
 }
+
+#[test]
+fn report_window_column_must_be_a_time_column_of_the_table() {
+    let profile = |column: &str| {
+        format!(
+            r#"
+name = "x"
+base_url = "https://x.test"
+[[table]]
+name = "calls"
+report = {{ create_path = "/jobs", job_id = "id", poll_path = "/jobs/{{job_id}}", status = "s", done = "done", file_path = "/files/{{job_id}}", window_column = "{column}" }}
+[[table.column]]
+name = "call_id"
+type = "text"
+[[table.column]]
+name = "start_at"
+type = "timestamp"
+[[table.column]]
+name = "day"
+type = "date"
+"#
+        )
+    };
+    for ok in ["start_at", "START_AT", "day"] {
+        parse(&profile(ok), "'r.toml'").unwrap_or_else(|e| panic!("{ok}: {}", e.message));
+    }
+    let e = parse(&profile("started"), "'r.toml'").unwrap_err();
+    assert!(
+        e.message.contains("table 'calls'")
+            && e.message.contains("report.window_column")
+            && e.message.contains("'started' is not a column"),
+        "{}",
+        e.message
+    );
+    let e = parse(&profile("call_id"), "'r.toml'").unwrap_err();
+    assert!(
+        e.message.contains("table 'calls'") && e.message.contains("timestamp or date"),
+        "{}",
+        e.message
+    );
+}

@@ -342,6 +342,28 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
         if r.max_window_days == 0 || r.default_window_days == 0 {
             return Err(cx.err(&place, "report.max_window_days", "must be at least 1"));
         }
+        if let Some(w) = &r.window_column {
+            let Some(c) = t.columns.iter().find(|c| c.name.eq_ignore_ascii_case(w)) else {
+                return Err(cx.err(
+                    &place,
+                    "report.window_column",
+                    format!("'{w}' is not a column of the table"),
+                ));
+            };
+            if !matches!(
+                ColumnType::parse(&c.type_name),
+                Some(ColumnType::Timestamp | ColumnType::Date)
+            ) {
+                return Err(cx.err(
+                    &place,
+                    "report.window_column",
+                    format!(
+                        "'{w}' is of type {}; it must be a timestamp or date column",
+                        c.type_name
+                    ),
+                ));
+            }
+        }
     }
     Ok(())
 }

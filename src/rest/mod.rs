@@ -11,6 +11,7 @@ pub mod pager;
 mod provider;
 mod report;
 pub mod scan;
+mod window;
 
 use std::sync::Arc;
 

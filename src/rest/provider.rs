@@ -1,6 +1,7 @@
 //! The DataFusion side of a REST table: a `TableProvider` that says which filters the API honours
-//! exactly, and a streaming partition whose batches come from a spawned scan task through a
-//! channel of capacity 1. Dropping the stream aborts the task and with it the request in flight.
+//! exactly (and which ones narrow a report's window, a superset the engine still filters), and a
+//! streaming partition whose batches come from a spawned scan task through a channel of
+//! capacity 1. Dropping the stream aborts the task and with it the request in flight.
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use tokio::sync::mpsc;
 
 use super::convert::{Converter, OutColumn};
 use super::scan::{Mode, ScanContext, ScanPlan};
+use super::window::{self, Bounds};
 use crate::profile::{Table, ValueFormat};
 
 pub struct RestTable {
@@ -41,6 +43,8 @@ enum Use {
     Key(Vec<String>),
     Param(String, String),
     Parent(Vec<String>),
+    /// Narrows a report's window; the engine still applies the filter (the window is coarser).
+    Window(Bounds),
     Engine,
 }
 
@@ -142,11 +146,18 @@ impl RestTable {
         let key_at = eqs
             .iter()
             .position(|e| e.as_ref().is_some_and(|(c, _)| is_key(c)));
+        let window_col = t.report.as_ref().and_then(|r| r.window_column.as_deref());
         let mut used_params: Vec<String> = Vec::new();
         let mut parent_done = false;
         eqs.iter()
             .enumerate()
             .map(|(i, e)| {
+                if let Some(wc) = window_col {
+                    let b = window::bounds_of(filters[i], wc);
+                    if b.is_bounded() {
+                        return Use::Window(b);
+                    }
+                }
                 let Some((col, vals)) = e else {
                     return Use::Engine;
                 };
@@ -248,6 +259,8 @@ impl TableProvider for RestTable {
             .into_iter()
             .map(|u| match u {
                 Use::Engine => TableProviderFilterPushDown::Unsupported,
+                // Inexact also keeps DataFusion from pushing a LIMIT the window would not honour.
+                Use::Window(_) => TableProviderFilterPushDown::Inexact,
                 _ => TableProviderFilterPushDown::Exact,
             })
             .collect())
@@ -265,6 +278,7 @@ impl TableProvider for RestTable {
             mode: Mode::List,
             params: Vec::new(),
             parents: None,
+            window: Bounds::default(),
             limit: limit.map(|l| l as u64),
         };
         for u in self.classify(&refs) {
@@ -272,6 +286,7 @@ impl TableProvider for RestTable {
                 Use::Key(keys) => plan.mode = Mode::Keys(keys),
                 Use::Param(p, v) => plan.params.push((p, v)),
                 Use::Parent(ps) => plan.parents = Some(ps),
+                Use::Window(b) => plan.window = plan.window.and(b),
                 Use::Engine => {}
             }
         }

@@ -1,10 +1,11 @@
 //! Asynchronous report jobs (Talkdesk Explore): POST a job for a timespan, poll it until done,
-//! download the file (a 303 to the file is followed), read its entries. A window longer than the
-//! API's maximum is split; without one in the query the window is the last N days.
+//! download the file (a 303 to the file is followed), read its entries. The window comes from the
+//! query's filters on the window column (`window`), else it is the last N days; one longer than
+//! the API's maximum is split into several jobs, and an empty one runs none.
 
 use std::time::Duration;
 
-use chrono::{SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -12,26 +13,27 @@ use super::client::Outcome;
 use super::convert::Row;
 use super::jsonpath;
 use super::scan::{Emitter, ScanContext};
+use super::window::{self, Bounds};
 use crate::error::{Error, Result};
 use crate::profile::{Report, Table};
 
 /// Polls before a job counts as stuck.
 const MAX_POLLS: u32 = 600;
 
-pub async fn run(ctx: &ScanContext, t: &Table, r: &Report, out: &mut Emitter<'_>) -> Result<()> {
-    let end = Utc::now();
-    let start = end - chrono::Duration::days(i64::from(r.default_window_days));
-    let step = chrono::Duration::days(i64::from(r.max_window_days));
-    let mut from = start;
-    while from < end {
-        let to = (from + step).min(end);
+pub async fn run(
+    ctx: &ScanContext,
+    t: &Table,
+    r: &Report,
+    bounds: &Bounds,
+    out: &mut Emitter<'_>,
+) -> Result<()> {
+    let Some((start, end)) = bounds.timespan(Utc::now().timestamp(), r.default_window_days) else {
+        return Ok(());
+    };
+    for (from, to) in window::chunks(start, end, r.max_window_days) {
         let body = json!({
             "format": "json",
-            "timespan": {
-                "from": from.to_rfc3339_opts(SecondsFormat::Secs, true),
-                "to": to.to_rfc3339_opts(SecondsFormat::Secs, true),
-                "timezone": "UTC"
-            }
+            "timespan": { "from": rfc3339(from)?, "to": rfc3339(to)?, "timezone": "UTC" }
         });
         let url = ctx.url(&r.create_path, &[], &[], &[])?;
         let created = match ctx.client.send(Method::POST, url, Some(&body)).await? {
@@ -75,9 +77,18 @@ pub async fn run(ctx: &ScanContext, t: &Table, r: &Report, out: &mut Emitter<'_>
         if !out.emit(rows).await? {
             return Ok(());
         }
-        from = to;
     }
     Ok(())
+}
+
+fn rfc3339(secs: i64) -> Result<String> {
+    DateTime::<Utc>::from_timestamp(secs, 0)
+        .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .ok_or_else(|| {
+            Error::general(format!(
+                "[apiodbc] The report window bound {secs} (Unix seconds) is out of range"
+            ))
+        })
 }
 
 async fn wait_done(ctx: &ScanContext, r: &Report, id: &str) -> Result<()> {

@@ -15,6 +15,7 @@ use super::convert::{Converter, Row};
 use super::jsonpath;
 use super::pager::Pager;
 use super::report;
+use super::window::Bounds;
 use crate::error::{Error, Result};
 use crate::profile::{template, Profile, Table};
 
@@ -45,6 +46,8 @@ pub struct ScanPlan {
     pub params: Vec<(String, String)>,
     /// Parent keys given by the query (parent iteration, child tables); `None`: all parents.
     pub parents: Option<Vec<String>>,
+    /// What the filters say about a report's window column (report tables only).
+    pub window: Bounds,
     pub limit: Option<u64>,
 }
 
@@ -237,7 +240,7 @@ impl ScanContext {
             return self.run_child(t, ch, &plan, &mut out).await;
         }
         if let Some(r) = &t.report {
-            return report::run(self, t, r, &mut out).await;
+            return report::run(self, t, r, &plan.window, &mut out).await;
         }
         if let Mode::Keys(keys) = &plan.mode {
             for key in keys {

@@ -24,4 +24,5 @@ mod rest_faults;
 mod rest_joins;
 mod rest_profile_file;
 mod rest_pushdown;
+mod rest_report_window;
 mod rest_tables;

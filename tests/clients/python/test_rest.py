@@ -436,6 +436,35 @@ def test_where_on_the_parent_key_narrows_the_parents(sandbox, connections):
 
 
 # ---------------------------------------------------------------------------------------------
+# Talkdesk calls: the query's time range is the report's window, not just the last 30 days
+
+
+def test_talkdesk_calls_older_than_the_default_window_are_found(sandbox, connections):
+    td = sandbox.manifest["services"]["talkdesk"]
+    first = parse_timestamp(td["calls_span"]["from"], "rfc3339")
+    window = parse_timestamp(td["calls_window"]["from"], "rfc3339")
+    # Every call the sandbox generated, those before the default 30 days included.
+    every = sandbox.get("/_sandbox/data/talkdesk/calls?all=true")
+    want = sorted(
+        c["call_id"] for c in every if first <= parse_timestamp(c["start_at"], "rfc3339") < window
+    )
+    assert len(want) > 10
+    sandbox.reset()
+    rows = connections("talkdesk").execute(
+        "SELECT call_id, start_at FROM talkdesk.calls WHERE start_at >= ? AND start_at < ?",
+        first,
+        window,
+    ).fetchall()
+    assert sorted(r.call_id for r in rows) == want
+    assert all(first <= r.start_at < window for r in rows)
+    # 60 days: two report jobs, the first of 31 days, covering exactly the range asked for.
+    jobs = sandbox.get("/_sandbox/stats")["report_jobs"]
+    spans = [tuple(parse_timestamp(j[side], "rfc3339") for side in ("from", "to")) for j in jobs]
+    split = first + datetime.timedelta(days=31)
+    assert spans == [(first, split), (split, window)]
+
+
+# ---------------------------------------------------------------------------------------------
 # Pushed-down filters: same rows as the engine-side filter, and the API's parameter on the wire
 
 
