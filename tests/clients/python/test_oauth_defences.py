@@ -221,6 +221,38 @@ def test_desktop_flow_on_an_ipv6_loopback_callback(sandbox, tmp_path, browser_en
     assert urllib.parse.urlsplit(query["redirect_uri"][0]).hostname == "::1"
 
 
+def port_is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+@pytest.mark.skipif(not has_ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_localhost_callback_is_answered_on_ipv6_too(sandbox, tmp_path, browser_env):
+    # The commercial driver's docs register http://localhost:33333; a browser may resolve
+    # `localhost` to ::1, so the listener must answer there as well as on 127.0.0.1.
+    if not port_is_free(33333):
+        pytest.skip("port 33333 is taken on this machine")
+    body = BROWSER_BODY.replace(
+        "    iss = {iss!r}", '    location = location.replace("//localhost:", "//[::1]:", 1)\n    iss = {iss!r}'
+    )
+    command = write_browser(tmp_path, body.format(record=str(tmp_path / "url.txt"), iss=None))
+    browser_env(command)
+    cs = connstr(
+        oauth_properties(sandbox),
+        CallbackURL="http://localhost:33333/callback",
+        OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
+        OAuthBrowserTimeout="30",  # without the IPv6 listener, fail in 30 s rather than 120
+    )
+    before = issued_codes(sandbox)
+    with pyodbc.connect(cs, autocommit=True, timeout=HTTP_TIMEOUT) as conn:
+        assert count(conn) == expected_count(sandbox)
+    assert issued_codes(sandbox) == before + 1
+
+
 def redirect_of(url):
     """The sandbox's redirect after (auto-)approval: the address a user would copy."""
 
