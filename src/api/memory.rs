@@ -42,6 +42,24 @@ impl AppPtr {
         f(Some(slice))
     }
 
+    /// Runs `f` on `len` consecutive SQLLEN cells at this address (a column-wise bound
+    /// length/indicator array), or on `None` when the address is null or not aligned for
+    /// `isize` (the caller then writes cell by cell with unaligned writes).
+    pub fn with_isize_slice_mut<R>(
+        self,
+        len: usize,
+        f: impl FnOnce(Option<&mut [isize]>) -> R,
+    ) -> R {
+        if self.is_null() || !self.0.is_multiple_of(std::mem::align_of::<isize>()) {
+            return f(None);
+        }
+        // SAFETY: the application bound an array of at least `len` SQLLEN cells here (ODBC
+        // column-wise binding contract, checked against the rowset size by the caller); the
+        // address is non-null and aligned for isize, and the slice lives only during `f`.
+        let cells = unsafe { std::slice::from_raw_parts_mut(self.0 as *mut isize, len) };
+        f(Some(cells))
+    }
+
     /// Copies `len` bytes from application memory.
     pub fn read_bytes(self, len: usize) -> Vec<u8> {
         if self.is_null() || len == 0 {

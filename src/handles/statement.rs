@@ -565,11 +565,37 @@ impl Statement {
                 c_types::fixed_size(rec.concise_type).unwrap_or(rec.octet_length.max(0) as usize);
             // One segment of the rowset at a time: the array is downcast once for the fast
             // pairs, and each row falls back to the general conversion when needed.
+            // Column-wise binding with one length/indicator array: a fast column is written a
+            // whole segment at a time, and only the values it cannot take go row by row.
+            let whole_segments = bindings.header.bind_type == 0
+                && !rec.indicator_ptr.is_null()
+                && (rec.octet_length_ptr == rec.indicator_ptr || rec.octet_length_ptr.is_null());
             let mut first_row = 0usize;
             for seg in &cursor.rowset {
                 let array = seg.batch.column(index);
                 let fast = FastColumn::of(array.as_ref(), rec.concise_type);
-                for offset in 0..seg.len {
+                let redo = match &fast {
+                    Some(column) if whole_segments => {
+                        let lengths_at = bindings.element(
+                            rec.indicator_ptr,
+                            first_row,
+                            std::mem::size_of::<isize>(),
+                        );
+                        let data_at = bindings.element(rec.data_ptr, first_row, element_size);
+                        lengths_at.with_isize_slice_mut(seg.len, |lengths| {
+                            let lengths = lengths?;
+                            Some(data_at.with_slice_mut(seg.len * element_size, |data| {
+                                column.write_column(seg.start, data, element_size, lengths)
+                            }))
+                        })
+                    }
+                    _ => None,
+                };
+                let rows_left: Box<dyn Iterator<Item = usize>> = match redo {
+                    Some(redo) => Box::new(redo.into_iter()),
+                    None => Box::new(0..seg.len),
+                };
+                for offset in rows_left {
                     let row = first_row + offset;
                     let batch_row = seg.start + offset;
                     let status = &mut row_status[row];
