@@ -3,6 +3,7 @@
 //! does not fit its column fails the query with table, column, key and value in the message; a
 //! missing field or JSON null is SQL NULL.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -121,14 +122,10 @@ impl Converter {
         }
         let fmt = col.format.as_deref();
         Ok(match col.ty {
-            ColumnType::Text => build!(
-                StringBuilder::with_capacity(n, n * 16),
-                |v: &Value| Some(Some(text(v))),
-                "text"
-            ),
+            ColumnType::Text => build!(StringBuilder::with_capacity(n, n * 16), text_cell, "text"),
             ColumnType::Json => build!(
                 LargeStringBuilder::with_capacity(n, n * 32),
-                |v: &Value| Some(Some(text(v))),
+                text_cell,
                 "JSON"
             ),
             ColumnType::Int64 => build!(
@@ -173,11 +170,16 @@ impl Converter {
     }
 }
 
-/// Scalars as their text, objects and arrays as JSON text.
-fn text(v: &Value) -> String {
+fn text_cell(v: &Value) -> Option<Option<Cow<'_, str>>> {
+    Some(Some(text(v)))
+}
+
+/// Scalars as their text, objects and arrays as JSON text. Strings are borrowed: the builder
+/// copies them anyway, so an owned copy per cell would be pure allocation.
+fn text(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
@@ -259,12 +261,39 @@ fn timestamp(v: &Value, fmt: Option<&str>) -> Option<Option<i64>> {
     let naive = |f: &str| NaiveDateTime::parse_from_str(s, f).ok();
     let t = match fmt {
         Some("rfc3339") => rfc(),
+        Some(SPACED) => plain_datetime(s, b' ').or_else(|| naive(SPACED)),
         Some(f) => naive(f),
-        None => rfc()
-            .or_else(|| naive("%Y-%m-%d %H:%M:%S"))
+        None => plain_datetime(s, b' ')
+            .or_else(rfc)
             .or_else(|| naive("%Y-%m-%dT%H:%M:%S%.f")),
     }?;
     Some(Some(t.and_utc().timestamp_micros()))
+}
+
+/// Pipedrive's format (and the default's first guess).
+const SPACED: &str = "%Y-%m-%d %H:%M:%S";
+
+/// `YYYY-MM-DD<sep>HH:MM:SS` exactly, read by hand: chrono re-reads the format string for every
+/// value, which costs more than the rest of the cell's conversion. Anything else (other lengths,
+/// signs, fractions) is `None`, and the caller asks chrono.
+fn plain_datetime(s: &str, sep: u8) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != sep
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
+    date.and_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?)
 }
 
 fn decimal(v: &Value, p: u8, s: i8) -> Option<Option<i128>> {
@@ -337,6 +366,42 @@ mod tests {
             format: format.map(Into::into),
             from_context: false,
         }
+    }
+
+    #[test]
+    fn plain_datetimes_agree_with_chrono_and_leave_the_rest_to_it() {
+        for text in [
+            "2024-01-02 03:04:05",
+            "1999-12-31 23:59:59",
+            "2024-02-29 00:00:00",
+        ] {
+            assert_eq!(
+                plain_datetime(text, b' '),
+                NaiveDateTime::parse_from_str(text, SPACED).ok(),
+                "{text}"
+            );
+        }
+        for odd in [
+            "2023-02-29 00:00:00",
+            "2024-01-02 24:00:00",
+            "2024-01-02T03:04:05",
+            "2024-1-02 03:04:05",
+            "+2024-01-02 03:04:0",
+            "2024-01-02 03:04:05.5",
+        ] {
+            assert_eq!(plain_datetime(odd, b' '), None, "{odd}");
+        }
+        // The fallbacks still read what the hand parser does not.
+        let v = json!("2024-01-02T03:04:05.250");
+        assert_eq!(timestamp(&v, None), Some(Some(1_704_164_645_250_000)));
+        assert_eq!(
+            timestamp(&json!("2024-01-02 03:04:05"), Some(SPACED)),
+            Some(Some(1_704_164_645_000_000))
+        );
+        assert_eq!(
+            timestamp(&json!("2024-01-02 3:04:05"), Some(SPACED)),
+            Some(Some(1_704_164_645_000_000))
+        );
     }
 
     #[test]

@@ -7,6 +7,14 @@ pub fn get<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     if path.is_empty() || path == "$" {
         return Some(value);
     }
+    // Most columns are top-level keys; this runs once per cell, so skip the splitting.
+    if !path.contains('.') {
+        return match value {
+            Value::Object(map) => map.get(path),
+            Value::Array(items) => items.get(path.parse::<usize>().ok()?),
+            _ => None,
+        };
+    }
     let mut cur = value;
     for seg in path.split('.') {
         cur = match cur {
