@@ -245,7 +245,14 @@ fn secret_kind(word: &str) -> Option<KeyKind> {
         return None;
     }
     let secret = [
-        "token", "secret", "password", "apikey", "api_key", "api-key", "verifier",
+        "token",
+        "secret",
+        "password",
+        "passphrase",
+        "apikey",
+        "api_key",
+        "api-key",
+        "verifier",
     ]
     .iter()
     .any(|needle| lower.contains(needle))
@@ -483,6 +490,10 @@ mod tests {
         assert_redacted(
             "connect DSN=x;UID=bob;PWD={a;b}}c};OAuthClientId=cid;OAuthClientSecret=CS;Password = P1;OAuthAccessToken=AT;OAuthRefreshToken=RT;OAuthVerifier=V;PKCEVerifier=PV;APIToken=T;APIKey=K",
             "connect DSN=x;UID=bob;PWD={********};OAuthClientId=cid;OAuthClientSecret=********;Password = ********;OAuthAccessToken=********;OAuthRefreshToken=********;OAuthVerifier=********;PKCEVerifier=********;APIToken=********;APIKey=********",
+        );
+        assert_redacted(
+            "OAuthSettingsPassphrase={horse battery};Verbosity=5",
+            "OAuthSettingsPassphrase={********};Verbosity=5",
         );
         assert_redacted(
             "ProfileSettings='APIKey=K9;CompanyDomain=acme'",

@@ -54,8 +54,10 @@ impl AppPtr {
             return f(None);
         }
         // SAFETY: the application bound an array of at least `len` SQLLEN cells here (ODBC
-        // column-wise binding contract, checked against the rowset size by the caller); the
-        // address is non-null and aligned for isize, and the slice lives only during `f`.
+        // column-wise binding contract: one cell per row of the rowset, and `len` is at most the
+        // rowset size); the address is non-null and aligned for isize; the slice lives only
+        // during `f`. A length array never overlaps the data buffer bound beside it (the
+        // contract again), so the two slices a caller holds at once are disjoint.
         let cells = unsafe { std::slice::from_raw_parts_mut(self.0 as *mut isize, len) };
         f(Some(cells))
     }

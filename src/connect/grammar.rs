@@ -116,7 +116,7 @@ impl fmt::Debug for Attributes {
 }
 
 /// Whether a property name holds a secret: the known secret properties plus any name containing
-/// `key`, `token`, `secret` or `password` (profile settings invent their own names). Names ending
+/// `key`, `token`, `secret`, `password` or `passphrase` (profile settings invent their own names). Names ending
 /// in `url` are endpoints (OAuthAccessTokenURL), not secrets.
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

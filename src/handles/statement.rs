@@ -567,9 +567,10 @@ impl Statement {
             // pairs, and each row falls back to the general conversion when needed.
             // Column-wise binding with one length/indicator array: a fast column is written a
             // whole segment at a time, and only the values it cannot take go row by row.
+            // (A separate length array gets the length and the indicator 0: the per-row path.)
             let whole_segments = bindings.header.bind_type == 0
                 && !rec.indicator_ptr.is_null()
-                && (rec.octet_length_ptr == rec.indicator_ptr || rec.octet_length_ptr.is_null());
+                && rec.octet_length_ptr == rec.indicator_ptr;
             let mut first_row = 0usize;
             for seg in &cursor.rowset {
                 let array = seg.batch.column(index);

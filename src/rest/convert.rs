@@ -265,6 +265,7 @@ fn timestamp(v: &Value, fmt: Option<&str>) -> Option<Option<i64>> {
         Some(f) => naive(f),
         None => plain_datetime(s, b' ')
             .or_else(rfc)
+            .or_else(|| naive(SPACED))
             .or_else(|| naive("%Y-%m-%dT%H:%M:%S%.f")),
     }?;
     Some(Some(t.and_utc().timestamp_micros()))
