@@ -70,37 +70,23 @@ pub fn parse(sql: &str) -> Option<Result<ProcedureCall>> {
     }))
 }
 
-/// `sql` as it may be logged: for a procedure call, every string literal is replaced by `'***'`,
-/// since positional arguments (`CALL GetOAuthAccessToken('WEB', '<code>')`) carry codes and
-/// tokens with no name beside them for the log's redaction to recognise.
+/// `sql` as it may be logged. A procedure call is logged as its name and argument count only:
+/// its arguments carry codes and tokens (`CALL GetOAuthAccessToken('WEB', '<code>')`) in forms no
+/// masking can be sure to catch — positional, double-quoted, unquoted — and with no name beside
+/// them for the log's redaction to recognise.
 pub fn loggable(sql: &str) -> std::borrow::Cow<'_, str> {
-    if parse(sql).is_none() {
-        return std::borrow::Cow::Borrowed(sql);
-    }
-    let b = sql.as_bytes();
-    let mut out = String::with_capacity(sql.len());
-    let (mut copied, mut i) = (0, 0);
-    while i < b.len() {
-        match skip_opaque(b, i) {
-            Some(end) => {
-                // Only string literals are masked; quoted names and comments stay readable.
-                let literal_start = match b[i] {
-                    b'\'' => Some(i),
-                    b'e' | b'E' if b.get(i + 1) == Some(&b'\'') => Some(i + 1),
-                    _ => None,
-                };
-                if let Some(quote) = literal_start {
-                    out.push_str(&sql[copied..quote]);
-                    out.push_str("'***'");
-                    copied = end;
-                }
-                i = end.max(i + 1);
-            }
-            None => i += 1,
+    match parse(sql) {
+        None => std::borrow::Cow::Borrowed(sql),
+        Some(Ok(call)) => std::borrow::Cow::Owned(format!(
+            "call of procedure {}{} with {} argument(s), not logged",
+            call.schema.map(|s| s + ".").unwrap_or_default(),
+            call.name,
+            call.args.len()
+        )),
+        Some(Err(_)) => {
+            std::borrow::Cow::Borrowed("a procedure call with a syntax error, not logged")
         }
     }
-    out.push_str(&sql[copied..]);
-    std::borrow::Cow::Owned(out)
 }
 
 /// The number of `?` parameter markers outside string literals, quoted identifiers and comments.
@@ -157,11 +143,17 @@ enum Token {
 impl Token {
     fn describe(&self) -> String {
         match self {
-            Token::Word(w) => format!("'{w}'"),
-            Token::Quoted(q) => format!("\"{q}\""),
-            // Never the literal itself: it may be a code or a token (GetOAuthAccessToken's Verifier).
+            // Values are never shown: in a call they may be codes or tokens (GetOAuthAccessToken's
+            // Verifier), quoted or not. Words made of letters only are keywords and names.
+            Token::Word(w)
+                if w.len() <= 32 && w.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') =>
+            {
+                format!("'{w}'")
+            }
+            Token::Word(_) => "a word".to_string(),
+            Token::Quoted(_) => "a double-quoted name".to_string(),
             Token::Text(_) => "a string literal".to_string(),
-            Token::Number(n) => format!("the number {n}"),
+            Token::Number(_) => "a number".to_string(),
             Token::Punct('>') => "'=>'".to_string(),
             Token::Punct(c) => format!("'{c}'"),
         }
@@ -226,9 +218,12 @@ fn tokenize(sql: &str) -> Result<Vec<Token>> {
                 tokens.push(Token::Word(word.to_string()));
             }
             _ => {
-                let shown: String = sql[i..].chars().take(20).collect();
+                // The character alone: what follows may be an unquoted code or token.
+                let shown = sql[i..].chars().next().unwrap_or(' ');
                 return Err(syntax(format!(
-                    "[apiodbc] Unexpected text in the procedure call at '{shown}'"
+                    "[apiodbc] Unexpected text in the procedure call: the character '{}' at position {}; quote values with '...'",
+                    shown.escape_default(),
+                    i + 1
                 )));
             }
         }
@@ -484,30 +479,36 @@ impl Parser {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
-    fn logged_calls_hide_their_literals() {
+    fn logged_calls_and_errors_never_show_arguments() {
         assert_eq!(
-            loggable("CALL GetOAuthAccessToken('WEB', 'c0de''x', ?) -- 'note'"),
-            "CALL GetOAuthAccessToken('***', '***', ?) -- 'note'"
+            loggable("CALL GetOAuthAccessToken('WEB', 'c0de', ?) -- 'note'"),
+            "call of procedure GetOAuthAccessToken with 3 argument(s), not logged"
         );
         assert_eq!(
-            loggable("{call RefreshOAuthAccessToken(E'rt\\'1')}"),
-            "{call RefreshOAuthAccessToken(E'***')}"
+            loggable("{call sys.RefreshOAuthAccessToken(E'rt\\\\', 'SECRET')}"),
+            "a procedure call with a syntax error, not logged"
         );
         // Not a call: left as written (queries keep their literals for debugging).
         assert_eq!(loggable("SELECT 'x' AS y"), "SELECT 'x' AS y");
-        // A call with a syntax error is still a call.
-        assert_eq!(
-            loggable("CALL GetOAuthAccessToken('WEB' 'c0de')"),
-            "CALL GetOAuthAccessToken('***' '***')"
-        );
-        let e = parse("CALL GetOAuthAccessToken('WEB' 'c0de')")
-            .and_then(|r| r.err())
-            .unwrap_or_else(|| panic!("no syntax error"));
-        assert!(!e.message.contains("c0de"), "{}", e.message);
+        for bad in [
+            "CALL GetOAuthAccessToken('WEB' 'c0de')",
+            "CALL GetOAuthAccessToken('WEB', \"c0de\" 1)",
+            "CALL GetOAuthAccessToken(Verifier := 'c0de-123')",
+            "CALL GetOAuthAccessToken('WEB' || 'c0de')",
+            "EXEC GetOAuthAccessToken @Verifier=4/0AbCc0de",
+            "EXEC GetOAuthAccessToken Verifier=c0de9",
+            "EXEC GetOAuthAccessToken Verifier=12345 c0de",
+        ] {
+            let e = parse(bad)
+                .and_then(|r| r.err())
+                .unwrap_or_else(|| panic!("no syntax error for {bad}"));
+            assert!(!e.message.contains("c0de"), "{bad}: {}", e.message);
+            assert!(!e.message.contains("12345"), "{bad}: {}", e.message);
+        }
     }
-    use super::*;
 
     fn ok(sql: &str) -> ProcedureCall {
         match parse(sql) {
