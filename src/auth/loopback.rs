@@ -27,7 +27,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use crate::auth::oauth::authorization_response::AuthorizationResponse;
+use crate::auth::oauth::authorization_response::{AuthorizationResponse, Issuer};
 use crate::auth::oauth::pkce::constant_time_eq;
 use crate::error::{state, Error, Result};
 use crate::secret::Secret;
@@ -79,7 +79,7 @@ pub enum Callback {
 /// What the listener expects of the one valid callback.
 pub struct Expected<'a> {
     pub state: &'a Secret,
-    pub issuer: Option<&'a str>,
+    pub issuer: Option<&'a Issuer>,
     /// For messages: the profile being authorized.
     pub profile: &'a str,
 }
@@ -216,6 +216,21 @@ pub fn default_path(profile: &str) -> String {
     }
 }
 
+/// Binds the CallbackURL's own address; returns the socket and its port.
+async fn bind_primary(addr: SocketAddr) -> Result<(TcpListener, u16)> {
+    let listener = TcpListener::bind(addr).await.map_err(|e| {
+        auth_error(format!(
+            "[apiodbc] The desktop OAuth flow cannot listen on {addr} for the browser's redirect: {e}{}",
+            if addr.port() != 0 { " (is another program using this port? CallbackURL sets it)" } else { "" }
+        ))
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| Error::general(format!("[apiodbc] The loopback listener failed: {e}")))?
+        .port();
+    Ok((listener, port))
+}
+
 /// A bound listener waiting for one callback.
 pub struct Listener {
     /// The CallbackURL's address first; for `localhost`, `[::1]` too where it can be bound.
@@ -228,35 +243,47 @@ impl Listener {
     /// Binds the listener for `callback_url`, or `127.0.0.1:<free port><default_path>`.
     pub async fn bind(callback_url: Option<&str>, default_path: &str) -> Result<Listener> {
         let plan = plan(callback_url, default_path)?;
-        let primary = TcpListener::bind(plan.addr).await.map_err(|e| {
-            auth_error(format!(
-                "[apiodbc] The desktop OAuth flow cannot listen on {} for the browser's redirect: {e}{}",
-                plan.addr,
-                if plan.addr.port() != 0 { " (is another program using this port? CallbackURL sets it)" } else { "" }
-            ))
-        })?;
-        let port = primary
-            .local_addr()
-            .map_err(|e| Error::general(format!("[apiodbc] The loopback listener failed: {e}")))?
-            .port();
-        let mut sockets = vec![primary];
-        if plan.ipv6_twin {
-            let twin = SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port);
-            // A machine without IPv6 loopback still works: browsers fall back to 127.0.0.1.
-            match TcpListener::bind(twin).await {
-                Ok(l) => sockets.push(l),
-                Err(e) => tracing::debug!(%twin, error = %e, "OAuth: no IPv6 loopback listener"),
-            }
-        }
-        let redirect_uri = match plan.redirect {
-            Some(r) => r,
-            None => format!("{}:{port}{}", plan.around_port.0, plan.around_port.1),
+        // A free port must be free on both loopbacks; another program on [::1]:<port> would
+        // receive the redirect of a browser that resolves `localhost` to ::1.
+        let attempts = if plan.ipv6_twin && plan.addr.port() == 0 {
+            5
+        } else {
+            1
         };
-        Ok(Listener {
-            sockets,
-            redirect_uri,
-            path: plan.path,
-        })
+        let mut last_error = None;
+        for _ in 0..attempts {
+            let (primary, port) = bind_primary(plan.addr).await?;
+            let mut sockets = vec![primary];
+            if plan.ipv6_twin {
+                let twin = SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port);
+                match TcpListener::bind(twin).await {
+                    Ok(l) => sockets.push(l),
+                    // Taken by someone else: that someone would get the code.
+                    Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                        last_error = Some(auth_error(format!(
+                            "[apiodbc] The desktop OAuth flow cannot listen on {twin} for the browser's redirect: another program is using it, and a browser may send localhost there; free the port, or use a CallbackURL with 127.0.0.1 instead of localhost"
+                        )));
+                        continue;
+                    }
+                    // No IPv6 loopback on this machine: browsers then use 127.0.0.1.
+                    Err(e) => {
+                        tracing::debug!(%twin, error = %e, "OAuth: no IPv6 loopback listener")
+                    }
+                }
+            }
+            let redirect_uri = match plan.redirect {
+                Some(r) => r,
+                None => format!("{}:{port}{}", plan.around_port.0, plan.around_port.1),
+            };
+            return Ok(Listener {
+                sockets,
+                redirect_uri,
+                path: plan.path,
+            });
+        }
+        Err(last_error.unwrap_or_else(|| {
+            Error::general("[apiodbc] The loopback listener could not be bound")
+        }))
     }
 
     /// The redirect URI to send in the authorization and the token request.
@@ -300,10 +327,10 @@ impl Listener {
                         }
                         let path = self.path.clone();
                         let st = expected.state.clone();
-                        let issuer = expected.issuer.map(str::to_string);
+                        let issuer = expected.issuer.cloned();
                         let profile = expected.profile.to_string();
                         conns.spawn(async move {
-                            let expected = Expected { state: &st, issuer: issuer.as_deref(), profile: &profile };
+                            let expected = Expected { state: &st, issuer: issuer.as_ref(), profile: &profile };
                             handle(stream, &path, &expected).await
                         });
                     }
@@ -390,9 +417,10 @@ mod tests {
     #[test]
     fn callbacks_are_classified() {
         let st = Secret::new("s3cret");
+        let issuer = Issuer::Origin("http://127.0.0.1:9".into());
         let expected = Expected {
             state: &st,
-            issuer: Some("http://127.0.0.1:9"),
+            issuer: Some(&issuer),
             profile: "pipedrive",
         };
         let c = |m: &str, t: &str| classify(m, t, "/callback", &expected);
@@ -653,6 +681,22 @@ mod tests {
                     l.redirect_uri(),
                     format!("http://[::1]:{}/callback", addr.port())
                 );
+            }
+        });
+    }
+
+    #[test]
+    fn a_taken_ipv6_twin_is_an_error_not_a_silent_gap() {
+        let Ok(squatter) = std::net::TcpListener::bind("[::1]:0") else {
+            return; // no IPv6 loopback here: nothing to take
+        };
+        let port = squatter.local_addr().map(|a| a.port()).unwrap_or_default();
+        let fixed = format!("http://localhost:{port}/cb");
+        runtime().block_on(async {
+            match Listener::bind(Some(&fixed), "/callback").await {
+                Err(e) => assert!(e.message.contains("another program"), "{}", e.message),
+                // 127.0.0.1:<port> was taken too on this machine; then the first bind fails.
+                Ok(_) => panic!("bound {fixed} although [::1]:{port} is taken"),
             }
         });
     }

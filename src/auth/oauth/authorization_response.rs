@@ -25,12 +25,35 @@ pub struct AuthorizationResponse {
     /// The RFC 6749 error code, reduced to its safe characters.
     pub error: Option<String>,
     pub iss: Option<String>,
+    /// Parsed from a redirect's query (not a bare code), so `state` must be accounted for.
+    pub from_redirect: bool,
+}
+
+/// The issuer an authorization response may name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Issuer {
+    /// The profile's declared issuer identifier: compared as a string (RFC 9207 §2.4).
+    Exact(String),
+    /// No declared issuer: the authorization URL's origin, which the `iss` URL's origin must
+    /// equal (an issuer may carry a path, as Keycloak's `/realms/x` does).
+    Origin(String),
+}
+
+impl std::fmt::Display for Issuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Issuer::Exact(s) | Issuer::Origin(s) => f.write_str(s),
+        }
+    }
 }
 
 impl AuthorizationResponse {
     /// Parses a query string (`code=…&state=…`); the first of a repeated key wins.
     pub fn from_query(query: &str) -> AuthorizationResponse {
-        let mut r = AuthorizationResponse::default();
+        let mut r = AuthorizationResponse {
+            from_redirect: true,
+            ..AuthorizationResponse::default()
+        };
         for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
             match k.as_ref() {
                 "code" if r.code.is_none() && !v.is_empty() => r.code = Some(Secret::new(v)),
@@ -67,14 +90,29 @@ impl AuthorizationResponse {
     pub fn into_code(
         self,
         expected_state: Option<&Secret>,
-        expected_issuer: Option<&str>,
+        expected_issuer: Option<&Issuer>,
         profile: &str,
     ) -> Result<Secret> {
-        if let (Some(got), Some(want)) = (&self.state, expected_state) {
-            if !constant_time_eq(got.expose(), want.expose()) {
-                return Err(auth_error(
-                    "[apiodbc] OAuth: the state in the redirect does not belong to the authorization this connection started, so its code was not used; start the authorization again (GetOAuthAuthorizationURL) and paste the redirect it leads to".into(),
-                ));
+        if self.from_redirect {
+            match (&self.state, expected_state) {
+                (Some(got), Some(want)) if !constant_time_eq(got.expose(), want.expose()) => {
+                    return Err(auth_error(
+                        "[apiodbc] OAuth: the state in the redirect does not belong to the authorization this connection started, so its code was not used; start the authorization again (GetOAuthAuthorizationURL) and paste the redirect it leads to".into(),
+                    ));
+                }
+                // Without the state that was sent there is nothing to check this one against:
+                // the pending values expired (10 minutes) or live in another settings file.
+                (Some(_), None) => {
+                    return Err(auth_error(
+                        "[apiodbc] OAuth: the redirect carries a state, but no authorization in progress is known here to check it against (GetOAuthAuthorizationURL's pending values last 10 minutes and stay in its settings file), so its code was not used; pass the State that GetOAuthAuthorizationURL returned, or give only the code parameter".into(),
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(auth_error(
+                        "[apiodbc] OAuth: the redirect has no state parameter, but the authorization this connection started sent one, so its code was not used; paste the whole address the browser was sent to".into(),
+                    ));
+                }
+                _ => {}
             }
         }
         check_issuer(self.iss.as_deref(), expected_issuer, profile)?;
@@ -111,27 +149,34 @@ pub fn denied(code: &str) -> Error {
 }
 
 /// The issuer a response may name: the profile's, else the authorization URL's origin.
-pub fn expected_issuer(declared: Option<&str>, authorization_url: Option<&str>) -> Option<String> {
+pub fn expected_issuer(declared: Option<&str>, authorization_url: Option<&str>) -> Option<Issuer> {
     if let Some(d) = declared.filter(|d| !d.is_empty()) {
-        return Some(d.to_string());
+        return Some(Issuer::Exact(d.to_string()));
     }
-    let url = url::Url::parse(authorization_url?).ok()?;
-    let origin = url.origin();
+    origin_of(authorization_url?).map(Issuer::Origin)
+}
+
+fn origin_of(url: &str) -> Option<String> {
+    let origin = url::Url::parse(url).ok()?.origin();
     origin.is_tuple().then(|| origin.ascii_serialization())
 }
 
-/// RFC 9207 §2.4: an `iss` present must equal the expected issuer (simple string comparison; a
-/// trailing `/` is forgiven, as servers differ on it).
-pub fn check_issuer(iss: Option<&str>, expected: Option<&str>, profile: &str) -> Result<()> {
+/// RFC 9207 §2.4: an `iss` present must name the expected issuer (a trailing `/` is forgiven, as
+/// servers differ on it).
+pub fn check_issuer(iss: Option<&str>, expected: Option<&Issuer>, profile: &str) -> Result<()> {
     let (Some(got), Some(want)) = (iss, expected) else {
         return Ok(());
     };
-    if got.trim_end_matches('/') == want.trim_end_matches('/') {
+    let matches = match want {
+        Issuer::Exact(w) => got.trim_end_matches('/') == w.trim_end_matches('/'),
+        Issuer::Origin(w) => origin_of(got).is_some_and(|o| o == *w),
+    };
+    if matches {
         return Ok(());
     }
     let shown: String = got.chars().filter(|c| !c.is_control()).take(200).collect();
     Err(auth_error(format!(
-        "[apiodbc] OAuth: the authorization response says it comes from '{shown}', but profile {profile} sent the user to '{want}'. This is what an authorization-server mix-up attack looks like (RFC 9207), so the code was not used. Start the authorization again; if the service's issuer really is '{shown}', set issuer in the profile's [auth.oauth] section"
+        "[apiodbc] OAuth: the authorization response says it comes from '{shown}', but profile {profile} sent the user to '{want}'. This is what an authorization-server mix-up attack looks like (RFC 9207), so the code was not used. Start the authorization again; only if you know the service's issuer to be '{shown}', declare it as issuer in the profile's [auth.oauth] section"
     )))
 }
 
@@ -162,9 +207,11 @@ mod tests {
     #[test]
     fn codes_are_released_only_when_state_and_issuer_agree() {
         let st = Secret::new("st");
-        let ok = AuthorizationResponse::from_query("code=c&state=st&iss=https://a.example/");
+        let origin = Issuer::Origin("https://a.example".into());
+        let ok =
+            AuthorizationResponse::from_query("code=c&state=st&iss=https://a.example/realms/x");
         let code = ok
-            .into_code(Some(&st), Some("https://a.example"), "p")
+            .into_code(Some(&st), Some(&origin), "p")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(code.expose(), "c");
 
@@ -178,7 +225,7 @@ mod tests {
 
         let mixup = AuthorizationResponse::from_query("code=c&state=st&iss=https://evil.example");
         let e = mixup
-            .into_code(Some(&st), Some("https://a.example"), "pipedrive")
+            .into_code(Some(&st), Some(&origin), "pipedrive")
             .err()
             .unwrap_or_else(|| panic!("accepted"));
         assert_eq!(e.state, state::INVALID_AUTHORIZATION);
@@ -186,31 +233,44 @@ mod tests {
 
         // No iss: RFC 9207 lets servers omit it.
         let plain = AuthorizationResponse::from_query("code=c&state=st");
-        assert!(plain
-            .into_code(Some(&st), Some("https://a.example"), "p")
-            .is_ok());
+        assert!(plain.into_code(Some(&st), Some(&origin), "p").is_ok());
 
         let none = AuthorizationResponse::from_query("state=st");
         assert!(none.into_code(Some(&st), None, "p").is_err());
+
+        // A declared issuer is compared whole.
+        let exact = Issuer::Exact("https://a.example/realms/x".into());
+        let other_realm =
+            AuthorizationResponse::from_query("code=c&iss=https://a.example/realms/y");
+        assert!(other_realm.into_code(None, Some(&exact), "p").is_err());
+
+        // A redirect's state must be checkable, and a redirect without one is refused when one
+        // was sent; a bare code carries neither and is taken as it is.
+        let unverifiable = AuthorizationResponse::from_pasted("http://h/cb?code=c&state=st");
+        let e = unverifiable.into_code(None, None, "p").err();
+        assert!(e.is_some_and(|e| e.message.contains("pass the State")));
+        let stateless = AuthorizationResponse::from_pasted("http://h/cb?code=c");
+        assert!(stateless.into_code(Some(&st), None, "p").is_err());
+        let bare = AuthorizationResponse::from_pasted("c");
+        assert!(bare.into_code(Some(&st), None, "p").is_ok());
     }
 
     #[test]
     fn issuer_defaults_to_the_authorization_origin() {
         assert_eq!(
-            expected_issuer(None, Some("https://oauth.pipedrive.com/oauth/authorize")).as_deref(),
-            Some("https://oauth.pipedrive.com")
+            expected_issuer(None, Some("https://oauth.pipedrive.com/oauth/authorize")),
+            Some(Issuer::Origin("https://oauth.pipedrive.com".into()))
         );
         assert_eq!(
             expected_issuer(
                 None,
                 Some("http://127.0.0.1:8080/pipedrive/oauth/authorize")
-            )
-            .as_deref(),
-            Some("http://127.0.0.1:8080")
+            ),
+            Some(Issuer::Origin("http://127.0.0.1:8080".into()))
         );
         assert_eq!(
-            expected_issuer(Some("https://id.example"), Some("https://x")).as_deref(),
-            Some("https://id.example")
+            expected_issuer(Some("https://id.example"), Some("https://x")),
+            Some(Issuer::Exact("https://id.example".into()))
         );
         assert_eq!(expected_issuer(None, None), None);
     }

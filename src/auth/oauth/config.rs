@@ -3,7 +3,7 @@
 //! OAuthRefreshTokenURL overrides), client authentication per grant, scopes, and how the token
 //! travels to the API.
 
-use super::authorization_response::expected_issuer;
+use super::authorization_response::{expected_issuer, Issuer};
 use crate::auth::token_store::{resolve_location, KeySource, StoreBinding, TokenStore};
 use crate::connect::settings::{AuthScheme, Settings};
 use crate::error::{state, Error, Result};
@@ -37,7 +37,7 @@ pub struct OAuthConfig {
     pub client_secret: Option<Secret>,
     pub authorization_url: Option<String>,
     /// The issuer an authorization response's `iss` must name (RFC 9207).
-    pub issuer: Option<String>,
+    pub issuer: Option<Issuer>,
     pub token_url: String,
     pub refresh_url: String,
     pub client_auth: ClientAuth,

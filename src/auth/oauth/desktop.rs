@@ -89,7 +89,7 @@ pub async fn authorize(
     );
     let expected = Expected {
         state: &state_value,
-        issuer: config.issuer.as_deref(),
+        issuer: config.issuer.as_ref(),
         profile: &config.profile,
     };
     let code = listener.wait(&expected, timeout).await?;

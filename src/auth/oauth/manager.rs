@@ -153,7 +153,7 @@ impl TokenManager {
         let config = &self.client.config;
         let code = AuthorizationResponse::from_pasted(code.expose()).into_code(
             pending.as_ref().map(|p| &p.state),
-            config.issuer.as_deref(),
+            config.issuer.as_ref(),
             &config.profile,
         )?;
         let code = &code;

@@ -270,7 +270,7 @@ async fn access_token(shared: &Shared, args: &ProcedureArgs) -> Result<Vec<Optio
     let config = &shared.client.config;
     let code = response.into_code(
         expected_state.as_ref(),
-        config.issuer.as_deref(),
+        config.issuer.as_ref(),
         &config.profile,
     )?;
     let verifier = arg(args, "PKCEVerifier")

@@ -223,6 +223,9 @@ def test_desktop_flow_on_an_ipv6_loopback_callback(sandbox, tmp_path, browser_en
 
 def port_is_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As the driver binds (tokio sets SO_REUSEADDR): a port left in TIME_WAIT by an earlier
+        # flow is free for it.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
             return True
@@ -369,3 +372,27 @@ def test_passphrase_encrypts_a_public_clients_settings_file(sandbox, tmp_path):
         assert str(settings) in str(err.value)
         assert "passphrase" in str(err.value)
     assert settings.read_bytes() == body, "a file it could not read was overwritten"
+
+
+def test_a_pasted_redirect_away_from_its_settings_file_needs_its_state(sandbox, tmp_path):
+    with web_connection(sandbox, tmp_path / "desktop.txt") as desktop:
+        url, state, pkce = desktop.cursor().execute("EXEC GetOAuthAuthorizationURL").fetchone()
+    pasted = redirect_of(url)
+    before = issued_codes(sandbox)
+    # Another machine: no pending authorization to check the redirect's state against.
+    with web_connection(sandbox, tmp_path / "server.txt") as server:
+        cur = server.cursor()
+        with pytest.raises(pyodbc.Error) as err:
+            cur.execute(
+                "EXEC GetOAuthAccessToken AuthMode='WEB', Verifier=?, PKCEVerifier=?", pasted, pkce
+            ).fetchall()
+        assert sqlstate(err.value) == "28000" and "pass the State" in str(err.value)
+        assert issued_codes(sandbox) == before
+        access, _, _ = cur.execute(
+            "EXEC GetOAuthAccessToken AuthMode='WEB', Verifier=?, State=?, PKCEVerifier=?",
+            pasted,
+            state,
+            pkce,
+        ).fetchone()
+        assert access
+    assert issued_codes(sandbox) == before + 1
