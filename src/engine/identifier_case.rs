@@ -3,62 +3,70 @@
 //! DataFusion folds unquoted identifiers to lower case and then matches names exactly, so a
 //! column named `TableName` (the `sys` tables keep the commercial driver's spellings; a profile
 //! file may declare `createdAt`) could only be reached as `"TableName"`. Users of ODBC sources
-//! expect `WHERE TableName = 'persons'` to work. When a statement fails to plan, its unquoted
-//! column references that match such a name case-insensitively — and match only one spelling —
-//! are quoted with the catalog's spelling and the statement is planned once more. Statements that
-//! plan as written are never touched; if the second attempt fails too, its error is the one shown,
-//! since it is about the query as the user meant it.
+//! expect `WHERE TableName = 'persons'` to work. When planning fails because a field is missing,
+//! and that name folds to exactly one mixed-case column spelling in the catalog (and to no
+//! lower-case one), the unquoted references to that one name are quoted in the catalog's spelling
+//! and the statement is planned again — name by name, so a name the query resolves itself (an
+//! alias, a CTE column) is never touched. Statements that plan as written are never touched, and
+//! the error shown at the end is about a name this could not resolve.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
+use datafusion::common::{DataFusionError, SchemaError};
 use datafusion::sql::parser::Statement as DFStatement;
-use datafusion::sql::sqlparser::ast::{visit_expressions_mut, Expr, Ident};
+use datafusion::sql::sqlparser::ast::{
+    visit_expressions_mut, Expr, Ident, OrderBy, OrderByKind, Query, SelectItem, SetExpr, VisitMut,
+    VisitorMut,
+};
 
 use super::catalog::CatalogInfo;
 
-/// Lower-cased name → the catalog's spelling; `None` where two spellings fold to one name.
+/// Lower-cased name → every spelling of it in the catalog.
 #[derive(Debug, Default)]
-pub struct MixedCaseColumns(HashMap<String, Option<String>>);
+pub struct MixedCaseColumns(HashMap<String, HashSet<String>>);
 
 impl MixedCaseColumns {
     pub fn from_catalog(catalog: &CatalogInfo) -> MixedCaseColumns {
-        let mut names: HashMap<String, Option<String>> = HashMap::new();
-        let columns = catalog.tables.iter().flat_map(|t| &t.columns);
-        for name in columns.map(|c| &c.name).filter(|n| n.to_lowercase() != **n) {
+        let mut names: HashMap<String, HashSet<String>> = HashMap::new();
+        for column in catalog.tables.iter().flat_map(|t| &t.columns) {
             names
-                .entry(name.to_lowercase())
-                .and_modify(|seen| {
-                    if seen.as_deref() != Some(name.as_str()) {
-                        *seen = None;
-                    }
-                })
-                .or_insert_with(|| Some(name.clone()));
+                .entry(column.name.to_lowercase())
+                .or_default()
+                .insert(column.name.clone());
         }
+        // Names spelled only in lower case resolve as they are.
+        names.retain(|lower, spellings| spellings.iter().any(|s| s != lower));
         MixedCaseColumns(names)
     }
 
-    fn spelling(&self, ident: &Ident) -> Option<&str> {
-        if ident.quote_style.is_some() {
-            return None;
+    /// The one spelling `name` (folded) can mean, if it is unambiguous and not lower case.
+    fn spelling(&self, folded: &str) -> Option<&str> {
+        let spellings = self.0.get(folded)?;
+        let mut only = spellings.iter();
+        match (only.next(), only.next()) {
+            (Some(s), None) => Some(s.as_str()),
+            _ => None,
         }
-        self.0
-            .get(&ident.value.to_lowercase())
-            .and_then(|s| s.as_deref())
     }
 
-    /// Quotes the unquoted column references of `statement` that name a mixed-case column;
-    /// says whether anything changed.
-    pub fn requote(&self, statement: &mut DFStatement) -> bool {
+    /// Quotes the unquoted column references of `statement` that fold to `missing` (the field
+    /// planning did not find); says whether anything changed.
+    pub fn requote(&self, statement: &mut DFStatement, missing: &str) -> bool {
         let DFStatement::Statement(inner) = statement else {
             return false;
         };
-        if self.0.is_empty() {
+        let folded = missing.to_lowercase();
+        let Some(exact) = self.spelling(&folded) else {
             return false;
-        }
+        };
+        // `ORDER BY x` names the select list's alias x before any column; pin those references
+        // (quoted in the alias's normalised spelling, which is what DataFusion reads anyway)
+        // so a column spelled like the alias elsewhere in the query cannot capture them.
+        let _ = inner.visit(&mut PinOrderByAliases);
         let mut changed = false;
         let mut fix = |ident: &mut Ident| {
-            if let Some(exact) = self.spelling(ident) {
+            if ident.quote_style.is_none() && ident.value.to_lowercase() == folded {
                 *ident = Ident::with_quote('"', exact);
                 changed = true;
             }
@@ -77,6 +85,56 @@ impl MixedCaseColumns {
             ControlFlow::<()>::Continue(())
         });
         changed
+    }
+}
+
+struct PinOrderByAliases;
+
+impl VisitorMut for PinOrderByAliases {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let SetExpr::Select(select) = query.body.as_ref() else {
+            return ControlFlow::Continue(());
+        };
+        // As DataFusion normalises them: unquoted aliases fold to lower case.
+        let aliases: HashSet<String> = select
+            .projection
+            .iter()
+            .filter_map(|item| match item {
+                SelectItem::ExprWithAlias { alias, .. } if alias.quote_style.is_none() => {
+                    Some(alias.value.to_lowercase())
+                }
+                SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.clone()),
+                _ => None,
+            })
+            .collect();
+        if let Some(OrderBy {
+            kind: OrderByKind::Expressions(items),
+            ..
+        }) = &mut query.order_by
+        {
+            for item in items {
+                if let Expr::Identifier(ident) = &mut item.expr {
+                    let folded = ident.value.to_lowercase();
+                    if ident.quote_style.is_none() && aliases.contains(&folded) {
+                        *ident = Ident::with_quote('"', folded);
+                    }
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// The field a planning error says is missing.
+pub fn missing_field(error: &DataFusionError) -> Option<String> {
+    match error.find_root() {
+        DataFusionError::SchemaError(e, _) => match e.as_ref() {
+            SchemaError::FieldNotFound { field, .. } => Some(field.name.clone()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -106,20 +164,26 @@ mod tests {
         }
     }
 
-    fn requoted(names: &MixedCaseColumns, sql: &str) -> Option<String> {
+    fn requoted(names: &MixedCaseColumns, sql: &str, missing: &str) -> Option<String> {
         let mut statements = DFParser::parse_sql(sql).unwrap_or_else(|e| panic!("{e}"));
         let mut statement = statements
             .pop_front()
             .unwrap_or_else(|| panic!("no statement"));
-        names.requote(&mut statement).then(|| statement.to_string())
+        names
+            .requote(&mut statement, missing)
+            .then(|| statement.to_string())
     }
 
     #[test]
-    fn unquoted_references_get_the_catalog_spelling() {
+    fn only_the_missing_name_gets_the_catalog_spelling() {
         let catalog = CatalogInfo {
             tables: vec![
-                table("sys_tables", &["TableName", "Description", "id"]),
-                table("events", &["createdAt", "CREATEDAT", "owner"]),
+                table(
+                    "sys_tables",
+                    &["TableName", "ColumnName", "Description", "id"],
+                ),
+                table("events", &["createdAt", "CREATEDAT", "owner", "title"]),
+                table("deals", &["Title"]),
             ],
             procedures: vec![],
         };
@@ -127,17 +191,33 @@ mod tests {
         assert_eq!(
             requoted(
                 &names,
-                "SELECT TableName, t.description FROM sys_tables t WHERE tablename = 'x' ORDER BY TABLENAME"
+                "SELECT TableName, t.tablename FROM sys_tables t WHERE TABLENAME = 'x'",
+                "tablename"
             )
             .as_deref(),
             Some(
-                "SELECT \"TableName\", t.\"Description\" FROM sys_tables t WHERE \"TableName\" = 'x' ORDER BY \"TableName\""
+                "SELECT \"TableName\", t.\"TableName\" FROM sys_tables t WHERE \"TableName\" = 'x'"
             )
         );
-        // Already quoted, all lower case, or ambiguous (createdAt vs CREATEDAT): left alone.
+        // An alias named like another column stays an alias in ORDER BY, while the column's
+        // own references (WHERE) get its spelling.
         assert_eq!(
-            requoted(&names, "SELECT \"TableName\", id, createdat FROM x"),
-            None
+            requoted(
+                &names,
+                "SELECT ColumnName AS tablename FROM sys_tables WHERE TableName = 'x' ORDER BY tablename",
+                "tablename"
+            )
+            .as_deref(),
+            Some("SELECT ColumnName AS tablename FROM sys_tables WHERE \"TableName\" = 'x' ORDER BY \"tablename\"")
         );
+        // Ambiguous (createdAt vs CREATEDAT; title vs Title), or not mixed case: left alone.
+        for (sql, missing) in [
+            ("SELECT createdat FROM events", "createdat"),
+            ("SELECT title FROM deals", "title"),
+            ("SELECT id FROM sys_tables", "id"),
+            ("SELECT \"TableName\" FROM sys_tables", "nosuch"),
+        ] {
+            assert_eq!(requoted(&names, sql, missing), None, "{sql}");
+        }
     }
 }

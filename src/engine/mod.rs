@@ -27,7 +27,7 @@ use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use self::catalog::{CatalogInfo, TableInfo};
 use self::errors::from_datafusion;
 use self::escape::TranslateContext;
-use self::identifier_case::MixedCaseColumns;
+use self::identifier_case::{missing_field, MixedCaseColumns};
 use self::procedure_call::ProcedureCall;
 use self::procedures::{Procedure, ProcedureRegistry};
 use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
@@ -233,19 +233,24 @@ impl Engine {
             .map_err(from_datafusion)?;
         // Refuse writes before planning, so `INSERT INTO missing` says read-only, not 42S02.
         refuse_write_statement(&statement)?;
-        let plan = match state.statement_to_plan(statement.clone()).await {
-            Ok(plan) => plan,
-            Err(first) => {
-                let mut requoted = statement;
-                if !self.mixed_case.requote(&mut requoted) {
-                    return Err(from_datafusion(first));
+        // Unquoted references to mixed-case columns are fixed one missing name at a time; a
+        // statement has few of them, and the bound keeps a pathological one from looping.
+        let mut statement = statement;
+        let mut attempt = state.statement_to_plan(statement.clone()).await;
+        let mut fixes = 0;
+        let plan = loop {
+            match attempt {
+                Ok(plan) => break plan,
+                Err(e) => {
+                    let fixed = fixes < 32
+                        && missing_field(&e)
+                            .is_some_and(|name| self.mixed_case.requote(&mut statement, &name));
+                    if !fixed {
+                        return Err(from_datafusion(e));
+                    }
+                    fixes += 1;
+                    attempt = state.statement_to_plan(statement.clone()).await;
                 }
-                // Its error (if any) is about the query as the user meant it, past the names
-                // the first attempt tripped over.
-                state
-                    .statement_to_plan(requoted)
-                    .await
-                    .map_err(from_datafusion)?
             }
         };
         refuse_writes(&plan)?;

@@ -501,3 +501,9 @@ def test_mixed_case_sys_columns_need_no_quotes(cnxn):
     with pytest.raises(pyodbc.Error) as err:
         cur.execute("SELECT Name, nosuch FROM sys.sys_connection_props")
     assert err.value.args[0] == "42S22" and "nosuch" in str(err.value)
+    # An alias spelled like a column still means the alias in ORDER BY.
+    labels = [r[0] for r in cur.execute(
+        "SELECT ColumnName AS tablename FROM sys.sys_tablecolumns "
+        "WHERE TableName = 'sys_tables' ORDER BY tablename"
+    ).fetchall()]
+    assert labels == sorted(labels) and len(labels) > 2
