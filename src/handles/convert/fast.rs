@@ -168,6 +168,22 @@ fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
     }
     let values = &array.values()[start..start + n];
     let nulls = array.nulls().filter(|b| b.null_count() > 0);
+    if element_size == W {
+        // Packed elements in native byte order are exactly Arrow's values buffer: one copy.
+        let raw = array.values().inner().as_slice();
+        if let Some(run) = raw.get(start * W..(start + n) * W) {
+            data[..n * W].copy_from_slice(run);
+            lengths.fill(W as isize);
+            if let Some(nulls) = nulls {
+                for (i, length) in lengths.iter_mut().enumerate() {
+                    if nulls.is_null(start + i) {
+                        *length = c::SQL_NULL_DATA;
+                    }
+                }
+            }
+            return true;
+        }
+    }
     for (i, ((slot, value), length)) in data
         .chunks_exact_mut(element_size)
         .zip(values)
@@ -300,6 +316,17 @@ mod tests {
             fast.write_column(0, Some(&mut data[..16]), 8, &mut lengths),
             vec![2]
         );
+        // A sliced array (a batch cut by LIMIT or a rowset boundary) starts at its own offset.
+        let sliced = Int64Array::from(vec![10, 20, 30, 40]).slice(1, 3);
+        let fast_sliced = FastColumn::of(&sliced, c::SQL_C_SBIGINT).expect("fast pair");
+        let mut two = [0u8; 16];
+        let mut two_lengths = [0isize; 2];
+        assert!(fast_sliced
+            .write_column(1, Some(&mut two), 8, &mut two_lengths)
+            .is_empty());
+        assert_eq!(i64::from_ne_bytes(two[0..8].try_into().unwrap()), 30);
+        assert_eq!(i64::from_ne_bytes(two[8..16].try_into().unwrap()), 40);
+        assert_eq!(two_lengths, [8, 8]);
         assert_eq!(
             fast.write_column(0, Some(&mut []), 0, &mut lengths),
             vec![0, 1, 2]
