@@ -18,8 +18,10 @@ use tracing_subscriber::layer::{Context, Filter, SubscriberExt};
 use tracing_subscriber::Layer;
 
 use crate::error::{state, Error, Result};
+use crate::secret::SECRET_NAME_PARTS;
 
-const MASK: &str = "********";
+/// The same mask `Secret` prints, so a masked log line and a masked sys table agree.
+const MASK: &str = crate::secret::Secret::MASK;
 
 struct Sink {
     path: PathBuf,
@@ -244,18 +246,10 @@ fn secret_kind(word: &str) -> Option<KeyKind> {
     if lower.ends_with("url") || lower.ends_with("uri") {
         return None;
     }
-    let secret = [
-        "token",
-        "secret",
-        "password",
-        "passphrase",
-        "apikey",
-        "api_key",
-        "api-key",
-        "verifier",
-    ]
-    .iter()
-    .any(|needle| lower.contains(needle))
+    let secret = SECRET_NAME_PARTS
+        .iter()
+        .chain(&["apikey", "api_key", "api-key", "verifier"])
+        .any(|needle| lower.contains(needle))
         || lower.ends_with("key");
     secret.then_some(KeyKind::Plain)
 }

@@ -4,6 +4,11 @@
 
 use std::fmt;
 
+/// Parts of a name that make its value secret wherever names are judged: connection properties
+/// and profile settings ([`crate::connect::grammar::is_secret_name`]) and the keys the log's
+/// redaction masks ([`crate::logging::redact`]). Each adds its own rules (`key`, `verifier`).
+pub const SECRET_NAME_PARTS: [&str; 4] = ["token", "secret", "password", "passphrase"];
+
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 

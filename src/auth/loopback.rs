@@ -529,6 +529,27 @@ mod tests {
         out
     }
 
+    fn expected_state(state: &Secret) -> Expected<'_> {
+        Expected {
+            state,
+            issuer: None,
+            profile: "p",
+        }
+    }
+
+    /// The listener's wait for `state` on its own task, as the desktop flow runs it.
+    fn wait_in_background(
+        listener: Listener,
+        state: &str,
+    ) -> tokio::task::JoinHandle<Result<Secret>> {
+        let state = Secret::new(state);
+        tokio::spawn(async move {
+            listener
+                .wait(&expected_state(&state), Duration::from_secs(20))
+                .await
+        })
+    }
+
     fn runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -548,15 +569,7 @@ mod tests {
                 l.redirect_uri(),
                 format!("http://127.0.0.1:{}/callback", addr.port())
             );
-            let st = Secret::new("the-state");
-            let waiter = tokio::spawn(async move {
-                let expected = Expected {
-                    state: &st,
-                    issuer: None,
-                    profile: "p",
-                };
-                l.wait(&expected, Duration::from_secs(20)).await
-            });
+            let waiter = wait_in_background(l, "the-state");
             // An idle connection does not block the others.
             let _idle = TcpStream::connect(addr)
                 .await
@@ -594,15 +607,7 @@ mod tests {
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             let addr = l.local_addr().unwrap_or_else(|| panic!("no addr"));
-            let st = Secret::new("s");
-            let waiter = tokio::spawn(async move {
-                let expected = Expected {
-                    state: &st,
-                    issuer: None,
-                    profile: "p",
-                };
-                l.wait(&expected, Duration::from_secs(20)).await
-            });
+            let waiter = wait_in_background(l, "s");
             send(
                 addr,
                 "GET /callback?error=access_denied&state=s HTTP/1.1\r\n\r\n",
@@ -619,14 +624,11 @@ mod tests {
             let l = Listener::bind(None, "/callback")
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
-            let st = Secret::new("s");
-            let expected = Expected {
-                state: &st,
-                issuer: None,
-                profile: "p",
-            };
             let e = l
-                .wait(&expected, Duration::from_millis(200))
+                .wait(
+                    &expected_state(&Secret::new("s")),
+                    Duration::from_millis(200),
+                )
                 .await
                 .err()
                 .unwrap_or_else(|| panic!("no error"));
@@ -654,15 +656,7 @@ mod tests {
             assert_eq!(l.redirect_uri(), format!("http://localhost:{port}/cb"));
             assert_eq!(addrs.len(), if has_ipv6 { 2 } else { 1 }, "{addrs:?}");
             let target = *addrs.last().unwrap_or_else(|| panic!("no address"));
-            let st = Secret::new("st");
-            let waiter = tokio::spawn(async move {
-                let expected = Expected {
-                    state: &st,
-                    issuer: None,
-                    profile: "p",
-                };
-                l.wait(&expected, Duration::from_secs(20)).await
-            });
+            let waiter = wait_in_background(l, "st");
             let r = send(target, "GET /cb?code=v6&state=st HTTP/1.1\r\n\r\n").await;
             assert!(r.starts_with("HTTP/1.1 200"), "{r}");
             let code = waiter

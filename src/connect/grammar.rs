@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::error::{state, Error, Result};
+use crate::secret::SECRET_NAME_PARTS;
 
 /// Ordered `(key, value)` pairs; the key keeps the user's spelling, lookups ignore case.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -116,7 +117,7 @@ impl fmt::Debug for Attributes {
 }
 
 /// Whether a property name holds a secret: the known secret properties plus any name containing
-/// `key`, `token`, `secret`, `password` or `passphrase` (profile settings invent their own names). Names ending
+/// `key` or one of [`SECRET_NAME_PARTS`] (profile settings invent their own names). Names ending
 /// in `url` are endpoints (OAuthAccessTokenURL), not secrets.
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -126,9 +127,10 @@ pub fn is_secret_name(name: &str) -> bool {
     matches!(
         lower.as_str(),
         "pwd" | "password" | "oauthverifier" | "pkceverifier" | "code" | "verifier"
-    ) || ["key", "token", "secret", "password", "passphrase"]
-        .iter()
-        .any(|needle| lower.contains(needle))
+    ) || lower.contains("key")
+        || SECRET_NAME_PARTS
+            .iter()
+            .any(|needle| lower.contains(needle))
 }
 
 fn needs_braces(v: &str) -> bool {

@@ -7,23 +7,11 @@ pub fn get<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     if path.is_empty() || path == "$" {
         return Some(value);
     }
-    // Most columns are top-level keys; this runs once per cell, so skip the splitting.
-    if !path.contains('.') {
-        return match value {
-            Value::Object(map) => map.get(path),
-            Value::Array(items) => items.get(path.parse::<usize>().ok()?),
-            _ => None,
-        };
-    }
-    let mut cur = value;
-    for seg in path.split('.') {
-        cur = match cur {
-            Value::Object(map) => map.get(seg)?,
-            Value::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
+    path.split('.').try_fold(value, |cur, seg| match cur {
+        Value::Object(map) => map.get(seg),
+        Value::Array(items) => items.get(seg.parse::<usize>().ok()?),
+        _ => None,
+    })
 }
 
 /// Like [`get`], but JSON null counts as absent.
@@ -36,15 +24,12 @@ pub fn take(value: &mut Value, path: &str) -> Option<Value> {
     if path.is_empty() || path == "$" {
         return Some(value.take());
     }
-    let mut cur = value;
-    for seg in path.split('.') {
-        cur = match cur {
-            Value::Object(map) => map.get_mut(seg)?,
-            Value::Array(items) => items.get_mut(seg.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur.take())
+    let found = path.split('.').try_fold(value, |cur, seg| match cur {
+        Value::Object(map) => map.get_mut(seg),
+        Value::Array(items) => items.get_mut(seg.parse::<usize>().ok()?),
+        _ => None,
+    })?;
+    Some(found.take())
 }
 
 /// A scalar as text (strings unquoted), for cursors, offsets and messages.

@@ -5,11 +5,13 @@ Shared by test_rest.py and test_oauth.py. Not a test file itself (its name does 
 `test_`).
 """
 
+import http.client
 import json
 import os
 import re
 import subprocess
 import threading
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -77,6 +79,13 @@ class Sandbox:
         """`{"issued": {"<grant type>": N}, "refresh_reuse_detected": N, "invalid_grant": N}`."""
         return self.get("/_sandbox/stats")["oauth"]
 
+    def oauth_string(self, service, scheme="OAUTH", **props):
+        """The manifest's connection string for `scheme`, with `props` set (None removes one)."""
+        cs = f"DRIVER={DRIVER};" + self.manifest["services"][service]["connection_strings"][scheme]
+        for key, value in props.items():
+            cs = set_prop(cs, key, value)
+        return cs
+
     def connstr(self, service, scheme=None):
         """The manifest's connection string for `scheme`, or else the first one that needs no
         OAuth flow (a token, an API key): these tests are about data, not about getting tokens."""
@@ -94,3 +103,28 @@ def sandbox_binary():
     given = os.environ.get("APIODBC_SANDBOX_BIN")
     path = Path(given) if given else REPO / "target" / "debug" / "apiodbc-sandbox"
     return path if path.is_file() else None
+
+
+def set_prop(connstr, key, value):
+    """`connstr` with property `key` set to `value` (replaced where present, else appended), or
+    removed when `value` is None."""
+    parts = [
+        p for p in connstr.split(";") if p and p.split("=", 1)[0].strip().lower() != key.lower()
+    ]
+    if value is not None:
+        parts.append(f"{key}={value}")
+    return ";".join(parts)
+
+
+def redirect_location(url):
+    """GETs `url` without following its redirect, as the first hop of a browser would: the
+    status, the Location header and the body."""
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=HTTP_TIMEOUT)
+    try:
+        conn.request("GET", u.path + ("?" + u.query if u.query else ""))
+        resp = conn.getresponse()
+        body = resp.read()
+        return resp.status, resp.getheader("Location") or "", body
+    finally:
+        conn.close()

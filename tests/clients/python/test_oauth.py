@@ -55,7 +55,6 @@ and keep every file in pytest's per-test temporary folders.
 import base64
 import collections
 import hashlib
-import http.client
 import json
 import os
 import re
@@ -71,7 +70,14 @@ import urllib.parse
 import pyodbc
 import pytest
 
-from sandbox_proc import DRIVER, HTTP_TIMEOUT, REPO, Sandbox, sandbox_binary
+from sandbox_proc import (
+    HTTP_TIMEOUT,
+    REPO,
+    Sandbox,
+    redirect_location,
+    sandbox_binary,
+    set_prop,
+)
 from soak_oauth import TokenProxy
 
 # The built-in profiles per grant; test_every_oauth_profile_is_covered checks these lists against
@@ -162,25 +168,6 @@ def private_environment(monkeypatch, tmp_path):
 
 # ---------------------------------------------------------------------------------------------
 # Connection strings, connections, counters
-
-
-def set_prop(connstr, key, value):
-    """`connstr` with property `key` set to `value` (replaced where present, else appended), or
-    removed when `value` is None."""
-    parts = [
-        p for p in connstr.split(";") if p and p.split("=", 1)[0].strip().lower() != key.lower()
-    ]
-    if value is not None:
-        parts.append(f"{key}={value}")
-    return ";".join(parts)
-
-
-def oauth_string(sb, service, scheme="OAUTH", **props):
-    """The manifest's connection string for `scheme`, with `props` set (None removes one)."""
-    cs = f"DRIVER={DRIVER};" + sb.manifest["services"][service]["connection_strings"][scheme]
-    for key, value in props.items():
-        cs = set_prop(cs, key, value)
-    return cs
 
 
 def prop(connstr, key):
@@ -300,14 +287,8 @@ def s256(verifier):
 def authorize(url):
     """GETs the authorization URL of the auto-approving sandbox without following its redirect:
     the `code` and `state` of the Location, as the user's browser would bring them back."""
-    u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=HTTP_TIMEOUT)
-    conn.request("GET", u.path + ("?" + u.query if u.query else ""))
-    resp = conn.getresponse()
-    body = resp.read()
-    location = resp.getheader("Location") or ""
-    conn.close()
-    assert resp.status == 302 and location, (resp.status, body[:300])
+    status, location, body = redirect_location(url)
+    assert status == 302 and location, (status, body[:300])
     params = query_of(location)
     assert "code" in params, location
     return params["code"], params.get("state")
@@ -335,7 +316,7 @@ def web_flow(sb, service, settings):
     """docs/oauth.md's web flow with the EXEC forms, on an InitiateOAuth=OFF connection whose token
     store is `settings`: URL, authorize, exchange with the pending values. Returns what the user
     handled."""
-    conn = connect(oauth_string(sb, service, InitiateOAuth="OFF", OAuthSettingsLocation=settings))
+    conn = connect(sb.oauth_string(service, InitiateOAuth="OFF", OAuthSettingsLocation=settings))
     try:
         cur = conn.cursor()
         url, state, pkce = cur.execute("EXEC GetOAuthAuthorizationURL").fetchone()
@@ -498,7 +479,7 @@ def test_every_oauth_profile_is_covered(sandbox):
 @pytest.mark.parametrize("service", AUTHORIZATION_CODE)
 def test_desktop_flow_with_a_scripted_browser(sandbox, service, tmp_path, monkeypatch):
     # The manifest's string as it is: no OAuthSettingsLocation, so the default settings file.
-    cs = oauth_string(sandbox, service)
+    cs = sandbox.oauth_string(service)
     assert prop(cs, "InitiateOAuth") == "GETANDREFRESH"
     assert prop(cs, "OAuthSettingsLocation") is None
     command, record = browser_command(tmp_path, SCRIPTED_BROWSER, "browser")
@@ -560,7 +541,7 @@ def test_desktop_flow_with_headless_chromium(sandbox, tmp_path, monkeypatch):
     counters = OAuthCounters(sandbox)
     try:
         connect_and_count(
-            oauth_string(sandbox, service, OAuthSettingsLocation=settings), sandbox, service
+            sandbox.oauth_string(service, OAuthSettingsLocation=settings), sandbox, service
         )
         # --dump-dom writes the page the redirects ended on: the listener's answer.
         deadline = time.monotonic() + 60
@@ -602,7 +583,7 @@ def test_desktop_callbacks_with_a_wrong_or_missing_state_are_refused(
     counters = OAuthCounters(sandbox)
 
     connect_and_count(
-        oauth_string(sandbox, service, OAuthSettingsLocation=tmp_path / "s.txt"), sandbox, service
+        sandbox.oauth_string(service, OAuthSettingsLocation=tmp_path / "s.txt"), sandbox, service
     )
 
     (answers,) = launches(record, 1)
@@ -625,7 +606,7 @@ def test_getandrefresh_without_a_browser_fails_at_once_with_the_headless_steps(
     authorize_path = urllib.parse.urlsplit(oauth_info(sandbox, service)["authorization_url"]).path
     before = len(requests_to(sandbox, authorize_path))
     with pytest.raises(pyodbc.Error) as ei:
-        connect(oauth_string(sandbox, service, OAuthSettingsLocation=tmp_path / "s.txt"))
+        connect(sandbox.oauth_string(service, OAuthSettingsLocation=tmp_path / "s.txt"))
     sqlstate, message = odbc_error(ei)
     assert sqlstate == "28000", message
     # The message, not a listener timeout: says no browser can be opened, then the headless steps.
@@ -642,7 +623,7 @@ def test_get_oauth_access_token_app_mode_runs_the_desktop_flow(
     sandbox, service, tmp_path, monkeypatch
 ):
     settings = tmp_path / "OAuthSettings.txt"
-    off = oauth_string(sandbox, service, InitiateOAuth="OFF", OAuthSettingsLocation=settings)
+    off = sandbox.oauth_string(service, InitiateOAuth="OFF", OAuthSettingsLocation=settings)
     command, record = browser_command(tmp_path, SCRIPTED_BROWSER, "browser")
     monkeypatch.setenv("BROWSER", command)
     counters = OAuthCounters(sandbox)
@@ -661,7 +642,7 @@ def test_get_oauth_access_token_app_mode_runs_the_desktop_flow(
     assert counters.since() == collections.Counter(authorization_code=1)
     # The returned token works as given, and the stored one without a new grant.
     connect_and_count(
-        oauth_string(sandbox, service, InitiateOAuth="OFF", OAuthAccessToken=access),
+        sandbox.oauth_string(service, InitiateOAuth="OFF", OAuthAccessToken=access),
         sandbox,
         service,
     )
@@ -683,17 +664,17 @@ def test_web_flow_through_the_stored_procedures(sandbox, service, tmp_path):
 
     q = query_of(flow["url"])
     # The redirect the URL names is the connection's CallbackURL, byte for byte.
-    assert q["redirect_uri"] == prop(oauth_string(sandbox, service), "CallbackURL")
+    assert q["redirect_uri"] == prop(sandbox.oauth_string(service), "CallbackURL")
     assert counters.since() == collections.Counter(authorization_code=1)
     assert_settings_file_safe(settings, flow["secrets"])
     # The access token works as given (OFF), and the stored tokens with REFRESH: no new grant.
     connect_and_count(
-        oauth_string(sandbox, service, InitiateOAuth="OFF", OAuthAccessToken=flow["access"]),
+        sandbox.oauth_string(service, InitiateOAuth="OFF", OAuthAccessToken=flow["access"]),
         sandbox,
         service,
     )
     connect_and_count(
-        oauth_string(sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings),
+        sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings),
         sandbox,
         service,
     )
@@ -762,9 +743,9 @@ CALL_SYNTAXES = {
 def test_procedure_call_syntaxes(sandbox, syntax, tmp_path):
     case = CALL_SYNTAXES[syntax]
     service = "pipedrive"
-    callback = prop(oauth_string(sandbox, service), "CallbackURL")
+    callback = prop(sandbox.oauth_string(service), "CallbackURL")
     my_state = f"state-{syntax}"
-    off = oauth_string(sandbox, service, InitiateOAuth="OFF", CallbackURL=None)
+    off = sandbox.oauth_string(service, InitiateOAuth="OFF", CallbackURL=None)
     counters = OAuthCounters(sandbox)
 
     conn = connect(set_prop(off, "OAuthSettingsLocation", tmp_path / "browser-side.oauth"))
@@ -798,7 +779,7 @@ def test_procedure_call_syntaxes(sandbox, syntax, tmp_path):
 
 @pytest.mark.parametrize("service", AUTHORIZATION_CODE)
 def test_procedures_are_listed_with_their_parameters(sandbox, service):
-    conn = connect(oauth_string(sandbox, service, InitiateOAuth="OFF"))
+    conn = connect(sandbox.oauth_string(service, InitiateOAuth="OFF"))
     cur = conn.cursor()
 
     listed = {r.procedure_name for r in cur.procedures()}
@@ -831,7 +812,7 @@ def test_procedures_are_listed_with_their_parameters(sandbox, service):
 def test_refresh_procedure_returns_new_tokens(sandbox, service, tmp_path):
     flow = web_flow(sandbox, service, tmp_path / "s.oauth")
     rotates = oauth_info(sandbox, service)["rotates_refresh_tokens"]
-    off = oauth_string(sandbox, service, InitiateOAuth="OFF")
+    off = sandbox.oauth_string(service, InitiateOAuth="OFF")
     counters = OAuthCounters(sandbox)
 
     conn = connect(off)
@@ -864,7 +845,7 @@ def test_refresh_procedure_returns_new_tokens(sandbox, service, tmp_path):
 @pytest.mark.parametrize("service", AUTHORIZATION_CODE)
 def test_refresh_procedure_with_a_dead_refresh_token_says_authorize_again(sandbox, service):
     bogus = "not-a-refresh-token-4711-abcdef"
-    conn = connect(oauth_string(sandbox, service, InitiateOAuth="OFF"))
+    conn = connect(sandbox.oauth_string(service, InitiateOAuth="OFF"))
     counters = OAuthCounters(sandbox)
     with pytest.raises(pyodbc.Error) as ei:
         conn.cursor().execute(f"EXEC RefreshOAuthAccessToken OAuthRefreshToken='{bogus}'")
@@ -879,7 +860,7 @@ def test_refresh_procedure_with_a_dead_refresh_token_says_authorize_again(sandbo
 def test_missing_procedure_inputs_name_what_is_missing(sandbox):
     service = "pipedrive"
     # No CallbackURL in the string either, so nothing supplies it.
-    conn = connect(oauth_string(sandbox, service, InitiateOAuth="OFF", CallbackURL=None))
+    conn = connect(sandbox.oauth_string(service, InitiateOAuth="OFF", CallbackURL=None))
     cur = conn.cursor()
     cases = {
         "EXEC GetOAuthAuthorizationURL": ("28000", "needs CallbackURL"),
@@ -899,7 +880,7 @@ def test_missing_procedure_inputs_name_what_is_missing(sandbox):
 def test_no_secret_in_a_procedure_call_syntax_error(sandbox, tmp_path):
     service = "helpscout"
     conn = connect(
-        oauth_string(sandbox, service, InitiateOAuth="OFF", OAuthSettingsLocation=tmp_path / "s")
+        sandbox.oauth_string(service, InitiateOAuth="OFF", OAuthSettingsLocation=tmp_path / "s")
     )
     cur = conn.cursor()
     url, _, _ = cur.execute("EXEC GetOAuthAuthorizationURL").fetchone()
@@ -922,15 +903,14 @@ def test_headless_option_1a_code_exchanged_at_connect(sandbox, service, tmp_path
     settings = tmp_path / "server.oauth"
     counters = OAuthCounters(sandbox)
     # 1. On the server: the URL, whose verifier stays in the server's token store.
-    off = oauth_string(sandbox, service, InitiateOAuth="OFF", OAuthSettingsLocation=settings)
+    off = sandbox.oauth_string(service, InitiateOAuth="OFF", OAuthSettingsLocation=settings)
     conn = connect(off)
     url, state, pkce = conn.cursor().execute("EXEC GetOAuthAuthorizationURL").fetchone()
     conn.close()
     # 2. Anywhere: log in and approve, copy the code.
     code, _ = authorize(url)
     # 3. On the server: connect once with the code.
-    refresh = oauth_string(
-        sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings
+    refresh = sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings
     )
     conn = connect(set_prop(refresh, "OAuthVerifier", code))
     assert_rows(conn, sandbox, service)
@@ -949,8 +929,7 @@ def test_headless_option_1b_pkce_verifier_carried_to_the_server(sandbox, service
     counters = OAuthCounters(sandbox)
     # On the desktop: the URL, and its State and PKCEVerifier columns.
     conn = connect(
-        oauth_string(
-            sandbox, service, InitiateOAuth="OFF", OAuthSettingsLocation=tmp_path / "desktop.oauth"
+        sandbox.oauth_string(service, InitiateOAuth="OFF", OAuthSettingsLocation=tmp_path / "desktop.oauth"
         )
     )
     url, state, pkce = conn.cursor().execute("EXEC GetOAuthAuthorizationURL").fetchone()
@@ -959,7 +938,7 @@ def test_headless_option_1b_pkce_verifier_carried_to_the_server(sandbox, service
     # On the server, another token store: the code and the verifier in the string.
     server = tmp_path / "server" / "etl.oauth"
     server.parent.mkdir()
-    refresh = oauth_string(sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=server)
+    refresh = sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=server)
     conn = connect(set_prop(set_prop(refresh, "OAuthVerifier", code), "PKCEVerifier", pkce))
     assert_rows(conn, sandbox, service)
     sys_text = sys_tables_text(conn)
@@ -974,17 +953,14 @@ def test_headless_option_1b_pkce_verifier_carried_to_the_server(sandbox, service
 @pytest.mark.parametrize("service", AUTHORIZATION_CODE)
 def test_headless_option_1b_without_the_pkce_verifier_is_refused(sandbox, service, tmp_path):
     conn = connect(
-        oauth_string(
-            sandbox, service, InitiateOAuth="OFF", OAuthSettingsLocation=tmp_path / "desktop.oauth"
+        sandbox.oauth_string(service, InitiateOAuth="OFF", OAuthSettingsLocation=tmp_path / "desktop.oauth"
         )
     )
     url, _, pkce = conn.cursor().execute("EXEC GetOAuthAuthorizationURL").fetchone()
     conn.close()
     code, _ = authorize(url)
     counters = OAuthCounters(sandbox)
-    cs = oauth_string(
-        sandbox,
-        service,
+    cs = sandbox.oauth_string(service,
         InitiateOAuth="REFRESH",
         OAuthSettingsLocation=tmp_path / "server.oauth",
         OAuthVerifier=code,
@@ -1007,9 +983,7 @@ def test_refresh_with_tokens_given_in_the_connection_string(sandbox, service, tm
 
     # Both tokens: the access token is stored and used as it is, no grant.
     stored = tmp_path / "both.oauth"
-    cs = oauth_string(
-        sandbox,
-        service,
+    cs = sandbox.oauth_string(service,
         InitiateOAuth="REFRESH",
         OAuthSettingsLocation=stored,
         OAuthAccessToken=first["access"],
@@ -1030,7 +1004,7 @@ def test_refresh_with_tokens_given_in_the_connection_string(sandbox, service, tm
     assert_settings_file_safe(stored, first["secrets"])
     # The file alone now suffices.
     connect_and_count(
-        oauth_string(sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=stored),
+        sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=stored),
         sandbox,
         service,
     )
@@ -1041,9 +1015,7 @@ def test_refresh_with_tokens_given_in_the_connection_string(sandbox, service, tm
     counters = OAuthCounters(sandbox)
     only_refresh = tmp_path / "refresh-only.oauth"
     connect_and_count(
-        oauth_string(
-            sandbox,
-            service,
+        sandbox.oauth_string(service,
             InitiateOAuth="REFRESH",
             OAuthSettingsLocation=only_refresh,
             OAuthRefreshToken=second["refresh"],
@@ -1053,7 +1025,7 @@ def test_refresh_with_tokens_given_in_the_connection_string(sandbox, service, tm
     )
     assert counters.since() == collections.Counter(refresh_token=1)
     connect_and_count(
-        oauth_string(sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=only_refresh),
+        sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=only_refresh),
         sandbox,
         service,
     )
@@ -1066,8 +1038,7 @@ def test_refresh_with_an_empty_token_store_lists_the_headless_steps(sandbox, ser
     counters = OAuthCounters(sandbox)
     with pytest.raises(pyodbc.Error) as ei:
         connect(
-            oauth_string(
-                sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=tmp_path / "none"
+            sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=tmp_path / "none"
             )
         )
     sqlstate, message = odbc_error(ei)
@@ -1086,9 +1057,7 @@ def test_dead_refresh_token_says_authorize_again_then_getandrefresh_opens_the_br
     counters = OAuthCounters(sandbox)
     with pytest.raises(pyodbc.Error) as ei:
         connect(
-            oauth_string(
-                sandbox,
-                service,
+            sandbox.oauth_string(service,
                 InitiateOAuth="REFRESH",
                 OAuthSettingsLocation=settings,
                 OAuthRefreshToken=bogus,
@@ -1104,7 +1073,7 @@ def test_dead_refresh_token_says_authorize_again_then_getandrefresh_opens_the_br
     command, record = browser_command(tmp_path, SCRIPTED_BROWSER, "browser")
     monkeypatch.setenv("BROWSER", command)
     connect_and_count(
-        oauth_string(sandbox, service, OAuthSettingsLocation=settings), sandbox, service
+        sandbox.oauth_string(service, OAuthSettingsLocation=settings), sandbox, service
     )
     assert len(launches(record, 1)) == 1
     assert counters.since() == collections.Counter(invalid_grant=2, authorization_code=1)
@@ -1117,8 +1086,7 @@ def test_pipedrive_takes_the_api_base_from_the_token_response(sandbox, tmp_path)
     table_path = urllib.parse.urlsplit(sandbox.url).path + f"/{service}/api/v1/{TABLE[service]}"
     before = len(requests_to(sandbox, table_path))
     # No BaseURL and no CompanyDomain: the only way to the sandbox is the stored api_domain.
-    cs = oauth_string(
-        sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings, BaseURL=None
+    cs = sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings, BaseURL=None
     )
     assert prop(cs, "CompanyDomain") is None
     connect_and_count(cs, sandbox, service)
@@ -1139,7 +1107,7 @@ def test_copied_settings_file_needs_the_same_client_id_and_secret(sandbox, tmp_p
     server.parent.mkdir()
     shutil.copy2(desktop, server)
     original = server.read_bytes()
-    refresh = oauth_string(sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=server)
+    refresh = sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=server)
     cases = {
         "cannot be decrypted": set_prop(refresh, "OAuthClientSecret", "another-secret-0123456789"),
         "belongs to another OAuthClientId": set_prop(refresh, "OAuthClientId", "another-client"),
@@ -1169,7 +1137,7 @@ def test_copied_settings_file_after_expiry(expiring_sandbox, service, tmp_path):
     shutil.copy2(desktop, server)
 
     def on(settings):
-        return oauth_string(sb, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings)
+        return sb.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings)
 
     sleep_past_expiry()
     counters = OAuthCounters(sb)
@@ -1201,7 +1169,7 @@ def test_refresh_ahead_of_expiry_once_per_expiry(expiring_sandbox, service, tmp_
     sb = expiring_sandbox
     settings = tmp_path / "OAuthSettings.txt"
     web_flow(sb, service, settings)
-    cs = oauth_string(sb, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings)
+    cs = sb.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings)
     first, second = connect(cs), connect(cs)
     assert_rows(first, sb, service)
     assert_rows(second, sb, service)
@@ -1229,9 +1197,7 @@ def test_initiate_oauth_off_sends_the_token_as_given(expiring_sandbox, service, 
     sb = expiring_sandbox
     flow = web_flow(sb, service, "memory://off-" + tmp_path.name)
     # A refresh token is given too: OFF still never refreshes.
-    off = oauth_string(
-        sb,
-        service,
+    off = sb.oauth_string(service,
         InitiateOAuth="OFF",
         OAuthAccessToken=flow["access"],
         OAuthRefreshToken=flow["refresh"],
@@ -1259,7 +1225,7 @@ def test_initiate_oauth_off_sends_the_token_as_given(expiring_sandbox, service, 
 
 def test_initiate_oauth_off_without_a_token_says_how_to_get_one(sandbox):
     service = "helpscout"
-    conn = connect(oauth_string(sandbox, service, InitiateOAuth="OFF"))
+    conn = connect(sandbox.oauth_string(service, InitiateOAuth="OFF"))
     with pytest.raises(pyodbc.Error) as ei:
         assert_rows(conn, sandbox, service)
     conn.close()
@@ -1276,7 +1242,7 @@ def test_initiate_oauth_off_without_a_token_says_how_to_get_one(sandbox):
 def test_client_credentials(expiring_sandbox, service, tmp_path):
     sb = expiring_sandbox
     store = "memory://cc-" + tmp_path.name
-    cs = oauth_string(sb, service, "OAUTH_CLIENT", OAuthSettingsLocation=store)
+    cs = sb.oauth_string(service, "OAUTH_CLIENT", OAuthSettingsLocation=store)
     counters = OAuthCounters(sb)
     first = connect(cs)
     assert_rows(first, sb, service)
@@ -1299,9 +1265,7 @@ def test_client_credentials(expiring_sandbox, service, tmp_path):
 def test_password_grant_leaddesk(expiring_sandbox, scheme, tmp_path):
     sb = expiring_sandbox
     service = "leaddesk"
-    cs = oauth_string(
-        sb,
-        service,
+    cs = sb.oauth_string(service,
         "OAUTH_PASSWORD",
         AuthScheme=scheme,
         OAuthSettingsLocation=tmp_path / "leaddesk.oauth",
@@ -1326,7 +1290,7 @@ def test_password_grant_leaddesk(expiring_sandbox, scheme, tmp_path):
 def test_password_grant_errors_name_the_missing_login_and_hide_the_password(sandbox):
     service = "leaddesk"
     creds = credentials(sandbox, service)
-    cs = oauth_string(sandbox, service, "OAUTH_PASSWORD", OAuthSettingsLocation="memory://pw-err")
+    cs = sandbox.oauth_string(service, "OAUTH_PASSWORD", OAuthSettingsLocation="memory://pw-err")
     with pytest.raises(pyodbc.Error) as ei:
         connect(set_prop(set_prop(cs, "User", None), "Password", None))
     sqlstate, message = odbc_error(ei)
@@ -1380,8 +1344,7 @@ def test_damaged_settings_file_gives_a_clear_error_and_is_kept(
     damaged = settings.read_bytes()
     counters = OAuthCounters(sandbox)
 
-    refresh = oauth_string(
-        sandbox, service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings
+    refresh = sandbox.oauth_string(service, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings
     )
     with pytest.raises(pyodbc.Error) as ei:
         connect(refresh)
@@ -1434,7 +1397,7 @@ def test_no_secret_in_the_verbosity_5_log(sandbox, tmp_path, monkeypatch):
         # bound. Positional literals: test_no_secret_in_the_log_from_positional_literals.
         settings = tmp_path / "keap.oauth"
         off = through_proxy(
-            oauth_string(sandbox, "keap", InitiateOAuth="OFF", OAuthSettingsLocation=settings)
+            sandbox.oauth_string("keap", InitiateOAuth="OFF", OAuthSettingsLocation=settings)
         )
         conn = connect(off)
         cur = conn.cursor()
@@ -1449,16 +1412,14 @@ def test_no_secret_in_the_verbosity_5_log(sandbox, tmp_path, monkeypatch):
         connect_and_count(set_prop(off, "InitiateOAuth", "REFRESH"), sandbox, "keap")
 
         # Headless option 1b with the code and verifier in the string.
-        conn = connect(through_proxy(oauth_string(sandbox, "pipedrive", InitiateOAuth="OFF")))
+        conn = connect(through_proxy(sandbox.oauth_string("pipedrive", InitiateOAuth="OFF")))
         url, _, pkce = conn.cursor().execute("EXEC GetOAuthAuthorizationURL").fetchone()
         conn.close()
         code, _ = authorize(url)
         secrets += [code, pkce]
         connect_and_count(
             through_proxy(
-                oauth_string(
-                    sandbox,
-                    "pipedrive",
+                sandbox.oauth_string("pipedrive",
                     InitiateOAuth="REFRESH",
                     OAuthSettingsLocation=tmp_path / "pipedrive.oauth",
                     OAuthVerifier=code,
@@ -1474,7 +1435,7 @@ def test_no_secret_in_the_verbosity_5_log(sandbox, tmp_path, monkeypatch):
         monkeypatch.setenv("BROWSER", command)
         connect_and_count(
             through_proxy(
-                oauth_string(sandbox, "talkdesk", OAuthSettingsLocation=tmp_path / "td.oauth")
+                sandbox.oauth_string("talkdesk", OAuthSettingsLocation=tmp_path / "td.oauth")
             ),
             sandbox,
             "talkdesk",
@@ -1486,8 +1447,7 @@ def test_no_secret_in_the_verbosity_5_log(sandbox, tmp_path, monkeypatch):
         # Client credentials, the password grant, and a refused refresh token.
         connect_and_count(
             through_proxy(
-                oauth_string(
-                    sandbox, "helpscout", "OAUTH_CLIENT", OAuthSettingsLocation="memory://log-cc"
+                sandbox.oauth_string("helpscout", "OAUTH_CLIENT", OAuthSettingsLocation="memory://log-cc"
                 )
             ),
             sandbox,
@@ -1495,8 +1455,7 @@ def test_no_secret_in_the_verbosity_5_log(sandbox, tmp_path, monkeypatch):
         )
         connect_and_count(
             through_proxy(
-                oauth_string(
-                    sandbox, "leaddesk", "OAUTH_PASSWORD", OAuthSettingsLocation="memory://log-pw"
+                sandbox.oauth_string("leaddesk", "OAUTH_PASSWORD", OAuthSettingsLocation="memory://log-pw"
                 )
             ),
             sandbox,
@@ -1507,9 +1466,7 @@ def test_no_secret_in_the_verbosity_5_log(sandbox, tmp_path, monkeypatch):
         with pytest.raises(pyodbc.Error):
             connect(
                 through_proxy(
-                    oauth_string(
-                        sandbox,
-                        "helpscout",
+                    sandbox.oauth_string("helpscout",
                         InitiateOAuth="REFRESH",
                         OAuthSettingsLocation=tmp_path / "dead.oauth",
                         OAuthRefreshToken=bogus,
@@ -1533,9 +1490,7 @@ def test_no_secret_in_the_log_from_positional_literals(sandbox, tmp_path):
     `{call RefreshOAuthAccessToken('<refresh token>')}`, at Verbosity=5."""
     log = tmp_path / "apiodbc.log"
     service = "helpscout"
-    off = oauth_string(
-        sandbox,
-        service,
+    off = sandbox.oauth_string(service,
         InitiateOAuth="OFF",
         OAuthSettingsLocation=tmp_path / "s.oauth",
         Logfile=log,

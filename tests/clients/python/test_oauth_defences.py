@@ -30,7 +30,7 @@ import urllib.request
 import pyodbc
 import pytest
 
-from sandbox_proc import DRIVER, Sandbox, sandbox_binary
+from sandbox_proc import DRIVER, Sandbox, redirect_location, sandbox_binary
 
 SERVICE = "pipedrive"
 TABLE = "persons"
@@ -46,19 +46,6 @@ def sandbox():
     sb = Sandbox.start(binary, "--auto-approve", "--token-lifetime", "3600")
     yield sb
     sb.stop()
-
-
-def oauth_properties(sb, drop=()):
-    """The manifest's OAUTH connection string for SERVICE as (key, value) pairs, minus `drop`."""
-    raw = sb.manifest["services"][SERVICE]["connection_strings"]["OAUTH"]
-    pairs = [part.split("=", 1) for part in raw.split(";") if part]
-    return [(k, v) for k, v in pairs if k.lower() not in {d.lower() for d in drop}]
-
-
-def connstr(pairs, **overrides):
-    merged = dict(pairs)
-    merged.update(overrides)
-    return f"DRIVER={DRIVER};" + ";".join(f"{k}={v}" for k, v in merged.items())
 
 
 def issued_codes(sb):
@@ -131,9 +118,7 @@ def expected_count(sb):
 def test_desktop_flow_listens_on_the_profiles_own_path(sandbox, tmp_path, browser_env):
     command, record = browser(tmp_path)
     browser_env(command)
-    cs = connstr(
-        oauth_properties(sandbox, drop=["CallbackURL"]),
-        OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
+    cs = sandbox.oauth_string(SERVICE, CallbackURL=None, OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
     )
     with pyodbc.connect(cs, autocommit=True, timeout=HTTP_TIMEOUT) as conn:
         assert count(conn) == expected_count(sandbox)
@@ -152,7 +137,7 @@ def test_a_response_naming_another_issuer_is_refused_unexchanged(sandbox, tmp_pa
     browser_env(command)
     before = issued_codes(sandbox)
     settings = tmp_path / "tokens.txt"
-    cs = connstr(oauth_properties(sandbox, drop=["CallbackURL"]), OAuthSettingsLocation=str(settings))
+    cs = sandbox.oauth_string(SERVICE, CallbackURL=None, OAuthSettingsLocation=str(settings))
     with pytest.raises(pyodbc.Error) as err:
         pyodbc.connect(cs, autocommit=True, timeout=HTTP_TIMEOUT)
     message = str(err.value)
@@ -167,9 +152,7 @@ def test_a_response_naming_the_right_issuer_is_accepted(sandbox, tmp_path, brows
     # The sandbox publishes no issuer, so the one to expect is its authorization URL's origin.
     command, _ = browser(tmp_path, iss=sandbox.url + "/")
     browser_env(command)
-    cs = connstr(
-        oauth_properties(sandbox, drop=["CallbackURL"]),
-        OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
+    cs = sandbox.oauth_string(SERVICE, CallbackURL=None, OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
     )
     with pyodbc.connect(cs, autocommit=True, timeout=HTTP_TIMEOUT) as conn:
         assert count(conn) == expected_count(sandbox)
@@ -178,9 +161,7 @@ def test_a_response_naming_the_right_issuer_is_accepted(sandbox, tmp_path, brows
 def test_browser_timeout_is_a_property(sandbox, tmp_path, browser_env):
     browser_env("true")  # a browser that never comes back
     before = issued_codes(sandbox)
-    cs = connstr(
-        oauth_properties(sandbox, drop=["CallbackURL"]),
-        OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
+    cs = sandbox.oauth_string(SERVICE, CallbackURL=None, OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
         OAuthBrowserTimeout="1",
     )
     with pytest.raises(pyodbc.Error) as err:
@@ -210,9 +191,7 @@ def has_ipv6_loopback():
 def test_desktop_flow_on_an_ipv6_loopback_callback(sandbox, tmp_path, browser_env):
     command, record = browser(tmp_path)
     browser_env(command)
-    cs = connstr(
-        oauth_properties(sandbox),
-        CallbackURL="http://[::1]/callback",
+    cs = sandbox.oauth_string(SERVICE, CallbackURL="http://[::1]/callback",
         OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
     )
     with pyodbc.connect(cs, autocommit=True, timeout=HTTP_TIMEOUT) as conn:
@@ -244,9 +223,7 @@ def test_localhost_callback_is_answered_on_ipv6_too(sandbox, tmp_path, browser_e
     )
     command = write_browser(tmp_path, body.format(record=str(tmp_path / "url.txt"), iss=None))
     browser_env(command)
-    cs = connstr(
-        oauth_properties(sandbox),
-        CallbackURL="http://localhost:33333/callback",
+    cs = sandbox.oauth_string(SERVICE, CallbackURL="http://localhost:33333/callback",
         OAuthSettingsLocation=str(tmp_path / "tokens.txt"),
         OAuthBrowserTimeout="30",  # without the IPv6 listener, fail in 30 s rather than 120
     )
@@ -258,22 +235,14 @@ def test_localhost_callback_is_answered_on_ipv6_too(sandbox, tmp_path, browser_e
 
 def redirect_of(url):
     """The sandbox's redirect after (auto-)approval: the address a user would copy."""
-
-    class Stop(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    try:
-        urllib.request.build_opener(Stop).open(url, timeout=HTTP_TIMEOUT)
-    except urllib.error.HTTPError as e:
-        return e.headers["Location"]
-    raise AssertionError(f"{url} did not redirect")
+    status, location, _ = redirect_location(url)
+    assert status == 302 and location, f"{url} did not redirect"
+    return location
 
 
 def web_connection(sb, settings, **extra):
-    pairs = oauth_properties(sb)
     return pyodbc.connect(
-        connstr(pairs, InitiateOAuth="OFF", OAuthSettingsLocation=str(settings), **extra),
+        sb.oauth_string(SERVICE, InitiateOAuth="OFF", OAuthSettingsLocation=str(settings), **extra),
         autocommit=True,
         timeout=HTTP_TIMEOUT,
     )
@@ -307,16 +276,14 @@ def test_headless_option_1_with_the_copied_address(sandbox, tmp_path):
     with web_connection(sandbox, settings) as conn:
         url = conn.cursor().execute("EXEC GetOAuthAuthorizationURL").fetchone()[0]
     pasted = redirect_of(url)
-    cs = connstr(
-        oauth_properties(sandbox),
-        InitiateOAuth="REFRESH",
+    cs = sandbox.oauth_string(SERVICE, InitiateOAuth="REFRESH",
         OAuthSettingsLocation=str(settings),
         OAuthVerifier="{" + pasted + "}",
     )
     with pyodbc.connect(cs, autocommit=True, timeout=HTTP_TIMEOUT) as conn:
         assert count(conn) == expected_count(sandbox)
     # Later connections need no verifier: the tokens are in the file.
-    cs = connstr(oauth_properties(sandbox), InitiateOAuth="REFRESH", OAuthSettingsLocation=str(settings))
+    cs = sandbox.oauth_string(SERVICE, InitiateOAuth="REFRESH", OAuthSettingsLocation=str(settings))
     with pyodbc.connect(cs, autocommit=True, timeout=HTTP_TIMEOUT) as conn:
         assert count(conn) == expected_count(sandbox)
 
@@ -331,9 +298,10 @@ def public_client(sb, settings, passphrase=None, logfile=None):
         extra["OAuthSettingsPassphrase"] = passphrase
     if logfile is not None:
         extra.update(Logfile=str(logfile), Verbosity="5")
-    pairs = oauth_properties(sb, drop=["OAuthClientSecret"])
     return pyodbc.connect(
-        connstr(pairs, InitiateOAuth="OFF", **extra), autocommit=True, timeout=HTTP_TIMEOUT
+        sb.oauth_string(SERVICE, OAuthClientSecret=None, InitiateOAuth="OFF", **extra),
+        autocommit=True,
+        timeout=HTTP_TIMEOUT,
     )
 
 
