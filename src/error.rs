@@ -56,6 +56,7 @@ pub mod state {
     pub const SYNTAX_ERROR: SqlState = SqlState::new("42000");
     pub const TABLE_NOT_FOUND: SqlState = SqlState::new("42S02");
     pub const COLUMN_NOT_FOUND: SqlState = SqlState::new("42S22");
+    pub const STATEMENT_TOO_COMPLEX: SqlState = SqlState::new("54001");
     pub const GENERAL_ERROR: SqlState = SqlState::new("HY000");
     pub const MEMORY_ALLOCATION: SqlState = SqlState::new("HY001");
     pub const INVALID_APP_BUFFER_TYPE: SqlState = SqlState::new("HY003");

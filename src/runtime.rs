@@ -1,6 +1,11 @@
 //! The one tokio runtime of the process, created on first use (so a `fork()` before the first
 //! query is harmless), and [`wait`]: how a driver call waits on a future. It works from any thread,
 //! including a thread of the application's own tokio runtime, where `block_on` would panic.
+//!
+//! SQL work recurses once per level of a statement's nesting, and the application's thread may
+//! have a stack of any size (1 MiB is common). So parsing, planning and the execution of deep
+//! statements run on a stack of known size ([`on_large_stack`], [`Stack::Large`]) that the
+//! driver allocates for the call; `engine::complexity` keeps statements within what it holds.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +17,76 @@ use tokio::sync::Notify;
 
 use crate::error::{state, Error, Result};
 
+/// The stack [`on_large_stack`] runs on. Only the pages a call touches are ever backed by memory;
+/// the size bounds what the deepest statement within `engine::complexity`'s limits needs (its
+/// plan dropped, its expressions evaluated) with a wide margin.
+pub const LARGE_STACK_BYTES: usize = 256 << 20;
+
+/// Stack of the runtime's own threads, which poll parts of a query's execution too.
+const WORKER_STACK_BYTES: usize = 64 << 20;
+
+/// Where a driver call's work runs: on the caller's thread as it is, or on a large stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stack {
+    Caller,
+    Large,
+}
+
+/// Runs `work` on a freshly allocated stack of [`LARGE_STACK_BYTES`], on this thread.
+pub fn on_large_stack<R>(work: impl FnOnce() -> R) -> R {
+    stacker::grow(LARGE_STACK_BYTES, work)
+}
+
+/// Runs `work` on the given stack.
+pub fn on_stack<R>(stack: Stack, work: impl FnOnce() -> R) -> R {
+    match stack {
+        Stack::Caller => work(),
+        Stack::Large => on_large_stack(work),
+    }
+}
+
+/// A value that may be nested deeply enough (a plan of a long `OR` chain) that dropping it must
+/// happen on the large stack too, whichever thread lets go of it last.
+pub struct DropOnStack<T> {
+    value: Option<T>,
+    stack: Stack,
+}
+
+impl<T> DropOnStack<T> {
+    pub fn new(value: T, stack: Stack) -> DropOnStack<T> {
+        DropOnStack {
+            value: Some(value),
+            stack,
+        }
+    }
+
+    pub fn stack(&self) -> Stack {
+        self.stack
+    }
+}
+
+impl<T> std::ops::Deref for DropOnStack<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // Only `drop` takes the value out.
+        self.value.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<T> std::ops::DerefMut for DropOnStack<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.value.as_mut().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<T> Drop for DropOnStack<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            on_stack(self.stack, move || drop(value));
+        }
+    }
+}
+
 fn runtime() -> Result<&'static Runtime> {
     static RUNTIME: OnceLock<std::result::Result<Runtime, String>> = OnceLock::new();
     RUNTIME
@@ -19,7 +94,7 @@ fn runtime() -> Result<&'static Runtime> {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("apiodbc-worker")
-                .thread_stack_size(8 * 1024 * 1024)
+                .thread_stack_size(WORKER_STACK_BYTES)
                 .enable_all()
                 .build()
                 .map_err(|e| e.to_string())
@@ -38,17 +113,33 @@ where
     F: Future + Send,
     F::Output: Send,
 {
+    wait_on(Stack::Caller, future)
+}
+
+/// As [`wait`], with the future polled on the given stack.
+pub fn wait_on<F>(stack: Stack, future: F) -> Result<F::Output>
+where
+    F: Future + Send,
+    F::Output: Send,
+{
     let rt = runtime()?;
     if tokio::runtime::Handle::try_current().is_ok() {
         // Inside someone's runtime: block a helper thread instead of the runtime's worker.
         std::thread::scope(|scope| {
-            scope
-                .spawn(|| rt.block_on(future))
+            let mut helper = std::thread::Builder::new().name("apiodbc-call".into());
+            if stack == Stack::Large {
+                helper = helper.stack_size(LARGE_STACK_BYTES);
+            }
+            helper
+                .spawn_scoped(scope, || rt.block_on(future))
+                .map_err(|e| {
+                    Error::general(format!("[apiodbc] Could not start a driver thread: {e}"))
+                })?
                 .join()
                 .map_err(|_| Error::general("[apiodbc] Internal error: a driver task panicked"))
         })
     } else {
-        Ok(rt.block_on(future))
+        Ok(on_stack(stack, || rt.block_on(future)))
     }
 }
 
@@ -140,6 +231,7 @@ impl Drop for Watchdog {
 
 /// Waits on `future` unless the statement is cancelled (HY008) or `timeout` passes (HYT00).
 pub fn wait_statement<F, T>(
+    stack: Stack,
     future: F,
     cancel: &Arc<CancelSignal>,
     timeout: Option<Duration>,
@@ -149,7 +241,7 @@ where
     T: Send,
 {
     let _watchdog = timeout.map(|limit| Watchdog::start(cancel.clone(), limit));
-    wait(async move {
+    wait_on(stack, async move {
         tokio::select! {
             biased;
             _ = cancel.cancelled() => Err(if cancel.timed_out() {

@@ -9,6 +9,17 @@ pub fn from_datafusion(error: DataFusionError) -> Error {
     let root = error.find_root();
     let text = root.strip_backtrace();
     let (sqlstate, hint) = match root {
+        DataFusionError::SQL(parse, _)
+            if matches!(
+                parse.as_ref(),
+                datafusion::sql::sqlparser::parser::ParserError::RecursionLimitExceeded
+            ) =>
+        {
+            return super::complexity::too_complex(format!(
+                "its parentheses, subqueries or function calls nest more than {} levels deep; flatten it, e.g. with WITH clauses",
+                super::complexity::PARSER_RECURSION_LIMIT
+            ));
+        }
         DataFusionError::SQL(..) => (state::SYNTAX_ERROR, "check the statement's syntax"),
         DataFusionError::SchemaError(..)
             if text.contains("not found") || text.contains("No field named") =>

@@ -220,6 +220,7 @@ pub fn translate(sql: &str, ctx: &TranslateContext) -> Result<String> {
         src: sql,
         pos: 0,
         ctx,
+        depth: 0,
     };
     scanner.text(false)
 }
@@ -299,6 +300,8 @@ struct Scanner<'a> {
     src: &'a str,
     pos: usize,
     ctx: &'a TranslateContext,
+    /// Escapes open around the current position; each is a level of recursion.
+    depth: usize,
 }
 
 impl Scanner<'_> {
@@ -364,7 +367,15 @@ impl Scanner<'_> {
         match keyword.as_str() {
             "call" => Err(call_here()),
             "fn" | "d" | "t" | "ts" | "oj" | "escape" => {
+                self.depth += 1;
+                if self.depth > super::complexity::PARSER_RECURSION_LIMIT {
+                    return Err(super::complexity::too_complex(format!(
+                        "its ODBC escape clauses nest more than {} levels deep",
+                        super::complexity::PARSER_RECURSION_LIMIT
+                    )));
+                }
                 let body = self.text(true)?;
+                self.depth -= 1;
                 match keyword.as_str() {
                     "fn" => out.push_str(&scalar_function(&body, self.ctx)?),
                     "oj" => out.push_str(body.trim()),

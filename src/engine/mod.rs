@@ -3,12 +3,14 @@
 //! parameter markers, read-only checks) and streaming execution. It knows SQL and Arrow, not ODBC.
 
 pub mod catalog;
+pub mod complexity;
 pub mod errors;
 pub mod escape;
 pub mod identifier_case;
 pub mod placeholders;
 pub mod procedure_call;
 pub mod procedures;
+mod regroup;
 pub mod sys_tables;
 
 use std::sync::Arc;
@@ -25,6 +27,7 @@ use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 
 use self::catalog::{CatalogInfo, TableInfo};
+use self::complexity::Complexity;
 use self::errors::from_datafusion;
 use self::escape::TranslateContext;
 use self::identifier_case::{missing_field, MixedCaseColumns};
@@ -32,6 +35,7 @@ use self::procedure_call::ProcedureCall;
 use self::procedures::{Procedure, ProcedureRegistry};
 use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
 use crate::error::{state, Error, Result};
+use crate::runtime::{DropOnStack, Stack};
 
 /// The catalog name DataFusion uses internally; ODBC clients see no catalogs.
 const CATALOG: &str = "apiodbc";
@@ -59,7 +63,8 @@ pub enum Prepared {
         /// The statement after escape translation, with its `?` markers, for re-planning when
         /// bound values need wider types than the plan inferred.
         sql: String,
-        plan: LogicalPlan,
+        /// Shared, so cloning a prepared statement never walks a deep plan on the caller's stack.
+        plan: Arc<DropOnStack<LogicalPlan>>,
         schema: SchemaRef,
         param_types: Vec<Option<DataType>>,
     },
@@ -82,6 +87,15 @@ impl Prepared {
         match self {
             Prepared::Query { param_types, .. } => param_types.len(),
             Prepared::Procedure { param_count, .. } => *param_count,
+        }
+    }
+
+    /// The stack executing the statement and reading its rows needs: the large one for a deeply
+    /// nested statement, whose expressions evaluate recursively.
+    pub fn stack(&self) -> Stack {
+        match self {
+            Prepared::Query { plan, .. } => plan.stack(),
+            Prepared::Procedure { .. } => Stack::Caller,
         }
     }
 
@@ -108,7 +122,11 @@ impl Engine {
             .with_default_catalog_and_schema(CATALOG, &options.default_schema)
             .with_create_default_catalog_and_schema(true)
             .with_information_schema(false)
-            .with_batch_size(options.batch_size.max(1));
+            .with_batch_size(options.batch_size.max(1))
+            .set_usize(
+                "datafusion.sql_parser.recursion_limit",
+                complexity::PARSER_RECURSION_LIMIT,
+            );
         let ctx = SessionContext::new_with_config(config);
         let catalog_provider = ctx
             .catalog(CATALOG)
@@ -180,7 +198,7 @@ impl Engine {
         if procedure_call::parse(sql).is_some() {
             return Ok(sql.to_string());
         }
-        escape::translate(sql, &self.translate)
+        crate::runtime::on_large_stack(|| escape::translate(sql, &self.translate))
     }
 
     /// Parses and plans a statement. `scan_escapes` is false under SQL_ATTR_NOSCAN.
@@ -209,33 +227,41 @@ impl Engine {
         } else {
             sql.to_string()
         };
-        let (plan, param_types) = self.plan(&translated, |n| format!("${n}")).await?;
+        let (plan, param_types, complexity) = self.plan(&translated, |n| format!("${n}")).await?;
         let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
+        let stack = if complexity.is_deep() {
+            Stack::Large
+        } else {
+            Stack::Caller
+        };
         Ok(Prepared::Query {
             sql: translated,
-            plan,
+            plan: Arc::new(DropOnStack::new(plan, stack)),
             schema,
             param_types,
         })
     }
 
-    /// Plans translated SQL whose `?` markers are rendered by `marker`; returns the plan and the
-    /// type the plan implies for each marker.
+    /// Plans translated SQL whose `?` markers are rendered by `marker`; returns the plan, the
+    /// type the plan implies for each marker, and how complex the statement is. Recurses as deep
+    /// as the statement nests: run it on the large stack.
     async fn plan(
         &self,
         sql: &str,
         marker: impl FnMut(usize) -> String,
-    ) -> Result<(LogicalPlan, Vec<Option<DataType>>)> {
+    ) -> Result<(LogicalPlan, Vec<Option<DataType>>, Complexity)> {
         let (numbered, param_count) = placeholders::rewrite_markers(sql, marker);
+        complexity::check_tokens(&numbered)?;
         let state = self.ctx.state();
-        let statement = state
+        let mut statement = state
             .sql_to_statement(&numbered, &state.config().options().sql_parser.dialect)
             .map_err(from_datafusion)?;
         // Refuse writes before planning, so `INSERT INTO missing` says read-only, not 42S02.
         refuse_write_statement(&statement)?;
+        let complexity = complexity::measure(&statement)?;
+        regroup::regroup_chains(&mut statement);
         // Unquoted references to mixed-case columns are fixed one missing name at a time; a
         // statement has few of them, and the bound keeps a pathological one from looping.
-        let mut statement = statement;
         let mut attempt = state.statement_to_plan(statement.clone()).await;
         let mut fixes = 0;
         let plan = loop {
@@ -265,7 +291,7 @@ impl Engine {
                     .filter(|t| *t != DataType::Null)
             })
             .collect();
-        Ok((plan, param_types))
+        Ok((plan, param_types, complexity))
     }
 
     /// Matches bound values to the plan's parameter types. A value that converts without loss is
@@ -321,7 +347,7 @@ impl Engine {
         if retype.iter().all(Option::is_none) {
             return Ok((plan.clone(), values));
         }
-        let (plan, new_types) = self
+        let (plan, new_types, _) = self
             .plan(sql, |n| match retype.get(n - 1).cloned().flatten() {
                 Some(dt) => format!("CAST(${n} AS {})", catalog::sql_type_name(&dt)),
                 None => format!("${n}"),
@@ -353,7 +379,7 @@ impl Engine {
                 ..
             } => {
                 let plan = if params.is_empty() {
-                    plan.clone()
+                    LogicalPlan::clone(plan)
                 } else {
                     let (plan, values) = self.bind(sql, plan, param_types, params).await?;
                     plan.with_param_values(values).map_err(from_datafusion)?

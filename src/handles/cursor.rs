@@ -10,6 +10,7 @@ use futures::StreamExt;
 use super::convert::ChunkState;
 use crate::engine::errors::from_datafusion;
 use crate::error::Result;
+use crate::runtime::{DropOnStack, Stack};
 
 /// Rows `start..start + len` of one batch, part of the current rowset.
 pub struct Segment {
@@ -20,7 +21,9 @@ pub struct Segment {
 
 pub struct Cursor {
     pub schema: SchemaRef,
-    stream: Option<SendableRecordBatchStream>,
+    /// The stack reading rows needs (a deep statement's expressions evaluate recursively).
+    pub stack: Stack,
+    stream: Option<DropOnStack<SendableRecordBatchStream>>,
     pending: Option<(RecordBatch, usize)>,
     pub rowset: Vec<Segment>,
     /// Rows delivered so far, for SQL_ATTR_MAX_ROWS.
@@ -31,10 +34,16 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    pub fn new(schema: SchemaRef, stream: SendableRecordBatchStream, max_rows: u64) -> Cursor {
+    pub fn new(
+        schema: SchemaRef,
+        stream: SendableRecordBatchStream,
+        max_rows: u64,
+        stack: Stack,
+    ) -> Cursor {
         Cursor {
             schema,
-            stream: Some(stream),
+            stack,
+            stream: Some(DropOnStack::new(stream, stack)),
             pending: None,
             rowset: Vec::new(),
             delivered: 0,

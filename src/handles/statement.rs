@@ -23,7 +23,7 @@ use super::{lock, params, Handle, Status};
 use crate::api::memory::AppPtr;
 use crate::engine::Prepared;
 use crate::error::{state, Error, Result};
-use crate::runtime::{wait_statement, CancelSignal};
+use crate::runtime::{wait_statement, CancelSignal, Stack};
 
 /// The longest text a column reports (COLUMN_SIZE of unbounded text), so clients size buffers.
 pub const MAX_TEXT_LEN: u64 = 4000;
@@ -267,7 +267,12 @@ impl Statement {
         tracing::debug!(sql = %crate::engine::procedure_call::loggable(sql), "prepare");
         st.prepared = None;
         st.executed = false;
-        let prepared = wait_statement(session.engine.prepare(sql, scan), &self.cancel, timeout)?;
+        let prepared = wait_statement(
+            Stack::Large,
+            session.engine.prepare(sql, scan),
+            &self.cancel,
+            timeout,
+        )?;
         self.describe_result(&prepared.schema());
         self.describe_params(&prepared);
         st.prepared = Some(prepared);
@@ -297,6 +302,7 @@ impl Statement {
         self.cancel.reset();
         let timeout = self.timeout(&st);
         let stream = wait_statement(
+            Stack::Large,
             session.engine.execute(&prepared, values),
             &self.cancel,
             timeout,
@@ -306,7 +312,12 @@ impl Statement {
         if schema != prepared.schema() {
             self.describe_result(&schema);
         }
-        st.cursor = Some(Cursor::new(schema, stream, st.attrs.max_rows as u64));
+        st.cursor = Some(Cursor::new(
+            schema,
+            stream,
+            st.attrs.max_rows as u64,
+            prepared.stack(),
+        ));
         st.positioned = false;
         st.executed = true;
         Ok(Status::Success)
@@ -335,6 +346,7 @@ impl Statement {
             schema,
             Box::pin(stream),
             st.attrs.max_rows as u64,
+            Stack::Caller,
         ));
         st.positioned = false;
         st.executed = true;
@@ -526,7 +538,8 @@ impl Statement {
         };
         let cursor = st.cursor.as_mut().ok_or_else(no_result_set)?;
         self.cancel.reset();
-        let rows = match wait_statement(cursor.advance(array_size), &self.cancel, timeout) {
+        let stack = cursor.stack;
+        let rows = match wait_statement(stack, cursor.advance(array_size), &self.cancel, timeout) {
             Ok(rows) => rows,
             Err(e) => {
                 // A cancelled, timed-out or failed scan cannot resume: close the cursor now so
