@@ -13,6 +13,8 @@ use crate::secret::SECRET_NAME_PARTS;
 pub struct Attributes {
     entries: Vec<(String, String)>,
     duplicates: Vec<String>,
+    /// Keys whose value was written in quotes and holds `;`: driver managers split such a value.
+    quoted_semicolons: Vec<String>,
 }
 
 impl Attributes {
@@ -68,6 +70,13 @@ impl Attributes {
     /// rule is that the first one wins; the caller decides whether to warn.
     pub fn duplicates(&self) -> &[String] {
         &self.duplicates
+    }
+
+    /// Keys whose value was quoted (`'…'` or `"…"`) and holds `;`, as spelled. unixODBC does not
+    /// honour quotes, so it reads such a value as several keys before the driver sees it; only
+    /// braces are safe. The caller decides whether to warn.
+    pub fn quoted_semicolons(&self) -> &[String] {
+        &self.quoted_semicolons
     }
 
     /// Serialises back to `key=value;key=value`, bracing values the plain form would misread.
@@ -255,6 +264,9 @@ fn parse_with(s: &str, context: &str) -> Result<Attributes> {
                     ));
                 }
                 i += 1;
+            }
+            if open != '{' && v.contains(';') {
+                attrs.quoted_semicolons.push(key.clone());
             }
             value = v;
         } else {

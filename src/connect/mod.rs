@@ -10,6 +10,7 @@ pub mod settings;
 pub use dsn::read_dsn;
 pub use grammar::{is_secret_name, parse, parse_nested, Attributes};
 pub use settings::{
-    check_http_url, find_property, AuthScheme, InitiateOAuth, ProfileSettings, PropertyInfo,
-    SettingValue, Settings, SettingsLocation, Warning, KNOWN_PROPERTIES,
+    check_http_url, find_property, unknown_properties_warning, AuthScheme, InitiateOAuth,
+    ProfileSettings, PropertyInfo, SettingValue, Settings, SettingsLocation, Warning,
+    KNOWN_PROPERTIES,
 };

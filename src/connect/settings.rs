@@ -462,11 +462,48 @@ pub fn check_http_url(s: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// Unknown keys listed in the one warning (01S00) about them; the rest are counted.
+const UNKNOWN_KEYS_SHOWN: usize = 5;
+
+/// The one warning about keys that are neither connection properties nor settings of the profile:
+/// a connection string of thousands of stray keys gets one diagnostic, not thousands.
+pub fn unknown_properties_warning(keys: &[&str]) -> Option<Warning> {
+    let message = match keys {
+        [] => return None,
+        [only] => format!(
+            "[apiodbc] Unknown connection property '{only}' was ignored; see docs/connection-properties.md for the list"
+        ),
+        _ => {
+            let shown: Vec<String> = keys
+                .iter()
+                .take(UNKNOWN_KEYS_SHOWN)
+                .map(|k| format!("'{}'", k.chars().take(40).collect::<String>()))
+                .collect();
+            let more = if keys.len() > UNKNOWN_KEYS_SHOWN {
+                format!(" and {} more", keys.len() - UNKNOWN_KEYS_SHOWN)
+            } else {
+                String::new()
+            };
+            format!(
+                "[apiodbc] {} unknown connection properties were ignored: {}{more}; see docs/connection-properties.md for the list",
+                keys.len(),
+                shown.join(", ")
+            )
+        }
+    };
+    Some(Warning {
+        state: state::INVALID_CONNECTION_STRING_ATTRIBUTE,
+        message,
+        property: keys.first().map(|k| k.to_string()),
+    })
+}
+
 impl Settings {
     /// Reads and validates every known property. DSN keys are expected to be merged into `attrs`
     /// already (with `insert_if_absent`, so explicit keys win). Known properties given inside
-    /// ProfileSettings apply when the top level does not set them. Warnings: unknown keys (01S00),
-    /// repeated keys and conflicting aliases (01000), Verbosity without Logfile (01000).
+    /// ProfileSettings apply when the top level does not set them. Warnings: quoted values holding
+    /// `;` (01S00), repeated keys and conflicting aliases (01000), Verbosity without Logfile
+    /// (01000). Unknown keys are kept in `extra` and warned about by the caller.
     pub fn from_attributes(attrs: &Attributes) -> Result<(Settings, Vec<Warning>)> {
         let mut settings = Settings::default();
         let mut warnings = Vec::new();
@@ -487,17 +524,26 @@ impl Settings {
             _ => None,
         };
 
+        for key in attrs.quoted_semicolons() {
+            if key.eq_ignore_ascii_case("ProfileSettings") {
+                // The seed manuals' own form; docs/connection-properties.md shows braces for it.
+                continue;
+            }
+            warnings.push(Warning {
+                state: state::INVALID_CONNECTION_STRING_ATTRIBUTE,
+                message: format!(
+                    "[apiodbc] The value of '{key}' is in quotes and holds ';'. Driver managers such as unixODBC do not honour quotes: they split the value at ';' and read the rest as other keys (a DRIVER= there would load another library). Enclose such values in braces instead: {key}={{…}}"
+                ),
+                property: Some(key.clone()),
+            });
+        }
+
         for (key, value) in attrs.iter() {
             match find_property(key) {
                 Some(info) => settings.apply(info, key, value, &mut seen, &mut warnings)?,
+                // Kept for the profile to claim; the caller warns about the rest
+                // (`unknown_properties_warning`) once it knows the profile.
                 None => {
-                    warnings.push(Warning {
-                        state: state::INVALID_CONNECTION_STRING_ATTRIBUTE,
-                        message: format!(
-                            "[apiodbc] Unknown connection property '{key}' was ignored; see docs/connection-properties.md for the list"
-                        ),
-                        property: Some(key.to_string()),
-                    });
                     settings.extra.insert_if_absent(key, value);
                 }
             }
@@ -689,6 +735,11 @@ impl Settings {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The keys that are not connection properties, as spelled, in the order given.
+    pub fn unknown_keys(&self) -> impl Iterator<Item = &str> {
+        self.extra.iter().map(|(k, _)| k)
     }
 
     /// A profile setting's raw value: a top-level key first, then ProfileSettings. Secrets are
@@ -973,19 +1024,49 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_warn_and_are_kept() {
+    fn unknown_keys_are_kept_for_the_profile_and_warned_about_once() {
         let (s, w) = settings("Profile=pipedrive;Foo=bar;CompanyDomain=acme;SiteId=7");
+        assert!(w.is_empty(), "{w:?}");
         assert_eq!(s.extra.get("foo"), Some("bar"));
         assert_eq!(s.extra.get("SiteId"), Some("7"));
         assert_eq!(s.company_domain.as_deref(), Some("acme"));
-        assert_eq!(w.len(), 2);
-        assert_eq!(w[0].state, state::INVALID_CONNECTION_STRING_ATTRIBUTE);
+        assert_eq!(s.profile_value("siteid"), Some("7"));
+        assert_eq!(s.unknown_keys().collect::<Vec<_>>(), ["Foo", "SiteId"]);
+
+        let one = unknown_properties_warning(&["Foo"]).expect("a warning");
+        assert_eq!(one.state, state::INVALID_CONNECTION_STRING_ATTRIBUTE);
         assert_eq!(
-            w[0].message,
+            one.message,
             "[apiodbc] Unknown connection property 'Foo' was ignored; see docs/connection-properties.md for the list"
         );
-        assert_eq!(w[0].property.as_deref(), Some("Foo"));
-        assert_eq!(s.profile_value("siteid"), Some("7"));
+        assert_eq!(one.property.as_deref(), Some("Foo"));
+        assert_eq!(unknown_properties_warning(&[]), None);
+
+        let many: Vec<String> = (0..20_000).map(|i| format!("K{i}")).collect();
+        let keys: Vec<&str> = many.iter().map(String::as_str).collect();
+        let w = unknown_properties_warning(&keys).expect("a warning");
+        assert_eq!(
+            w.message,
+            "[apiodbc] 20000 unknown connection properties were ignored: 'K0', 'K1', 'K2', 'K3', 'K4' and 19995 more; see docs/connection-properties.md for the list"
+        );
+    }
+
+    #[test]
+    fn a_quoted_value_holding_a_semicolon_warns_naming_its_key() {
+        let (s, w) = settings("Password='x;DRIVER=/tmp/evil.so;Y=';User=\"a;b\";Scope='read'");
+        assert_eq!(
+            s.password.as_ref().map(|p| p.expose()),
+            Some("x;DRIVER=/tmp/evil.so;Y=")
+        );
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(w[0].state, state::INVALID_CONNECTION_STRING_ATTRIBUTE);
+        assert!(w[0].message.contains("'Password'"), "{}", w[0].message);
+        assert!(w[0].message.contains("Password={…}"), "{}", w[0].message);
+        assert!(!w[0].message.contains("evil"), "{}", w[0].message);
+        assert!(w[1].message.contains("'User'"), "{}", w[1].message);
+        // Braces are what every driver manager honours; the seeds' ProfileSettings='…' stays quiet.
+        let (_, w) = settings("Password={x;y};ProfileSettings='APIKey=k;Region=eu'");
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]

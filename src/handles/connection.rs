@@ -143,7 +143,19 @@ impl Connection {
             None => None,
         };
         lock(&self.state).log = log;
-        let engine = open_engine(&settings)?;
+        let profile = match settings.profile.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(name) => Some(crate::profile::load(name)?),
+            None => None,
+        };
+        // Keys the profile declares as its settings are not unknown.
+        let unknown: Vec<&str> = settings
+            .unknown_keys()
+            .filter(|key| profile.as_ref().is_none_or(|p| p.setting(key).is_none()))
+            .collect();
+        if let Some(warning) = crate::connect::unknown_properties_warning(&unknown) {
+            self.diag.push_warning(warning.state, warning.message);
+        }
+        let engine = open_engine(&settings, profile.as_ref())?;
         tracing::info!(dsn = dsn_name.as_deref().unwrap_or(""), attributes = ?attrs, "connected");
         let completed = completed_string(&attrs);
         let session = Session {
@@ -285,28 +297,25 @@ fn completed_string(attrs: &Attributes) -> String {
     attrs.to_connection_string()
 }
 
-fn open_engine(settings: &Settings) -> Result<Engine> {
+fn open_engine(settings: &Settings, profile: Option<&crate::profile::Profile>) -> Result<Engine> {
     // With a profile, its tables live in a schema named after it, which is also the default
     // schema so `SELECT * FROM persons` works; without one only `sys` exists.
     let mut procedures = ProcedureRegistry::default();
-    let (default_schema, tables) =
-        match settings.profile.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(name) => {
-                let profile = crate::profile::load(name)?;
-                let tables = crate::rest::open(&profile, settings)?;
-                // A profile with OAuth gets the OAuth stored procedures.
-                if let Some(config) = crate::auth::oauth::OAuthConfig::new(&profile, settings)? {
-                    let client = crate::auth::oauth::OAuthClient::new(config)?;
-                    for p in
-                        crate::auth::oauth::procedures::procedures(client, settings, &profile.name)
-                    {
-                        procedures.register(p);
-                    }
+    let (default_schema, tables) = match profile {
+        Some(profile) => {
+            let tables = crate::rest::open(profile, settings)?;
+            // A profile with OAuth gets the OAuth stored procedures.
+            if let Some(config) = crate::auth::oauth::OAuthConfig::new(profile, settings)? {
+                let client = crate::auth::oauth::OAuthClient::new(config)?;
+                for p in crate::auth::oauth::procedures::procedures(client, settings, &profile.name)
+                {
+                    procedures.register(p);
                 }
-                (profile.name.clone(), tables)
             }
-            None => (SYS_SCHEMA.to_string(), Vec::new()),
-        };
+            (profile.name.clone(), tables)
+        }
+        None => (SYS_SCHEMA.to_string(), Vec::new()),
+    };
     let descriptions = crate::connect::settings::KNOWN_PROPERTIES;
     let connection_props = settings
         .masked_properties()

@@ -202,3 +202,54 @@ fn odbc_aliases_uid_and_pwd_fill_user_and_password() {
         Some("********")
     );
 }
+
+/// The warnings SQLDriverConnect left on the connection handle for the test DSN + `extra`.
+fn connect_warnings(extra: &str) -> Vec<(String, String)> {
+    let conn = connect_str(&format!("DSN={DSN};{extra}")).expect("connect");
+    let mut handle = conn.into_handle();
+    let records = diagnostics(&handle);
+    handle
+        .disconnect()
+        .into_result(&handle)
+        .expect("SQLDisconnect");
+    records
+}
+
+#[test]
+fn a_quoted_value_holding_a_semicolon_warns_naming_its_key() {
+    let records = connect_warnings("Password='x;y';");
+    let warning = records
+        .iter()
+        .find(|(state, m)| state == "01S00" && m.contains("'Password'"))
+        .unwrap_or_else(|| panic!("no 01S00 naming Password among {records:?}"));
+    assert!(warning.1.contains("braces"), "{warning:?}");
+    assert!(warning.1.contains("Password={…}"), "{warning:?}");
+    // Braced, the same value is quiet.
+    let records = connect_warnings("Password={x;y};");
+    assert!(
+        records.iter().all(|(state, _)| state != "01S00"),
+        "{records:?}"
+    );
+}
+
+#[test]
+fn thousands_of_unknown_keys_give_one_warning() {
+    // odbc-api passes the string's length as a SQLSMALLINT, so stay under 32,767 characters
+    // (test_pyodbc.py sends 20,000 keys).
+    let keys: String = (0..2_500).map(|i| format!("Stray{i}=1;")).collect();
+    let records = connect_warnings(&keys);
+    let unknown: Vec<&(String, String)> = records
+        .iter()
+        .filter(|(state, _)| state == "01S00")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{:?}", &records[..records.len().min(5)]);
+    let text = &unknown[0].1;
+    assert!(
+        text.contains("2500 unknown connection properties"),
+        "{text}"
+    );
+    assert!(
+        text.contains("'Stray0'") && text.contains("2495 more"),
+        "{text}"
+    );
+}

@@ -420,6 +420,16 @@ def test_unknown_property_is_only_a_warning():
         c.close()
 
 
+def test_twenty_thousand_unknown_keys_still_connect():
+    # One warning lists them (the first few and how many), instead of one per key.
+    keys = "".join(f"Stray{i}=1;" for i in range(20_000))
+    c = connect(keys)
+    try:
+        assert c.cursor().execute("SELECT 1").fetchval() == 1
+    finally:
+        c.close()
+
+
 def test_first_occurrence_of_a_key_wins():
     c = connect("Verbosity=1;Verbosity=banana;")
     c.close()
@@ -482,6 +492,50 @@ def test_connections_on_many_threads():
         t.join()
     assert errors == []
     assert results == {n: [n * 10 + i + 1 for i in range(4)] for n in range(8)}
+
+
+def _on_a_small_stack(work):
+    # Many applications run queries on threads with 1 MiB stacks; the driver must not need more.
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except Exception as exc:  # re-raised on the test's thread
+            outcome["error"] = exc
+
+    previous = threading.stack_size(1 << 20)
+    try:
+        t = threading.Thread(target=run)
+        t.start()
+    finally:
+        threading.stack_size(previous)
+    t.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def test_deep_generated_sql_on_a_1_mib_thread():
+    def work():
+        c = connect()
+        try:
+            cur = c.cursor()
+            ors = "SELECT 'found' WHERE 1 = 0" + "".join(f" OR {i} = 0" for i in range(1, 5000)) + " OR 2 = 2"
+            found = cur.execute(ors).fetchval()
+            union = " UNION ALL ".join(f"SELECT {i} AS n" for i in range(1, 2001))
+            total = cur.execute(f"SELECT sum(n) FROM ({union})").fetchval()
+            with pytest.raises(pyodbc.Error) as e:
+                cur.execute("SELECT 0" + " + 1" * 5000)
+            return found, total, e.value.args[0], e.value.args[1]
+        finally:
+            c.close()
+
+    found, total, state, text = _on_a_small_stack(work)
+    assert found == "found"
+    assert total == 2000 * 2001 // 2
+    assert state == "54001"
+    assert "too complex" in text
 
 
 def test_mixed_case_sys_columns_need_no_quotes(cnxn):
