@@ -256,6 +256,10 @@ pub struct Errors {
     /// so with another status than 401/403 (LeadDesk answers `ERR_AUTHENTICATION` with HTTP 400).
     #[serde(default)]
     pub auth_messages: Vec<String>,
+    /// Body path of a boolean that is false when the request failed, even with HTTP 200
+    /// (Pipedrive's `success`).
+    #[serde(default)]
+    pub success_path: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -313,6 +317,10 @@ pub struct Pagination {
     /// Body path of the total record count; the scan stops once it has that many.
     #[serde(default)]
     pub total: Option<String>,
+    /// A page without the records array is an empty page (HAL leaves `_embedded` out when it
+    /// has nothing to embed). Otherwise a missing array is an error, never zero rows.
+    #[serde(default)]
+    pub empty_when_absent: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -412,6 +412,27 @@ impl ApiClient {
         }
     }
 
+    /// The API's own error message in a parsed body, by the profile's error paths.
+    pub fn message_in(&self, body: &Value) -> Option<String> {
+        self.errors
+            .message_paths
+            .iter()
+            .find_map(|p| jsonpath::get_present(body, p).and_then(jsonpath::scalar_text))
+    }
+
+    /// When the profile's success flag is present and false: the API's message (or a note that
+    /// it gave none).
+    pub fn failure_flag(&self, body: &Value) -> Option<String> {
+        let path = self.errors.success_path.as_deref()?;
+        match jsonpath::get_present(body, path) {
+            Some(Value::Bool(false)) => Some(
+                self.message_in(body)
+                    .unwrap_or_else(|| format!("'{path}' is false and no message was given")),
+            ),
+            _ => None,
+        }
+    }
+
     /// The API's own error message, by the profile's error paths, else the body's start.
     fn api_message(&self, bytes: &[u8]) -> String {
         if let Ok(v) = serde_json::from_slice::<Value>(bytes) {

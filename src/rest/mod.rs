@@ -7,6 +7,7 @@ mod auth;
 pub mod client;
 pub mod convert;
 pub mod jsonpath;
+pub mod page_values;
 pub mod pager;
 mod provider;
 mod report;

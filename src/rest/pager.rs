@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::client::{ApiClient, Outcome, Response};
 use super::jsonpath;
+use super::page_values;
 use crate::error::{Error, Result};
 use crate::profile::{PageKind, Pagination};
 
@@ -147,36 +148,83 @@ impl<'a> Pager<'a> {
             mut body,
             url: final_url,
         } = *resp;
+        let shown = self.client.mask(&url);
         let records = match jsonpath::take(&mut body, &self.records) {
             Some(Value::Array(items)) => items,
-            Some(Value::Null) | None => Vec::new(),
+            // An explicit null is how some APIs say "no records" (Pipedrive's `data: null`), but
+            // it is also what their error bodies carry.
+            Some(Value::Null) => {
+                self.refuse_error_body(&body, &shown)?;
+                Vec::new()
+            }
+            None if self.pg.empty_when_absent => {
+                self.refuse_error_body(&body, &shown)?;
+                Vec::new()
+            }
+            None => {
+                self.refuse_error_body(&body, &shown)?;
+                return Err(Error::general(format!(
+                    "[apiodbc] The response from {shown} has no records at '{}'; no rows were returned for it. Fix the table's records path, or set empty_when_absent in the profile's pagination if the API leaves the array out of empty pages",
+                    self.records
+                )));
+            }
             Some(other) => {
                 return Err(Error::general(format!(
-                    "[apiodbc] The response from {} holds {} at '{}', not an array of records; fix the table's records path",
-                    self.client.mask(&url),
+                    "[apiodbc] The response from {shown} holds {} at '{}', not an array of records; fix the table's records path",
                     kind_of(&other),
                     self.records
                 )))
             }
         };
+        if let Some(message) = self.client.failure_flag(&body) {
+            return Err(Error::general(format!(
+                "[apiodbc] The API answered {shown} with a body that reports a failure: {message}"
+            )));
+        }
         let n = records.len() as u64;
         self.fetched += n;
         if let Some(w) = &mut self.want {
             *w = w.saturating_sub(n);
         }
-        self.state = self.advance(&body, &headers, &final_url, n)?;
-        if let Some(total) = self
-            .pg
-            .total
-            .as_deref()
-            .and_then(|p| jsonpath::get_present(&body, p))
-            .and_then(|v| v.as_u64())
-        {
+        self.state = self.advance(&body, &headers, &final_url, &shown, n)?;
+        if let Some(total) = self.read(&body, &self.pg.total, &shown, page_values::count)? {
             if self.fetched >= total {
                 self.state = State::Done;
             }
         }
         Ok(Some(records))
+    }
+
+    /// A 200 whose body carries the API's error message instead of records is an error, never
+    /// an empty page.
+    fn refuse_error_body(&self, body: &Value, shown: &str) -> Result<()> {
+        match self
+            .client
+            .failure_flag(body)
+            .or_else(|| self.client.message_in(body))
+        {
+            Some(message) => Err(Error::general(format!(
+                "[apiodbc] The API answered {shown} with an error instead of records: {message}"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The value at the profile path `path` (when it declares one), read strictly by `parse`.
+    fn read<T>(
+        &self,
+        body: &Value,
+        path: &Option<String>,
+        shown: &str,
+        parse: fn(&Value, &page_values::Origin<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let Some(path) = path.as_deref() else {
+            return Ok(None);
+        };
+        match jsonpath::get_present(body, path) {
+            None => Ok(None),
+            Some(v) => parse(v, &page_values::Origin { url: shown, path }).map(Some),
+        }
     }
 
     fn short(&self, n: u64) -> bool {
@@ -188,12 +236,12 @@ impl<'a> Pager<'a> {
         body: &Value,
         headers: &reqwest::header::HeaderMap,
         url: &Url,
+        shown: &str,
         n: u64,
     ) -> Result<State> {
         if n == 0 {
             return Ok(State::Done);
         }
-        let get = |p: &Option<String>| p.as_deref().and_then(|p| jsonpath::get_present(body, p));
         Ok(match self.pg.kind {
             PageKind::None => State::Done,
             PageKind::Offset => {
@@ -202,9 +250,8 @@ impl<'a> Pager<'a> {
                 } else {
                     0
                 };
-                let more = get(&self.pg.has_more).map(|v| v.as_bool() == Some(true));
-                let next = get(&self.pg.next_offset)
-                    .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+                let more = self.read(body, &self.pg.has_more, shown, page_values::flag)?;
+                let next = self.read(body, &self.pg.next_offset, shown, page_values::count)?;
                 match (self.pg.has_more.is_some(), self.pg.next_offset.is_some()) {
                     (true, _) if more != Some(true) => State::Done,
                     (_, true) if next.is_none() && self.pg.has_more.is_none() => State::Done,
@@ -225,14 +272,20 @@ impl<'a> Pager<'a> {
                 } else {
                     first
                 };
-                if let Some(total) = get(&self.pg.total_pages) {
-                    let total = total.as_u64().unwrap_or(0);
+                if let Some(total) =
+                    self.read(body, &self.pg.total_pages, shown, page_values::count)?
+                {
                     // Pages counted from `first`: page p is the (p - first + 1)th.
                     if p + 1 - first >= total {
                         return Ok(State::Done);
                     }
-                } else if self.pg.next_link.is_some() {
-                    if get(&self.pg.next_link).is_none() {
+                } else if self.pg.total_pages.is_some() {
+                    return Err(Error::general(format!(
+                        "[apiodbc] The response from {shown} has no page count at '{}'; the scan stopped instead of guessing whether more pages follow. Check the profile's total_pages path",
+                        self.pg.total_pages.as_deref().unwrap_or_default()
+                    )));
+                } else if let Some(path) = self.pg.next_link.as_deref() {
+                    if jsonpath::get_present(body, path).is_none() {
                         return Ok(State::Done);
                     }
                 } else if self.short(n) {
@@ -240,23 +293,25 @@ impl<'a> Pager<'a> {
                 }
                 State::Page(p + 1)
             }
-            PageKind::Cursor => match get(&self.pg.next_cursor).and_then(jsonpath::scalar_text) {
-                Some(c) if !c.is_empty() => {
-                    if !self.seen.insert(c.clone()) {
-                        return Err(self.repeat("cursor", &c));
+            PageKind::Cursor => {
+                match self.read(body, &self.pg.next_cursor, shown, page_values::token)? {
+                    Some(c) if !c.is_empty() => {
+                        if !self.seen.insert(c.clone()) {
+                            return Err(self.repeat("cursor", &c));
+                        }
+                        State::Cursor(c)
                     }
-                    State::Cursor(c)
+                    _ => State::Done,
                 }
-                _ => State::Done,
-            },
+            }
             PageKind::NextUrl | PageKind::HalNext => {
                 let path = if self.pg.kind == PageKind::HalNext {
-                    "_links.next.href"
+                    Some("_links.next.href".to_string())
                 } else {
-                    self.pg.next_url.as_deref().unwrap_or("")
+                    self.pg.next_url.clone()
                 };
-                match jsonpath::get_present(body, path).and_then(|v| v.as_str()) {
-                    Some(s) if !s.is_empty() => self.follow(url, s)?,
+                match self.read(body, &path, shown, page_values::link)? {
+                    Some(s) if !s.is_empty() => self.follow(url, &s)?,
                     _ => State::Done,
                 }
             }

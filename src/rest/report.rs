@@ -65,7 +65,13 @@ pub async fn run(
         };
         let entries = match jsonpath::take(&mut file, &t.records) {
             Some(Value::Array(items)) => items,
-            _ => Vec::new(),
+            Some(Value::Null) => Vec::new(),
+            _ => {
+                return Err(Error::general(format!(
+                    "[apiodbc] The file of report job {id} has no array of records at '{}'; no rows were returned for it. Fix the table's records path",
+                    t.records
+                )))
+            }
         };
         let rows = entries
             .into_iter()

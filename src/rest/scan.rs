@@ -176,11 +176,23 @@ impl ScanContext {
             .map(|c| c.name.as_str())
             .unwrap_or("id");
         let url = self.url(&single.path, &[(key_col, key)], &[], &[])?;
-        match self.client.get(url).await? {
+        match self.client.get(url.clone()).await? {
             Outcome::NotFound => Ok(None),
-            Outcome::Ok(mut r) => {
-                Ok(jsonpath::take(&mut r.body, &single.records).filter(|v| v.is_object()))
-            }
+            Outcome::Ok(mut r) => match jsonpath::take(&mut r.body, &single.records) {
+                Some(record @ Value::Object(_)) => Ok(Some(record)),
+                // A 200 without the record is the API's error or a wrong path, not "no row".
+                _ => {
+                    let shown = self.client.mask(&url);
+                    let why = match self.client.message_in(&r.body) {
+                        Some(message) => format!("the API said: {message}"),
+                        None => "fix the table's single.records path".to_string(),
+                    };
+                    Err(Error::general(format!(
+                        "[apiodbc] The response from {shown} has no record object at '{}'; {why}",
+                        single.records
+                    )))
+                }
+            },
         }
     }
 

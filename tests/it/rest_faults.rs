@@ -220,3 +220,99 @@ fn a_cut_json_body_is_an_error() {
     );
     truncated_is_an_error("cut-json", raw.into_bytes());
 }
+
+/// A profile over the mock API whose one table pages by page number with `meta.pages`.
+const PAGED_PROFILE: &str = r#"
+name = "paged"
+base_url = "{base}"
+[auth]
+schemes = ["NONE"]
+[errors]
+message_paths = ["error"]
+success_path = "success"
+[pagination]
+kind = "page"
+page_param = "page"
+total_pages = "meta.pages"
+[[table]]
+name = "items"
+path = "/items"
+records = "data"
+[[table.column]]
+name = "id"
+type = "int64"
+key = true
+"#;
+
+/// Six items, two per page, with `meta.pages` written as `pages`.
+fn paged_api(pages: serde_json::Value) -> MockApi {
+    MockApi::start(move |req| {
+        let page: usize = req.param("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+        let data: Vec<_> = (1..=6)
+            .skip((page - 1) * 2)
+            .take(2)
+            .map(|i| json!({ "id": i }))
+            .collect();
+        Reply::Json(200, json!({"data": data, "meta": {"pages": pages}}))
+    })
+}
+
+fn paged_connection(api: &MockApi, name: &str) -> odbc_api::Connection<'static> {
+    let path = temp_file(
+        &format!("{name}.toml"),
+        &PAGED_PROFILE.replace("{base}", &api.base_url()),
+    );
+    crate::harness::connect_str(&format!("DRIVER={{apiodbc}};Profile={}", path.display()))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_page_count_sent_as_text_or_as_a_float_still_reads_every_page() {
+    for (name, pages) in [("pages-text", json!("3")), ("pages-float", json!(3.0))] {
+        let api = paged_api(pages);
+        let conn = paged_connection(&api, name);
+        let rows = query_text(&conn, "SELECT id FROM paged.items ORDER BY id");
+        let ids: Vec<String> = rows.into_iter().filter_map(|mut r| r.remove(0)).collect();
+        assert_eq!(ids, ["1", "2", "3", "4", "5", "6"], "{name}");
+    }
+}
+
+#[test]
+fn a_page_count_that_is_no_number_fails_naming_the_path() {
+    let api = paged_api(json!("three"));
+    let conn = paged_connection(&api, "pages-word");
+    let err = query_error(&conn, "SELECT * FROM paged.items").expect("an error, not 2 of 6 rows");
+    let msg = message(&err);
+    assert!(msg.contains("'meta.pages'"), "{msg}");
+    assert!(msg.contains("/items"), "{msg}");
+}
+
+#[test]
+fn a_200_without_the_records_path_fails_naming_it() {
+    let api = MockApi::start(|_| Reply::Json(200, json!({"meta": {"pages": 1}})));
+    let conn = paged_connection(&api, "no-records");
+    let err = query_error(&conn, "SELECT * FROM paged.items").expect("an error, not 0 rows");
+    let msg = message(&err);
+    assert!(msg.contains("no records at 'data'"), "{msg}");
+    assert!(msg.contains("/items"), "{msg}");
+}
+
+#[test]
+fn a_200_that_carries_an_error_object_fails_with_the_apis_message() {
+    // Pipedrive-style: HTTP 200, `success: false`, `data: null`.
+    let api = MockApi::start(|_| {
+        Reply::Json(
+            200,
+            json!({"success": false, "error": "Company domain suspended", "data": null}),
+        )
+    });
+    let conn = paged_connection(&api, "error-object");
+    let err = query_error(&conn, "SELECT * FROM paged.items").expect("an error, not 0 rows");
+    let msg = message(&err);
+    assert!(msg.contains("Company domain suspended"), "{msg}");
+    // Without a success flag, the message alone is enough when the records are missing.
+    let api = MockApi::start(|_| Reply::Json(200, json!({"error": "shelf closed"})));
+    let conn = paged_connection(&api, "error-message");
+    let err = query_error(&conn, "SELECT * FROM paged.items").expect("an error, not 0 rows");
+    assert!(message(&err).contains("shelf closed"), "{}", message(&err));
+}
