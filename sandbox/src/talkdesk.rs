@@ -1,8 +1,10 @@
 //! Talkdesk imitation under `/talkdesk`: users and contacts as HAL lists (`page`/`per_page`,
 //! `_links.next` as a full URL, contacts capped at 10 000 like the real API), and calls through
 //! the asynchronous Explore report flow: POST a job, poll it (created → processing → done),
-//! fetch its file through a 303 redirect to `/talkdesk/_files/{id}` (unauthenticated, standing
-//! in for the storage bucket). A job's file holds the calls that started within its timespan,
+//! fetch its file through a 303 redirect to `/talkdesk/_files/{id}` on another origin (`localhost`
+//! for `127.0.0.1` and the other way round), standing in for a storage bucket whose pre-signed URL
+//! is its own authorization: like such a bucket it refuses a request that also carries an
+//! `Authorization` header. A job's file holds the calls that started within its timespan,
 //! which must be at most a month long. Each created job's timespan goes to `/_sandbox/stats`.
 //! Bearer auth; `{code, message, description, fields}` errors.
 
@@ -225,6 +227,16 @@ fn api_base(st: &Shared) -> String {
     format!("{}/talkdesk", st.base_url)
 }
 
+/// The API base on the other loopback name: another origin for the same server.
+fn storage_base(st: &Shared) -> String {
+    let base = api_base(st);
+    if base.contains("//127.0.0.1") {
+        base.replacen("//127.0.0.1", "//localhost", 1)
+    } else {
+        base.replacen("//localhost", "//127.0.0.1", 1)
+    }
+}
+
 fn list(st: &Shared, name: &str, uri: &Uri) -> Response {
     let d = &st.talkdesk;
     let p = params(uri);
@@ -373,7 +385,10 @@ fn file_redirect(st: &Shared, id: &str) -> Response {
     match jobs.get(id) {
         Some(job) if job.polls >= 2 => (
             StatusCode::SEE_OTHER,
-            [(header::LOCATION, format!("{}/_files/{id}", api_base(st)))],
+            [(
+                header::LOCATION,
+                format!("{}/_files/{id}", storage_base(st)),
+            )],
         )
             .into_response(),
         Some(_) => error(
@@ -391,7 +406,16 @@ fn file_redirect(st: &Shared, id: &str) -> Response {
     }
 }
 
-fn file(st: &Shared, id: &str) -> Response {
+fn file(st: &Shared, id: &str, headers: &HeaderMap) -> Response {
+    if headers.contains_key(header::AUTHORIZATION) {
+        // What a storage service answers when a pre-signed URL also carries a credential.
+        return error(
+            StatusCode::BAD_REQUEST,
+            "0330400",
+            "Bad Request",
+            "Only one auth mechanism allowed: the URL's signature; do not send an Authorization header",
+        );
+    }
     let span = {
         let jobs = st.talkdesk.jobs.lock().unwrap_or_else(|p| p.into_inner());
         jobs.get(id).map(|j| (j.from, j.to))
@@ -469,7 +493,11 @@ pub fn router() -> Router<AppState> {
 pub fn files_router() -> Router<AppState> {
     Router::new().route(
         "/_files/{id}",
-        get(|State(st): State<AppState>, Path(id): Path<String>| async move { file(&st, &id) }),
+        get(
+            |State(st): State<AppState>, Path(id): Path<String>, headers: HeaderMap| async move {
+                file(&st, &id, &headers)
+            },
+        ),
     )
 }
 

@@ -32,9 +32,24 @@ pub struct Profile {
     pub query: BTreeMap<String, String>,
     #[serde(default, rename = "table")]
     pub tables: Vec<Table>,
+    /// Hosts other than the API's own that responses may send the driver to (next-page links,
+    /// redirects). Any other host is refused.
+    #[serde(default, rename = "host")]
+    pub hosts: Vec<HostRule>,
     /// Where the profile came from (`built-in pipedrive` or a file path), for error messages.
     #[serde(skip)]
     pub source: String,
+}
+
+/// A host besides the API's origin that the driver may follow a link or redirect to.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostRule {
+    /// `files.example.com`, or `*.example.com` for its subdomains.
+    pub pattern: String,
+    /// Whether the connection's credentials are sent there too (default: nothing is sent).
+    #[serde(default)]
+    pub credentials: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -463,6 +478,11 @@ pub struct Report {
     pub failed: Vec<String>,
     /// Download path with `{job_id}`; a 303 redirect to the file is followed.
     pub file_path: String,
+    /// Hosts the download may be redirected to (a storage service whose URL carries its own
+    /// signature): `files.example.com`, `*.example.com`, or `*` for any https host. No credential
+    /// is ever sent there.
+    #[serde(default)]
+    pub file_hosts: Vec<String>,
     /// Longest timespan per job, in days; a longer window is split.
     #[serde(default = "default_max_days")]
     pub max_window_days: u32,

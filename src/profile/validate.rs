@@ -38,6 +38,17 @@ fn table_place(t: &Table) -> String {
     format!("table '{}', ", t.name)
 }
 
+/// `host.example.com` or `*.example.com`: DNS labels of letters, digits and hyphens.
+fn is_host_pattern(pattern: &str) -> bool {
+    let host = pattern.strip_prefix("*.").unwrap_or(pattern);
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
 pub fn validate(p: &Profile) -> Result<()> {
     let cx = Ctx { source: &p.source };
     if p.name.trim().is_empty() {
@@ -55,6 +66,16 @@ pub fn validate(p: &Profile) -> Result<()> {
         return Err(cx.err("", "base_url", "must start with https:// or http://"));
     }
     validate_auth(&cx, p)?;
+    for (i, h) in p.hosts.iter().enumerate() {
+        let place = format!("host[{}]", i + 1);
+        if !is_host_pattern(&h.pattern) || h.pattern == "*" {
+            return Err(cx.err(
+                &place,
+                "pattern",
+                "must be a host name such as files.example.com, or *.example.com for its subdomains",
+            ));
+        }
+    }
     if let Some(pg) = &p.pagination {
         validate_pagination(&cx, "", pg)?;
     }
@@ -338,6 +359,17 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
             if !v.contains("{job_id}") {
                 return Err(cx.err(&place, &format!("report.{k}"), "must contain {job_id}"));
             }
+        }
+        if let Some(bad) = r
+            .file_hosts
+            .iter()
+            .find(|h| h.as_str() != "*" && !is_host_pattern(h))
+        {
+            return Err(cx.err(
+                &place,
+                "report.file_hosts",
+                format!("'{bad}' is not a host name, *.domain or *"),
+            ));
         }
         if r.max_window_days == 0 || r.default_window_days == 0 {
             return Err(cx.err(&place, "report.max_window_days", "must be at least 1"));

@@ -1,5 +1,6 @@
 //! The HTTP side of a scan: one reqwest client per connection (rustls with the ring provider, TLS
-//! always verified, plain http only to loopback), credentials attached to every request, retries
+//! always verified, plain http only to loopback), redirects followed by hand so every hop passes
+//! `origin`'s check, credentials attached only where it allows, retries
 //! with backoff for 5xx and connection errors, waits for 429 as the rate-limit headers say, and
 //! API errors turned into `Error`s carrying the API's own message. Secrets never reach a message:
 //! URLs are shown with credential query parameters masked.
@@ -13,12 +14,15 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::jsonpath;
+use super::origin::{Origins, Route};
 use crate::error::{state, Error, Result};
-use crate::profile::{RateLimit, ResetUnit};
+use crate::profile::{HostRule, RateLimit, ResetUnit};
 use crate::secret::Secret;
 
 /// Attempts after the first for 5xx and connection errors.
 const MAX_RETRIES: u32 = 5;
+/// Redirects followed for one request.
+const MAX_REDIRECTS: usize = 5;
 /// Waits for 429 before giving up.
 const MAX_RATE_WAITS: u32 = 30;
 /// Longest single wait a rate-limit header may ask for.
@@ -51,6 +55,8 @@ impl std::fmt::Debug for OAuthCredential {
 pub struct ApiClient {
     http: reqwest::Client,
     pub base: Url,
+    /// Where requests may go, and which of them carry `creds`.
+    origins: Origins,
     creds: Credentials,
     rate: RateLimit,
     errors: crate::profile::model::Errors,
@@ -68,6 +74,12 @@ pub struct Response {
 pub enum Outcome {
     Ok(Box<Response>),
     NotFound,
+}
+
+/// What one hop of a request ended in.
+enum Hop {
+    Arrived(Outcome),
+    Redirect(StatusCode, String),
 }
 
 fn link_error(message: String) -> Error {
@@ -167,6 +179,8 @@ pub fn http_client(
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls_config(extra_ca)?)
         .redirect(redirects)
+        // A Referer would carry the previous URL, credential query parameters included.
+        .referer(false)
         .user_agent(concat!("apiodbc/", env!("CARGO_PKG_VERSION")));
     if timeout_secs > 0 {
         builder = builder.timeout(Duration::from_secs(u64::from(timeout_secs)));
@@ -182,6 +196,7 @@ pub fn http_client(
 impl ApiClient {
     pub fn new(
         base: Url,
+        hosts: Vec<HostRule>,
         creds: Credentials,
         rate: RateLimit,
         errors: crate::profile::model::Errors,
@@ -189,13 +204,11 @@ impl ApiClient {
         extra_ca: Option<&std::path::Path>,
     ) -> Result<ApiClient> {
         check_url(&base)?;
-        let http = http_client(
-            timeout_secs,
-            extra_ca,
-            reqwest::redirect::Policy::limited(5),
-        )?;
+        // Redirects are followed by `request`, which checks every hop's origin first.
+        let http = http_client(timeout_secs, extra_ca, reqwest::redirect::Policy::none())?;
         Ok(ApiClient {
             http,
+            origins: Origins::new(base.clone(), hosts),
             base,
             creds,
             rate,
@@ -231,38 +244,70 @@ impl ApiClient {
 
     /// GET a JSON document.
     pub async fn get(&self, url: Url) -> Result<Outcome> {
-        self.send(Method::GET, url, None).await
+        self.request(Method::GET, url, None, &[]).await
+    }
+
+    /// GET a document that may be redirected to one of `file_hosts` (a report file in storage),
+    /// where it is fetched without any credential.
+    pub async fn get_file(&self, url: Url, file_hosts: &[String]) -> Result<Outcome> {
+        self.request(Method::GET, url, None, file_hosts).await
     }
 
     /// Sends with retries; `body` is JSON for POST.
-    pub async fn send(
+    pub async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Outcome> {
+        self.request(method, url, body, &[]).await
+    }
+
+    /// Follows redirects by hand, so that each hop's URL is checked against the API's origin
+    /// before anything is sent to it, and the credentials go only where `Origins` allows.
+    async fn request(
         &self,
-        method: Method,
+        mut method: Method,
         mut url: Url,
-        body: Option<&Value>,
+        mut body: Option<&Value>,
+        anonymous: &[String],
     ) -> Result<Outcome> {
-        check_url(&url)?;
-        if !self.creds.query.is_empty() {
-            // A next-page link may echo the credential; send it once.
-            let kept: Vec<(String, String)> = url
-                .query_pairs()
-                .filter(|(k, _)| {
-                    !self
-                        .creds
-                        .query
-                        .iter()
-                        .any(|(n, _)| n.eq_ignore_ascii_case(k))
-                })
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            url.set_query(None);
-            let mut pairs = url.query_pairs_mut();
-            pairs.extend_pairs(kept);
-            for (k, v) in &self.creds.query {
-                pairs.append_pair(k, v.expose());
+        for _ in 0..=MAX_REDIRECTS {
+            let shown = self.mask(&url);
+            let route = self.origins.route(&url, anonymous, &shown)?;
+            match self.send_to(&method, &url, body, route, &shown).await? {
+                Hop::Arrived(outcome) => return Ok(outcome),
+                Hop::Redirect(status, location) => {
+                    let next = url.join(&location).map_err(|e| {
+                        link_error(format!(
+                            "[apiodbc] The API answered {shown} with a redirect to something that is not a URL ({e})"
+                        ))
+                    })?;
+                    // 303 means "GET this instead"; 301 and 302 turn a POST into a GET too, as
+                    // every HTTP client does; 307 and 308 keep the method and the body.
+                    if status == StatusCode::SEE_OTHER
+                        || (method == Method::POST
+                            && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
+                    {
+                        method = Method::GET;
+                        body = None;
+                    }
+                    url = next;
+                }
             }
         }
-        let shown = self.mask(&url);
+        Err(link_error(format!(
+            "[apiodbc] The API redirected more than {MAX_REDIRECTS} times, last to {}; stopping",
+            self.mask(&url)
+        )))
+    }
+
+    /// One URL with retries: the response, or the redirect it answered with.
+    async fn send_to(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&Value>,
+        route: Route,
+        shown: &str,
+    ) -> Result<Hop> {
+        let credentialed = route == Route::WithCredentials;
+        let url = self.with_query_credentials(url, credentialed);
         let mut failures = 0u32;
         let mut rate_waits = 0u32;
         let mut oauth_used: Option<Secret> = None;
@@ -270,19 +315,21 @@ impl ApiClient {
         loop {
             self.wait_budget().await;
             let mut req = self.http.request(method.clone(), url.clone());
-            if let Some(o) = &self.creds.oauth {
-                let token = o.source.access_token().await?;
-                req = req.header(
-                    o.header.as_str(),
-                    o.format.replace("{token}", token.expose()),
-                );
-                oauth_used = Some(token);
-            }
-            for (k, v) in &self.creds.headers {
-                req = req.header(k.as_str(), v.expose());
-            }
-            if let Some((u, p)) = &self.creds.basic {
-                req = req.basic_auth(u.expose(), Some(p.expose()));
+            if credentialed {
+                if let Some(o) = &self.creds.oauth {
+                    let token = o.source.access_token().await?;
+                    req = req.header(
+                        o.header.as_str(),
+                        o.format.replace("{token}", token.expose()),
+                    );
+                    oauth_used = Some(token);
+                }
+                for (k, v) in &self.creds.headers {
+                    req = req.header(k.as_str(), v.expose());
+                }
+                if let Some((u, p)) = &self.creds.basic {
+                    req = req.basic_auth(u.expose(), Some(p.expose()));
+                }
             }
             if let Some(b) = body {
                 req = req
@@ -293,15 +340,14 @@ impl ApiClient {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
-                    let final_url = resp.url().clone();
                     match resp.bytes().await {
-                        Ok(bytes) => Ok((status, headers, bytes, final_url)),
+                        Ok(bytes) => Ok((status, headers, bytes)),
                         Err(e) => Err(e),
                     }
                 }
                 Err(e) => Err(e),
             };
-            let (status, headers, bytes, final_url) = match result {
+            let (status, headers, bytes) = match result {
                 Ok(r) => r,
                 Err(e) => {
                     failures += 1;
@@ -330,6 +376,14 @@ impl ApiClient {
                 }
             };
             self.note_budget(&headers).await;
+            if status.is_redirection() {
+                if let Some(location) = headers
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                {
+                    return Ok(Hop::Redirect(status, location.to_string()));
+                }
+            }
             if status.is_success() {
                 let body: Value = if bytes.is_empty() {
                     Value::Null
@@ -340,11 +394,11 @@ impl ApiClient {
                         ))
                     })?
                 };
-                return Ok(Outcome::Ok(Box::new(Response {
+                return Ok(Hop::Arrived(Outcome::Ok(Box::new(Response {
                     headers,
                     body,
-                    url: final_url,
-                })));
+                    url: url.clone(),
+                }))));
             }
             let message = self.api_message(&bytes);
             if self
@@ -362,8 +416,10 @@ impl ApiClient {
                 ));
             }
             match status {
-                StatusCode::NOT_FOUND => return Ok(Outcome::NotFound),
-                StatusCode::UNAUTHORIZED if !oauth_retried && self.creds.oauth.is_some() => {
+                StatusCode::NOT_FOUND => return Ok(Hop::Arrived(Outcome::NotFound)),
+                StatusCode::UNAUTHORIZED
+                    if credentialed && !oauth_retried && self.creds.oauth.is_some() =>
+                {
                     // The token looked valid but was refused: refresh once and retry once.
                     oauth_retried = true;
                     if let (Some(o), Some(used)) = (&self.creds.oauth, &oauth_used) {
@@ -410,6 +466,40 @@ impl ApiClient {
                 }
             }
         }
+    }
+
+    /// `url` with the credential query parameters set once (a next-page link may echo them), or,
+    /// for a request that must carry no credential, removed.
+    fn with_query_credentials(&self, url: &Url, credentialed: bool) -> Url {
+        if self.creds.query.is_empty() {
+            return url.clone();
+        }
+        let is_credential = |k: &str| {
+            self.creds
+                .query
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(k))
+        };
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !is_credential(k))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut out = url.clone();
+        out.set_query(None);
+        if kept.is_empty() && !credentialed {
+            return out;
+        }
+        {
+            let mut pairs = out.query_pairs_mut();
+            pairs.extend_pairs(kept);
+            if credentialed {
+                for (k, v) in &self.creds.query {
+                    pairs.append_pair(k, v.expose());
+                }
+            }
+        }
+        out
     }
 
     /// The API's own error message in a parsed body, by the profile's error paths.

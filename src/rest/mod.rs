@@ -7,6 +7,7 @@ mod auth;
 pub mod client;
 pub mod convert;
 pub mod jsonpath;
+mod origin;
 pub mod page_values;
 pub mod pager;
 mod provider;
@@ -43,6 +44,7 @@ pub fn open(
     })?;
     let client = client::ApiClient::new(
         base,
+        profile.hosts.clone(),
         resolved.credentials,
         profile.rate_limit.clone(),
         profile.errors.clone(),

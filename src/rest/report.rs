@@ -55,7 +55,7 @@ pub async fn run(
             })?;
         wait_done(ctx, r, &id).await?;
         let url = ctx.url(&r.file_path, &[("job_id", id.as_str())], &[], &[])?;
-        let mut file = match ctx.client.get(url).await? {
+        let mut file = match ctx.client.get_file(url, &r.file_hosts).await? {
             Outcome::Ok(resp) => resp.body,
             Outcome::NotFound => {
                 return Err(Error::general(format!(

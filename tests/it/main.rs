@@ -23,6 +23,7 @@ mod sandbox;
 mod oauth;
 mod rest_faults;
 mod rest_joins;
+mod rest_origins;
 mod rest_profile_file;
 mod rest_pushdown;
 mod rest_report_window;
