@@ -206,11 +206,25 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
     let base_url = match (&s.base_url, api_base) {
         (Some(b), _) => b.clone(),
         (None, Some(b)) => b,
-        (None, None) => expand(&profile.base_url)?,
+        (None, None) => expand_url(profile, s, "base URL", &profile.base_url)?,
     };
     Ok(Resolved {
         base_url,
         credentials: creds,
+    })
+}
+
+/// A URL template of the profile with the connection's settings: a value placed in the host
+/// must be a DNS label (08001 naming the setting otherwise), values elsewhere are encoded.
+pub fn expand_url(profile: &Profile, s: &Settings, what: &str, url: &str) -> Result<String> {
+    template::expand_url(url, |n| lookup(profile, s, n)).map_err(|e| match e {
+        template::UrlTemplateError::Missing(n) => connect_error(format!(
+            "[apiodbc] The {what} of profile {} needs {n}; set it in the connection string or in ProfileSettings",
+            profile.name
+        )),
+        template::UrlTemplateError::NotAHostLabel(n) => connect_error(format!(
+            "[apiodbc] {n} is placed in the host name of the {what} ({url}), so it may hold only letters, digits and hyphens (no dot, slash, '@', '#', ':', '%' or blank); check the value of {n}"
+        )),
     })
 }
 

@@ -101,7 +101,7 @@ impl ScanContext {
         let path = template::expand(path, |n| {
             vars.iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(n))
-                .map(|(_, v)| encode_segment(v))
+                .map(|(_, v)| template::encode_segment(v))
         })
         .map_err(|n| {
             Error::general(format!(
@@ -378,16 +378,4 @@ impl ScanContext {
         let _ = t;
         Ok(())
     }
-}
-
-/// A value placed in a URL path segment.
-fn encode_segment(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -253,3 +253,45 @@ fn thousands_of_unknown_keys_give_one_warning() {
         "{text}"
     );
 }
+
+#[test]
+fn a_setting_placed_in_a_host_name_must_be_a_dns_label() {
+    // Talkdesk's token URL is https://{AccountName}.talkdeskid.com/oauth/token: a crafted value
+    // would send the client id and secret to another server.
+    for hostile in [
+        "attacker.example/x",
+        "x@attacker.example",
+        "a#",
+        "a:443",
+        "a%2f",
+        "a b",
+    ] {
+        let err = connect_str(&format!(
+            "DRIVER={{apiodbc}};Profile=talkdesk;AccountName={{{hostile}}};OAuthClientId=id;OAuthClientSecret=s;OAuthSettingsLocation=memory://hostile"
+        ))
+        .must_fail(hostile);
+        assert_eq!(sqlstate(&err), "08001", "{hostile}: {}", message(&err));
+        let text = message(&err);
+        assert!(text.contains("AccountName"), "{text}");
+        assert!(text.contains("letters, digits and hyphens"), "{text}");
+    }
+    let err =
+        connect_str("DRIVER={apiodbc};Profile=pipedrive;APIToken=t;CompanyDomain={evil.example#}")
+            .must_fail("a CompanyDomain with a dot");
+    assert_eq!(sqlstate(&err), "08001");
+    assert!(message(&err).contains("CompanyDomain"), "{}", message(&err));
+}
+
+#[test]
+fn an_authorization_url_over_plain_http_off_this_machine_is_refused() {
+    let err = connect_str(
+        "DRIVER={apiodbc};Profile=pipedrive;AuthScheme=OAuth;InitiateOAuth=GETANDREFRESH;\
+         OAuthClientId=id;OAuthClientSecret=s;OAuthSettingsLocation=memory://plain-auth;\
+         OAuthAuthorizationURL=http://example.invalid/oauth/authorize",
+    )
+    .must_fail("a plain-http login page");
+    assert_eq!(sqlstate(&err), "08001", "{}", message(&err));
+    let text = message(&err);
+    assert!(text.contains("Plain http"), "{text}");
+    assert!(text.contains("example.invalid"), "{text}");
+}

@@ -81,11 +81,17 @@ impl OAuthConfig {
             return Ok(None);
         };
         let expand = |what: &str, t: &str| -> Result<String> {
-            template::expand(t, |n| lookup(profile, s, n)).map_err(|n| {
-                auth_error(format!(
+            template::expand_url(t, |n| lookup(profile, s, n)).map_err(|e| match e {
+                template::UrlTemplateError::Missing(n) => auth_error(format!(
                     "[apiodbc] The {what} of profile {} needs {n}; set it, or set the URL override",
                     profile.name
-                ))
+                )),
+                template::UrlTemplateError::NotAHostLabel(n) => Error::new(
+                    state::UNABLE_TO_CONNECT,
+                    format!(
+                        "[apiodbc] {n} is placed in the host name of the {what} ({t}), so it may hold only letters, digits and hyphens (no dot, slash, '@', '#', ':', '%' or blank); check the value of {n}"
+                    ),
+                ),
             })
         };
         let token_url = match &s.oauth_access_token_url {
@@ -108,6 +114,16 @@ impl OAuthConfig {
             (None, Some(i)) => Some(expand("issuer", i)?),
             _ => None,
         };
+        if let Some(url) = &authorization_url {
+            // The user's browser opens it and types a password there: https, or this machine.
+            let parsed = reqwest::Url::parse(url).map_err(|e| {
+                Error::new(
+                    state::UNABLE_TO_CONNECT,
+                    format!("[apiodbc] The OAuth authorization URL '{url}' is not valid ({e}); check OAuthAuthorizationURL"),
+                )
+            })?;
+            crate::rest::client::check_url(&parsed)?;
+        }
         let issuer = expected_issuer(declared_issuer.as_deref(), authorization_url.as_deref());
         let scope = s
             .scope
