@@ -44,6 +44,10 @@ const AUTH_SCHEME_VALUES: &str =
 const INITIATE_OAUTH_VALUES: &str = "OFF, GETANDREFRESH, REFRESH";
 const BROWSER_TIMEOUT_VALUES: &str = "1 to 86400 (default 120)";
 const URL_VALUES: &str = "an absolute http:// or https:// URL";
+const MAX_RESPONSE_VALUES: &str =
+    "a size from 1K to 4G: bytes, or a number with K, M or G (KiB, MiB, GiB; default 256M)";
+/// MaxResponseSize when the connection string gives none.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 256 << 20;
 
 /// The known properties, in the order of DESIGN.md's table, then DSN and Driver.
 pub const KNOWN_PROPERTIES: &[PropertyInfo] = &[
@@ -75,6 +79,7 @@ pub const KNOWN_PROPERTIES: &[PropertyInfo] = &[
     prop("Timeout", &[], "Seconds allowed per HTTP request; 0 means no timeout.", "0 to 4294967295 (default 60)", false),
     prop("Pagesize", &[], "Page size asked of the API; default: the profile's.", "1 to 10000", false),
     prop("MaxRows", &[], "Row cap per query; 0 means no cap.", "0 to 18446744073709551615 (default 0)", false),
+    prop("MaxResponseSize", &[], "Largest API response body read; a larger one fails the query instead of filling memory.", MAX_RESPONSE_VALUES, false),
     prop("Logfile", &[], "File the driver appends its log to; secrets are redacted at every level.", "a file path", false),
     prop("Verbosity", &[], "Log detail: 1 errors, 2 warnings, 3 info, 4 debug, 5 trace.", "1 to 5 (default 1)", false),
     prop("SSLServerCert", &[], "Extra CA certificate (PEM file) to trust.", "path of a readable PEM file", false),
@@ -341,6 +346,8 @@ pub struct Settings {
     pub pagesize: Option<u32>,
     /// 0 means no cap.
     pub max_rows: u64,
+    /// Bytes.
+    pub max_response_size: u64,
     pub logfile: Option<PathBuf>,
     /// 1..=5; only meaningful with `logfile`.
     pub verbosity: u8,
@@ -382,6 +389,7 @@ impl Default for Settings {
             timeout: 60,
             pagesize: None,
             max_rows: 0,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             logfile: None,
             verbosity: 1,
             ssl_server_cert: None,
@@ -496,6 +504,23 @@ pub fn unknown_properties_warning(keys: &[&str]) -> Option<Warning> {
         message,
         property: keys.first().map(|k| k.to_string()),
     })
+}
+
+/// `1048576`, `512K`, `256M`, `1G` (also `MB`, `MiB`, any case): bytes, from 1 KiB to 4 GiB.
+fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = t.split_at(digits);
+    let number: u64 = number.parse().ok()?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return None,
+    };
+    let bytes = number.checked_mul(1u64 << shift)?;
+    (1024..=(4u64 << 30)).contains(&bytes).then_some(bytes)
 }
 
 impl Settings {
@@ -697,6 +722,10 @@ impl Settings {
                     )
                 })?
             }
+            "MaxResponseSize" => {
+                self.max_response_size =
+                    parse_size(v).ok_or_else(|| bad_value(name, v, MAX_RESPONSE_VALUES))?
+            }
             "Logfile" => self.logfile = Some(PathBuf::from(v)),
             "Verbosity" => {
                 self.verbosity = v
@@ -713,10 +742,9 @@ impl Settings {
             }
             "SSLServerCert" => {
                 let path = PathBuf::from(v);
-                let readable = std::fs::File::open(&path).and_then(|f| f.metadata());
-                match readable {
-                    Ok(meta) if meta.is_file() => self.ssl_server_cert = Some(path),
-                    Ok(_) => {
+                match crate::files::open_regular(&path, crate::files::Follow::Yes) {
+                    Ok(_) => self.ssl_server_cert = Some(path),
+                    Err(crate::files::FileError::NotRegular(_)) => {
                         return Err(Error::new(
                             state::UNABLE_TO_CONNECT,
                             format!("[apiodbc] SSLServerCert is '{v}', which is not a file; give the path of a readable PEM certificate file"),
@@ -794,6 +822,7 @@ impl Settings {
                     "Timeout" => self.timeout.to_string(),
                     "Pagesize" => opt(&self.pagesize),
                     "MaxRows" => self.max_rows.to_string(),
+                    "MaxResponseSize" => self.max_response_size.to_string(),
                     "Logfile" => path(&self.logfile),
                     "Verbosity" => self.verbosity.to_string(),
                     "SSLServerCert" => path(&self.ssl_server_cert),
@@ -912,6 +941,30 @@ mod tests {
             let e = error(input);
             assert_eq!(e.state, state::UNABLE_TO_CONNECT, "{input}");
             assert_eq!(&e.message, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn max_response_size_takes_bytes_and_units() {
+        assert_eq!(settings("").0.max_response_size, 256 << 20);
+        for (text, bytes) in [
+            ("1048576", 1 << 20),
+            ("512K", 512 << 10),
+            ("16mb", 16 << 20),
+            ("1 GiB", 1 << 30),
+            ("4G", 4 << 30),
+        ] {
+            let (s, _) = settings(&format!("MaxResponseSize={text}"));
+            assert_eq!(s.max_response_size, bytes, "{text}");
+        }
+        for bad in ["0", "1023", "5G", "lots", "-1M", "1T", "1.5M"] {
+            let e = error(&format!("MaxResponseSize={bad}"));
+            assert!(
+                e.message
+                    .starts_with(&format!("[apiodbc] MaxResponseSize has the value '{bad}'")),
+                "{}",
+                e.message
+            );
         }
     }
 

@@ -13,6 +13,9 @@ pub use types::ColumnType;
 
 use crate::error::{state, Error, Result};
 
+/// A profile file larger than this is no profile (the largest built-in is about 20 KB).
+pub const MAX_PROFILE_BYTES: u64 = 4 << 20;
+
 /// A built-in profile by name (`keap` alias `infusionsoft`), else the profile file at that path.
 pub fn load(name_or_path: &str) -> Result<Profile> {
     let key = name_or_path.trim();
@@ -31,15 +34,18 @@ pub fn load(name_or_path: &str) -> Result<Profile> {
             ),
         ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let unreadable = |why: String| {
         Error::new(
             state::UNABLE_TO_CONNECT,
             format!(
-                "[apiodbc] Profile file '{key}' could not be read ({e}); check the path, or use a built-in: {}",
+                "[apiodbc] Profile file '{key}' could not be read ({why}); check the path, or use a built-in: {}",
                 BUILTIN_NAMES.join(", ")
             ),
         )
-    })?;
+    };
+    let bytes = crate::files::read_regular(path, MAX_PROFILE_BYTES, crate::files::Follow::Yes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
     parse(&text, &format!("'{key}'"))
 }
 

@@ -13,6 +13,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+use super::body;
 use super::jsonpath;
 use super::origin::{Origins, Route};
 use crate::error::{state, Error, Result};
@@ -52,6 +53,14 @@ impl std::fmt::Debug for OAuthCredential {
     }
 }
 
+/// What the connection's settings bound about HTTP.
+pub struct HttpLimits<'a> {
+    /// Seconds per request; 0: none.
+    pub timeout_secs: u32,
+    pub max_response_bytes: u64,
+    pub extra_ca: Option<&'a std::path::Path>,
+}
+
 pub struct ApiClient {
     http: reqwest::Client,
     pub base: Url,
@@ -60,6 +69,8 @@ pub struct ApiClient {
     creds: Credentials,
     rate: RateLimit,
     errors: crate::profile::model::Errors,
+    /// MaxResponseSize: the most bytes one response body may have.
+    max_response_bytes: usize,
     /// No request leaves before this instant (set when the API says its budget is spent).
     not_before: Mutex<Option<Instant>>,
 }
@@ -122,7 +133,7 @@ fn tls_config(extra_ca: Option<&std::path::Path>) -> Result<rustls::ClientConfig
     let mut extra = Vec::new();
     if let Some(path) = extra_ca {
         use rustls::pki_types::pem::PemObject;
-        let pem = std::fs::read(path).map_err(|e| {
+        let pem = crate::files::read_regular(path, 1 << 20, crate::files::Follow::Yes).map_err(|e| {
             Error::new(
                 state::UNABLE_TO_CONNECT,
                 format!("[apiodbc] SSLServerCert '{}' could not be read ({e}); give the path of a PEM file", path.display()),
@@ -200,14 +211,18 @@ impl ApiClient {
         creds: Credentials,
         rate: RateLimit,
         errors: crate::profile::model::Errors,
-        timeout_secs: u32,
-        extra_ca: Option<&std::path::Path>,
+        limits: &HttpLimits<'_>,
     ) -> Result<ApiClient> {
         check_url(&base)?;
         // Redirects are followed by `request`, which checks every hop's origin first.
-        let http = http_client(timeout_secs, extra_ca, reqwest::redirect::Policy::none())?;
+        let http = http_client(
+            limits.timeout_secs,
+            limits.extra_ca,
+            reqwest::redirect::Policy::none(),
+        )?;
         Ok(ApiClient {
             http,
+            max_response_bytes: usize::try_from(limits.max_response_bytes).unwrap_or(usize::MAX),
             origins: Origins::new(base.clone(), hosts),
             base,
             creds,
@@ -340,9 +355,20 @@ impl ApiClient {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
-                    match resp.bytes().await {
+                    let read = if status.is_success() {
+                        body::read_limited(resp, self.max_response_bytes).await
+                    } else {
+                        body::read_prefix(resp, body::ERROR_BODY_LIMIT).await
+                    };
+                    match read {
                         Ok(bytes) => Ok((status, headers, bytes)),
-                        Err(e) => Err(e),
+                        Err(body::BodyError::Transport(e)) => Err(e),
+                        Err(body::BodyError::TooLarge) => {
+                            return Err(link_error(format!(
+                                "[apiodbc] The response from {shown} is larger than MaxResponseSize ({}); reading stopped there and no rows were returned for it. Ask for smaller pages (Pagesize) or raise MaxResponseSize",
+                                body::size_text(self.max_response_bytes as u64)
+                            )))
+                        }
                     }
                 }
                 Err(e) => Err(e),

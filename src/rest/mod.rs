@@ -4,6 +4,7 @@
 //! is given).
 
 mod auth;
+pub(crate) mod body;
 pub mod client;
 pub mod convert;
 pub mod jsonpath;
@@ -48,8 +49,11 @@ pub fn open(
         resolved.credentials,
         profile.rate_limit.clone(),
         profile.errors.clone(),
-        settings.timeout,
-        settings.ssl_server_cert.as_deref(),
+        &client::HttpLimits {
+            timeout_secs: settings.timeout,
+            max_response_bytes: settings.max_response_size,
+            extra_ca: settings.ssl_server_cert.as_deref(),
+        },
     )?;
     let ctx = Arc::new(scan::ScanContext {
         client,

@@ -316,3 +316,39 @@ fn a_200_that_carries_an_error_object_fails_with_the_apis_message() {
     let err = query_error(&conn, "SELECT * FROM paged.items").expect("an error, not 0 rows");
     assert!(message(&err).contains("shelf closed"), "{}", message(&err));
 }
+
+#[test]
+fn a_body_past_max_response_size_fails_at_the_limit() {
+    // 40 MB of records with a Content-Length, and the same without one (chunked-like, read
+    // until the connection closes): both stop at 1 MiB.
+    let mut body = String::from("{\"data\":[");
+    while body.len() < 40 << 20 {
+        body.push_str("{\"id\":1},");
+    }
+    body.push_str("{\"id\":1}]}");
+    for (name, with_length) in [("huge-length", true), ("huge-stream", false)] {
+        let head = if with_length {
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+        } else {
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                .to_string()
+        };
+        let raw = [head.as_bytes(), body.as_bytes()].concat();
+        let api = MockApi::start(move |_| Reply::Raw(raw.clone()));
+        let path = temp_file(
+            &format!("{name}.toml"),
+            &BROKEN_PROFILE.replace("{base}", &api.base_url()),
+        );
+        let conn = crate::harness::connect_str(&format!(
+            "DRIVER={{apiodbc}};Profile={};APIKey=k;MaxResponseSize=1M",
+            path.display()
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let err = query_error(&conn, "SELECT * FROM broken.nope").expect("an error at the limit");
+        let msg = message(&err);
+        assert!(msg.contains("MaxResponseSize (1 MiB)"), "{name}: {msg}");
+        assert!(msg.contains("/nope"), "{name}: {msg}");
+        // Deterministic: not retried.
+        assert_eq!(api.requests_to("/nope").len(), 1, "{name}");
+    }
+}

@@ -160,6 +160,7 @@ const PYTEST_FILES: &[&str] = &[
     "tests/clients/python/test_rest.py",
     "tests/clients/python/test_oauth.py",
     "tests/clients/python/test_oauth_defences.py",
+    "tests/clients/python/test_hostile_input.py",
 ];
 
 /// The sandbox binary the REST tests run: the one built beside the driver under test (a

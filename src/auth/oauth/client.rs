@@ -12,7 +12,11 @@ use super::response::{parse_success, token_error, TokenResponse};
 use crate::auth::tokens::now_unix;
 use crate::error::{state, Error, Result};
 use crate::profile::{BodyFormat, ClientAuth};
+use crate::rest::body;
 use crate::secret::Secret;
+
+/// A token response is a few hundred bytes; a megabyte is no token response.
+const TOKEN_RESPONSE_LIMIT: usize = 1 << 20;
 
 pub struct OAuthClient {
     pub config: OAuthConfig,
@@ -149,7 +153,24 @@ impl OAuthClient {
             .await
             .map_err(|e| network_error(&shown, &e))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| network_error(&shown, &e))?;
+        let read = if status.is_success() {
+            body::read_limited(resp, TOKEN_RESPONSE_LIMIT).await
+        } else {
+            body::read_prefix(resp, body::ERROR_BODY_LIMIT).await
+        };
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(body::BodyError::Transport(e)) => return Err(network_error(&shown, &e)),
+            Err(body::BodyError::TooLarge) => {
+                return Err(Error::new(
+                    state::COMMUNICATION_LINK_FAILURE,
+                    format!(
+                        "[apiodbc] The token endpoint {shown} sent a response larger than {}; that is no token response. Check OAuthAccessTokenURL",
+                        body::size_text(TOKEN_RESPONSE_LIMIT as u64)
+                    ),
+                ))
+            }
+        };
         if status.is_success() {
             let parsed = parse_success(&bytes, self.config.api_base_from_token.as_deref())?;
             tracing::debug!(

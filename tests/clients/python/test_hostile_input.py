@@ -1,0 +1,132 @@
+"""Hostile or broken input as a pyodbc application meets it: whatever an API sends and whatever
+file a connection string names, the application gets a clear error and keeps its memory.
+
+- An endless response body stops at MaxResponseSize; the process's peak RSS stays bounded.
+- A profile file that is a FIFO, a device or 100 MB is refused at once, never read whole or waited on.
+
+Run by `cargo xtask test` (step pytest), in the private ODBC configuration it writes.
+"""
+
+import http.server
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pyodbc
+import pytest
+
+DRIVER = os.environ.get("APIODBC_DRIVER", "{apiodbc}")
+
+PROFILE = """
+name = "endless"
+base_url = "{base}"
+[auth]
+schemes = ["NONE"]
+[pagination]
+kind = "none"
+[[table]]
+name = "items"
+path = "/items"
+records = "data"
+[[table.column]]
+name = "id"
+type = "int64"
+"""
+
+
+class Endless(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with a JSON array that never ends (no Content-Length), until the client
+    hangs up."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b'{"id":1},' * 8192
+        try:
+            self.wfile.write(b'{"data":[')
+            while True:
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def endless_api():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+# Runs in a fresh Python so that its peak RSS is the query's own.
+CHILD = """
+    import resource, sys, pyodbc
+    try:
+        c = pyodbc.connect(sys.argv[1])
+        c.cursor().execute("SELECT count(*) FROM endless.items").fetchall()
+        print("NO ERROR")
+    except pyodbc.Error as e:
+        print("ERROR", e.args[0], e.args[1])
+    print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_an_endless_body_stops_at_max_response_size_with_bounded_memory(endless_api, tmp_path):
+    profile = tmp_path / "endless.toml"
+    profile.write_text(PROFILE.replace("{base}", endless_api))
+    connstr = f"DRIVER={DRIVER};Profile={profile};MaxResponseSize=32M"
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(CHILD), connstr],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=os.environ,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if " " in line)
+    assert "ERROR" in lines, out.stdout
+    assert "MaxResponseSize (32 MiB)" in lines["ERROR"], lines["ERROR"]
+    assert "/items" in lines["ERROR"], lines["ERROR"]
+    peak_mb = int(lines["MAXRSS_KB"]) / 1024
+    # The driver and its engine take some 100-200 MB; the body may add its 32 MiB a few times
+    # over (buffer growth), never the gigabytes an unbounded read reaches.
+    assert peak_mb < 700, f"peak RSS {peak_mb:.0f} MB"
+    print(f"peak RSS {peak_mb:.0f} MB")
+
+
+def profile_error(path):
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(f"DRIVER={DRIVER};Profile={path}")
+    return e.value.args[0], e.value.args[1]
+
+
+def test_a_fifo_as_profile_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "profile.toml"
+    os.mkfifo(fifo)
+    state, text = profile_error(fifo)
+    assert state == "08001"
+    assert "FIFO" in text, text
+
+
+def test_a_device_as_profile_is_refused():
+    state, text = profile_error("/dev/zero")
+    assert state == "08001"
+    assert "device" in text, text
+
+
+def test_a_100_mb_profile_is_refused_unread(tmp_path):
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as f:
+        f.truncate(100 << 20)
+    state, text = profile_error(big)
+    assert state == "08001"
+    assert "larger than" in text, text
