@@ -216,7 +216,8 @@ impl Drop for EventWriter {
         if self.buf.is_empty() {
             return;
         }
-        let line = redact(&String::from_utf8_lossy(&self.buf));
+        let text = String::from_utf8_lossy(&self.buf);
+        let line = redact(&crate::secret::mask_secrets(&text));
         for sink in sinks().iter_mut() {
             if self.verbosity <= sink.level {
                 // A full disk must not fail a query; the log is best effort.

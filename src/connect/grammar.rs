@@ -117,6 +117,12 @@ impl fmt::Debug for Attributes {
         for (k, v) in &self.entries {
             if is_secret_name(k) {
                 map.entry(k, &crate::secret::Secret::MASK);
+            } else if k.eq_ignore_ascii_case("ProfileSettings") {
+                // A nested string: its own secret keys are masked the same way, whole.
+                match parse_nested(v) {
+                    Ok(nested) => map.entry(k, &nested),
+                    Err(_) => map.entry(k, &crate::secret::Secret::MASK),
+                };
             } else {
                 map.entry(k, v);
             }
@@ -458,5 +464,9 @@ mod tests {
             assert!(!d.contains(secret), "{d}");
         }
         assert!(d.contains("\"me\"") && d.contains("\"p\""), "{d}");
+        let a = parse("ProfileSettings={OAuthSettingsPassphrase=a b c;Region=eu}").unwrap();
+        let d = format!("{a:?}");
+        assert!(!d.contains("a b c"), "{d}");
+        assert!(d.contains("eu"), "{d}");
     }
 }

@@ -642,7 +642,8 @@ impl Settings {
                 Error::new(
                     state::UNABLE_TO_CONNECT,
                     format!(
-                        "[apiodbc] {name} has the value '{v}', which is not usable: {why}; give an absolute http:// or https:// URL such as https://api.example.com/v1"
+                        "[apiodbc] {name} has the value '{}', which is not usable: {why}; give an absolute http:// or https:// URL such as https://api.example.com/v1",
+                        crate::secret::mask_url_passwords(v)
                     ),
                 )
             })?;

@@ -134,6 +134,27 @@ impl Connection {
             }
         }
         let (settings, warnings) = Settings::from_attributes(&attrs)?;
+        // Errors are masked here, while the connection's secrets are still alive to be found
+        // (this copy holds them): the caller records them after `settings` is gone.
+        let secrets_alive = settings.clone();
+        let opened = self.open(settings, warnings, &attrs, dsn_name);
+        let opened = opened.map_err(|mut e| {
+            if let std::borrow::Cow::Owned(masked) = crate::secret::mask_secrets(&e.message) {
+                e.message = masked;
+            }
+            e
+        });
+        drop(secrets_alive);
+        opened
+    }
+
+    fn open(
+        &self,
+        settings: Settings,
+        warnings: Vec<crate::connect::Warning>,
+        attrs: &Attributes,
+        dsn_name: Option<String>,
+    ) -> Result<String> {
         for warning in &warnings {
             self.diag
                 .push_warning(warning.state, warning.message.clone());
@@ -157,7 +178,7 @@ impl Connection {
         }
         let engine = open_engine(&settings, profile.as_ref())?;
         tracing::info!(dsn = dsn_name.as_deref().unwrap_or(""), attributes = ?attrs, "connected");
-        let completed = completed_string(&attrs);
+        let completed = completed_string(attrs);
         let session = Session {
             settings,
             engine,

@@ -62,7 +62,12 @@ impl Diagnostics {
         });
     }
 
-    pub fn push(&self, record: DiagRecord) {
+    /// Records `record` with every live secret in its text masked: messages quote APIs, URLs and
+    /// values that may hold a credential the driver was given.
+    pub fn push(&self, mut record: DiagRecord) {
+        if let std::borrow::Cow::Owned(masked) = crate::secret::mask_secrets(&record.message) {
+            record.message = masked;
+        }
         self.lock().records.push(record);
     }
 

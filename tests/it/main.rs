@@ -28,3 +28,4 @@ mod rest_profile_file;
 mod rest_pushdown;
 mod rest_report_window;
 mod rest_tables;
+mod secrets_in_text;
