@@ -8,6 +8,7 @@ pub mod auth;
 pub mod connect;
 pub mod engine;
 pub mod error;
+pub mod ffi;
 pub mod files;
 pub mod handles;
 pub mod logging;

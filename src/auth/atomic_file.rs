@@ -1,27 +1,14 @@
-//! Whole-file reads and crash-safe replacement for the settings file: a reader sees the old file or
+//! Crash-safe replacement of the settings file (reads are `file_safety`'s): a reader sees the old file or
 //! the new one, never a mix, and a crash leaves at most a stray temp file, never a half-written
 //! settings file. Files and folders are created private (0600 / 0700) at creation, not by a later
 //! chmod, so there is no moment at which another user could open them.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 #[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-
-/// The file's bytes, or `None` if it does not exist.
-pub fn read_if_exists(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    match File::open(path) {
-        Ok(mut f) => {
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes)?;
-            Ok(Some(bytes))
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
-}
 
 /// Creates the folder that will hold `path` (mode 0700 for the folders it creates).
 pub fn ensure_parent(path: &Path) -> io::Result<()> {

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::auth::atomic_file;
+use crate::auth::file_safety;
 use crate::error::{state, Error, Result};
 
 /// How long a writer waits for another before giving up, by default. A refresh holds the lock for
@@ -44,7 +45,7 @@ impl FileLock {
             ))
         };
         atomic_file::ensure_parent(lock_path).map_err(io_error)?;
-        let file = atomic_file::open_private(lock_path, false).map_err(io_error)?;
+        let file = file_safety::open_lock(lock_path)?;
         let started = Instant::now();
         // Short sleeps first (the holder is usually nearly done), growing to bound the wake-ups.
         let mut pause = Duration::from_millis(2);

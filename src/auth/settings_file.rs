@@ -181,39 +181,71 @@ fn random<const N: usize>() -> Result<[u8; N]> {
 
 /// Encrypts `tokens` into a complete file image, with a fresh salt and nonce.
 pub fn seal(binding: &StoreBinding, tokens: &StoredTokens) -> Result<Vec<u8>> {
-    let source = binding.key.as_ref().ok_or_else(no_key_error)?;
-    let params = source.write_params();
-    let salt: [u8; SALT_LEN] = random()?;
-    let nonce: [u8; NONCE_LEN] = random()?;
-    let key = file_key::derive(source, params, &salt)?;
+    Sealer::new(binding)?.seal(binding, tokens)
+}
 
-    let mut header = Vec::with_capacity(HEADER_LEN);
-    header.extend_from_slice(MAGIC);
-    header.push(VERSION);
-    header.push(source.kdf_id());
-    for v in [params.m_cost_kib, params.t_cost, params.p_cost] {
-        header.extend_from_slice(&v.to_le_bytes());
+/// A file key derived ahead of time (with its fresh salt), so that writing tokens the moment they
+/// arrive costs only the encryption: an Argon2 derivation between receiving a rotated refresh
+/// token and storing it would widen the window in which a killed process loses it. Every image
+/// it seals has its own random nonce (XChaCha20's 192-bit nonces make reuse of a key with random
+/// nonces safe).
+pub struct Sealer {
+    kdf: u8,
+    params: Argon2Params,
+    salt: [u8; SALT_LEN],
+    key: file_key::FileKey,
+}
+
+impl Sealer {
+    pub fn new(binding: &StoreBinding) -> Result<Sealer> {
+        let source = binding.key.as_ref().ok_or_else(no_key_error)?;
+        let params = source.write_params();
+        let salt: [u8; SALT_LEN] = random()?;
+        let key = file_key::derive(source, params, &salt)?;
+        Ok(Sealer {
+            kdf: source.kdf_id(),
+            params,
+            salt,
+            key,
+        })
     }
-    header.extend_from_slice(&client_fingerprint(&binding.client_id));
-    header.extend_from_slice(&url_fingerprint(&binding.token_url));
-    header.extend_from_slice(&salt);
-    header.extend_from_slice(&nonce);
-    header.extend_from_slice(&key.check);
 
-    let mut plaintext = tokens.to_json()?;
-    let aad = associated_data(&header, binding);
-    let sealed = XChaCha20Poly1305::new(&key.key.into()).encrypt(
-        &XNonce::from(nonce),
-        Payload {
-            msg: &plaintext,
-            aad: &aad,
-        },
-    );
-    wipe(&mut plaintext);
-    let ciphertext = sealed
-        .map_err(|_| Error::general("[apiodbc] Internal error encrypting the OAuth settings"))?;
-    header.extend_from_slice(&ciphertext);
-    Ok(header)
+    /// `tokens` as a complete file image for `binding` (the one the sealer was made for).
+    pub fn seal(&self, binding: &StoreBinding, tokens: &StoredTokens) -> Result<Vec<u8>> {
+        let nonce: [u8; NONCE_LEN] = random()?;
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.push(VERSION);
+        header.push(self.kdf);
+        for v in [
+            self.params.m_cost_kib,
+            self.params.t_cost,
+            self.params.p_cost,
+        ] {
+            header.extend_from_slice(&v.to_le_bytes());
+        }
+        header.extend_from_slice(&client_fingerprint(&binding.client_id));
+        header.extend_from_slice(&url_fingerprint(&binding.token_url));
+        header.extend_from_slice(&self.salt);
+        header.extend_from_slice(&nonce);
+        header.extend_from_slice(&self.key.check);
+
+        let mut plaintext = tokens.to_json()?;
+        let aad = associated_data(&header, binding);
+        let sealed = XChaCha20Poly1305::new(&self.key.key.into()).encrypt(
+            &XNonce::from(nonce),
+            Payload {
+                msg: &plaintext,
+                aad: &aad,
+            },
+        );
+        wipe(&mut plaintext);
+        let ciphertext = sealed.map_err(|_| {
+            Error::general("[apiodbc] Internal error encrypting the OAuth settings")
+        })?;
+        header.extend_from_slice(&ciphertext);
+        Ok(header)
+    }
 }
 
 /// Decrypts a file image written by [`seal`] for the same binding.

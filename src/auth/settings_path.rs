@@ -1,7 +1,9 @@
-//! Where the settings file lives when OAuthSettingsLocation is not set: one file per profile and
-//! per client id under the user's XDG config folder, so two apps or two profiles never share (and
-//! never fight over) one file. Names that come from users are hashed or sanitised before they
-//! reach the path.
+//! Where the settings file lives when OAuthSettingsLocation is not set: one file per profile, per
+//! client id and per token endpoint under the user's XDG config folder, so two apps, two profiles
+//! or two authorization servers (another region, a private deployment, a sandbox on another port)
+//! never share (and never fight over) one file. Names that come from users are hashed or
+//! sanitised before they reach the path. Files of earlier versions, kept per profile and client
+//! id only, are found by [`legacy_settings_path`] and moved to the new place by the token store.
 
 use std::path::{Path, PathBuf};
 
@@ -13,22 +15,40 @@ use crate::error::{Error, Result};
 /// The settings file's name, as the seed documents call it.
 pub const SETTINGS_FILE_NAME: &str = "OAuthSettings.txt";
 
-/// OAuthSettingsLocation as configured, else the default file for this profile and client id.
+/// OAuthSettingsLocation as configured, else the default file for this profile, client id and
+/// token endpoint.
 pub fn resolve_location(
     configured: Option<&SettingsLocation>,
     profile: &str,
     client_id: &str,
+    token_url: &str,
 ) -> Result<SettingsLocation> {
     match configured {
         Some(location) => Ok(location.clone()),
         None => Ok(SettingsLocation::File(default_settings_path(
-            profile, client_id,
+            profile, client_id, token_url,
         )?)),
     }
 }
 
-/// `$XDG_CONFIG_HOME` (else `~/.config`) `/apiodbc/<profile>/<client-id hash>/OAuthSettings.txt`.
-pub fn default_settings_path(profile: &str, client_id: &str) -> Result<PathBuf> {
+/// `$XDG_CONFIG_HOME` (else `~/.config`)
+/// `/apiodbc/<profile>/<client-id hash>/<token-URL hash>/OAuthSettings.txt`.
+pub fn default_settings_path(profile: &str, client_id: &str, token_url: &str) -> Result<PathBuf> {
+    Ok(default_settings_path_under(
+        &config_home()?,
+        profile,
+        client_id,
+        token_url,
+    ))
+}
+
+/// Where versions before the token-endpoint key kept the file: one level up, beside the token
+/// URL folders (`<profile>/<client-id hash>/OAuthSettings.txt`).
+pub fn legacy_settings_path(profile: &str, client_id: &str) -> Result<PathBuf> {
+    Ok(client_folder(&config_home()?, profile, client_id).join(SETTINGS_FILE_NAME))
+}
+
+fn config_home() -> Result<PathBuf> {
     let xdg = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         // The XDG spec says to ignore a relative value.
@@ -39,25 +59,30 @@ pub fn default_settings_path(profile: &str, client_id: &str) -> Result<PathBuf> 
             .filter(|p| p.is_absolute())
             .map(|h| h.join(".config"))
     };
-    let config_home = xdg.or_else(home).ok_or_else(|| {
+    xdg.or_else(home).ok_or_else(|| {
         Error::general(
             "[apiodbc] Cannot find the user's config folder for the OAuth settings file (neither XDG_CONFIG_HOME nor HOME is set); set OAuthSettingsLocation",
         )
-    })?;
-    Ok(default_settings_path_under(
-        &config_home,
-        profile,
-        client_id,
-    ))
+    })
 }
 
 /// The default settings path below a given config folder.
-pub fn default_settings_path_under(config_home: &Path, profile: &str, client_id: &str) -> PathBuf {
+pub fn default_settings_path_under(
+    config_home: &Path,
+    profile: &str,
+    client_id: &str,
+    token_url: &str,
+) -> PathBuf {
+    client_folder(config_home, profile, client_id)
+        .join(short_hash(token_url))
+        .join(SETTINGS_FILE_NAME)
+}
+
+fn client_folder(config_home: &Path, profile: &str, client_id: &str) -> PathBuf {
     config_home
         .join("apiodbc")
         .join(profile_folder(profile))
         .join(short_hash(client_id))
-        .join(SETTINGS_FILE_NAME)
 }
 
 /// A built-in profile name is used as is; anything else (a profile file's path) becomes

@@ -11,7 +11,7 @@ use crate::auth::settings_file::{self, client_fingerprint, FormatError};
 use crate::auth::token_store::{
     default_settings_path_under, Argon2Params, Decision, KeySource, StoreBinding, TokenStore,
 };
-use crate::auth::tokens::{now_unix, PendingAuthorization, StoredTokens};
+use crate::auth::tokens::{now_unix, PendingAuthorization, RefreshAttempt, StoredTokens};
 use crate::connect::settings::SettingsLocation;
 use crate::error::{state, Error};
 use crate::secret::Secret;
@@ -82,6 +82,7 @@ fn sample() -> StoredTokens {
             redirect_uri: "http://127.0.0.1:33333/callback".into(),
             created_at: now,
         }),
+        refreshing: Some(RefreshAttempt::new(&Secret::new(REFRESH), now)),
     }
 }
 
@@ -558,23 +559,38 @@ async fn memory_store_async_update() {
 }
 
 #[test]
-fn default_path_is_per_profile_and_client() {
+fn default_path_is_per_profile_client_and_token_endpoint() {
     let base = Path::new("/home/u/.config");
-    let p = default_settings_path_under(base, "pipedrive", "my/odd client\0id");
+    let url = "https://oauth.pipedrive.com/oauth/token";
+    let p = default_settings_path_under(base, "pipedrive", "my/odd client\0id", url);
     let rel = p.strip_prefix(base).expect("under base");
     let parts: Vec<_> = rel
         .iter()
         .map(|c| c.to_string_lossy().into_owned())
         .collect();
-    assert_eq!(parts.len(), 4, "{parts:?}");
+    assert_eq!(parts.len(), 5, "{parts:?}");
     assert_eq!(parts[0], "apiodbc");
     assert_eq!(parts[1], "pipedrive");
-    assert_eq!(parts[2].len(), 16);
-    assert!(parts[2].chars().all(|c| c.is_ascii_hexdigit()));
-    assert_eq!(parts[3], "OAuthSettings.txt");
-    assert_ne!(p, default_settings_path_under(base, "pipedrive", "other"));
+    for hash in &parts[2..4] {
+        assert_eq!(hash.len(), 16);
+        assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+    assert_eq!(parts[4], "OAuthSettings.txt");
+    assert_ne!(
+        p,
+        default_settings_path_under(base, "pipedrive", "other", url)
+    );
+    assert_ne!(
+        p,
+        default_settings_path_under(
+            base,
+            "pipedrive",
+            "my/odd client\0id",
+            "http://127.0.0.1:9/token"
+        )
+    );
 
-    let f = default_settings_path_under(base, "../profiles/My API.toml", "c");
+    let f = default_settings_path_under(base, "../profiles/My API.toml", "c", url);
     let folder = f
         .strip_prefix(base.join("apiodbc"))
         .expect("inside")
@@ -631,4 +647,149 @@ fn stale_pending_values_are_not_written() {
     }
     let after = store.update(|_| Ok(Decision::Replace(t))).expect("update");
     assert_eq!(after.and_then(|t| t.pending), None);
+}
+
+fn replace_with(
+    tokens: StoredTokens,
+) -> impl FnOnce(Option<StoredTokens>) -> Result<Decision, Error> {
+    move |_| Ok(Decision::Replace(tokens))
+}
+
+#[test]
+fn a_legacy_file_of_the_same_token_endpoint_moves_to_the_new_place() {
+    let dir = TempDir::new("legacy");
+    let legacy = dir.0.join("client").join("OAuthSettings.txt");
+    let new = dir
+        .0
+        .join("client")
+        .join("tokenurl")
+        .join("OAuthSettings.txt");
+    file_store(&legacy, default_binding())
+        .update(replace_with(sample()))
+        .expect("write legacy");
+    let store = file_store(&new, default_binding());
+    store.adopt_legacy(&legacy).expect("adopt");
+    assert!(!legacy.exists(), "the old file stayed");
+    let moved = store.load().expect("load").expect("tokens");
+    assert_eq!(
+        moved.refresh_token.as_ref().map(|t| t.expose()),
+        Some(REFRESH)
+    );
+
+    // Another token endpoint's old file is not ours to move.
+    file_store(
+        &legacy,
+        binding("client-1", "http://127.0.0.1:1/token", "client-secret-1"),
+    )
+    .update(replace_with(sample()))
+    .expect("write legacy");
+    let other = dir.0.join("client").join("other").join("OAuthSettings.txt");
+    let store = file_store(&other, default_binding());
+    store.adopt_legacy(&legacy).expect("adopt");
+    assert!(legacy.exists());
+    assert!(store.load().expect("load").is_none());
+}
+
+#[cfg(unix)]
+#[test]
+fn unsafe_files_and_folders_are_refused_saying_what_to_fix() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let dir = TempDir::new("unsafe");
+    let real = dir.file();
+    file_store(&real, default_binding())
+        .update(replace_with(sample()))
+        .expect("write");
+    let refused = |path: &Path| -> Error {
+        TokenStore::open(
+            &SettingsLocation::File(path.to_path_buf()),
+            default_binding(),
+        )
+        .and_then(|s| s.load())
+        .expect_err("refused")
+    };
+
+    let link = dir.0.join("link.txt");
+    symlink(&real, &link).expect("symlink");
+    let e = refused(&link);
+    assert_eq!(e.state, state::INVALID_AUTHORIZATION);
+    assert!(
+        e.message.contains("symbolic link") && e.message.contains("readlink"),
+        "{}",
+        e.message
+    );
+
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let e = refused(&real);
+    assert!(
+        e.message.contains("writable by other users") && e.message.contains("chmod 600"),
+        "{}",
+        e.message
+    );
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+
+    let lock = lock_path_for(&real);
+    let _ = std::fs::remove_file(&lock);
+    symlink(dir.0.join("planted-target"), &lock).expect("symlink lock");
+    let e = refused(&real);
+    assert!(
+        e.message.contains("lock file") && e.message.contains("symbolic link"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("remove the link"), "{}", e.message);
+    // Planted after the store was opened, it is refused when the lock is taken.
+    std::fs::remove_file(&lock).expect("rm");
+    let store = file_store(&real, default_binding());
+    symlink(dir.0.join("planted-target"), &lock).expect("symlink lock");
+    let e = store
+        .update(replace_with(sample()))
+        .expect_err("a symlinked lock");
+    assert!(e.message.contains("symbolic link"), "{}", e.message);
+    assert!(
+        !dir.0.join("planted-target").exists(),
+        "the lock's target was created"
+    );
+    std::fs::remove_file(&lock).expect("rm");
+
+    let open = dir.0.join("open");
+    std::fs::create_dir_all(&open).expect("mkdir");
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let e = refused(&open.join("OAuthSettings.txt"));
+    assert!(
+        e.message.contains("settings folder") && e.message.contains("chmod go-w"),
+        "{}",
+        e.message
+    );
+    // The sticky bit (as on /tmp) makes a shared folder fine.
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).expect("chmod");
+    assert!(TokenStore::open(&SettingsLocation::File(open.join("x")), default_binding()).is_ok());
+
+    // Another user's file (only root can make one here).
+    if crate::ffi::os::effective_uid() == 0 {
+        let theirs = dir.0.join("theirs").join("OAuthSettings.txt");
+        file_store(&theirs, default_binding())
+            .update(replace_with(sample()))
+            .expect("write");
+        std::os::unix::fs::chown(&theirs, Some(65534), None).expect("chown");
+        let e = refused(&theirs);
+        assert!(
+            e.message.contains("belongs to user id 65534"),
+            "{}",
+            e.message
+        );
+    }
+
+    let fifo = dir.0.join("fifo");
+    if Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let e = refused(&fifo);
+        assert!(
+            e.message.contains("regular file") || e.message.contains("FIFO"),
+            "{}",
+            e.message
+        );
+    }
 }

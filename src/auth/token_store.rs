@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::auth::atomic_file;
 use crate::auth::file_lock::{lock_path_for, FileLock, DEFAULT_LOCK_TIMEOUT};
+use crate::auth::file_safety;
 use crate::auth::memory_store::{self, MemorySlot};
 use crate::auth::settings_file::{self, FormatError};
 use crate::auth::tokens::{now_unix, StoredTokens};
@@ -26,7 +27,8 @@ use crate::error::{state, Error, Result};
 pub use crate::auth::file_key::{Argon2Params, KeySource};
 pub use crate::auth::settings_file::StoreBinding;
 pub use crate::auth::settings_path::{
-    default_settings_path, default_settings_path_under, resolve_location, SETTINGS_FILE_NAME,
+    default_settings_path, default_settings_path_under, legacy_settings_path, resolve_location,
+    SETTINGS_FILE_NAME,
 };
 
 /// What an update's closure decided, given the tokens it found under the lock.
@@ -40,6 +42,25 @@ pub enum Decision {
     Replace(StoredTokens),
     /// Forget everything (e.g. the grant is dead).
     Clear,
+}
+
+/// What an update's `decide` may store before it decides (under the same lock).
+pub struct Checkpoint {
+    store: TokenStore,
+    sealer: Option<Arc<settings_file::Sealer>>,
+}
+
+impl Checkpoint {
+    /// Stores `tokens` now, durably, and keeps holding the lock.
+    pub async fn save(&self, tokens: &StoredTokens) -> Result<()> {
+        let (store, sealer, tokens) = (self.store.clone(), self.sealer.clone(), tokens.clone());
+        blocking(move || {
+            store
+                .apply_sealed(None, Decision::Replace(tokens), sealer.as_deref())
+                .map(|_| ())
+        })
+        .await
+    }
 }
 
 /// A handle on one token store; cheap to clone, shareable between threads.
@@ -85,9 +106,15 @@ impl TokenStore {
                         ),
                     ));
                 }
+                let lock_path = lock_path_for(path);
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    file_safety::check_folder(dir)?;
+                }
+                file_safety::check_existing(path, file_safety::SETTINGS)?;
+                file_safety::check_existing(&lock_path, file_safety::LOCK)?;
                 Backend::File {
                     path: path.clone(),
-                    lock_path: lock_path_for(path),
+                    lock_path,
                     gate: file_gate(path),
                 }
             }
@@ -165,22 +192,41 @@ impl TokenStore {
         F: FnOnce(Option<StoredTokens>) -> Fut,
         Fut: Future<Output = Result<Decision>>,
     {
+        self.update_with_checkpoints(|current, _| decide(current))
+            .await
+    }
+
+    /// As [`TokenStore::update_async`], and `decide` may also store an intermediate state through
+    /// its [`Checkpoint`] while it holds the lock (a refresh records that it is spending a refresh
+    /// token before it sends it). The file key is derived before `decide` runs, so a write costs
+    /// only the encryption and the I/O.
+    pub async fn update_with_checkpoints<F, Fut>(&self, decide: F) -> Result<Option<StoredTokens>>
+    where
+        F: FnOnce(Option<StoredTokens>, Checkpoint) -> Fut,
+        Fut: Future<Output = Result<Decision>>,
+    {
         match &self.inner.backend {
             Backend::File {
                 gate, lock_path, ..
             } => {
                 let _gate = gate.lock().await;
                 let (store, lock_path) = (self.clone(), lock_path.clone());
-                let (lock, current) = blocking(move || {
+                let (lock, current, sealer) = blocking(move || {
                     let lock = FileLock::acquire(&lock_path, store.lock_timeout)?;
-                    Ok((lock, store.read_locked()?))
+                    let current = store.read_locked()?;
+                    let sealer = settings_file::Sealer::new(&store.inner.binding)?;
+                    Ok((lock, current, Arc::new(sealer)))
                 })
                 .await?;
+                let checkpoint = Checkpoint {
+                    store: self.clone(),
+                    sealer: Some(sealer.clone()),
+                };
                 // An error (or a dropped future) here drops `lock`, which unlocks.
-                let decision = decide(current.clone()).await?;
+                let decision = decide(current.clone(), checkpoint).await?;
                 let store = self.clone();
                 blocking(move || {
-                    let after = store.apply(current, decision);
+                    let after = store.apply_sealed(current, decision, Some(&sealer));
                     drop(lock);
                     after
                 })
@@ -191,7 +237,11 @@ impl TokenStore {
                 // bounded by its HTTP timeout, and `tokio::time` would need a timer driver.
                 let _gate = slot.gate.lock().await;
                 let current = slot.get(name, &self.inner.binding)?;
-                let decision = decide(current.clone()).await?;
+                let checkpoint = Checkpoint {
+                    store: self.clone(),
+                    sealer: None,
+                };
+                let decision = decide(current.clone(), checkpoint).await?;
                 self.apply(current, decision)
             }
         }
@@ -215,6 +265,32 @@ impl TokenStore {
         }
     }
 
+    /// Moves a settings file of an earlier version (kept at `legacy`, per profile and client id
+    /// only) to this store's path, when this store has no file yet and the old one belongs to
+    /// this client and token endpoint; anything else stays where it is. Done under the old
+    /// file's lock, so two processes never both move (one of them a stale copy).
+    pub fn adopt_legacy(&self, legacy: &Path) -> Result<()> {
+        let Backend::File { path, .. } = &self.inner.backend else {
+            return Ok(());
+        };
+        if path == legacy || !legacy.exists() || path.exists() {
+            return Ok(());
+        }
+        let _old_lock = FileLock::acquire(&lock_path_for(legacy), self.lock_timeout)?;
+        if path.exists() {
+            return Ok(());
+        }
+        let Some(bytes) = file_safety::read_settings(legacy)? else {
+            return Ok(());
+        };
+        if settings_file::open(&self.inner.binding, &bytes)?.is_err() {
+            // Another token URL's or client's file, or a damaged one: not ours to move.
+            return Ok(());
+        }
+        atomic_file::replace(path, &bytes).map_err(|e| io_error("write", path, e))?;
+        atomic_file::remove(legacy).map_err(|e| io_error("delete", legacy, e))
+    }
+
     /// Reads under the lock: no writer can be mid-rename, so a bad file is bad, not in flux.
     fn read_locked(&self) -> Result<Option<StoredTokens>> {
         match &self.inner.backend {
@@ -231,6 +307,16 @@ impl TokenStore {
         current: Option<StoredTokens>,
         decision: Decision,
     ) -> Result<Option<StoredTokens>> {
+        self.apply_sealed(current, decision, None)
+    }
+
+    /// As [`TokenStore::apply`], with a key derived beforehand (else one is derived now).
+    fn apply_sealed(
+        &self,
+        current: Option<StoredTokens>,
+        decision: Decision,
+        sealer: Option<&settings_file::Sealer>,
+    ) -> Result<Option<StoredTokens>> {
         let binding = &self.inner.binding;
         match (decision, &self.inner.backend) {
             (Decision::Keep, _) => Ok(current),
@@ -240,7 +326,12 @@ impl TokenStore {
                 tokens.pending = tokens.pending.filter(|p| p.is_fresh(now));
                 match backend {
                     Backend::File { path, .. } => {
-                        let image = settings_file::seal(binding, &tokens)?;
+                        let image = match sealer {
+                            Some(sealer) => sealer.seal(binding, &tokens)?,
+                            None => settings_file::seal(binding, &tokens)?,
+                        };
+                        // A link planted since the last read would be replaced by the rename.
+                        file_safety::check_existing(path, file_safety::SETTINGS)?;
                         atomic_file::replace(path, &image)
                             .map_err(|e| io_error("write", path, e))?;
                     }
@@ -265,7 +356,7 @@ fn read_file(
     path: &Path,
     binding: &StoreBinding,
 ) -> Result<Result<Option<StoredTokens>, FormatError>> {
-    match atomic_file::read_if_exists(path).map_err(|e| io_error("read", path, e))? {
+    match file_safety::read_settings(path)? {
         None => Ok(Ok(None)),
         Some(bytes) => Ok(settings_file::open(binding, &bytes)?.map(Some)),
     }

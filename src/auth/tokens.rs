@@ -44,6 +44,41 @@ pub struct StoredTokens {
     pub api_base: Option<String>,
     /// An authorization in progress between GetOAuthAuthorizationURL and GetOAuthAccessToken.
     pub pending: Option<PendingAuthorization>,
+    /// A refresh that was sent with `refresh_token` and has not been stored yet. Written before
+    /// the request, cleared with its result: found by the next connection, it says that the
+    /// process stopped in between, so a refused refresh token was spent by that refresh.
+    pub refreshing: Option<RefreshAttempt>,
+}
+
+/// A refresh in flight: when it started, and which refresh token it spends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshAttempt {
+    /// Unix seconds.
+    pub started_at: i64,
+    /// 16 hex digits of SHA-256 over the refresh token (the token itself is stored beside it).
+    pub token_fingerprint: String,
+}
+
+impl RefreshAttempt {
+    pub fn new(refresh_token: &Secret, now: i64) -> RefreshAttempt {
+        RefreshAttempt {
+            started_at: now,
+            token_fingerprint: token_fingerprint(refresh_token),
+        }
+    }
+
+    /// Whether this attempt spent `refresh_token`.
+    pub fn spent(&self, refresh_token: &Secret) -> bool {
+        self.token_fingerprint == token_fingerprint(refresh_token)
+    }
+}
+
+fn token_fingerprint(token: &Secret) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.expose().as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Values of an authorization request that the token exchange needs back.
@@ -110,6 +145,10 @@ impl StoredTokens {
                 redirect_uri: &p.redirect_uri,
                 created_at: p.created_at,
             }),
+            refreshing: self.refreshing.as_ref().map(|r| RefreshWire {
+                started_at: r.started_at,
+                token_fingerprint: r.token_fingerprint.clone(),
+            }),
         };
         // serde_json's message names a position, never the data, so it is safe to show.
         serde_json::to_vec(&wire).map_err(|e| {
@@ -136,6 +175,10 @@ impl StoredTokens {
                 redirect_uri: p.redirect_uri,
                 created_at: p.created_at,
             }),
+            refreshing: wire.refreshing.map(|r| RefreshAttempt {
+                started_at: r.started_at,
+                token_fingerprint: r.token_fingerprint,
+            }),
         })
     }
 }
@@ -158,6 +201,14 @@ struct Wire<'a> {
     api_base: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pending: Option<PendingWire<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refreshing: Option<RefreshWire>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RefreshWire {
+    started_at: i64,
+    token_fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -186,6 +237,8 @@ struct OwnedWire {
     api_base: Option<String>,
     #[serde(default)]
     pending: Option<OwnedPendingWire>,
+    #[serde(default)]
+    refreshing: Option<RefreshWire>,
 }
 
 #[derive(Deserialize)]

@@ -161,6 +161,7 @@ const PYTEST_FILES: &[&str] = &[
     "tests/clients/python/test_oauth.py",
     "tests/clients/python/test_oauth_defences.py",
     "tests/clients/python/test_hostile_input.py",
+    "tests/clients/python/test_settings_file.py",
 ];
 
 /// The sandbox binary the REST tests run: the one built beside the driver under test (a

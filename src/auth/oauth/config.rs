@@ -4,7 +4,9 @@
 //! travels to the API.
 
 use super::authorization_response::{expected_issuer, Issuer};
-use crate::auth::token_store::{resolve_location, KeySource, StoreBinding, TokenStore};
+use crate::auth::token_store::{
+    legacy_settings_path, resolve_location, KeySource, StoreBinding, TokenStore,
+};
 use crate::connect::settings::{AuthScheme, Settings};
 use crate::error::{state, Error, Result};
 use crate::profile::{template, BodyFormat, ClientAuth, OAuthDecl, Profile, Rotation};
@@ -187,6 +189,7 @@ impl OAuthConfig {
             s.oauth_settings_location.as_ref(),
             &self.profile,
             &self.client_id,
+            &self.token_url,
         )?;
         // ProfileSettings was where the passphrase went before it was a property; still honoured.
         let passphrase = s
@@ -198,7 +201,11 @@ impl OAuthConfig {
             token_url: self.token_url.clone(),
             key: KeySource::choose(self.client_secret.as_ref(), passphrase.as_ref()),
         };
-        TokenStore::open(&location, binding)
+        let store = TokenStore::open(&location, binding)?;
+        if s.oauth_settings_location.is_none() {
+            store.adopt_legacy(&legacy_settings_path(&self.profile, &self.client_id)?)?;
+        }
+        Ok(store)
     }
 }
 

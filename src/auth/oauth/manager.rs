@@ -19,7 +19,7 @@ use super::client::OAuthClient;
 use super::config::Grant;
 use super::desktop::{self, DesktopOptions};
 use crate::auth::token_store::{Decision, TokenStore};
-use crate::auth::tokens::{now_unix, StoredTokens};
+use crate::auth::tokens::{now_unix, RefreshAttempt, StoredTokens};
 use crate::connect::settings::{InitiateOAuth, Settings};
 use crate::error::{state, Error, Result};
 use crate::secret::Secret;
@@ -60,6 +60,20 @@ fn headless_steps(profile: &str) -> String {
     format!(
         "[apiodbc] Profile {profile} has no valid OAuth token and no refresh token (InitiateOAuth=GETANDREFRESH authorizes in a browser). Without a browser: {}",
         desktop::headless_options()
+    )
+}
+
+/// The error for a refresh token that a refresh spent without its answer being stored.
+fn interrupted_refresh(profile: &str, attempt: &RefreshAttempt, refused: &Error) -> Error {
+    let when = chrono::DateTime::<chrono::Utc>::from_timestamp(attempt.started_at, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| attempt.started_at.to_string());
+    Error::new(
+        refused.state,
+        format!(
+            "[apiodbc] The refresh token of profile {profile} was spent by a refresh that never finished (started {when}; the process stopped before it could store the new tokens), so the server refuses it now. Authorize again: InitiateOAuth=GETANDREFRESH, or without a browser: {}",
+            desktop::headless_options()
+        ),
     )
 }
 
@@ -196,7 +210,7 @@ impl TokenManager {
         let needs_browser = AtomicBool::new(false);
         let needs_browser = &needs_browser;
         let after = store
-            .update_async(|cur| async move {
+            .update_with_checkpoints(|cur, checkpoint| async move {
                 let now = now_unix();
                 if let Some(c) = &cur {
                     let margin = refresh_margin(c);
@@ -212,15 +226,44 @@ impl TokenManager {
                     .and_then(|c| c.refresh_token.clone())
                     .filter(|r| !r.is_empty());
                 let (resp, sent) = match (refresh, unattended) {
-                    (Some(r), _) => match client.refresh(&r).await {
-                        Ok(got) => got,
-                        // A dead refresh token (invalid_grant): authorize again in the browser.
-                        Err(e) if desktop && e.state == state::INVALID_AUTHORIZATION => {
-                            needs_browser.store(true, Ordering::Relaxed);
-                            return Ok(Decision::Keep);
+                    (Some(r), _) => {
+                        // An earlier refresh that spent this very token and was never stored.
+                        let interrupted = cur
+                            .as_ref()
+                            .and_then(|c| c.refreshing.clone())
+                            .filter(|a| a.spent(&r));
+                        // Recorded before the token is spent: if this process dies before the
+                        // answer is stored, the next connection can say what happened.
+                        let unmarked = cur.clone().map(|mut c| {
+                            c.refreshing = None;
+                            c
+                        });
+                        let mut marked = unmarked.clone().unwrap_or_default();
+                        marked.refreshing = Some(RefreshAttempt::new(&r, now));
+                        checkpoint.save(&marked).await?;
+                        match client.refresh(&r).await {
+                            Ok(got) => got,
+                            Err(e) if e.state == state::INVALID_AUTHORIZATION => {
+                                // The server's final answer: the attempt is over.
+                                if let Some(unmarked) = &unmarked {
+                                    checkpoint.save(unmarked).await?;
+                                }
+                                if desktop {
+                                    // A dead refresh token: authorize again in the browser.
+                                    needs_browser.store(true, Ordering::Relaxed);
+                                    return Ok(Decision::Keep);
+                                }
+                                return Err(match interrupted {
+                                    Some(attempt) => {
+                                        interrupted_refresh(&client.config.profile, &attempt, &e)
+                                    }
+                                    None => e,
+                                });
+                            }
+                            // Whether the server spent the token is unknown: keep the record.
+                            Err(e) => return Err(e),
                         }
-                        Err(e) => return Err(e),
-                    },
+                    }
                     (None, Some((Grant::Password, Some((u, p))))) => client.password(u, p).await?,
                     (None, Some((Grant::ClientCredentials, _))) => {
                         client.client_credentials().await?

@@ -134,6 +134,7 @@ impl TokenResponse {
             scope: self.scope,
             api_base: self.api_base,
             pending: None,
+            refreshing: None,
         };
         t.keep_refresh_token_from(previous);
         if t.api_base.is_none() {

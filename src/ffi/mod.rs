@@ -1,0 +1,5 @@
+//! Calls into the C world that the rest of the driver needs as plain safe functions. This leaf
+//! module is one of the two places `unsafe` may appear (the other is `api`, the exported C ABI);
+//! each block states why it is sound. It depends on nothing else of the crate.
+
+pub mod os;
