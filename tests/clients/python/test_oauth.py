@@ -497,8 +497,9 @@ def test_desktop_flow_with_a_scripted_browser(sandbox, service, tmp_path, monkey
     assert seen["status"] == 200 and DONE_PAGE in seen["body"], seen
     code = query_of(seen["final_url"])["code"]
     assert counters.since() == collections.Counter(authorization_code=1)
-    # $XDG_CONFIG_HOME/apiodbc/<profile>/<hash of the client id>/OAuthSettings.txt
-    (settings,) = (tmp_path / "xdg-config" / "apiodbc" / service).glob("*/OAuthSettings.txt")
+    # $XDG_CONFIG_HOME/apiodbc/<profile>/<hash of the client id>/<hash of the token URL>/
+    # OAuthSettings.txt
+    (settings,) = (tmp_path / "xdg-config" / "apiodbc" / service).glob("*/*/OAuthSettings.txt")
     assert_settings_file_safe(settings, [code, credentials(sandbox, service)["client_secret"]])
 
     # The next connection uses the stored token: no browser (there is none now), no new grant.
