@@ -87,10 +87,69 @@ pub enum Outcome {
     NotFound,
 }
 
+/// A successful response whose body is read as it arrives (a list page).
+pub struct BodyStream {
+    pub headers: HeaderMap,
+    pub url: Url,
+    response: reqwest::Response,
+    /// The URL as messages show it.
+    shown: String,
+    limit: usize,
+    read: usize,
+}
+
+impl BodyStream {
+    /// The next piece of the body, `None` at its end; past MaxResponseSize, an error.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>> {
+        match self.response.chunk().await {
+            Ok(Some(piece)) => {
+                self.read += piece.len();
+                if self.read > self.limit {
+                    return Err(too_large(&self.shown, self.limit));
+                }
+                Ok(Some(piece))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(link_error(format!(
+                "[apiodbc] Reading the response from {} failed: {}; the rows read from it so far are not a complete result, retry the query",
+                self.shown,
+                error_chain(&e)
+            ))),
+        }
+    }
+}
+
+/// What a streamed request arrived at.
+pub enum Streamed {
+    Body(Box<BodyStream>),
+    NotFound,
+}
+
+/// How a successful response's body is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyMode {
+    /// Read whole and parsed as JSON.
+    Parsed,
+    /// Handed to the caller unread.
+    Stream,
+}
+
+enum Arrival {
+    Parsed(Outcome),
+    Stream(Box<BodyStream>),
+}
+
 /// What one hop of a request ended in.
 enum Hop {
-    Arrived(Outcome),
+    Arrived(Arrival),
     Redirect(StatusCode, String),
+}
+
+fn too_large(shown: &str, limit: usize) -> Error {
+    link_error(format!(
+        "[apiodbc] The response from {shown} is larger than MaxResponseSize ({}); reading stopped there and no rows were returned for it. Ask for smaller pages (Pagesize) or raise MaxResponseSize",
+        body::size_text(limit as u64)
+    ))
 }
 
 fn link_error(message: String) -> Error {
@@ -259,18 +318,50 @@ impl ApiClient {
 
     /// GET a JSON document.
     pub async fn get(&self, url: Url) -> Result<Outcome> {
-        self.request(Method::GET, url, None, &[]).await
+        self.parsed(Method::GET, url, None, &[]).await
+    }
+
+    /// GET a list page whose body the caller reads as it arrives.
+    pub async fn get_streamed(&self, url: Url) -> Result<Streamed> {
+        match self
+            .request(Method::GET, url, None, &[], BodyMode::Stream)
+            .await?
+        {
+            Arrival::Stream(body) => Ok(Streamed::Body(body)),
+            Arrival::Parsed(Outcome::NotFound) => Ok(Streamed::NotFound),
+            Arrival::Parsed(Outcome::Ok(_)) => Err(Error::general(
+                "[apiodbc] Internal error: a streamed request was read whole",
+            )),
+        }
     }
 
     /// GET a document that may be redirected to one of `file_hosts` (a report file in storage),
     /// where it is fetched without any credential.
     pub async fn get_file(&self, url: Url, file_hosts: &[String]) -> Result<Outcome> {
-        self.request(Method::GET, url, None, file_hosts).await
+        self.parsed(Method::GET, url, None, file_hosts).await
     }
 
     /// Sends with retries; `body` is JSON for POST.
     pub async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Outcome> {
-        self.request(method, url, body, &[]).await
+        self.parsed(method, url, body, &[]).await
+    }
+
+    async fn parsed(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        anonymous: &[String],
+    ) -> Result<Outcome> {
+        match self
+            .request(method, url, body, anonymous, BodyMode::Parsed)
+            .await?
+        {
+            Arrival::Parsed(outcome) => Ok(outcome),
+            Arrival::Stream(_) => Err(Error::general(
+                "[apiodbc] Internal error: a parsed request was streamed",
+            )),
+        }
     }
 
     /// Follows redirects by hand, so that each hop's URL is checked against the API's origin
@@ -281,12 +372,16 @@ impl ApiClient {
         mut url: Url,
         mut body: Option<&Value>,
         anonymous: &[String],
-    ) -> Result<Outcome> {
+        mode: BodyMode,
+    ) -> Result<Arrival> {
         for _ in 0..=MAX_REDIRECTS {
             let shown = self.mask(&url);
             let route = self.origins.route(&url, anonymous, &shown)?;
-            match self.send_to(&method, &url, body, route, &shown).await? {
-                Hop::Arrived(outcome) => return Ok(outcome),
+            match self
+                .send_to(&method, &url, body, route, &shown, mode)
+                .await?
+            {
+                Hop::Arrived(arrival) => return Ok(arrival),
                 Hop::Redirect(status, location) => {
                     let next = url.join(&location).map_err(|e| {
                         link_error(format!(
@@ -320,6 +415,7 @@ impl ApiClient {
         body: Option<&Value>,
         route: Route,
         shown: &str,
+        mode: BodyMode,
     ) -> Result<Hop> {
         let credentialed = route == Route::WithCredentials;
         let url = self.with_query_credentials(url, credentialed);
@@ -352,6 +448,23 @@ impl ApiClient {
                     .body(b.to_string());
             }
             let result = match req.send().await {
+                Ok(resp) if mode == BodyMode::Stream && resp.status().is_success() => {
+                    self.note_budget(resp.headers()).await;
+                    if resp
+                        .content_length()
+                        .is_some_and(|len| len > self.max_response_bytes as u64)
+                    {
+                        return Err(too_large(shown, self.max_response_bytes));
+                    }
+                    return Ok(Hop::Arrived(Arrival::Stream(Box::new(BodyStream {
+                        headers: resp.headers().clone(),
+                        url: url.clone(),
+                        response: resp,
+                        shown: shown.to_string(),
+                        limit: self.max_response_bytes,
+                        read: 0,
+                    }))));
+                }
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
@@ -364,10 +477,7 @@ impl ApiClient {
                         Ok(bytes) => Ok((status, headers, bytes)),
                         Err(body::BodyError::Transport(e)) => Err(e),
                         Err(body::BodyError::TooLarge) => {
-                            return Err(link_error(format!(
-                                "[apiodbc] The response from {shown} is larger than MaxResponseSize ({}); reading stopped there and no rows were returned for it. Ask for smaller pages (Pagesize) or raise MaxResponseSize",
-                                body::size_text(self.max_response_bytes as u64)
-                            )))
+                            return Err(too_large(shown, self.max_response_bytes))
                         }
                     }
                 }
@@ -420,11 +530,13 @@ impl ApiClient {
                         ))
                     })?
                 };
-                return Ok(Hop::Arrived(Outcome::Ok(Box::new(Response {
-                    headers,
-                    body,
-                    url: url.clone(),
-                }))));
+                return Ok(Hop::Arrived(Arrival::Parsed(Outcome::Ok(Box::new(
+                    Response {
+                        headers,
+                        body,
+                        url: url.clone(),
+                    },
+                )))));
             }
             let message = self.api_message(&bytes);
             if self
@@ -442,7 +554,7 @@ impl ApiClient {
                 ));
             }
             match status {
-                StatusCode::NOT_FOUND => return Ok(Hop::Arrived(Outcome::NotFound)),
+                StatusCode::NOT_FOUND => return Ok(Hop::Arrived(Arrival::Parsed(Outcome::NotFound))),
                 StatusCode::UNAUTHORIZED
                     if credentialed && !oauth_retried && self.creds.oauth.is_some() =>
                 {

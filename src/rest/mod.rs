@@ -12,6 +12,7 @@ mod origin;
 pub mod page_values;
 pub mod pager;
 mod provider;
+mod record_splitter;
 mod report;
 pub mod scan;
 mod window;

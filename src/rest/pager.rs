@@ -7,11 +7,15 @@ use std::collections::HashSet;
 use reqwest::Url;
 use serde_json::Value;
 
-use super::client::{ApiClient, Outcome, Response};
+use super::client::{ApiClient, BodyStream, Streamed};
 use super::jsonpath;
 use super::page_values;
+use super::record_splitter::RecordSplitter;
 use crate::error::{Error, Result};
 use crate::profile::{PageKind, Pagination};
+
+/// Records handed on at a time while a page streams in: one Arrow batch each.
+pub const CHUNK_RECORDS: usize = 1024;
 
 /// More pages than this is a runaway, not a table.
 pub const MAX_PAGES: u64 = 100_000;
@@ -39,6 +43,17 @@ pub struct Pager<'a> {
     seen: HashSet<String>,
     /// A 404 on the list is an empty list (a parent without children), not an error.
     missing_is_empty: bool,
+    /// The page whose body is being read.
+    page: Option<PageRead>,
+}
+
+/// A page in the middle of being read.
+struct PageRead {
+    stream: Box<BodyStream>,
+    splitter: RecordSplitter,
+    shown: String,
+    /// Records of this page already handed out.
+    delivered: u64,
 }
 
 impl<'a> Pager<'a> {
@@ -63,6 +78,7 @@ impl<'a> Pager<'a> {
             fetched: 0,
             seen: HashSet::new(),
             missing_is_empty,
+            page: None,
         }
     }
 
@@ -117,10 +133,44 @@ impl<'a> Pager<'a> {
         url
     }
 
-    /// The next page's records, or `None` after the last.
+    /// The next records: up to [`CHUNK_RECORDS`] of the page being read (a huge page is handed
+    /// out as it arrives, never held whole), the start of the next page when one is done, or
+    /// `None` after the last. A chunk may be empty.
     pub async fn next(&mut self) -> Result<Option<Vec<Value>>> {
-        if matches!(self.state, State::Done) || self.want == Some(0) {
+        if self.page.is_none() && !self.start_page().await? {
             return Ok(None);
+        }
+        let mut chunk = Vec::new();
+        let mut raw = Vec::new();
+        while chunk.len() < CHUNK_RECORDS {
+            let Some(page) = self.page.as_mut() else {
+                // A 404 read as an empty list.
+                return Ok(Some(chunk));
+            };
+            match page.stream.chunk().await? {
+                Some(piece) => {
+                    page.splitter.feed(&piece, &mut raw);
+                    for record in raw.drain(..) {
+                        chunk.push(parse_json(&record, &page.shown)?);
+                    }
+                }
+                None => {
+                    let rest = self.finish_page(chunk.len() as u64)?;
+                    chunk.extend(rest);
+                    return Ok(Some(chunk));
+                }
+            }
+        }
+        if let Some(page) = self.page.as_mut() {
+            page.delivered += chunk.len() as u64;
+        }
+        Ok(Some(chunk))
+    }
+
+    /// Sends the next page's request; false after the last page.
+    async fn start_page(&mut self) -> Result<bool> {
+        if matches!(self.state, State::Done) || self.want == Some(0) {
+            return Ok(false);
         }
         self.pages += 1;
         if self.pages > MAX_PAGES {
@@ -130,69 +180,88 @@ impl<'a> Pager<'a> {
             )));
         }
         let url = self.request_url();
-        let resp = match self.client.get(url.clone()).await? {
-            Outcome::Ok(r) => r,
-            Outcome::NotFound if self.missing_is_empty => {
-                self.state = State::Done;
-                return Ok(Some(Vec::new()));
-            }
-            Outcome::NotFound => {
-                return Err(Error::general(format!(
-                    "[apiodbc] The API answered 404 for the list {}; check the profile's path or BaseURL",
-                    self.client.mask(&url)
-                )))
-            }
-        };
-        let Response {
-            headers,
-            mut body,
-            url: final_url,
-        } = *resp;
         let shown = self.client.mask(&url);
-        let records = match jsonpath::take(&mut body, &self.records) {
-            Some(Value::Array(items)) => items,
-            // An explicit null is how some APIs say "no records" (Pipedrive's `data: null`), but
-            // it is also what their error bodies carry.
-            Some(Value::Null) => {
-                self.refuse_error_body(&body, &shown)?;
-                Vec::new()
+        match self.client.get_streamed(url).await? {
+            Streamed::Body(stream) => {
+                self.page = Some(PageRead {
+                    stream,
+                    splitter: RecordSplitter::new(&self.records),
+                    shown,
+                    delivered: 0,
+                });
+                Ok(true)
             }
-            None if self.pg.empty_when_absent => {
-                self.refuse_error_body(&body, &shown)?;
-                Vec::new()
+            Streamed::NotFound if self.missing_is_empty => {
+                self.state = State::Done;
+                Ok(true)
             }
-            None => {
-                self.refuse_error_body(&body, &shown)?;
-                return Err(Error::general(format!(
-                    "[apiodbc] The response from {shown} has no records at '{}'; no rows were returned for it. Fix the table's records path, or set empty_when_absent in the profile's pagination if the API leaves the array out of empty pages",
-                    self.records
-                )));
-            }
-            Some(other) => {
-                return Err(Error::general(format!(
-                    "[apiodbc] The response from {shown} holds {} at '{}', not an array of records; fix the table's records path",
-                    kind_of(&other),
-                    self.records
-                )))
-            }
+            Streamed::NotFound => Err(Error::general(format!(
+                "[apiodbc] The API answered 404 for the list {shown}; check the profile's path or BaseURL"
+            ))),
+        }
+    }
+
+    /// The page's body has ended: the records found only now (when the array was not streamed),
+    /// after checking the body and choosing the next page. `in_chunk`: records of the chunk
+    /// being returned that are not counted yet.
+    fn finish_page(&mut self, in_chunk: u64) -> Result<Vec<Value>> {
+        let Some(page) = self.page.take() else {
+            return Ok(Vec::new());
+        };
+        let shown = page.shown;
+        let (rest, streamed) = page.splitter.finish();
+        let mut body = parse_json(&rest, &shown)?;
+        let late = if streamed {
+            Vec::new()
+        } else {
+            self.records_in(&mut body, &shown)?
         };
         if let Some(message) = self.client.failure_flag(&body) {
             return Err(Error::general(format!(
                 "[apiodbc] The API answered {shown} with a body that reports a failure: {message}"
             )));
         }
-        let n = records.len() as u64;
+        let n = page.delivered + in_chunk + late.len() as u64;
         self.fetched += n;
         if let Some(w) = &mut self.want {
             *w = w.saturating_sub(n);
         }
-        self.state = self.advance(&body, &headers, &final_url, &shown, n)?;
+        self.state = self.advance(&body, &page.stream.headers, &page.stream.url, &shown, n)?;
         if let Some(total) = self.read(&body, &self.pg.total, &shown, page_values::count)? {
             if self.fetched >= total {
                 self.state = State::Done;
             }
         }
-        Ok(Some(records))
+        Ok(late)
+    }
+
+    /// The records of a body whose records path was not streamed as an array.
+    fn records_in(&self, body: &mut Value, shown: &str) -> Result<Vec<Value>> {
+        match jsonpath::take(body, &self.records) {
+            Some(Value::Array(items)) => Ok(items),
+            // An explicit null is how some APIs say "no records" (Pipedrive's `data: null`), but
+            // it is also what their error bodies carry.
+            Some(Value::Null) => {
+                self.refuse_error_body(body, shown)?;
+                Ok(Vec::new())
+            }
+            None if self.pg.empty_when_absent => {
+                self.refuse_error_body(body, shown)?;
+                Ok(Vec::new())
+            }
+            None => {
+                self.refuse_error_body(body, shown)?;
+                Err(Error::general(format!(
+                    "[apiodbc] The response from {shown} has no records at '{}'; no rows were returned for it. Fix the table's records path, or set empty_when_absent in the profile's pagination if the API leaves the array out of empty pages",
+                    self.records
+                )))
+            }
+            Some(other) => Err(Error::general(format!(
+                "[apiodbc] The response from {shown} holds {} at '{}', not an array of records; fix the table's records path",
+                kind_of(&other),
+                self.records
+            ))),
+        }
     }
 
     /// A 200 whose body carries the API's error message instead of records is an error, never
@@ -341,6 +410,17 @@ impl<'a> Pager<'a> {
             self.client.mask(&self.url)
         ))
     }
+}
+
+fn parse_json(bytes: &[u8], shown: &str) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Error::new(
+            crate::error::state::COMMUNICATION_LINK_FAILURE,
+            format!(
+                "[apiodbc] The response from {shown} is not valid JSON ({e}); the body may be truncated, so the rows read from it are not a complete result. Retry the query"
+            ),
+        )
+    })
 }
 
 fn kind_of(v: &Value) -> &'static str {

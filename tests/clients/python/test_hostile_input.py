@@ -2,6 +2,8 @@
 file a connection string names, the application gets a clear error and keeps its memory.
 
 - An endless response body stops at MaxResponseSize; the process's peak RSS stays bounded.
+- One page of 200,000 records is converted as it arrives: peak memory stays a small multiple of
+  a batch, not of the page's parsed JSON.
 - A profile file that is a FIFO, a device or 100 MB is refused at once, never read whole or waited on.
 
 Run by `cargo xtask test` (step pytest), in the private ODBC configuration it writes.
@@ -33,7 +35,18 @@ records = "data"
 [[table.column]]
 name = "id"
 type = "int64"
+[[table.column]]
+name = "name"
+type = "text"
+[[table.column]]
+name = "email"
+type = "text"
+[[table.column]]
+name = "notes"
+type = "text"
 """
+
+BIG_PAGE_RECORDS = 200_000
 
 
 class Endless(http.server.BaseHTTPRequestHandler):
@@ -57,12 +70,56 @@ class Endless(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def big_page():
+    """One page of BIG_PAGE_RECORDS records of about 200 bytes each, built once."""
+    parts = [b'{"data":[']
+    for i in range(BIG_PAGE_RECORDS):
+        if i:
+            parts.append(b",")
+        parts.append(
+            b'{"id":%d,"name":"Person %d","email":"person%d@example.com","notes":"%s","extra":{"a":[1,2,3],"b":"x"}}'
+            % (i, i, i, b"n" * 80)
+        )
+    parts.append(b'],"additional_data":{}}')
+    return b"".join(parts)
+
+
+class BigPage(http.server.BaseHTTPRequestHandler):
+    body = None
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(BigPage.body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            self.wfile.write(BigPage.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def big_page_api():
+    BigPage.body = big_page()
+    server = serve(BigPage)
+    yield f"http://127.0.0.1:{server.server_address[1]}", len(BigPage.body)
+    server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def endless_api():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endless)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve(Endless)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
@@ -72,8 +129,8 @@ CHILD = """
     import resource, sys, pyodbc
     try:
         c = pyodbc.connect(sys.argv[1])
-        c.cursor().execute("SELECT count(*) FROM endless.items").fetchall()
-        print("NO ERROR")
+        rows = c.cursor().execute(sys.argv[2]).fetchall()
+        print("ROWS", repr([tuple(r) for r in rows]))
     except pyodbc.Error as e:
         print("ERROR", e.args[0], e.args[1])
     print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -84,16 +141,8 @@ def test_an_endless_body_stops_at_max_response_size_with_bounded_memory(endless_
     profile = tmp_path / "endless.toml"
     profile.write_text(PROFILE.replace("{base}", endless_api))
     connstr = f"DRIVER={DRIVER};Profile={profile};MaxResponseSize=32M"
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CHILD), connstr],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=os.environ,
-    )
-    assert out.returncode == 0, out.stderr
-    lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if " " in line)
-    assert "ERROR" in lines, out.stdout
+    lines = run_child(connstr, "SELECT count(*) FROM endless.items")
+    assert "ERROR" in lines, lines
     assert "MaxResponseSize (32 MiB)" in lines["ERROR"], lines["ERROR"]
     assert "/items" in lines["ERROR"], lines["ERROR"]
     peak_mb = int(lines["MAXRSS_KB"]) / 1024
@@ -101,6 +150,34 @@ def test_an_endless_body_stops_at_max_response_size_with_bounded_memory(endless_
     # over (buffer growth), never the gigabytes an unbounded read reaches.
     assert peak_mb < 700, f"peak RSS {peak_mb:.0f} MB"
     print(f"peak RSS {peak_mb:.0f} MB")
+
+
+def run_child(connstr, sql):
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(CHILD), connstr, sql],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=os.environ,
+    )
+    assert out.returncode == 0, out.stderr
+    return dict(line.split(" ", 1) for line in out.stdout.splitlines() if " " in line)
+
+
+def test_a_200000_record_page_is_converted_as_it_arrives(big_page_api, tmp_path):
+    base, size = big_page_api
+    profile = tmp_path / "endless.toml"
+    profile.write_text(PROFILE.replace("{base}", base))
+    lines = run_child(
+        f"DRIVER={DRIVER};Profile={profile}",
+        "SELECT count(*), max(id), count(DISTINCT email) FROM endless.items",
+    )
+    n = BIG_PAGE_RECORDS
+    assert lines.get("ROWS") == repr([(n, n - 1, n)]), lines
+    peak_mb = int(lines["MAXRSS_KB"]) / 1024
+    print(f"page {size / 1e6:.0f} MB, peak RSS {peak_mb:.0f} MB")
+    # The page whole as parsed JSON would be several times its size on top of the engine.
+    assert peak_mb < 200 + 2 * size / 1e6, f"peak RSS {peak_mb:.0f} MB for a {size / 1e6:.0f} MB page"
 
 
 def profile_error(path):

@@ -1,0 +1,288 @@
+//! Finds a page's records array in a JSON body while the body is still arriving, and hands out
+//! each record's bytes as soon as the record is complete, so a page of 200,000 records is
+//! converted a batch at a time instead of being held whole as parsed JSON. Everything outside the
+//! array (pagination fields, totals, error objects) is kept as `rest`, with the array left empty,
+//! for the pager to read once the page is done.
+//!
+//! It is a structural scanner only: it follows strings, escapes, objects and arrays to know where
+//! each value starts and ends, and leaves parsing to serde_json. The records path is matched by
+//! object keys as written in the body (a key spelled with escapes, or a path with an array
+//! index, is not matched; the pager then finds the records in `rest` as before).
+
+/// One open object or array.
+struct Open {
+    is_object: bool,
+    /// Whether the keys from the root to this container are the records path's first ones.
+    on_path: bool,
+    /// Objects: the next string is a key.
+    expect_key: bool,
+    /// Objects: the last key read, for the value that follows it.
+    key: Option<Vec<u8>>,
+}
+
+pub struct RecordSplitter {
+    path: Vec<Vec<u8>>,
+    /// False when the path has an array index: nothing is streamed.
+    streamable: bool,
+    stack: Vec<Open>,
+    in_string: bool,
+    escape: bool,
+    string_is_key: bool,
+    key_buf: Vec<u8>,
+    /// The stack depth of the records array while inside it.
+    records_at: Option<usize>,
+    streamed: bool,
+    record: Vec<u8>,
+    rest: Vec<u8>,
+}
+
+impl RecordSplitter {
+    /// A splitter for the records at `records_path` (`""` or `$`: the body is the array).
+    pub fn new(records_path: &str) -> RecordSplitter {
+        let path: Vec<Vec<u8>> = if records_path.is_empty() || records_path == "$" {
+            Vec::new()
+        } else {
+            records_path
+                .split('.')
+                .map(|s| s.as_bytes().to_vec())
+                .collect()
+        };
+        let streamable = path
+            .iter()
+            .all(|seg| !seg.is_empty() && !seg.iter().all(u8::is_ascii_digit));
+        RecordSplitter {
+            path,
+            streamable,
+            stack: Vec::new(),
+            in_string: false,
+            escape: false,
+            string_is_key: false,
+            key_buf: Vec::new(),
+            records_at: None,
+            streamed: false,
+            record: Vec::new(),
+            rest: Vec::new(),
+        }
+    }
+
+    /// Feeds the next bytes of the body; complete records are appended to `out`.
+    pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<Vec<u8>>) {
+        for &b in bytes {
+            self.byte(b, out);
+        }
+    }
+
+    /// The body without the records (`[]` in their place), and whether the records were found
+    /// as an array and handed out.
+    pub fn finish(self) -> (Vec<u8>, bool) {
+        (self.rest, self.streamed)
+    }
+
+    fn byte(&mut self, b: u8, out: &mut Vec<Vec<u8>>) {
+        let inside = self.records_at.is_some();
+        if self.in_string {
+            if self.escape {
+                self.escape = false;
+            } else if b == b'\\' {
+                self.escape = true;
+            } else if b == b'"' {
+                self.in_string = false;
+                if self.string_is_key {
+                    if let Some(top) = self.stack.last_mut() {
+                        top.key = Some(std::mem::take(&mut self.key_buf));
+                    }
+                }
+            }
+            if self.string_is_key && self.in_string {
+                self.key_buf.push(b);
+            }
+            self.keep(b, inside);
+            return;
+        }
+        match b {
+            b'"' => {
+                self.in_string = true;
+                self.string_is_key = self
+                    .stack
+                    .last()
+                    .is_some_and(|top| top.is_object && top.expect_key);
+                self.key_buf.clear();
+                self.keep(b, inside);
+            }
+            b':' => {
+                if let Some(top) = self.stack.last_mut() {
+                    top.expect_key = false;
+                }
+                self.keep(b, inside);
+            }
+            b',' => {
+                if self.records_at == Some(self.stack.len()) {
+                    self.end_record(out);
+                    return;
+                }
+                if let Some(top) = self.stack.last_mut() {
+                    if top.is_object {
+                        top.expect_key = true;
+                        top.key = None;
+                    }
+                }
+                self.keep(b, inside);
+            }
+            b'{' | b'[' => {
+                let on_path = self.value_on_path();
+                let depth = self.stack.len();
+                self.stack.push(Open {
+                    is_object: b == b'{',
+                    on_path,
+                    expect_key: b == b'{',
+                    key: None,
+                });
+                let is_records = b == b'['
+                    && !inside
+                    && !self.streamed
+                    && self.streamable
+                    && on_path
+                    && depth == self.path.len();
+                self.keep(b, inside);
+                if is_records {
+                    self.records_at = Some(self.stack.len());
+                }
+            }
+            b'}' | b']' => {
+                if b == b']' && self.records_at == Some(self.stack.len()) {
+                    self.end_record(out);
+                    self.records_at = None;
+                    self.streamed = true;
+                    self.stack.pop();
+                    self.rest.push(b);
+                    return;
+                }
+                self.stack.pop();
+                self.keep(b, inside);
+            }
+            _ => self.keep(b, inside),
+        }
+    }
+
+    /// Whether a value starting now sits on the records path (its parents' keys match).
+    fn value_on_path(&self) -> bool {
+        match self.stack.last() {
+            None => true,
+            Some(top) if !top.on_path || !top.is_object => false,
+            Some(top) => {
+                let depth = self.stack.len() - 1;
+                matches!(
+                    (self.path.get(depth), &top.key),
+                    (Some(seg), Some(key)) if seg == key
+                )
+            }
+        }
+    }
+
+    fn keep(&mut self, b: u8, inside: bool) {
+        if inside {
+            self.record.push(b);
+        } else {
+            self.rest.push(b);
+        }
+    }
+
+    fn end_record(&mut self, out: &mut Vec<Vec<u8>>) {
+        let record = std::mem::take(&mut self.record);
+        if record.iter().any(|b| !b.is_ascii_whitespace()) {
+            out.push(record);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// Splits `body` fed in pieces of `step` bytes: the records as JSON, and the rest.
+    fn split(path: &str, body: &str, step: usize) -> (Vec<Value>, Value, bool) {
+        let mut s = RecordSplitter::new(path);
+        let mut raw = Vec::new();
+        for piece in body.as_bytes().chunks(step.max(1)) {
+            s.feed(piece, &mut raw);
+        }
+        let (rest, streamed) = s.finish();
+        let records = raw
+            .iter()
+            .map(|r| serde_json::from_slice(r).expect("a record"))
+            .collect();
+        (
+            records,
+            serde_json::from_slice(&rest).expect("the rest"),
+            streamed,
+        )
+    }
+
+    #[test]
+    fn records_at_a_nested_path_come_out_one_by_one_in_any_piece_size() {
+        let body = json!({
+            "success": true,
+            "_embedded": {"other": [1, 2], "contacts": [
+                {"id": 1, "name": "a, \"quoted\" ] }", "tags": [{"x": [1, 2]}]},
+                {"id": 2, "name": "b\\\\"},
+                {"id": 3, "nested": {"contacts": [9]}}
+            ]},
+            "page": {"totalPages": 3}
+        })
+        .to_string();
+        for step in [1, 2, 7, 64, body.len()] {
+            let (records, rest, streamed) = split("_embedded.contacts", &body, step);
+            assert!(streamed);
+            assert_eq!(records.len(), 3, "step {step}");
+            assert_eq!(records[0]["name"], "a, \"quoted\" ] }");
+            assert_eq!(records[1]["name"], "b\\\\");
+            assert_eq!(records[2]["nested"]["contacts"], json!([9]));
+            assert_eq!(rest["_embedded"]["contacts"], json!([]));
+            assert_eq!(rest["_embedded"]["other"], json!([1, 2]));
+            assert_eq!(rest["page"]["totalPages"], 3);
+        }
+    }
+
+    #[test]
+    fn a_top_level_array_and_scalars() {
+        let (records, rest, streamed) = split("", "[ {\"a\":1} , 2, \"x\" , null ]", 3);
+        assert!(streamed);
+        assert_eq!(
+            records,
+            vec![json!({"a": 1}), json!(2), json!("x"), json!(null)]
+        );
+        assert_eq!(rest, json!([]));
+        let (records, _, streamed) = split("data", "{\"data\": []}", 1);
+        assert!(streamed && records.is_empty());
+    }
+
+    #[test]
+    fn what_is_not_an_array_at_the_path_stays_in_the_rest() {
+        for body in [
+            r#"{"data": null, "error": "no"}"#,
+            r#"{"meta": {"data": [1]}}"#,
+            r#"{"data": {"items": [1]}}"#,
+            r#"[{"data": [1]}]"#,
+        ] {
+            let (records, rest, streamed) = split("data", body, 5);
+            assert!(!streamed, "{body}");
+            assert!(records.is_empty(), "{body}");
+            assert_eq!(rest, serde_json::from_str::<Value>(body).unwrap(), "{body}");
+        }
+        // A path with an array index is never streamed.
+        let (_, rest, streamed) = split("data.0.items", r#"{"data": [{"items": [1]}]}"#, 4);
+        assert!(!streamed);
+        assert_eq!(rest["data"][0]["items"], json!([1]));
+    }
+
+    #[test]
+    fn a_cut_body_leaves_a_rest_that_is_not_json() {
+        let mut s = RecordSplitter::new("data");
+        let mut out = Vec::new();
+        s.feed(br#"{"data": [{"id": 1}, {"id": 2"#, &mut out);
+        assert_eq!(out.len(), 1);
+        let (rest, _) = s.finish();
+        assert!(serde_json::from_slice::<Value>(&rest).is_err());
+    }
+}
