@@ -8,6 +8,7 @@ mod cmd;
 mod counts;
 mod demo;
 mod install;
+mod modules;
 mod odbc_env;
 mod sandbox;
 mod summary;
@@ -28,6 +29,8 @@ commands:
   bench   build the release driver and the benchmark examples, run the in-process engine
           (examples/bench_engine.rs) and the ODBC fetch (examples/bench_fetch.rs), print
           rows/s, their ratio and peak RSS (`cargo xtask bench --help` for the options)
+  modules print which modules of src/ use which (top level and inside each folder) and fail
+          on a cycle
   help    show this text (`cargo xtask test --help` for the test options)";
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(rest),
         Some("demo") => demo::run(rest),
         Some("bench") => bench::run(rest),
+        Some("modules") => modules::run(rest),
         Some("help" | "-h" | "--help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
