@@ -12,7 +12,6 @@ mod support;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use apiodbc::engine::{Engine, EngineOptions};
 use arrow::array::{Array, AsArray};
 use arrow::datatypes::{DataType, Float64Type, Int64Type};
 use arrow::record_batch::RecordBatch;
@@ -42,20 +41,10 @@ fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let engine = Engine::new(EngineOptions {
-        default_schema: "sys".into(),
-        database: "apiodbc".into(),
-        user: String::new(),
-        connection_props: vec![],
-        procedures: Default::default(),
-        batch_size: 8192,
-        tables: Vec::new(),
-    })?;
     let sql = support::query(support::rows());
 
     let started = Instant::now();
-    let prepared = engine.prepare(&sql, true).await?;
-    let mut stream = engine.execute(&prepared, vec![]).await?;
+    let mut stream = apiodbc::bench_api::query(&sql).await?;
     let mut sum = Checksum::default();
     while let Some(batch) = stream.next().await {
         touch(&batch?, &mut sum)?;

@@ -44,7 +44,6 @@ pub mod state {
     pub const CONNECTION_IN_USE: SqlState = SqlState::new("08002");
     pub const CONNECTION_NOT_OPEN: SqlState = SqlState::new("08003");
     pub const COMMUNICATION_LINK_FAILURE: SqlState = SqlState::new("08S01");
-    pub const STRING_RIGHT_TRUNCATED: SqlState = SqlState::new("22001");
     pub const INDICATOR_REQUIRED: SqlState = SqlState::new("22002");
     pub const NUMERIC_OUT_OF_RANGE: SqlState = SqlState::new("22003");
     pub const INVALID_DATETIME_FORMAT: SqlState = SqlState::new("22007");
@@ -58,9 +57,7 @@ pub mod state {
     pub const COLUMN_NOT_FOUND: SqlState = SqlState::new("42S22");
     pub const STATEMENT_TOO_COMPLEX: SqlState = SqlState::new("54001");
     pub const GENERAL_ERROR: SqlState = SqlState::new("HY000");
-    pub const MEMORY_ALLOCATION: SqlState = SqlState::new("HY001");
     pub const INVALID_APP_BUFFER_TYPE: SqlState = SqlState::new("HY003");
-    pub const INVALID_SQL_DATA_TYPE: SqlState = SqlState::new("HY004");
     pub const OPERATION_CANCELLED: SqlState = SqlState::new("HY008");
     pub const INVALID_NULL_POINTER: SqlState = SqlState::new("HY009");
     pub const FUNCTION_SEQUENCE_ERROR: SqlState = SqlState::new("HY010");
@@ -75,11 +72,8 @@ pub mod state {
     pub const FETCH_TYPE_OUT_OF_RANGE: SqlState = SqlState::new("HY106");
     pub const INVALID_PRECISION_OR_SCALE: SqlState = SqlState::new("HY104");
     pub const INFORMATION_TYPE_OUT_OF_RANGE: SqlState = SqlState::new("HY096");
-    pub const COLUMN_TYPE_OUT_OF_RANGE: SqlState = SqlState::new("HY097");
     pub const OPTIONAL_FEATURE_NOT_IMPLEMENTED: SqlState = SqlState::new("HYC00");
     pub const TIMEOUT_EXPIRED: SqlState = SqlState::new("HYT00");
-    pub const CONNECTION_TIMEOUT_EXPIRED: SqlState = SqlState::new("HYT01");
-    pub const DRIVER_DOES_NOT_SUPPORT: SqlState = SqlState::new("IM001");
 }
 
 /// An error with the SQLSTATE a client should see and a message that says what to do.

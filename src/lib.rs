@@ -3,16 +3,45 @@
 //! over DataFusion) → `connect` (connection strings and settings). Arrows point down only; the
 //! one exception is `api::memory`, the accessor `handles` uses to reach application buffers.
 
-pub mod api;
-pub mod auth;
-pub mod connect;
-pub mod engine;
-pub mod error;
-pub mod ffi;
-pub mod files;
-pub mod handles;
-pub mod logging;
-pub mod profile;
-pub mod rest;
-pub mod runtime;
-pub mod secret;
+#![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
+
+pub(crate) mod api;
+pub(crate) mod auth;
+pub(crate) mod connect;
+pub(crate) mod engine;
+pub(crate) mod error;
+pub(crate) mod ffi;
+pub(crate) mod files;
+pub(crate) mod handles;
+pub(crate) mod logging;
+pub(crate) mod odbc;
+pub(crate) mod profile;
+pub(crate) mod rest;
+pub(crate) mod runtime;
+pub(crate) mod secret;
+
+/// The SQL engine with no ODBC in between, for the benchmark baseline
+/// (`examples/bench_engine.rs`). Not an API: nothing else outside the crate may use it.
+#[doc(hidden)]
+pub mod bench_api {
+    use datafusion::physical_plan::SendableRecordBatchStream;
+
+    /// Prepares and starts `sql` on an engine without a profile (only the `sys` schema).
+    pub async fn query(sql: &str) -> Result<SendableRecordBatchStream, String> {
+        let engine = crate::engine::Engine::new(crate::engine::EngineOptions {
+            default_schema: "sys".into(),
+            database: "apiodbc".into(),
+            user: String::new(),
+            connection_props: vec![],
+            procedures: Default::default(),
+            batch_size: 8192,
+            tables: Vec::new(),
+        })
+        .map_err(|e| e.message)?;
+        let prepared = engine.prepare(sql, true).await.map_err(|e| e.message)?;
+        engine
+            .execute(&prepared, vec![])
+            .await
+            .map_err(|e| e.message)
+    }
+}

@@ -3,11 +3,11 @@
 //! characters; a null name pointer matches everything.
 #![allow(non_snake_case)]
 
-use super::memory::AppPtr;
 use super::text::{read_input, Encoding, Narrow, Wide};
 use super::types::*;
 use super::{as_stmt, entry, Kind};
 use crate::error::Result;
+use crate::ffi::AppPtr;
 use crate::handles::catalog::{self, Names};
 use crate::handles::statement::Statement;
 use crate::handles::Status;
@@ -24,7 +24,7 @@ fn names<E: Encoding>(catalog: Arg, schema: Arg, table: Arg, column: Arg) -> Res
     })
 }
 
-const NONE: Arg = (AppPtr(0), 0);
+const NONE: Arg = (AppPtr::NULL, 0);
 
 fn run(
     hstmt: SQLHSTMT,
@@ -50,8 +50,14 @@ fn tables<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, types: Arg) -> S
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLTables(
+pub unsafe extern "C" fn SQLTables(
     StatementHandle: SQLHSTMT,
     CatalogName: *mut SQLCHAR,
     NameLength1: SQLSMALLINT,
@@ -62,17 +68,26 @@ pub extern "C" fn SQLTables(
     TableType: *mut SQLCHAR,
     NameLength4: SQLSMALLINT,
 ) -> SQLRETURN {
-    tables::<Narrow>(
-        StatementHandle,
-        (AppPtr::from_ptr(CatalogName), NameLength1),
-        (AppPtr::from_ptr(SchemaName), NameLength2),
-        (AppPtr::from_ptr(TableName), NameLength3),
-        (AppPtr::from_ptr(TableType), NameLength4),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        tables::<Narrow>(
+            StatementHandle,
+            (AppPtr::new(CatalogName), NameLength1),
+            (AppPtr::new(SchemaName), NameLength2),
+            (AppPtr::new(TableName), NameLength3),
+            (AppPtr::new(TableType), NameLength4),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLTablesW(
+pub unsafe extern "C" fn SQLTablesW(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLWCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -83,13 +98,16 @@ pub extern "C" fn SQLTablesW(
     szTableType: *mut SQLWCHAR,
     cbTableType: SQLSMALLINT,
 ) -> SQLRETURN {
-    tables::<Wide>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szTableName), cbTableName),
-        (AppPtr::from_ptr(szTableType), cbTableType),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        tables::<Wide>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szTableName), cbTableName),
+            (AppPtr::new(szTableType), cbTableType),
+        )
+    }
 }
 
 fn columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, col: Arg) -> SQLRETURN {
@@ -103,8 +121,14 @@ fn columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, col: Arg) -> SQ
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLColumns(
+pub unsafe extern "C" fn SQLColumns(
     StatementHandle: SQLHSTMT,
     CatalogName: *mut SQLCHAR,
     NameLength1: SQLSMALLINT,
@@ -115,17 +139,26 @@ pub extern "C" fn SQLColumns(
     ColumnName: *mut SQLCHAR,
     NameLength4: SQLSMALLINT,
 ) -> SQLRETURN {
-    columns::<Narrow>(
-        StatementHandle,
-        (AppPtr::from_ptr(CatalogName), NameLength1),
-        (AppPtr::from_ptr(SchemaName), NameLength2),
-        (AppPtr::from_ptr(TableName), NameLength3),
-        (AppPtr::from_ptr(ColumnName), NameLength4),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        columns::<Narrow>(
+            StatementHandle,
+            (AppPtr::new(CatalogName), NameLength1),
+            (AppPtr::new(SchemaName), NameLength2),
+            (AppPtr::new(TableName), NameLength3),
+            (AppPtr::new(ColumnName), NameLength4),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLColumnsW(
+pub unsafe extern "C" fn SQLColumnsW(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLWCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -136,13 +169,16 @@ pub extern "C" fn SQLColumnsW(
     szColumnName: *mut SQLWCHAR,
     cbColumnName: SQLSMALLINT,
 ) -> SQLRETURN {
-    columns::<Wide>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szTableName), cbTableName),
-        (AppPtr::from_ptr(szColumnName), cbColumnName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        columns::<Wide>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szTableName), cbTableName),
+            (AppPtr::new(szColumnName), cbColumnName),
+        )
+    }
 }
 
 fn primary_keys<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETURN {
@@ -154,8 +190,14 @@ fn primary_keys<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETU
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLPrimaryKeys(
+pub unsafe extern "C" fn SQLPrimaryKeys(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -164,16 +206,25 @@ pub extern "C" fn SQLPrimaryKeys(
     szTableName: *mut SQLCHAR,
     cbTableName: SQLSMALLINT,
 ) -> SQLRETURN {
-    primary_keys::<Narrow>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szTableName), cbTableName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        primary_keys::<Narrow>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szTableName), cbTableName),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLPrimaryKeysW(
+pub unsafe extern "C" fn SQLPrimaryKeysW(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLWCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -182,12 +233,15 @@ pub extern "C" fn SQLPrimaryKeysW(
     szTableName: *mut SQLWCHAR,
     cbTableName: SQLSMALLINT,
 ) -> SQLRETURN {
-    primary_keys::<Wide>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szTableName), cbTableName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        primary_keys::<Wide>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szTableName), cbTableName),
+        )
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -200,8 +254,14 @@ fn foreign_keys<E: Encoding>(hstmt: SQLHSTMT, args: [Arg; 6]) -> SQLRETURN {
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLForeignKeys(
+pub unsafe extern "C" fn SQLForeignKeys(
     hstmt: SQLHSTMT,
     szPkCatalogName: *mut SQLCHAR,
     cbPkCatalogName: SQLSMALLINT,
@@ -216,21 +276,30 @@ pub extern "C" fn SQLForeignKeys(
     szFkTableName: *mut SQLCHAR,
     cbFkTableName: SQLSMALLINT,
 ) -> SQLRETURN {
-    foreign_keys::<Narrow>(
-        hstmt,
-        [
-            (AppPtr::from_ptr(szPkCatalogName), cbPkCatalogName),
-            (AppPtr::from_ptr(szPkSchemaName), cbPkSchemaName),
-            (AppPtr::from_ptr(szPkTableName), cbPkTableName),
-            (AppPtr::from_ptr(szFkCatalogName), cbFkCatalogName),
-            (AppPtr::from_ptr(szFkSchemaName), cbFkSchemaName),
-            (AppPtr::from_ptr(szFkTableName), cbFkTableName),
-        ],
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        foreign_keys::<Narrow>(
+            hstmt,
+            [
+                (AppPtr::new(szPkCatalogName), cbPkCatalogName),
+                (AppPtr::new(szPkSchemaName), cbPkSchemaName),
+                (AppPtr::new(szPkTableName), cbPkTableName),
+                (AppPtr::new(szFkCatalogName), cbFkCatalogName),
+                (AppPtr::new(szFkSchemaName), cbFkSchemaName),
+                (AppPtr::new(szFkTableName), cbFkTableName),
+            ],
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLForeignKeysW(
+pub unsafe extern "C" fn SQLForeignKeysW(
     hstmt: SQLHSTMT,
     szPkCatalogName: *mut SQLWCHAR,
     cbPkCatalogName: SQLSMALLINT,
@@ -245,17 +314,20 @@ pub extern "C" fn SQLForeignKeysW(
     szFkTableName: *mut SQLWCHAR,
     cbFkTableName: SQLSMALLINT,
 ) -> SQLRETURN {
-    foreign_keys::<Wide>(
-        hstmt,
-        [
-            (AppPtr::from_ptr(szPkCatalogName), cbPkCatalogName),
-            (AppPtr::from_ptr(szPkSchemaName), cbPkSchemaName),
-            (AppPtr::from_ptr(szPkTableName), cbPkTableName),
-            (AppPtr::from_ptr(szFkCatalogName), cbFkCatalogName),
-            (AppPtr::from_ptr(szFkSchemaName), cbFkSchemaName),
-            (AppPtr::from_ptr(szFkTableName), cbFkTableName),
-        ],
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        foreign_keys::<Wide>(
+            hstmt,
+            [
+                (AppPtr::new(szPkCatalogName), cbPkCatalogName),
+                (AppPtr::new(szPkSchemaName), cbPkSchemaName),
+                (AppPtr::new(szPkTableName), cbPkTableName),
+                (AppPtr::new(szFkCatalogName), cbFkCatalogName),
+                (AppPtr::new(szFkSchemaName), cbFkSchemaName),
+                (AppPtr::new(szFkTableName), cbFkTableName),
+            ],
+        )
+    }
 }
 
 fn statistics<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETURN {
@@ -267,8 +339,14 @@ fn statistics<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETURN
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLStatistics(
+pub unsafe extern "C" fn SQLStatistics(
     StatementHandle: SQLHSTMT,
     CatalogName: *mut SQLCHAR,
     NameLength1: SQLSMALLINT,
@@ -279,16 +357,25 @@ pub extern "C" fn SQLStatistics(
     _Unique: SQLUSMALLINT,
     _Reserved: SQLUSMALLINT,
 ) -> SQLRETURN {
-    statistics::<Narrow>(
-        StatementHandle,
-        (AppPtr::from_ptr(CatalogName), NameLength1),
-        (AppPtr::from_ptr(SchemaName), NameLength2),
-        (AppPtr::from_ptr(TableName), NameLength3),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        statistics::<Narrow>(
+            StatementHandle,
+            (AppPtr::new(CatalogName), NameLength1),
+            (AppPtr::new(SchemaName), NameLength2),
+            (AppPtr::new(TableName), NameLength3),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLStatisticsW(
+pub unsafe extern "C" fn SQLStatisticsW(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLWCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -299,12 +386,15 @@ pub extern "C" fn SQLStatisticsW(
     _fUnique: SQLUSMALLINT,
     _fAccuracy: SQLUSMALLINT,
 ) -> SQLRETURN {
-    statistics::<Wide>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szTableName), cbTableName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        statistics::<Wide>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szTableName), cbTableName),
+        )
+    }
 }
 
 fn special_columns<E: Encoding>(
@@ -323,8 +413,14 @@ fn special_columns<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSpecialColumns(
+pub unsafe extern "C" fn SQLSpecialColumns(
     StatementHandle: SQLHSTMT,
     IdentifierType: SQLUSMALLINT,
     CatalogName: *mut SQLCHAR,
@@ -336,17 +432,26 @@ pub extern "C" fn SQLSpecialColumns(
     _Scope: SQLUSMALLINT,
     _Nullable: SQLUSMALLINT,
 ) -> SQLRETURN {
-    special_columns::<Narrow>(
-        StatementHandle,
-        IdentifierType,
-        (AppPtr::from_ptr(CatalogName), NameLength1),
-        (AppPtr::from_ptr(SchemaName), NameLength2),
-        (AppPtr::from_ptr(TableName), NameLength3),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        special_columns::<Narrow>(
+            StatementHandle,
+            IdentifierType,
+            (AppPtr::new(CatalogName), NameLength1),
+            (AppPtr::new(SchemaName), NameLength2),
+            (AppPtr::new(TableName), NameLength3),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSpecialColumnsW(
+pub unsafe extern "C" fn SQLSpecialColumnsW(
     hstmt: SQLHSTMT,
     fColType: SQLUSMALLINT,
     szCatalogName: *mut SQLWCHAR,
@@ -358,13 +463,16 @@ pub extern "C" fn SQLSpecialColumnsW(
     _fScope: SQLUSMALLINT,
     _fNullable: SQLUSMALLINT,
 ) -> SQLRETURN {
-    special_columns::<Wide>(
-        hstmt,
-        fColType,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szTableName), cbTableName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        special_columns::<Wide>(
+            hstmt,
+            fColType,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szTableName), cbTableName),
+        )
+    }
 }
 
 fn procedures<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg) -> SQLRETURN {
@@ -376,8 +484,14 @@ fn procedures<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg) -> SQLRETURN
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLProcedures(
+pub unsafe extern "C" fn SQLProcedures(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -386,16 +500,25 @@ pub extern "C" fn SQLProcedures(
     szProcName: *mut SQLCHAR,
     cbProcName: SQLSMALLINT,
 ) -> SQLRETURN {
-    procedures::<Narrow>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szProcName), cbProcName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        procedures::<Narrow>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szProcName), cbProcName),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLProceduresW(
+pub unsafe extern "C" fn SQLProceduresW(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLWCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -404,12 +527,15 @@ pub extern "C" fn SQLProceduresW(
     szProcName: *mut SQLWCHAR,
     cbProcName: SQLSMALLINT,
 ) -> SQLRETURN {
-    procedures::<Wide>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szProcName), cbProcName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        procedures::<Wide>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szProcName), cbProcName),
+        )
+    }
 }
 
 fn procedure_columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg, col: Arg) -> SQLRETURN {
@@ -421,8 +547,14 @@ fn procedure_columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg, col: 
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLProcedureColumns(
+pub unsafe extern "C" fn SQLProcedureColumns(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -433,17 +565,26 @@ pub extern "C" fn SQLProcedureColumns(
     szColumnName: *mut SQLCHAR,
     cbColumnName: SQLSMALLINT,
 ) -> SQLRETURN {
-    procedure_columns::<Narrow>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szProcName), cbProcName),
-        (AppPtr::from_ptr(szColumnName), cbColumnName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        procedure_columns::<Narrow>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szProcName), cbProcName),
+            (AppPtr::new(szColumnName), cbColumnName),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLProcedureColumnsW(
+pub unsafe extern "C" fn SQLProcedureColumnsW(
     hstmt: SQLHSTMT,
     szCatalogName: *mut SQLWCHAR,
     cbCatalogName: SQLSMALLINT,
@@ -454,11 +595,14 @@ pub extern "C" fn SQLProcedureColumnsW(
     szColumnName: *mut SQLWCHAR,
     cbColumnName: SQLSMALLINT,
 ) -> SQLRETURN {
-    procedure_columns::<Wide>(
-        hstmt,
-        (AppPtr::from_ptr(szCatalogName), cbCatalogName),
-        (AppPtr::from_ptr(szSchemaName), cbSchemaName),
-        (AppPtr::from_ptr(szProcName), cbProcName),
-        (AppPtr::from_ptr(szColumnName), cbColumnName),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        procedure_columns::<Wide>(
+            hstmt,
+            (AppPtr::new(szCatalogName), cbCatalogName),
+            (AppPtr::new(szSchemaName), cbSchemaName),
+            (AppPtr::new(szProcName), cbProcName),
+            (AppPtr::new(szColumnName), cbColumnName),
+        )
+    }
 }

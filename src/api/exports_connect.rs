@@ -2,19 +2,18 @@
 //! SQLGetConnectAttr and SQLNativeSql, each in ANSI and Unicode form.
 #![allow(non_snake_case)]
 
-use super::memory::AppPtr;
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{as_conn, entry, null_pointer, output_text, Kind};
 use crate::connect::grammar::Attributes;
 use crate::error::{state, Error, Result};
+use crate::ffi::AppPtr;
 use crate::handles::connection::AttrValue;
 use crate::handles::Status;
-
-const SQL_DRIVER_NOPROMPT: u16 = 0;
-const SQL_DRIVER_COMPLETE: u16 = 1;
-const SQL_DRIVER_PROMPT: u16 = 2;
-const SQL_DRIVER_COMPLETE_REQUIRED: u16 = 3;
+use crate::odbc::attributes::{
+    SQL_ATTR_CURRENT_CATALOG, SQL_ATTR_TRACEFILE, SQL_ATTR_TRANSLATE_LIB, SQL_DRIVER_COMPLETE,
+    SQL_DRIVER_COMPLETE_REQUIRED, SQL_DRIVER_NOPROMPT, SQL_DRIVER_PROMPT,
+};
 
 #[allow(clippy::too_many_arguments)]
 fn driver_connect<E: Encoding>(
@@ -55,8 +54,14 @@ fn driver_connect<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLDriverConnect(
+pub unsafe extern "C" fn SQLDriverConnect(
     hdbc: SQLHDBC,
     _hwnd: SQLHWND,
     szConnStrIn: *mut SQLCHAR,
@@ -66,19 +71,28 @@ pub extern "C" fn SQLDriverConnect(
     pcbConnStrOut: *mut SQLSMALLINT,
     fDriverCompletion: SQLUSMALLINT,
 ) -> SQLRETURN {
-    driver_connect::<Narrow>(
-        hdbc,
-        AppPtr::from_ptr(szConnStrIn),
-        cbConnStrIn,
-        AppPtr::from_ptr(szConnStrOut),
-        cbConnStrOutMax,
-        AppPtr::from_ptr(pcbConnStrOut),
-        fDriverCompletion,
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        driver_connect::<Narrow>(
+            hdbc,
+            AppPtr::new(szConnStrIn),
+            cbConnStrIn,
+            AppPtr::new(szConnStrOut),
+            cbConnStrOutMax,
+            AppPtr::new(pcbConnStrOut),
+            fDriverCompletion,
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLDriverConnectW(
+pub unsafe extern "C" fn SQLDriverConnectW(
     hdbc: SQLHDBC,
     _hwnd: SQLHWND,
     szConnStrIn: *mut SQLWCHAR,
@@ -88,15 +102,18 @@ pub extern "C" fn SQLDriverConnectW(
     pcbConnStrOut: *mut SQLSMALLINT,
     fDriverCompletion: SQLUSMALLINT,
 ) -> SQLRETURN {
-    driver_connect::<Wide>(
-        hdbc,
-        AppPtr::from_ptr(szConnStrIn),
-        cbConnStrIn,
-        AppPtr::from_ptr(szConnStrOut),
-        cbConnStrOutMax,
-        AppPtr::from_ptr(pcbConnStrOut),
-        fDriverCompletion,
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        driver_connect::<Wide>(
+            hdbc,
+            AppPtr::new(szConnStrIn),
+            cbConnStrIn,
+            AppPtr::new(szConnStrOut),
+            cbConnStrOutMax,
+            AppPtr::new(pcbConnStrOut),
+            fDriverCompletion,
+        )
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -126,8 +143,14 @@ fn connect<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLConnect(
+pub unsafe extern "C" fn SQLConnect(
     ConnectionHandle: SQLHDBC,
     ServerName: *mut SQLCHAR,
     NameLength1: SQLSMALLINT,
@@ -136,19 +159,28 @@ pub extern "C" fn SQLConnect(
     Authentication: *mut SQLCHAR,
     NameLength3: SQLSMALLINT,
 ) -> SQLRETURN {
-    connect::<Narrow>(
-        ConnectionHandle,
-        AppPtr::from_ptr(ServerName),
-        NameLength1,
-        AppPtr::from_ptr(UserName),
-        NameLength2,
-        AppPtr::from_ptr(Authentication),
-        NameLength3,
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        connect::<Narrow>(
+            ConnectionHandle,
+            AppPtr::new(ServerName),
+            NameLength1,
+            AppPtr::new(UserName),
+            NameLength2,
+            AppPtr::new(Authentication),
+            NameLength3,
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLConnectW(
+pub unsafe extern "C" fn SQLConnectW(
     hdbc: SQLHDBC,
     szDSN: *mut SQLWCHAR,
     cbDSN: SQLSMALLINT,
@@ -157,19 +189,28 @@ pub extern "C" fn SQLConnectW(
     szAuthStr: *mut SQLWCHAR,
     cbAuthStr: SQLSMALLINT,
 ) -> SQLRETURN {
-    connect::<Wide>(
-        hdbc,
-        AppPtr::from_ptr(szDSN),
-        cbDSN,
-        AppPtr::from_ptr(szUID),
-        cbUID,
-        AppPtr::from_ptr(szAuthStr),
-        cbAuthStr,
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        connect::<Wide>(
+            hdbc,
+            AppPtr::new(szDSN),
+            cbDSN,
+            AppPtr::new(szUID),
+            cbUID,
+            AppPtr::new(szAuthStr),
+            cbAuthStr,
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLDisconnect(ConnectionHandle: SQLHDBC) -> SQLRETURN {
+pub unsafe extern "C" fn SQLDisconnect(ConnectionHandle: SQLHDBC) -> SQLRETURN {
     entry(ConnectionHandle, Kind::Conn, |h| {
         as_conn(h)?.disconnect()?;
         Ok(Status::Success)
@@ -177,9 +218,9 @@ pub extern "C" fn SQLDisconnect(ConnectionHandle: SQLHDBC) -> SQLRETURN {
 }
 
 const STRING_ATTRS: [i32; 3] = [
-    crate::handles::connection::SQL_ATTR_CURRENT_CATALOG,
-    crate::handles::connection::SQL_ATTR_TRACEFILE,
-    crate::handles::connection::SQL_ATTR_TRANSLATE_LIB,
+    SQL_ATTR_CURRENT_CATALOG,
+    SQL_ATTR_TRACEFILE,
+    SQL_ATTR_TRANSLATE_LIB,
 ];
 
 /// A string attribute value; for the W functions the length is in bytes.
@@ -195,39 +236,58 @@ fn attr_text<E: Encoding>(value: AppPtr, len: SQLINTEGER) -> Result<String> {
 fn set_connect_attr<E: Encoding>(
     hdbc: SQLHDBC,
     attribute: SQLINTEGER,
-    value: SQLPOINTER,
+    value: AppPtr,
     len: SQLINTEGER,
 ) -> SQLRETURN {
     entry(hdbc, Kind::Conn, |h| {
         let conn = as_conn(h)?;
         let value = if STRING_ATTRS.contains(&attribute) {
-            AttrValue::Text(attr_text::<E>(AppPtr::from_ptr(value), len)?)
+            AttrValue::Text(attr_text::<E>(value, len)?)
         } else {
-            AttrValue::Int(value as usize)
+            AttrValue::Int(value.address())
         };
         conn.set_attr(attribute, value)?;
         Ok(Status::Success)
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetConnectAttr(
+pub unsafe extern "C" fn SQLSetConnectAttr(
     ConnectionHandle: SQLHDBC,
     Attribute: SQLINTEGER,
     Value: SQLPOINTER,
     StringLength: SQLINTEGER,
 ) -> SQLRETURN {
-    set_connect_attr::<Narrow>(ConnectionHandle, Attribute, Value, StringLength)
+    // SAFETY: the caller's promise (# Safety) covers this pointer argument.
+    set_connect_attr::<Narrow>(
+        ConnectionHandle,
+        Attribute,
+        unsafe { AppPtr::new(Value) },
+        StringLength,
+    )
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetConnectAttrW(
+pub unsafe extern "C" fn SQLSetConnectAttrW(
     hdbc: SQLHDBC,
     fAttribute: SQLINTEGER,
     rgbValue: SQLPOINTER,
     cbValue: SQLINTEGER,
 ) -> SQLRETURN {
-    set_connect_attr::<Wide>(hdbc, fAttribute, rgbValue, cbValue)
+    // SAFETY: the caller's promise (# Safety) covers this pointer argument.
+    set_connect_attr::<Wide>(hdbc, fAttribute, unsafe { AppPtr::new(rgbValue) }, cbValue)
 }
 
 fn get_connect_attr<E: Encoding>(
@@ -252,38 +312,56 @@ fn get_connect_attr<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetConnectAttr(
+pub unsafe extern "C" fn SQLGetConnectAttr(
     ConnectionHandle: SQLHDBC,
     Attribute: SQLINTEGER,
     Value: SQLPOINTER,
     BufferLength: SQLINTEGER,
     StringLength: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    get_connect_attr::<Narrow>(
-        ConnectionHandle,
-        Attribute,
-        AppPtr::from_ptr(Value),
-        BufferLength,
-        AppPtr::from_ptr(StringLength),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_connect_attr::<Narrow>(
+            ConnectionHandle,
+            Attribute,
+            AppPtr::new(Value),
+            BufferLength,
+            AppPtr::new(StringLength),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetConnectAttrW(
+pub unsafe extern "C" fn SQLGetConnectAttrW(
     hdbc: SQLHDBC,
     fAttribute: SQLINTEGER,
     rgbValue: SQLPOINTER,
     cbValueMax: SQLINTEGER,
     pcbValue: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    get_connect_attr::<Wide>(
-        hdbc,
-        fAttribute,
-        AppPtr::from_ptr(rgbValue),
-        cbValueMax,
-        AppPtr::from_ptr(pcbValue),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_connect_attr::<Wide>(
+            hdbc,
+            fAttribute,
+            AppPtr::new(rgbValue),
+            cbValueMax,
+            AppPtr::new(pcbValue),
+        )
+    }
 }
 
 fn native_sql<E: Encoding>(
@@ -312,8 +390,14 @@ fn native_sql<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLNativeSql(
+pub unsafe extern "C" fn SQLNativeSql(
     hdbc: SQLHDBC,
     szSqlStrIn: *mut SQLCHAR,
     cbSqlStrIn: SQLINTEGER,
@@ -321,18 +405,27 @@ pub extern "C" fn SQLNativeSql(
     cbSqlStrMax: SQLINTEGER,
     pcbSqlStr: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    native_sql::<Narrow>(
-        hdbc,
-        AppPtr::from_ptr(szSqlStrIn),
-        cbSqlStrIn,
-        AppPtr::from_ptr(szSqlStr),
-        cbSqlStrMax,
-        AppPtr::from_ptr(pcbSqlStr),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        native_sql::<Narrow>(
+            hdbc,
+            AppPtr::new(szSqlStrIn),
+            cbSqlStrIn,
+            AppPtr::new(szSqlStr),
+            cbSqlStrMax,
+            AppPtr::new(pcbSqlStr),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLNativeSqlW(
+pub unsafe extern "C" fn SQLNativeSqlW(
     hdbc: SQLHDBC,
     szSqlStrIn: *mut SQLWCHAR,
     cbSqlStrIn: SQLINTEGER,
@@ -340,12 +433,15 @@ pub extern "C" fn SQLNativeSqlW(
     cbSqlStrMax: SQLINTEGER,
     pcbSqlStr: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    native_sql::<Wide>(
-        hdbc,
-        AppPtr::from_ptr(szSqlStrIn),
-        cbSqlStrIn,
-        AppPtr::from_ptr(szSqlStr),
-        cbSqlStrMax,
-        AppPtr::from_ptr(pcbSqlStr),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        native_sql::<Wide>(
+            hdbc,
+            AppPtr::new(szSqlStrIn),
+            cbSqlStrIn,
+            AppPtr::new(szSqlStr),
+            cbSqlStrMax,
+            AppPtr::new(pcbSqlStr),
+        )
+    }
 }

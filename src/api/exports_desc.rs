@@ -2,13 +2,19 @@
 //! SQLGetDescRec, SQLSetDescRec, SQLCopyDesc. String field lengths are in bytes.
 #![allow(non_snake_case)]
 
-use super::memory::AppPtr;
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{as_desc, entry, find, output_text, Kind};
 use crate::error::{state, Error};
-use crate::handles::descriptor::{self, FieldValue, SQL_DESC_NAME};
+use crate::ffi::AppPtr;
+use crate::handles::descriptor::{self, FieldValue};
 use crate::handles::{lock, Handle, Status};
+use crate::odbc::desc::{
+    SQL_DESC_DATA_PTR, SQL_DESC_DATETIME_INTERVAL_CODE, SQL_DESC_INDICATOR_PTR, SQL_DESC_NAME,
+    SQL_DESC_OCTET_LENGTH, SQL_DESC_OCTET_LENGTH_PTR, SQL_DESC_PRECISION, SQL_DESC_SCALE,
+    SQL_DESC_TYPE,
+};
+use crate::odbc::returns::SQL_INVALID_HANDLE;
 
 fn get_desc_field<E: Encoding>(
     hdesc: SQLHDESC,
@@ -39,7 +45,7 @@ fn get_desc_field<E: Encoding>(
                 out_len.write_i32(8);
             }
             Some(FieldValue::Ptr(p)) => {
-                value.write_ptr(p.0);
+                value.write_ptr(p.address());
                 out_len.write_i32(8);
             }
             Some(FieldValue::Text(t)) => {
@@ -51,8 +57,14 @@ fn get_desc_field<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDescField(
+pub unsafe extern "C" fn SQLGetDescField(
     DescriptorHandle: SQLHDESC,
     RecNumber: SQLSMALLINT,
     FieldIdentifier: SQLSMALLINT,
@@ -60,18 +72,27 @@ pub extern "C" fn SQLGetDescField(
     BufferLength: SQLINTEGER,
     StringLength: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    get_desc_field::<Narrow>(
-        DescriptorHandle,
-        RecNumber,
-        FieldIdentifier,
-        AppPtr::from_ptr(Value),
-        BufferLength,
-        AppPtr::from_ptr(StringLength),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_desc_field::<Narrow>(
+            DescriptorHandle,
+            RecNumber,
+            FieldIdentifier,
+            AppPtr::new(Value),
+            BufferLength,
+            AppPtr::new(StringLength),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDescFieldW(
+pub unsafe extern "C" fn SQLGetDescFieldW(
     hdesc: SQLHDESC,
     iRecord: SQLSMALLINT,
     iField: SQLSMALLINT,
@@ -79,21 +100,24 @@ pub extern "C" fn SQLGetDescFieldW(
     cbValueMax: SQLINTEGER,
     pcbValue: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    get_desc_field::<Wide>(
-        hdesc,
-        iRecord,
-        iField,
-        AppPtr::from_ptr(rgbValue),
-        cbValueMax,
-        AppPtr::from_ptr(pcbValue),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_desc_field::<Wide>(
+            hdesc,
+            iRecord,
+            iField,
+            AppPtr::new(rgbValue),
+            cbValueMax,
+            AppPtr::new(pcbValue),
+        )
+    }
 }
 
 fn set_desc_field<E: Encoding>(
     hdesc: SQLHDESC,
     record: SQLSMALLINT,
     field: SQLSMALLINT,
-    value: SQLPOINTER,
+    value: AppPtr,
     len: SQLINTEGER,
 ) -> SQLRETURN {
     entry(hdesc, Kind::Desc, |h| {
@@ -103,17 +127,23 @@ fn set_desc_field<E: Encoding>(
             } else {
                 len as isize
             };
-            read_input::<E>(AppPtr::from_ptr(value), units)?
+            read_input::<E>(value, units)?
         } else {
             None
         };
-        descriptor::set_field(as_desc(h)?, record, field, value as usize, text)?;
+        descriptor::set_field(as_desc(h)?, record, field, value.address(), value, text)?;
         Ok(Status::Success)
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetDescField(
+pub unsafe extern "C" fn SQLSetDescField(
     DescriptorHandle: SQLHDESC,
     RecNumber: SQLSMALLINT,
     FieldIdentifier: SQLSMALLINT,
@@ -124,13 +154,20 @@ pub extern "C" fn SQLSetDescField(
         DescriptorHandle,
         RecNumber,
         FieldIdentifier,
-        Value,
+        // SAFETY: the caller's promise (# Safety) covers this pointer argument.
+        unsafe { AppPtr::new(Value) },
         BufferLength,
     )
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetDescFieldW(
+pub unsafe extern "C" fn SQLSetDescFieldW(
     DescriptorHandle: SQLHDESC,
     RecNumber: SQLSMALLINT,
     FieldIdentifier: SQLSMALLINT,
@@ -141,7 +178,8 @@ pub extern "C" fn SQLSetDescFieldW(
         DescriptorHandle,
         RecNumber,
         FieldIdentifier,
-        Value,
+        // SAFETY: the caller's promise (# Safety) covers this pointer argument.
+        unsafe { AppPtr::new(Value) },
         BufferLength,
     )
 }
@@ -187,8 +225,14 @@ fn get_desc_rec<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDescRec(
+pub unsafe extern "C" fn SQLGetDescRec(
     DescriptorHandle: SQLHDESC,
     RecNumber: SQLSMALLINT,
     Name: *mut SQLCHAR,
@@ -201,23 +245,32 @@ pub extern "C" fn SQLGetDescRec(
     Scale: *mut SQLSMALLINT,
     Nullable: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_desc_rec::<Narrow>(
-        DescriptorHandle,
-        RecNumber,
-        AppPtr::from_ptr(Name),
-        BufferLength,
-        AppPtr::from_ptr(StringLength),
-        AppPtr::from_ptr(Type),
-        AppPtr::from_ptr(SubType),
-        AppPtr::from_ptr(Length),
-        AppPtr::from_ptr(Precision),
-        AppPtr::from_ptr(Scale),
-        AppPtr::from_ptr(Nullable),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_desc_rec::<Narrow>(
+            DescriptorHandle,
+            RecNumber,
+            AppPtr::new(Name),
+            BufferLength,
+            AppPtr::new(StringLength),
+            AppPtr::new(Type),
+            AppPtr::new(SubType),
+            AppPtr::new(Length),
+            AppPtr::new(Precision),
+            AppPtr::new(Scale),
+            AppPtr::new(Nullable),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDescRecW(
+pub unsafe extern "C" fn SQLGetDescRecW(
     hdesc: SQLHDESC,
     iRecord: SQLSMALLINT,
     szName: *mut SQLWCHAR,
@@ -230,23 +283,32 @@ pub extern "C" fn SQLGetDescRecW(
     pScale: *mut SQLSMALLINT,
     pNullable: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_desc_rec::<Wide>(
-        hdesc,
-        iRecord,
-        AppPtr::from_ptr(szName),
-        cbNameMax,
-        AppPtr::from_ptr(pcbName),
-        AppPtr::from_ptr(pfType),
-        AppPtr::from_ptr(pfSubType),
-        AppPtr::from_ptr(pLength),
-        AppPtr::from_ptr(pPrecision),
-        AppPtr::from_ptr(pScale),
-        AppPtr::from_ptr(pNullable),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_desc_rec::<Wide>(
+            hdesc,
+            iRecord,
+            AppPtr::new(szName),
+            cbNameMax,
+            AppPtr::new(pcbName),
+            AppPtr::new(pfType),
+            AppPtr::new(pfSubType),
+            AppPtr::new(pLength),
+            AppPtr::new(pPrecision),
+            AppPtr::new(pScale),
+            AppPtr::new(pNullable),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetDescRec(
+pub unsafe extern "C" fn SQLSetDescRec(
     DescriptorHandle: SQLHDESC,
     RecNumber: SQLSMALLINT,
     Type: SQLSMALLINT,
@@ -261,52 +323,41 @@ pub extern "C" fn SQLSetDescRec(
     entry(DescriptorHandle, Kind::Desc, |h| {
         let desc = as_desc(h)?;
         use descriptor::*;
-        set_field(desc, RecNumber, SQL_DESC_TYPE, Type as usize, None)?;
+        let int =
+            |field, value: usize| set_field(desc, RecNumber, field, value, AppPtr::NULL, None);
+        int(SQL_DESC_TYPE, Type as usize)?;
         if Type == 9 {
-            set_field(
-                desc,
-                RecNumber,
-                SQL_DESC_DATETIME_INTERVAL_CODE,
-                SubType as usize,
-                None,
-            )?;
+            int(SQL_DESC_DATETIME_INTERVAL_CODE, SubType as usize)?;
         }
-        set_field(
-            desc,
-            RecNumber,
-            SQL_DESC_OCTET_LENGTH,
-            Length as usize,
-            None,
-        )?;
-        set_field(
-            desc,
-            RecNumber,
-            SQL_DESC_PRECISION,
-            Precision as usize,
-            None,
-        )?;
-        set_field(desc, RecNumber, SQL_DESC_SCALE, Scale as usize, None)?;
-        set_field(desc, RecNumber, SQL_DESC_DATA_PTR, Data as usize, None)?;
-        set_field(
-            desc,
-            RecNumber,
-            SQL_DESC_OCTET_LENGTH_PTR,
-            StringLength as usize,
-            None,
-        )?;
-        set_field(
-            desc,
-            RecNumber,
-            SQL_DESC_INDICATOR_PTR,
-            Indicator as usize,
-            None,
-        )?;
+        int(SQL_DESC_OCTET_LENGTH, Length as usize)?;
+        int(SQL_DESC_PRECISION, Precision as usize)?;
+        int(SQL_DESC_SCALE, Scale as usize)?;
+        // SAFETY: the caller's promise (# Safety) covers these deferred buffers.
+        let (data, length, indicator) = unsafe {
+            (
+                AppPtr::new(Data),
+                AppPtr::new(StringLength),
+                AppPtr::new(Indicator),
+            )
+        };
+        set_field(desc, RecNumber, SQL_DESC_DATA_PTR, 0, data, None)?;
+        set_field(desc, RecNumber, SQL_DESC_OCTET_LENGTH_PTR, 0, length, None)?;
+        set_field(desc, RecNumber, SQL_DESC_INDICATOR_PTR, 0, indicator, None)?;
         Ok(Status::Success)
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLCopyDesc(SourceDescHandle: SQLHDESC, TargetDescHandle: SQLHDESC) -> SQLRETURN {
+pub unsafe extern "C" fn SQLCopyDesc(
+    SourceDescHandle: SQLHDESC,
+    TargetDescHandle: SQLHDESC,
+) -> SQLRETURN {
     let Some(Handle::Desc(source)) = find(SourceDescHandle, Kind::Desc) else {
         return SQL_INVALID_HANDLE;
     };

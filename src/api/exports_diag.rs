@@ -2,27 +2,21 @@
 //! them. SQLGetDiagRec lengths are in characters, SQLGetDiagField's in bytes.
 #![allow(non_snake_case)]
 
-use super::memory::AppPtr;
 use super::text::{write_output, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{entry_keep_diag, kind_from_type};
+use crate::ffi::AppPtr;
 use crate::handles::Handle;
-
-const SQL_DIAG_RETURNCODE: i16 = 1;
-const SQL_DIAG_NUMBER: i16 = 2;
-const SQL_DIAG_ROW_COUNT: i16 = 3;
-const SQL_DIAG_SQLSTATE: i16 = 4;
-const SQL_DIAG_NATIVE: i16 = 5;
-const SQL_DIAG_MESSAGE_TEXT: i16 = 6;
-const SQL_DIAG_DYNAMIC_FUNCTION: i16 = 7;
-const SQL_DIAG_CLASS_ORIGIN: i16 = 8;
-const SQL_DIAG_SUBCLASS_ORIGIN: i16 = 9;
-const SQL_DIAG_CONNECTION_NAME: i16 = 10;
-const SQL_DIAG_SERVER_NAME: i16 = 11;
-const SQL_DIAG_DYNAMIC_FUNCTION_CODE: i16 = 12;
-const SQL_DIAG_CURSOR_ROW_COUNT: i16 = -1249;
-const SQL_DIAG_ROW_NUMBER: i16 = -1248;
-const SQL_DIAG_COLUMN_NUMBER: i16 = -1247;
+use crate::odbc::diag::{
+    SQL_DIAG_CLASS_ORIGIN, SQL_DIAG_COLUMN_NUMBER, SQL_DIAG_CONNECTION_NAME,
+    SQL_DIAG_CURSOR_ROW_COUNT, SQL_DIAG_DYNAMIC_FUNCTION, SQL_DIAG_DYNAMIC_FUNCTION_CODE,
+    SQL_DIAG_MESSAGE_TEXT, SQL_DIAG_NATIVE, SQL_DIAG_NUMBER, SQL_DIAG_RETURNCODE,
+    SQL_DIAG_ROW_COUNT, SQL_DIAG_ROW_NUMBER, SQL_DIAG_SERVER_NAME, SQL_DIAG_SQLSTATE,
+    SQL_DIAG_SUBCLASS_ORIGIN,
+};
+use crate::odbc::returns::{
+    SQL_ERROR, SQL_INVALID_HANDLE, SQL_NO_DATA, SQL_SUCCESS, SQL_SUCCESS_WITH_INFO,
+};
 
 /// SQLSTATEs defined by ODBC rather than ISO 9075 (their class origin is "ODBC 3.0").
 fn odbc_defined(state: &str) -> bool {
@@ -85,8 +79,14 @@ fn get_diag_rec<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDiagRec(
+pub unsafe extern "C" fn SQLGetDiagRec(
     HandleType: SQLSMALLINT,
     Handle: SQLHANDLE,
     RecNumber: SQLSMALLINT,
@@ -96,20 +96,29 @@ pub extern "C" fn SQLGetDiagRec(
     BufferLength: SQLSMALLINT,
     TextLength: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_diag_rec::<Narrow>(
-        HandleType,
-        Handle,
-        RecNumber,
-        AppPtr::from_ptr(Sqlstate),
-        AppPtr::from_ptr(NativeError),
-        AppPtr::from_ptr(MessageText),
-        BufferLength,
-        AppPtr::from_ptr(TextLength),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_diag_rec::<Narrow>(
+            HandleType,
+            Handle,
+            RecNumber,
+            AppPtr::new(Sqlstate),
+            AppPtr::new(NativeError),
+            AppPtr::new(MessageText),
+            BufferLength,
+            AppPtr::new(TextLength),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDiagRecW(
+pub unsafe extern "C" fn SQLGetDiagRecW(
     fHandleType: SQLSMALLINT,
     handle: SQLHANDLE,
     iRecord: SQLSMALLINT,
@@ -119,16 +128,19 @@ pub extern "C" fn SQLGetDiagRecW(
     cbErrorMsgMax: SQLSMALLINT,
     pcbErrorMsg: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_diag_rec::<Wide>(
-        fHandleType,
-        handle,
-        iRecord,
-        AppPtr::from_ptr(szSqlState),
-        AppPtr::from_ptr(pfNativeError),
-        AppPtr::from_ptr(szErrorMsg),
-        cbErrorMsgMax,
-        AppPtr::from_ptr(pcbErrorMsg),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_diag_rec::<Wide>(
+            fHandleType,
+            handle,
+            iRecord,
+            AppPtr::new(szSqlState),
+            AppPtr::new(pfNativeError),
+            AppPtr::new(szErrorMsg),
+            cbErrorMsgMax,
+            AppPtr::new(pcbErrorMsg),
+        )
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -215,8 +227,14 @@ fn get_diag_field<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDiagField(
+pub unsafe extern "C" fn SQLGetDiagField(
     HandleType: SQLSMALLINT,
     Handle: SQLHANDLE,
     RecNumber: SQLSMALLINT,
@@ -225,19 +243,28 @@ pub extern "C" fn SQLGetDiagField(
     BufferLength: SQLSMALLINT,
     StringLength: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_diag_field::<Narrow>(
-        HandleType,
-        Handle,
-        RecNumber,
-        DiagIdentifier,
-        AppPtr::from_ptr(DiagInfo),
-        BufferLength,
-        AppPtr::from_ptr(StringLength),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_diag_field::<Narrow>(
+            HandleType,
+            Handle,
+            RecNumber,
+            DiagIdentifier,
+            AppPtr::new(DiagInfo),
+            BufferLength,
+            AppPtr::new(StringLength),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetDiagFieldW(
+pub unsafe extern "C" fn SQLGetDiagFieldW(
     fHandleType: SQLSMALLINT,
     handle: SQLHANDLE,
     iRecord: SQLSMALLINT,
@@ -246,13 +273,16 @@ pub extern "C" fn SQLGetDiagFieldW(
     cbDiagInfoMax: SQLSMALLINT,
     pcbDiagInfo: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_diag_field::<Wide>(
-        fHandleType,
-        handle,
-        iRecord,
-        fDiagField,
-        AppPtr::from_ptr(rgbDiagInfo),
-        cbDiagInfoMax,
-        AppPtr::from_ptr(pcbDiagInfo),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_diag_field::<Wide>(
+            fHandleType,
+            handle,
+            iRecord,
+            fDiagField,
+            AppPtr::new(rgbDiagInfo),
+            cbDiagInfoMax,
+            AppPtr::new(pcbDiagInfo),
+        )
+    }
 }

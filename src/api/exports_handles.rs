@@ -4,92 +4,108 @@
 
 use std::sync::Arc;
 
-use super::memory::AppPtr;
 use super::types::*;
 use super::{as_conn, as_env, as_stmt, entry, find, functions, null_pointer, Kind};
 use crate::error::{state, Error};
+use crate::ffi::AppPtr;
 use crate::handles::{
     self, connection::Connection, environment::Environment, statement, Handle, Status,
 };
+use crate::odbc::attributes::SQL_ATTR_CONNECTION_POOLING;
+use crate::odbc::functions::{SQL_API_ALL_FUNCTIONS, SQL_API_ODBC3_ALL_FUNCTIONS};
+use crate::odbc::returns::{
+    SQL_CLOSE, SQL_DROP, SQL_ERROR, SQL_HANDLE_DBC, SQL_HANDLE_DESC, SQL_HANDLE_ENV,
+    SQL_HANDLE_STMT, SQL_INVALID_HANDLE, SQL_RESET_PARAMS, SQL_SUCCESS, SQL_UNBIND,
+};
 
-const SQL_CLOSE: u16 = 0;
-const SQL_DROP: u16 = 1;
-const SQL_UNBIND: u16 = 2;
-const SQL_RESET_PARAMS: u16 = 3;
-
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLAllocHandle(
+pub unsafe extern "C" fn SQLAllocHandle(
     HandleType: SQLSMALLINT,
     InputHandle: SQLHANDLE,
     OutputHandle: *mut SQLHANDLE,
 ) -> SQLRETURN {
-    let out = AppPtr::from_ptr(OutputHandle);
-    match HandleType {
-        SQL_HANDLE_ENV => {
-            if out.is_null() {
-                return SQL_ERROR;
-            }
-            let result = std::panic::catch_unwind(|| {
-                handles::register(Handle::Env(Arc::new(Environment::new())))
-            });
-            match result {
-                Ok(address) => {
-                    out.write_ptr(address);
-                    SQL_SUCCESS
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        let out = AppPtr::new(OutputHandle);
+        match HandleType {
+            SQL_HANDLE_ENV => {
+                if out.is_null() {
+                    return SQL_ERROR;
                 }
-                Err(_) => SQL_ERROR,
-            }
-        }
-        SQL_HANDLE_DBC => entry(InputHandle, Kind::Env, |h| {
-            let env = as_env(h)?;
-            if out.is_null() {
-                return Err(null_pointer("OutputHandlePtr"));
-            }
-            let conn = Arc::new(Connection::new(env.clone()));
-            env.connection_opened();
-            out.write_ptr(handles::register(Handle::Conn(conn)));
-            Ok(Status::Success)
-        }),
-        SQL_HANDLE_STMT => entry(InputHandle, Kind::Conn, |h| {
-            let conn = as_conn(h)?;
-            if out.is_null() {
-                return Err(null_pointer("OutputHandlePtr"));
-            }
-            if !conn.is_connected() {
-                return Err(Error::new(
-                    state::CONNECTION_NOT_OPEN,
-                    "[apiodbc] Connect before allocating a statement",
-                ));
-            }
-            out.write_ptr(statement::allocate(conn.clone()));
-            Ok(Status::Success)
-        }),
-        SQL_HANDLE_DESC => entry(InputHandle, Kind::Conn, |_| {
-            out.write_ptr(0);
-            Err(Error::new(
-                state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                "[apiodbc] Explicitly allocated descriptors are not supported; use the statement's implicit descriptors",
-            ))
-        }),
-        _ => {
-            // The handle type is wrong but the input handle may still take the diagnostic.
-            for kind in [Kind::Env, Kind::Conn] {
-                if find(InputHandle, kind).is_some() {
-                    return entry(InputHandle, kind, |_| {
-                        Err(Error::new(
-                            state::INVALID_ATTRIBUTE_VALUE,
-                            format!("[apiodbc] Handle type {HandleType} is not valid"),
-                        ))
-                    });
+                let result = std::panic::catch_unwind(|| {
+                    handles::register(Handle::Env(Arc::new(Environment::new())))
+                });
+                match result {
+                    Ok(address) => {
+                        out.write_ptr(address);
+                        SQL_SUCCESS
+                    }
+                    Err(_) => SQL_ERROR,
                 }
             }
-            SQL_ERROR
+            SQL_HANDLE_DBC => entry(InputHandle, Kind::Env, |h| {
+                let env = as_env(h)?;
+                if out.is_null() {
+                    return Err(null_pointer("OutputHandlePtr"));
+                }
+                let conn = Arc::new(Connection::new(env.clone()));
+                env.connection_opened();
+                out.write_ptr(handles::register(Handle::Conn(conn)));
+                Ok(Status::Success)
+            }),
+            SQL_HANDLE_STMT => entry(InputHandle, Kind::Conn, |h| {
+                let conn = as_conn(h)?;
+                if out.is_null() {
+                    return Err(null_pointer("OutputHandlePtr"));
+                }
+                if !conn.is_connected() {
+                    return Err(Error::new(
+                        state::CONNECTION_NOT_OPEN,
+                        "[apiodbc] Connect before allocating a statement",
+                    ));
+                }
+                out.write_ptr(statement::allocate(conn.clone()));
+                Ok(Status::Success)
+            }),
+            SQL_HANDLE_DESC => entry(InputHandle, Kind::Conn, |_| {
+                out.write_ptr(0);
+                Err(Error::new(
+                    state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                    "[apiodbc] Explicitly allocated descriptors are not supported; use the statement's implicit descriptors",
+                ))
+            }),
+            _ => {
+                // The handle type is wrong but the input handle may still take the diagnostic.
+                for kind in [Kind::Env, Kind::Conn] {
+                    if find(InputHandle, kind).is_some() {
+                        return entry(InputHandle, kind, |_| {
+                            Err(Error::new(
+                                state::INVALID_ATTRIBUTE_VALUE,
+                                format!("[apiodbc] Handle type {HandleType} is not valid"),
+                            ))
+                        });
+                    }
+                }
+                SQL_ERROR
+            }
         }
     }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDLE) -> SQLRETURN {
+pub unsafe extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDLE) -> SQLRETURN {
     let Some(kind) = super::kind_from_type(HandleType) else {
         return SQL_INVALID_HANDLE;
     };
@@ -131,8 +147,14 @@ pub extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDLE) -> S
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLFreeStmt(StatementHandle: SQLHSTMT, Option: SQLUSMALLINT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLFreeStmt(StatementHandle: SQLHSTMT, Option: SQLUSMALLINT) -> SQLRETURN {
     if Option == SQL_DROP {
         return SQLFreeHandle_internal(StatementHandle);
     }
@@ -166,8 +188,14 @@ fn SQLFreeHandle_internal(handle: SQLHSTMT) -> SQLRETURN {
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetEnvAttr(
+pub unsafe extern "C" fn SQLSetEnvAttr(
     EnvironmentHandle: SQLHENV,
     Attribute: SQLINTEGER,
     Value: SQLPOINTER,
@@ -176,7 +204,7 @@ pub extern "C" fn SQLSetEnvAttr(
     if EnvironmentHandle.is_null() {
         // Process-level pooling (SQLSetEnvAttr(NULL, SQL_ATTR_CONNECTION_POOLING)) is the driver
         // manager's business; accept it.
-        return if Attribute == handles::environment::SQL_ATTR_CONNECTION_POOLING {
+        return if Attribute == SQL_ATTR_CONNECTION_POOLING {
             SQL_SUCCESS
         } else {
             SQL_INVALID_HANDLE
@@ -188,24 +216,39 @@ pub extern "C" fn SQLSetEnvAttr(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetEnvAttr(
+pub unsafe extern "C" fn SQLGetEnvAttr(
     EnvironmentHandle: SQLHENV,
     Attribute: SQLINTEGER,
     Value: SQLPOINTER,
     _BufferLength: SQLINTEGER,
     StringLength: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    entry(EnvironmentHandle, Kind::Env, |h| {
-        let value = as_env(h)?.get_attr(Attribute)?;
-        AppPtr::from_ptr(Value).write_u32(value);
-        AppPtr::from_ptr(StringLength).write_i32(4);
-        Ok(Status::Success)
-    })
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(EnvironmentHandle, Kind::Env, |h| {
+            let value = as_env(h)?.get_attr(Attribute)?;
+            AppPtr::new(Value).write_u32(value);
+            AppPtr::new(StringLength).write_i32(4);
+            Ok(Status::Success)
+        })
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLEndTran(
+pub unsafe extern "C" fn SQLEndTran(
     HandleType: SQLSMALLINT,
     Handle: SQLHANDLE,
     CompletionType: SQLSMALLINT,
@@ -227,8 +270,14 @@ pub extern "C" fn SQLEndTran(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLCancel(StatementHandle: SQLHSTMT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLCancel(StatementHandle: SQLHSTMT) -> SQLRETURN {
     entry(StatementHandle, Kind::Stmt, |h| {
         // No statement lock: the statement may be running on another thread right now.
         as_stmt(h)?.cancel.cancel();
@@ -236,30 +285,39 @@ pub extern "C" fn SQLCancel(StatementHandle: SQLHSTMT) -> SQLRETURN {
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetFunctions(
+pub unsafe extern "C" fn SQLGetFunctions(
     ConnectionHandle: SQLHDBC,
     FunctionId: SQLUSMALLINT,
     Supported: *mut SQLUSMALLINT,
 ) -> SQLRETURN {
-    entry(ConnectionHandle, Kind::Conn, |_| {
-        let out = AppPtr::from_ptr(Supported);
-        if out.is_null() {
-            return Err(null_pointer("SupportedPtr"));
-        }
-        match FunctionId {
-            functions::SQL_API_ODBC3_ALL_FUNCTIONS => {
-                for (i, word) in functions::odbc3_bitmap().iter().enumerate() {
-                    out.offset((i * 2) as isize).write_u16(*word);
-                }
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(ConnectionHandle, Kind::Conn, |_| {
+            let out = AppPtr::new(Supported);
+            if out.is_null() {
+                return Err(null_pointer("SupportedPtr"));
             }
-            functions::SQL_API_ALL_FUNCTIONS => {
-                for (i, flag) in functions::odbc2_array().iter().enumerate() {
-                    out.offset((i * 2) as isize).write_u16(*flag);
+            match FunctionId {
+                SQL_API_ODBC3_ALL_FUNCTIONS => {
+                    for (i, word) in functions::odbc3_bitmap().iter().enumerate() {
+                        out.offset((i * 2) as isize).write_u16(*word);
+                    }
                 }
+                SQL_API_ALL_FUNCTIONS => {
+                    for (i, flag) in functions::odbc2_array().iter().enumerate() {
+                        out.offset((i * 2) as isize).write_u16(*flag);
+                    }
+                }
+                id => out.write_u16(functions::is_exported(id) as u16),
             }
-            id => out.write_u16(functions::is_exported(id) as u16),
-        }
-        Ok(Status::Success)
-    })
+            Ok(Status::Success)
+        })
+    }
 }

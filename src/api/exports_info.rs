@@ -1,12 +1,12 @@
 //! SQLGetInfo and SQLGetTypeInfo, ANSI and Unicode. SQLGetInfo string lengths are in bytes.
 #![allow(non_snake_case)]
 
-use super::memory::AppPtr;
 use super::text::{Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{as_conn, as_stmt, entry, output_text, Kind};
 use crate::engine::escape;
 use crate::error::{state, Error};
+use crate::ffi::AppPtr;
 use crate::handles::info::{
     allowed_before_connect, driver_version_string, get_info, InfoContext, InfoValue,
 };
@@ -74,51 +74,61 @@ fn get_info_impl<E: Encoding>(
                 value.write_u32(v);
                 out_len.write_i16(4);
             }
-            InfoValue::I32(v) => {
-                value.write_i32(v);
-                out_len.write_i16(4);
-            }
-            InfoValue::U64(v) => {
-                value.write_usize(v as usize);
-                out_len.write_i16(8);
-            }
         }
         Ok(Status::Success)
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetInfo(
+pub unsafe extern "C" fn SQLGetInfo(
     ConnectionHandle: SQLHDBC,
     InfoType: SQLUSMALLINT,
     InfoValue: SQLPOINTER,
     BufferLength: SQLSMALLINT,
     StringLength: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_info_impl::<Narrow>(
-        ConnectionHandle,
-        InfoType,
-        AppPtr::from_ptr(InfoValue),
-        BufferLength,
-        AppPtr::from_ptr(StringLength),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_info_impl::<Narrow>(
+            ConnectionHandle,
+            InfoType,
+            AppPtr::new(InfoValue),
+            BufferLength,
+            AppPtr::new(StringLength),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetInfoW(
+pub unsafe extern "C" fn SQLGetInfoW(
     hdbc: SQLHDBC,
     fInfoType: SQLUSMALLINT,
     rgbInfoValue: SQLPOINTER,
     cbInfoValueMax: SQLSMALLINT,
     pcbInfoValue: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    get_info_impl::<Wide>(
-        hdbc,
-        fInfoType,
-        AppPtr::from_ptr(rgbInfoValue),
-        cbInfoValueMax,
-        AppPtr::from_ptr(pcbInfoValue),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_info_impl::<Wide>(
+            hdbc,
+            fInfoType,
+            AppPtr::new(rgbInfoValue),
+            cbInfoValueMax,
+            AppPtr::new(pcbInfoValue),
+        )
+    }
 }
 
 fn get_type_info(hstmt: SQLHSTMT, data_type: SQLSMALLINT) -> SQLRETURN {
@@ -129,12 +139,30 @@ fn get_type_info(hstmt: SQLHSTMT, data_type: SQLSMALLINT) -> SQLRETURN {
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetTypeInfo(StatementHandle: SQLHSTMT, DataType: SQLSMALLINT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLGetTypeInfo(
+    StatementHandle: SQLHSTMT,
+    DataType: SQLSMALLINT,
+) -> SQLRETURN {
     get_type_info(StatementHandle, DataType)
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetTypeInfoW(StatementHandle: SQLHSTMT, DataType: SQLSMALLINT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLGetTypeInfoW(
+    StatementHandle: SQLHSTMT,
+    DataType: SQLSMALLINT,
+) -> SQLRETURN {
     get_type_info(StatementHandle, DataType)
 }

@@ -2,11 +2,11 @@
 //! statement attributes. Text arguments come in ANSI and Unicode forms over one implementation.
 #![allow(non_snake_case)]
 
-use super::memory::AppPtr;
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{as_stmt, entry, null_pointer, output_text, Kind};
 use crate::error::{state, Error};
+use crate::ffi::AppPtr;
 use crate::handles::statement::StmtAttrValue;
 use crate::handles::Status;
 
@@ -18,22 +18,36 @@ fn exec_direct<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> S
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLExecDirect(
+pub unsafe extern "C" fn SQLExecDirect(
     StatementHandle: SQLHSTMT,
     StatementText: *mut SQLCHAR,
     TextLength: SQLINTEGER,
 ) -> SQLRETURN {
-    exec_direct::<Narrow>(StatementHandle, AppPtr::from_ptr(StatementText), TextLength)
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe { exec_direct::<Narrow>(StatementHandle, AppPtr::new(StatementText), TextLength) }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLExecDirectW(
+pub unsafe extern "C" fn SQLExecDirectW(
     hstmt: SQLHSTMT,
     szSqlStr: *mut SQLWCHAR,
     cbSqlStr: SQLINTEGER,
 ) -> SQLRETURN {
-    exec_direct::<Wide>(hstmt, AppPtr::from_ptr(szSqlStr), cbSqlStr)
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe { exec_direct::<Wide>(hstmt, AppPtr::new(szSqlStr), cbSqlStr) }
 }
 
 fn prepare<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> SQLRETURN {
@@ -45,40 +59,75 @@ fn prepare<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> SQLRE
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLPrepare(
+pub unsafe extern "C" fn SQLPrepare(
     StatementHandle: SQLHSTMT,
     StatementText: *mut SQLCHAR,
     TextLength: SQLINTEGER,
 ) -> SQLRETURN {
-    prepare::<Narrow>(StatementHandle, AppPtr::from_ptr(StatementText), TextLength)
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe { prepare::<Narrow>(StatementHandle, AppPtr::new(StatementText), TextLength) }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLPrepareW(
+pub unsafe extern "C" fn SQLPrepareW(
     hstmt: SQLHSTMT,
     szSqlStr: *mut SQLWCHAR,
     cbSqlStr: SQLINTEGER,
 ) -> SQLRETURN {
-    prepare::<Wide>(hstmt, AppPtr::from_ptr(szSqlStr), cbSqlStr)
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe { prepare::<Wide>(hstmt, AppPtr::new(szSqlStr), cbSqlStr) }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLExecute(StatementHandle: SQLHSTMT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLExecute(StatementHandle: SQLHSTMT) -> SQLRETURN {
     entry(StatementHandle, Kind::Stmt, |h| as_stmt(h)?.execute())
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLNumParams(hstmt: SQLHSTMT, pcpar: *mut SQLSMALLINT) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
-        let n = as_stmt(h)?.num_params()?;
-        AppPtr::from_ptr(pcpar).write_i16(n);
-        Ok(Status::Success)
-    })
+pub unsafe extern "C" fn SQLNumParams(hstmt: SQLHSTMT, pcpar: *mut SQLSMALLINT) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(hstmt, Kind::Stmt, |h| {
+            let n = as_stmt(h)?.num_params()?;
+            AppPtr::new(pcpar).write_i16(n);
+            Ok(Status::Success)
+        })
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLDescribeParam(
+pub unsafe extern "C" fn SQLDescribeParam(
     hstmt: SQLHSTMT,
     ipar: SQLUSMALLINT,
     pfSqlType: *mut SQLSMALLINT,
@@ -86,18 +135,27 @@ pub extern "C" fn SQLDescribeParam(
     pibScale: *mut SQLSMALLINT,
     pfNullable: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
-        let rec = as_stmt(h)?.describe_param(ipar)?;
-        AppPtr::from_ptr(pfSqlType).write_i16(rec.concise_type);
-        AppPtr::from_ptr(pcbParamDef).write_usize(rec.length);
-        AppPtr::from_ptr(pibScale).write_i16(rec.scale);
-        AppPtr::from_ptr(pfNullable).write_i16(rec.nullable);
-        Ok(Status::Success)
-    })
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(hstmt, Kind::Stmt, |h| {
+            let rec = as_stmt(h)?.describe_param(ipar)?;
+            AppPtr::new(pfSqlType).write_i16(rec.concise_type);
+            AppPtr::new(pcbParamDef).write_usize(rec.length);
+            AppPtr::new(pibScale).write_i16(rec.scale);
+            AppPtr::new(pfNullable).write_i16(rec.nullable);
+            Ok(Status::Success)
+        })
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLBindParameter(
+pub unsafe extern "C" fn SQLBindParameter(
     hstmt: SQLHSTMT,
     ipar: SQLUSMALLINT,
     fParamType: SQLSMALLINT,
@@ -109,32 +167,44 @@ pub extern "C" fn SQLBindParameter(
     cbValueMax: SQLLEN,
     pcbValue: *mut SQLLEN,
 ) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
-        as_stmt(h)?.bind_parameter(
-            ipar,
-            fParamType,
-            fCType,
-            fSqlType,
-            cbColDef,
-            ibScale,
-            AppPtr::from_ptr(rgbValue),
-            cbValueMax,
-            AppPtr::from_ptr(pcbValue),
-        )?;
-        Ok(Status::Success)
-    })
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(hstmt, Kind::Stmt, |h| {
+            as_stmt(h)?.bind_parameter(
+                ipar,
+                fParamType,
+                fCType,
+                fSqlType,
+                cbColDef,
+                ibScale,
+                AppPtr::new(rgbValue),
+                cbValueMax,
+                AppPtr::new(pcbValue),
+            )?;
+            Ok(Status::Success)
+        })
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLNumResultCols(
+pub unsafe extern "C" fn SQLNumResultCols(
     StatementHandle: SQLHSTMT,
     ColumnCount: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| {
-        let n = as_stmt(h)?.num_result_cols()?;
-        AppPtr::from_ptr(ColumnCount).write_i16(n);
-        Ok(Status::Success)
-    })
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(StatementHandle, Kind::Stmt, |h| {
+            let n = as_stmt(h)?.num_result_cols()?;
+            AppPtr::new(ColumnCount).write_i16(n);
+            Ok(Status::Success)
+        })
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -173,8 +243,14 @@ fn describe_col<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLDescribeCol(
+pub unsafe extern "C" fn SQLDescribeCol(
     StatementHandle: SQLHSTMT,
     ColumnNumber: SQLUSMALLINT,
     ColumnName: *mut SQLCHAR,
@@ -185,21 +261,30 @@ pub extern "C" fn SQLDescribeCol(
     DecimalDigits: *mut SQLSMALLINT,
     Nullable: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    describe_col::<Narrow>(
-        StatementHandle,
-        ColumnNumber,
-        AppPtr::from_ptr(ColumnName),
-        BufferLength,
-        AppPtr::from_ptr(NameLength),
-        AppPtr::from_ptr(DataType),
-        AppPtr::from_ptr(ColumnSize),
-        AppPtr::from_ptr(DecimalDigits),
-        AppPtr::from_ptr(Nullable),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        describe_col::<Narrow>(
+            StatementHandle,
+            ColumnNumber,
+            AppPtr::new(ColumnName),
+            BufferLength,
+            AppPtr::new(NameLength),
+            AppPtr::new(DataType),
+            AppPtr::new(ColumnSize),
+            AppPtr::new(DecimalDigits),
+            AppPtr::new(Nullable),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLDescribeColW(
+pub unsafe extern "C" fn SQLDescribeColW(
     hstmt: SQLHSTMT,
     icol: SQLUSMALLINT,
     szColName: *mut SQLWCHAR,
@@ -210,17 +295,20 @@ pub extern "C" fn SQLDescribeColW(
     pibScale: *mut SQLSMALLINT,
     pfNullable: *mut SQLSMALLINT,
 ) -> SQLRETURN {
-    describe_col::<Wide>(
-        hstmt,
-        icol,
-        AppPtr::from_ptr(szColName),
-        cbColNameMax,
-        AppPtr::from_ptr(pcbColName),
-        AppPtr::from_ptr(pfSqlType),
-        AppPtr::from_ptr(pcbColDef),
-        AppPtr::from_ptr(pibScale),
-        AppPtr::from_ptr(pfNullable),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        describe_col::<Wide>(
+            hstmt,
+            icol,
+            AppPtr::new(szColName),
+            cbColNameMax,
+            AppPtr::new(pcbColName),
+            AppPtr::new(pfSqlType),
+            AppPtr::new(pcbColDef),
+            AppPtr::new(pibScale),
+            AppPtr::new(pfNullable),
+        )
+    }
 }
 
 /// A SQLColAttribute answer: text or a number.
@@ -300,8 +388,14 @@ fn col_attribute<E: Encoding>(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLColAttribute(
+pub unsafe extern "C" fn SQLColAttribute(
     StatementHandle: SQLHSTMT,
     ColumnNumber: SQLUSMALLINT,
     FieldIdentifier: SQLUSMALLINT,
@@ -310,19 +404,28 @@ pub extern "C" fn SQLColAttribute(
     StringLength: *mut SQLSMALLINT,
     NumericAttribute: *mut SQLLEN,
 ) -> SQLRETURN {
-    col_attribute::<Narrow>(
-        StatementHandle,
-        ColumnNumber,
-        FieldIdentifier,
-        AppPtr::from_ptr(CharacterAttribute),
-        BufferLength,
-        AppPtr::from_ptr(StringLength),
-        AppPtr::from_ptr(NumericAttribute),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        col_attribute::<Narrow>(
+            StatementHandle,
+            ColumnNumber,
+            FieldIdentifier,
+            AppPtr::new(CharacterAttribute),
+            BufferLength,
+            AppPtr::new(StringLength),
+            AppPtr::new(NumericAttribute),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLColAttributeW(
+pub unsafe extern "C" fn SQLColAttributeW(
     hstmt: SQLHSTMT,
     iCol: SQLUSMALLINT,
     iField: SQLUSMALLINT,
@@ -331,19 +434,28 @@ pub extern "C" fn SQLColAttributeW(
     pcbCharAttr: *mut SQLSMALLINT,
     pNumAttr: *mut SQLLEN,
 ) -> SQLRETURN {
-    col_attribute::<Wide>(
-        hstmt,
-        iCol,
-        iField,
-        AppPtr::from_ptr(pCharAttr),
-        cbCharAttrMax,
-        AppPtr::from_ptr(pcbCharAttr),
-        AppPtr::from_ptr(pNumAttr),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        col_attribute::<Wide>(
+            hstmt,
+            iCol,
+            iField,
+            AppPtr::new(pCharAttr),
+            cbCharAttrMax,
+            AppPtr::new(pcbCharAttr),
+            AppPtr::new(pNumAttr),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLBindCol(
+pub unsafe extern "C" fn SQLBindCol(
     StatementHandle: SQLHSTMT,
     ColumnNumber: SQLUSMALLINT,
     TargetType: SQLSMALLINT,
@@ -351,25 +463,40 @@ pub extern "C" fn SQLBindCol(
     BufferLength: SQLLEN,
     StrLen_or_Ind: *mut SQLLEN,
 ) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| {
-        as_stmt(h)?.bind_col(
-            ColumnNumber,
-            TargetType,
-            AppPtr::from_ptr(TargetValue),
-            BufferLength,
-            AppPtr::from_ptr(StrLen_or_Ind),
-        )?;
-        Ok(Status::Success)
-    })
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(StatementHandle, Kind::Stmt, |h| {
+            as_stmt(h)?.bind_col(
+                ColumnNumber,
+                TargetType,
+                AppPtr::new(TargetValue),
+                BufferLength,
+                AppPtr::new(StrLen_or_Ind),
+            )?;
+            Ok(Status::Success)
+        })
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLFetch(StatementHandle: SQLHSTMT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLFetch(StatementHandle: SQLHSTMT) -> SQLRETURN {
     entry(StatementHandle, Kind::Stmt, |h| as_stmt(h)?.fetch(1))
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLFetchScroll(
+pub unsafe extern "C" fn SQLFetchScroll(
     StatementHandle: SQLHSTMT,
     FetchOrientation: SQLSMALLINT,
     _FetchOffset: SQLLEN,
@@ -379,8 +506,14 @@ pub extern "C" fn SQLFetchScroll(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetData(
+pub unsafe extern "C" fn SQLGetData(
     StatementHandle: SQLHSTMT,
     ColumnNumber: SQLUSMALLINT,
     TargetType: SQLSMALLINT,
@@ -388,64 +521,105 @@ pub extern "C" fn SQLGetData(
     BufferLength: SQLLEN,
     StrLen_or_Ind: *mut SQLLEN,
 ) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| {
-        as_stmt(h)?.get_data(
-            ColumnNumber,
-            TargetType,
-            AppPtr::from_ptr(TargetValue),
-            BufferLength,
-            AppPtr::from_ptr(StrLen_or_Ind),
-        )
-    })
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(StatementHandle, Kind::Stmt, |h| {
+            as_stmt(h)?.get_data(
+                ColumnNumber,
+                TargetType,
+                AppPtr::new(TargetValue),
+                BufferLength,
+                AppPtr::new(StrLen_or_Ind),
+            )
+        })
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLRowCount(StatementHandle: SQLHSTMT, RowCount: *mut SQLLEN) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| {
-        let count = as_stmt(h)?.row_count()?;
-        AppPtr::from_ptr(RowCount).write_isize(count);
-        Ok(Status::Success)
-    })
+pub unsafe extern "C" fn SQLRowCount(
+    StatementHandle: SQLHSTMT,
+    RowCount: *mut SQLLEN,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(StatementHandle, Kind::Stmt, |h| {
+            let count = as_stmt(h)?.row_count()?;
+            AppPtr::new(RowCount).write_isize(count);
+            Ok(Status::Success)
+        })
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLMoreResults(hstmt: SQLHSTMT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLMoreResults(hstmt: SQLHSTMT) -> SQLRETURN {
     entry(hstmt, Kind::Stmt, |h| as_stmt(h)?.more_results())
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLCloseCursor(StatementHandle: SQLHSTMT) -> SQLRETURN {
+pub unsafe extern "C" fn SQLCloseCursor(StatementHandle: SQLHSTMT) -> SQLRETURN {
     entry(StatementHandle, Kind::Stmt, |h| {
         as_stmt(h)?.close_cursor(true)?;
         Ok(Status::Success)
     })
 }
 
-fn set_stmt_attr(hstmt: SQLHSTMT, attribute: SQLINTEGER, value: SQLPOINTER) -> SQLRETURN {
+fn set_stmt_attr(hstmt: SQLHSTMT, attribute: SQLINTEGER, value: AppPtr) -> SQLRETURN {
     entry(hstmt, Kind::Stmt, |h| {
-        as_stmt(h)?.set_attr(attribute, value as usize)?;
+        as_stmt(h)?.set_attr(attribute, value)?;
         Ok(Status::Success)
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetStmtAttr(
+pub unsafe extern "C" fn SQLSetStmtAttr(
     StatementHandle: SQLHSTMT,
     Attribute: SQLINTEGER,
     Value: SQLPOINTER,
     _StringLength: SQLINTEGER,
 ) -> SQLRETURN {
-    set_stmt_attr(StatementHandle, Attribute, Value)
+    // SAFETY: the caller's promise (# Safety) covers this pointer argument.
+    set_stmt_attr(StatementHandle, Attribute, unsafe { AppPtr::new(Value) })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLSetStmtAttrW(
+pub unsafe extern "C" fn SQLSetStmtAttrW(
     hstmt: SQLHSTMT,
     fAttribute: SQLINTEGER,
     rgbValue: SQLPOINTER,
     _cbValueMax: SQLINTEGER,
 ) -> SQLRETURN {
-    set_stmt_attr(hstmt, fAttribute, rgbValue)
+    // SAFETY: the caller's promise (# Safety) covers this pointer argument.
+    set_stmt_attr(hstmt, fAttribute, unsafe { AppPtr::new(rgbValue) })
 }
 
 fn get_stmt_attr(
@@ -460,7 +634,7 @@ fn get_stmt_attr(
         }
         match as_stmt(h)?.get_attr(attribute)? {
             StmtAttrValue::Int(v) => value.write_usize(v),
-            StmtAttrValue::Ptr(p) => value.write_ptr(p.0),
+            StmtAttrValue::Ptr(p) => value.write_ptr(p.address()),
             StmtAttrValue::Handle(a) => value.write_ptr(a),
         }
         out_len.write_i32(std::mem::size_of::<usize>() as i32);
@@ -468,34 +642,52 @@ fn get_stmt_attr(
     })
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetStmtAttr(
+pub unsafe extern "C" fn SQLGetStmtAttr(
     StatementHandle: SQLHSTMT,
     Attribute: SQLINTEGER,
     Value: SQLPOINTER,
     _BufferLength: SQLINTEGER,
     StringLength: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    get_stmt_attr(
-        StatementHandle,
-        Attribute,
-        AppPtr::from_ptr(Value),
-        AppPtr::from_ptr(StringLength),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_stmt_attr(
+            StatementHandle,
+            Attribute,
+            AppPtr::new(Value),
+            AppPtr::new(StringLength),
+        )
+    }
 }
 
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn SQLGetStmtAttrW(
+pub unsafe extern "C" fn SQLGetStmtAttrW(
     hstmt: SQLHSTMT,
     fAttribute: SQLINTEGER,
     rgbValue: SQLPOINTER,
     _cbValueMax: SQLINTEGER,
     pcbValue: *mut SQLINTEGER,
 ) -> SQLRETURN {
-    get_stmt_attr(
-        hstmt,
-        fAttribute,
-        AppPtr::from_ptr(rgbValue),
-        AppPtr::from_ptr(pcbValue),
-    )
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_stmt_attr(
+            hstmt,
+            fAttribute,
+            AppPtr::new(rgbValue),
+            AppPtr::new(pcbValue),
+        )
+    }
 }

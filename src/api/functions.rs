@@ -1,9 +1,7 @@
 //! SQLGetFunctions: the exported functions by ODBC function id. The list is the export manifest:
 //! it must name exactly the functions this library exports (the driver manager trusts it).
 
-pub const SQL_API_ALL_FUNCTIONS: u16 = 0;
-pub const SQL_API_ODBC3_ALL_FUNCTIONS: u16 = 999;
-pub const SQL_API_ODBC3_ALL_FUNCTIONS_SIZE: usize = 250;
+use crate::odbc::functions::SQL_API_ODBC3_ALL_FUNCTIONS_SIZE;
 
 /// (function id, name) of every exported function; the W forms share their ANSI form's id.
 pub const EXPORTED: &[(u16, &str)] = &[

@@ -1,8 +1,11 @@
 //! The C ABI: every exported `SQL*` function, in ANSI (`SQLCHAR`, UTF-8) and Unicode (`SQLWCHAR`,
-//! UTF-16) forms over one implementation, pointer checks and text decoding. This module is the
-//! only home of `unsafe`. Every export goes through [`entry`]: it validates the handle, clears
+//! UTF-16) forms over one implementation, pointer checks and text decoding. With `ffi`, it
+//! is the only home of `unsafe`: each export is an `unsafe extern "C" fn` whose `# Safety` states
+//! the ODBC buffer contract, and turns its pointer arguments into `ffi::AppPtr`s. Every export goes through [`entry`]: it validates the handle, clears
 //! diagnostics, catches panics (SQL_ERROR + HY000, never an unwind into C) and turns the result
 //! into an SQLRETURN. Nothing here calls an exported symbol: exports call the safe internals.
+
+#![allow(unsafe_code)]
 
 pub mod exports_catalog;
 pub mod exports_connect;
@@ -12,8 +15,6 @@ pub mod exports_handles;
 pub mod exports_info;
 pub mod exports_statement;
 pub mod functions;
-pub mod memory;
-pub mod odbcinst;
 pub mod text;
 pub mod types;
 
@@ -21,6 +22,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{state, Error, Result};
 use crate::handles::{self, Handle, Status};
+use crate::odbc::returns::{
+    SQL_ERROR, SQL_HANDLE_DBC, SQL_HANDLE_DESC, SQL_HANDLE_ENV, SQL_HANDLE_STMT,
+    SQL_INVALID_HANDLE, SQL_NO_DATA, SQL_SUCCESS, SQL_SUCCESS_WITH_INFO,
+};
 use types::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -161,7 +166,7 @@ pub(crate) fn as_desc(h: &Handle) -> Result<&std::sync::Arc<handles::descriptor:
 /// Writes a text output and records 01004 when it was cut.
 pub(crate) fn output_text<E: text::Encoding>(
     handle: &Handle,
-    ptr: memory::AppPtr,
+    ptr: crate::ffi::AppPtr,
     buffer_len: isize,
     unit: text::LengthUnit,
     value: &str,

@@ -3,9 +3,9 @@
 //! may be `SQL_NTS`; output lengths are counted in characters or bytes as the function's spec
 //! says ([`LengthUnit`]). Truncated output never splits a UTF-8 sequence or a surrogate pair.
 
-use super::memory::AppPtr;
-use super::types::SQL_NTS;
 use crate::error::{state, Error, Result};
+use crate::ffi::AppPtr;
+use crate::odbc::returns::SQL_NTS;
 
 /// How a function counts the length of its text arguments.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -27,7 +27,6 @@ pub struct Written {
 pub trait Encoding: 'static {
     /// Bytes per code unit.
     const UNIT: usize;
-    const NAME: &'static str;
     fn encode(s: &str) -> Vec<u8>;
     fn decode(bytes: &[u8]) -> Result<String>;
     /// The longest prefix of `encoded` no longer than `max` bytes that ends on a character boundary.
@@ -39,7 +38,6 @@ pub struct Wide;
 
 impl Encoding for Narrow {
     const UNIT: usize = 1;
-    const NAME: &'static str = "UTF-8";
 
     fn encode(s: &str) -> Vec<u8> {
         s.as_bytes().to_vec()
@@ -65,7 +63,6 @@ impl Encoding for Narrow {
 
 impl Encoding for Wide {
     const UNIT: usize = 2;
-    const NAME: &'static str = "UTF-16";
 
     fn encode(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(|u| u.to_ne_bytes()).collect()
@@ -163,7 +160,8 @@ mod tests {
     fn wide_truncation_keeps_surrogate_pairs_whole() {
         let mut buf = [0xFFu8; 6];
         let w = write_output::<Wide>(
-            AppPtr::from_ptr(buf.as_mut_ptr()),
+            // SAFETY: `buf` is a live local buffer of the 6 bytes given.
+            unsafe { AppPtr::new(buf.as_mut_ptr()) },
             6,
             LengthUnit::Bytes,
             "a🙂b",
@@ -178,7 +176,8 @@ mod tests {
     fn narrow_truncation_keeps_utf8_sequences_whole() {
         let mut buf = [0xFFu8; 4];
         let w = write_output::<Narrow>(
-            AppPtr::from_ptr(buf.as_mut_ptr()),
+            // SAFETY: `buf` is a live local buffer of the 4 bytes given.
+            unsafe { AppPtr::new(buf.as_mut_ptr()) },
             4,
             LengthUnit::Characters,
             "aéé",

@@ -7,7 +7,6 @@ use std::ffi::c_void;
 pub type SQLSMALLINT = i16;
 pub type SQLUSMALLINT = u16;
 pub type SQLINTEGER = i32;
-pub type SQLUINTEGER = u32;
 pub type SQLLEN = isize;
 pub type SQLULEN = usize;
 pub type SQLRETURN = SQLSMALLINT;
@@ -20,17 +19,3 @@ pub type SQLHDESC = SQLHANDLE;
 pub type SQLHWND = *mut c_void;
 pub type SQLCHAR = u8;
 pub type SQLWCHAR = u16;
-
-pub const SQL_SUCCESS: SQLRETURN = 0;
-pub const SQL_SUCCESS_WITH_INFO: SQLRETURN = 1;
-pub const SQL_NO_DATA: SQLRETURN = 100;
-pub const SQL_ERROR: SQLRETURN = -1;
-pub const SQL_INVALID_HANDLE: SQLRETURN = -2;
-pub const SQL_NEED_DATA: SQLRETURN = 99;
-
-pub const SQL_HANDLE_ENV: SQLSMALLINT = 1;
-pub const SQL_HANDLE_DBC: SQLSMALLINT = 2;
-pub const SQL_HANDLE_STMT: SQLSMALLINT = 3;
-pub const SQL_HANDLE_DESC: SQLSMALLINT = 4;
-
-pub const SQL_NTS: isize = -3;

@@ -32,8 +32,6 @@ use crate::auth::oauth::pkce::constant_time_eq;
 use crate::error::{state, Error, Result};
 use crate::secret::Secret;
 
-/// How long the listener waits for the browser by default.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 /// The most of a request (line and headers) that is read.
 pub const MAX_HEAD: usize = 8192;
 /// How long one connection may take to send its request line.

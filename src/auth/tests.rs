@@ -6,11 +6,11 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::auth::file_key::Argon2Params;
 use crate::auth::file_lock::{lock_path_for, FileLock};
 use crate::auth::settings_file::{self, client_fingerprint, FormatError};
-use crate::auth::token_store::{
-    default_settings_path_under, Argon2Params, Decision, KeySource, StoreBinding, TokenStore,
-};
+use crate::auth::settings_path::default_settings_path_under;
+use crate::auth::token_store::{Decision, KeySource, StoreBinding, TokenStore};
 use crate::auth::tokens::{now_unix, PendingAuthorization, RefreshAttempt, StoredTokens};
 use crate::connect::settings::SettingsLocation;
 use crate::error::{state, Error};
@@ -692,9 +692,9 @@ fn a_legacy_file_of_the_same_token_endpoint_moves_to_the_new_place() {
 
 #[cfg(unix)]
 #[test]
-fn unsafe_files_and_folders_are_refused_saying_what_to_fix() {
+fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
     use std::os::unix::fs::{symlink, PermissionsExt};
-    let dir = TempDir::new("unsafe");
+    let dir = TempDir::new("untrusted");
     let real = dir.file();
     file_store(&real, default_binding())
         .update(replace_with(sample()))

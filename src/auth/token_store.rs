@@ -24,12 +24,9 @@ use crate::auth::tokens::{now_unix, StoredTokens};
 use crate::connect::settings::SettingsLocation;
 use crate::error::{state, Error, Result};
 
-pub use crate::auth::file_key::{Argon2Params, KeySource};
+pub use crate::auth::file_key::KeySource;
 pub use crate::auth::settings_file::StoreBinding;
-pub use crate::auth::settings_path::{
-    default_settings_path, default_settings_path_under, legacy_settings_path, resolve_location,
-    SETTINGS_FILE_NAME,
-};
+pub use crate::auth::settings_path::{legacy_settings_path, resolve_location};
 
 /// What an update's closure decided, given the tokens it found under the lock.
 // One `Decision` exists per update, briefly; boxing the tokens would only make callers noisier.
@@ -40,7 +37,8 @@ pub enum Decision {
     Keep,
     /// Store these tokens (written and made durable before `update` returns).
     Replace(StoredTokens),
-    /// Forget everything (e.g. the grant is dead).
+    /// Forget everything (the tests' way to start over).
+    #[cfg(test)]
     Clear,
 }
 
@@ -72,7 +70,6 @@ pub struct TokenStore {
 
 #[derive(Debug)]
 struct Inner {
-    location: SettingsLocation,
     binding: StoreBinding,
     backend: Backend,
 }
@@ -124,23 +121,16 @@ impl TokenStore {
             },
         };
         Ok(TokenStore {
-            inner: Arc::new(Inner {
-                location: location.clone(),
-                binding,
-                backend,
-            }),
+            inner: Arc::new(Inner { binding, backend }),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
         })
     }
 
     /// How long `update` waits for another writer before failing with HYT00.
+    #[cfg(test)]
     pub fn with_lock_timeout(mut self, timeout: Duration) -> TokenStore {
         self.lock_timeout = timeout;
         self
-    }
-
-    pub fn location(&self) -> &SettingsLocation {
-        &self.inner.location
     }
 
     /// The stored tokens, without taking the lock. Use `update` to act on them.
@@ -247,6 +237,7 @@ impl TokenStore {
         }
     }
 
+    #[cfg(test)]
     /// Forgets the stored tokens: deletes the file (whatever it holds, even a foreign or damaged
     /// one, since this is the explicit "delete it" the error messages ask for) or empties the slot.
     pub fn clear(&self) -> Result<()> {
@@ -339,10 +330,12 @@ impl TokenStore {
                 }
                 Ok(Some(tokens))
             }
+            #[cfg(test)]
             (Decision::Clear, Backend::File { path, .. }) => {
                 atomic_file::remove(path).map_err(|e| io_error("delete", path, e))?;
                 Ok(None)
             }
+            #[cfg(test)]
             (Decision::Clear, Backend::Memory { slot, .. }) => {
                 slot.set(binding, None);
                 Ok(None)

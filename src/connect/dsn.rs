@@ -3,9 +3,9 @@
 //! do. The driver manager passes `DSN=x` through untouched; merging (explicit keys win) is the
 //! caller's job via `Attributes::insert_if_absent`.
 
-use crate::api::odbcinst;
 use crate::connect::grammar::{self, Attributes};
 use crate::error::{state, Error, Result};
+use crate::ffi::odbcinst;
 
 const ODBC_INI: &str = "odbc.ini";
 

@@ -46,6 +46,7 @@ impl Attributes {
     }
 
     /// Removes `key` and returns its value.
+    #[cfg(test)]
     pub fn remove(&mut self, key: &str) -> Option<String> {
         let pos = self
             .entries
@@ -62,6 +63,7 @@ impl Attributes {
         self.entries.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -7,10 +7,5 @@ pub mod dsn;
 pub mod grammar;
 pub mod settings;
 
-pub use dsn::read_dsn;
-pub use grammar::{is_secret_name, parse, parse_nested, Attributes};
-pub use settings::{
-    check_http_url, find_property, unknown_properties_warning, AuthScheme, InitiateOAuth,
-    ProfileSettings, PropertyInfo, SettingValue, Settings, SettingsLocation, Warning,
-    KNOWN_PROPERTIES,
-};
+pub use grammar::Attributes;
+pub use settings::{unknown_properties_warning, Warning};

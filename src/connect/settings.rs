@@ -238,6 +238,7 @@ impl SettingValue {
         }
     }
 
+    #[cfg(test)]
     pub fn is_secret(&self) -> bool {
         matches!(self, SettingValue::Secret(_))
     }
@@ -271,16 +272,9 @@ impl ProfileSettings {
             .map(|(_, v)| v)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &SettingValue)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
-    }
-
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// The settings as a connection string with secret values masked, for display.

@@ -68,8 +68,3 @@ pub fn from_datafusion(error: DataFusionError) -> Error {
     let text = text.trim().replace("'apiodbc.", "'");
     Error::new(sqlstate, format!("[apiodbc] {text} ({hint})"))
 }
-
-/// An own error carried through DataFusion (a table scan's failure) keeps its SQLSTATE.
-pub fn to_datafusion(error: Error) -> DataFusionError {
-    DataFusionError::External(Box::new(error))
-}

@@ -3,11 +3,6 @@
 
 use super::escape::skip_opaque;
 
-/// Returns the statement with `?` markers numbered as `$n`, and how many there were.
-pub fn number_markers(sql: &str) -> (String, usize) {
-    rewrite_markers(sql, |n| format!("${n}"))
-}
-
 /// Replaces the n-th `?` marker (from 1) with `render(n)`; returns the text and the marker count.
 /// Literals, quoted identifiers and comments are skipped with the escape scanner's rules, so a
 /// `?` inside them stays a character.
@@ -36,7 +31,11 @@ pub fn rewrite_markers(sql: &str, mut render: impl FnMut(usize) -> String) -> (S
 
 #[cfg(test)]
 mod tests {
-    use super::number_markers;
+    use super::rewrite_markers;
+
+    fn number_markers(sql: &str) -> (String, usize) {
+        rewrite_markers(sql, |n| format!("${n}"))
+    }
 
     #[test]
     fn markers_outside_literals_are_numbered() {

@@ -12,6 +12,10 @@ use super::sql_types::column_type;
 use super::statement::MAX_TEXT_LEN;
 use crate::engine::catalog::{CatalogInfo, TableInfo};
 use crate::error::{Error, Result};
+use crate::odbc::sql_types::{
+    SQL_BEST_ROWID, SQL_INDEX_OTHER, SQL_PARAM_INPUT, SQL_PC_NOT_PSEUDO, SQL_PT_PROCEDURE,
+    SQL_RESULT_COL, SQL_SCOPE_SESSION,
+};
 
 /// Arguments of a catalog call; `None` is a null pointer (match everything).
 #[derive(Default, Clone, Debug)]
@@ -370,8 +374,6 @@ const STATISTICS: &[(&str, Kind)] = &[
     ("FILTER_CONDITION", Kind::Text),
 ];
 
-const SQL_INDEX_OTHER: i16 = 3;
-
 /// SQLStatistics: a table's primary key is its only (unique) index.
 pub fn statistics(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
     let mut out = ResultBuilder::new(STATISTICS);
@@ -407,10 +409,6 @@ const SPECIAL_COLUMNS: &[(&str, Kind)] = &[
     ("DECIMAL_DIGITS", Kind::Small),
     ("PSEUDO_COLUMN", Kind::Small),
 ];
-
-const SQL_BEST_ROWID: u16 = 1;
-const SQL_SCOPE_SESSION: i16 = 2;
-const SQL_PC_NOT_PSEUDO: i16 = 1;
 
 /// SQLSpecialColumns(SQL_BEST_ROWID): the primary key columns; SQL_ROWVER: none.
 pub fn special_columns(
@@ -452,8 +450,6 @@ const PROCEDURES: &[(&str, Kind)] = &[
     ("REMARKS", Kind::Text),
     ("PROCEDURE_TYPE", Kind::Small),
 ];
-
-const SQL_PT_PROCEDURE: i16 = 1;
 
 fn procedures_of<'a>(
     catalog: &'a CatalogInfo,
@@ -503,9 +499,6 @@ const PROCEDURE_COLUMNS: &[(&str, Kind)] = &[
     ("ORDINAL_POSITION", Kind::Int),
     ("IS_NULLABLE", Kind::Text),
 ];
-
-const SQL_PARAM_INPUT: i16 = 1;
-const SQL_RESULT_COL: i16 = 3;
 
 pub fn procedure_columns(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
     let mut out = ResultBuilder::new(PROCEDURE_COLUMNS);

@@ -11,32 +11,15 @@ use crate::engine::procedures::ProcedureRegistry;
 use crate::engine::sys_tables::{ConnectionProp, SYS_SCHEMA};
 use crate::engine::{Engine, EngineOptions};
 use crate::error::{state, Error, Result};
-
-pub const SQL_ATTR_ACCESS_MODE: i32 = 101;
-pub const SQL_ATTR_AUTOCOMMIT: i32 = 102;
-pub const SQL_ATTR_LOGIN_TIMEOUT: i32 = 103;
-pub const SQL_ATTR_TRACE: i32 = 104;
-pub const SQL_ATTR_TRACEFILE: i32 = 105;
-pub const SQL_ATTR_TRANSLATE_LIB: i32 = 106;
-pub const SQL_ATTR_TRANSLATE_OPTION: i32 = 107;
-pub const SQL_ATTR_TXN_ISOLATION: i32 = 108;
-pub const SQL_ATTR_CURRENT_CATALOG: i32 = 109;
-pub const SQL_ATTR_ODBC_CURSORS: i32 = 110;
-pub const SQL_ATTR_QUIET_MODE: i32 = 111;
-pub const SQL_ATTR_PACKET_SIZE: i32 = 112;
-pub const SQL_ATTR_CONNECTION_TIMEOUT: i32 = 113;
-pub const SQL_ATTR_DISCONNECT_BEHAVIOR: i32 = 114;
-pub const SQL_ATTR_ANSI_APP: i32 = 115;
-pub const SQL_ATTR_RESET_CONNECTION: i32 = 116;
-pub const SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE: i32 = 117;
-pub const SQL_ATTR_ENLIST_IN_DTC: i32 = 1207;
-pub const SQL_ATTR_CONNECTION_DEAD: i32 = 1209;
-pub const SQL_ATTR_AUTO_IPD: i32 = 10001;
-pub const SQL_ATTR_METADATA_ID: i32 = 10014;
-
-const SQL_MODE_READ_ONLY: usize = 1;
-const SQL_AUTOCOMMIT_ON: usize = 1;
-const SQL_CD_FALSE: usize = 0;
+use crate::odbc::attributes::{
+    SQL_ATTR_ACCESS_MODE, SQL_ATTR_ANSI_APP, SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE,
+    SQL_ATTR_AUTOCOMMIT, SQL_ATTR_AUTO_IPD, SQL_ATTR_CONNECTION_DEAD, SQL_ATTR_CONNECTION_TIMEOUT,
+    SQL_ATTR_CURRENT_CATALOG, SQL_ATTR_DISCONNECT_BEHAVIOR, SQL_ATTR_ENLIST_IN_DTC,
+    SQL_ATTR_LOGIN_TIMEOUT, SQL_ATTR_METADATA_ID, SQL_ATTR_ODBC_CURSORS, SQL_ATTR_PACKET_SIZE,
+    SQL_ATTR_QUIET_MODE, SQL_ATTR_RESET_CONNECTION, SQL_ATTR_TRACE, SQL_ATTR_TRACEFILE,
+    SQL_ATTR_TRANSLATE_LIB, SQL_ATTR_TRANSLATE_OPTION, SQL_ATTR_TXN_ISOLATION, SQL_AUTOCOMMIT_ON,
+    SQL_CD_FALSE, SQL_MODE_READ_ONLY,
+};
 
 /// Rows per Arrow batch: large enough to amortise per-batch work, small enough to keep memory flat.
 pub const BATCH_ROWS: usize = 8192;
@@ -53,7 +36,6 @@ pub struct Session {
     pub settings: Settings,
     pub engine: Engine,
     pub dsn: String,
-    pub completed: String,
 }
 
 pub struct ConnState {
@@ -183,7 +165,6 @@ impl Connection {
             settings,
             engine,
             dsn: dsn_name.unwrap_or_default(),
-            completed: completed.clone(),
         };
         lock(&self.state).session = Some(Arc::new(session));
         Ok(completed)

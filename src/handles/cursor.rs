@@ -52,10 +52,6 @@ impl Cursor {
         }
     }
 
-    pub fn rowset_len(&self) -> usize {
-        self.rowset.iter().map(|s| s.len).sum()
-    }
-
     /// The batch and row index of row `i` of the current rowset.
     pub fn row(&self, mut i: usize) -> Option<(&RecordBatch, usize)> {
         for seg in &self.rowset {

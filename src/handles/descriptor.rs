@@ -5,10 +5,20 @@
 
 use std::sync::Mutex;
 
-use crate::api::memory::AppPtr;
 use crate::error::{state, Error, Result};
+use crate::ffi::AppPtr;
 
 use super::diag::Diagnostics;
+use crate::odbc::desc::{
+    SQL_DESC_ALLOC_AUTO, SQL_DESC_ALLOC_TYPE, SQL_DESC_ARRAY_SIZE, SQL_DESC_ARRAY_STATUS_PTR,
+    SQL_DESC_BIND_OFFSET_PTR, SQL_DESC_BIND_TYPE, SQL_DESC_CONCISE_TYPE, SQL_DESC_COUNT,
+    SQL_DESC_DATA_PTR, SQL_DESC_DATETIME_INTERVAL_CODE, SQL_DESC_DATETIME_INTERVAL_PRECISION,
+    SQL_DESC_INDICATOR_PTR, SQL_DESC_LENGTH, SQL_DESC_NAME, SQL_DESC_NULLABLE,
+    SQL_DESC_NUM_PREC_RADIX, SQL_DESC_OCTET_LENGTH, SQL_DESC_OCTET_LENGTH_PTR,
+    SQL_DESC_PARAMETER_TYPE, SQL_DESC_PRECISION, SQL_DESC_ROWS_PROCESSED_PTR, SQL_DESC_SCALE,
+    SQL_DESC_TYPE, SQL_DESC_UNNAMED,
+};
+use crate::odbc::sql_types::SQL_PARAM_INPUT;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DescKind {
@@ -18,39 +28,9 @@ pub enum DescKind {
     Ipd,
 }
 
-impl DescKind {
-    pub fn is_implementation(self) -> bool {
-        matches!(self, DescKind::Ird | DescKind::Ipd)
-    }
-}
+impl DescKind {}
 
 // Descriptor field identifiers (sql.h / sqlext.h).
-pub const SQL_DESC_COUNT: i16 = 1001;
-pub const SQL_DESC_TYPE: i16 = 1002;
-pub const SQL_DESC_LENGTH: i16 = 1003;
-pub const SQL_DESC_OCTET_LENGTH_PTR: i16 = 1004;
-pub const SQL_DESC_PRECISION: i16 = 1005;
-pub const SQL_DESC_SCALE: i16 = 1006;
-pub const SQL_DESC_DATETIME_INTERVAL_CODE: i16 = 1007;
-pub const SQL_DESC_NULLABLE: i16 = 1008;
-pub const SQL_DESC_INDICATOR_PTR: i16 = 1009;
-pub const SQL_DESC_DATA_PTR: i16 = 1010;
-pub const SQL_DESC_NAME: i16 = 1011;
-pub const SQL_DESC_UNNAMED: i16 = 1012;
-pub const SQL_DESC_OCTET_LENGTH: i16 = 1013;
-pub const SQL_DESC_ALLOC_TYPE: i16 = 1099;
-pub const SQL_DESC_CONCISE_TYPE: i16 = 2;
-pub const SQL_DESC_ARRAY_SIZE: i16 = 20;
-pub const SQL_DESC_ARRAY_STATUS_PTR: i16 = 21;
-pub const SQL_DESC_BIND_OFFSET_PTR: i16 = 24;
-pub const SQL_DESC_BIND_TYPE: i16 = 25;
-pub const SQL_DESC_ROWS_PROCESSED_PTR: i16 = 34;
-pub const SQL_DESC_PARAMETER_TYPE: i16 = 33;
-pub const SQL_DESC_DATETIME_INTERVAL_PRECISION: i16 = 26;
-pub const SQL_DESC_NUM_PREC_RADIX: i16 = 32;
-
-pub const SQL_DESC_ALLOC_AUTO: i16 = 1;
-pub const SQL_PARAM_INPUT: i16 = 1;
 
 #[derive(Clone, Debug)]
 pub struct DescRecord {
@@ -240,12 +220,14 @@ pub fn get_field(desc: &Descriptor, record: i16, field: i16) -> Result<Option<Fi
     Ok(Some(value))
 }
 
-/// SQLSetDescField; `value` is the integer or pointer the application passed, `text` its string.
+/// SQLSetDescField: integer fields take `value`, pointer fields `pointer` (the same SQLPOINTER
+/// the application passed, vouched for as application memory), SQL_DESC_NAME `text`.
 pub fn set_field(
     desc: &Descriptor,
     record: i16,
     field: i16,
     value: usize,
+    pointer: AppPtr,
     text: Option<String>,
 ) -> Result<()> {
     if desc.kind == DescKind::Ird {
@@ -267,11 +249,11 @@ pub fn set_field(
             return Ok(());
         }
         SQL_DESC_ARRAY_STATUS_PTR => {
-            st.header.array_status_ptr = AppPtr(value);
+            st.header.array_status_ptr = pointer;
             return Ok(());
         }
         SQL_DESC_BIND_OFFSET_PTR => {
-            st.header.bind_offset_ptr = AppPtr(value);
+            st.header.bind_offset_ptr = pointer;
             return Ok(());
         }
         SQL_DESC_BIND_TYPE => {
@@ -279,7 +261,7 @@ pub fn set_field(
             return Ok(());
         }
         SQL_DESC_ROWS_PROCESSED_PTR => {
-            st.header.rows_processed_ptr = AppPtr(value);
+            st.header.rows_processed_ptr = pointer;
             return Ok(());
         }
         SQL_DESC_COUNT => {
@@ -329,9 +311,9 @@ pub fn set_field(
         SQL_DESC_UNNAMED => rec.unnamed = value as i16,
         SQL_DESC_PARAMETER_TYPE => rec.parameter_type = value as i16,
         SQL_DESC_NUM_PREC_RADIX => rec.num_prec_radix = value as i16,
-        SQL_DESC_DATA_PTR => rec.data_ptr = AppPtr(value),
-        SQL_DESC_INDICATOR_PTR => rec.indicator_ptr = AppPtr(value),
-        SQL_DESC_OCTET_LENGTH_PTR => rec.octet_length_ptr = AppPtr(value),
+        SQL_DESC_DATA_PTR => rec.data_ptr = pointer,
+        SQL_DESC_INDICATOR_PTR => rec.indicator_ptr = pointer,
+        SQL_DESC_OCTET_LENGTH_PTR => rec.octet_length_ptr = pointer,
         other => {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_FIELD,

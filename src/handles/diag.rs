@@ -26,8 +26,6 @@ impl DiagRecord {
 pub struct DiagArea {
     pub records: Vec<DiagRecord>,
     pub return_code: i16,
-    /// SQL_DIAG_ROW_COUNT: rows affected or produced by the last statement, -1 when unknown.
-    pub row_count: isize,
     /// SQL_DIAG_DYNAMIC_FUNCTION of the last executed statement.
     pub dynamic_function: String,
 }

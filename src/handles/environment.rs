@@ -7,15 +7,10 @@ use std::sync::Mutex;
 use super::diag::Diagnostics;
 use super::lock;
 use crate::error::{state, Error, Result};
-
-pub const SQL_ATTR_ODBC_VERSION: i32 = 200;
-pub const SQL_ATTR_CONNECTION_POOLING: i32 = 201;
-pub const SQL_ATTR_CP_MATCH: i32 = 202;
-pub const SQL_ATTR_OUTPUT_NTS: i32 = 10001;
-
-pub const SQL_OV_ODBC2: u32 = 2;
-pub const SQL_OV_ODBC3: u32 = 3;
-pub const SQL_OV_ODBC3_80: u32 = 380;
+use crate::odbc::attributes::{
+    SQL_ATTR_CONNECTION_POOLING, SQL_ATTR_CP_MATCH, SQL_ATTR_ODBC_VERSION, SQL_ATTR_OUTPUT_NTS,
+    SQL_OV_ODBC2, SQL_OV_ODBC3, SQL_OV_ODBC3_80,
+};
 
 #[derive(Debug)]
 pub struct EnvState {

@@ -4,34 +4,39 @@
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 
-use super::c_types::{self, SQL_C_CHAR, SQL_C_DEFAULT, SQL_C_WCHAR};
+use super::c_types;
 use super::convert::{read_param, ParamValue};
 use super::descriptor::DescState;
-use super::sql_types;
 use crate::error::{state, Error, Result};
-
-const SQL_NULL_DATA: isize = -1;
-const SQL_NTS: isize = -3;
-const SQL_DATA_AT_EXEC: isize = -2;
-const SQL_LEN_DATA_AT_EXEC_OFFSET: isize = -100;
+use crate::odbc::attributes::SQL_NULL_DATA;
+use crate::odbc::c_types::{
+    SQL_C_BINARY, SQL_C_BIT, SQL_C_CHAR, SQL_C_DEFAULT, SQL_C_DOUBLE, SQL_C_FLOAT, SQL_C_SBIGINT,
+    SQL_C_SLONG, SQL_C_SSHORT, SQL_C_STINYINT, SQL_C_TYPE_DATE, SQL_C_TYPE_TIME,
+    SQL_C_TYPE_TIMESTAMP, SQL_C_WCHAR, SQL_DATA_AT_EXEC, SQL_LEN_DATA_AT_EXEC_OFFSET,
+};
+use crate::odbc::returns::SQL_NTS;
+use crate::odbc::sql_types::{
+    SQL_BIGINT, SQL_BINARY, SQL_BIT, SQL_DATE, SQL_DECIMAL, SQL_DOUBLE, SQL_FLOAT, SQL_INTEGER,
+    SQL_LONGVARBINARY, SQL_NUMERIC, SQL_REAL, SQL_SMALLINT, SQL_TIME, SQL_TIMESTAMP, SQL_TINYINT,
+    SQL_TYPE_DATE, SQL_TYPE_TIME, SQL_TYPE_TIMESTAMP, SQL_VARBINARY, SQL_VARCHAR, SQL_WCHAR,
+    SQL_WLONGVARCHAR, SQL_WVARCHAR,
+};
 
 /// The C type a SQL_C_DEFAULT parameter has, from its SQL type.
 fn default_c_type(sql_type: i16) -> i16 {
     match sql_type {
-        sql_types::SQL_WCHAR | sql_types::SQL_WVARCHAR | sql_types::SQL_WLONGVARCHAR => SQL_C_WCHAR,
-        sql_types::SQL_BIT => c_types::SQL_C_BIT,
-        sql_types::SQL_TINYINT => c_types::SQL_C_STINYINT,
-        sql_types::SQL_SMALLINT => c_types::SQL_C_SSHORT,
-        sql_types::SQL_INTEGER => c_types::SQL_C_SLONG,
-        sql_types::SQL_BIGINT => c_types::SQL_C_SBIGINT,
-        sql_types::SQL_REAL => c_types::SQL_C_FLOAT,
-        sql_types::SQL_FLOAT | sql_types::SQL_DOUBLE => c_types::SQL_C_DOUBLE,
-        sql_types::SQL_TYPE_DATE | sql_types::SQL_DATE => c_types::SQL_C_TYPE_DATE,
-        sql_types::SQL_TYPE_TIME | sql_types::SQL_TIME => c_types::SQL_C_TYPE_TIME,
-        sql_types::SQL_TYPE_TIMESTAMP | sql_types::SQL_TIMESTAMP => c_types::SQL_C_TYPE_TIMESTAMP,
-        sql_types::SQL_BINARY | sql_types::SQL_VARBINARY | sql_types::SQL_LONGVARBINARY => {
-            c_types::SQL_C_BINARY
-        }
+        SQL_WCHAR | SQL_WVARCHAR | SQL_WLONGVARCHAR => SQL_C_WCHAR,
+        SQL_BIT => SQL_C_BIT,
+        SQL_TINYINT => SQL_C_STINYINT,
+        SQL_SMALLINT => SQL_C_SSHORT,
+        SQL_INTEGER => SQL_C_SLONG,
+        SQL_BIGINT => SQL_C_SBIGINT,
+        SQL_REAL => SQL_C_FLOAT,
+        SQL_FLOAT | SQL_DOUBLE => SQL_C_DOUBLE,
+        SQL_TYPE_DATE | SQL_DATE => SQL_C_TYPE_DATE,
+        SQL_TYPE_TIME | SQL_TIME => SQL_C_TYPE_TIME,
+        SQL_TYPE_TIMESTAMP | SQL_TIMESTAMP => SQL_C_TYPE_TIMESTAMP,
+        SQL_BINARY | SQL_VARBINARY | SQL_LONGVARBINARY => SQL_C_BINARY,
         _ => SQL_C_CHAR,
     }
 }
@@ -39,15 +44,10 @@ fn default_c_type(sql_type: i16) -> i16 {
 /// A typed NULL, so that `? + 1` with a NULL still plans.
 fn typed_null(sql_type: i16) -> ScalarValue {
     match sql_type {
-        sql_types::SQL_BIT => ScalarValue::Boolean(None),
-        sql_types::SQL_TINYINT
-        | sql_types::SQL_SMALLINT
-        | sql_types::SQL_INTEGER
-        | sql_types::SQL_BIGINT => ScalarValue::Int64(None),
-        sql_types::SQL_REAL | sql_types::SQL_FLOAT | sql_types::SQL_DOUBLE => {
-            ScalarValue::Float64(None)
-        }
-        sql_types::SQL_TYPE_DATE | sql_types::SQL_DATE => ScalarValue::Date32(None),
+        SQL_BIT => ScalarValue::Boolean(None),
+        SQL_TINYINT | SQL_SMALLINT | SQL_INTEGER | SQL_BIGINT => ScalarValue::Int64(None),
+        SQL_REAL | SQL_FLOAT | SQL_DOUBLE => ScalarValue::Float64(None),
+        SQL_TYPE_DATE | SQL_DATE => ScalarValue::Date32(None),
         _ => ScalarValue::Utf8(None),
     }
 }
@@ -107,7 +107,7 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
             .records
             .get(i)
             .map(|r| r.concise_type)
-            .unwrap_or(sql_types::SQL_VARCHAR);
+            .unwrap_or(SQL_VARCHAR);
         let c_type = if app.concise_type == SQL_C_DEFAULT {
             default_c_type(sql_type)
         } else {
@@ -171,21 +171,16 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
 /// The engine type of a parameter's declared SQL type, for the types text converts into.
 fn declared_type(rec: &super::descriptor::DescRecord) -> Option<DataType> {
     match rec.concise_type {
-        sql_types::SQL_NUMERIC | sql_types::SQL_DECIMAL => {
+        SQL_NUMERIC | SQL_DECIMAL => {
             let precision = (rec.length as u8).clamp(1, 38);
             let scale = (rec.scale.max(0) as i8).min(precision as i8);
             Some(DataType::Decimal128(precision, scale))
         }
-        sql_types::SQL_TINYINT
-        | sql_types::SQL_SMALLINT
-        | sql_types::SQL_INTEGER
-        | sql_types::SQL_BIGINT => Some(DataType::Int64),
-        sql_types::SQL_REAL | sql_types::SQL_FLOAT | sql_types::SQL_DOUBLE => {
-            Some(DataType::Float64)
-        }
-        sql_types::SQL_BIT => Some(DataType::Boolean),
-        sql_types::SQL_TYPE_DATE | sql_types::SQL_DATE => Some(DataType::Date32),
-        sql_types::SQL_TYPE_TIMESTAMP | sql_types::SQL_TIMESTAMP => Some(DataType::Timestamp(
+        SQL_TINYINT | SQL_SMALLINT | SQL_INTEGER | SQL_BIGINT => Some(DataType::Int64),
+        SQL_REAL | SQL_FLOAT | SQL_DOUBLE => Some(DataType::Float64),
+        SQL_BIT => Some(DataType::Boolean),
+        SQL_TYPE_DATE | SQL_DATE => Some(DataType::Date32),
+        SQL_TYPE_TIMESTAMP | SQL_TIMESTAMP => Some(DataType::Timestamp(
             datafusion::arrow::datatypes::TimeUnit::Microsecond,
             None,
         )),

@@ -10,104 +10,27 @@
 //!
 //! Nothing here knows about handles or buffers: it is pure data and pure functions.
 
+use crate::odbc::sql_types::{
+    SQL_BIGINT, SQL_BIT, SQL_CODE_DATE, SQL_CODE_TIME, SQL_CODE_TIMESTAMP, SQL_DATE, SQL_DATETIME,
+    SQL_DECIMAL, SQL_DOUBLE, SQL_INTEGER, SQL_PRED_BASIC, SQL_PRED_NONE, SQL_REAL, SQL_SEARCHABLE,
+    SQL_SMALLINT, SQL_TIME, SQL_TIMESTAMP, SQL_TINYINT, SQL_TYPE_DATE, SQL_TYPE_TIME,
+    SQL_TYPE_TIMESTAMP, SQL_VARBINARY, SQL_VARCHAR, SQL_WLONGVARCHAR, SQL_WVARCHAR,
+};
 use arrow::datatypes::{DataType, TimeUnit};
 
 // ---------------------------------------------------------------------------------------------
 // SQL data type codes (SQLSMALLINT). Values checked against unixODBC's sql.h, sqlext.h, sqlucode.h.
 // ---------------------------------------------------------------------------------------------
 
-pub const SQL_UNKNOWN_TYPE: i16 = 0;
-pub const SQL_CHAR: i16 = 1;
-pub const SQL_NUMERIC: i16 = 2;
-pub const SQL_DECIMAL: i16 = 3;
-pub const SQL_INTEGER: i16 = 4;
-pub const SQL_SMALLINT: i16 = 5;
-pub const SQL_FLOAT: i16 = 6;
-pub const SQL_REAL: i16 = 7;
-pub const SQL_DOUBLE: i16 = 8;
-/// Verbose type of every date/time type (ODBC 3); the concise type is `SQL_TYPE_*`.
-pub const SQL_DATETIME: i16 = 9;
-/// Verbose type of every interval type (ODBC 3).
-pub const SQL_INTERVAL: i16 = 10;
-pub const SQL_VARCHAR: i16 = 12;
-pub const SQL_TYPE_DATE: i16 = 91;
-pub const SQL_TYPE_TIME: i16 = 92;
-pub const SQL_TYPE_TIMESTAMP: i16 = 93;
-/// ODBC 2 date type (same value as `SQL_DATETIME`).
-pub const SQL_DATE: i16 = 9;
-/// ODBC 2 time type (same value as `SQL_INTERVAL`).
-pub const SQL_TIME: i16 = 10;
-/// ODBC 2 timestamp type.
-pub const SQL_TIMESTAMP: i16 = 11;
-pub const SQL_LONGVARCHAR: i16 = -1;
-pub const SQL_BINARY: i16 = -2;
-pub const SQL_VARBINARY: i16 = -3;
-pub const SQL_LONGVARBINARY: i16 = -4;
-pub const SQL_BIGINT: i16 = -5;
-pub const SQL_TINYINT: i16 = -6;
-pub const SQL_BIT: i16 = -7;
-pub const SQL_WCHAR: i16 = -8;
-pub const SQL_WVARCHAR: i16 = -9;
-pub const SQL_WLONGVARCHAR: i16 = -10;
-pub const SQL_GUID: i16 = -11;
-
 // Interval concise types (ODBC 3: 100 + the interval code).
-pub const SQL_INTERVAL_YEAR: i16 = 101;
-pub const SQL_INTERVAL_MONTH: i16 = 102;
-pub const SQL_INTERVAL_DAY: i16 = 103;
-pub const SQL_INTERVAL_HOUR: i16 = 104;
-pub const SQL_INTERVAL_MINUTE: i16 = 105;
-pub const SQL_INTERVAL_SECOND: i16 = 106;
-pub const SQL_INTERVAL_YEAR_TO_MONTH: i16 = 107;
-pub const SQL_INTERVAL_DAY_TO_HOUR: i16 = 108;
-pub const SQL_INTERVAL_DAY_TO_MINUTE: i16 = 109;
-pub const SQL_INTERVAL_DAY_TO_SECOND: i16 = 110;
-pub const SQL_INTERVAL_HOUR_TO_MINUTE: i16 = 111;
-pub const SQL_INTERVAL_HOUR_TO_SECOND: i16 = 112;
-pub const SQL_INTERVAL_MINUTE_TO_SECOND: i16 = 113;
 
 // Date/time subcodes (SQL_DESC_DATETIME_INTERVAL_CODE when the verbose type is SQL_DATETIME).
-pub const SQL_CODE_DATE: i16 = 1;
-pub const SQL_CODE_TIME: i16 = 2;
-pub const SQL_CODE_TIMESTAMP: i16 = 3;
 
 // Interval subcodes (SQL_DESC_DATETIME_INTERVAL_CODE when the verbose type is SQL_INTERVAL).
-pub const SQL_CODE_YEAR: i16 = 1;
-pub const SQL_CODE_MONTH: i16 = 2;
-pub const SQL_CODE_DAY: i16 = 3;
-pub const SQL_CODE_HOUR: i16 = 4;
-pub const SQL_CODE_MINUTE: i16 = 5;
-pub const SQL_CODE_SECOND: i16 = 6;
-pub const SQL_CODE_YEAR_TO_MONTH: i16 = 7;
-pub const SQL_CODE_DAY_TO_HOUR: i16 = 8;
-pub const SQL_CODE_DAY_TO_MINUTE: i16 = 9;
-pub const SQL_CODE_DAY_TO_SECOND: i16 = 10;
-pub const SQL_CODE_HOUR_TO_MINUTE: i16 = 11;
-pub const SQL_CODE_HOUR_TO_SECOND: i16 = 12;
-pub const SQL_CODE_MINUTE_TO_SECOND: i16 = 13;
-
-/// SQLGetTypeInfo: every type.
-pub const SQL_ALL_TYPES: i16 = 0;
-/// Descriptor type of a NULL value.
-pub const SQL_TYPE_NULL: i16 = 0;
-
-pub const SQL_FALSE: i16 = 0;
-pub const SQL_TRUE: i16 = 1;
 
 // Nullability (SQL_DESC_NULLABLE, SQLColumns NULLABLE, SQLGetTypeInfo NULLABLE).
-pub const SQL_NO_NULLS: i16 = 0;
-pub const SQL_NULLABLE: i16 = 1;
-pub const SQL_NULLABLE_UNKNOWN: i16 = 2;
 
 // Searchability (SQL_DESC_SEARCHABLE, SQLGetTypeInfo SEARCHABLE).
-pub const SQL_PRED_NONE: i16 = 0;
-pub const SQL_PRED_CHAR: i16 = 1;
-pub const SQL_PRED_BASIC: i16 = 2;
-pub const SQL_UNSEARCHABLE: i16 = 0;
-pub const SQL_LIKE_ONLY: i16 = 1;
-pub const SQL_ALL_EXCEPT_LIKE: i16 = 2;
-pub const SQL_SEARCHABLE: i16 = 3;
-pub const SQL_PRED_SEARCHABLE: i16 = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Bounds
@@ -490,42 +413,6 @@ pub fn odbc3_type(sql_type: i16) -> i16 {
     }
 }
 
-/// Whether `sql_type` is a concise SQL type code ODBC defines (ODBC 2 and 3 codes), or
-/// `SQL_ALL_TYPES`. A caller answers HY004 for any other code.
-pub fn is_known_sql_type(sql_type: i16) -> bool {
-    matches!(
-        sql_type,
-        SQL_ALL_TYPES
-            | SQL_CHAR
-            | SQL_NUMERIC
-            | SQL_DECIMAL
-            | SQL_INTEGER
-            | SQL_SMALLINT
-            | SQL_FLOAT
-            | SQL_REAL
-            | SQL_DOUBLE
-            | SQL_DATE
-            | SQL_TIME
-            | SQL_TIMESTAMP
-            | SQL_VARCHAR
-            | SQL_TYPE_DATE
-            | SQL_TYPE_TIME
-            | SQL_TYPE_TIMESTAMP
-            | SQL_LONGVARCHAR
-            | SQL_BINARY
-            | SQL_VARBINARY
-            | SQL_LONGVARBINARY
-            | SQL_BIGINT
-            | SQL_TINYINT
-            | SQL_BIT
-            | SQL_WCHAR
-            | SQL_WVARCHAR
-            | SQL_WLONGVARCHAR
-            | SQL_GUID
-            | SQL_INTERVAL_YEAR..=SQL_INTERVAL_MINUTE_TO_SECOND
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -817,9 +704,5 @@ mod tests {
         assert_eq!(odbc3_type(SQL_TIME), SQL_TYPE_TIME);
         assert_eq!(odbc3_type(SQL_TIMESTAMP), SQL_TYPE_TIMESTAMP);
         assert_eq!(odbc3_type(SQL_INTEGER), SQL_INTEGER);
-        assert!(is_known_sql_type(SQL_GUID));
-        assert!(is_known_sql_type(SQL_INTERVAL_DAY_TO_SECOND));
-        assert!(!is_known_sql_type(42));
-        assert!(!is_known_sql_type(-12));
     }
 }

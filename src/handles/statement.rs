@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 
-use super::c_types::{self, SQL_ARD_TYPE};
+use super::c_types;
 use super::connection::Connection;
 use super::convert::fast::FastColumn;
 use super::convert::{
@@ -20,57 +20,29 @@ use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descr
 use super::diag::{DiagRecord, Diagnostics};
 use super::sql_types::{self, column_type};
 use super::{lock, params, Handle, Status};
-use crate::api::memory::AppPtr;
 use crate::engine::Prepared;
 use crate::error::{state, Error, Result};
+use crate::ffi::AppPtr;
+use crate::odbc::attributes::{
+    SQL_ATTR_APP_PARAM_DESC, SQL_ATTR_APP_ROW_DESC, SQL_ATTR_ASYNC_ENABLE, SQL_ATTR_CONCURRENCY,
+    SQL_ATTR_CURSOR_SCROLLABLE, SQL_ATTR_CURSOR_SENSITIVITY, SQL_ATTR_CURSOR_TYPE,
+    SQL_ATTR_ENABLE_AUTO_IPD, SQL_ATTR_FETCH_BOOKMARK_PTR, SQL_ATTR_IMP_PARAM_DESC,
+    SQL_ATTR_IMP_ROW_DESC, SQL_ATTR_KEYSET_SIZE, SQL_ATTR_MAX_LENGTH, SQL_ATTR_MAX_ROWS,
+    SQL_ATTR_METADATA_ID, SQL_ATTR_NOSCAN, SQL_ATTR_PARAMSET_SIZE, SQL_ATTR_PARAMS_PROCESSED_PTR,
+    SQL_ATTR_PARAM_BIND_OFFSET_PTR, SQL_ATTR_PARAM_BIND_TYPE, SQL_ATTR_PARAM_OPERATION_PTR,
+    SQL_ATTR_PARAM_STATUS_PTR, SQL_ATTR_QUERY_TIMEOUT, SQL_ATTR_RETRIEVE_DATA,
+    SQL_ATTR_ROWS_FETCHED_PTR, SQL_ATTR_ROW_ARRAY_SIZE, SQL_ATTR_ROW_BIND_OFFSET_PTR,
+    SQL_ATTR_ROW_BIND_TYPE, SQL_ATTR_ROW_NUMBER, SQL_ATTR_ROW_OPERATION_PTR,
+    SQL_ATTR_ROW_STATUS_PTR, SQL_ATTR_SIMULATE_CURSOR, SQL_ATTR_USE_BOOKMARKS,
+    SQL_CONCUR_READ_ONLY, SQL_FETCH_NEXT, SQL_INSENSITIVE, SQL_NULL_DATA, SQL_ROWSET_SIZE,
+    SQL_ROW_ERROR, SQL_ROW_NOROW, SQL_ROW_SUCCESS, SQL_ROW_SUCCESS_WITH_INFO,
+};
+use crate::odbc::c_types::{SQL_ARD_TYPE, SQL_C_DEFAULT};
+use crate::odbc::sql_types::SQL_UNKNOWN_TYPE;
 use crate::runtime::{wait_statement, CancelSignal, Stack};
 
 /// The longest text a column reports (COLUMN_SIZE of unbounded text), so clients size buffers.
 pub const MAX_TEXT_LEN: u64 = 4000;
-
-pub const SQL_ATTR_QUERY_TIMEOUT: i32 = 0;
-pub const SQL_ATTR_MAX_ROWS: i32 = 1;
-pub const SQL_ATTR_NOSCAN: i32 = 2;
-pub const SQL_ATTR_MAX_LENGTH: i32 = 3;
-pub const SQL_ATTR_ASYNC_ENABLE: i32 = 4;
-pub const SQL_ATTR_ROW_BIND_TYPE: i32 = 5;
-pub const SQL_ATTR_CURSOR_TYPE: i32 = 6;
-pub const SQL_ATTR_CONCURRENCY: i32 = 7;
-pub const SQL_ATTR_KEYSET_SIZE: i32 = 8;
-pub const SQL_ROWSET_SIZE: i32 = 9;
-pub const SQL_ATTR_SIMULATE_CURSOR: i32 = 10;
-pub const SQL_ATTR_RETRIEVE_DATA: i32 = 11;
-pub const SQL_ATTR_USE_BOOKMARKS: i32 = 12;
-pub const SQL_ATTR_ROW_NUMBER: i32 = 14;
-pub const SQL_ATTR_ENABLE_AUTO_IPD: i32 = 15;
-pub const SQL_ATTR_FETCH_BOOKMARK_PTR: i32 = 16;
-pub const SQL_ATTR_PARAM_BIND_OFFSET_PTR: i32 = 17;
-pub const SQL_ATTR_PARAM_BIND_TYPE: i32 = 18;
-pub const SQL_ATTR_PARAM_OPERATION_PTR: i32 = 19;
-pub const SQL_ATTR_PARAM_STATUS_PTR: i32 = 20;
-pub const SQL_ATTR_PARAMS_PROCESSED_PTR: i32 = 21;
-pub const SQL_ATTR_PARAMSET_SIZE: i32 = 22;
-pub const SQL_ATTR_ROW_BIND_OFFSET_PTR: i32 = 23;
-pub const SQL_ATTR_ROW_OPERATION_PTR: i32 = 24;
-pub const SQL_ATTR_ROW_STATUS_PTR: i32 = 25;
-pub const SQL_ATTR_ROWS_FETCHED_PTR: i32 = 26;
-pub const SQL_ATTR_ROW_ARRAY_SIZE: i32 = 27;
-pub const SQL_ATTR_APP_ROW_DESC: i32 = 10010;
-pub const SQL_ATTR_APP_PARAM_DESC: i32 = 10011;
-pub const SQL_ATTR_IMP_ROW_DESC: i32 = 10012;
-pub const SQL_ATTR_IMP_PARAM_DESC: i32 = 10013;
-pub const SQL_ATTR_METADATA_ID: i32 = 10014;
-pub const SQL_ATTR_CURSOR_SCROLLABLE: i32 = -1;
-pub const SQL_ATTR_CURSOR_SENSITIVITY: i32 = -2;
-
-const SQL_FETCH_NEXT: i16 = 1;
-const SQL_ROW_SUCCESS: u16 = 0;
-const SQL_ROW_SUCCESS_WITH_INFO: u16 = 6;
-const SQL_ROW_ERROR: u16 = 5;
-const SQL_ROW_NOROW: u16 = 3;
-const SQL_NULL_DATA: isize = -1;
-const SQL_CONCUR_READ_ONLY: usize = 1;
-const SQL_INSENSITIVE: usize = 1;
 
 #[derive(Clone, Debug)]
 pub struct StmtAttrs {
@@ -236,8 +208,8 @@ impl Statement {
                 // A marker the statement does not constrain (`SELECT ?`) takes the type it is
                 // bound with; SQL_UNKNOWN_TYPE says so, and clients then bind their own type.
                 let Some(inferred) = inferred else {
-                    rec.concise_type = sql_types::SQL_UNKNOWN_TYPE;
-                    rec.verbose_type = sql_types::SQL_UNKNOWN_TYPE;
+                    rec.concise_type = SQL_UNKNOWN_TYPE;
+                    rec.verbose_type = SQL_UNKNOWN_TYPE;
                     rec.nullable = 1;
                     continue;
                 };
@@ -443,7 +415,7 @@ impl Statement {
                 "[apiodbc] Only input parameters (SQL_PARAM_INPUT) are supported",
             ));
         }
-        if c_types::name(c_type) == "unknown" && c_type != c_types::SQL_C_DEFAULT {
+        if c_types::name(c_type) == "unknown" && c_type != SQL_C_DEFAULT {
             return Err(Error::new(
                 state::INVALID_APP_BUFFER_TYPE,
                 format!("[apiodbc] The C type {c_type} is not a valid ODBC C data type"),
@@ -498,7 +470,7 @@ impl Statement {
                 "[apiodbc] BufferLength cannot be negative",
             ));
         }
-        if c_types::name(c_type) == "unknown" && c_type != c_types::SQL_C_DEFAULT {
+        if c_types::name(c_type) == "unknown" && c_type != SQL_C_DEFAULT {
             return Err(Error::new(
                 state::INVALID_APP_BUFFER_TYPE,
                 format!("[apiodbc] The C type {c_type} is not a valid ODBC C data type"),
@@ -833,7 +805,9 @@ impl Statement {
         Ok(Status::NoData)
     }
 
-    pub fn set_attr(&self, attribute: i32, value: usize) -> Result<()> {
+    /// `pointer`: the SQLPOINTER the application passed, an integer or a pointer by attribute.
+    pub fn set_attr(&self, attribute: i32, pointer: AppPtr) -> Result<()> {
+        let value = pointer.address();
         let mut st = lock(&self.state);
         match attribute {
             SQL_ATTR_QUERY_TIMEOUT => st.attrs.query_timeout = value,
@@ -879,18 +853,10 @@ impl Statement {
                 lock(&self.ard.state).header.array_size = value;
             }
             SQL_ATTR_ROW_BIND_TYPE => lock(&self.ard.state).header.bind_type = value,
-            SQL_ATTR_ROW_BIND_OFFSET_PTR => {
-                lock(&self.ard.state).header.bind_offset_ptr = AppPtr(value)
-            }
-            SQL_ATTR_ROW_STATUS_PTR => {
-                lock(&self.ird.state).header.array_status_ptr = AppPtr(value)
-            }
-            SQL_ATTR_ROWS_FETCHED_PTR => {
-                lock(&self.ird.state).header.rows_processed_ptr = AppPtr(value)
-            }
-            SQL_ATTR_ROW_OPERATION_PTR => {
-                lock(&self.ard.state).header.array_status_ptr = AppPtr(value)
-            }
+            SQL_ATTR_ROW_BIND_OFFSET_PTR => lock(&self.ard.state).header.bind_offset_ptr = pointer,
+            SQL_ATTR_ROW_STATUS_PTR => lock(&self.ird.state).header.array_status_ptr = pointer,
+            SQL_ATTR_ROWS_FETCHED_PTR => lock(&self.ird.state).header.rows_processed_ptr = pointer,
+            SQL_ATTR_ROW_OPERATION_PTR => lock(&self.ard.state).header.array_status_ptr = pointer,
             SQL_ATTR_PARAMSET_SIZE => {
                 if value == 0 {
                     return Err(Error::new(
@@ -902,16 +868,12 @@ impl Statement {
             }
             SQL_ATTR_PARAM_BIND_TYPE => lock(&self.apd.state).header.bind_type = value,
             SQL_ATTR_PARAM_BIND_OFFSET_PTR => {
-                lock(&self.apd.state).header.bind_offset_ptr = AppPtr(value)
+                lock(&self.apd.state).header.bind_offset_ptr = pointer
             }
-            SQL_ATTR_PARAM_OPERATION_PTR => {
-                lock(&self.apd.state).header.array_status_ptr = AppPtr(value)
-            }
-            SQL_ATTR_PARAM_STATUS_PTR => {
-                lock(&self.ipd.state).header.array_status_ptr = AppPtr(value)
-            }
+            SQL_ATTR_PARAM_OPERATION_PTR => lock(&self.apd.state).header.array_status_ptr = pointer,
+            SQL_ATTR_PARAM_STATUS_PTR => lock(&self.ipd.state).header.array_status_ptr = pointer,
             SQL_ATTR_PARAMS_PROCESSED_PTR => {
-                lock(&self.ipd.state).header.rows_processed_ptr = AppPtr(value)
+                lock(&self.ipd.state).header.rows_processed_ptr = pointer
             }
             SQL_ATTR_ENABLE_AUTO_IPD => {}
             SQL_ATTR_APP_ROW_DESC | SQL_ATTR_APP_PARAM_DESC => {
@@ -1024,7 +986,7 @@ fn resolve_default(
     data_type: &datafusion::arrow::datatypes::DataType,
 ) -> DescRecord {
     let mut resolved = rec.clone();
-    if resolved.concise_type == c_types::SQL_C_DEFAULT {
+    if resolved.concise_type == SQL_C_DEFAULT {
         resolved.concise_type = default_c_type(data_type);
     }
     resolved

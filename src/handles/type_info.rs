@@ -19,24 +19,29 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 
 use super::sql_types::{self as t, ColumnType};
+use crate::odbc::sql_types::{
+    SQL_ALL_TYPES, SQL_BIGINT, SQL_BIT, SQL_DECIMAL, SQL_DOUBLE, SQL_FALSE, SQL_INTEGER,
+    SQL_NULLABLE, SQL_REAL, SQL_SMALLINT, SQL_TINYINT, SQL_TRUE, SQL_TYPE_DATE, SQL_TYPE_TIME,
+    SQL_TYPE_TIMESTAMP, SQL_VARBINARY, SQL_VARCHAR, SQL_WLONGVARCHAR, SQL_WVARCHAR,
+};
 
 /// The concise types SQLGetTypeInfo lists, in ODBC 3 codes.
 pub const DRIVER_TYPES: &[i16] = &[
-    t::SQL_WLONGVARCHAR,
-    t::SQL_WVARCHAR,
-    t::SQL_BIT,
-    t::SQL_TINYINT,
-    t::SQL_BIGINT,
-    t::SQL_VARBINARY,
-    t::SQL_DECIMAL,
-    t::SQL_INTEGER,
-    t::SQL_SMALLINT,
-    t::SQL_REAL,
-    t::SQL_DOUBLE,
-    t::SQL_VARCHAR,
-    t::SQL_TYPE_DATE,
-    t::SQL_TYPE_TIME,
-    t::SQL_TYPE_TIMESTAMP,
+    SQL_WLONGVARCHAR,
+    SQL_WVARCHAR,
+    SQL_BIT,
+    SQL_TINYINT,
+    SQL_BIGINT,
+    SQL_VARBINARY,
+    SQL_DECIMAL,
+    SQL_INTEGER,
+    SQL_SMALLINT,
+    SQL_REAL,
+    SQL_DOUBLE,
+    SQL_VARCHAR,
+    SQL_TYPE_DATE,
+    SQL_TYPE_TIME,
+    SQL_TYPE_TIMESTAMP,
 ];
 
 /// The 19 columns of SQLGetTypeInfo, with the names, order and nullability of the specification.
@@ -80,7 +85,7 @@ pub fn type_info_batch_with(data_type: i16, odbc_version: i32, max_text_len: u64
     let wanted = t::odbc3_type(data_type);
     let mut rows: Vec<(i16, ColumnType)> = DRIVER_TYPES
         .iter()
-        .filter(|&&code| data_type == t::SQL_ALL_TYPES || code == wanted)
+        .filter(|&&code| data_type == SQL_ALL_TYPES || code == wanted)
         .filter_map(|&code| t::type_for_sql_type(code, max_text_len))
         .map(|ct| {
             let reported = if odbc_version == 2 {
@@ -124,14 +129,14 @@ pub fn type_info_batch_with(data_type: i16, odbc_version: i32, max_text_len: u64
         suffix.append_option(ct.literal_suffix);
         create_params.append_option(extra.create_params);
         // Every type can hold NULL.
-        nullable.append_value(t::SQL_NULLABLE);
+        nullable.append_value(SQL_NULLABLE);
         case_sensitive.append_value(bool16(ct.case_sensitive));
         searchable.append_value(ct.searchable);
         // UNSIGNED_ATTRIBUTE and AUTO_UNIQUE_VALUE are NULL where the attribute does not apply
         // (non-numeric types); no type auto-increments.
         unsigned.append_option(numeric.then_some(bool16(ct.unsigned)));
         fixed_prec_scale.append_value(bool16(ct.fixed_prec_scale));
-        auto_unique.append_option(numeric.then_some(t::SQL_FALSE));
+        auto_unique.append_option(numeric.then_some(SQL_FALSE));
         local_type_name.append_null();
         min_scale.append_option(extra.scale.map(|(lo, _)| lo));
         max_scale.append_option(extra.scale.map(|(_, hi)| hi));
@@ -170,9 +175,9 @@ pub fn type_info_batch_with(data_type: i16, odbc_version: i32, max_text_len: u64
 
 fn bool16(b: bool) -> i16 {
     if b {
-        t::SQL_TRUE
+        SQL_TRUE
     } else {
-        t::SQL_FALSE
+        SQL_FALSE
     }
 }
 
@@ -187,22 +192,22 @@ struct Extras {
 fn extras(sql_type: i16) -> Extras {
     match sql_type {
         // Decimal128: precision 1..=38, scale 0..=38.
-        t::SQL_DECIMAL => Extras {
+        SQL_DECIMAL => Extras {
             create_params: Some("precision,scale"),
             scale: Some((0, 38)),
         },
         // Integers have the fixed scale 0, reported as both minimum and maximum.
-        t::SQL_TINYINT | t::SQL_SMALLINT | t::SQL_INTEGER | t::SQL_BIGINT => Extras {
+        SQL_TINYINT | SQL_SMALLINT | SQL_INTEGER | SQL_BIGINT => Extras {
             create_params: None,
             scale: Some((0, 0)),
         },
         // TIMESTAMP(p) with p in 0, 3, 6, 9 is accepted by the engine.
-        t::SQL_TYPE_TIMESTAMP => Extras {
+        SQL_TYPE_TIMESTAMP => Extras {
             create_params: Some("precision"),
             scale: Some((0, 9)),
         },
         // TIME is always nanosecond in the engine; TIME(p) is rejected.
-        t::SQL_TYPE_TIME => Extras {
+        SQL_TYPE_TIME => Extras {
             create_params: None,
             scale: Some((0, 9)),
         },
@@ -217,6 +222,10 @@ fn extras(sql_type: i16) -> Extras {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::odbc::sql_types::{
+        SQL_CHAR, SQL_CODE_TIMESTAMP, SQL_DATE, SQL_DATETIME, SQL_GUID, SQL_LONGVARBINARY,
+        SQL_NUMERIC, SQL_TIME, SQL_TIMESTAMP,
+    };
     use arrow::array::{Array, Int16Array, Int32Array, StringArray};
     use arrow::datatypes::TimeUnit;
 
@@ -232,7 +241,7 @@ mod tests {
 
     #[test]
     fn shape_and_names() {
-        let b = type_info_batch(t::SQL_ALL_TYPES, 3);
+        let b = type_info_batch(SQL_ALL_TYPES, 3);
         let names: Vec<&str> = b
             .schema_ref()
             .fields()
@@ -273,78 +282,72 @@ mod tests {
 
     #[test]
     fn ordered_by_data_type() {
-        let codes = data_types(&type_info_batch(t::SQL_ALL_TYPES, 3));
+        let codes = data_types(&type_info_batch(SQL_ALL_TYPES, 3));
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
-        assert_eq!(codes.first(), Some(&t::SQL_WLONGVARCHAR));
-        assert_eq!(codes.last(), Some(&t::SQL_TYPE_TIMESTAMP));
-        assert!(codes.contains(&t::SQL_VARCHAR));
+        assert_eq!(codes.first(), Some(&SQL_WLONGVARCHAR));
+        assert_eq!(codes.last(), Some(&SQL_TYPE_TIMESTAMP));
+        assert!(codes.contains(&SQL_VARCHAR));
     }
 
     #[test]
     fn odbc2_codes_and_order() {
-        let codes = data_types(&type_info_batch(t::SQL_ALL_TYPES, 2));
+        let codes = data_types(&type_info_batch(SQL_ALL_TYPES, 2));
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
-        for code in [t::SQL_DATE, t::SQL_TIME, t::SQL_TIMESTAMP] {
+        for code in [SQL_DATE, SQL_TIME, SQL_TIMESTAMP] {
             assert!(codes.contains(&code));
         }
-        for code in [t::SQL_TYPE_DATE, t::SQL_TYPE_TIME, t::SQL_TYPE_TIMESTAMP] {
+        for code in [SQL_TYPE_DATE, SQL_TYPE_TIME, SQL_TYPE_TIMESTAMP] {
             assert!(!codes.contains(&code));
         }
         // An ODBC 2 application asks with the ODBC 2 code and gets one row back.
-        let b = type_info_batch(t::SQL_TIMESTAMP, 2);
-        assert_eq!(data_types(&b), [t::SQL_TIMESTAMP]);
+        let b = type_info_batch(SQL_TIMESTAMP, 2);
+        assert_eq!(data_types(&b), [SQL_TIMESTAMP]);
         // SQL_DATA_TYPE stays the ODBC 3 verbose type.
         assert_eq!(
             col::<Int16Array>(&b, "SQL_DATA_TYPE").value(0),
-            t::SQL_DATETIME
+            SQL_DATETIME
         );
     }
 
     #[test]
     fn single_type_requests() {
-        let b = type_info_batch(t::SQL_WVARCHAR, 3);
+        let b = type_info_batch(SQL_WVARCHAR, 3);
         assert_eq!(b.num_rows(), 1);
         assert_eq!(col::<StringArray>(&b, "TYPE_NAME").value(0), "VARCHAR");
         let size = col::<Int32Array>(&b, "COLUMN_SIZE").value(0);
         let described = t::column_type(&DataType::Utf8, t::DEFAULT_MAX_TEXT_LEN);
         assert_eq!(size as u64, described.column_size);
 
-        let v = type_info_batch(t::SQL_VARCHAR, 3);
-        assert_eq!(data_types(&v), [t::SQL_VARCHAR]);
+        let v = type_info_batch(SQL_VARCHAR, 3);
+        assert_eq!(data_types(&v), [SQL_VARCHAR]);
         assert_eq!(col::<Int32Array>(&v, "COLUMN_SIZE").value(0), size);
 
-        let ts = type_info_batch(t::SQL_TYPE_TIMESTAMP, 3);
-        assert_eq!(data_types(&ts), [t::SQL_TYPE_TIMESTAMP]);
+        let ts = type_info_batch(SQL_TYPE_TIMESTAMP, 3);
+        assert_eq!(data_types(&ts), [SQL_TYPE_TIMESTAMP]);
         assert_eq!(col::<Int32Array>(&ts, "COLUMN_SIZE").value(0), 29);
         assert_eq!(
             col::<Int16Array>(&ts, "SQL_DATETIME_SUB").value(0),
-            t::SQL_CODE_TIMESTAMP
+            SQL_CODE_TIMESTAMP
         );
         assert_eq!(col::<Int16Array>(&ts, "MAXIMUM_SCALE").value(0), 9);
         // ODBC 3 application using the old code.
         assert_eq!(
-            data_types(&type_info_batch(t::SQL_TIMESTAMP, 3)),
-            [t::SQL_TYPE_TIMESTAMP]
+            data_types(&type_info_batch(SQL_TIMESTAMP, 3)),
+            [SQL_TYPE_TIMESTAMP]
         );
 
-        let bin = type_info_batch(t::SQL_VARBINARY, 3);
+        let bin = type_info_batch(SQL_VARBINARY, 3);
         assert_eq!(col::<Int32Array>(&bin, "COLUMN_SIZE").value(0), 4000);
         assert_eq!(col::<StringArray>(&bin, "TYPE_NAME").value(0), "BYTEA");
     }
 
     #[test]
     fn unknown_type_gives_no_rows() {
-        for code in [
-            t::SQL_CHAR,
-            t::SQL_GUID,
-            t::SQL_LONGVARBINARY,
-            t::SQL_NUMERIC,
-            1234,
-        ] {
+        for code in [SQL_CHAR, SQL_GUID, SQL_LONGVARBINARY, SQL_NUMERIC, 1234] {
             let b = type_info_batch(code, 3);
             assert_eq!(b.num_rows(), 0, "type {code}");
             assert_eq!(b.num_columns(), 19);
@@ -353,13 +356,13 @@ mod tests {
 
     #[test]
     fn wide_text_sizes_follow_the_bound() {
-        let b = type_info_batch_with(t::SQL_ALL_TYPES, 3, 255);
+        let b = type_info_batch_with(SQL_ALL_TYPES, 3, 255);
         let codes = data_types(&b);
         let sizes = col::<Int32Array>(&b, "COLUMN_SIZE");
         for (i, code) in codes.iter().enumerate() {
             match *code {
-                t::SQL_WVARCHAR | t::SQL_VARCHAR => assert_eq!(sizes.value(i), 255),
-                t::SQL_WLONGVARCHAR => assert_eq!(sizes.value(i), 65535),
+                SQL_WVARCHAR | SQL_VARCHAR => assert_eq!(sizes.value(i), 255),
+                SQL_WLONGVARCHAR => assert_eq!(sizes.value(i), 65535),
                 _ => {}
             }
         }
@@ -383,7 +386,7 @@ mod tests {
             DataType::Time64(TimeUnit::Nanosecond),
             DataType::Timestamp(TimeUnit::Nanosecond, None),
         ];
-        let b = type_info_batch(t::SQL_ALL_TYPES, 3);
+        let b = type_info_batch(SQL_ALL_TYPES, 3);
         let codes = data_types(&b);
         let names = col::<StringArray>(&b, "TYPE_NAME");
         let sizes = col::<Int32Array>(&b, "COLUMN_SIZE");

@@ -11,7 +11,9 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub name: String,
+    /// What the API is, for the person reading the profile.
     #[serde(default)]
+    #[allow(dead_code)]
     pub description: String,
     /// API base URL with `{Setting}` placeholders; `BaseURL` replaces it.
     pub base_url: String,
@@ -183,7 +185,9 @@ pub struct OAuthDecl {
     /// Extra authorization-request parameters (Keap `response_type=code`).
     #[serde(default)]
     pub authorize_params: BTreeMap<String, String>,
+    /// Documents that the server requires PKCE; the driver always sends it (RFC 9700).
     #[serde(default)]
+    #[allow(dead_code)]
     pub pkce: bool,
     #[serde(default = "default_token_header")]
     pub token_header: String,
@@ -191,6 +195,9 @@ pub struct OAuthDecl {
     #[serde(default = "default_token_format")]
     pub token_format: String,
     #[serde(default = "default_rotation")]
+    /// Documents the server: the driver stores whichever refresh token comes back and keeps
+    /// the old one otherwise, which is right for all three.
+    #[allow(dead_code)]
     pub rotating_refresh_tokens: Rotation,
     /// Token-response field whose URL replaces the API base (Pipedrive `api_domain`).
     #[serde(default)]

@@ -75,11 +75,9 @@ pub struct ApiClient {
     not_before: Mutex<Option<Instant>>,
 }
 
-/// A successful response: headers and the parsed JSON body.
+/// A successful response's parsed JSON body.
 pub struct Response {
-    pub headers: HeaderMap,
     pub body: Value,
-    pub url: Url,
 }
 
 pub enum Outcome {
@@ -531,11 +529,7 @@ impl ApiClient {
                     })?
                 };
                 return Ok(Hop::Arrived(Arrival::Parsed(Outcome::Ok(Box::new(
-                    Response {
-                        headers,
-                        body,
-                        url: url.clone(),
-                    },
+                    Response { body },
                 )))));
             }
             let message = self.api_message(&bytes);

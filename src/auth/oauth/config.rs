@@ -9,7 +9,7 @@ use crate::auth::token_store::{
 };
 use crate::connect::settings::{AuthScheme, Settings};
 use crate::error::{state, Error, Result};
-use crate::profile::{template, BodyFormat, ClientAuth, OAuthDecl, Profile, Rotation};
+use crate::profile::{template, BodyFormat, ClientAuth, OAuthDecl, Profile};
 use crate::secret::Secret;
 
 /// The grants the driver runs.
@@ -48,7 +48,6 @@ pub struct OAuthConfig {
     pub scope: Option<String>,
     pub callback_url: Option<String>,
     pub authorize_params: Vec<(String, String)>,
-    pub rotation: Rotation,
     pub api_base_from_token: Option<String>,
     pub api_base_suffix: Option<String>,
     pub timeout: u32,
@@ -154,7 +153,6 @@ impl OAuthConfig {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            rotation: decl.rotating_refresh_tokens,
             api_base_from_token: decl.api_base_from_token.clone(),
             api_base_suffix: decl.api_base_suffix.clone(),
             timeout: s.timeout,

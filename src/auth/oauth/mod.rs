@@ -27,7 +27,7 @@ pub mod procedures;
 pub mod response;
 
 pub use client::OAuthClient;
-pub use config::{Grant, OAuthConfig};
+pub use config::OAuthConfig;
 pub use manager::{AccessTokenSource, TokenManager};
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::manager::refresh_margin;
 use super::pkce;
 use super::response::{error_parts, parse_success};
 use crate::auth::tokens::StoredTokens;
-use crate::profile::{BodyFormat, ClientAuth, Rotation};
+use crate::profile::{BodyFormat, ClientAuth};
 use crate::secret::Secret;
 
 fn config(auth: ClientAuth, per_grant: Vec<(String, ClientAuth)>) -> OAuthConfig {
@@ -24,7 +24,6 @@ fn config(auth: ClientAuth, per_grant: Vec<(String, ClientAuth)>) -> OAuthConfig
         scope: None,
         callback_url: None,
         authorize_params: Vec::new(),
-        rotation: Rotation::Always,
         api_base_from_token: Some("api_domain".into()),
         api_base_suffix: None,
         timeout: 5,

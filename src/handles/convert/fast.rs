@@ -11,7 +11,11 @@ use arrow::array::{
 use arrow::datatypes::DataType;
 
 use super::CellOutcome;
-use crate::handles::c_types as c;
+use crate::odbc::attributes::SQL_NULL_DATA;
+use crate::odbc::c_types::{
+    SQL_C_BIT, SQL_C_CHAR, SQL_C_DOUBLE, SQL_C_FLOAT, SQL_C_LONG, SQL_C_SBIGINT, SQL_C_SHORT,
+    SQL_C_SLONG, SQL_C_SSHORT, SQL_C_WCHAR,
+};
 
 /// A column downcast for one of the fast pairs.
 pub enum FastColumn<'a> {
@@ -30,19 +34,17 @@ impl<'a> FastColumn<'a> {
     /// The fast path for this array and C type, if there is one.
     pub fn of(array: &'a dyn Array, c_type: i16) -> Option<FastColumn<'a>> {
         let any = array.as_any();
-        let wide = c_type == c::SQL_C_WCHAR;
-        let text = c_type == c::SQL_C_CHAR || wide;
+        let wide = c_type == SQL_C_WCHAR;
+        let text = c_type == SQL_C_CHAR || wide;
         match (array.data_type(), c_type) {
-            (DataType::Int64, c::SQL_C_SBIGINT) => any.downcast_ref().map(FastColumn::I64),
-            (DataType::Int32, c::SQL_C_SLONG | c::SQL_C_LONG) => {
-                any.downcast_ref().map(FastColumn::I32)
-            }
-            (DataType::Int16, c::SQL_C_SSHORT | c::SQL_C_SHORT) => {
+            (DataType::Int64, SQL_C_SBIGINT) => any.downcast_ref().map(FastColumn::I64),
+            (DataType::Int32, SQL_C_SLONG | SQL_C_LONG) => any.downcast_ref().map(FastColumn::I32),
+            (DataType::Int16, SQL_C_SSHORT | SQL_C_SHORT) => {
                 any.downcast_ref().map(FastColumn::I16)
             }
-            (DataType::Float64, c::SQL_C_DOUBLE) => any.downcast_ref().map(FastColumn::F64),
-            (DataType::Float32, c::SQL_C_FLOAT) => any.downcast_ref().map(FastColumn::F32),
-            (DataType::Boolean, c::SQL_C_BIT) => any.downcast_ref().map(FastColumn::Bool),
+            (DataType::Float64, SQL_C_DOUBLE) => any.downcast_ref().map(FastColumn::F64),
+            (DataType::Float32, SQL_C_FLOAT) => any.downcast_ref().map(FastColumn::F32),
+            (DataType::Boolean, SQL_C_BIT) => any.downcast_ref().map(FastColumn::Bool),
             (DataType::Utf8, _) if text => any.downcast_ref().map(|a| FastColumn::Text(a, wide)),
             (DataType::LargeUtf8, _) if text => {
                 any.downcast_ref().map(|a| FastColumn::LargeText(a, wide))
@@ -124,7 +126,7 @@ impl FastColumn<'_> {
         let mut redo = Vec::new();
         let mut put = |i: usize, outcome: Option<CellOutcome>, lengths: &mut [isize]| match outcome
         {
-            Some(CellOutcome::Null) => lengths[i] = c::SQL_NULL_DATA,
+            Some(CellOutcome::Null) => lengths[i] = SQL_NULL_DATA,
             Some(CellOutcome::Value {
                 indicator,
                 truncated: false,
@@ -177,7 +179,7 @@ fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
             if let Some(nulls) = nulls {
                 for (i, length) in lengths.iter_mut().enumerate() {
                     if nulls.is_null(start + i) {
-                        *length = c::SQL_NULL_DATA;
+                        *length = SQL_NULL_DATA;
                     }
                 }
             }
@@ -191,7 +193,7 @@ fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
         .enumerate()
     {
         if nulls.is_some_and(|b| b.is_null(start + i)) {
-            *length = c::SQL_NULL_DATA;
+            *length = SQL_NULL_DATA;
         } else {
             slot[..W].copy_from_slice(&bytes(*value));
             *length = W as isize;
@@ -251,7 +253,7 @@ mod tests {
     #[test]
     fn integers_and_text_are_written_whole() {
         let ints = Int64Array::from(vec![Some(7), None]);
-        let fast = FastColumn::of(&ints, c::SQL_C_SBIGINT).expect("fast pair");
+        let fast = FastColumn::of(&ints, SQL_C_SBIGINT).expect("fast pair");
         let mut buf = [0u8; 8];
         assert_eq!(
             fast.write(0, Some(&mut buf)),
@@ -264,7 +266,7 @@ mod tests {
         assert_eq!(fast.write(1, Some(&mut buf)), Some(CellOutcome::Null));
 
         let text = StringArray::from(vec!["héllo"]);
-        let fast = FastColumn::of(&text, c::SQL_C_WCHAR).expect("fast pair");
+        let fast = FastColumn::of(&text, SQL_C_WCHAR).expect("fast pair");
         let mut buf = [0xFFu8; 12];
         assert_eq!(
             fast.write(0, Some(&mut buf)),
@@ -279,10 +281,10 @@ mod tests {
     #[test]
     fn text_that_does_not_fit_is_left_to_the_general_path() {
         let text = StringArray::from(vec!["hello"]);
-        let fast = FastColumn::of(&text, c::SQL_C_CHAR).expect("fast pair");
+        let fast = FastColumn::of(&text, SQL_C_CHAR).expect("fast pair");
         let mut buf = [0u8; 5];
         assert_eq!(fast.write(0, Some(&mut buf)), None);
-        let wide = FastColumn::of(&text, c::SQL_C_WCHAR).expect("fast pair");
+        let wide = FastColumn::of(&text, SQL_C_WCHAR).expect("fast pair");
         let mut buf = [0u8; 10];
         assert_eq!(wide.write(0, Some(&mut buf)), None);
     }
@@ -290,7 +292,7 @@ mod tests {
     #[test]
     fn whole_columns_leave_only_what_does_not_fit() {
         let text = StringArray::from(vec![Some("skip"), Some("ab"), None, Some("abcd"), Some("")]);
-        let fast = FastColumn::of(&text, c::SQL_C_CHAR).expect("fast pair");
+        let fast = FastColumn::of(&text, SQL_C_CHAR).expect("fast pair");
         // Rows 1..5 into 4 elements of 4 bytes: "abcd" needs 5 with its NUL.
         let mut data = [0xAAu8; 16];
         let mut lengths = [0isize; 4];
@@ -298,17 +300,17 @@ mod tests {
         assert_eq!(redo, vec![2]);
         assert_eq!(lengths[0], 2);
         assert_eq!(&data[0..3], b"ab\0");
-        assert_eq!(lengths[1], c::SQL_NULL_DATA);
+        assert_eq!(lengths[1], SQL_NULL_DATA);
         assert_eq!((lengths[3], data[12]), (0, 0));
 
         let ints = Int64Array::from(vec![Some(5), None, Some(-1)]);
-        let fast = FastColumn::of(&ints, c::SQL_C_SBIGINT).expect("fast pair");
+        let fast = FastColumn::of(&ints, SQL_C_SBIGINT).expect("fast pair");
         let mut data = [0u8; 24];
         let mut lengths = [0isize; 3];
         assert!(fast
             .write_column(0, Some(&mut data), 8, &mut lengths)
             .is_empty());
-        assert_eq!(lengths, [8, c::SQL_NULL_DATA, 8]);
+        assert_eq!(lengths, [8, SQL_NULL_DATA, 8]);
         assert_eq!(i64::from_ne_bytes(data[16..24].try_into().unwrap()), -1);
         // Lengths only (no data buffer), and a buffer too short for every row.
         assert!(fast.write_column(0, None, 8, &mut lengths).is_empty());
@@ -318,7 +320,7 @@ mod tests {
         );
         // A sliced array (a batch cut by LIMIT or a rowset boundary) starts at its own offset.
         let sliced = Int64Array::from(vec![10, 20, 30, 40]).slice(1, 3);
-        let fast_sliced = FastColumn::of(&sliced, c::SQL_C_SBIGINT).expect("fast pair");
+        let fast_sliced = FastColumn::of(&sliced, SQL_C_SBIGINT).expect("fast pair");
         let mut two = [0u8; 16];
         let mut two_lengths = [0isize; 2];
         assert!(fast_sliced
@@ -336,7 +338,7 @@ mod tests {
     #[test]
     fn other_pairs_have_no_fast_path() {
         let ints = Int64Array::from(vec![1]);
-        assert!(FastColumn::of(&ints, c::SQL_C_CHAR).is_none());
-        assert!(FastColumn::of(&ints, c::SQL_C_SLONG).is_none());
+        assert!(FastColumn::of(&ints, SQL_C_CHAR).is_none());
+        assert!(FastColumn::of(&ints, SQL_C_SLONG).is_none());
     }
 }

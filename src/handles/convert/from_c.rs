@@ -5,11 +5,21 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::error::{state, Error, Result};
-use crate::handles::c_types::{self as c, name};
+use crate::handles::c_types::name;
 
 use super::numeric_struct::{self, digit_count};
 use super::to_text::rfc_from_guid;
 use super::Place;
+use crate::odbc::attributes::SQL_NULL_DATA;
+use crate::odbc::c_types::{
+    SQL_APD_TYPE, SQL_ARD_TYPE, SQL_C_BINARY, SQL_C_BIT, SQL_C_CHAR, SQL_C_DATE, SQL_C_DEFAULT,
+    SQL_C_DOUBLE, SQL_C_FLOAT, SQL_C_GUID, SQL_C_INTERVAL_MINUTE_TO_SECOND, SQL_C_INTERVAL_YEAR,
+    SQL_C_LONG, SQL_C_NUMERIC, SQL_C_SBIGINT, SQL_C_SHORT, SQL_C_SLONG, SQL_C_SSHORT,
+    SQL_C_STINYINT, SQL_C_TIME, SQL_C_TIMESTAMP, SQL_C_TINYINT, SQL_C_TYPE_DATE, SQL_C_TYPE_TIME,
+    SQL_C_TYPE_TIMESTAMP, SQL_C_UBIGINT, SQL_C_ULONG, SQL_C_USHORT, SQL_C_UTINYINT, SQL_C_WCHAR,
+    SQL_DATA_AT_EXEC, SQL_LEN_DATA_AT_EXEC_OFFSET,
+};
+use crate::odbc::returns::SQL_NTS;
 
 /// A parameter value, decoded from its C representation.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +46,7 @@ pub enum ParamValue {
 }
 
 fn is_data_at_exec(ind: isize) -> bool {
-    ind == c::SQL_DATA_AT_EXEC || ind <= c::SQL_LEN_DATA_AT_EXEC_OFFSET
+    ind == SQL_DATA_AT_EXEC || ind <= SQL_LEN_DATA_AT_EXEC_OFFSET
 }
 
 fn data_at_exec(place: Place) -> Error {
@@ -50,10 +60,10 @@ fn data_at_exec(place: Place) -> Error {
 
 fn bad_c_type(c_type: i16, place: Place) -> Error {
     let hint = match c_type {
-        c::SQL_C_DEFAULT => {
+        SQL_C_DEFAULT => {
             "; SQL_C_DEFAULT must be resolved from the parameter's SQL type before reading"
         }
-        c::SQL_APD_TYPE | c::SQL_ARD_TYPE => "; resolve it from the descriptor before reading",
+        SQL_APD_TYPE | SQL_ARD_TYPE => "; resolve it from the descriptor before reading",
         _ => "; use a C type such as SQL_C_CHAR, SQL_C_WCHAR, SQL_C_SBIGINT or SQL_C_DOUBLE",
     };
     Error::new(
@@ -75,48 +85,9 @@ fn bad_length(ind: isize, c_type: i16, place: Place) -> Error {
     )
 }
 
-/// How many bytes of the application's data buffer to read for a parameter.
-///
-/// * `Ok(Some(n))`: read exactly `n` bytes (0 for a NULL value; the fixed size for fixed-size C
-///   types, whose length/indicator the specification says to ignore).
-/// * `Ok(None)`: the value is NUL-terminated text (SQL_NTS, or no length/indicator buffer): read
-///   up to the terminator — one zero byte for SQL_C_CHAR, one zero code unit (2 bytes) for
-///   SQL_C_WCHAR — bounded by `buffer_len` when it is positive. Passing [`read_param`] more
-///   bytes than that is harmless: it cuts at the terminator.
-pub fn param_byte_len(
-    c_type: i16,
-    buffer_len: isize,
-    indicator: Option<isize>,
-) -> Result<Option<usize>> {
-    let place = Place::AnyParam;
-    if indicator == Some(c::SQL_NULL_DATA) {
-        return Ok(Some(0));
-    }
-    if indicator.is_some_and(is_data_at_exec) {
-        return Err(data_at_exec(place));
-    }
-    if let Some(size) = c::fixed_size(c_type) {
-        return Ok(Some(size));
-    }
-    match (c_type, indicator) {
-        (c::SQL_C_CHAR | c::SQL_C_WCHAR | c::SQL_C_BINARY, Some(n)) if n >= 0 => {
-            Ok(Some(n.unsigned_abs()))
-        }
-        (c::SQL_C_CHAR | c::SQL_C_WCHAR, None | Some(c::SQL_NTS)) => Ok(None),
-        (c::SQL_C_BINARY, None | Some(c::SQL_NTS)) if buffer_len > 0 => {
-            Ok(Some(buffer_len.unsigned_abs()))
-        }
-        (c::SQL_C_CHAR | c::SQL_C_WCHAR | c::SQL_C_BINARY, Some(n)) => {
-            Err(bad_length(n, c_type, place))
-        }
-        (c::SQL_C_BINARY, _) => Err(bad_length(c::SQL_NTS, c_type, place)),
-        _ => Err(bad_c_type(c_type, place)),
-    }
-}
-
 /// The part of `bytes` before the terminator (a zero byte, or a zero UTF-16 unit for WCHAR).
 fn cut_at_nul(c_type: i16, bytes: &[u8]) -> &[u8] {
-    if c_type == c::SQL_C_WCHAR {
+    if c_type == SQL_C_WCHAR {
         let n = bytes
             .chunks_exact(2)
             .position(|p| p == [0, 0])
@@ -196,7 +167,7 @@ pub fn read_param(
     param_number: u16,
 ) -> Result<ParamValue> {
     let place = Place::Param(param_number);
-    if indicator == Some(c::SQL_NULL_DATA) {
+    if indicator == Some(SQL_NULL_DATA) {
         return Ok(ParamValue::Null);
     }
     if indicator.is_some_and(is_data_at_exec) {
@@ -205,13 +176,13 @@ pub fn read_param(
     let sized = |bytes: &'_ [u8]| -> Result<usize> {
         match indicator {
             Some(n) if n >= 0 => Ok(n.unsigned_abs().min(bytes.len())),
-            None | Some(c::SQL_NTS) => Ok(bytes.len()),
+            None | Some(SQL_NTS) => Ok(bytes.len()),
             Some(n) => Err(bad_length(n, c_type, place)),
         }
     };
-    let nts = matches!(indicator, None | Some(c::SQL_NTS));
+    let nts = matches!(indicator, None | Some(SQL_NTS));
     Ok(match c_type {
-        c::SQL_C_CHAR => {
+        SQL_C_CHAR => {
             let b = if nts {
                 cut_at_nul(c_type, bytes)
             } else {
@@ -222,7 +193,7 @@ pub fn read_param(
                     .map_err(|_| invalid_char("UTF-8 text", c_type, place))?,
             )
         }
-        c::SQL_C_WCHAR => {
+        SQL_C_WCHAR => {
             let b = if nts {
                 cut_at_nul(c_type, bytes)
             } else {
@@ -244,8 +215,8 @@ pub fn read_param(
                     .map_err(|_| invalid_char("UTF-16 text", c_type, place))?,
             )
         }
-        c::SQL_C_BINARY => ParamValue::Binary(bytes[..sized(bytes)?].to_vec()),
-        c::SQL_C_BIT => match fixed::<1>(bytes, c_type, place)?[0] {
+        SQL_C_BINARY => ParamValue::Binary(bytes[..sized(bytes)?].to_vec()),
+        SQL_C_BIT => match fixed::<1>(bytes, c_type, place)?[0] {
             0 => ParamValue::Bool(false),
             1 => ParamValue::Bool(true),
             v => {
@@ -255,23 +226,21 @@ pub fn read_param(
                 ))
             }
         },
-        c::SQL_C_STINYINT | c::SQL_C_TINYINT => {
+        SQL_C_STINYINT | SQL_C_TINYINT => {
             ParamValue::I64(i8::from_ne_bytes(fixed(bytes, c_type, place)?).into())
         }
-        c::SQL_C_UTINYINT => {
-            ParamValue::I64(u8::from_ne_bytes(fixed(bytes, c_type, place)?).into())
-        }
-        c::SQL_C_SSHORT | c::SQL_C_SHORT => {
+        SQL_C_UTINYINT => ParamValue::I64(u8::from_ne_bytes(fixed(bytes, c_type, place)?).into()),
+        SQL_C_SSHORT | SQL_C_SHORT => {
             ParamValue::I64(i16::from_ne_bytes(fixed(bytes, c_type, place)?).into())
         }
-        c::SQL_C_USHORT => ParamValue::I64(u16::from_ne_bytes(fixed(bytes, c_type, place)?).into()),
-        c::SQL_C_SLONG | c::SQL_C_LONG => {
+        SQL_C_USHORT => ParamValue::I64(u16::from_ne_bytes(fixed(bytes, c_type, place)?).into()),
+        SQL_C_SLONG | SQL_C_LONG => {
             ParamValue::I64(i32::from_ne_bytes(fixed(bytes, c_type, place)?).into())
         }
-        c::SQL_C_ULONG => ParamValue::I64(u32::from_ne_bytes(fixed(bytes, c_type, place)?).into()),
-        c::SQL_C_SBIGINT => ParamValue::I64(i64::from_ne_bytes(fixed(bytes, c_type, place)?)),
-        c::SQL_C_UBIGINT => ParamValue::U64(u64::from_ne_bytes(fixed(bytes, c_type, place)?)),
-        c::SQL_C_FLOAT => {
+        SQL_C_ULONG => ParamValue::I64(u32::from_ne_bytes(fixed(bytes, c_type, place)?).into()),
+        SQL_C_SBIGINT => ParamValue::I64(i64::from_ne_bytes(fixed(bytes, c_type, place)?)),
+        SQL_C_UBIGINT => ParamValue::U64(u64::from_ne_bytes(fixed(bytes, c_type, place)?)),
+        SQL_C_FLOAT => {
             let v = f32::from_ne_bytes(fixed(bytes, c_type, place)?);
             // Through its shortest text, so 0.1f32 binds as 0.1 and not 0.10000000149011612.
             let wide = if v.is_finite() {
@@ -281,8 +250,8 @@ pub fn read_param(
             };
             ParamValue::F64(wide)
         }
-        c::SQL_C_DOUBLE => ParamValue::F64(f64::from_ne_bytes(fixed(bytes, c_type, place)?)),
-        c::SQL_C_NUMERIC => {
+        SQL_C_DOUBLE => ParamValue::F64(f64::from_ne_bytes(fixed(bytes, c_type, place)?)),
+        SQL_C_NUMERIC => {
             let raw: [u8; 19] = fixed(bytes, c_type, place)?;
             let n = numeric_struct::decode(&raw)
                 .ok_or_else(|| invalid_char("SQL_NUMERIC_STRUCT", c_type, place))?;
@@ -311,16 +280,16 @@ pub fn read_param(
                 scale: n.scale,
             }
         }
-        c::SQL_C_TYPE_DATE | c::SQL_C_DATE => {
+        SQL_C_TYPE_DATE | SQL_C_DATE => {
             ParamValue::Date(date_of(&fixed::<6>(bytes, c_type, place)?, c_type, place)?)
         }
-        c::SQL_C_TYPE_TIME | c::SQL_C_TIME => ParamValue::Time(time_of(
+        SQL_C_TYPE_TIME | SQL_C_TIME => ParamValue::Time(time_of(
             &fixed::<6>(bytes, c_type, place)?,
             0,
             c_type,
             place,
         )?),
-        c::SQL_C_TYPE_TIMESTAMP | c::SQL_C_TIMESTAMP => {
+        SQL_C_TYPE_TIMESTAMP | SQL_C_TIMESTAMP => {
             let b: [u8; 16] = fixed(bytes, c_type, place)?;
             let d = date_of(&b[..6], c_type, place)?;
             let fraction = u32::from_ne_bytes([b[12], b[13], b[14], b[15]]);
@@ -328,7 +297,7 @@ pub fn read_param(
                 .map_err(|_| invalid_datetime("timestamp", c_type, place))?;
             ParamValue::Timestamp(NaiveDateTime::new(d, t))
         }
-        c::SQL_C_GUID => {
+        SQL_C_GUID => {
             let rfc = rfc_from_guid(&fixed::<16>(bytes, c_type, place)?);
             let h = super::text_form::hex_text(&rfc).to_ascii_lowercase();
             ParamValue::Text(format!(
@@ -340,7 +309,7 @@ pub fn read_param(
                 &h[20..]
             ))
         }
-        c::SQL_C_INTERVAL_YEAR..=c::SQL_C_INTERVAL_MINUTE_TO_SECOND => {
+        SQL_C_INTERVAL_YEAR..=SQL_C_INTERVAL_MINUTE_TO_SECOND => {
             return Err(Error::new(
                 state::RESTRICTED_DATA_TYPE,
                 format!(

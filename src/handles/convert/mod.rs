@@ -33,8 +33,15 @@ use arrow::datatypes::DataType;
 use crate::error::{state, Error, Result, SqlState};
 use crate::handles::c_types::{self as c, name};
 
-pub use from_c::{param_byte_len, read_param, ParamValue};
+pub use from_c::{read_param, ParamValue};
 
+use crate::odbc::c_types::{
+    SQL_APD_TYPE, SQL_ARD_TYPE, SQL_C_BINARY, SQL_C_BIT, SQL_C_CHAR, SQL_C_DATE, SQL_C_DEFAULT,
+    SQL_C_DOUBLE, SQL_C_FLOAT, SQL_C_GUID, SQL_C_LONG, SQL_C_NUMERIC, SQL_C_SBIGINT, SQL_C_SHORT,
+    SQL_C_SLONG, SQL_C_SSHORT, SQL_C_STINYINT, SQL_C_TIME, SQL_C_TIMESTAMP, SQL_C_TINYINT,
+    SQL_C_TYPE_DATE, SQL_C_TYPE_TIME, SQL_C_TYPE_TIMESTAMP, SQL_C_UBIGINT, SQL_C_ULONG,
+    SQL_C_USHORT, SQL_C_UTINYINT, SQL_C_WCHAR,
+};
 use cell::{cell_at, Cell};
 
 /// SQLSTATE 01S07: fractional digits were dropped (a number into an integer, a timestamp into a
@@ -69,10 +76,6 @@ pub struct ChunkState {
 impl ChunkState {
     /// Marker offset: the whole value has been returned; the next call answers SQL_NO_DATA.
     pub const DONE: usize = usize::MAX;
-
-    pub fn new() -> ChunkState {
-        ChunkState { offset: 0 }
-    }
 
     pub fn is_done(&self) -> bool {
         self.offset == Self::DONE
@@ -109,8 +112,6 @@ pub fn truncation_state(c_type: i16) -> SqlState {
 pub(crate) enum Place {
     Column(u16),
     Param(u16),
-    /// A parameter whose number the caller did not give.
-    AnyParam,
 }
 
 impl fmt::Display for Place {
@@ -118,7 +119,6 @@ impl fmt::Display for Place {
         match self {
             Place::Column(n) => write!(f, "column {n}"),
             Place::Param(n) => write!(f, "parameter {n}"),
-            Place::AnyParam => f.write_str("a parameter"),
         }
     }
 }
@@ -148,8 +148,8 @@ pub(crate) fn unsupported(kind: &str, c_type: i16, place: Place) -> Error {
 /// HY003: not a C type at all, or one the caller had to resolve first.
 fn invalid_c_type(c_type: i16, place: Place) -> Error {
     let hint = match c_type {
-        c::SQL_ARD_TYPE => "; SQL_ARD_TYPE is only valid in SQLGetData, resolved from the ARD",
-        c::SQL_APD_TYPE => "; SQL_APD_TYPE must be resolved from the APD",
+        SQL_ARD_TYPE => "; SQL_ARD_TYPE is only valid in SQLGetData, resolved from the ARD",
+        SQL_APD_TYPE => "; SQL_APD_TYPE must be resolved from the APD",
         _ => "; use a type such as SQL_C_CHAR, SQL_C_WCHAR, SQL_C_SBIGINT or SQL_C_DOUBLE",
     };
     Error::new(
@@ -161,24 +161,24 @@ fn invalid_c_type(c_type: i16, place: Place) -> Error {
 /// The C type SQL_C_DEFAULT stands for, for values of Arrow type `dt`.
 pub fn default_c_type(dt: &DataType) -> i16 {
     match dt {
-        DataType::Boolean => c::SQL_C_BIT,
-        DataType::Int8 => c::SQL_C_STINYINT,
-        DataType::Int16 => c::SQL_C_SSHORT,
-        DataType::Int32 => c::SQL_C_SLONG,
-        DataType::Int64 => c::SQL_C_SBIGINT,
-        DataType::UInt8 => c::SQL_C_UTINYINT,
-        DataType::UInt16 => c::SQL_C_USHORT,
-        DataType::UInt32 => c::SQL_C_ULONG,
-        DataType::UInt64 => c::SQL_C_UBIGINT,
-        DataType::Float16 | DataType::Float32 => c::SQL_C_FLOAT,
-        DataType::Float64 => c::SQL_C_DOUBLE,
+        DataType::Boolean => SQL_C_BIT,
+        DataType::Int8 => SQL_C_STINYINT,
+        DataType::Int16 => SQL_C_SSHORT,
+        DataType::Int32 => SQL_C_SLONG,
+        DataType::Int64 => SQL_C_SBIGINT,
+        DataType::UInt8 => SQL_C_UTINYINT,
+        DataType::UInt16 => SQL_C_USHORT,
+        DataType::UInt32 => SQL_C_ULONG,
+        DataType::UInt64 => SQL_C_UBIGINT,
+        DataType::Float16 | DataType::Float32 => SQL_C_FLOAT,
+        DataType::Float64 => SQL_C_DOUBLE,
         DataType::Binary
         | DataType::LargeBinary
         | DataType::BinaryView
-        | DataType::FixedSizeBinary(_) => c::SQL_C_BINARY,
-        DataType::Date32 | DataType::Date64 => c::SQL_C_TYPE_DATE,
-        DataType::Time32(_) | DataType::Time64(_) => c::SQL_C_TYPE_TIME,
-        DataType::Timestamp(_, _) => c::SQL_C_TYPE_TIMESTAMP,
+        | DataType::FixedSizeBinary(_) => SQL_C_BINARY,
+        DataType::Date32 | DataType::Date64 => SQL_C_TYPE_DATE,
+        DataType::Time32(_) | DataType::Time64(_) => SQL_C_TYPE_TIME,
+        DataType::Timestamp(_, _) => SQL_C_TYPE_TIMESTAMP,
         DataType::Dictionary(_, values) => default_c_type(values),
         DataType::RunEndEncoded(_, values) => default_c_type(values.data_type()),
         // Decimals default to text (the spec's rule for SQL_DECIMAL); everything else the driver
@@ -186,14 +186,9 @@ pub fn default_c_type(dt: &DataType) -> i16 {
         DataType::Decimal32(..)
         | DataType::Decimal64(..)
         | DataType::Decimal128(..)
-        | DataType::Decimal256(..) => c::SQL_C_CHAR,
-        _ => c::SQL_C_WCHAR,
+        | DataType::Decimal256(..) => SQL_C_CHAR,
+        _ => SQL_C_WCHAR,
     }
-}
-
-/// The canonical text of the value at `row` (`None` for NULL): what SQL_C_CHAR returns.
-pub fn text_of(array: &dyn Array, row: usize) -> Result<Option<String>> {
-    Ok(cell_at(array, row)?.map(|cell| text_form::cell_text(&cell).0.into_owned()))
 }
 
 /// Convert the value at `row` of `array` into `target`, continuing a chunked read described by
@@ -206,12 +201,12 @@ pub fn write_cell(
     column_number: u16,
 ) -> Result<CellOutcome> {
     let place = Place::Column(column_number);
-    let c_type = if target.c_type == c::SQL_C_DEFAULT {
+    let c_type = if target.c_type == SQL_C_DEFAULT {
         default_c_type(array.data_type())
     } else {
         target.c_type
     };
-    if !c::is_known(c_type) || matches!(c_type, c::SQL_ARD_TYPE | c::SQL_APD_TYPE) {
+    if !c::is_known(c_type) || matches!(c_type, SQL_ARD_TYPE | SQL_APD_TYPE) {
         return Err(invalid_c_type(c_type, place));
     }
     if chunk.is_done() {
@@ -223,9 +218,9 @@ pub fn write_cell(
     };
     let buffer = target.buffer;
     match c_type {
-        c::SQL_C_CHAR => to_text::write_char(&cell, buffer, chunk, place),
-        c::SQL_C_WCHAR => to_text::write_wchar(&cell, buffer, chunk, place),
-        c::SQL_C_BINARY => {
+        SQL_C_CHAR => to_text::write_char(&cell, buffer, chunk, place),
+        SQL_C_WCHAR => to_text::write_wchar(&cell, buffer, chunk, place),
+        SQL_C_BINARY => {
             let natural = default_c_type(array.data_type());
             match &cell {
                 Cell::Text(_) | Cell::Binary(_) | Cell::Formatted(_) => {
@@ -258,26 +253,17 @@ fn fixed_bytes(
     place: Place,
 ) -> Result<(Vec<u8>, bool)> {
     match c_type {
-        c::SQL_C_STINYINT
-        | c::SQL_C_TINYINT
-        | c::SQL_C_UTINYINT
-        | c::SQL_C_SSHORT
-        | c::SQL_C_SHORT
-        | c::SQL_C_USHORT
-        | c::SQL_C_SLONG
-        | c::SQL_C_LONG
-        | c::SQL_C_ULONG
-        | c::SQL_C_SBIGINT
-        | c::SQL_C_UBIGINT => to_number::integer_bytes(cell, c_type, place),
-        c::SQL_C_FLOAT | c::SQL_C_DOUBLE => to_number::float_bytes(cell, c_type, place),
-        c::SQL_C_BIT => to_number::bit_bytes(cell, place),
-        c::SQL_C_NUMERIC => to_number::numeric_bytes(cell, precision, scale, place),
-        c::SQL_C_TYPE_DATE | c::SQL_C_DATE => to_datetime::date_bytes(cell, c_type, place),
-        c::SQL_C_TYPE_TIME | c::SQL_C_TIME => to_datetime::time_bytes(cell, c_type, place),
-        c::SQL_C_TYPE_TIMESTAMP | c::SQL_C_TIMESTAMP => {
-            to_datetime::timestamp_bytes(cell, c_type, place)
+        SQL_C_STINYINT | SQL_C_TINYINT | SQL_C_UTINYINT | SQL_C_SSHORT | SQL_C_SHORT
+        | SQL_C_USHORT | SQL_C_SLONG | SQL_C_LONG | SQL_C_ULONG | SQL_C_SBIGINT | SQL_C_UBIGINT => {
+            to_number::integer_bytes(cell, c_type, place)
         }
-        c::SQL_C_GUID => to_text::guid_bytes(cell, place),
+        SQL_C_FLOAT | SQL_C_DOUBLE => to_number::float_bytes(cell, c_type, place),
+        SQL_C_BIT => to_number::bit_bytes(cell, place),
+        SQL_C_NUMERIC => to_number::numeric_bytes(cell, precision, scale, place),
+        SQL_C_TYPE_DATE | SQL_C_DATE => to_datetime::date_bytes(cell, c_type, place),
+        SQL_C_TYPE_TIME | SQL_C_TIME => to_datetime::time_bytes(cell, c_type, place),
+        SQL_C_TYPE_TIMESTAMP | SQL_C_TIMESTAMP => to_datetime::timestamp_bytes(cell, c_type, place),
+        SQL_C_GUID => to_text::guid_bytes(cell, place),
         _ => Err(unsupported(cell.kind(), c_type, place)),
     }
 }

@@ -1,4 +1,4 @@
-//! Tests of `write_cell`, `text_of`, `default_c_type`, `read_param` and `param_byte_len` across the
+//! Tests of `write_cell`, `text_of`, `default_c_type`, and `read_param` across the
 //! Arrow types and C type families.
 
 use std::sync::Arc;
@@ -9,7 +9,21 @@ use arrow::datatypes::*;
 use chrono::{NaiveDate, NaiveTime};
 
 use super::*;
+
+/// A cell as SQL_C_CHAR would show it, for comparing with what `write_cell` wrote.
+fn text_of(array: &dyn Array, row: usize) -> Result<Option<String>> {
+    Ok(cell::cell_at(array, row)?.map(|cell| text_form::cell_text(&cell).0.into_owned()))
+}
 use crate::handles::c_types::*;
+use crate::odbc::attributes::SQL_NULL_DATA;
+use crate::odbc::c_types::{
+    SQL_ARD_TYPE, SQL_C_BINARY, SQL_C_BIT, SQL_C_CHAR, SQL_C_DATE, SQL_C_DEFAULT, SQL_C_DOUBLE,
+    SQL_C_FLOAT, SQL_C_GUID, SQL_C_INTERVAL_DAY, SQL_C_LONG, SQL_C_NUMERIC, SQL_C_SBIGINT,
+    SQL_C_SHORT, SQL_C_SLONG, SQL_C_SSHORT, SQL_C_STINYINT, SQL_C_TIME, SQL_C_TIMESTAMP,
+    SQL_C_TINYINT, SQL_C_TYPE_DATE, SQL_C_TYPE_TIME, SQL_C_TYPE_TIMESTAMP, SQL_C_UBIGINT,
+    SQL_C_ULONG, SQL_C_USHORT, SQL_C_UTINYINT, SQL_C_WCHAR,
+};
+use crate::odbc::returns::SQL_NTS;
 
 /// One SQLGetData call: the outcome and the buffer afterwards.
 fn get(array: &dyn Array, row: usize, c_type: i16, len: usize) -> (Result<CellOutcome>, Vec<u8>) {
@@ -1055,60 +1069,6 @@ fn text_of_matches_char() {
 
 // ---------------------------------------------------------------------------------------------
 // Parameters
-
-#[test]
-fn param_lengths() {
-    assert_eq!(param_byte_len(SQL_C_CHAR, 0, Some(SQL_NTS)).unwrap(), None);
-    assert_eq!(param_byte_len(SQL_C_WCHAR, 10, None).unwrap(), None);
-    assert_eq!(param_byte_len(SQL_C_CHAR, 50, Some(5)).unwrap(), Some(5));
-    assert_eq!(param_byte_len(SQL_C_BINARY, 50, Some(3)).unwrap(), Some(3));
-    assert_eq!(param_byte_len(SQL_C_BINARY, 8, None).unwrap(), Some(8));
-    assert_eq!(
-        param_byte_len(SQL_C_CHAR, 8, Some(SQL_NULL_DATA)).unwrap(),
-        Some(0)
-    );
-    assert_eq!(param_byte_len(SQL_C_SLONG, 0, Some(999)).unwrap(), Some(4));
-    assert_eq!(
-        param_byte_len(SQL_C_TYPE_TIMESTAMP, 0, None).unwrap(),
-        Some(16)
-    );
-    assert_eq!(param_byte_len(SQL_C_NUMERIC, 0, None).unwrap(), Some(19));
-    assert_eq!(
-        param_byte_len(SQL_C_CHAR, 8, Some(-7))
-            .unwrap_err()
-            .state
-            .as_str(),
-        "HY090"
-    );
-    assert_eq!(
-        param_byte_len(SQL_C_BINARY, 0, Some(SQL_NTS))
-            .unwrap_err()
-            .state
-            .as_str(),
-        "HY090"
-    );
-    assert_eq!(
-        param_byte_len(SQL_C_CHAR, 8, Some(SQL_DATA_AT_EXEC))
-            .unwrap_err()
-            .state
-            .as_str(),
-        "HYC00"
-    );
-    assert_eq!(
-        param_byte_len(SQL_C_CHAR, 8, Some(-105))
-            .unwrap_err()
-            .state
-            .as_str(),
-        "HYC00"
-    );
-    assert_eq!(
-        param_byte_len(SQL_C_DEFAULT, 8, Some(1))
-            .unwrap_err()
-            .state
-            .as_str(),
-        "HY003"
-    );
-}
 
 #[test]
 fn params_text() {

@@ -3,12 +3,17 @@
 //! numeric literal (22018 when it is not one); dates, times and binary are 07006.
 
 use crate::error::{state, Error, Result};
-use crate::handles::c_types::{self as c, name};
+use crate::handles::c_types::name;
 
 use super::cell::Cell;
 use super::numeric_struct::{self, digit_count, parse_exact, rescale, Exact};
 use super::text_form::{cell_text, f64_text};
 use super::{show, unsupported, Place};
+use crate::odbc::c_types::{
+    SQL_C_BIT, SQL_C_FLOAT, SQL_C_LONG, SQL_C_NUMERIC, SQL_C_SBIGINT, SQL_C_SHORT, SQL_C_SLONG,
+    SQL_C_SSHORT, SQL_C_STINYINT, SQL_C_TINYINT, SQL_C_UBIGINT, SQL_C_ULONG, SQL_C_USHORT,
+    SQL_C_UTINYINT,
+};
 
 fn out_of_range(shown: &str, c_type: i16, place: Place, hint: &str) -> Error {
     Error::new(
@@ -68,17 +73,15 @@ fn wider_hint(c_type: i16, negative: bool) -> &'static str {
     if negative
         && matches!(
             c_type,
-            c::SQL_C_UTINYINT | c::SQL_C_USHORT | c::SQL_C_ULONG | c::SQL_C_UBIGINT
+            SQL_C_UTINYINT | SQL_C_USHORT | SQL_C_ULONG | SQL_C_UBIGINT
         )
     {
         return "; fetch it as a signed type such as SQL_C_SBIGINT";
     }
     match c_type {
-        c::SQL_C_STINYINT | c::SQL_C_TINYINT | c::SQL_C_UTINYINT => {
-            "; fetch it as SQL_C_SHORT or wider"
-        }
-        c::SQL_C_SSHORT | c::SQL_C_SHORT | c::SQL_C_USHORT => "; fetch it as SQL_C_LONG or wider",
-        c::SQL_C_SLONG | c::SQL_C_LONG | c::SQL_C_ULONG => "; fetch it as SQL_C_SBIGINT",
+        SQL_C_STINYINT | SQL_C_TINYINT | SQL_C_UTINYINT => "; fetch it as SQL_C_SHORT or wider",
+        SQL_C_SSHORT | SQL_C_SHORT | SQL_C_USHORT => "; fetch it as SQL_C_LONG or wider",
+        SQL_C_SLONG | SQL_C_LONG | SQL_C_ULONG => "; fetch it as SQL_C_SBIGINT",
         _ => "; fetch it as SQL_C_NUMERIC, SQL_C_DOUBLE or SQL_C_CHAR",
     }
 }
@@ -92,31 +95,31 @@ pub(crate) fn integer_bytes(cell: &Cell<'_>, c_type: i16, place: Place) -> Resul
         .ok_or_else(|| out_of_range(&shown(), c_type, place, wider_hint(c_type, e.mant < 0)))?;
     let range = || out_of_range(&shown(), c_type, place, wider_hint(c_type, v < 0));
     let bytes = match c_type {
-        c::SQL_C_STINYINT | c::SQL_C_TINYINT => {
+        SQL_C_STINYINT | SQL_C_TINYINT => {
             i8::try_from(v).map_err(|_| range())?.to_ne_bytes().to_vec()
         }
-        c::SQL_C_UTINYINT => u8::try_from(v).map_err(|_| range())?.to_ne_bytes().to_vec(),
-        c::SQL_C_SSHORT | c::SQL_C_SHORT => i16::try_from(v)
+        SQL_C_UTINYINT => u8::try_from(v).map_err(|_| range())?.to_ne_bytes().to_vec(),
+        SQL_C_SSHORT | SQL_C_SHORT => i16::try_from(v)
             .map_err(|_| range())?
             .to_ne_bytes()
             .to_vec(),
-        c::SQL_C_USHORT => u16::try_from(v)
+        SQL_C_USHORT => u16::try_from(v)
             .map_err(|_| range())?
             .to_ne_bytes()
             .to_vec(),
-        c::SQL_C_SLONG | c::SQL_C_LONG => i32::try_from(v)
+        SQL_C_SLONG | SQL_C_LONG => i32::try_from(v)
             .map_err(|_| range())?
             .to_ne_bytes()
             .to_vec(),
-        c::SQL_C_ULONG => u32::try_from(v)
+        SQL_C_ULONG => u32::try_from(v)
             .map_err(|_| range())?
             .to_ne_bytes()
             .to_vec(),
-        c::SQL_C_SBIGINT => i64::try_from(v)
+        SQL_C_SBIGINT => i64::try_from(v)
             .map_err(|_| range())?
             .to_ne_bytes()
             .to_vec(),
-        c::SQL_C_UBIGINT => u64::try_from(v)
+        SQL_C_UBIGINT => u64::try_from(v)
             .map_err(|_| range())?
             .to_ne_bytes()
             .to_vec(),
@@ -142,7 +145,7 @@ pub(crate) fn float_bytes(cell: &Cell<'_>, c_type: i16, place: Place) -> Result<
         Cell::Text(s) => parse(s)?,
         _ => return Err(unsupported(cell.kind(), c_type, place)),
     };
-    if c_type == c::SQL_C_FLOAT {
+    if c_type == SQL_C_FLOAT {
         if v.is_finite() && v.abs() > f64::from(f32::MAX) {
             return Err(out_of_range(
                 &cell_text(cell).0,
@@ -169,12 +172,12 @@ pub(crate) fn bit_bytes(cell: &Cell<'_>, place: Place) -> Result<(Vec<u8>, bool)
             return Ok((vec![0], false));
         }
     }
-    let e = exact_of(cell, c::SQL_C_BIT, place)?;
+    let e = exact_of(cell, SQL_C_BIT, place)?;
     let shown = || cell_text(cell).0.into_owned();
     let hint = "; SQL_C_BIT holds only 0 and 1, fetch it as SQL_C_SBIGINT or SQL_C_DOUBLE";
     match rescale(e, 0) {
         Some((v @ (0 | 1), truncated)) if e.mant >= 0 => Ok((vec![v as u8], truncated)),
-        _ => Err(out_of_range(&shown(), c::SQL_C_BIT, place, hint)),
+        _ => Err(out_of_range(&shown(), SQL_C_BIT, place, hint)),
     }
 }
 
@@ -201,15 +204,15 @@ pub(crate) fn numeric_bytes(
                 ),
             )
         })?;
-    let e = exact_of(cell, c::SQL_C_NUMERIC, place)?;
+    let e = exact_of(cell, SQL_C_NUMERIC, place)?;
     let shown = || cell_text(cell).0.into_owned();
     let hint = format!(
         "; it needs more than {precision} digits at scale {scale}: raise SQL_DESC_PRECISION or fetch it as SQL_C_CHAR"
     );
     let (v, truncated) = rescale(e, i32::from(scale))
-        .ok_or_else(|| out_of_range(&shown(), c::SQL_C_NUMERIC, place, &hint))?;
+        .ok_or_else(|| out_of_range(&shown(), SQL_C_NUMERIC, place, &hint))?;
     if digit_count(v.unsigned_abs()) > u32::from(precision) {
-        return Err(out_of_range(&shown(), c::SQL_C_NUMERIC, place, &hint));
+        return Err(out_of_range(&shown(), SQL_C_NUMERIC, place, &hint));
     }
     Ok((
         numeric_struct::encode(v, precision, scale).to_vec(),

@@ -4,11 +4,12 @@
 //! Also SQL_C_GUID, which is parsed from text.
 
 use crate::error::{state, Error, Result};
-use crate::handles::c_types::{self as c, name};
+use crate::handles::c_types::name;
 
 use super::cell::Cell;
 use super::text_form::{cell_text, Shape};
 use super::{show, unsupported, CellOutcome, ChunkState, Place};
+use crate::odbc::c_types::{SQL_C_CHAR, SQL_C_GUID, SQL_C_WCHAR};
 
 fn len_isize(n: usize) -> isize {
     isize::try_from(n).unwrap_or(isize::MAX)
@@ -100,7 +101,7 @@ pub(crate) fn write_char(
 ) -> Result<CellOutcome> {
     let (text, shape) = cell_text(cell);
     if let Shape::Whole(whole) = shape {
-        return write_whole_text(&text, whole, 1, buffer, chunk, c::SQL_C_CHAR, place);
+        return write_whole_text(&text, whole, 1, buffer, chunk, SQL_C_CHAR, place);
     }
     // Chunks fill the whole buffer, splitting a UTF-8 sequence across two calls when needed:
     // applications concatenate the chunks (the spec's long-data pattern), and a short chunk would
@@ -150,7 +151,7 @@ pub(crate) fn write_wchar(
 ) -> Result<CellOutcome> {
     let (text, shape) = cell_text(cell);
     if let Shape::Whole(whole) = shape {
-        return write_whole_text(&text, whole, 2, buffer, chunk, c::SQL_C_WCHAR, place);
+        return write_whole_text(&text, whole, 2, buffer, chunk, SQL_C_WCHAR, place);
     }
     let units: Vec<u16> = text.encode_utf16().collect();
     // As for SQL_C_CHAR, chunks fill the buffer and may split a surrogate pair between calls.
@@ -330,7 +331,7 @@ pub(crate) fn guid_bytes(cell: &Cell<'_>, place: Place) -> Result<(Vec<u8>, bool
             a.copy_from_slice(b);
             a
         }
-        _ => return Err(unsupported(cell.kind(), c::SQL_C_GUID, place)),
+        _ => return Err(unsupported(cell.kind(), SQL_C_GUID, place)),
     };
     Ok((guid_from_rfc(&rfc).to_vec(), false))
 }

@@ -129,8 +129,15 @@ CHILD = """
     import resource, sys, pyodbc
     try:
         c = pyodbc.connect(sys.argv[1])
-        rows = c.cursor().execute(sys.argv[2]).fetchall()
-        print("ROWS", repr([tuple(r) for r in rows]))
+        cur = c.cursor().execute(sys.argv[2])
+        count, last = 0, None
+        while True:
+            rows = cur.fetchmany(10000)
+            if not rows:
+                break
+            count += len(rows)
+            last = tuple(rows[-1])
+        print("ROWS", repr((count, last)))
     except pyodbc.Error as e:
         print("ERROR", e.args[0], e.args[1])
     print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -168,12 +175,11 @@ def test_a_200000_record_page_is_converted_as_it_arrives(big_page_api, tmp_path)
     base, size = big_page_api
     profile = tmp_path / "endless.toml"
     profile.write_text(PROFILE.replace("{base}", base))
-    lines = run_child(
-        f"DRIVER={DRIVER};Profile={profile}",
-        "SELECT count(*), max(id), count(DISTINCT email) FROM endless.items",
-    )
+    # A plain scan: what is measured is the driver's reading of the page, not an aggregate's
+    # buffers.
+    lines = run_child(f"DRIVER={DRIVER};Profile={profile}", "SELECT id, email FROM endless.items")
     n = BIG_PAGE_RECORDS
-    assert lines.get("ROWS") == repr([(n, n - 1, n)]), lines
+    assert lines.get("ROWS") == repr((n, (n - 1, f"person{n - 1}@example.com"))), lines
     peak_mb = int(lines["MAXRSS_KB"]) / 1024
     print(f"page {size / 1e6:.0f} MB, peak RSS {peak_mb:.0f} MB")
     # The page whole as parsed JSON would be several times its size on top of the engine.

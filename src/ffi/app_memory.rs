@@ -1,34 +1,53 @@
 //! Access to memory the application owns: its buffers, length/indicator cells and bound arrays.
 //! This is the one place that turns an address from C into a Rust slice or value. The ODBC
-//! contract is what makes these accesses valid: an application guarantees that a buffer it passes
-//! or binds is valid for the length it states, for as long as the call (or the binding) lasts.
-//! Every write is unaligned because applications pass arbitrarily aligned pointers.
-
-use std::ffi::c_void;
+//! buffer contract is what makes these accesses valid (docs/architecture.md, "Application
+//! memory"): an application guarantees that a buffer it passes or binds is valid for the length
+//! it states, for as long as the call (or the binding) lasts. Every write is unaligned because
+//! applications pass arbitrarily aligned pointers.
+//!
+//! An [`AppPtr`] can only be made by the unsafe constructors, where the application hands the
+//! pointer over (an export's argument, SQLBindCol, SQLBindParameter, SQLSetStmtAttr,
+//! SQLSetDescField); the rest of the driver, which has no `unsafe`, can then only use addresses
+//! the application vouched for, and offsets from them by the ODBC binding rules.
 
 /// The address of application memory, kept in bindings and descriptors. Zero means "not given".
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct AppPtr(pub usize);
+pub struct AppPtr(usize);
 
 impl AppPtr {
-    pub fn from_ptr<T>(ptr: *const T) -> AppPtr {
+    /// No buffer.
+    pub const NULL: AppPtr = AppPtr(0);
+
+    /// An application pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is null or follows the ODBC buffer contract for the argument it came in: valid for
+    /// the reads and writes the ODBC specification describes for that argument, for the duration
+    /// of the call, and, for a deferred buffer (a bound column or parameter, a descriptor's
+    /// data, length or indicator pointer, a statement attribute's array pointer), until it is
+    /// unbound, replaced or its handle freed, for every element and offset the binding rules
+    /// reach (rowset size, bind type, bind offset).
+    pub unsafe fn new<T>(ptr: *const T) -> AppPtr {
         AppPtr(ptr as usize)
+    }
+
+    /// The address as a number (what SQLGetStmtAttr hands back).
+    pub fn address(self) -> usize {
+        self.0
     }
 
     pub fn is_null(self) -> bool {
         self.0 == 0
     }
 
-    /// The address `bytes` further on, for element `i` of a bound array or a bind offset.
+    /// The address `bytes` further on, for element `i` of a bound array or a bind offset. Only
+    /// offsets the ODBC binding rules give stay within what the application vouched for.
     pub fn offset(self, bytes: isize) -> AppPtr {
         if self.is_null() {
             return self;
         }
         AppPtr(self.0.wrapping_add_signed(bytes))
-    }
-
-    pub fn as_mut_ptr(self) -> *mut c_void {
-        self.0 as *mut c_void
     }
 
     /// Runs `f` on the `len` bytes at this address, or on `None` when the address is null.
@@ -147,29 +166,5 @@ impl AppPtr {
         }
         // SAFETY: a non-null SQLLEN cell the application bound; unaligned read.
         Some(unsafe { std::ptr::read_unaligned(self.0 as *const isize) })
-    }
-
-    pub fn read_usize(self) -> Option<usize> {
-        if self.is_null() {
-            return None;
-        }
-        // SAFETY: a non-null SQLULEN cell the application bound; unaligned read.
-        Some(unsafe { std::ptr::read_unaligned(self.0 as *const usize) })
-    }
-
-    pub fn read_u32(self) -> Option<u32> {
-        if self.is_null() {
-            return None;
-        }
-        // SAFETY: a non-null 32-bit cell the application passed; unaligned read.
-        Some(unsafe { std::ptr::read_unaligned(self.0 as *const u32) })
-    }
-
-    pub fn read_i16(self) -> Option<i16> {
-        if self.is_null() {
-            return None;
-        }
-        // SAFETY: a non-null 16-bit cell the application passed; unaligned read.
-        Some(unsafe { std::ptr::read_unaligned(self.0 as *const i16) })
     }
 }
