@@ -187,7 +187,7 @@ mod header_tests {
         let committed = include_str!("../../include/apiodbc.h");
         assert!(
             generated == committed,
-            "include/apiodbc.h is stale: build outside CI (cargo build) and commit the regenerated header"
+            "include/apiodbc.h is stale: run `cargo xtask header` and commit the regenerated header"
         );
     }
 

@@ -141,7 +141,6 @@ impl<'a> Pager<'a> {
             return Ok(None);
         }
         let mut chunk = Vec::new();
-        let mut raw = Vec::new();
         while chunk.len() < CHUNK_RECORDS {
             let Some(page) = self.page.as_mut() else {
                 // A 404 read as an empty list.
@@ -149,9 +148,17 @@ impl<'a> Pager<'a> {
             };
             match page.stream.chunk().await? {
                 Some(piece) => {
-                    page.splitter.feed(&piece, &mut raw);
-                    for record in raw.drain(..) {
-                        chunk.push(parse_json(&record, &page.shown)?);
+                    let mut failed = None;
+                    page.splitter
+                        .feed(
+                            &piece,
+                            &mut |record: &[u8]| match serde_json::from_slice(record) {
+                                Ok(value) => chunk.push(value),
+                                Err(e) => failed = failed.take().or(Some(e)),
+                            },
+                        );
+                    if let Some(e) = failed {
+                        return Err(not_json(&page.shown, &e));
                     }
                 }
                 None => {
@@ -413,14 +420,16 @@ impl<'a> Pager<'a> {
 }
 
 fn parse_json(bytes: &[u8], shown: &str) -> Result<Value> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        Error::new(
-            crate::error::state::COMMUNICATION_LINK_FAILURE,
-            format!(
-                "[apiodbc] The response from {shown} is not valid JSON ({e}); the body may be truncated, so the rows read from it are not a complete result. Retry the query"
-            ),
-        )
-    })
+    serde_json::from_slice(bytes).map_err(|e| not_json(shown, &e))
+}
+
+fn not_json(shown: &str, e: &serde_json::Error) -> Error {
+    Error::new(
+        crate::error::state::COMMUNICATION_LINK_FAILURE,
+        format!(
+            "[apiodbc] The response from {shown} is not valid JSON ({e}); the body may be truncated, so the rows read from it are not a complete result. Retry the query"
+        ),
+    )
 }
 
 fn kind_of(v: &Value) -> &'static str {

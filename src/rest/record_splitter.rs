@@ -9,6 +9,18 @@
 //! object keys as written in the body (a key spelled with escapes, or a path with an array
 //! index, is not matched; the pager then finds the records in `rest` as before).
 
+/// The bytes that can change the scanner's state outside a string.
+static STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let bytes = *b"\"{}[],:";
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// One open object or array.
 struct Open {
     is_object: bool,
@@ -65,26 +77,26 @@ impl RecordSplitter {
         }
     }
 
-    /// Feeds the next bytes of the body; complete records are appended to `out`.
-    pub fn feed(&mut self, bytes: &[u8], out: &mut Vec<Vec<u8>>) {
+    /// Feeds the next bytes of the body; `out` is called with each complete record's bytes.
+    pub fn feed(&mut self, bytes: &[u8], out: &mut impl FnMut(&[u8])) {
         let mut i = 0;
         while i < bytes.len() {
             // Runs of bytes that change no state (string contents, numbers, blanks) are copied
             // whole; only the bytes that may change it go through `byte`.
-            let stops: fn(u8) -> bool = if self.in_string {
+            let end = if self.in_string {
                 if self.escape {
                     self.byte(bytes[i], out);
                     i += 1;
                     continue;
                 }
-                |b| b == b'"' || b == b'\\'
+                memchr::memchr2(b'"', b'\\', &bytes[i..]).map_or(bytes.len(), |p| i + p)
             } else {
-                |b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':')
+                let mut j = i;
+                while j < bytes.len() && !STRUCTURAL[bytes[j] as usize] {
+                    j += 1;
+                }
+                j
             };
-            let end = bytes[i..]
-                .iter()
-                .position(|&b| stops(b))
-                .map_or(bytes.len(), |p| i + p);
             if end > i {
                 self.run(&bytes[i..end]);
             }
@@ -113,7 +125,7 @@ impl RecordSplitter {
         (self.rest, self.streamed)
     }
 
-    fn byte(&mut self, b: u8, out: &mut Vec<Vec<u8>>) {
+    fn byte(&mut self, b: u8, out: &mut impl FnMut(&[u8])) {
         let inside = self.records_at.is_some();
         if self.in_string {
             if self.escape {
@@ -222,11 +234,12 @@ impl RecordSplitter {
         }
     }
 
-    fn end_record(&mut self, out: &mut Vec<Vec<u8>>) {
-        let record = std::mem::take(&mut self.record);
-        if record.iter().any(|b| !b.is_ascii_whitespace()) {
-            out.push(record);
+    fn end_record(&mut self, out: &mut impl FnMut(&[u8])) {
+        // One buffer for every record: handed out as a slice, then reused.
+        if self.record.iter().any(|b| !b.is_ascii_whitespace()) {
+            out(&self.record);
         }
+        self.record.clear();
     }
 }
 
@@ -238,9 +251,9 @@ mod tests {
     /// Splits `body` fed in pieces of `step` bytes: the records as JSON, and the rest.
     fn split(path: &str, body: &str, step: usize) -> (Vec<Value>, Value, bool) {
         let mut s = RecordSplitter::new(path);
-        let mut raw = Vec::new();
+        let mut raw: Vec<Vec<u8>> = Vec::new();
         for piece in body.as_bytes().chunks(step.max(1)) {
-            s.feed(piece, &mut raw);
+            s.feed(piece, &mut |r: &[u8]| raw.push(r.to_vec()));
         }
         let (rest, streamed) = s.finish();
         let records = raw
@@ -314,8 +327,10 @@ mod tests {
     #[test]
     fn a_cut_body_leaves_a_rest_that_is_not_json() {
         let mut s = RecordSplitter::new("data");
-        let mut out = Vec::new();
-        s.feed(br#"{"data": [{"id": 1}, {"id": 2"#, &mut out);
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        s.feed(br#"{"data": [{"id": 1}, {"id": 2"#, &mut |r: &[u8]| {
+            out.push(r.to_vec())
+        });
         assert_eq!(out.len(), 1);
         let (rest, _) = s.finish();
         assert!(serde_json::from_slice::<Value>(&rest).is_err());

@@ -7,6 +7,7 @@ mod clients;
 mod cmd;
 mod counts;
 mod demo;
+mod header;
 mod install;
 mod modules;
 mod odbc_env;
@@ -29,6 +30,7 @@ commands:
   bench   build the release driver and the benchmark examples, run the in-process engine
           (examples/bench_engine.rs) and the ODBC fetch (examples/bench_fetch.rs), print
           rows/s, their ratio and peak RSS (`cargo xtask bench --help` for the options)
+  header  regenerate include/apiodbc.h from the exports (commit it afterwards)
   modules print which modules of src/ use which (top level and inside each folder) and fail
           on a cycle
   help    show this text (`cargo xtask test --help` for the test options)";
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(rest),
         Some("bench") => bench::run(rest),
         Some("modules") => modules::run(rest),
+        Some("header") => header::run(rest),
         Some("help" | "-h" | "--help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
