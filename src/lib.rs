@@ -13,6 +13,7 @@ pub(crate) mod error;
 pub(crate) mod ffi;
 pub(crate) mod files;
 pub(crate) mod handles;
+pub(crate) mod http;
 pub(crate) mod logging;
 pub(crate) mod odbc;
 pub(crate) mod profile;

@@ -12,9 +12,8 @@ use crate::secret::Secret;
 
 use super::client::{Credentials, OAuthCredential};
 use crate::auth::oauth::manager::StaticToken;
-use crate::auth::oauth::{
-    config::unattended_grant, AccessTokenSource, OAuthClient, OAuthConfig, TokenManager,
-};
+use crate::auth::oauth::{config::unattended_grant, OAuthClient, OAuthConfig, TokenManager};
+use crate::http::AccessTokenSource;
 
 pub struct Resolved {
     pub base_url: String,

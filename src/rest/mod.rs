@@ -4,7 +4,6 @@
 //! is given).
 
 mod auth;
-pub(crate) mod body;
 pub mod client;
 pub mod convert;
 pub mod jsonpath;

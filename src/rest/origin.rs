@@ -7,8 +7,8 @@
 
 use reqwest::Url;
 
-use super::client::check_url;
 use crate::error::{state, Error, Result};
+use crate::http::{check_url, is_loopback};
 use crate::profile::HostRule;
 
 /// How a request to a checked URL is sent.
@@ -40,7 +40,7 @@ impl Origins {
             return Ok(Route::WithCredentials);
         }
         let host = url.host_str().unwrap_or_default();
-        if url.scheme() == "https" || super::client::is_loopback(url) {
+        if url.scheme() == "https" || is_loopback(url) {
             if let Some(rule) = self.hosts.iter().find(|r| host_matches(&r.pattern, host)) {
                 return Ok(if rule.credentials {
                     Route::WithCredentials

@@ -11,8 +11,8 @@ use super::config::{Grant, OAuthConfig};
 use super::response::{parse_success, token_error, TokenResponse};
 use crate::auth::tokens::now_unix;
 use crate::error::{state, Error, Result};
+use crate::http::body;
 use crate::profile::{BodyFormat, ClientAuth};
-use crate::rest::body;
 use crate::secret::Secret;
 
 /// A token response is a few hundred bytes; a megabyte is no token response.
@@ -96,7 +96,7 @@ pub fn build_request(config: &OAuthConfig, grant: Grant, params: &[(&str, &str)]
 
 impl OAuthClient {
     pub fn new(config: OAuthConfig) -> Result<OAuthClient> {
-        let http = crate::rest::client::http_client(
+        let http = crate::http::http_client(
             config.timeout,
             config.ssl_server_cert.as_deref(),
             reqwest::redirect::Policy::none(),
@@ -130,7 +130,7 @@ impl OAuthClient {
                 ),
             )
         })?;
-        crate::rest::client::check_url(&url)?;
+        crate::http::check_url(&url)?;
         let shown = format!(
             "{}://{}{}",
             url.scheme(),

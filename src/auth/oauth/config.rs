@@ -123,7 +123,7 @@ impl OAuthConfig {
                     format!("[apiodbc] The OAuth authorization URL '{url}' is not valid ({e}); check OAuthAuthorizationURL"),
                 )
             })?;
-            crate::rest::client::check_url(&parsed)?;
+            crate::http::check_url(&parsed)?;
         }
         let issuer = expected_issuer(declared_issuer.as_deref(), authorization_url.as_deref());
         let scope = s

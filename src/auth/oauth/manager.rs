@@ -22,16 +22,8 @@ use crate::auth::token_store::{Decision, TokenStore};
 use crate::auth::tokens::{now_unix, RefreshAttempt, StoredTokens};
 use crate::connect::settings::{InitiateOAuth, Settings};
 use crate::error::{state, Error, Result};
+use crate::http::AccessTokenSource;
 use crate::secret::Secret;
-
-/// What the REST client asks for the token it sends.
-#[async_trait]
-pub trait AccessTokenSource: Send + Sync {
-    /// The access token to send now (refreshed first if it is about to expire).
-    async fn access_token(&self) -> Result<Secret>;
-    /// The API answered 401 to `used`: a fresh token, or an error if none can be had.
-    async fn after_unauthorized(&self, used: &Secret) -> Result<Secret>;
-}
 
 /// Seconds before expiry at which a token counts as stale.
 pub fn refresh_margin(tokens: &StoredTokens) -> i64 {

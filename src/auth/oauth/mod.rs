@@ -9,7 +9,7 @@
 //! - [`pkce`]: state, PKCE S256 and the authorization URL;
 //! - [`authorization_response`]: the redirect's code, state, error and `iss` (mix-up defence);
 //! - [`desktop`]: the browser flow of InitiateOAuth=GETANDREFRESH and AuthMode=APP;
-//! - [`manager`]: [`manager::TokenManager`], the [`manager::AccessTokenSource`] of the REST client;
+//! - [`manager`]: [`manager::TokenManager`], the `http::AccessTokenSource` of the REST client;
 //! - [`procedures`]: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken.
 //!
 //! The `oauth2` crate is not used: 5.0.0 with default features off still needs rand 0.8,
@@ -28,7 +28,7 @@ pub mod response;
 
 pub use client::OAuthClient;
 pub use config::OAuthConfig;
-pub use manager::{AccessTokenSource, TokenManager};
+pub use manager::TokenManager;
 
 #[cfg(test)]
 mod tests;
