@@ -212,7 +212,9 @@ pub unsafe extern "C" fn SQLConnectW(
 #[no_mangle]
 pub unsafe extern "C" fn SQLDisconnect(ConnectionHandle: SQLHDBC) -> SQLRETURN {
     entry(ConnectionHandle, Kind::Conn, |h| {
-        as_conn(h)?.disconnect()?;
+        for statement in as_conn(h)?.disconnect()? {
+            super::registry::release_statement(statement);
+        }
         Ok(Status::Success)
     })
 }

@@ -2,13 +2,14 @@
 //! SQLGetDescRec, SQLSetDescRec, SQLCopyDesc. String field lengths are in bytes.
 #![allow(non_snake_case)]
 
+use super::registry::Handle;
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{as_desc, entry, find, output_text, Kind};
 use crate::error::{state, Error};
 use crate::ffi::AppPtr;
 use crate::handles::descriptor::{self, FieldValue};
-use crate::handles::{lock, Handle, Status};
+use crate::handles::{lock, Status};
 use crate::odbc::desc::{
     SQL_DESC_DATA_PTR, SQL_DESC_DATETIME_INTERVAL_CODE, SQL_DESC_INDICATOR_PTR, SQL_DESC_NAME,
     SQL_DESC_OCTET_LENGTH, SQL_DESC_OCTET_LENGTH_PTR, SQL_DESC_PRECISION, SQL_DESC_SCALE,

@@ -2,11 +2,11 @@
 //! them. SQLGetDiagRec lengths are in characters, SQLGetDiagField's in bytes.
 #![allow(non_snake_case)]
 
+use super::registry::Handle;
 use super::text::{write_output, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{entry_keep_diag, kind_from_type};
 use crate::ffi::AppPtr;
-use crate::handles::Handle;
 use crate::odbc::diag::{
     SQL_DIAG_CLASS_ORIGIN, SQL_DIAG_COLUMN_NUMBER, SQL_DIAG_CONNECTION_NAME,
     SQL_DIAG_CURSOR_ROW_COUNT, SQL_DIAG_DYNAMIC_FUNCTION, SQL_DIAG_DYNAMIC_FUNCTION_CODE,

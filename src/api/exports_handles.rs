@@ -4,13 +4,12 @@
 
 use std::sync::Arc;
 
+use super::registry::{self, Handle};
 use super::types::*;
 use super::{as_conn, as_env, as_stmt, entry, find, functions, null_pointer, Kind};
 use crate::error::{state, Error};
 use crate::ffi::AppPtr;
-use crate::handles::{
-    self, connection::Connection, environment::Environment, statement, Handle, Status,
-};
+use crate::handles::{connection::Connection, environment::Environment, statement, Status};
 use crate::odbc::attributes::SQL_ATTR_CONNECTION_POOLING;
 use crate::odbc::functions::{SQL_API_ALL_FUNCTIONS, SQL_API_ODBC3_ALL_FUNCTIONS};
 use crate::odbc::returns::{
@@ -39,7 +38,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                     return SQL_ERROR;
                 }
                 let result = std::panic::catch_unwind(|| {
-                    handles::register(Handle::Env(Arc::new(Environment::new())))
+                    registry::register(Handle::Env(Arc::new(Environment::new())))
                 });
                 match result {
                     Ok(address) => {
@@ -56,7 +55,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                 }
                 let conn = Arc::new(Connection::new(env.clone()));
                 env.connection_opened();
-                out.write_ptr(handles::register(Handle::Conn(conn)));
+                out.write_ptr(registry::register(Handle::Conn(conn)));
                 Ok(Status::Success)
             }),
             SQL_HANDLE_STMT => entry(InputHandle, Kind::Conn, |h| {
@@ -70,7 +69,9 @@ pub unsafe extern "C" fn SQLAllocHandle(
                         "[apiodbc] Connect before allocating a statement",
                     ));
                 }
-                out.write_ptr(statement::allocate(conn.clone()));
+                out.write_ptr(registry::register_statement(statement::allocate(
+                    conn.clone(),
+                )));
                 Ok(Status::Success)
             }),
             SQL_HANDLE_DESC => entry(InputHandle, Kind::Conn, |_| {
@@ -132,7 +133,7 @@ pub unsafe extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDL
             Handle::Stmt(stmt) => {
                 stmt.cancel.cancel();
                 stmt.conn.remove_statement(address);
-                statement::release(address);
+                registry::release_statement(address);
                 return Ok(Status::Success);
             }
             Handle::Desc(_) => {
@@ -142,7 +143,7 @@ pub unsafe extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDL
                 ))
             }
         }
-        handles::unregister(address);
+        registry::unregister(address);
         Ok(Status::Success)
     })
 }
@@ -183,7 +184,7 @@ fn SQLFreeHandle_internal(handle: SQLHSTMT) -> SQLRETURN {
         let stmt = as_stmt(h)?;
         stmt.cancel.cancel();
         stmt.conn.remove_statement(address);
-        statement::release(address);
+        registry::release_statement(address);
         Ok(Status::Success)
     })
 }

@@ -15,17 +15,19 @@ pub mod exports_handles;
 pub mod exports_info;
 pub mod exports_statement;
 pub mod functions;
+pub mod registry;
 pub mod text;
 pub mod types;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{state, Error, Result};
-use crate::handles::{self, Handle, Status};
+use crate::handles::Status;
 use crate::odbc::returns::{
     SQL_ERROR, SQL_HANDLE_DBC, SQL_HANDLE_DESC, SQL_HANDLE_ENV, SQL_HANDLE_STMT,
     SQL_INVALID_HANDLE, SQL_NO_DATA, SQL_SUCCESS, SQL_SUCCESS_WITH_INFO,
 };
+use registry::Handle;
 use types::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,7 +59,7 @@ pub(crate) fn kind_from_type(handle_type: SQLSMALLINT) -> Option<Kind> {
 
 /// Looks a handle up; `None` when it is null, freed, unknown or of another kind.
 pub(crate) fn find(handle: SQLHANDLE, kind: Kind) -> Option<Handle> {
-    handles::lookup(handle as usize).filter(|h| kind_of(h) == kind)
+    registry::lookup(handle as usize).filter(|h| kind_of(h) == kind)
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -127,7 +129,9 @@ pub(crate) fn null_pointer(what: &str) -> Error {
     )
 }
 
-pub(crate) fn as_env(h: &Handle) -> Result<&std::sync::Arc<handles::environment::Environment>> {
+pub(crate) fn as_env(
+    h: &Handle,
+) -> Result<&std::sync::Arc<crate::handles::environment::Environment>> {
     match h {
         Handle::Env(e) => Ok(e),
         _ => Err(Error::general(
@@ -136,7 +140,9 @@ pub(crate) fn as_env(h: &Handle) -> Result<&std::sync::Arc<handles::environment:
     }
 }
 
-pub(crate) fn as_conn(h: &Handle) -> Result<&std::sync::Arc<handles::connection::Connection>> {
+pub(crate) fn as_conn(
+    h: &Handle,
+) -> Result<&std::sync::Arc<crate::handles::connection::Connection>> {
     match h {
         Handle::Conn(c) => Ok(c),
         _ => Err(Error::general(
@@ -145,7 +151,7 @@ pub(crate) fn as_conn(h: &Handle) -> Result<&std::sync::Arc<handles::connection:
     }
 }
 
-pub(crate) fn as_stmt(h: &Handle) -> Result<&std::sync::Arc<handles::statement::Statement>> {
+pub(crate) fn as_stmt(h: &Handle) -> Result<&std::sync::Arc<crate::handles::statement::Statement>> {
     match h {
         Handle::Stmt(s) => Ok(s),
         _ => Err(Error::general(
@@ -154,7 +160,9 @@ pub(crate) fn as_stmt(h: &Handle) -> Result<&std::sync::Arc<handles::statement::
     }
 }
 
-pub(crate) fn as_desc(h: &Handle) -> Result<&std::sync::Arc<handles::descriptor::Descriptor>> {
+pub(crate) fn as_desc(
+    h: &Handle,
+) -> Result<&std::sync::Arc<crate::handles::descriptor::Descriptor>> {
     match h {
         Handle::Desc(d) => Ok(d),
         _ => Err(Error::general(

@@ -12,15 +12,13 @@
 //! - [`file_lock`]: the sidecar lock that serialises processes sharing one file;
 //! - [`file_safety`]: what the file, its lock and its folder must be to be trusted;
 //! - [`memory_store`]: the `memory://name` backend;
-//! - [`browser`] and [`loopback`]: the system browser and the one-shot redirect listener of the
-//!   desktop flow ([`oauth::desktop`]).
+//! - [`oauth`]: the flows, with the system browser and the one-shot redirect listener of the
+//!   desktop flow.
 
 mod atomic_file;
-pub mod browser;
 pub mod file_key;
 pub mod file_lock;
 mod file_safety;
-pub mod loopback;
 pub mod memory_store;
 pub mod oauth;
 pub mod settings_file;

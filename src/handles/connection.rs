@@ -170,7 +170,9 @@ impl Connection {
         Ok(completed)
     }
 
-    pub fn disconnect(&self) -> Result<()> {
+    /// Closes the session; returns the addresses of the connection's statements, which the spec
+    /// says disconnecting frees (the caller forgets them).
+    pub fn disconnect(&self) -> Result<Vec<usize>> {
         let mut st = lock(&self.state);
         if st.session.is_none() {
             return Err(Error::new(
@@ -178,14 +180,11 @@ impl Connection {
                 "[apiodbc] The connection is not open",
             ));
         }
-        // Disconnecting frees the connection's statements, as the spec says.
-        for address in st.statements.drain(..) {
-            super::statement::release(address);
-        }
+        let statements = std::mem::take(&mut st.statements);
         st.session = None;
         tracing::info!("disconnected");
         st.log = None;
-        Ok(())
+        Ok(statements)
     }
 
     pub fn set_attr(&self, attribute: i32, value: AttrValue) -> Result<()> {

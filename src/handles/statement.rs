@@ -19,7 +19,7 @@ use super::cursor::Cursor;
 use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descriptor};
 use super::diag::{DiagRecord, Diagnostics};
 use super::sql_types::{self, column_type};
-use super::{lock, params, Handle, Status};
+use super::{lock, params, Status};
 use crate::engine::Prepared;
 use crate::error::{state, Error, Result};
 use crate::ffi::AppPtr;
@@ -96,8 +96,8 @@ pub enum StmtAttrValue {
     Handle(usize),
 }
 
-/// Allocates a statement and its four implicit descriptors, registering all of them.
-pub fn allocate(conn: Arc<Connection>) -> usize {
+/// A new statement of `conn` with its four implicit descriptors.
+pub fn allocate(conn: Arc<Connection>) -> Arc<Statement> {
     // The connection's MaxRows is each new statement's SQL_ATTR_MAX_ROWS.
     let max_rows = conn
         .session()
@@ -119,22 +119,7 @@ pub fn allocate(conn: Arc<Connection>) -> usize {
             ..StmtState::default()
         }),
     });
-    for desc in [&stmt.ard, &stmt.apd, &stmt.ird, &stmt.ipd] {
-        super::register(Handle::Desc(desc.clone()));
-    }
-    let address = super::register(Handle::Stmt(stmt));
-    conn.add_statement(address);
-    address
-}
-
-/// Forgets a statement and its descriptors (SQLFreeHandle or SQLDisconnect).
-pub fn release(address: usize) {
-    if let Some(Handle::Stmt(stmt)) = super::lookup(address) {
-        for desc in [&stmt.ard, &stmt.apd, &stmt.ird, &stmt.ipd] {
-            super::unregister(Arc::as_ptr(desc) as usize);
-        }
-    }
-    super::unregister(address);
+    stmt
 }
 
 fn no_result_set() -> Error {

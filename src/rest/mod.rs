@@ -5,7 +5,9 @@
 
 mod auth;
 pub mod client;
+mod context;
 pub mod convert;
+mod emitter;
 pub mod jsonpath;
 mod origin;
 pub mod page_values;
@@ -55,7 +57,7 @@ pub fn open(
             extra_ca: settings.ssl_server_cert.as_deref(),
         },
     )?;
-    let ctx = Arc::new(scan::ScanContext {
+    let ctx = Arc::new(context::ScanContext {
         client,
         profile: profile.clone(),
         pagesize: settings.pagesize,

@@ -19,8 +19,9 @@ use datafusion::physical_plan::ExecutionPlan;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
+use super::context::ScanContext;
 use super::convert::{Converter, OutColumn};
-use super::scan::{Mode, ScanContext, ScanPlan};
+use super::scan::{Mode, ScanPlan};
 use super::window::{self, Bounds};
 use crate::profile::{Table, ValueFormat};
 

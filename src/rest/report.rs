@@ -10,9 +10,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::client::Outcome;
+use super::context::ScanContext;
 use super::convert::Row;
+use super::emitter::Emitter;
 use super::jsonpath;
-use super::scan::{Emitter, ScanContext};
 use super::window::{self, Bounds};
 use crate::error::{Error, Result};
 use crate::profile::{Report, Table};

@@ -1,11 +1,11 @@
 //! The desktop flow (RFC 8252): authorization code with PKCE S256 and a random state, through the
 //! system browser and a one-shot loopback listener.
 //!
-//! 1. bind the listener ([`crate::auth::loopback`]) on the CallbackURL's host and port, or on
+//! 1. bind the listener ([`super::loopback`]) on the CallbackURL's host and port, or on
 //!    `127.0.0.1`, a free port and the profile's own path;
 //! 2. build the authorization URL exactly as GetOAuthAuthorizationURL does
 //!    ([`pkce::authorization_url`]) with the listener's redirect URI;
-//! 3. open the browser ([`crate::auth::browser`]); where none can be opened, fail at once with
+//! 3. open the browser ([`super::browser`]); where none can be opened, fail at once with
 //!    28000 and the headless steps;
 //! 4. wait for the one callback with the right state and no foreign `iss` (or the timeout), then
 //!    exchange its code, sending the same redirect URI and the PKCE verifier.
@@ -14,11 +14,11 @@
 //! SQL_DRIVER_NOPROMPT: the connection string itself asks for the browser (pyodbc and Power BI
 //! always pass NOPROMPT), so the application's prompt flag does not veto it.
 
+use super::browser;
 use super::client::OAuthClient;
+use super::loopback::{self, Expected, Listener};
 use super::pkce;
 use super::response::TokenResponse;
-use crate::auth::browser;
-use crate::auth::loopback::{self, Expected, Listener};
 use crate::error::{state, Error, Result};
 
 /// The two ways to authorize on a machine without a browser, for error messages.

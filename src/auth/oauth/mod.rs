@@ -8,7 +8,8 @@
 //! - [`response`]: parsing and repairing token responses, and token-endpoint errors;
 //! - [`pkce`]: state, PKCE S256 and the authorization URL;
 //! - [`authorization_response`]: the redirect's code, state, error and `iss` (mix-up defence);
-//! - [`desktop`]: the browser flow of InitiateOAuth=GETANDREFRESH and AuthMode=APP;
+//! - [`desktop`]: the browser flow of InitiateOAuth=GETANDREFRESH and AuthMode=APP, with
+//!   [`browser`] (the system browser) and [`loopback`] (the one-shot redirect listener);
 //! - [`manager`]: [`manager::TokenManager`], the `http::AccessTokenSource` of the REST client;
 //! - [`procedures`]: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken.
 //!
@@ -18,9 +19,11 @@
 //! requests are plain form POSTs, written here.
 
 pub mod authorization_response;
+pub mod browser;
 pub mod client;
 pub mod config;
 pub mod desktop;
+pub mod loopback;
 pub mod manager;
 pub mod pkce;
 pub mod procedures;

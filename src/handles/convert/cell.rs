@@ -19,50 +19,7 @@ use crate::error::{state, Error, Result};
 
 use super::json;
 use super::text_form::decimal_digits_to_text;
-
-/// One non-NULL value, in the kind the conversions dispatch on.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell<'a> {
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    F32(f32),
-    F64(f64),
-    /// An exact number `value * 10^-scale`.
-    Decimal {
-        value: i128,
-        precision: u8,
-        scale: i8,
-    },
-    /// An exact number too wide for i128 (Decimal256), in its canonical text form.
-    BigDecimal(String),
-    Text(Cow<'a, str>),
-    Binary(Cow<'a, [u8]>),
-    Date(NaiveDate),
-    Time(NaiveTime),
-    Timestamp(NaiveDateTime),
-    /// Text that only converts to text or binary targets: JSON of nested values, intervals,
-    /// durations, anything else Arrow can display.
-    Formatted(String),
-}
-
-impl Cell<'_> {
-    /// A short description of the value's type, for messages.
-    pub(crate) fn kind(&self) -> &'static str {
-        match self {
-            Cell::Bool(_) => "boolean",
-            Cell::Int(_) | Cell::UInt(_) => "integer",
-            Cell::F32(_) | Cell::F64(_) => "floating-point",
-            Cell::Decimal { .. } | Cell::BigDecimal(_) => "decimal",
-            Cell::Text(_) => "text",
-            Cell::Binary(_) => "binary",
-            Cell::Date(_) => "date",
-            Cell::Time(_) => "time",
-            Cell::Timestamp(_) => "timestamp",
-            Cell::Formatted(_) => "structured or interval",
-        }
-    }
-}
+use super::value::Cell;
 
 fn downcast_failed(dt: &DataType) -> Error {
     Error::general(format!(
@@ -314,7 +271,7 @@ pub(crate) fn cell_at(array: &dyn Array, row: usize) -> Result<Option<Cell<'_>>>
         | DataType::ListView(_)
         | DataType::LargeListView(_)
         | DataType::Struct(_)
-        | DataType::Map(_, _) => Cell::Formatted(json::to_json(array, row)?),
+        | DataType::Map(_, _) => Cell::Formatted(json::to_json(array, row, cell_at)?),
         _ => Cell::Formatted(formatted(array, row)?),
     };
     Ok(Some(cell))

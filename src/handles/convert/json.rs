@@ -7,13 +7,17 @@ use arrow::datatypes::DataType;
 
 use crate::error::{Error, Result};
 
-use super::cell::{cell_at, Cell};
 use super::text_form::cell_text;
+use super::value::Cell;
+
+/// How a leaf value is read (`cell::cell_at`, which in turn asks this module for nested values):
+/// passed in, so that the two recurse into each other without depending on each other.
+pub(crate) type ReadCell = for<'a> fn(&'a dyn Array, usize) -> Result<Option<Cell<'a>>>;
 
 /// The JSON text of the nested value at `row`.
-pub(crate) fn to_json(array: &dyn Array, row: usize) -> Result<String> {
+pub(crate) fn to_json(array: &dyn Array, row: usize, read: ReadCell) -> Result<String> {
     let mut out = String::new();
-    write_value(&mut out, array, row)?;
+    write_value(&mut out, array, row, read)?;
     Ok(out)
 }
 
@@ -41,19 +45,25 @@ fn internal(dt: &DataType) -> Error {
     ))
 }
 
-fn write_range(out: &mut String, values: &dyn Array, start: usize, end: usize) -> Result<()> {
+fn write_range(
+    out: &mut String,
+    values: &dyn Array,
+    start: usize,
+    end: usize,
+    read: ReadCell,
+) -> Result<()> {
     out.push('[');
     for i in start..end {
         if i > start {
             out.push(',');
         }
-        write_value(out, values, i)?;
+        write_value(out, values, i, read)?;
     }
     out.push(']');
     Ok(())
 }
 
-fn write_value(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
+fn write_value(out: &mut String, array: &dyn Array, row: usize, read: ReadCell) -> Result<()> {
     let dt = array.data_type();
     let nested = matches!(
         dt,
@@ -66,7 +76,7 @@ fn write_value(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
             | DataType::Map(_, _)
     );
     if !nested {
-        return write_scalar(out, array, row);
+        return write_scalar(out, array, row, read);
     }
     if row >= array.len() {
         return Err(internal(dt));
@@ -80,19 +90,19 @@ fn write_value(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
             let l = array.as_list_opt::<i32>().ok_or_else(|| internal(dt))?;
             let o = l.value_offsets();
             let (s, e) = (o[row], o[row + 1]);
-            write_range(out, l.values().as_ref(), to_usize(s)?, to_usize(e)?)
+            write_range(out, l.values().as_ref(), to_usize(s)?, to_usize(e)?, read)
         }
         DataType::LargeList(_) => {
             let l = array.as_list_opt::<i64>().ok_or_else(|| internal(dt))?;
             let o = l.value_offsets();
             let (s, e) = (o[row], o[row + 1]);
-            write_range(out, l.values().as_ref(), to_usize(s)?, to_usize(e)?)
+            write_range(out, l.values().as_ref(), to_usize(s)?, to_usize(e)?, read)
         }
         DataType::FixedSizeList(_, _) => {
             let l = array.as_fixed_size_list_opt().ok_or_else(|| internal(dt))?;
             let n = to_usize(l.value_length())?;
             let s = to_usize(l.value_offset(row))?;
-            write_range(out, l.values().as_ref(), s, s + n)
+            write_range(out, l.values().as_ref(), s, s + n, read)
         }
         DataType::ListView(_) => {
             let l = array
@@ -100,7 +110,7 @@ fn write_value(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
                 .ok_or_else(|| internal(dt))?;
             let s = to_usize(l.value_offsets()[row])?;
             let n = to_usize(l.value_sizes()[row])?;
-            write_range(out, l.values().as_ref(), s, s + n)
+            write_range(out, l.values().as_ref(), s, s + n, read)
         }
         DataType::LargeListView(_) => {
             let l = array
@@ -108,7 +118,7 @@ fn write_value(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
                 .ok_or_else(|| internal(dt))?;
             let s = to_usize(l.value_offsets()[row])?;
             let n = to_usize(l.value_sizes()[row])?;
-            write_range(out, l.values().as_ref(), s, s + n)
+            write_range(out, l.values().as_ref(), s, s + n, read)
         }
         DataType::Struct(fields) => {
             let st = array.as_struct_opt().ok_or_else(|| internal(dt))?;
@@ -119,7 +129,7 @@ fn write_value(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
                 }
                 push_string(out, field.name());
                 out.push(':');
-                write_value(out, column.as_ref(), row)?;
+                write_value(out, column.as_ref(), row, read)?;
             }
             out.push('}');
             Ok(())
@@ -133,13 +143,13 @@ fn write_value(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
                 if i > s {
                     out.push(',');
                 }
-                let key = match cell_at(m.keys().as_ref(), i)? {
+                let key = match read(m.keys().as_ref(), i)? {
                     None => String::from("null"),
                     Some(cell) => cell_text(&cell).0.into_owned(),
                 };
                 push_string(out, &key);
                 out.push(':');
-                write_value(out, m.values().as_ref(), i)?;
+                write_value(out, m.values().as_ref(), i, read)?;
             }
             out.push('}');
             Ok(())
@@ -153,8 +163,8 @@ fn to_usize<T: TryInto<usize>>(v: T) -> Result<usize> {
         .map_err(|_| Error::general("[apiodbc] Internal error: a negative Arrow list offset"))
 }
 
-fn write_scalar(out: &mut String, array: &dyn Array, row: usize) -> Result<()> {
-    let Some(cell) = cell_at(array, row)? else {
+fn write_scalar(out: &mut String, array: &dyn Array, row: usize, read: ReadCell) -> Result<()> {
+    let Some(cell) = read(array, row)? else {
         out.push_str("null");
         return Ok(());
     };

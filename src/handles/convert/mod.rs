@@ -21,6 +21,7 @@ mod text_form;
 mod to_datetime;
 mod to_number;
 mod to_text;
+mod value;
 
 #[cfg(test)]
 mod tests;
@@ -42,7 +43,8 @@ use crate::odbc::c_types::{
     SQL_C_TYPE_DATE, SQL_C_TYPE_TIME, SQL_C_TYPE_TIMESTAMP, SQL_C_UBIGINT, SQL_C_ULONG,
     SQL_C_USHORT, SQL_C_UTINYINT, SQL_C_WCHAR,
 };
-use cell::{cell_at, Cell};
+use cell::cell_at;
+use value::Cell;
 
 /// SQLSTATE 01S07: fractional digits were dropped (a number into an integer, a timestamp into a
 /// date, ...). Not in `error::state`, so defined here.

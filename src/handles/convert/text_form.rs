@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use super::cell::Cell;
+use super::value::Cell;
 
 /// How a text form may be cut to fit a character buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, 
 use crate::error::{state, Error, Result};
 use crate::handles::c_types::name;
 
-use super::cell::Cell;
+use super::value::Cell;
 use super::{show, unsupported, Place};
 
 /// A datetime read from text: a date, a time of day, or both.

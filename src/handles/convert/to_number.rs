@@ -5,9 +5,9 @@
 use crate::error::{state, Error, Result};
 use crate::handles::c_types::name;
 
-use super::cell::Cell;
 use super::numeric_struct::{self, digit_count, parse_exact, rescale, Exact};
 use super::text_form::{cell_text, f64_text};
+use super::value::Cell;
 use super::{show, unsupported, Place};
 use crate::odbc::c_types::{
     SQL_C_BIT, SQL_C_FLOAT, SQL_C_LONG, SQL_C_NUMERIC, SQL_C_SBIGINT, SQL_C_SHORT, SQL_C_SLONG,

@@ -6,8 +6,8 @@
 use crate::error::{state, Error, Result};
 use crate::handles::c_types::name;
 
-use super::cell::Cell;
 use super::text_form::{cell_text, Shape};
+use super::value::Cell;
 use super::{show, unsupported, CellOutcome, ChunkState, Place};
 use crate::odbc::c_types::{SQL_C_CHAR, SQL_C_GUID, SQL_C_WCHAR};
 

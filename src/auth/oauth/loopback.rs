@@ -27,8 +27,8 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use crate::auth::oauth::authorization_response::{AuthorizationResponse, Issuer};
-use crate::auth::oauth::pkce::constant_time_eq;
+use super::authorization_response::{AuthorizationResponse, Issuer};
+use super::pkce::constant_time_eq;
 use crate::error::{state, Error, Result};
 use crate::secret::Secret;
 
