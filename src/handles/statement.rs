@@ -103,7 +103,7 @@ pub fn allocate(conn: Arc<Connection>) -> Arc<Statement> {
         .session()
         .map(|s| s.settings.max_rows as usize)
         .unwrap_or(0);
-    let stmt = Arc::new(Statement {
+    Arc::new(Statement {
         conn: conn.clone(),
         diag: Diagnostics::default(),
         cancel: CancelSignal::new(),
@@ -118,8 +118,7 @@ pub fn allocate(conn: Arc<Connection>) -> Arc<Statement> {
             },
             ..StmtState::default()
         }),
-    });
-    stmt
+    })
 }
 
 fn no_result_set() -> Error {
