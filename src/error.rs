@@ -57,6 +57,7 @@ pub mod state {
     pub const COLUMN_NOT_FOUND: SqlState = SqlState::new("42S22");
     pub const STATEMENT_TOO_COMPLEX: SqlState = SqlState::new("54001");
     pub const GENERAL_ERROR: SqlState = SqlState::new("HY000");
+    pub const MEMORY_ALLOCATION: SqlState = SqlState::new("HY001");
     pub const INVALID_APP_BUFFER_TYPE: SqlState = SqlState::new("HY003");
     pub const OPERATION_CANCELLED: SqlState = SqlState::new("HY008");
     pub const INVALID_NULL_POINTER: SqlState = SqlState::new("HY009");

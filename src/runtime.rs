@@ -4,8 +4,9 @@
 //!
 //! SQL work recurses once per level of a statement's nesting, and the application's thread may
 //! have a stack of any size (1 MiB is common). So parsing, planning and the execution of deep
-//! statements run on a stack of known size ([`on_large_stack`], [`Stack::Large`]) that the
-//! driver allocates for the call; `engine::complexity` keeps statements within what it holds.
+//! statements run on a driver thread with a stack of known size ([`on_large_stack`],
+//! [`Stack::Large`]); `engine::complexity` keeps statements within what it holds. A thread that
+//! cannot be started is an error (HY001), never a panic.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,9 +18,10 @@ use tokio::sync::Notify;
 
 use crate::error::{state, Error, Result};
 
-/// The stack [`on_large_stack`] runs on. Only the pages a call touches are ever backed by memory;
-/// the size bounds what the deepest statement within `engine::complexity`'s limits needs (its
-/// plan dropped, its expressions evaluated) with a wide margin.
+/// The stack of the threads [`on_large_stack`] runs work on. Only the pages a call touches are
+/// ever backed by memory; the size bounds what the deepest statement within
+/// `engine::complexity`'s limits needs (its plan dropped, its expressions evaluated) with a wide
+/// margin.
 pub const LARGE_STACK_BYTES: usize = 256 << 20;
 
 /// Stack of the runtime's own threads, which poll parts of a query's execution too.
@@ -32,27 +34,41 @@ pub enum Stack {
     Large,
 }
 
-/// Runs `work` on a freshly allocated stack of [`LARGE_STACK_BYTES`], on this thread.
-pub fn on_large_stack<R>(work: impl FnOnce() -> R) -> R {
-    stacker::grow(LARGE_STACK_BYTES, work)
+/// Runs `work` on a driver thread whose stack is [`LARGE_STACK_BYTES`], and waits for it. A
+/// panic in `work` continues on the caller's thread (where the export wrapper catches it).
+pub fn on_large_stack<R: Send>(work: impl FnOnce() -> R + Send) -> Result<R> {
+    on_thread(LARGE_STACK_BYTES, work)
 }
 
-/// Runs `work` on the given stack.
-pub fn on_stack<R>(stack: Stack, work: impl FnOnce() -> R) -> R {
-    match stack {
-        Stack::Caller => work(),
-        Stack::Large => on_large_stack(work),
-    }
+fn on_thread<R: Send>(stack_bytes: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("apiodbc-sql".into())
+            .stack_size(stack_bytes)
+            .spawn_scoped(scope, work)
+            .map_err(|e| {
+                Error::new(
+                    state::MEMORY_ALLOCATION,
+                    format!(
+                        "[apiodbc] Could not start a driver thread with a {} MiB stack ({e}); the process is short of memory or address space",
+                        stack_bytes >> 20
+                    ),
+                )
+            })?;
+        thread
+            .join()
+            .map_err(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// A value that may be nested deeply enough (a plan of a long `OR` chain) that dropping it must
 /// happen on the large stack too, whichever thread lets go of it last.
-pub struct DropOnStack<T> {
+pub struct DropOnStack<T: Send> {
     value: Option<T>,
     stack: Stack,
 }
 
-impl<T> DropOnStack<T> {
+impl<T: Send> DropOnStack<T> {
     pub fn new(value: T, stack: Stack) -> DropOnStack<T> {
         DropOnStack {
             value: Some(value),
@@ -65,7 +81,7 @@ impl<T> DropOnStack<T> {
     }
 }
 
-impl<T> std::ops::Deref for DropOnStack<T> {
+impl<T: Send> std::ops::Deref for DropOnStack<T> {
     type Target = T;
     fn deref(&self) -> &T {
         // Only `drop` takes the value out.
@@ -73,16 +89,18 @@ impl<T> std::ops::Deref for DropOnStack<T> {
     }
 }
 
-impl<T> std::ops::DerefMut for DropOnStack<T> {
+impl<T: Send> std::ops::DerefMut for DropOnStack<T> {
     fn deref_mut(&mut self) -> &mut T {
         self.value.as_mut().unwrap_or_else(|| unreachable!())
     }
 }
 
-impl<T> Drop for DropOnStack<T> {
+impl<T: Send> Drop for DropOnStack<T> {
     fn drop(&mut self) {
-        if let Some(value) = self.value.take() {
-            on_stack(self.stack, move || drop(value));
+        if let (Some(value), Stack::Large) = (self.value.take(), self.stack) {
+            // Without a thread (no memory left), the value is dropped here after all: better a
+            // deep drop on this stack than none.
+            let _ = on_large_stack(move || drop(value));
         }
     }
 }
@@ -123,23 +141,13 @@ where
     F::Output: Send,
 {
     let rt = runtime()?;
-    if tokio::runtime::Handle::try_current().is_ok() {
+    match stack {
+        Stack::Large => on_large_stack(|| rt.block_on(future)),
         // Inside someone's runtime: block a helper thread instead of the runtime's worker.
-        std::thread::scope(|scope| {
-            let mut helper = std::thread::Builder::new().name("apiodbc-call".into());
-            if stack == Stack::Large {
-                helper = helper.stack_size(LARGE_STACK_BYTES);
-            }
-            helper
-                .spawn_scoped(scope, || rt.block_on(future))
-                .map_err(|e| {
-                    Error::general(format!("[apiodbc] Could not start a driver thread: {e}"))
-                })?
-                .join()
-                .map_err(|_| Error::general("[apiodbc] Internal error: a driver task panicked"))
-        })
-    } else {
-        Ok(on_stack(stack, || rt.block_on(future)))
+        Stack::Caller if tokio::runtime::Handle::try_current().is_ok() => {
+            on_thread(2 << 20, || rt.block_on(future))
+        }
+        Stack::Caller => Ok(rt.block_on(future)),
     }
 }
 

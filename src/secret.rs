@@ -64,6 +64,11 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
             if text.contains(v.as_str()) {
                 found.push(v.clone());
             }
+            // As a URL's query carries it (`a+b%2Fc`).
+            let encoded: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+            if encoded != *v && text.contains(encoded.as_str()) {
+                found.push(encoded);
+            }
             // The form `{:?}` writes it in (quotes and backslashes escaped), as log lines hold it.
             if v.contains(['"', '\\']) {
                 let escaped = v.replace('\\', "\\\\").replace('"', "\\\"");
@@ -89,6 +94,16 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
         Cow::Borrowed(_) => out,
         Cow::Owned(masked) => Cow::Owned(masked),
     }
+}
+
+/// The start of `text` for a message: secrets masked first (a cut could leave half of one
+/// unrecognised), then at most `max_chars` characters, `…` marking a cut.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let masked = mask_secrets(text);
+    if masked.chars().count() <= max_chars {
+        return masked.into_owned();
+    }
+    masked.chars().take(max_chars).collect::<String>() + "…"
 }
 
 /// `scheme://user:password@host` → `scheme://user:********@host`.
@@ -205,6 +220,12 @@ mod tests {
             r#"value: "********""#
         );
         drop(quoted);
+        let spaced = Secret::new("key with/slash");
+        assert_eq!(
+            super::mask_secrets("GET /x?api_token=key+with%2Fslash&y=1"),
+            "GET /x?api_token=********&y=1"
+        );
+        drop(spaced);
         assert_eq!(
             super::mask_secrets("BaseURL https://alice:S3cretPw@api.example.com/v1 and http://h/x"),
             "BaseURL https://alice:********@api.example.com/v1 and http://h/x"

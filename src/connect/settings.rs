@@ -76,7 +76,7 @@ pub const KNOWN_PROPERTIES: &[PropertyInfo] = &[
     prop("OAuthAccessTokenURL", &[], "Overrides the profile's OAuth token endpoint.", URL_VALUES, false),
     prop("OAuthRefreshTokenURL", &[], "Overrides the profile's OAuth refresh endpoint.", URL_VALUES, false),
     prop("BaseURL", &[], "Overrides the profile's API base URL (regions, private deployments, the sandbox).", URL_VALUES, false),
-    prop("Timeout", &[], "Seconds allowed per HTTP request; 0 means no timeout.", "0 to 4294967295 (default 60)", false),
+    prop("Timeout", &[], "Seconds the driver waits for an API to connect or to send the next part of a response; 0 means no timeout.", "0 to 4294967295 (default 60)", false),
     prop("Pagesize", &[], "Page size asked of the API; default: the profile's.", "1 to 10000", false),
     prop("MaxRows", &[], "Row cap per query; 0 means no cap.", "0 to 18446744073709551615 (default 0)", false),
     prop("MaxResponseSize", &[], "Largest API response body read; a larger one fails the query instead of filling memory.", MAX_RESPONSE_VALUES, false),
@@ -334,7 +334,7 @@ pub struct Settings {
     pub oauth_access_token_url: Option<String>,
     pub oauth_refresh_token_url: Option<String>,
     pub base_url: Option<String>,
-    /// Seconds per HTTP request; 0 means no timeout.
+    /// Seconds an API may take to connect or to send the next part of a response; 0: no limit.
     pub timeout: u32,
     /// `None`: the profile's page size.
     pub pagesize: Option<u32>,

@@ -2,7 +2,7 @@
 //! planner, the optimizer, expression evaluation and even dropping a plan all recurse once per
 //! level of nesting, so a generated `WHERE a = 1 OR a = 2 OR …` of thousands of terms would
 //! otherwise overflow the stack of whatever thread the application calls from. Statements within
-//! the limits run on the driver's large stack (`runtime::on_large_stack`); past them they are
+//! the limits run on a driver thread with a large stack (`runtime::on_large_stack`); past them they are
 //! refused with 54001 before any recursion starts. docs/statements.md documents the numbers. This
 //! module only measures; it never rewrites the statement (`regroup` does).
 
@@ -253,7 +253,7 @@ mod tests {
 
     fn measured(sql: &str) -> Result<Complexity> {
         check_tokens(sql)?;
-        crate::runtime::on_large_stack(|| measure(&parse(sql)))
+        crate::runtime::on_large_stack(|| measure(&parse(sql))).expect("a large-stack thread")
     }
 
     fn or_chain(terms: usize) -> String {

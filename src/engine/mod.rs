@@ -198,7 +198,7 @@ impl Engine {
         if procedure_call::parse(sql).is_some() {
             return Ok(sql.to_string());
         }
-        crate::runtime::on_large_stack(|| escape::translate(sql, &self.translate))
+        crate::runtime::on_large_stack(|| escape::translate(sql, &self.translate))?
     }
 
     /// Parses and plans a statement. `scan_escapes` is false under SQL_ATTR_NOSCAN.

@@ -100,9 +100,20 @@ fn tls_config(extra_ca: Option<&std::path::Path>) -> Result<rustls::ClientConfig
         .with_no_client_auth())
 }
 
+/// What a client's Timeout bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deadline {
+    /// The whole exchange, body included (token requests: small, and answered at once).
+    Total,
+    /// Connecting, and every wait for the next bytes: a body read as fast as the application
+    /// fetches its rows may take longer than Timeout in all, without ever stalling that long.
+    BetweenReads,
+}
+
 /// A reqwest client with the driver's TLS rules (also used by the OAuth client, with redirects off).
 pub fn http_client(
     timeout_secs: u32,
+    deadline: Deadline,
     extra_ca: Option<&std::path::Path>,
     redirects: reqwest::redirect::Policy,
 ) -> Result<reqwest::Client> {
@@ -113,7 +124,11 @@ pub fn http_client(
         .referer(false)
         .user_agent(concat!("apiodbc/", env!("CARGO_PKG_VERSION")));
     if timeout_secs > 0 {
-        builder = builder.timeout(Duration::from_secs(u64::from(timeout_secs)));
+        let limit = Duration::from_secs(u64::from(timeout_secs));
+        builder = match deadline {
+            Deadline::Total => builder.timeout(limit),
+            Deadline::BetweenReads => builder.connect_timeout(limit).read_timeout(limit),
+        };
     }
     builder.build().map_err(|e| {
         Error::new(

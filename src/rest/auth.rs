@@ -140,6 +140,18 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
         })
     };
     let mut creds = Credentials::default();
+    for decl in &profile.settings {
+        if decl.secret || crate::connect::grammar::is_secret_name(&decl.name) {
+            if let Some(value) = lookup(profile, s, &decl.name) {
+                creds.held.push(Secret::new(value));
+            }
+        }
+    }
+    for (key, value) in s.extra.iter() {
+        if crate::connect::grammar::is_secret_name(key) && !value.is_empty() {
+            creds.held.push(Secret::new(value));
+        }
+    }
     let mut placements = decl.send.clone();
     let mut api_base = None;
     if placements.is_empty() && is_oauth {

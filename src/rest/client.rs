@@ -16,7 +16,7 @@ use tokio::sync::Mutex;
 use super::jsonpath;
 use super::origin::{Origins, Route};
 use crate::error::{state, Error, Result};
-use crate::http::{body, check_url, http_client};
+use crate::http::{body, check_url, http_client, Deadline};
 use crate::profile::{HostRule, RateLimit, ResetUnit};
 use crate::secret::Secret;
 
@@ -37,6 +37,9 @@ pub struct Credentials {
     pub basic: Option<(Secret, Secret)>,
     /// An OAuth access token asked of the token manager before every request.
     pub oauth: Option<OAuthCredential>,
+    /// The profile's secret settings, whatever their use: held here so that any text the driver
+    /// shows is masked for them (`secret::mask_secrets` knows only live secrets).
+    pub held: Vec<Secret>,
 }
 
 /// The token manager and how its token is written into a header (`{token}` in `format`).
@@ -55,7 +58,7 @@ impl std::fmt::Debug for OAuthCredential {
 
 /// What the connection's settings bound about HTTP.
 pub struct HttpLimits<'a> {
-    /// Seconds per request; 0: none.
+    /// Seconds to connect and between parts of a response; 0: none.
     pub timeout_secs: u32,
     pub max_response_bytes: u64,
     pub extra_ca: Option<&'a std::path::Path>,
@@ -165,8 +168,10 @@ impl ApiClient {
     ) -> Result<ApiClient> {
         check_url(&base)?;
         // Redirects are followed by `request`, which checks every hop's origin first.
+        // Pages stream as fast as the application fetches: Timeout bounds each wait, not the whole.
         let http = http_client(
             limits.timeout_secs,
+            Deadline::BetweenReads,
             limits.extra_ca,
             reqwest::redirect::Policy::none(),
         )?;
@@ -557,8 +562,7 @@ impl ApiClient {
                 }
             }
         }
-        let text = String::from_utf8_lossy(bytes);
-        let t: String = text.trim().chars().take(300).collect();
+        let t = crate::secret::excerpt(String::from_utf8_lossy(bytes).trim(), 300);
         if t.is_empty() {
             "(no message)".into()
         } else {

@@ -120,6 +120,15 @@ impl ScanContext {
             Outcome::NotFound => Ok(None),
             Outcome::Ok(mut r) => match jsonpath::take(&mut r.body, &single.records) {
                 Some(record @ Value::Object(_)) => Ok(Some(record)),
+                // Some APIs answer an unknown key with 200 and nothing (`{"data": null}`, `[]`):
+                // no row, unless the body says it failed.
+                Some(nothing)
+                    if (nothing.is_null() || nothing.as_array().is_some_and(Vec::is_empty))
+                        && self.client.failure_flag(&r.body).is_none()
+                        && self.client.message_in(&r.body).is_none() =>
+                {
+                    Ok(None)
+                }
                 // A 200 without the record is the API's error or a wrong path, not "no row".
                 _ => {
                     let shown = self.client.mask(&url);

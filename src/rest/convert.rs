@@ -89,10 +89,7 @@ impl Converter {
             .and_then(|p| jsonpath::get(&row.record, p))
             .map(|k| k.to_string())
             .unwrap_or_else(|| "(none)".into());
-        let mut shown = v.to_string();
-        if shown.len() > 200 {
-            shown = shown.chars().take(200).collect::<String>() + "...";
-        }
+        let shown = crate::secret::excerpt(&v.to_string(), 200);
         Error::new(
             state::INVALID_CHARACTER_VALUE,
             format!(

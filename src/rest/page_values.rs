@@ -16,10 +16,7 @@ pub struct Origin<'a> {
 
 impl Origin<'_> {
     fn unreadable(&self, value: &Value, what: &str) -> Error {
-        let mut shown = value.to_string();
-        if shown.chars().count() > 80 {
-            shown = shown.chars().take(80).collect::<String>() + "…";
-        }
+        let shown = crate::secret::excerpt(&value.to_string(), 80);
         Error::general(format!(
             "[apiodbc] The response from {} has {shown} at '{}', which is not {what}; the scan stopped instead of guessing whether more pages follow. Check the profile's pagination paths",
             self.url, self.path

@@ -14,6 +14,9 @@ use super::record_splitter::RecordSplitter;
 use crate::error::{Error, Result};
 use crate::profile::{PageKind, Pagination};
 
+/// Times a page whose body broke off before any record was handed on is asked for again.
+const MAX_REREADS: u32 = 5;
+
 /// Records handed on at a time while a page streams in: one Arrow batch each.
 pub const CHUNK_RECORDS: usize = 1024;
 
@@ -141,12 +144,31 @@ impl<'a> Pager<'a> {
             return Ok(None);
         }
         let mut chunk = Vec::new();
+        let mut rereads = 0u32;
         while chunk.len() < CHUNK_RECORDS {
             let Some(page) = self.page.as_mut() else {
                 // A 404 read as an empty list.
                 return Ok(Some(chunk));
             };
-            match page.stream.chunk().await? {
+            let piece = match page.stream.chunk().await {
+                Ok(piece) => piece,
+                // The connection broke before any record of this page was handed on: ask for the
+                // page again, as a failed request would be.
+                Err(e) if page.delivered == 0 && chunk.is_empty() && rereads < MAX_REREADS => {
+                    rereads += 1;
+                    tracing::debug!(page = %page.shown, error = %e.message, "reading the page again");
+                    self.page = None;
+                    self.pages -= 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * u64::from(rereads)))
+                        .await;
+                    if !self.start_page().await? {
+                        return Ok(Some(chunk));
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            match piece {
                 Some(piece) => {
                     let mut failed = None;
                     page.splitter
@@ -159,6 +181,12 @@ impl<'a> Pager<'a> {
                         );
                     if let Some(e) = failed {
                         return Err(not_json(&page.shown, &e));
+                    }
+                    if let Some(why) = page.splitter.broken() {
+                        return Err(Error::general(format!(
+                            "[apiodbc] The response from {} cannot be read: {why}",
+                            page.shown
+                        )));
                     }
                 }
                 None => {
@@ -217,7 +245,12 @@ impl<'a> Pager<'a> {
         };
         let shown = page.shown;
         let (rest, streamed) = page.splitter.finish();
-        let mut body = parse_json(&rest, &shown)?;
+        // An empty body (a 204, or a 200 without one) is no page of records, as before streaming.
+        let mut body = if rest.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            parse_json(&rest, &shown)?
+        };
         let late = if streamed {
             Vec::new()
         } else {

@@ -44,9 +44,15 @@ pub struct RecordSplitter {
     /// The stack depth of the records array while inside it.
     records_at: Option<usize>,
     streamed: bool,
+    /// Why the body cannot be split (too deep, the records array twice); nothing more is read.
+    broken: Option<&'static str>,
     record: Vec<u8>,
     rest: Vec<u8>,
 }
+
+/// Deeper nesting than this is no API response (serde_json itself stops at 128), and each level
+/// costs memory here: an error, not gigabytes for a body of `[`.
+const MAX_DEPTH: usize = 256;
 
 impl RecordSplitter {
     /// A splitter for the records at `records_path` (`""` or `$`: the body is the array).
@@ -72,6 +78,7 @@ impl RecordSplitter {
             key_buf: Vec::new(),
             records_at: None,
             streamed: false,
+            broken: None,
             record: Vec::new(),
             rest: Vec::new(),
         }
@@ -80,7 +87,7 @@ impl RecordSplitter {
     /// Feeds the next bytes of the body; `out` is called with each complete record's bytes.
     pub fn feed(&mut self, bytes: &[u8], out: &mut impl FnMut(&[u8])) {
         let mut i = 0;
-        while i < bytes.len() {
+        while i < bytes.len() && self.broken.is_none() {
             // Runs of bytes that change no state (string contents, numbers, blanks) are copied
             // whole; only the bytes that may change it go through `byte`.
             let end = if self.in_string {
@@ -123,6 +130,11 @@ impl RecordSplitter {
     /// as an array and handed out.
     pub fn finish(self) -> (Vec<u8>, bool) {
         (self.rest, self.streamed)
+    }
+
+    /// Why the body could not be split, once that is known.
+    pub fn broken(&self) -> Option<&'static str> {
+        self.broken
     }
 
     fn byte(&mut self, b: u8, out: &mut impl FnMut(&[u8])) {
@@ -178,6 +190,22 @@ impl RecordSplitter {
             b'{' | b'[' => {
                 let on_path = self.value_on_path();
                 let depth = self.stack.len();
+                if depth >= MAX_DEPTH {
+                    self.broken = Some("it nests more than 256 levels deep");
+                    return;
+                }
+                if b == b'['
+                    && self.streamed
+                    && !inside
+                    && self.streamable
+                    && on_path
+                    && depth == self.path.len()
+                {
+                    // JSON parsers keep the last of two equal keys; the records already handed
+                    // out came from the first: neither answer is safe.
+                    self.broken = Some("it holds the records array twice");
+                    return;
+                }
                 self.stack.push(Open {
                     is_object: b == b'{',
                     on_path,
@@ -322,6 +350,16 @@ mod tests {
         let (_, rest, streamed) = split("data.0.items", r#"{"data": [{"items": [1]}]}"#, 4);
         assert!(!streamed);
         assert_eq!(rest["data"][0]["items"], json!([1]));
+    }
+
+    #[test]
+    fn too_deep_and_twice_are_errors() {
+        let mut s = RecordSplitter::new("data");
+        s.feed("[".repeat(100_000).as_bytes(), &mut |_: &[u8]| {});
+        assert!(s.broken().is_some_and(|why| why.contains("256 levels")));
+        let mut s = RecordSplitter::new("data");
+        s.feed(br#"{"data": [1, 2], "data": [3]}"#, &mut |_: &[u8]| {});
+        assert!(s.broken().is_some_and(|why| why.contains("twice")));
     }
 
     #[test]

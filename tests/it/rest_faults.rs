@@ -221,6 +221,49 @@ fn a_cut_json_body_is_an_error() {
     truncated_is_an_error("cut-json", raw.into_bytes());
 }
 
+#[test]
+fn a_body_that_breaks_off_before_its_first_record_is_read_again() {
+    let body = pages_body();
+    // The connection drops after the envelope's first bytes, before any record is complete.
+    let cut = &body[..body.find("\"id\"").unwrap_or(8)];
+    let broken = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{cut}",
+        body.len()
+    );
+    let whole = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let served = std::sync::atomic::AtomicUsize::new(0);
+    let api =
+        MockApi::start(
+            move |_| match served.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Reply::Raw(broken.clone().into_bytes()),
+                _ => Reply::Raw(whole.clone().into_bytes()),
+            },
+        );
+    let path = temp_file(
+        "reread.toml",
+        &BROKEN_PROFILE.replace("{base}", &api.base_url()),
+    );
+    let conn = crate::harness::connect_str(&format!(
+        "DRIVER={{apiodbc}};Profile={};APIKey=k",
+        path.display()
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        scalar_text(&conn, "SELECT count(*) FROM broken.nope").as_deref(),
+        Some("20")
+    );
+    assert_eq!(
+        api.requests_to("/nope").len(),
+        2,
+        "one broken read, one whole"
+    );
+}
+
 /// A profile over the mock API whose one table pages by page number with `meta.pages`.
 const PAGED_PROFILE: &str = r#"
 name = "paged"

@@ -98,6 +98,7 @@ impl OAuthClient {
     pub fn new(config: OAuthConfig) -> Result<OAuthClient> {
         let http = crate::http::http_client(
             config.timeout,
+            crate::http::Deadline::Total,
             config.ssl_server_cert.as_deref(),
             reqwest::redirect::Policy::none(),
         )?;
