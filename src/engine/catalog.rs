@@ -2,7 +2,18 @@
 //! names). `handles/` turns it into the ODBC catalog result sets; the `sys` tables show the same
 //! facts, so the two always agree.
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Schema};
+
+use crate::table_meta;
+
+/// The ODBC TABLE_TYPE of an API's table.
+pub const TABLE: &str = "TABLE";
+/// The ODBC TABLE_TYPE of a `sys` table.
+pub const SYSTEM_TABLE: &str = "SYSTEM TABLE";
+/// The ODBC TABLE_TYPE of a view (the driver has none, but lists the type).
+pub const VIEW: &str = "VIEW";
+/// Every TABLE_TYPE, as SQLTables lists them.
+pub const TABLE_TYPES: [&str; 3] = [SYSTEM_TABLE, TABLE, VIEW];
 
 #[derive(Clone, Debug)]
 pub struct ColumnInfo {
@@ -21,6 +32,40 @@ pub struct TableInfo {
     pub remarks: String,
     pub columns: Vec<ColumnInfo>,
     pub primary_key: Vec<String>,
+}
+
+impl TableInfo {
+    /// A table's entry as its provider's schema declares it (`table_meta`): the column types are
+    /// the ones the provider scans with, so the catalog cannot disagree with the rows.
+    pub fn from_schema(
+        schema: &str,
+        name: &str,
+        table_type: &'static str,
+        arrow: &Schema,
+    ) -> TableInfo {
+        TableInfo {
+            schema: schema.to_string(),
+            name: name.to_string(),
+            table_type,
+            remarks: table_meta::table_description(arrow).to_string(),
+            columns: arrow
+                .fields()
+                .iter()
+                .map(|f| ColumnInfo {
+                    name: f.name().clone(),
+                    data_type: f.data_type().clone(),
+                    nullable: f.is_nullable(),
+                    remarks: table_meta::column_description(f).to_string(),
+                })
+                .collect(),
+            primary_key: arrow
+                .fields()
+                .iter()
+                .filter(|f| table_meta::is_key(f))
+                .map(|f| f.name().clone())
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

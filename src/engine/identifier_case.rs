@@ -149,7 +149,7 @@ mod tests {
         TableInfo {
             schema: "s".into(),
             name: name.into(),
-            table_type: "TABLE",
+            table_type: crate::engine::catalog::TABLE,
             remarks: String::new(),
             columns: columns
                 .iter()

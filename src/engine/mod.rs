@@ -51,9 +51,16 @@ pub struct EngineOptions {
     pub procedures: ProcedureRegistry,
     /// Rows per Arrow batch the engine produces.
     pub batch_size: usize,
-    /// The profile's tables: each one's description and the provider that scans it. They are
-    /// registered under their `TableInfo::schema` (the profile's name).
-    pub tables: Vec<(TableInfo, Arc<dyn TableProvider>)>,
+    /// The profile's tables; their catalog entries come from the providers' schemas.
+    pub tables: Vec<NamedTable>,
+}
+
+/// A table provider and the name it is queried by.
+pub struct NamedTable {
+    /// The SQL schema it lives in (the profile's name).
+    pub schema: String,
+    pub name: String,
+    pub provider: Arc<dyn TableProvider>,
 }
 
 /// A statement ready to run: its result schema is known before execution.
@@ -134,7 +141,7 @@ impl Engine {
         let mut schemas: Vec<String> = options
             .tables
             .iter()
-            .map(|(info, _)| info.schema.clone())
+            .map(|table| table.schema.clone())
             .collect();
         schemas.push(SYS_SCHEMA.to_string());
         schemas.sort();
@@ -152,13 +159,18 @@ impl Engine {
             tables: sys_tables::system_table_infos(),
             procedures: options.procedures.infos(),
         };
-        for (info, provider) in &options.tables {
+        for table in &options.tables {
             ctx.register_table(
-                TableReference::partial(info.schema.as_str(), info.name.as_str()),
-                provider.clone(),
+                TableReference::partial(table.schema.as_str(), table.name.as_str()),
+                table.provider.clone(),
             )
             .map_err(from_datafusion)?;
-            catalog.tables.push(info.clone());
+            catalog.tables.push(TableInfo::from_schema(
+                &table.schema,
+                &table.name,
+                catalog::TABLE,
+                &table.provider.schema(),
+            ));
         }
         catalog
             .tables

@@ -189,7 +189,7 @@ pub fn tables(
         && empty(&names.schema)
         && empty(&names.table)
     {
-        for t in ["SYSTEM TABLE", "TABLE", "VIEW"] {
+        for t in crate::engine::catalog::TABLE_TYPES {
             out.push(vec![NULL_TEXT, NULL_TEXT, NULL_TEXT, text(t), NULL_TEXT]);
         }
     } else {

@@ -304,7 +304,14 @@ fn open_engine(settings: &Settings, profile: Option<&crate::profile::Profile>) -
     let mut procedures = ProcedureRegistry::default();
     let (default_schema, tables) = match profile {
         Some(profile) => {
-            let tables = crate::rest::open(profile, settings)?;
+            let tables = crate::rest::open(profile, settings)?
+                .into_iter()
+                .map(|table| crate::engine::NamedTable {
+                    schema: profile.name.clone(),
+                    name: table.name().to_string(),
+                    provider: table,
+                })
+                .collect();
             // A profile with OAuth gets the OAuth stored procedures.
             if let Some(config) = crate::auth::oauth::OAuthConfig::new(profile, settings)? {
                 let client = crate::auth::oauth::OAuthClient::new(config)?;

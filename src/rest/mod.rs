@@ -20,21 +20,15 @@ mod window;
 
 use std::sync::Arc;
 
-use datafusion::datasource::TableProvider;
-
 use crate::connect::settings::Settings;
-use crate::engine::catalog::{ColumnInfo, TableInfo};
 use crate::error::{state, Error, Result};
-use crate::profile::{ColumnType, Profile};
+use crate::profile::Profile;
 
 pub use provider::RestTable;
 
 /// Checks the auth scheme and settings against the profile, builds the HTTP client, and returns
 /// every table of the profile with its description, ready for `EngineOptions.tables`.
-pub fn open(
-    profile: &Profile,
-    settings: &Settings,
-) -> Result<Vec<(TableInfo, Arc<dyn TableProvider>)>> {
+pub fn open(profile: &Profile, settings: &Settings) -> Result<Vec<Arc<RestTable>>> {
     let resolved = auth::resolve(profile, settings)?;
     let base = reqwest::Url::parse(&resolved.base_url).map_err(|e| {
         Error::new(
@@ -63,41 +57,11 @@ pub fn open(
         pagesize: settings.pagesize,
         max_rows: settings.max_rows,
     });
-    let mut out: Vec<(TableInfo, Arc<dyn TableProvider>)> = Vec::new();
-    for t in &profile.tables {
-        let info = table_info(profile, t);
-        let provider = RestTable::new(ctx.clone(), t.clone())?;
-        out.push((info, Arc::new(provider)));
-    }
-    Ok(out)
-}
-
-fn table_info(profile: &Profile, t: &crate::profile::Table) -> TableInfo {
-    let columns = t
-        .columns
+    profile
+        .tables
         .iter()
-        .map(|c| ColumnInfo {
-            name: c.name.clone(),
-            data_type: ColumnType::parse(&c.type_name)
-                .map(|ty| ty.arrow())
-                .unwrap_or(datafusion::arrow::datatypes::DataType::Utf8),
-            nullable: true,
-            remarks: c.description.clone(),
-        })
-        .collect();
-    TableInfo {
-        schema: profile.name.clone(),
-        name: t.name.clone(),
-        table_type: "TABLE",
-        remarks: t.description.clone(),
-        columns,
-        primary_key: t
-            .columns
-            .iter()
-            .filter(|c| c.key)
-            .map(|c| c.name.clone())
-            .collect(),
-    }
+        .map(|t| Ok(Arc::new(RestTable::new(ctx.clone(), t.clone())?)))
+        .collect()
 }
 
 #[cfg(test)]

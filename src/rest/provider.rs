@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::datatypes::{Field, SchemaRef};
 use datafusion::catalog::Session;
 use datafusion::common::{DataFusionError, ScalarValue};
 use datafusion::datasource::{TableProvider, TableType};
@@ -24,6 +24,7 @@ use super::convert::{Converter, OutColumn};
 use super::scan::{Mode, ScanPlan};
 use super::window::{self, Bounds};
 use crate::profile::{Table, ValueFormat};
+use crate::table_meta;
 
 pub struct RestTable {
     ctx: Arc<ScanContext>,
@@ -65,14 +66,23 @@ impl RestTable {
         }
         let fields: Vec<Field> = columns
             .iter()
-            .map(|c| Field::new(&c.name, c.ty.arrow(), true))
+            .zip(&table.columns)
+            .map(|(c, declared)| {
+                table_meta::column(&c.name, c.ty.arrow(), &declared.description, declared.key)
+            })
             .collect();
+        let schema = Arc::new(table_meta::table(fields, &table.description));
         Ok(RestTable {
             ctx,
             table: Arc::new(table),
-            schema: Arc::new(Schema::new(fields)),
+            schema,
             columns,
         })
+    }
+
+    /// The table's name in SQL.
+    pub fn name(&self) -> &str {
+        &self.table.name
     }
 
     fn column_of<'a>(&self, e: &'a Expr) -> Option<&'a str> {

@@ -90,8 +90,8 @@ async fn context(base: &str, token: &str) -> crate::error::Result<SessionContext
     };
     let tables = super::open(&profile, &settings)?;
     let ctx = SessionContext::new();
-    for (info, provider) in tables {
-        ctx.register_table(info.name.as_str(), provider)
+    for table in tables {
+        ctx.register_table(table.name().to_string().as_str(), table)
             .map_err(|e| crate::error::Error::general(e.to_string()))?;
     }
     Ok(ctx)

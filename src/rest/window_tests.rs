@@ -152,10 +152,9 @@ async fn talkdesk() -> SessionContext {
         ..Settings::default()
     };
     let ctx = SessionContext::new();
-    for (info, provider) in
-        crate::rest::open(&profile, &settings).unwrap_or_else(|e| panic!("{}", e.message))
+    for table in crate::rest::open(&profile, &settings).unwrap_or_else(|e| panic!("{}", e.message))
     {
-        ctx.register_table(info.name.as_str(), provider)
+        ctx.register_table(table.name().to_string().as_str(), table)
             .unwrap_or_else(|e| panic!("{e}"));
     }
     ctx

@@ -1,0 +1,77 @@
+//! What a table's Arrow schema says about it beyond names and types: the table's description, each
+//! column's description, and which columns form its key. A table provider (a REST table, a system
+//! table) writes these into its schema's metadata; the engine's catalog reads them back, so a
+//! table's columns are declared once, in the schema the provider scans with. Knows Arrow only.
+
+use std::collections::HashMap;
+
+use arrow::datatypes::{DataType, Field, Schema};
+
+const DESCRIPTION: &str = "apiodbc.description";
+const KEY: &str = "apiodbc.key";
+
+/// A nullable column with its description, part of the table's key or not.
+pub fn column(name: &str, data_type: DataType, description: &str, key: bool) -> Field {
+    let mut metadata = HashMap::new();
+    if !description.is_empty() {
+        metadata.insert(DESCRIPTION.to_string(), description.to_string());
+    }
+    if key {
+        metadata.insert(KEY.to_string(), "true".to_string());
+    }
+    Field::new(name, data_type, true).with_metadata(metadata)
+}
+
+/// A table's schema with its description.
+pub fn table(fields: Vec<Field>, description: &str) -> Schema {
+    let mut metadata = HashMap::new();
+    if !description.is_empty() {
+        metadata.insert(DESCRIPTION.to_string(), description.to_string());
+    }
+    Schema::new_with_metadata(fields, metadata)
+}
+
+/// The description a column was declared with; empty when none was.
+pub fn column_description(field: &Field) -> &str {
+    field
+        .metadata()
+        .get(DESCRIPTION)
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// Whether the column is part of its table's key.
+pub fn is_key(field: &Field) -> bool {
+    field.metadata().get(KEY).is_some_and(|v| v == "true")
+}
+
+/// The description a table was declared with; empty when none was.
+pub fn table_description(schema: &Schema) -> &str {
+    schema
+        .metadata()
+        .get(DESCRIPTION)
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let schema = table(
+            vec![
+                column("id", DataType::Int64, "The key", true),
+                column("name", DataType::Utf8, "", false),
+            ],
+            "People",
+        );
+        assert_eq!(table_description(&schema), "People");
+        assert_eq!(column_description(schema.field(0)), "The key");
+        assert!(is_key(schema.field(0)));
+        assert_eq!(column_description(schema.field(1)), "");
+        assert!(!is_key(schema.field(1)));
+        assert_eq!(table_description(&Schema::empty()), "");
+    }
+}
