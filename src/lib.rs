@@ -20,6 +20,7 @@ pub(crate) mod profile;
 pub(crate) mod rest;
 pub(crate) mod runtime;
 pub(crate) mod secret;
+pub(crate) mod session;
 pub(crate) mod table_meta;
 
 /// The SQL engine with no ODBC in between, for the benchmark baseline

@@ -125,16 +125,8 @@ fn runtime() -> Result<&'static Runtime> {
         })
 }
 
-/// Runs `future` to completion on the driver's runtime and returns its output.
-pub fn wait<F>(future: F) -> Result<F::Output>
-where
-    F: Future + Send,
-    F::Output: Send,
-{
-    wait_on(Stack::Caller, future)
-}
-
-/// As [`wait`], with the future polled on the given stack.
+/// Runs `future` to completion on the driver's runtime, polled on the given stack, and returns
+/// its output.
 pub fn wait_on<F>(stack: Stack, future: F) -> Result<F::Output>
 where
     F: Future + Send,
@@ -248,6 +240,39 @@ where
     F: Future<Output = Result<T>> + Send,
     T: Send,
 {
+    wait_cancellable(stack, future, cancel, timeout, |seconds| {
+        format!(
+            "[apiodbc] The query timeout of {seconds} s expired; raise SQL_ATTR_QUERY_TIMEOUT or narrow the query"
+        )
+    })
+}
+
+/// Waits on `future` for at most `limit` (HYT00 after it, with the message `expired` gives for the
+/// limit in seconds). The future is dropped when the limit passes, and with it whatever it was
+/// waiting for (a request, a browser's redirect).
+pub fn wait_limited<F, T>(
+    future: F,
+    limit: Option<Duration>,
+    expired: impl FnOnce(u64) -> String + Send,
+) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send,
+    T: Send,
+{
+    wait_cancellable(Stack::Caller, future, &CancelSignal::new(), limit, expired)
+}
+
+fn wait_cancellable<F, T>(
+    stack: Stack,
+    future: F,
+    cancel: &Arc<CancelSignal>,
+    timeout: Option<Duration>,
+    expired: impl FnOnce(u64) -> String + Send,
+) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send,
+    T: Send,
+{
     let _watchdog = timeout.map(|limit| Watchdog::start(cancel.clone(), limit));
     wait_on(stack, async move {
         tokio::select! {
@@ -255,10 +280,7 @@ where
             _ = cancel.cancelled() => Err(if cancel.timed_out() {
                 Error::new(
                     state::TIMEOUT_EXPIRED,
-                    format!(
-                        "[apiodbc] The query timeout of {} s expired; raise SQL_ATTR_QUERY_TIMEOUT or narrow the query",
-                        timeout.map(|t| t.as_secs()).unwrap_or(0)
-                    ),
+                    expired(timeout.map(|t| t.as_secs()).unwrap_or(0)),
                 )
             } else {
                 Error::new(state::OPERATION_CANCELLED, "[apiodbc] The statement was cancelled by SQLCancel")

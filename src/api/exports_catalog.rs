@@ -38,7 +38,7 @@ fn run(
     })
 }
 
-fn engine_catalog(stmt: &Statement) -> Result<std::sync::Arc<crate::handles::connection::Session>> {
+fn engine_catalog(stmt: &Statement) -> Result<std::sync::Arc<crate::session::OpenSession>> {
     stmt.conn.session()
 }
 

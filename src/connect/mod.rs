@@ -8,4 +8,4 @@ pub mod grammar;
 pub mod settings;
 
 pub use grammar::Attributes;
-pub use settings::{unknown_properties_warning, Warning};
+pub use settings::Warning;

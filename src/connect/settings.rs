@@ -765,6 +765,24 @@ impl Settings {
         self.extra.iter().map(|(k, _)| k)
     }
 
+    /// A connection property's value as text, by name or alias (any case); secrets exposed.
+    /// Used where a profile's template names a property (`{CompanyDomain}`, `{APIToken}`).
+    pub fn property_value(&self, name: &str) -> Option<String> {
+        let secret = |s: &Option<Secret>| s.as_ref().map(|v| v.expose().to_string());
+        match find_property(name)?.name {
+            "APIToken" => secret(&self.api_token),
+            "APIKey" => secret(&self.api_key),
+            "CompanyDomain" => self.company_domain.clone(),
+            "AccountName" => self.account_name.clone(),
+            "User" => self.user.clone(),
+            "Password" => secret(&self.password),
+            "OAuthAccessToken" => secret(&self.oauth_access_token),
+            "OAuthClientId" => self.oauth_client_id.clone(),
+            "OAuthClientSecret" => secret(&self.oauth_client_secret),
+            _ => None,
+        }
+    }
+
     /// A profile setting's raw value: a top-level key first, then ProfileSettings. Secrets are
     /// returned as they are; send them, never show them.
     pub fn profile_value(&self, key: &str) -> Option<&str> {

@@ -1,15 +1,14 @@
-//! The connection handle: connecting (connection string, DSN keys, settings, the engine session),
-//! connection attributes, and the statements that belong to it.
+//! The connection handle: connecting (connection string, DSN keys, settings, then `session::open`
+//! under SQL_ATTR_LOGIN_TIMEOUT), connection attributes, and the statements that belong to it.
 
 use std::sync::{Arc, Mutex};
+
+use std::time::Duration;
 
 use super::diag::Diagnostics;
 use super::environment::Environment;
 use super::lock;
 use crate::connect::{dsn, grammar, settings::Settings, Attributes};
-use crate::engine::procedures::ProcedureRegistry;
-use crate::engine::sys_tables::{ConnectionProp, SYS_SCHEMA};
-use crate::engine::{Engine, EngineOptions};
 use crate::error::{state, Error, Result};
 use crate::odbc::attributes::{
     SQL_ATTR_ACCESS_MODE, SQL_ATTR_ANSI_APP, SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE,
@@ -20,9 +19,8 @@ use crate::odbc::attributes::{
     SQL_ATTR_TRANSLATE_LIB, SQL_ATTR_TRANSLATE_OPTION, SQL_ATTR_TXN_ISOLATION, SQL_AUTOCOMMIT_ON,
     SQL_CD_FALSE, SQL_MODE_READ_ONLY,
 };
-
-/// Rows per Arrow batch: large enough to amortise per-batch work, small enough to keep memory flat.
-pub const BATCH_ROWS: usize = 8192;
+use crate::runtime::wait_limited;
+use crate::session::{self, OpenSession};
 
 /// An attribute value as the application passed it.
 #[derive(Clone, Debug)]
@@ -31,15 +29,8 @@ pub enum AttrValue {
     Text(String),
 }
 
-/// A live connection: its settings and its engine.
-pub struct Session {
-    pub settings: Settings,
-    pub engine: Engine,
-    pub dsn: String,
-}
-
 pub struct ConnState {
-    pub session: Option<Arc<Session>>,
+    pub session: Option<Arc<OpenSession>>,
     pub login_timeout: usize,
     pub connection_timeout: usize,
     pub autocommit: usize,
@@ -82,7 +73,7 @@ impl Connection {
         }
     }
 
-    pub fn session(&self) -> Result<Arc<Session>> {
+    pub fn session(&self) -> Result<Arc<OpenSession>> {
         lock(&self.state).session.clone().ok_or_else(|| {
             Error::new(
                 state::CONNECTION_NOT_OPEN,
@@ -145,29 +136,27 @@ impl Connection {
             Some(logfile) => Some(crate::logging::configure(logfile, settings.verbosity)?),
             None => None,
         };
-        lock(&self.state).log = log;
-        let profile = match settings.profile.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(name) => Some(crate::profile::load(name)?),
-            None => None,
+        let login_timeout = {
+            let mut st = lock(&self.state);
+            st.log = log;
+            st.login_timeout
         };
-        // Keys the profile declares as its settings are not unknown.
-        let unknown: Vec<&str> = settings
-            .unknown_keys()
-            .filter(|key| profile.as_ref().is_none_or(|p| p.setting(key).is_none()))
-            .collect();
-        if let Some(warning) = crate::connect::unknown_properties_warning(&unknown) {
+        let limit = (login_timeout > 0).then(|| Duration::from_secs(login_timeout as u64));
+        let (session, unknown_keys) = wait_limited(
+            session::open(settings, dsn_name.clone().unwrap_or_default()),
+            limit,
+            |seconds| {
+                format!(
+                    "[apiodbc] The login timeout of {seconds} s expired before the connection was open (an OAuth flow waiting for the browser counts too); raise or unset SQL_ATTR_LOGIN_TIMEOUT"
+                )
+            },
+        )?;
+        if let Some(warning) = unknown_keys {
             self.diag.push_warning(warning.state, warning.message);
         }
-        let engine = open_engine(&settings, profile.as_ref())?;
         tracing::info!(dsn = dsn_name.as_deref().unwrap_or(""), attributes = ?attrs, "connected");
-        let completed = completed_string(attrs);
-        let session = Session {
-            settings,
-            engine,
-            dsn: dsn_name.unwrap_or_default(),
-        };
         lock(&self.state).session = Some(Arc::new(session));
-        Ok(completed)
+        Ok(attrs.to_connection_string())
     }
 
     /// Closes the session; returns the addresses of the connection's statements, which the spec
@@ -292,66 +281,4 @@ impl Connection {
     pub fn remove_statement(&self, address: usize) {
         lock(&self.state).statements.retain(|a| *a != address);
     }
-}
-
-fn completed_string(attrs: &Attributes) -> String {
-    attrs.to_connection_string()
-}
-
-fn open_engine(settings: &Settings, profile: Option<&crate::profile::Profile>) -> Result<Engine> {
-    // With a profile, its tables live in a schema named after it, which is also the default
-    // schema so `SELECT * FROM persons` works; without one only `sys` exists.
-    let mut procedures = ProcedureRegistry::default();
-    let (default_schema, tables) = match profile {
-        Some(profile) => {
-            let tables = crate::rest::open(profile, settings)?
-                .into_iter()
-                .map(|table| crate::engine::NamedTable {
-                    schema: profile.name.clone(),
-                    name: table.name().to_string(),
-                    provider: table,
-                })
-                .collect();
-            // A profile with OAuth gets the OAuth stored procedures.
-            if let Some(config) = crate::auth::oauth::OAuthConfig::new(profile, settings)? {
-                let client = crate::auth::oauth::OAuthClient::new(config)?;
-                for p in crate::auth::oauth::procedures::procedures(client, settings, &profile.name)
-                {
-                    procedures.register(p);
-                }
-            }
-            (profile.name.clone(), tables)
-        }
-        None => (SYS_SCHEMA.to_string(), Vec::new()),
-    };
-    let descriptions = crate::connect::settings::KNOWN_PROPERTIES;
-    let connection_props = settings
-        .masked_properties()
-        .into_iter()
-        .map(|(name, value)| {
-            let info = descriptions
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(&name));
-            ConnectionProp {
-                description: info.map(|p| p.description.to_string()).unwrap_or_default(),
-                allowed_values: info.map(|p| p.allowed.to_string()).unwrap_or_default(),
-                sensitive: info.is_some_and(|p| p.is_secret),
-                name,
-                value,
-            }
-        })
-        .collect();
-    Engine::new(EngineOptions {
-        database: if default_schema == SYS_SCHEMA {
-            "apiodbc".to_string()
-        } else {
-            default_schema.clone()
-        },
-        default_schema,
-        user: settings.user.clone().unwrap_or_default(),
-        connection_props,
-        procedures,
-        batch_size: BATCH_ROWS,
-        tables,
-    })
 }

@@ -11,6 +11,7 @@ pub use builtin::BUILTIN_NAMES;
 pub use model::*;
 pub use types::ColumnType;
 
+use crate::connect::settings::Settings;
 use crate::error::{state, Error, Result};
 
 /// A profile file larger than this is no profile (the largest built-in is about 20 KB).
@@ -81,6 +82,17 @@ impl Profile {
         self.settings
             .iter()
             .find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The value a template's `{name}` takes on a connection: the connection property of that
+    /// name, else ProfileSettings or a top-level key, else the profile's declared default.
+    /// Secrets are returned as they are: send them, never show them.
+    pub fn setting_value(&self, settings: &Settings, name: &str) -> Option<String> {
+        settings
+            .property_value(name)
+            .filter(|v| !v.is_empty())
+            .or_else(|| settings.profile_value(name).map(str::to_string))
+            .or_else(|| self.setting(name).and_then(|d| d.default.clone()))
     }
 }
 

@@ -56,14 +56,6 @@ impl std::fmt::Debug for OAuthCredential {
     }
 }
 
-/// What the connection's settings bound about HTTP.
-pub struct HttpLimits<'a> {
-    /// Seconds to connect and between parts of a response; 0: none.
-    pub timeout_secs: u32,
-    pub max_response_bytes: u64,
-    pub extra_ca: Option<&'a std::path::Path>,
-}
-
 pub struct ApiClient {
     http: reqwest::Client,
     pub base: Url,
@@ -164,7 +156,7 @@ impl ApiClient {
         creds: Credentials,
         rate: RateLimit,
         errors: crate::profile::model::Errors,
-        limits: &HttpLimits<'_>,
+        limits: &super::ScanOptions,
     ) -> Result<ApiClient> {
         check_url(&base)?;
         // Redirects are followed by `request`, which checks every hop's origin first.
@@ -172,7 +164,7 @@ impl ApiClient {
         let http = http_client(
             limits.timeout_secs,
             Deadline::BetweenReads,
-            limits.extra_ca,
+            limits.extra_ca.as_deref(),
             reqwest::redirect::Policy::none(),
         )?;
         Ok(ApiClient {

@@ -1,9 +1,9 @@
-//! A profile's tables as DataFusion tables backed by HTTP. Owns the HTTP client, credentials,
-//! pagination, retries and rate limits, JSON → Arrow, and the `TableProvider`s. Its one entry
-//! point is [`open`]. It knows nothing of ODBC; it does not run OAuth flows (it sends a token it
-//! is given).
+//! A profile's tables as DataFusion tables backed by HTTP. Owns the HTTP client, sending the
+//! credentials it is given, pagination, retries and rate limits, JSON → Arrow, and the
+//! `TableProvider`s. Its one entry point is [`open`]. It knows nothing of ODBC or of connection
+//! strings (`session` resolves those into [`ApiAccess`] and [`ScanOptions`]), and it runs no OAuth
+//! flow: it asks the token source it is given for a token before each request.
 
-mod auth;
 pub mod client;
 mod context;
 pub mod convert;
@@ -18,44 +18,64 @@ mod report;
 pub mod scan;
 mod window;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::connect::settings::Settings;
 use crate::error::{state, Error, Result};
 use crate::profile::Profile;
 
+pub use client::{Credentials, OAuthCredential};
 pub use provider::RestTable;
 
-/// Checks the auth scheme and settings against the profile, builds the HTTP client, and returns
-/// every table of the profile with its description, ready for `EngineOptions.tables`.
-pub fn open(profile: &Profile, settings: &Settings) -> Result<Vec<Arc<RestTable>>> {
-    let resolved = auth::resolve(profile, settings)?;
-    let base = reqwest::Url::parse(&resolved.base_url).map_err(|e| {
+/// Where the API is and what every request to it carries, resolved from the connection.
+pub struct ApiAccess {
+    pub base_url: String,
+    pub credentials: Credentials,
+}
+
+/// What the connection bounds about scans and their HTTP.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    /// Seconds to connect and between parts of a response; 0: none.
+    pub timeout_secs: u32,
+    /// The most bytes one response body may have.
+    pub max_response_bytes: u64,
+    /// A PEM file of extra CA certificates to trust.
+    pub extra_ca: Option<PathBuf>,
+    /// The page size to ask for; `None`: each table's default (clamped to its maximum).
+    pub pagesize: Option<u32>,
+    /// Row cap per scan; 0: no cap.
+    pub max_rows: u64,
+}
+
+/// Builds the HTTP client for `access` and returns every table of the profile.
+pub fn open(
+    profile: &Profile,
+    access: ApiAccess,
+    options: &ScanOptions,
+) -> Result<Vec<Arc<RestTable>>> {
+    let base = reqwest::Url::parse(&access.base_url).map_err(|e| {
         Error::new(
             state::UNABLE_TO_CONNECT,
             format!(
                 "[apiodbc] The API base URL '{}' is not valid ({e}); check BaseURL",
-                resolved.base_url
+                access.base_url
             ),
         )
     })?;
     let client = client::ApiClient::new(
         base,
         profile.hosts.clone(),
-        resolved.credentials,
+        access.credentials,
         profile.rate_limit.clone(),
         profile.errors.clone(),
-        &client::HttpLimits {
-            timeout_secs: settings.timeout,
-            max_response_bytes: settings.max_response_size,
-            extra_ca: settings.ssl_server_cert.as_deref(),
-        },
+        options,
     )?;
     let ctx = Arc::new(context::ScanContext {
         client,
         profile: profile.clone(),
-        pagesize: settings.pagesize,
-        max_rows: settings.max_rows,
+        pagesize: options.pagesize,
+        max_rows: options.max_rows,
     });
     profile
         .tables
@@ -65,4 +85,4 @@ pub fn open(profile: &Profile, settings: &Settings) -> Result<Vec<Arc<RestTable>
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -7,7 +7,6 @@ use datafusion::prelude::SessionContext;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::connect::settings::Settings;
 use crate::secret::Secret;
 
 /// Serves `/persons?start=S&limit=L` over N persons; records every request line.
@@ -81,14 +80,18 @@ async fn pipedrive_server(n: u64, log: Arc<Mutex<Vec<String>>>) -> String {
 
 async fn context(base: &str, token: &str) -> crate::error::Result<SessionContext> {
     let profile = crate::profile::load("pipedrive")?;
-    let settings = Settings {
-        api_token: Some(Secret::new(token)),
-        company_domain: Some("sandbox".into()),
-        base_url: Some(base.to_string()),
-        pagesize: Some(7),
-        ..Settings::default()
+    let access = super::ApiAccess {
+        base_url: base.to_string(),
+        credentials: super::Credentials {
+            query: vec![("api_token".into(), Secret::new(token))],
+            ..Default::default()
+        },
     };
-    let tables = super::open(&profile, &settings)?;
+    let options = super::ScanOptions {
+        pagesize: Some(7),
+        ..options()
+    };
+    let tables = super::open(&profile, access, &options)?;
     let ctx = SessionContext::new();
     for table in tables {
         ctx.register_table(table.name().to_string().as_str(), table)
@@ -182,24 +185,24 @@ async fn bad_token_is_28000_with_api_message() {
 #[test]
 fn plain_http_off_loopback_is_refused() {
     let profile = crate::profile::load("pipedrive").unwrap_or_else(|e| panic!("{}", e.message));
-    let settings = Settings {
-        api_token: Some(Secret::new("t")),
-        company_domain: Some("x".into()),
-        base_url: Some("http://example.com/api/v1".into()),
-        ..Settings::default()
+    let access = super::ApiAccess {
+        base_url: "http://example.com/api/v1".into(),
+        credentials: super::Credentials::default(),
     };
-    let e = super::open(&profile, &settings)
+    let e = super::open(&profile, access, &options())
         .err()
         .map(|e| e.message)
         .unwrap_or_default();
     assert!(e.contains("Plain http"), "{e}");
-    let settings = Settings {
-        auth_scheme: Some(crate::connect::settings::AuthScheme::ApiKey),
-        ..Settings::default()
-    };
-    let e = super::open(&profile, &settings)
-        .err()
-        .map(|e| e.message)
-        .unwrap_or_default();
-    assert!(e.contains("allowed values are BASIC, OAUTH"), "{e}");
+}
+
+/// The driver's defaults: a 60 s timeout, 256 MiB bodies, the tables' own page sizes.
+pub(super) fn options() -> super::ScanOptions {
+    super::ScanOptions {
+        timeout_secs: 60,
+        max_response_bytes: 256 << 20,
+        extra_ca: None,
+        pagesize: None,
+        max_rows: 0,
+    }
 }

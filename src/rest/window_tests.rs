@@ -7,7 +7,6 @@ use datafusion::logical_expr::{cast, col, lit, Expr, LogicalPlan, TableProviderF
 use datafusion::prelude::SessionContext;
 
 use super::{bounds_of, chunks, Bounds};
-use crate::connect::settings::{AuthScheme, Settings};
 use crate::secret::Secret;
 
 const DAY: i64 = 86_400;
@@ -144,15 +143,16 @@ fn long_windows_split_into_jobs_of_at_most_max_days() {
 /// The Talkdesk tables as DataFusion tables (nothing is requested: plans only).
 async fn talkdesk() -> SessionContext {
     let profile = crate::profile::load("talkdesk").unwrap_or_else(|e| panic!("{}", e.message));
-    let settings = Settings {
-        auth_scheme: Some(AuthScheme::OAuth),
-        oauth_access_token: Some(Secret::new("t")),
-        account_name: Some("x".into()),
-        base_url: Some("http://127.0.0.1:9/talkdesk".into()),
-        ..Settings::default()
+    let access = crate::rest::ApiAccess {
+        base_url: "http://127.0.0.1:9/talkdesk".into(),
+        credentials: crate::rest::Credentials {
+            headers: vec![("Authorization".into(), Secret::new("Bearer t"))],
+            ..Default::default()
+        },
     };
     let ctx = SessionContext::new();
-    for table in crate::rest::open(&profile, &settings).unwrap_or_else(|e| panic!("{}", e.message))
+    for table in crate::rest::open(&profile, access, &crate::rest::tests::options())
+        .unwrap_or_else(|e| panic!("{}", e.message))
     {
         ctx.register_table(table.name().to_string().as_str(), table)
             .unwrap_or_else(|e| panic!("{e}"));

@@ -295,3 +295,32 @@ fn an_authorization_url_over_plain_http_off_this_machine_is_refused() {
     assert!(text.contains("Plain http"), "{text}");
     assert!(text.contains("example.invalid"), "{text}");
 }
+
+/// A token server that takes its time holds up the connect only as long as SQL_ATTR_LOGIN_TIMEOUT
+/// allows: HYT00 naming the timeout (the server would answer only after 20 s, with a 500).
+#[test]
+fn the_login_timeout_bounds_a_connect_that_waits_on_a_token_server() {
+    let token_server = crate::mock_api::MockApi::start(|_| {
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        crate::mock_api::Reply::Json(500, serde_json::json!({"error": "too late"}))
+    });
+    let cs = format!(
+        "DRIVER={{apiodbc}};Profile=talkdesk;AuthScheme=OAUTH_CLIENT;AccountName=acme;\
+         OAuthClientId=id;OAuthClientSecret=secret;InitiateOAuth=GETANDREFRESH;\
+         OAuthAccessTokenURL={}/oauth/token;OAuthSettingsLocation=memory://login-timeout",
+        token_server.base_url()
+    );
+    let options = odbc_api::ConnectionOptions {
+        login_timeout_sec: Some(1),
+        ..Default::default()
+    };
+    let error = env()
+        .connect_with_connection_string(&cs, options)
+        .must_fail("a connect past its login timeout");
+    assert_eq!(sqlstate(&error), "HYT00", "{}", message(&error));
+    assert!(
+        message(&error).contains("SQL_ATTR_LOGIN_TIMEOUT"),
+        "{}",
+        message(&error)
+    );
+}

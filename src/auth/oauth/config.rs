@@ -60,21 +60,6 @@ fn auth_error(message: String) -> Error {
     Error::new(state::INVALID_AUTHORIZATION, message)
 }
 
-/// A profile template's value from the connection: typed properties, ProfileSettings, defaults.
-fn lookup(profile: &Profile, s: &Settings, name: &str) -> Option<String> {
-    let typed = match name.to_ascii_lowercase().as_str() {
-        "accountname" => s.account_name.clone(),
-        "companydomain" => s.company_domain.clone(),
-        "user" => s.user.clone(),
-        "oauthclientid" => s.oauth_client_id.clone(),
-        _ => None,
-    };
-    typed
-        .filter(|v| !v.is_empty())
-        .or_else(|| s.profile_value(name).map(str::to_string))
-        .or_else(|| profile.setting(name).and_then(|d| d.default.clone()))
-}
-
 impl OAuthConfig {
     /// The configuration for `profile`'s OAuth section, or `None` when it has none.
     pub fn new(profile: &Profile, s: &Settings) -> Result<Option<OAuthConfig>> {
@@ -82,7 +67,7 @@ impl OAuthConfig {
             return Ok(None);
         };
         let expand = |what: &str, t: &str| -> Result<String> {
-            template::expand_url(t, |n| lookup(profile, s, n)).map_err(|e| match e {
+            template::expand_url(t, |n| profile.setting_value(s, n)).map_err(|e| match e {
                 template::UrlTemplateError::Missing(n) => auth_error(format!(
                     "[apiodbc] The {what} of profile {} needs {n}; set it, or set the URL override",
                     profile.name

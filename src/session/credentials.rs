@@ -1,7 +1,8 @@
-//! From connection settings to what each request carries: picks the AuthScheme (given, or the
+//! From connection settings to what each API request carries: picks the AuthScheme (given, or the
 //! profile's default), checks it is accepted and that its settings are set, expands the profile's
-//! credential placements and the base URL. OAuth schemes ask the token manager
-//! (`crate::auth::oauth`) for the token before every request.
+//! credential placements and the base URL. For OAuth schemes it starts the token manager
+//! (`crate::auth::oauth`, which obtains a token now unless InitiateOAuth=OFF), and `rest` asks it
+//! for the token before every request. It sends nothing itself.
 
 use std::sync::Arc;
 
@@ -10,45 +11,13 @@ use crate::error::{state, Error, Result};
 use crate::profile::{template, PlacementKind, Profile};
 use crate::secret::Secret;
 
-use super::client::{Credentials, OAuthCredential};
 use crate::auth::oauth::manager::StaticToken;
 use crate::auth::oauth::{config::unattended_grant, OAuthClient, OAuthConfig, TokenManager};
 use crate::http::AccessTokenSource;
-
-pub struct Resolved {
-    pub base_url: String,
-    pub credentials: Credentials,
-}
+use crate::rest::{ApiAccess, Credentials, OAuthCredential};
 
 fn connect_error(message: String) -> Error {
     Error::new(state::UNABLE_TO_CONNECT, message)
-}
-
-/// A setting's value: the typed property, then ProfileSettings / top-level extra keys, then the
-/// profile's declared default.
-pub fn lookup(profile: &Profile, s: &Settings, name: &str) -> Option<String> {
-    let typed: Option<String> = match name.to_ascii_lowercase().as_str() {
-        "apitoken" => s.api_token.as_ref().map(|v| v.expose().to_string()),
-        "apikey" => s.api_key.as_ref().map(|v| v.expose().to_string()),
-        "companydomain" => s.company_domain.clone(),
-        "accountname" => s.account_name.clone(),
-        "user" => s.user.clone(),
-        "password" => s.password.as_ref().map(|v| v.expose().to_string()),
-        "oauthaccesstoken" => s
-            .oauth_access_token
-            .as_ref()
-            .map(|v| v.expose().to_string()),
-        "oauthclientid" => s.oauth_client_id.clone(),
-        "oauthclientsecret" => s
-            .oauth_client_secret
-            .as_ref()
-            .map(|v| v.expose().to_string()),
-        _ => None,
-    };
-    typed
-        .filter(|v| !v.is_empty())
-        .or_else(|| s.profile_value(name).map(str::to_string))
-        .or_else(|| profile.setting(name).and_then(|d| d.default.clone()))
 }
 
 fn accepted(profile: &Profile) -> Vec<AuthScheme> {
@@ -64,7 +33,8 @@ fn accepted(profile: &Profile) -> Vec<AuthScheme> {
     v
 }
 
-pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
+/// What requests to the profile's API carry on this connection, and where they go.
+pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
     let accepted = accepted(profile);
     let scheme = match s.auth_scheme {
         Some(a) => a,
@@ -84,7 +54,7 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
         )));
     }
     for decl in &profile.settings {
-        let value = lookup(profile, s, &decl.name);
+        let value = profile.setting_value(s, &decl.name);
         match &value {
             None if decl.required => {
                 return Err(connect_error(format!(
@@ -119,7 +89,7 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
             // The token manager obtains it, or explains how to.
             continue;
         }
-        if lookup(profile, s, req).is_none() {
+        if profile.setting_value(s, req).is_none() {
             let hint = if req.eq_ignore_ascii_case("OAuthAccessToken") {
                 " (until the driver runs the OAuth flow itself, obtain a token and pass it in OAuthAccessToken)"
             } else {
@@ -132,7 +102,7 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
         }
     }
     let expand = |t: &str| -> Result<String> {
-        template::expand(t, |n| lookup(profile, s, n)).map_err(|n| {
+        template::expand(t, |n| profile.setting_value(s, n)).map_err(|n| {
             connect_error(format!(
                 "[apiodbc] Profile {} needs {n}; set it in the connection string or in ProfileSettings",
                 profile.name
@@ -142,7 +112,7 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
     let mut creds = Credentials::default();
     for decl in &profile.settings {
         if decl.secret || crate::connect::grammar::is_secret_name(&decl.name) {
-            if let Some(value) = lookup(profile, s, &decl.name) {
+            if let Some(value) = profile.setting_value(s, &decl.name) {
                 creds.held.push(Secret::new(value));
             }
         }
@@ -166,11 +136,11 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
             if n == "token" {
                 Some("{token}".to_string())
             } else {
-                lookup(profile, s, n)
+                profile.setting_value(s, n)
             }
         })
         .map_err(|n| connect_error(format!("[apiodbc] Profile {} needs {n}", profile.name)))?;
-        let (source, base) = oauth_source(profile, s, scheme)?;
+        let (source, base) = oauth_source(profile, s, scheme).await?;
         api_base = base;
         creds.oauth = Some(OAuthCredential {
             source,
@@ -181,7 +151,7 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
     for p in placements.drain(..) {
         if let Some(w) = &p.when {
             let (setting, want) = w.split_once('=').unwrap_or((w, ""));
-            let have = lookup(profile, s, setting.trim()).unwrap_or_default();
+            let have = profile.setting_value(s, setting.trim()).unwrap_or_default();
             if !have.eq_ignore_ascii_case(want.trim()) {
                 continue;
             }
@@ -219,7 +189,7 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
         (None, Some(b)) => b,
         (None, None) => expand_url(profile, s, "base URL", &profile.base_url)?,
     };
-    Ok(Resolved {
+    Ok(ApiAccess {
         base_url,
         credentials: creds,
     })
@@ -228,7 +198,7 @@ pub fn resolve(profile: &Profile, s: &Settings) -> Result<Resolved> {
 /// A URL template of the profile with the connection's settings: a value placed in the host
 /// must be a DNS label (08001 naming the setting otherwise), values elsewhere are encoded.
 pub fn expand_url(profile: &Profile, s: &Settings, what: &str, url: &str) -> Result<String> {
-    template::expand_url(url, |n| lookup(profile, s, n)).map_err(|e| match e {
+    template::expand_url(url, |n| profile.setting_value(s, n)).map_err(|e| match e {
         template::UrlTemplateError::Missing(n) => connect_error(format!(
             "[apiodbc] The {what} of profile {} needs {n}; set it in the connection string or in ProfileSettings",
             profile.name
@@ -241,7 +211,7 @@ pub fn expand_url(profile: &Profile, s: &Settings, what: &str, url: &str) -> Res
 
 /// The token manager for an OAuth scheme (which obtains a token at connect unless
 /// InitiateOAuth=OFF), and the API base a token response named when the profile uses it.
-fn oauth_source(
+async fn oauth_source(
     profile: &Profile,
     s: &Settings,
     scheme: AuthScheme,
@@ -255,7 +225,7 @@ fn oauth_source(
     let uses_api_base = config.api_base_from_token.is_some();
     let client = OAuthClient::new(config)?;
     let grant = unattended_grant(profile, scheme, s);
-    let manager = crate::runtime::wait(TokenManager::connect(client, s, grant))??;
+    let manager = TokenManager::connect(client, s, grant).await?;
     let base = if uses_api_base {
         manager
             .tokens()
@@ -265,4 +235,50 @@ fn oauth_source(
         None
     };
     Ok((Arc::new(manager), base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve_now(profile: &Profile, settings: &Settings) -> Result<ApiAccess> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .block_on(resolve(profile, settings))
+    }
+
+    #[test]
+    fn a_scheme_the_profile_does_not_accept_is_refused_naming_the_allowed_ones() {
+        let profile = crate::profile::load("pipedrive").unwrap_or_else(|e| panic!("{}", e.message));
+        let settings = Settings {
+            auth_scheme: Some(AuthScheme::ApiKey),
+            ..Settings::default()
+        };
+        let e = resolve_now(&profile, &settings)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(e.contains("allowed values are BASIC, OAUTH"), "{e}");
+    }
+
+    #[test]
+    fn an_api_token_travels_as_the_profile_places_it() {
+        let profile = crate::profile::load("pipedrive").unwrap_or_else(|e| panic!("{}", e.message));
+        let settings = Settings {
+            api_token: Some(Secret::new("t0k")),
+            company_domain: Some("acme".into()),
+            ..Settings::default()
+        };
+        let access = resolve_now(&profile, &settings).unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(access.base_url, "https://acme.pipedrive.com/api/v1");
+        let sent: Vec<(&str, &str)> = access
+            .credentials
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.expose()))
+            .collect();
+        assert_eq!(sent, [("api_token", "t0k")]);
+    }
 }
