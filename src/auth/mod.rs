@@ -1,7 +1,7 @@
 //! Authentication for the APIs a profile talks to: the auth schemes, the OAuth flows, the loopback
 //! listener and browser launch of the desktop flow, and the token store that keeps what the flows
-//! obtain between connections and processes. It knows nothing of SQL or ODBC: `handles/` and
-//! `engine/` call into it with typed settings and get tokens or a `crate::error::Error` back.
+//! obtain between connections and processes. It knows nothing of SQL or ODBC: `session` calls into
+//! it with typed settings and gets tokens, token sources or a `crate::error::Error` back.
 //!
 //! For now it holds the token store (DESIGN.md decision 10, oauth.md §3–§5):
 //! - [`tokens`]: what is stored — tokens, expiry, API base, pending authorization values;

@@ -1,14 +1,16 @@
 //! The stored-procedure registry: `EXEC`, `CALL` and `{call}` statements run a registered
-//! procedure with named or positional arguments. The driver core registers none; the OAuth
-//! procedures (GetOAuthAuthorizationURL and friends) plug in here.
+//! procedure with named or positional arguments. The engine defines none: `session` registers
+//! the OAuth procedures as [`TextProcedure`]s over plain calls into `auth`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use datafusion::arrow::array::{ArrayRef, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use futures::future::BoxFuture;
 
-use super::catalog::ProcedureInfo;
+use super::catalog::{ColumnInfo, ProcedureInfo, ProcedureParamInfo};
 use super::procedure_call::{ProcArg, ProcValue};
 use crate::error::{state, Error, Result};
 
@@ -18,6 +20,70 @@ pub type ProcedureArgs = BTreeMap<String, Option<String>>;
 pub trait Procedure: Send + Sync {
     fn info(&self) -> &ProcedureInfo;
     fn call(&self, args: ProcedureArgs) -> BoxFuture<'static, Result<RecordBatch>>;
+}
+
+/// The work of a [`TextProcedure`]: its arguments in, the values of its one result row out.
+pub type TextWork =
+    dyn Fn(ProcedureArgs) -> BoxFuture<'static, Result<Vec<Option<String>>>> + Send + Sync;
+
+/// A procedure whose parameters and result columns are text and whose result is one row.
+pub struct TextProcedure {
+    info: ProcedureInfo,
+    work: Arc<TextWork>,
+}
+
+impl TextProcedure {
+    pub fn new(info: ProcedureInfo, work: Arc<TextWork>) -> TextProcedure {
+        TextProcedure { info, work }
+    }
+}
+
+impl Procedure for TextProcedure {
+    fn info(&self) -> &ProcedureInfo {
+        &self.info
+    }
+
+    fn call(&self, args: ProcedureArgs) -> BoxFuture<'static, Result<RecordBatch>> {
+        let (work, columns) = (self.work.clone(), self.info.result_columns.clone());
+        Box::pin(async move { one_text_row(&columns, work(args).await?) })
+    }
+}
+
+fn one_text_row(columns: &[ColumnInfo], values: Vec<Option<String>>) -> Result<RecordBatch> {
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|c| Field::new(&c.name, DataType::Utf8, true))
+        .collect();
+    let arrays: Vec<ArrayRef> = values
+        .into_iter()
+        .map(|v| Arc::new(StringArray::from(vec![v])) as ArrayRef)
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| Error::general(format!("[apiodbc] Internal error building a result: {e}")))
+}
+
+impl ProcedureParamInfo {
+    /// A text parameter.
+    pub fn text(name: &str, required: bool, remarks: &str) -> ProcedureParamInfo {
+        ProcedureParamInfo {
+            name: name.into(),
+            data_type: DataType::Utf8,
+            required,
+            remarks: remarks.into(),
+        }
+    }
+}
+
+impl ColumnInfo {
+    /// A nullable text column.
+    pub fn text(name: &str, remarks: &str) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            data_type: DataType::Utf8,
+            nullable: true,
+            remarks: remarks.into(),
+        }
+    }
 }
 
 #[derive(Clone, Default)]

@@ -1,6 +1,6 @@
 //! The driver's OAuth client (DESIGN.md decision 9, oauth.md §1–§4): token requests for every
 //! grant the profiles use, the token manager the REST client asks for the current access token,
-//! and the OAuth stored procedures.
+//! and the steps a user runs by hand (which `session` offers as stored procedures).
 //!
 //! - [`config`]: one connection's OAuth application, endpoints and quirks (profile + settings);
 //! - [`client`]: the token requests (authorization_code + PKCE, refresh_token,
@@ -11,7 +11,8 @@
 //! - [`desktop`]: the browser flow of InitiateOAuth=GETANDREFRESH and AuthMode=APP, with
 //!   [`browser`] (the system browser) and [`loopback`] (the one-shot redirect listener);
 //! - [`manager`]: [`manager::TokenManager`], the `http::AccessTokenSource` of the REST client;
-//! - [`procedures`]: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken.
+//! - [`steps`]: the authorization URL, the code exchange, the browser flow and a refresh, as
+//!   plain calls with plain values.
 //!
 //! The `oauth2` crate is not used: 5.0.0 with default features off still needs rand 0.8,
 //! getrandom 0.2 and sha2 0.10 (duplicates of this crate's getrandom 0.4 and sha2 0.11), one
@@ -26,12 +27,13 @@ pub mod desktop;
 pub mod loopback;
 pub mod manager;
 pub mod pkce;
-pub mod procedures;
 pub mod response;
+pub mod steps;
 
 pub use client::OAuthClient;
 pub use config::OAuthConfig;
 pub use manager::TokenManager;
+pub use steps::OAuthSteps;
 
 #[cfg(test)]
 mod tests;
