@@ -5,6 +5,7 @@
 
 pub mod c_types;
 pub mod catalog;
+mod column_writer;
 pub mod connection;
 pub mod convert;
 pub mod cursor;

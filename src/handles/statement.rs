@@ -10,14 +10,14 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 
 use super::c_types;
+use super::column_writer::{BoundCells, ColumnWriter, RowsetReport};
 use super::connection::Connection;
-use super::convert::fast::FastColumn;
 use super::convert::{
     default_c_type, truncation_state, write_cell, CellOutcome, CellTarget, ChunkState,
 };
 use super::cursor::Cursor;
 use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descriptor};
-use super::diag::{DiagRecord, Diagnostics};
+use super::diag::Diagnostics;
 use super::sql_types::{self, column_type};
 use super::{lock, params, Status};
 use crate::engine::Prepared;
@@ -35,7 +35,7 @@ use crate::odbc::attributes::{
     SQL_ATTR_ROW_BIND_TYPE, SQL_ATTR_ROW_NUMBER, SQL_ATTR_ROW_OPERATION_PTR,
     SQL_ATTR_ROW_STATUS_PTR, SQL_ATTR_SIMULATE_CURSOR, SQL_ATTR_USE_BOOKMARKS,
     SQL_CONCUR_READ_ONLY, SQL_FETCH_NEXT, SQL_INSENSITIVE, SQL_NULL_DATA, SQL_ROWSET_SIZE,
-    SQL_ROW_ERROR, SQL_ROW_NOROW, SQL_ROW_SUCCESS, SQL_ROW_SUCCESS_WITH_INFO,
+    SQL_ROW_NOROW,
 };
 use crate::odbc::c_types::{SQL_ARD_TYPE, SQL_C_DEFAULT};
 use crate::odbc::sql_types::SQL_UNKNOWN_TYPE;
@@ -513,127 +513,41 @@ impl Statement {
             st.positioned = false;
             return Ok(Status::NoData);
         }
-        let mut row_status = vec![SQL_ROW_SUCCESS; rows];
-        let mut errors = 0usize;
+        let fields = cursor.schema.fields();
+        let mut report = RowsetReport::new(rows);
         for (index, rec) in bindings.records.iter().enumerate() {
             if !rec.is_bound() {
                 continue;
             }
-            let column = (index + 1) as u16;
-            if index >= cursor.schema.fields().len() {
+            let Some(field) = fields.get(index) else {
                 return Err(Error::new(
                     state::INVALID_DESCRIPTOR_INDEX,
                     format!(
-                        "[apiodbc] Column {column} is bound but the result has only {} columns",
-                        cursor.schema.fields().len()
+                        "[apiodbc] Column {} is bound but the result has only {} columns",
+                        index + 1,
+                        fields.len()
                     ),
                 ));
-            }
-            let rec = &resolve_default(rec, cursor.schema.field(index).data_type());
-            let element_size =
-                c_types::fixed_size(rec.concise_type).unwrap_or(rec.octet_length.max(0) as usize);
-            // One segment of the rowset at a time: the array is downcast once for the fast
-            // pairs, and each row falls back to the general conversion when needed.
-            // Column-wise binding with one length/indicator array: a fast column is written a
-            // whole segment at a time, and only the values it cannot take go row by row.
-            // (A separate length array gets the length and the indicator 0: the per-row path.)
-            let whole_segments = bindings.header.bind_type == 0
-                && !rec.indicator_ptr.is_null()
-                && rec.octet_length_ptr == rec.indicator_ptr;
-            let mut first_row = 0usize;
+            };
+            let writer = ColumnWriter::new(index, rec, field.data_type());
+            let mut cells = BoundCells::new(&bindings, rec, writer.element_size(rec.octet_length));
+            let mut first = 0usize;
             for seg in &cursor.rowset {
-                let array = seg.batch.column(index);
-                let fast = FastColumn::of(array.as_ref(), rec.concise_type);
-                let redo = match &fast {
-                    Some(column) if whole_segments => {
-                        let lengths_at = bindings.element(
-                            rec.indicator_ptr,
-                            first_row,
-                            std::mem::size_of::<isize>(),
-                        );
-                        let data_at = bindings.element(rec.data_ptr, first_row, element_size);
-                        lengths_at.with_isize_slice_mut(seg.len, |lengths| {
-                            let lengths = lengths?;
-                            Some(data_at.with_slice_mut(seg.len * element_size, |data| {
-                                column.write_column(seg.start, data, element_size, lengths)
-                            }))
-                        })
-                    }
-                    _ => None,
-                };
-                let rows_left: Box<dyn Iterator<Item = usize>> = match redo {
-                    Some(redo) => Box::new(redo.into_iter()),
-                    None => Box::new(0..seg.len),
-                };
-                for offset in rows_left {
-                    let row = first_row + offset;
-                    let batch_row = seg.start + offset;
-                    let status = &mut row_status[row];
-                    let data_at = bindings.element(rec.data_ptr, row, element_size);
-                    let ind_at =
-                        bindings.element(rec.indicator_ptr, row, std::mem::size_of::<isize>());
-                    let len_at =
-                        bindings.element(rec.octet_length_ptr, row, std::mem::size_of::<isize>());
-                    let quick = fast.as_ref().and_then(|column| {
-                        data_at.with_slice_mut(element_size, |out| column.write(batch_row, out))
-                    });
-                    let result = match quick {
-                        Some(outcome) => Ok(outcome),
-                        None => write_to_app(
-                            array.as_ref(),
-                            batch_row,
-                            rec,
-                            data_at,
-                            element_size,
-                            column,
-                            &mut ChunkState::default(),
-                        ),
-                    };
-                    match result {
-                        Ok(CellOutcome::Null) => {
-                            if ind_at.is_null() {
-                                *status = SQL_ROW_ERROR;
-                                errors += 1;
-                                self.diag.push(row_error(row, column, &Error::new(
-                                state::INDICATOR_REQUIRED,
-                                format!("[apiodbc] Column {column} is NULL but no indicator was bound; bind a length/indicator buffer"),
-                            )));
-                            } else {
-                                ind_at.write_isize(SQL_NULL_DATA);
-                            }
-                        }
-                        Ok(CellOutcome::Value {
-                            indicator,
-                            truncated,
-                        }) => {
-                            if len_at == ind_at {
-                                ind_at.write_isize(indicator);
-                            } else {
-                                len_at.write_isize(indicator);
-                                ind_at.write_isize(0);
-                            }
-                            if truncated {
-                                if *status == SQL_ROW_SUCCESS {
-                                    *status = SQL_ROW_SUCCESS_WITH_INFO;
-                                }
-                                let mut rec = row_error(row, column, &Error::new(truncation_state(rec.concise_type), format!(
-                                "[apiodbc] String data, right truncated in column {column}: bind a larger buffer (the full length is in the indicator)"
-                            )));
-                                rec.row = row as isize + 1;
-                                self.diag.push(rec);
-                            }
-                        }
-                        Ok(CellOutcome::NoMoreData) => {}
-                        Err(e) => {
-                            *status = SQL_ROW_ERROR;
-                            errors += 1;
-                            self.diag.push(row_error(row, column, &e));
-                        }
-                    }
-                }
-                first_row += seg.len;
+                writer.write_segment(
+                    seg.batch.column(index).as_ref(),
+                    seg.start,
+                    seg.len,
+                    first,
+                    &mut cells,
+                    &mut report,
+                );
+                first += seg.len;
             }
         }
+        for record in report.diagnostics {
+            self.diag.push(record);
+        }
+        let (row_status, errors) = (report.status, report.errors);
         for (i, s) in row_status.iter().enumerate() {
             status_ptr.offset((i * 2) as isize).write_u16(*s);
         }
@@ -974,16 +888,6 @@ fn resolve_default(
         resolved.concise_type = default_c_type(data_type);
     }
     resolved
-}
-
-fn row_error(row: usize, column: u16, error: &Error) -> DiagRecord {
-    DiagRecord {
-        state: error.state,
-        native: error.native,
-        message: error.message.clone(),
-        row: row as isize + 1,
-        column: column as i32,
-    }
 }
 
 /// Converts one cell into the application's buffer at `data_at` of `size` bytes.
