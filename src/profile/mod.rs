@@ -9,7 +9,7 @@ mod validate;
 
 pub use builtin::BUILTIN_NAMES;
 pub use model::*;
-pub use types::ColumnType;
+pub use types::{ColumnType, TimeFormat};
 
 use crate::connect::settings::Settings;
 use crate::error::{state, Error, Result};
@@ -62,7 +62,7 @@ pub fn parse(text: &str, source: &str) -> Result<Profile> {
         )
     })?;
     profile.source = source.to_string();
-    validate::validate(&profile)?;
+    validate::validate(&mut profile)?;
     Ok(profile)
 }
 

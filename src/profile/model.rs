@@ -1,10 +1,15 @@
 //! The profile model: what a profile file says, as Rust types deserialised from TOML. Every struct
 //! rejects unknown keys so a typo in a profile is an error, not a silently ignored line. Meaning
-//! and cross-references are checked in `validate`, not here.
+//! and cross-references are checked in `validate`, which also reads the typed fields (marked
+//! `#[serde(skip)]`: column types, time formats, filter operators, auth schemes) from the text
+//! beside them once, at load; the rest of the driver reads only the typed fields.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+
+use super::types::{ColumnType, TimeFormat};
+use crate::connect::settings::AuthScheme;
 
 /// One API described as tables. See docs/profiles.md for every key.
 #[derive(Clone, Debug, Deserialize)]
@@ -75,17 +80,44 @@ pub struct SettingDecl {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
-    /// Accepted AuthScheme values.
+    /// Accepted AuthScheme values, as written; the driver reads [`Auth::accepted`].
     #[serde(default)]
     pub schemes: Vec<String>,
-    /// The AuthScheme used when the connection string gives none.
+    /// The AuthScheme used when the connection string gives none, as written.
     #[serde(default)]
     pub default: Option<String>,
-    /// How each scheme sends its credential, keyed by AuthScheme name (upper case).
+    /// How each scheme sends its credential, keyed by AuthScheme name as written.
     #[serde(default)]
     pub scheme: BTreeMap<String, SchemeDecl>,
     #[serde(default)]
     pub oauth: Option<OAuthDecl>,
+    /// `schemes`, read when the profile is loaded; `[NONE]` when it lists none.
+    #[serde(skip)]
+    pub accepted: Vec<AuthScheme>,
+    /// `default`, read when the profile is loaded; else the first accepted scheme.
+    #[serde(skip)]
+    pub default_scheme: Option<AuthScheme>,
+    /// `scheme`, keyed by the scheme itself.
+    #[serde(skip)]
+    pub declared: Vec<(AuthScheme, SchemeDecl)>,
+}
+
+impl Auth {
+    /// The scheme used when the connection string names none.
+    pub fn default_or_first(&self) -> AuthScheme {
+        self.default_scheme
+            .or_else(|| self.accepted.first().copied())
+            .unwrap_or(AuthScheme::None)
+    }
+
+    /// How `scheme` sends its credential; nothing declared is an empty declaration.
+    pub fn declaration(&self, scheme: AuthScheme) -> SchemeDecl {
+        self.declared
+            .iter()
+            .find(|(s, _)| *s == scheme)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -383,12 +415,19 @@ pub struct Column {
     /// itself (a child table over an array of scalars).
     #[serde(default)]
     pub path: Option<String>,
+    /// The type as written in the file, for messages; the driver reads [`Column::ty`].
     #[serde(rename = "type")]
     pub type_name: String,
-    /// Input format for `timestamp` and `date`: `rfc3339` or a chrono format such as
-    /// `%Y-%m-%d %H:%M:%S` (read as UTC).
+    /// The declared type, read from `type` when the profile is loaded.
+    #[serde(skip)]
+    pub ty: ColumnType,
+    /// Input format for `timestamp` and `date` as written: `rfc3339` or a chrono format such as
+    /// `%Y-%m-%d %H:%M:%S` (read as UTC). The driver reads [`Column::time_format`].
     #[serde(default)]
     pub format: Option<String>,
+    /// `format`, read when the profile is loaded.
+    #[serde(skip)]
+    pub time_format: TimeFormat,
     #[serde(default)]
     pub description: String,
     #[serde(default)]
@@ -419,13 +458,43 @@ pub struct Filter {
     pub column: String,
     /// The query parameter the API filters on.
     pub param: String,
-    /// Operators the API honours exactly: `=`, `in` (list joined by `separator`).
+    /// Operators the API honours exactly, as written: `=`, `in` (list joined by `separator`).
+    /// The driver reads [`Filter::accepts`].
     #[serde(default = "default_ops")]
     pub ops: Vec<String>,
+    /// `ops`, read when the profile is loaded.
+    #[serde(skip)]
+    pub operators: Vec<FilterOp>,
     #[serde(default)]
     pub format: ValueFormat,
     #[serde(default = "default_separator")]
     pub separator: String,
+}
+
+/// An operator a filter parameter honours exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterOp {
+    /// `column = value`
+    Eq,
+    /// `column IN (values)`, the values joined by the filter's separator.
+    In,
+}
+
+impl FilterOp {
+    pub fn parse(text: &str) -> Option<FilterOp> {
+        match text {
+            "=" => Some(FilterOp::Eq),
+            "in" => Some(FilterOp::In),
+            _ => None,
+        }
+    }
+}
+
+impl Filter {
+    /// Whether the API honours `op` on this filter's parameter.
+    pub fn accepts(&self, op: FilterOp) -> bool {
+        self.operators.contains(&op)
+    }
 }
 
 fn default_ops() -> Vec<String> {

@@ -1,11 +1,13 @@
-//! Column types a profile may declare (`text`, `int64`, `decimal(p,s)`, ...) and their Arrow types.
+//! Column types a profile may declare (`text`, `int64`, `decimal(p,s)`, ...) and their Arrow types,
+//! and the formats of date and time text.
 //! JSON columns are `LargeUtf8` so the driver can tell them from short text and report them as
 //! long text.
 
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ColumnType {
+    #[default]
     Text,
     Int64,
     Int32,
@@ -57,6 +59,31 @@ impl ColumnType {
             // Values are normalised to UTC; no zone keeps comparisons with literals simple.
             ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
             ColumnType::Json => DataType::LargeUtf8,
+        }
+    }
+}
+
+/// How a `date` or `timestamp` column's text is read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// No format declared: `YYYY-MM-DD HH:MM:SS`, RFC 3339, then ISO 8601 without a zone.
+    #[default]
+    Guess,
+    /// `rfc3339`.
+    Rfc3339,
+    /// A chrono format such as `%Y-%m-%d %H:%M:%S`, read as UTC.
+    Pattern(String),
+}
+
+impl TimeFormat {
+    /// The `format` key's value; `None` when it is neither `rfc3339` nor a chrono format.
+    pub fn parse(text: &str) -> Option<TimeFormat> {
+        if text == "rfc3339" {
+            Some(TimeFormat::Rfc3339)
+        } else if text.contains('%') {
+            Some(TimeFormat::Pattern(text.to_string()))
+        } else {
+            None
         }
     }
 }

@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::model::{PageKind, Pagination, PlacementKind, Profile, Table};
+use super::model::{FilterOp, PageKind, Pagination, PlacementKind, Profile, SchemeDecl, Table};
 use super::template::placeholders;
-use super::types::{ColumnType, TYPE_NAMES};
+use super::types::{ColumnType, TimeFormat, TYPE_NAMES};
 use crate::connect::settings::AuthScheme;
 use crate::error::{state, Error, Result};
 
@@ -18,11 +18,11 @@ const GRANTS: &[&str] = &[
     "exchange_api_token",
 ];
 
-struct Ctx<'a> {
-    source: &'a str,
+struct Ctx {
+    source: String,
 }
 
-impl Ctx<'_> {
+impl Ctx {
     fn err(&self, place: &str, key: &str, problem: impl std::fmt::Display) -> Error {
         Error::new(
             state::UNABLE_TO_CONNECT,
@@ -49,8 +49,18 @@ fn is_host_pattern(pattern: &str) -> bool {
         })
 }
 
-pub fn validate(p: &Profile) -> Result<()> {
-    let cx = Ctx { source: &p.source };
+/// What validating a table read from its strings, written into it once every check has passed.
+struct TableTypes {
+    columns: Vec<(ColumnType, TimeFormat)>,
+    filters: Vec<Vec<FilterOp>>,
+}
+
+/// Checks the profile and fills its typed fields (column types, time formats, filter operators,
+/// auth schemes) from the text beside them.
+pub fn validate(p: &mut Profile) -> Result<()> {
+    let cx = Ctx {
+        source: p.source.clone(),
+    };
     if p.name.trim().is_empty() {
         return Err(cx.err("", "name", "must not be empty"));
     }
@@ -66,6 +76,10 @@ pub fn validate(p: &Profile) -> Result<()> {
         return Err(cx.err("", "base_url", "must start with https:// or http://"));
     }
     validate_auth(&cx, p)?;
+    let (accepted, default_scheme, declared) = read_auth(&cx, p)?;
+    p.auth.accepted = accepted;
+    p.auth.default_scheme = default_scheme;
+    p.auth.declared = declared;
     for (i, h) in p.hosts.iter().enumerate() {
         let place = format!("host[{}]", i + 1);
         if !is_host_pattern(&h.pattern) || h.pattern == "*" {
@@ -80,11 +94,21 @@ pub fn validate(p: &Profile) -> Result<()> {
         validate_pagination(&cx, "", pg)?;
     }
     let mut names = HashSet::new();
+    let mut read = Vec::with_capacity(p.tables.len());
     for t in &p.tables {
         if !names.insert(t.name.to_ascii_lowercase()) {
             return Err(cx.err(&table_place(t), "name", "another table has this name"));
         }
-        validate_table(&cx, p, t)?;
+        read.push(validate_table(&cx, p, t)?);
+    }
+    for (t, types) in p.tables.iter_mut().zip(read) {
+        for (c, (ty, format)) in t.columns.iter_mut().zip(types.columns) {
+            c.ty = ty;
+            c.time_format = format;
+        }
+        for (f, ops) in t.filters.iter_mut().zip(types.filters) {
+            f.operators = ops;
+        }
     }
     if p.tables.is_empty() {
         return Err(cx.err("", "table", "declare at least one [[table]]"));
@@ -92,7 +116,17 @@ pub fn validate(p: &Profile) -> Result<()> {
     Ok(())
 }
 
-fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
+/// The accepted schemes (`NONE` when none are listed), the default, and each scheme's
+/// declaration, read from their names.
+#[allow(clippy::type_complexity)]
+fn read_auth(
+    cx: &Ctx,
+    p: &Profile,
+) -> Result<(
+    Vec<AuthScheme>,
+    Option<AuthScheme>,
+    Vec<(AuthScheme, SchemeDecl)>,
+)> {
     let mut accepted = Vec::new();
     for s in &p.auth.schemes {
         let scheme = AuthScheme::parse(s)
@@ -102,18 +136,19 @@ fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
     if accepted.is_empty() {
         accepted.push(AuthScheme::None);
     }
-    if let Some(d) = &p.auth.default {
-        let d2 = AuthScheme::parse(d)
-            .ok_or_else(|| cx.err("[auth] ", "default", format!("'{d}' is not an AuthScheme")))?;
-        if !accepted.contains(&d2) {
-            return Err(cx.err("[auth] ", "default", "must be one of schemes"));
+    let default = match &p.auth.default {
+        Some(d) => {
+            let d2 = AuthScheme::parse(d).ok_or_else(|| {
+                cx.err("[auth] ", "default", format!("'{d}' is not an AuthScheme"))
+            })?;
+            if !accepted.contains(&d2) {
+                return Err(cx.err("[auth] ", "default", "must be one of schemes"));
+            }
+            Some(d2)
         }
-    }
-    let declared: HashSet<String> = p
-        .settings
-        .iter()
-        .map(|s| s.name.to_ascii_lowercase())
-        .collect();
+        None => None,
+    };
+    let mut declared = Vec::new();
     for (name, decl) in &p.auth.scheme {
         let place = format!("[auth.scheme.{name}] ");
         let scheme = AuthScheme::parse(name)
@@ -121,6 +156,20 @@ fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
         if !accepted.contains(&scheme) {
             return Err(cx.err(&place, "scheme", "not listed in [auth] schemes"));
         }
+        declared.push((scheme, decl.clone()));
+    }
+    Ok((accepted, default, declared))
+}
+
+fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
+    read_auth(cx, p)?;
+    let declared: HashSet<String> = p
+        .settings
+        .iter()
+        .map(|s| s.name.to_ascii_lowercase())
+        .collect();
+    for (name, decl) in &p.auth.scheme {
+        let place = format!("[auth.scheme.{name}] ");
         for pl in &decl.send {
             match pl.kind {
                 PlacementKind::Query | PlacementKind::Header => {
@@ -209,7 +258,7 @@ fn validate_pagination(cx: &Ctx, place: &str, pg: &Pagination) -> Result<()> {
     Ok(())
 }
 
-fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
+fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
     let place = table_place(t);
     if t.name.trim().is_empty() {
         return Err(cx.err("", "table.name", "must not be empty"));
@@ -218,6 +267,10 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
         return Err(cx.err(&place, "column", "declare at least one [[table.column]]"));
     }
     let mut cols = HashSet::new();
+    let mut types = TableTypes {
+        columns: Vec::with_capacity(t.columns.len()),
+        filters: Vec::with_capacity(t.filters.len()),
+    };
     for c in &t.columns {
         let cplace = format!("{place}column '{}', ", c.name);
         if !cols.insert(c.name.to_ascii_lowercase()) {
@@ -230,18 +283,22 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
                 format!("'{}' is not one of {TYPE_NAMES}", c.type_name),
             )
         })?;
-        if let Some(f) = &c.format {
-            if !matches!(ty, ColumnType::Timestamp | ColumnType::Date) {
-                return Err(cx.err(&cplace, "format", "applies to timestamp and date only"));
+        let format = match &c.format {
+            None => TimeFormat::Guess,
+            Some(f) => {
+                if !matches!(ty, ColumnType::Timestamp | ColumnType::Date) {
+                    return Err(cx.err(&cplace, "format", "applies to timestamp and date only"));
+                }
+                TimeFormat::parse(f).ok_or_else(|| {
+                    cx.err(
+                        &cplace,
+                        "format",
+                        "use rfc3339 or a chrono format such as %Y-%m-%d %H:%M:%S",
+                    )
+                })?
             }
-            if f != "rfc3339" && !f.contains('%') {
-                return Err(cx.err(
-                    &cplace,
-                    "format",
-                    "use rfc3339 or a chrono format such as %Y-%m-%d %H:%M:%S",
-                ));
-            }
-        }
+        };
+        types.columns.push((ty, format));
     }
     let has_col = |n: &str| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(n));
     if t.child.is_none() && t.path.trim().is_empty() && t.report.is_none() {
@@ -262,15 +319,17 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
                 format!("'{}' is not a column of the table", f.column),
             ));
         }
+        let mut ops = Vec::with_capacity(f.ops.len());
         for op in &f.ops {
-            if !matches!(op.as_str(), "=" | "in") {
-                return Err(cx.err(
+            ops.push(FilterOp::parse(op).ok_or_else(|| {
+                cx.err(
                     &place,
                     "filter.ops",
                     format!("'{op}' is not supported; use \"=\" or \"in\""),
-                ));
-            }
+                )
+            })?);
         }
+        types.filters.push(ops);
     }
     if let Some(s) = &t.single {
         let keys: Vec<&str> = t
@@ -375,17 +434,19 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
             return Err(cx.err(&place, "report.max_window_days", "must be at least 1"));
         }
         if let Some(w) = &r.window_column {
-            let Some(c) = t.columns.iter().find(|c| c.name.eq_ignore_ascii_case(w)) else {
+            let Some(i) = t
+                .columns
+                .iter()
+                .position(|c| c.name.eq_ignore_ascii_case(w))
+            else {
                 return Err(cx.err(
                     &place,
                     "report.window_column",
                     format!("'{w}' is not a column of the table"),
                 ));
             };
-            if !matches!(
-                ColumnType::parse(&c.type_name),
-                Some(ColumnType::Timestamp | ColumnType::Date)
-            ) {
+            let c = &t.columns[i];
+            if !matches!(types.columns[i].0, ColumnType::Timestamp | ColumnType::Date) {
                 return Err(cx.err(
                     &place,
                     "report.window_column",
@@ -397,5 +458,5 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(types)
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::jsonpath;
 use crate::error::{state, Error, Result};
-use crate::profile::{Column, ColumnType};
+use crate::profile::{Column, ColumnType, TimeFormat};
 
 /// One output column: where its value comes from and how it is typed.
 #[derive(Clone, Debug)]
@@ -25,23 +25,20 @@ pub struct OutColumn {
     pub name: String,
     pub path: String,
     pub ty: ColumnType,
-    pub format: Option<String>,
+    pub format: TimeFormat,
     /// Filled from the scan's context (parent key) instead of the record.
     pub from_context: bool,
 }
 
 impl OutColumn {
-    pub fn new(c: &Column, from_context: bool) -> Result<OutColumn> {
-        let ty = ColumnType::parse(&c.type_name).ok_or_else(|| {
-            Error::general(format!("[apiodbc] Unknown column type '{}'", c.type_name))
-        })?;
-        Ok(OutColumn {
+    pub fn new(c: &Column, from_context: bool) -> OutColumn {
+        OutColumn {
             name: c.name.clone(),
             path: c.json_path().to_string(),
-            ty,
-            format: c.format.clone(),
+            ty: c.ty,
+            format: c.time_format.clone(),
             from_context,
-        })
+        }
     }
 }
 
@@ -117,7 +114,7 @@ impl Converter {
                 Arc::new(b.finish()) as ArrayRef
             }};
         }
-        let fmt = col.format.as_deref();
+        let fmt = &col.format;
         Ok(match col.ty {
             ColumnType::Text => build!(StringBuilder::with_capacity(n, n * 16), text_cell, "text"),
             ColumnType::Json => build!(
@@ -227,18 +224,18 @@ fn boolean(v: &Value) -> Option<Option<bool>> {
 
 const EPOCH_DAYS_CE: i32 = 719_163;
 
-fn date(v: &Value, fmt: Option<&str>) -> Option<Option<i32>> {
+fn date(v: &Value, fmt: &TimeFormat) -> Option<Option<i32>> {
     let Value::String(s) = v else { return None };
     let s = s.trim();
     if s.is_empty() {
         return Some(None);
     }
     let d = match fmt {
-        Some("rfc3339") => DateTime::parse_from_rfc3339(s)
+        TimeFormat::Rfc3339 => DateTime::parse_from_rfc3339(s)
             .ok()
             .map(|t| t.naive_utc().date()),
-        Some(f) => NaiveDate::parse_from_str(s, f).ok(),
-        None => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
+        TimeFormat::Pattern(f) => NaiveDate::parse_from_str(s, f).ok(),
+        TimeFormat::Guess => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
             DateTime::parse_from_rfc3339(s)
                 .ok()
                 .map(|t| t.naive_utc().date())
@@ -248,7 +245,7 @@ fn date(v: &Value, fmt: Option<&str>) -> Option<Option<i32>> {
     Some(Some(d.num_days_from_ce() - EPOCH_DAYS_CE))
 }
 
-fn timestamp(v: &Value, fmt: Option<&str>) -> Option<Option<i64>> {
+fn timestamp(v: &Value, fmt: &TimeFormat) -> Option<Option<i64>> {
     let Value::String(s) = v else { return None };
     let s = s.trim();
     if s.is_empty() {
@@ -257,10 +254,10 @@ fn timestamp(v: &Value, fmt: Option<&str>) -> Option<Option<i64>> {
     let rfc = || DateTime::parse_from_rfc3339(s).ok().map(|t| t.naive_utc());
     let naive = |f: &str| NaiveDateTime::parse_from_str(s, f).ok();
     let t = match fmt {
-        Some("rfc3339") => rfc(),
-        Some(SPACED) => plain_datetime(s, b' ').or_else(|| naive(SPACED)),
-        Some(f) => naive(f),
-        None => plain_datetime(s, b' ')
+        TimeFormat::Rfc3339 => rfc(),
+        TimeFormat::Pattern(f) if f == SPACED => plain_datetime(s, b' ').or_else(|| naive(SPACED)),
+        TimeFormat::Pattern(f) => naive(f),
+        TimeFormat::Guess => plain_datetime(s, b' ')
             .or_else(rfc)
             .or_else(|| naive(SPACED))
             .or_else(|| naive("%Y-%m-%dT%H:%M:%S%.f")),
@@ -361,7 +358,9 @@ mod tests {
             name: name.into(),
             path: path.into(),
             ty,
-            format: format.map(Into::into),
+            format: format
+                .and_then(TimeFormat::parse)
+                .unwrap_or(TimeFormat::Guess),
             from_context: false,
         }
     }
@@ -391,13 +390,22 @@ mod tests {
         }
         // The fallbacks still read what the hand parser does not.
         let v = json!("2024-01-02T03:04:05.250");
-        assert_eq!(timestamp(&v, None), Some(Some(1_704_164_645_250_000)));
         assert_eq!(
-            timestamp(&json!("2024-01-02 03:04:05"), Some(SPACED)),
+            timestamp(&v, &TimeFormat::Guess),
+            Some(Some(1_704_164_645_250_000))
+        );
+        assert_eq!(
+            timestamp(
+                &json!("2024-01-02 03:04:05"),
+                &TimeFormat::Pattern(SPACED.into())
+            ),
             Some(Some(1_704_164_645_000_000))
         );
         assert_eq!(
-            timestamp(&json!("2024-01-02 3:04:05"), Some(SPACED)),
+            timestamp(
+                &json!("2024-01-02 3:04:05"),
+                &TimeFormat::Pattern(SPACED.into())
+            ),
             Some(Some(1_704_164_645_000_000))
         );
     }

@@ -23,7 +23,7 @@ use super::context::ScanContext;
 use super::convert::{Converter, OutColumn};
 use super::scan::{Mode, ScanPlan};
 use super::window::{self, Bounds};
-use crate::profile::{Table, ValueFormat};
+use crate::profile::{FilterOp, Table, ValueFormat};
 use crate::table_meta;
 
 pub struct RestTable {
@@ -62,7 +62,7 @@ impl RestTable {
             let from_ctx = context_col
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(&c.name));
-            columns.push(OutColumn::new(c, from_ctx)?);
+            columns.push(OutColumn::new(c, from_ctx));
         }
         let fields: Vec<Field> = columns
             .iter()
@@ -205,11 +205,7 @@ impl RestTable {
                 if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param)) {
                     return Use::Engine;
                 }
-                let op_ok = if vals.len() == 1 {
-                    f.ops.iter().any(|o| o == "=" || o == "in")
-                } else {
-                    f.ops.iter().any(|o| o == "in")
-                };
+                let op_ok = f.accepts(FilterOp::In) || (vals.len() == 1 && f.accepts(FilterOp::Eq));
                 if !op_ok {
                     return Use::Engine;
                 }

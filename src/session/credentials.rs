@@ -20,31 +20,12 @@ fn connect_error(message: String) -> Error {
     Error::new(state::UNABLE_TO_CONNECT, message)
 }
 
-fn accepted(profile: &Profile) -> Vec<AuthScheme> {
-    let mut v: Vec<AuthScheme> = profile
-        .auth
-        .schemes
-        .iter()
-        .filter_map(|s| AuthScheme::parse(s))
-        .collect();
-    if v.is_empty() {
-        v.push(AuthScheme::None);
-    }
-    v
-}
-
 /// What requests to the profile's API carry on this connection, and where they go.
 pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
-    let accepted = accepted(profile);
-    let scheme = match s.auth_scheme {
-        Some(a) => a,
-        None => profile
-            .auth
-            .default
-            .as_deref()
-            .and_then(AuthScheme::parse)
-            .unwrap_or(accepted[0]),
-    };
+    let accepted = &profile.auth.accepted;
+    let scheme = s
+        .auth_scheme
+        .unwrap_or_else(|| profile.auth.default_or_first());
     if !accepted.contains(&scheme) {
         let names: Vec<&str> = accepted.iter().map(|a| a.as_str()).collect();
         return Err(connect_error(format!(
@@ -73,13 +54,7 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
             _ => {}
         }
     }
-    let decl = profile
-        .auth
-        .scheme
-        .iter()
-        .find(|(k, _)| AuthScheme::parse(k) == Some(scheme))
-        .map(|(_, d)| d.clone())
-        .unwrap_or_default();
+    let decl = profile.auth.declaration(scheme);
     let is_oauth = matches!(
         scheme,
         AuthScheme::OAuth | AuthScheme::OAuthClient | AuthScheme::OAuthPassword
