@@ -75,8 +75,8 @@ pub fn validate(p: &mut Profile) -> Result<()> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(cx.err("", "base_url", "must start with https:// or http://"));
     }
-    validate_auth(&cx, p)?;
     let (accepted, default_scheme, declared) = read_auth(&cx, p)?;
+    validate_auth(&cx, p)?;
     p.auth.accepted = accepted;
     p.auth.default_scheme = default_scheme;
     p.auth.declared = declared;
@@ -161,8 +161,8 @@ fn read_auth(
     Ok((accepted, default, declared))
 }
 
+/// What each scheme sends, and the OAuth section; the scheme names are `read_auth`'s.
 fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
-    read_auth(cx, p)?;
     let declared: HashSet<String> = p
         .settings
         .iter()
