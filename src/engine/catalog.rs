@@ -101,26 +101,3 @@ impl CatalogInfo {
         names
     }
 }
-
-/// The SQL name of an Arrow type, as the `sys` tables show it.
-pub fn sql_type_name(data_type: &DataType) -> String {
-    match data_type {
-        DataType::Boolean => "BOOLEAN".into(),
-        DataType::Int8 => "TINYINT".into(),
-        DataType::Int16 => "SMALLINT".into(),
-        DataType::Int32 => "INTEGER".into(),
-        DataType::Int64 => "BIGINT".into(),
-        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => "BIGINT".into(),
-        DataType::Float32 => "REAL".into(),
-        DataType::Float64 => "DOUBLE".into(),
-        DataType::Decimal128(p, s) => format!("DECIMAL({p},{s})"),
-        DataType::Date32 | DataType::Date64 => "DATE".into(),
-        DataType::Time32(_) | DataType::Time64(_) => "TIME".into(),
-        DataType::Timestamp(_, _) => "TIMESTAMP".into(),
-        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "VARBINARY".into(),
-        DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) | DataType::Map(_, _) => {
-            "JSON".into()
-        }
-        _ => "VARCHAR".into(),
-    }
-}

@@ -12,6 +12,7 @@ pub mod procedure_call;
 pub mod procedures;
 mod regroup;
 pub mod sys_tables;
+pub mod type_names;
 
 use std::sync::Arc;
 
@@ -361,7 +362,7 @@ impl Engine {
         }
         let (plan, new_types, _) = self
             .plan(sql, |n| match retype.get(n - 1).cloned().flatten() {
-                Some(dt) => format!("CAST(${n} AS {})", catalog::sql_type_name(&dt)),
+                Some(dt) => format!("CAST(${n} AS {})", type_names::sql_type_spelling(&dt)),
                 None => format!("${n}"),
             })
             .await?;

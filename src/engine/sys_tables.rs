@@ -8,7 +8,8 @@ use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 
-use super::catalog::{sql_type_name, CatalogInfo, ColumnInfo, TableInfo, SYSTEM_TABLE};
+use super::catalog::{CatalogInfo, ColumnInfo, TableInfo, SYSTEM_TABLE};
+use super::type_names::sql_type_spelling;
 use crate::error::{Error, Result};
 use crate::table_meta;
 
@@ -225,7 +226,7 @@ pub fn system_table_batches(
         text(
             columns
                 .iter()
-                .map(|(_, _, c)| sql_type_name(&c.data_type))
+                .map(|(_, _, c)| sql_type_spelling(&c.data_type))
                 .collect(),
         ),
         boolean(columns.iter().map(|(_, _, c)| c.nullable).collect()),
@@ -255,7 +256,7 @@ pub fn system_table_batches(
                 procedure: p.name.clone(),
                 name: param.name.clone(),
                 direction: "INPUT",
-                type_name: sql_type_name(&param.data_type),
+                type_name: sql_type_spelling(&param.data_type),
                 required: param.required,
                 ordinal: i as i32 + 1,
                 description: param.remarks.clone(),
@@ -267,7 +268,7 @@ pub fn system_table_batches(
                 procedure: p.name.clone(),
                 name: col.name.clone(),
                 direction: "RESULT",
-                type_name: sql_type_name(&col.data_type),
+                type_name: sql_type_spelling(&col.data_type),
                 required: false,
                 ordinal: i as i32 + 1,
                 description: col.remarks.clone(),

@@ -18,19 +18,7 @@ use crate::odbc::sql_types::{
 };
 use arrow::datatypes::{DataType, TimeUnit};
 
-// ---------------------------------------------------------------------------------------------
-// SQL data type codes (SQLSMALLINT). Values checked against unixODBC's sql.h, sqlext.h, sqlucode.h.
-// ---------------------------------------------------------------------------------------------
-
-// Interval concise types (ODBC 3: 100 + the interval code).
-
-// Date/time subcodes (SQL_DESC_DATETIME_INTERVAL_CODE when the verbose type is SQL_DATETIME).
-
-// Interval subcodes (SQL_DESC_DATETIME_INTERVAL_CODE when the verbose type is SQL_INTERVAL).
-
-// Nullability (SQL_DESC_NULLABLE, SQLColumns NULLABLE, SQLGetTypeInfo NULLABLE).
-
-// Searchability (SQL_DESC_SEARCHABLE, SQLGetTypeInfo SEARCHABLE).
+use crate::engine::type_names::sql_type_name;
 
 // ---------------------------------------------------------------------------------------------
 // Bounds
@@ -78,7 +66,7 @@ pub struct ColumnType {
     pub verbose_type: i16,
     /// SQL_DESC_DATETIME_INTERVAL_CODE / SQL_DATETIME_SUB; 0 for non-datetime types.
     pub datetime_sub: i16,
-    /// The engine's name for the type; usable in `CAST(x AS <name>)`.
+    /// The engine's name for the type (`engine::type_names`); usable in `CAST(x AS <name>)`.
     pub type_name: &'static str,
     /// COLUMN_SIZE: characters for text, bytes for binary, digits for numbers, characters of the
     /// literal for dates and times. Never 0.
@@ -106,12 +94,13 @@ pub struct ColumnType {
 }
 
 impl ColumnType {
-    const fn base(sql_type: i16, type_name: &'static str) -> ColumnType {
+    const fn base(sql_type: i16) -> ColumnType {
         ColumnType {
             sql_type,
             verbose_type: sql_type,
             datetime_sub: 0,
-            type_name,
+            // Filled by `column_type` from the engine's one table of names.
+            type_name: "",
             column_size: 1,
             decimal_digits: 0,
             num_prec_radix: 0,
@@ -127,14 +116,8 @@ impl ColumnType {
     }
 
     /// An exact or approximate number with `digits` decimal digits of precision.
-    const fn number(
-        sql_type: i16,
-        type_name: &'static str,
-        digits: u64,
-        display: i64,
-        octets: i64,
-    ) -> ColumnType {
-        let mut t = ColumnType::base(sql_type, type_name);
+    const fn number(sql_type: i16, digits: u64, display: i64, octets: i64) -> ColumnType {
+        let mut t = ColumnType::base(sql_type);
         t.column_size = digits;
         t.num_prec_radix = 10;
         t.display_size = display;
@@ -146,7 +129,7 @@ impl ColumnType {
 /// Unicode text bounded at `max_text_len` characters (SQL_WVARCHAR, the engine's `VARCHAR`).
 pub fn text_column_type(max_text_len: u64) -> ColumnType {
     let len = bounded_text_len(max_text_len);
-    let mut t = ColumnType::base(SQL_WVARCHAR, "VARCHAR");
+    let mut t = ColumnType::base(SQL_WVARCHAR);
     t.column_size = len;
     t.display_size = len as i64;
     t.octet_length = (len * MAX_BYTES_PER_CHAR) as i64;
@@ -164,7 +147,7 @@ pub fn text_column_type(max_text_len: u64) -> ColumnType {
 /// `LIKE` and comparisons on it do not work.
 pub fn long_text_column_type(max_text_len: u64) -> ColumnType {
     let len = long_text_len(max_text_len);
-    let mut t = ColumnType::base(SQL_WLONGVARCHAR, "TEXT");
+    let mut t = ColumnType::base(SQL_WLONGVARCHAR);
     t.column_size = len;
     t.display_size = len as i64;
     t.octet_length = (len * MAX_BYTES_PER_CHAR) as i64;
@@ -178,7 +161,7 @@ pub fn long_text_column_type(max_text_len: u64) -> ColumnType {
 /// Variable-length binary (SQL_VARBINARY, the engine's `BYTEA`) of at most `max_len` bytes.
 fn binary_column_type(max_len: u64) -> ColumnType {
     let len = bounded_text_len(max_len);
-    let mut t = ColumnType::base(SQL_VARBINARY, "BYTEA");
+    let mut t = ColumnType::base(SQL_VARBINARY);
     t.column_size = len;
     // Displayed as hexadecimal: two characters per byte.
     t.display_size = (len * 2) as i64;
@@ -190,25 +173,25 @@ fn binary_column_type(max_len: u64) -> ColumnType {
 }
 
 fn tinyint() -> ColumnType {
-    ColumnType::number(SQL_TINYINT, "TINYINT", 3, 4, 1)
+    ColumnType::number(SQL_TINYINT, 3, 4, 1)
 }
 fn smallint() -> ColumnType {
-    ColumnType::number(SQL_SMALLINT, "SMALLINT", 5, 6, 2)
+    ColumnType::number(SQL_SMALLINT, 5, 6, 2)
 }
 fn integer() -> ColumnType {
-    ColumnType::number(SQL_INTEGER, "INTEGER", 10, 11, 4)
+    ColumnType::number(SQL_INTEGER, 10, 11, 4)
 }
 fn bigint() -> ColumnType {
-    ColumnType::number(SQL_BIGINT, "BIGINT", 19, 20, 8)
+    ColumnType::number(SQL_BIGINT, 19, 20, 8)
 }
 /// REAL: 7 decimal digits; display "sign, 7 digits, point, E, sign, 2 digits" = 14 (ODBC
 /// appendix D). Radix 10 with digits rather than radix 2 with bits, as most drivers report.
 fn real() -> ColumnType {
-    ColumnType::number(SQL_REAL, "REAL", 7, 14, 4)
+    ColumnType::number(SQL_REAL, 7, 14, 4)
 }
 /// DOUBLE: 15 decimal digits, display 24 (ODBC appendix D), radix 10 as for REAL.
 fn double() -> ColumnType {
-    ColumnType::number(SQL_DOUBLE, "DOUBLE", 15, 24, 8)
+    ColumnType::number(SQL_DOUBLE, 15, 24, 8)
 }
 
 /// DECIMAL(precision, scale). Arrow allows a negative scale (value = unscaled × 10^-scale); ODBC
@@ -221,7 +204,7 @@ pub fn decimal_column_type(precision: u8, scale: i8) -> ColumnType {
     };
     let p = p.max(1);
     // Display and transfer octet length: digits, sign and decimal point (appendix D).
-    ColumnType::number(SQL_DECIMAL, "DECIMAL", p, (p + 2) as i64, (p + 2) as i64).with_scale(s)
+    ColumnType::number(SQL_DECIMAL, p, (p + 2) as i64, (p + 2) as i64).with_scale(s)
 }
 
 impl ColumnType {
@@ -233,11 +216,11 @@ impl ColumnType {
 
 fn bit() -> ColumnType {
     // BIT: column size 1, display 1, one byte; NUM_PREC_RADIX does not apply.
-    ColumnType::base(SQL_BIT, "BOOLEAN")
+    ColumnType::base(SQL_BIT)
 }
 
-fn datetime(sql_type: i16, sub: i16, name: &'static str, size: u64, digits: i16) -> ColumnType {
-    let mut t = ColumnType::base(sql_type, name);
+fn datetime(sql_type: i16, sub: i16, size: u64, digits: i16) -> ColumnType {
+    let mut t = ColumnType::base(sql_type);
     t.verbose_type = SQL_DATETIME;
     t.datetime_sub = sub;
     t.column_size = size;
@@ -263,7 +246,7 @@ pub fn fraction_digits(unit: &TimeUnit) -> i16 {
 
 fn date() -> ColumnType {
     // yyyy-mm-dd. The engine parses DATE 'yyyy-mm-dd' as a typed literal.
-    let mut t = datetime(SQL_TYPE_DATE, SQL_CODE_DATE, "DATE", 10, 0);
+    let mut t = datetime(SQL_TYPE_DATE, SQL_CODE_DATE, 10, 0);
     t.literal_prefix = Some("DATE '");
     t.literal_suffix = Some("'");
     t
@@ -273,7 +256,7 @@ fn time(unit: &TimeUnit) -> ColumnType {
     // hh:mm:ss, plus a point and the fraction digits when the unit has them.
     let digits = fraction_digits(unit);
     let size = if digits == 0 { 8 } else { 9 + digits as u64 };
-    let mut t = datetime(SQL_TYPE_TIME, SQL_CODE_TIME, "TIME", size, digits);
+    let mut t = datetime(SQL_TYPE_TIME, SQL_CODE_TIME, size, digits);
     t.literal_prefix = Some("TIME '");
     t.literal_suffix = Some("'");
     t
@@ -283,13 +266,7 @@ fn timestamp(unit: &TimeUnit) -> ColumnType {
     // yyyy-mm-dd hh:mm:ss, plus a point and the fraction digits when the unit has them.
     let digits = fraction_digits(unit);
     let size = if digits == 0 { 19 } else { 20 + digits as u64 };
-    let mut t = datetime(
-        SQL_TYPE_TIMESTAMP,
-        SQL_CODE_TIMESTAMP,
-        "TIMESTAMP",
-        size,
-        digits,
-    );
+    let mut t = datetime(SQL_TYPE_TIMESTAMP, SQL_CODE_TIMESTAMP, size, digits);
     t.literal_prefix = Some("TIMESTAMP '");
     t.literal_suffix = Some("'");
     t
@@ -321,6 +298,13 @@ fn timestamp(unit: &TimeUnit) -> ColumnType {
 /// Unsigned integers are widened rather than flagged unsigned: most clients ignore
 /// SQL_DESC_UNSIGNED and would read 200u8 in a TINYINT as -56. The widened type holds every value.
 pub fn column_type(dt: &DataType, max_text_len: u64) -> ColumnType {
+    ColumnType {
+        type_name: sql_type_name(dt),
+        ..odbc_type(dt, max_text_len)
+    }
+}
+
+fn odbc_type(dt: &DataType, max_text_len: u64) -> ColumnType {
     match dt {
         DataType::Utf8 | DataType::Utf8View | DataType::Null => text_column_type(max_text_len),
         // The REST scan gives JSON documents (nested objects and arrays) the LargeUtf8 type, so
@@ -353,41 +337,43 @@ pub fn column_type(dt: &DataType, max_text_len: u64) -> ColumnType {
             binary_column_type(max_text_len)
         }
         DataType::FixedSizeBinary(n) => binary_column_type(u64::try_from(*n).unwrap_or(1).max(1)),
-        DataType::Dictionary(_, values) => column_type(values, max_text_len),
-        DataType::RunEndEncoded(_, values) => column_type(values.data_type(), max_text_len),
+        DataType::Dictionary(_, values) => odbc_type(values, max_text_len),
+        DataType::RunEndEncoded(_, values) => odbc_type(values.data_type(), max_text_len),
         DataType::Duration(_) | DataType::Interval(_) => text_column_type(max_text_len),
     }
 }
 
 /// The representative column type of a concise SQL type, as SQLGetTypeInfo describes it: the
-/// largest size and precision the engine produces for that type. `None` for types the driver does
-/// not have. `SQL_VARCHAR` is described like `SQL_WVARCHAR` (see `type_info`).
+/// Arrow type the engine produces for it with the largest size and precision. `None` for types the
+/// driver does not have. `SQL_VARCHAR` is described like `SQL_WVARCHAR` (see `type_info`).
 pub fn type_for_sql_type(sql_type: i16, max_text_len: u64) -> Option<ColumnType> {
-    let t = match sql_type {
-        SQL_WVARCHAR => text_column_type(max_text_len),
-        SQL_VARCHAR => ColumnType {
-            sql_type: SQL_VARCHAR,
-            verbose_type: SQL_VARCHAR,
-            ..text_column_type(max_text_len)
-        },
-        SQL_WLONGVARCHAR => long_text_column_type(max_text_len),
-        SQL_VARBINARY => binary_column_type(max_text_len),
-        SQL_BIT => bit(),
-        SQL_TINYINT => tinyint(),
-        SQL_SMALLINT => smallint(),
-        SQL_INTEGER => integer(),
-        SQL_BIGINT => bigint(),
-        SQL_REAL => real(),
-        SQL_DOUBLE => double(),
-        // Decimal128's largest precision and scale.
-        SQL_DECIMAL => decimal_column_type(38, 0),
-        SQL_TYPE_DATE => date(),
+    let representative = match sql_type {
+        SQL_WVARCHAR => DataType::Utf8,
+        SQL_VARCHAR => {
+            return Some(ColumnType {
+                sql_type: SQL_VARCHAR,
+                verbose_type: SQL_VARCHAR,
+                ..column_type(&DataType::Utf8, max_text_len)
+            })
+        }
+        SQL_WLONGVARCHAR => DataType::LargeUtf8,
+        SQL_VARBINARY => DataType::Binary,
+        SQL_BIT => DataType::Boolean,
+        SQL_TINYINT => DataType::Int8,
+        SQL_SMALLINT => DataType::Int16,
+        SQL_INTEGER => DataType::Int32,
+        SQL_BIGINT => DataType::Int64,
+        SQL_REAL => DataType::Float32,
+        SQL_DOUBLE => DataType::Float64,
+        // Decimal128's largest precision.
+        SQL_DECIMAL => DataType::Decimal128(38, 0),
+        SQL_TYPE_DATE => DataType::Date32,
         // The engine's TIME and TIMESTAMP are nanosecond types.
-        SQL_TYPE_TIME => time(&TimeUnit::Nanosecond),
-        SQL_TYPE_TIMESTAMP => timestamp(&TimeUnit::Nanosecond),
+        SQL_TYPE_TIME => DataType::Time64(TimeUnit::Nanosecond),
+        SQL_TYPE_TIMESTAMP => DataType::Timestamp(TimeUnit::Nanosecond, None),
         _ => return None,
     };
-    Some(t)
+    Some(column_type(&representative, max_text_len))
 }
 
 /// The type code an ODBC 2 application (SQL_ATTR_ODBC_VERSION = 2) expects: the ODBC 3 date/time

@@ -557,3 +557,44 @@ fn get_type_info_for_one_type() {
         .iter()
         .all(|t| t == &SqlDataType::EXT_W_VARCHAR.0.to_string()));
 }
+
+/// SQLColumns, the `sys` tables and SQLGetTypeInfo name every column's type the same way, for
+/// every table of every service (DECIMAL's parameters are spelled out only in the sys table).
+#[test]
+fn every_listing_names_a_columns_type_alike() {
+    let sb = crate::sandbox::clean();
+    let type_names = raw_listing(&connect(), |h| unsafe {
+        odbc_api::sys::SQLGetTypeInfo(h, SqlDataType::UNKNOWN_TYPE)
+    })
+    .texts("TYPE_NAME");
+    for service in sb.services() {
+        let conn = connect_str(&sb.connection_string(&service)).unwrap_or_else(|e| panic!("{e}"));
+        let mut stmt = conn.preallocate().unwrap();
+        let listing = Listing::of(stmt.columns_cursor("", "%", "%", "%").unwrap());
+        let sys = query_text(
+            &conn,
+            "SELECT SchemaName, TableName, ColumnName, DataTypeName FROM sys.sys_tablecolumns",
+        );
+        assert_eq!(listing.rows.len(), sys.len(), "{service}");
+        for row in 0..listing.rows.len() {
+            let at = |name: &str| listing.column(name)[row].clone().unwrap_or_default();
+            let (schema, table, column) = (at("TABLE_SCHEM"), at("TABLE_NAME"), at("COLUMN_NAME"));
+            let type_name = at("TYPE_NAME");
+            let shown = sys
+                .iter()
+                .find(|r| {
+                    r[0].as_deref() == Some(schema.as_str())
+                        && r[1].as_deref() == Some(table.as_str())
+                        && r[2].as_deref() == Some(column.as_str())
+                })
+                .and_then(|r| r[3].clone())
+                .unwrap_or_else(|| panic!("{schema}.{table}.{column} is not in sys_tablecolumns"));
+            let base = shown.split('(').next().unwrap_or_default();
+            assert_eq!(base, type_name, "{schema}.{table}.{column}");
+            assert!(
+                type_names.contains(&type_name),
+                "{schema}.{table}.{column}: {type_name} is not a type SQLGetTypeInfo lists"
+            );
+        }
+    }
+}
