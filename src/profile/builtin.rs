@@ -1,31 +1,63 @@
-//! The built-in profiles, compiled in from `profiles/*.toml`.
+//! The built-in profiles, compiled in from `profiles/*.toml`: one table of names, aliases and
+//! files, from which lookups and every listing of them come.
 
-pub const BUILTIN_NAMES: &[&str] = &[
-    "pipedrive",
-    "helpscout",
-    "helpscout-docs",
-    "keap",
-    "infusionsoft",
-    "talkdesk",
-    "leaddesk",
+/// A built-in profile.
+pub struct Builtin {
+    /// The name users give as `Profile=` and the SQL schema of its tables.
+    pub name: &'static str,
+    /// Other names accepted for it.
+    pub aliases: &'static [&'static str],
+    pub toml: &'static str,
+}
+
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "pipedrive",
+        aliases: &[],
+        toml: include_str!("../../profiles/pipedrive.toml"),
+    },
+    Builtin {
+        name: "helpscout",
+        aliases: &[],
+        toml: include_str!("../../profiles/helpscout.toml"),
+    },
+    Builtin {
+        name: "helpscout-docs",
+        aliases: &["helpscout_docs", "helpscoutdocs"],
+        toml: include_str!("../../profiles/helpscout-docs.toml"),
+    },
+    Builtin {
+        name: "keap",
+        aliases: &["infusionsoft"],
+        toml: include_str!("../../profiles/keap.toml"),
+    },
+    Builtin {
+        name: "talkdesk",
+        aliases: &[],
+        toml: include_str!("../../profiles/talkdesk.toml"),
+    },
+    Builtin {
+        name: "leaddesk",
+        aliases: &[],
+        toml: include_str!("../../profiles/leaddesk.toml"),
+    },
 ];
 
-const PIPEDRIVE: &str = include_str!("../../profiles/pipedrive.toml");
-const HELPSCOUT: &str = include_str!("../../profiles/helpscout.toml");
-const HELPSCOUT_DOCS: &str = include_str!("../../profiles/helpscout-docs.toml");
-const KEAP: &str = include_str!("../../profiles/keap.toml");
-const TALKDESK: &str = include_str!("../../profiles/talkdesk.toml");
-const LEADDESK: &str = include_str!("../../profiles/leaddesk.toml");
-
-/// The TOML of a built-in profile, by name ignoring case.
-pub fn find(name: &str) -> Option<&'static str> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "pipedrive" => PIPEDRIVE,
-        "helpscout" => HELPSCOUT,
-        "helpscout-docs" | "helpscoutdocs" => HELPSCOUT_DOCS,
-        "keap" | "infusionsoft" => KEAP,
-        "talkdesk" => TALKDESK,
-        "leaddesk" => LEADDESK,
-        _ => return None,
+/// The built-in profile a name or alias names, ignoring case.
+pub fn find(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| {
+        b.name.eq_ignore_ascii_case(name) || b.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     })
+}
+
+/// The built-ins for a message: `pipedrive, …, keap (alias infusionsoft), …`.
+pub fn listing() -> String {
+    BUILTINS
+        .iter()
+        .map(|b| match b.aliases.first() {
+            Some(alias) => format!("{} (alias {alias})", b.name),
+            None => b.name.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -7,7 +7,6 @@ pub mod template;
 pub mod types;
 mod validate;
 
-pub use builtin::BUILTIN_NAMES;
 pub use model::*;
 pub use types::{ColumnType, TimeFormat};
 
@@ -20,8 +19,8 @@ pub const MAX_PROFILE_BYTES: u64 = 4 << 20;
 /// A built-in profile by name (`keap` alias `infusionsoft`), else the profile file at that path.
 pub fn load(name_or_path: &str) -> Result<Profile> {
     let key = name_or_path.trim();
-    if let Some(text) = builtin::find(key) {
-        return parse(text, &format!("built-in '{}'", key.to_ascii_lowercase()));
+    if let Some(builtin) = builtin::find(key) {
+        return parse(builtin.toml, &format!("built-in '{}'", builtin.name));
     }
     let path = std::path::Path::new(key);
     let looks_like_path =
@@ -31,7 +30,7 @@ pub fn load(name_or_path: &str) -> Result<Profile> {
             state::UNABLE_TO_CONNECT,
             format!(
                 "[apiodbc] Profile '{key}' is not a built-in profile; use one of {} or the path of a profile file",
-                BUILTIN_NAMES.join(", ")
+                builtin::listing()
             ),
         ));
     }
@@ -40,7 +39,7 @@ pub fn load(name_or_path: &str) -> Result<Profile> {
             state::UNABLE_TO_CONNECT,
             format!(
                 "[apiodbc] Profile file '{key}' could not be read ({why}); check the path, or use a built-in: {}",
-                BUILTIN_NAMES.join(", ")
+                builtin::listing()
             ),
         )
     };

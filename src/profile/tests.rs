@@ -4,9 +4,12 @@ use super::*;
 
 #[test]
 fn every_builtin_loads() {
-    for name in BUILTIN_NAMES {
-        let p = load(name).unwrap_or_else(|e| panic!("{name}: {}", e.message));
-        assert!(!p.tables.is_empty(), "{name}");
+    for b in builtin::BUILTINS {
+        for name in std::iter::once(&b.name).chain(b.aliases) {
+            let p = load(name).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+            assert!(!p.tables.is_empty(), "{name}");
+            assert_eq!(p.name, b.name, "the schema of {name} is the profile's name");
+        }
     }
     assert_eq!(
         load("INFUSIONSOFT").map(|p| p.name).ok().as_deref(),
@@ -116,5 +119,15 @@ type = "date"
         e.message.contains("table 'calls'") && e.message.contains("timestamp or date"),
         "{}",
         e.message
+    );
+}
+
+/// The Profile property's allowed values (sys_connection_props, messages) list the built-ins.
+#[test]
+fn the_profile_property_lists_the_builtins() {
+    let allowed = crate::connect::settings::find_property("Profile").map(|p| p.allowed);
+    assert_eq!(
+        allowed,
+        Some(format!("{}, or a file path", builtin::listing()).as_str())
     );
 }
