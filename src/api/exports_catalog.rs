@@ -38,15 +38,11 @@ fn run(
     })
 }
 
-fn engine_catalog(stmt: &Statement) -> Result<std::sync::Arc<crate::session::OpenSession>> {
-    stmt.conn.session()
-}
-
 fn tables<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, types: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         let n = names::<E>(c, s, t, NONE)?;
         let types = read_input::<E>(types.0, types.1 as isize)?;
-        catalog::tables(engine_catalog(stmt)?.engine.catalog(), &n, types.as_deref())
+        catalog::tables(stmt.conn.session()?.engine.catalog(), &n, types.as_deref())
     })
 }
 
@@ -114,7 +110,7 @@ fn columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, col: Arg) -> SQ
     run(hstmt, |stmt| {
         let n = names::<E>(c, s, t, col)?;
         catalog::columns(
-            engine_catalog(stmt)?.engine.catalog(),
+            stmt.conn.session()?.engine.catalog(),
             &n,
             stmt.conn.env.odbc_version(),
         )
@@ -184,7 +180,7 @@ pub unsafe extern "C" fn SQLColumnsW(
 fn primary_keys<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::primary_keys(
-            engine_catalog(stmt)?.engine.catalog(),
+            stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, t, NONE)?,
         )
     })
@@ -333,7 +329,7 @@ pub unsafe extern "C" fn SQLForeignKeysW(
 fn statistics<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::statistics(
-            engine_catalog(stmt)?.engine.catalog(),
+            stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, t, NONE)?,
         )
     })
@@ -406,7 +402,7 @@ fn special_columns<E: Encoding>(
 ) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::special_columns(
-            engine_catalog(stmt)?.engine.catalog(),
+            stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, t, NONE)?,
             identifier,
         )
@@ -478,7 +474,7 @@ pub unsafe extern "C" fn SQLSpecialColumnsW(
 fn procedures<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::procedures(
-            engine_catalog(stmt)?.engine.catalog(),
+            stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, p, NONE)?,
         )
     })
@@ -541,7 +537,7 @@ pub unsafe extern "C" fn SQLProceduresW(
 fn procedure_columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg, col: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::procedure_columns(
-            engine_catalog(stmt)?.engine.catalog(),
+            stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, p, col)?,
         )
     })

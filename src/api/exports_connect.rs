@@ -5,7 +5,6 @@
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{as_conn, entry, null_pointer, output_text, Kind};
-use crate::connect::grammar::Attributes;
 use crate::error::{state, Error, Result};
 use crate::ffi::AppPtr;
 use crate::handles::connection::AttrValue;
@@ -130,15 +129,9 @@ fn connect<E: Encoding>(
         let conn = as_conn(h)?;
         let dsn =
             read_input::<E>(dsn, dsn_len as isize)?.ok_or_else(|| null_pointer("ServerName"))?;
-        let mut attrs = Attributes::new();
-        attrs.insert_if_absent("DSN", dsn);
-        if let Some(user) = read_input::<E>(uid, uid_len as isize)?.filter(|u| !u.is_empty()) {
-            attrs.insert_if_absent("UID", user);
-        }
-        if let Some(password) = read_input::<E>(pwd, pwd_len as isize)?.filter(|p| !p.is_empty()) {
-            attrs.insert_if_absent("PWD", password);
-        }
-        conn.connect(&attrs.to_connection_string())?;
+        let user = read_input::<E>(uid, uid_len as isize)?;
+        let password = read_input::<E>(pwd, pwd_len as isize)?;
+        conn.connect_to_dsn(&dsn, user.as_deref(), password.as_deref())?;
         Ok(Status::Success)
     })
 }

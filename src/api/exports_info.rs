@@ -4,39 +4,10 @@
 use super::text::{Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
 use super::{as_conn, as_stmt, entry, output_text, Kind};
-use crate::engine::escape;
 use crate::error::{state, Error};
 use crate::ffi::AppPtr;
-use crate::handles::info::{
-    allowed_before_connect, driver_version_string, get_info, InfoContext, InfoValue,
-};
+use crate::handles::info::{allowed_before_connect, get_info, InfoValue};
 use crate::handles::{type_info, Status};
-
-fn info_context(conn: &crate::handles::connection::Connection) -> InfoContext {
-    let session = conn.session().ok();
-    let version = driver_version_string(env!("CARGO_PKG_VERSION"));
-    InfoContext {
-        connected: session.is_some(),
-        data_source_name: session.as_ref().map(|s| s.dsn.clone()).unwrap_or_default(),
-        user_name: session
-            .as_ref()
-            .and_then(|s| s.settings.user.clone())
-            .unwrap_or_default(),
-        database_name: session
-            .as_ref()
-            .map(|s| s.engine.database_name().to_string())
-            .unwrap_or_default(),
-        dbms_ver: version.clone(),
-        driver_ver: version,
-        string_functions: escape::STRING_FUNCTIONS,
-        numeric_functions: escape::NUMERIC_FUNCTIONS,
-        timedate_functions: escape::TIMEDATE_FUNCTIONS,
-        system_functions: escape::SYSTEM_FUNCTIONS,
-        convert_functions: escape::CONVERT_FUNCTIONS,
-        timedate_add_intervals: escape::TIMEDATE_ADD_INTERVALS,
-        timedate_diff_intervals: escape::TIMEDATE_DIFF_INTERVALS,
-    }
-}
 
 fn get_info_impl<E: Encoding>(
     hdbc: SQLHDBC,
@@ -55,7 +26,7 @@ fn get_info_impl<E: Encoding>(
                 ),
             ));
         }
-        let answer = get_info(info_type, &info_context(conn)).ok_or_else(|| {
+        let answer = get_info(info_type, &conn.info_context()).ok_or_else(|| {
             Error::new(
                 state::INFORMATION_TYPE_OUT_OF_RANGE,
                 format!("[apiodbc] Information type {info_type} is not known to apiodbc"),

@@ -86,6 +86,25 @@ impl Connection {
         lock(&self.state).session.is_some()
     }
 
+    /// SQLConnect: the data source, and the user and password when given (they win over the
+    /// DSN's UID and PWD).
+    pub fn connect_to_dsn(
+        &self,
+        dsn: &str,
+        user: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<()> {
+        let mut attrs = Attributes::new();
+        attrs.insert_if_absent("DSN", dsn);
+        if let Some(user) = user.filter(|u| !u.is_empty()) {
+            attrs.insert_if_absent("UID", user);
+        }
+        if let Some(password) = password.filter(|p| !p.is_empty()) {
+            attrs.insert_if_absent("PWD", password);
+        }
+        self.connect(&attrs.to_connection_string()).map(drop)
+    }
+
     /// SQLDriverConnect / SQLConnect: parse, merge the DSN's keys, validate, open the engine.
     /// Returns the completed connection string.
     pub fn connect(&self, connection_string: &str) -> Result<String> {

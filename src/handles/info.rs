@@ -14,6 +14,7 @@
 //!
 //! Constant values were checked against unixODBC's `sql.h` and `sqlext.h`.
 
+use super::connection::Connection;
 use crate::odbc::attributes::SQL_INSENSITIVE;
 use crate::odbc::info::{
     SQL_ACCESSIBLE_PROCEDURES, SQL_ACCESSIBLE_TABLES, SQL_ACTIVE_ENVIRONMENTS, SQL_AF_ALL,
@@ -208,6 +209,35 @@ pub struct InfoContext {
     pub timedate_add_intervals: u32,
     /// SQL_TIMEDATE_DIFF_INTERVALS bitmask from the escape translator.
     pub timedate_diff_intervals: u32,
+}
+
+impl Connection {
+    /// What SQLGetInfo's answers depend on for this connection.
+    pub fn info_context(&self) -> InfoContext {
+        let session = self.session().ok();
+        let version = driver_version_string(env!("CARGO_PKG_VERSION"));
+        InfoContext {
+            connected: session.is_some(),
+            data_source_name: session.as_ref().map(|s| s.dsn.clone()).unwrap_or_default(),
+            user_name: session
+                .as_ref()
+                .and_then(|s| s.settings.user.clone())
+                .unwrap_or_default(),
+            database_name: session
+                .as_ref()
+                .map(|s| s.engine.database_name().to_string())
+                .unwrap_or_default(),
+            dbms_ver: version.clone(),
+            driver_ver: version,
+            string_functions: crate::engine::escape::STRING_FUNCTIONS,
+            numeric_functions: crate::engine::escape::NUMERIC_FUNCTIONS,
+            timedate_functions: crate::engine::escape::TIMEDATE_FUNCTIONS,
+            system_functions: crate::engine::escape::SYSTEM_FUNCTIONS,
+            convert_functions: crate::engine::escape::CONVERT_FUNCTIONS,
+            timedate_add_intervals: crate::engine::escape::TIMEDATE_ADD_INTERVALS,
+            timedate_diff_intervals: crate::engine::escape::TIMEDATE_DIFF_INTERVALS,
+        }
+    }
 }
 
 /// The "##.##.####" form of a Cargo version: "0.1.0" → "00.01.0000", "1.12.3-beta" → "01.12.0003".
