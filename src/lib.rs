@@ -1,7 +1,9 @@
-//! apiodbc: an ODBC 3.8 driver that queries REST APIs with SQL. The layers, top to bottom (see
-//! DESIGN.md): `api` (the C ABI, the only `unsafe`) → `handles` (ODBC semantics) → `engine` (SQL
-//! over DataFusion) → `connect` (connection strings and settings). Arrows point down only; the
-//! one exception is `api::memory`, the accessor `handles` uses to reach application buffers.
+//! apiodbc: an ODBC 3.8 driver that queries REST APIs with SQL. docs/architecture.md is the map;
+//! the layers, top to bottom: `api` (the C ABI; with `ffi`, the only `unsafe`) → `handles` (ODBC
+//! semantics) → `session` (wires a connection) → `engine` (SQL over DataFusion), `rest` (tables
+//! over HTTP), `auth` (OAuth and the token store), `profile` (APIs as data) → `http`, `connect`
+//! (connection strings and properties) and the leaves `table_meta`, `odbc`, `runtime`,
+//! `logging`, `secret`, `files`, `error`, `ffi`. Arrows point down only (`cargo xtask modules`).
 
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 

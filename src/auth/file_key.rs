@@ -39,7 +39,7 @@ pub struct Argon2Params {
 }
 
 impl Default for Argon2Params {
-    /// OWASP's Argon2id minimum (m = 19 MiB, t = 2, p = 1), as oauth.md §5 suggests.
+    /// OWASP's Argon2id minimum (m = 19 MiB, t = 2, p = 1), as docs/reference/oauth.md §5 suggests.
     fn default() -> Self {
         Argon2Params {
             m_cost_kib: 19 * 1024,

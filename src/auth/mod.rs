@@ -3,7 +3,7 @@
 //! obtain between connections and processes. It knows nothing of SQL or ODBC: `session` calls into
 //! it with typed settings and gets tokens, token sources or a `crate::error::Error` back.
 //!
-//! For now it holds the token store (DESIGN.md decision 10, oauth.md §3–§5):
+//! For now it holds the token store (docs/architecture.md decision 10, docs/reference/oauth.md §3–§5):
 //! - [`tokens`]: what is stored — tokens, expiry, API base, pending authorization values;
 //! - [`token_store`]: the store the flows use (`load`, `update`, `update_async`, `clear`) over a
 //!   file or a process-wide `memory://name`;

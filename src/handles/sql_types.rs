@@ -2,9 +2,9 @@
 //! from an Arrow column type to the metadata ODBC reports for it (SQLDescribeCol, SQLColAttribute,
 //! SQLColumns, SQLGetTypeInfo).
 //!
-//! The mapping follows the "Types" paragraph of DESIGN.md. Every size it reports is bounded and never
+//! The mapping is docs/architecture.md's "Types". Every size it reports is bounded and never
 //! 0: clients such as arrow-odbc size their buffers from COLUMN_SIZE and fail on 0 or on a value
-//! longer than declared (odbc.md §9). Text columns are bounded by the driver's maximum text length
+//! longer than declared (docs/reference/odbc.md §9). Text columns are bounded by the driver's maximum text length
 //! (`max_text_len`, by default [`DEFAULT_MAX_TEXT_LEN`]); the layer that writes values into client
 //! buffers must keep every value within the COLUMN_SIZE reported here.
 //!
@@ -308,7 +308,7 @@ fn odbc_type(dt: &DataType, max_text_len: u64) -> ColumnType {
     match dt {
         DataType::Utf8 | DataType::Utf8View | DataType::Null => text_column_type(max_text_len),
         // The REST scan gives JSON documents (nested objects and arrays) the LargeUtf8 type, so
-        // clients see SQL_WLONGVARCHAR for them, as DESIGN.md's type table says.
+        // clients see SQL_WLONGVARCHAR for them, as docs/architecture.md's "Types" says.
         DataType::LargeUtf8
         | DataType::List(_)
         | DataType::LargeList(_)

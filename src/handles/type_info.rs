@@ -5,7 +5,7 @@
 //! string type, `VARCHAR`, and it is Unicode; result columns are therefore always SQL_WVARCHAR.
 //! It is listed under SQL_VARCHAR as well, with the same name and the same bound, because clients
 //! look for it there: pyodbc reads SQL_VARCHAR's COLUMN_SIZE to size narrow string parameters
-//! (odbc.md §7), applications that bind SQL_C_CHAR parameters declare them SQL_VARCHAR, and BI
+//! (docs/reference/odbc.md §7), applications that bind SQL_C_CHAR parameters declare them SQL_VARCHAR, and BI
 //! tools take the SQL_VARCHAR row's TYPE_NAME to write `CAST(x AS VARCHAR)`, which the engine
 //! accepts. Nothing in the engine is a non-Unicode string, so the row describes the same type.
 //!

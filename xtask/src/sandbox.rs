@@ -1,4 +1,4 @@
-//! Running the `apiodbc-sandbox` binary (local imitations of the five services, DESIGN.md §11) for
+//! Running the `apiodbc-sandbox` binary (local imitations of the five services, docs/architecture.md decision 11) for
 //! the demo: start it, read the `listening on http://127.0.0.1:PORT` line it prints, read its
 //! manifest (the working connection strings), and stop it when done. The Rust integration tests
 //! start the sandbox in-process; the demo, the benchmarks and the pyodbc tests run the binary.

@@ -1,4 +1,4 @@
-//! The driver's OAuth client (DESIGN.md decision 9, oauth.md §1–§4): token requests for every
+//! The driver's OAuth client (docs/architecture.md decision 9, docs/reference/oauth.md §1–§4): token requests for every
 //! grant the profiles use, the token manager the REST client asks for the current access token,
 //! and the steps a user runs by hand (which `session` offers as stored procedures).
 //!

@@ -181,7 +181,7 @@ pub const ANSWERS: &[Entry] = &[
     // No limit on connections or on active statements per connection.
     entry(&[SQL_MAX_DRIVER_CONNECTIONS], Answer::Small(0)),
     entry(&[SQL_MAX_CONCURRENT_ACTIVITIES], Answer::Small(0)),
-    // One driver ENV serves any number of DM ENVs (odbc.md §1): no limit.
+    // One driver ENV serves any number of DM ENVs (docs/reference/odbc.md §1): no limit.
     entry(&[SQL_ACTIVE_ENVIRONMENTS], Answer::Small(0)),
     entry(&[SQL_ASYNC_MODE], Answer::Mask(SQL_AM_NONE)),
     entry(&[SQL_MAX_ASYNC_CONCURRENT_STATEMENTS], Answer::Mask(0)),
@@ -199,7 +199,7 @@ pub const ANSWERS: &[Entry] = &[
     ),
     entry(&[SQL_FILE_USAGE], Answer::Small(SQL_FILE_NOT_SUPPORTED)),
     // Core is the lowest level ODBC 3 defines. The statement layer implements the function
-    // set of odbc.md §9 (not data-at-execution parameters or SQLSetPos).
+    // set of docs/reference/odbc.md §9 (not data-at-execution parameters or SQLSetPos).
     entry(
         &[SQL_ODBC_INTERFACE_CONFORMANCE],
         Answer::Mask(SQL_OIC_CORE),
@@ -278,7 +278,7 @@ pub const ANSWERS: &[Entry] = &[
         &[SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES1],
         Answer::Mask(SQL_CA1_NEXT),
     ),
-    // SQL_ATTR_MAX_ROWS limits SELECT results (odbc.md §9).
+    // SQL_ATTR_MAX_ROWS limits SELECT results (docs/reference/odbc.md §9).
     entry(
         &[SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES2],
         Answer::Mask(SQL_CA2_READ_ONLY_CONCURRENCY | SQL_CA2_MAX_ROWS_SELECT),

@@ -108,7 +108,7 @@ pub fn driver_version_string(pkg_version: &str) -> String {
     format!("{major:02}.{minor:02}.{patch:04}")
 }
 
-/// Whether SQLGetInfo may answer `info_type` on a connection that is not open (odbc.md §8).
+/// Whether SQLGetInfo may answer `info_type` on a connection that is not open (docs/reference/odbc.md §8).
 pub fn allowed_before_connect(info_type: u16) -> bool {
     answers::BEFORE_CONNECT.contains(&info_type)
 }

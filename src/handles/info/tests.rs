@@ -266,7 +266,7 @@ fn unknown_and_driver_manager_keys() {
 
 #[test]
 fn bi_tool_keys_are_all_answered() {
-    // odbc.md §8: the driver manager, pyodbc, Power BI and Tableau.
+    // docs/reference/odbc.md §8: the driver manager, pyodbc, Power BI and Tableau.
     let keys = [
         SQL_XOPEN_CLI_YEAR,
         SQL_DRIVER_ODBC_VER,
