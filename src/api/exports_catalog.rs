@@ -5,7 +5,7 @@
 
 use super::text::{read_input, Encoding, Narrow, Wide};
 use super::types::*;
-use super::{as_stmt, entry, Kind};
+use super::{as_stmt, entry, HandleKind};
 use crate::error::Result;
 use crate::ffi::AppPtr;
 use crate::handles::catalog::{self, Names};
@@ -30,7 +30,7 @@ fn run(
     hstmt: SQLHSTMT,
     build: impl FnOnce(&Statement) -> Result<datafusion::arrow::record_batch::RecordBatch>,
 ) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
+    entry(hstmt, HandleKind::Stmt, |h| {
         let stmt = as_stmt(h)?;
         let batch = build(stmt)?;
         stmt.open_batch(batch)?;

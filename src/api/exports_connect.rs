@@ -4,7 +4,7 @@
 
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
-use super::{as_conn, entry, null_pointer, output_text, Kind};
+use super::{as_conn, entry, null_pointer, output_text, HandleKind};
 use crate::error::{state, Error, Result};
 use crate::ffi::AppPtr;
 use crate::handles::connection::AttrValue;
@@ -24,7 +24,7 @@ fn driver_connect<E: Encoding>(
     out_len: AppPtr,
     completion: SQLUSMALLINT,
 ) -> SQLRETURN {
-    entry(hdbc, Kind::Conn, |h| {
+    entry(hdbc, HandleKind::Conn, |h| {
         let conn = as_conn(h)?;
         if !matches!(
             completion,
@@ -125,7 +125,7 @@ fn connect<E: Encoding>(
     pwd: AppPtr,
     pwd_len: i16,
 ) -> SQLRETURN {
-    entry(hdbc, Kind::Conn, |h| {
+    entry(hdbc, HandleKind::Conn, |h| {
         let conn = as_conn(h)?;
         let dsn =
             read_input::<E>(dsn, dsn_len as isize)?.ok_or_else(|| null_pointer("ServerName"))?;
@@ -204,7 +204,7 @@ pub unsafe extern "C" fn SQLConnectW(
 /// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
 pub unsafe extern "C" fn SQLDisconnect(ConnectionHandle: SQLHDBC) -> SQLRETURN {
-    entry(ConnectionHandle, Kind::Conn, |h| {
+    entry(ConnectionHandle, HandleKind::Conn, |h| {
         for statement in as_conn(h)?.disconnect()? {
             super::registry::release_statement(statement);
         }
@@ -234,7 +234,7 @@ fn set_connect_attr<E: Encoding>(
     value: AppPtr,
     len: SQLINTEGER,
 ) -> SQLRETURN {
-    entry(hdbc, Kind::Conn, |h| {
+    entry(hdbc, HandleKind::Conn, |h| {
         let conn = as_conn(h)?;
         let value = if STRING_ATTRS.contains(&attribute) {
             AttrValue::Text(attr_text::<E>(value, len)?)
@@ -292,7 +292,7 @@ fn get_connect_attr<E: Encoding>(
     max: SQLINTEGER,
     out_len: AppPtr,
 ) -> SQLRETURN {
-    entry(hdbc, Kind::Conn, |h| {
+    entry(hdbc, HandleKind::Conn, |h| {
         match as_conn(h)?.get_attr(attribute)? {
             AttrValue::Int(v) => {
                 value.write_u32(v as u32);
@@ -367,7 +367,7 @@ fn native_sql<E: Encoding>(
     out_max: SQLINTEGER,
     out_len: AppPtr,
 ) -> SQLRETURN {
-    entry(hdbc, Kind::Conn, |h| {
+    entry(hdbc, HandleKind::Conn, |h| {
         let conn = as_conn(h)?;
         let sql = read_input::<E>(text_in, len_in as isize)?
             .ok_or_else(|| null_pointer("InStatementText"))?;

@@ -5,7 +5,7 @@
 use super::registry::Handle;
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
-use super::{as_desc, entry, find, output_text, Kind};
+use super::{as_desc, entry, find, output_text, HandleKind};
 use crate::error::{state, Error};
 use crate::ffi::AppPtr;
 use crate::handles::descriptor::{self, FieldValue};
@@ -25,7 +25,7 @@ fn get_desc_field<E: Encoding>(
     max: SQLINTEGER,
     out_len: AppPtr,
 ) -> SQLRETURN {
-    entry(hdesc, Kind::Desc, |h| {
+    entry(hdesc, HandleKind::Desc, |h| {
         let desc = as_desc(h)?;
         match descriptor::get_field(desc, record, field)? {
             None => return Ok(Status::NoData),
@@ -121,7 +121,7 @@ fn set_desc_field<E: Encoding>(
     value: AppPtr,
     len: SQLINTEGER,
 ) -> SQLRETURN {
-    entry(hdesc, Kind::Desc, |h| {
+    entry(hdesc, HandleKind::Desc, |h| {
         let text = if field == SQL_DESC_NAME {
             let units = if len >= 0 {
                 len as isize / E::UNIT as isize
@@ -199,7 +199,7 @@ fn get_desc_rec<E: Encoding>(
     scale: AppPtr,
     nullable: AppPtr,
 ) -> SQLRETURN {
-    entry(hdesc, Kind::Desc, |h| {
+    entry(hdesc, HandleKind::Desc, |h| {
         let desc = as_desc(h)?;
         if record < 1 {
             return Err(Error::new(
@@ -321,7 +321,7 @@ pub unsafe extern "C" fn SQLSetDescRec(
     StringLength: *mut SQLLEN,
     Indicator: *mut SQLLEN,
 ) -> SQLRETURN {
-    entry(DescriptorHandle, Kind::Desc, |h| {
+    entry(DescriptorHandle, HandleKind::Desc, |h| {
         let desc = as_desc(h)?;
         use descriptor::*;
         let int =
@@ -359,10 +359,10 @@ pub unsafe extern "C" fn SQLCopyDesc(
     SourceDescHandle: SQLHDESC,
     TargetDescHandle: SQLHDESC,
 ) -> SQLRETURN {
-    let Some(Handle::Desc(source)) = find(SourceDescHandle, Kind::Desc) else {
+    let Some(Handle::Desc(source)) = find(SourceDescHandle, HandleKind::Desc) else {
         return SQL_INVALID_HANDLE;
     };
-    entry(TargetDescHandle, Kind::Desc, |h| {
+    entry(TargetDescHandle, HandleKind::Desc, |h| {
         descriptor::copy(&source, as_desc(h)?)?;
         Ok(Status::Success)
     })

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::registry::{self, Handle};
 use super::types::*;
-use super::{as_conn, as_env, as_stmt, entry, find, functions, null_pointer, Kind};
+use super::{as_conn, as_env, as_stmt, entry, find, functions, null_pointer, HandleKind};
 use crate::error::{state, Error};
 use crate::ffi::AppPtr;
 use crate::handles::{connection::Connection, environment::Environment, statement, Status};
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                     Err(_) => SQL_ERROR,
                 }
             }
-            SQL_HANDLE_DBC => entry(InputHandle, Kind::Env, |h| {
+            SQL_HANDLE_DBC => entry(InputHandle, HandleKind::Env, |h| {
                 let env = as_env(h)?;
                 if out.is_null() {
                     return Err(null_pointer("OutputHandlePtr"));
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                 out.write_ptr(registry::register(Handle::Conn(conn)));
                 Ok(Status::Success)
             }),
-            SQL_HANDLE_STMT => entry(InputHandle, Kind::Conn, |h| {
+            SQL_HANDLE_STMT => entry(InputHandle, HandleKind::Conn, |h| {
                 let conn = as_conn(h)?;
                 if out.is_null() {
                     return Err(null_pointer("OutputHandlePtr"));
@@ -74,7 +74,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                 )));
                 Ok(Status::Success)
             }),
-            SQL_HANDLE_DESC => entry(InputHandle, Kind::Conn, |_| {
+            SQL_HANDLE_DESC => entry(InputHandle, HandleKind::Conn, |_| {
                 out.write_ptr(0);
                 Err(Error::new(
                     state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
@@ -83,7 +83,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
             }),
             _ => {
                 // The handle type is wrong but the input handle may still take the diagnostic.
-                for kind in [Kind::Env, Kind::Conn] {
+                for kind in [HandleKind::Env, HandleKind::Conn] {
                     if find(InputHandle, kind).is_some() {
                         return entry(InputHandle, kind, |_| {
                             Err(Error::new(
@@ -159,7 +159,7 @@ pub unsafe extern "C" fn SQLFreeStmt(StatementHandle: SQLHSTMT, Option: SQLUSMAL
     if Option == SQL_DROP {
         return SQLFreeHandle_internal(StatementHandle);
     }
-    entry(StatementHandle, Kind::Stmt, |h| {
+    entry(StatementHandle, HandleKind::Stmt, |h| {
         let stmt = as_stmt(h)?;
         match Option {
             SQL_CLOSE => stmt.close_cursor(false)?,
@@ -180,7 +180,7 @@ pub unsafe extern "C" fn SQLFreeStmt(StatementHandle: SQLHSTMT, Option: SQLUSMAL
 #[allow(non_snake_case)]
 fn SQLFreeHandle_internal(handle: SQLHSTMT) -> SQLRETURN {
     let address = handle as usize;
-    entry(handle, Kind::Stmt, |h| {
+    entry(handle, HandleKind::Stmt, |h| {
         let stmt = as_stmt(h)?;
         stmt.cancel.cancel();
         stmt.conn.remove_statement(address);
@@ -211,7 +211,7 @@ pub unsafe extern "C" fn SQLSetEnvAttr(
             SQL_INVALID_HANDLE
         };
     }
-    entry(EnvironmentHandle, Kind::Env, |h| {
+    entry(EnvironmentHandle, HandleKind::Env, |h| {
         as_env(h)?.set_attr(Attribute, Value as usize)?;
         Ok(Status::Success)
     })
@@ -233,7 +233,7 @@ pub unsafe extern "C" fn SQLGetEnvAttr(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(EnvironmentHandle, Kind::Env, |h| {
+        entry(EnvironmentHandle, HandleKind::Env, |h| {
             let value = as_env(h)?.get_attr(Attribute)?;
             AppPtr::new(Value).write_u32(value);
             AppPtr::new(StringLength).write_i32(4);
@@ -255,8 +255,8 @@ pub unsafe extern "C" fn SQLEndTran(
     CompletionType: SQLSMALLINT,
 ) -> SQLRETURN {
     let kind = match HandleType {
-        SQL_HANDLE_ENV => Kind::Env,
-        SQL_HANDLE_DBC => Kind::Conn,
+        SQL_HANDLE_ENV => HandleKind::Env,
+        SQL_HANDLE_DBC => HandleKind::Conn,
         _ => return SQL_INVALID_HANDLE,
     };
     entry(Handle, kind, |_| {
@@ -279,7 +279,7 @@ pub unsafe extern "C" fn SQLEndTran(
 /// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
 pub unsafe extern "C" fn SQLCancel(StatementHandle: SQLHSTMT) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| {
+    entry(StatementHandle, HandleKind::Stmt, |h| {
         // No statement lock: the statement may be running on another thread right now.
         as_stmt(h)?.cancel.cancel();
         Ok(Status::Success)
@@ -300,7 +300,7 @@ pub unsafe extern "C" fn SQLGetFunctions(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(ConnectionHandle, Kind::Conn, |_| {
+        entry(ConnectionHandle, HandleKind::Conn, |_| {
             let out = AppPtr::new(Supported);
             if out.is_null() {
                 return Err(null_pointer("SupportedPtr"));

@@ -3,7 +3,7 @@
 
 use super::text::{Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
-use super::{as_conn, as_stmt, entry, output_text, Kind};
+use super::{as_conn, as_stmt, entry, output_text, HandleKind};
 use crate::error::{state, Error};
 use crate::ffi::AppPtr;
 use crate::handles::info::{allowed_before_connect, get_info, InfoValue};
@@ -16,7 +16,7 @@ fn get_info_impl<E: Encoding>(
     max: SQLSMALLINT,
     out_len: AppPtr,
 ) -> SQLRETURN {
-    entry(hdbc, Kind::Conn, |h| {
+    entry(hdbc, HandleKind::Conn, |h| {
         let conn = as_conn(h)?;
         if !conn.is_connected() && !allowed_before_connect(info_type) {
             return Err(Error::new(
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn SQLGetInfoW(
 }
 
 fn get_type_info(hstmt: SQLHSTMT, data_type: SQLSMALLINT) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
+    entry(hstmt, HandleKind::Stmt, |h| {
         let stmt = as_stmt(h)?;
         let version = stmt.conn.env.odbc_version() as i32;
         stmt.open_batch(type_info::type_info_batch(data_type, version))

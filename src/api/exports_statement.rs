@@ -4,14 +4,14 @@
 
 use super::text::{read_input, Encoding, LengthUnit, Narrow, Wide};
 use super::types::*;
-use super::{as_stmt, entry, null_pointer, output_text, Kind};
+use super::{as_stmt, entry, null_pointer, output_text, HandleKind};
 use crate::error::{state, Error};
 use crate::ffi::AppPtr;
-use crate::handles::statement::StmtAttrValue;
+use crate::handles::statement::{ColAttr, StmtAttrValue};
 use crate::handles::Status;
 
 fn exec_direct<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
+    entry(hstmt, HandleKind::Stmt, |h| {
         let sql =
             read_input::<E>(text, len as isize)?.ok_or_else(|| null_pointer("StatementText"))?;
         as_stmt(h)?.exec_direct(&sql)
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn SQLExecDirectW(
 }
 
 fn prepare<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
+    entry(hstmt, HandleKind::Stmt, |h| {
         let sql =
             read_input::<E>(text, len as isize)?.ok_or_else(|| null_pointer("StatementText"))?;
         as_stmt(h)?.prepare(&sql)?;
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn SQLPrepareW(
 /// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
 pub unsafe extern "C" fn SQLExecute(StatementHandle: SQLHSTMT) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| as_stmt(h)?.execute())
+    entry(StatementHandle, HandleKind::Stmt, |h| as_stmt(h)?.execute())
 }
 
 /// # Safety
@@ -112,7 +112,7 @@ pub unsafe extern "C" fn SQLExecute(StatementHandle: SQLHSTMT) -> SQLRETURN {
 pub unsafe extern "C" fn SQLNumParams(hstmt: SQLHSTMT, pcpar: *mut SQLSMALLINT) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(hstmt, Kind::Stmt, |h| {
+        entry(hstmt, HandleKind::Stmt, |h| {
             let n = as_stmt(h)?.num_params()?;
             AppPtr::new(pcpar).write_i16(n);
             Ok(Status::Success)
@@ -137,7 +137,7 @@ pub unsafe extern "C" fn SQLDescribeParam(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(hstmt, Kind::Stmt, |h| {
+        entry(hstmt, HandleKind::Stmt, |h| {
             let rec = as_stmt(h)?.describe_param(ipar)?;
             AppPtr::new(pfSqlType).write_i16(rec.concise_type);
             AppPtr::new(pcbParamDef).write_usize(rec.length);
@@ -169,7 +169,7 @@ pub unsafe extern "C" fn SQLBindParameter(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(hstmt, Kind::Stmt, |h| {
+        entry(hstmt, HandleKind::Stmt, |h| {
             as_stmt(h)?.bind_parameter(
                 ipar,
                 fParamType,
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn SQLNumResultCols(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(StatementHandle, Kind::Stmt, |h| {
+        entry(StatementHandle, HandleKind::Stmt, |h| {
             let n = as_stmt(h)?.num_result_cols()?;
             AppPtr::new(ColumnCount).write_i16(n);
             Ok(Status::Success)
@@ -219,7 +219,7 @@ fn describe_col<E: Encoding>(
     digits: AppPtr,
     nullable: AppPtr,
 ) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
+    entry(hstmt, HandleKind::Stmt, |h| {
         if name_max < 0 {
             return Err(Error::new(
                 state::INVALID_STRING_OR_BUFFER_LENGTH,
@@ -311,60 +311,6 @@ pub unsafe extern "C" fn SQLDescribeColW(
     }
 }
 
-/// A SQLColAttribute answer: text or a number.
-enum ColAttr {
-    Text(String),
-    Num(isize),
-}
-
-fn col_attribute_value(
-    stmt: &crate::handles::statement::Statement,
-    column: u16,
-    field: u16,
-) -> crate::error::Result<ColAttr> {
-    const SQL_DESC_COUNT: u16 = 1001;
-    const SQL_COLUMN_COUNT: u16 = 0;
-    if field == SQL_DESC_COUNT || field == SQL_COLUMN_COUNT {
-        return Ok(ColAttr::Num(stmt.num_result_cols()? as isize));
-    }
-    let rec = stmt.column_record(column)?;
-    let (ct, name, nullable) = stmt.column_type(column)?;
-    let value = match field {
-        // ODBC 3 identifiers, then their ODBC 2 SQL_COLUMN_* twins.
-        1011 | 1 => ColAttr::Text(name), // SQL_DESC_NAME / SQL_COLUMN_NAME
-        18 | 22 => ColAttr::Text(rec.name.clone()), // SQL_DESC_LABEL / SQL_DESC_BASE_COLUMN_NAME
-        2 => ColAttr::Num(rec.concise_type as isize), // SQL_DESC_CONCISE_TYPE (= SQL_COLUMN_TYPE)
-        1002 => ColAttr::Num(rec.verbose_type as isize),
-        1003 => ColAttr::Num(ct.column_size as isize), // SQL_DESC_LENGTH
-        3 => ColAttr::Num(ct.column_size as isize),    // SQL_COLUMN_LENGTH
-        1005 | 4 => ColAttr::Num(ct.column_size.min(i32::MAX as u64) as isize), // PRECISION
-        1006 | 5 => ColAttr::Num(ct.decimal_digits as isize), // SCALE
-        1008 | 7 => ColAttr::Num(if nullable { 1 } else { 0 }),
-        1012 => ColAttr::Num(if rec.name.is_empty() { 1 } else { 0 }), // SQL_DESC_UNNAMED
-        1013 => ColAttr::Num(ct.octet_length as isize),                // SQL_DESC_OCTET_LENGTH
-        6 => ColAttr::Num(ct.display_size as isize),                   // SQL_DESC_DISPLAY_SIZE
-        8 => ColAttr::Num(ct.unsigned as isize),                       // SQL_DESC_UNSIGNED
-        9 => ColAttr::Num(ct.fixed_prec_scale as isize),               // SQL_DESC_FIXED_PREC_SCALE
-        10 => ColAttr::Num(0), // SQL_DESC_UPDATABLE: read only
-        11 => ColAttr::Num(0), // SQL_DESC_AUTO_UNIQUE_VALUE
-        12 => ColAttr::Num(ct.case_sensitive as isize), // SQL_DESC_CASE_SENSITIVE
-        13 => ColAttr::Num(ct.searchable as isize), // SQL_DESC_SEARCHABLE
-        14 | 29 => ColAttr::Text(ct.type_name.to_string()), // TYPE_NAME / LOCAL_TYPE_NAME
-        15 | 16 | 17 | 23 => ColAttr::Text(String::new()), // table, schema, catalog names
-        27 => ColAttr::Text(ct.literal_prefix.unwrap_or("").to_string()),
-        28 => ColAttr::Text(ct.literal_suffix.unwrap_or("").to_string()),
-        32 => ColAttr::Num(ct.num_prec_radix as isize),
-        1007 => ColAttr::Num(ct.datetime_sub as isize),
-        other => {
-            return Err(Error::new(
-                state::INVALID_DESCRIPTOR_FIELD,
-                format!("[apiodbc] SQLColAttribute field {other} is not known"),
-            ))
-        }
-    };
-    Ok(value)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn col_attribute<E: Encoding>(
     hstmt: SQLHSTMT,
@@ -375,8 +321,8 @@ fn col_attribute<E: Encoding>(
     out_len: AppPtr,
     num_attr: AppPtr,
 ) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
-        match col_attribute_value(as_stmt(h)?, column, field)? {
+    entry(hstmt, HandleKind::Stmt, |h| {
+        match as_stmt(h)?.col_attribute(column, field)? {
             ColAttr::Text(text) => {
                 let written =
                     output_text::<E>(h, char_attr, max as isize, LengthUnit::Bytes, &text);
@@ -465,7 +411,7 @@ pub unsafe extern "C" fn SQLBindCol(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(StatementHandle, Kind::Stmt, |h| {
+        entry(StatementHandle, HandleKind::Stmt, |h| {
             as_stmt(h)?.bind_col(
                 ColumnNumber,
                 TargetType,
@@ -486,7 +432,7 @@ pub unsafe extern "C" fn SQLBindCol(
 /// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
 pub unsafe extern "C" fn SQLFetch(StatementHandle: SQLHSTMT) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| as_stmt(h)?.fetch(1))
+    entry(StatementHandle, HandleKind::Stmt, |h| as_stmt(h)?.fetch(1))
 }
 
 /// # Safety
@@ -501,7 +447,7 @@ pub unsafe extern "C" fn SQLFetchScroll(
     FetchOrientation: SQLSMALLINT,
     _FetchOffset: SQLLEN,
 ) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| {
+    entry(StatementHandle, HandleKind::Stmt, |h| {
         as_stmt(h)?.fetch(FetchOrientation)
     })
 }
@@ -523,7 +469,7 @@ pub unsafe extern "C" fn SQLGetData(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(StatementHandle, Kind::Stmt, |h| {
+        entry(StatementHandle, HandleKind::Stmt, |h| {
             as_stmt(h)?.get_data(
                 ColumnNumber,
                 TargetType,
@@ -548,7 +494,7 @@ pub unsafe extern "C" fn SQLRowCount(
 ) -> SQLRETURN {
     // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
     unsafe {
-        entry(StatementHandle, Kind::Stmt, |h| {
+        entry(StatementHandle, HandleKind::Stmt, |h| {
             let count = as_stmt(h)?.row_count()?;
             AppPtr::new(RowCount).write_isize(count);
             Ok(Status::Success)
@@ -564,7 +510,7 @@ pub unsafe extern "C" fn SQLRowCount(
 /// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
 pub unsafe extern "C" fn SQLMoreResults(hstmt: SQLHSTMT) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| as_stmt(h)?.more_results())
+    entry(hstmt, HandleKind::Stmt, |h| as_stmt(h)?.more_results())
 }
 
 /// # Safety
@@ -575,14 +521,14 @@ pub unsafe extern "C" fn SQLMoreResults(hstmt: SQLHSTMT) -> SQLRETURN {
 /// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
 pub unsafe extern "C" fn SQLCloseCursor(StatementHandle: SQLHSTMT) -> SQLRETURN {
-    entry(StatementHandle, Kind::Stmt, |h| {
+    entry(StatementHandle, HandleKind::Stmt, |h| {
         as_stmt(h)?.close_cursor(true)?;
         Ok(Status::Success)
     })
 }
 
 fn set_stmt_attr(hstmt: SQLHSTMT, attribute: SQLINTEGER, value: AppPtr) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
+    entry(hstmt, HandleKind::Stmt, |h| {
         as_stmt(h)?.set_attr(attribute, value)?;
         Ok(Status::Success)
     })
@@ -628,7 +574,7 @@ fn get_stmt_attr(
     value: AppPtr,
     out_len: AppPtr,
 ) -> SQLRETURN {
-    entry(hstmt, Kind::Stmt, |h| {
+    entry(hstmt, HandleKind::Stmt, |h| {
         if value.is_null() {
             return Err(null_pointer("ValuePtr"));
         }

@@ -31,34 +31,34 @@ use registry::Handle;
 use types::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub(crate) enum HandleKind {
     Env,
     Conn,
     Stmt,
     Desc,
 }
 
-fn kind_of(handle: &Handle) -> Kind {
+fn kind_of(handle: &Handle) -> HandleKind {
     match handle {
-        Handle::Env(_) => Kind::Env,
-        Handle::Conn(_) => Kind::Conn,
-        Handle::Stmt(_) => Kind::Stmt,
-        Handle::Desc(_) => Kind::Desc,
+        Handle::Env(_) => HandleKind::Env,
+        Handle::Conn(_) => HandleKind::Conn,
+        Handle::Stmt(_) => HandleKind::Stmt,
+        Handle::Desc(_) => HandleKind::Desc,
     }
 }
 
-pub(crate) fn kind_from_type(handle_type: SQLSMALLINT) -> Option<Kind> {
+pub(crate) fn kind_from_type(handle_type: SQLSMALLINT) -> Option<HandleKind> {
     match handle_type {
-        SQL_HANDLE_ENV => Some(Kind::Env),
-        SQL_HANDLE_DBC => Some(Kind::Conn),
-        SQL_HANDLE_STMT => Some(Kind::Stmt),
-        SQL_HANDLE_DESC => Some(Kind::Desc),
+        SQL_HANDLE_ENV => Some(HandleKind::Env),
+        SQL_HANDLE_DBC => Some(HandleKind::Conn),
+        SQL_HANDLE_STMT => Some(HandleKind::Stmt),
+        SQL_HANDLE_DESC => Some(HandleKind::Desc),
         _ => None,
     }
 }
 
 /// Looks a handle up; `None` when it is null, freed, unknown or of another kind.
-pub(crate) fn find(handle: SQLHANDLE, kind: Kind) -> Option<Handle> {
+pub(crate) fn find(handle: SQLHANDLE, kind: HandleKind) -> Option<Handle> {
     registry::lookup(handle as usize).filter(|h| kind_of(h) == kind)
 }
 
@@ -74,7 +74,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Runs `body` for a handle of the expected kind; see the module comment.
 pub(crate) fn entry(
     handle: SQLHANDLE,
-    kind: Kind,
+    kind: HandleKind,
     body: impl FnOnce(&Handle) -> Result<Status>,
 ) -> SQLRETURN {
     let Some(found) = find(handle, kind) else {
@@ -87,7 +87,7 @@ pub(crate) fn entry(
 /// Like [`entry`] but keeps the diagnostics (SQLGetDiagRec and SQLGetDiagField read them).
 pub(crate) fn entry_keep_diag(
     handle: SQLHANDLE,
-    kind: Kind,
+    kind: HandleKind,
     body: impl FnOnce(&Handle) -> SQLRETURN,
 ) -> SQLRETURN {
     let Some(found) = find(handle, kind) else {

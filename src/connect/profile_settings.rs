@@ -5,7 +5,6 @@
 use std::fmt;
 
 use super::grammar::{self, is_secret_name, Attributes};
-use super::properties::PropertyInfo;
 use crate::error::Result;
 use crate::secret::Secret;
 
@@ -63,7 +62,7 @@ pub struct ProfileSettings {
 
 impl ProfileSettings {
     /// The nested connection string of the ProfileSettings property.
-    pub fn parse(_: &PropertyInfo, text: &str) -> Result<ProfileSettings> {
+    pub fn parse(text: &str) -> Result<ProfileSettings> {
         let nested = grammar::parse_nested(text)?;
         Ok(ProfileSettings {
             entries: nested

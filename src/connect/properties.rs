@@ -202,7 +202,7 @@ connection_properties! {
     ProfileSettings {
         field: profile_settings: ProfileSettings = ProfileSettings::default(),
         name: "ProfileSettings", aliases: [],
-        parse: ProfileSettings::parse,
+        parse: |_, v| ProfileSettings::parse(v),
         allowed: "key=value pairs separated by ';'",
         liftable: false,
         description: "Profile-specific settings as a nested string, e.g. 'APIKey=k;CompanyDomain=acme'.",

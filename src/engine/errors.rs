@@ -1,9 +1,15 @@
 //! DataFusion's errors as the SQLSTATEs a client expects: syntax 42000, unknown table 42S02,
-//! unknown column 42S22, unsupported features HYC00, and the engine's own message kept.
+//! unknown column 42S22, unsupported features HYC00, and the engine's own message kept; and the
+//! 42000 the engine's own scanners (`escape`, `procedure_call`) raise, so theirs read the same.
 
 use datafusion::error::DataFusionError;
 
 use crate::error::{state, Error};
+
+/// A syntax error (42000) found by the engine's own scanners; `message` starts with `[apiodbc] `.
+pub(crate) fn syntax(message: impl Into<String>) -> Error {
+    Error::new(state::SYNTAX_ERROR, message)
+}
 
 pub fn from_datafusion(error: DataFusionError) -> Error {
     let root = error.find_root();

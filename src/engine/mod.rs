@@ -11,6 +11,7 @@ pub mod placeholders;
 pub mod procedure_call;
 pub mod procedures;
 mod regroup;
+mod sql_lexer;
 pub mod sys_tables;
 pub mod type_names;
 

@@ -1,11 +1,11 @@
 //! ODBC parameter markers (`?`) become DataFusion's positional placeholders (`$1`, `$2`, …). The
 //! scan skips string literals, quoted identifiers and comments, where a `?` is just a character.
 
-use super::escape::skip_opaque;
+use super::sql_lexer::skip_opaque;
 
 /// Replaces the n-th `?` marker (from 1) with `render(n)`; returns the text and the marker count.
-/// Literals, quoted identifiers and comments are skipped with the escape scanner's rules, so a
-/// `?` inside them stays a character.
+/// Literals, quoted identifiers and comments are skipped with the shared lexer's rules (the ones
+/// escape translation also uses), so a `?` inside them stays a character.
 pub fn rewrite_markers(sql: &str, mut render: impl FnMut(usize) -> String) -> (String, usize) {
     let bytes = sql.as_bytes();
     let mut out = String::with_capacity(sql.len() + 8);

@@ -1,9 +1,15 @@
 //! Recognises a statement that calls a stored procedure — `EXEC[UTE] name …`, `CALL name(…)`,
 //! `{call name(…)}`, `{?= call name(…)}` — and parses it into a name and arguments, and counts
 //! parameter markers (`?`) in any statement for SQLNumParams. Running the procedure is not ours.
+//!
+//! Words, literals, quoted names and comments are read by `sql_lexer`'s rules, the ones escape
+//! translation and marker counting use, plus SQL Server's `N'…'` and `[…]`; so a literal ends here
+//! where it ends for them, and the `?` markers this parser numbers are the ones SQLNumParams
+//! counts. Errors never quote a value: a call's arguments may be codes and tokens.
 
-use super::escape::{is_ident_byte, skip_opaque};
-use crate::error::{state, Error, Result};
+use super::errors::syntax;
+use super::sql_lexer::{comment_end, is_ident_byte, quoted_run, QuoteKind, QuotedRun, Quoting};
+use crate::error::Result;
 
 /// One parsed procedure call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,10 +113,9 @@ fn skip_space(b: &[u8], mut i: usize) -> usize {
         while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
         }
-        let comment = b.get(i..i + 2) == Some(b"--") || b.get(i..i + 2) == Some(b"/*");
-        match skip_opaque(b, i) {
-            Some(end) if comment => i = end,
-            _ => return i,
+        match comment_end(b, i) {
+            Some(end) => i = end,
+            None => return i,
         }
     }
 }
@@ -122,10 +127,6 @@ fn word_at(b: &[u8], i: usize) -> &str {
         .find(|&j| !is_ident_byte(b[j]))
         .unwrap_or(b.len());
     std::str::from_utf8(b.get(i..end).unwrap_or_default()).unwrap_or_default()
-}
-
-fn syntax(message: impl Into<String>) -> Error {
-    Error::new(state::SYNTAX_ERROR, message)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,30 +166,14 @@ fn tokenize(sql: &str) -> Result<Vec<Token>> {
     let mut tokens = Vec::new();
     let mut i = skip_space(b, 0);
     while i < b.len() {
+        if let Some(run) = quoted_run(b, i, Quoting::ProcedureCall) {
+            tokens.push(quoted_token(sql, run)?);
+            i = skip_space(b, run.end);
+            continue;
+        }
         let c = b[i];
         let next = b.get(i + 1).copied();
         match c {
-            b'\'' => {
-                let (text, end) = quoted(sql, i + 1, b'\'', "string literal")?;
-                tokens.push(Token::Text(text));
-                i = end;
-            }
-            // N'…' (SQL Server's national string) is an ordinary string here.
-            b'N' | b'n' if next == Some(b'\'') => {
-                let (text, end) = quoted(sql, i + 2, b'\'', "string literal")?;
-                tokens.push(Token::Text(text));
-                i = end;
-            }
-            b'"' | b'`' => {
-                let (text, end) = quoted(sql, i + 1, c, "quoted identifier")?;
-                tokens.push(Token::Quoted(text));
-                i = end;
-            }
-            b'[' => {
-                let (text, end) = quoted(sql, i + 1, b']', "bracketed identifier")?;
-                tokens.push(Token::Quoted(text));
-                i = end;
-            }
             b'0'..=b'9' => {
                 let end = number_end(b, i);
                 tokens.push(Token::Number(sql[i..end].to_string()));
@@ -232,29 +217,34 @@ fn tokenize(sql: &str) -> Result<Vec<Token>> {
     Ok(tokens)
 }
 
-/// Reads a quoted run whose opening quote ends just before `start`; a doubled closing quote stands
-/// for itself. Returns the content and the index after the closing quote.
-fn quoted(sql: &str, start: usize, close: u8, what: &str) -> Result<(String, usize)> {
-    let b = sql.as_bytes();
-    let mut out = String::new();
-    let mut run = start;
-    let mut i = start;
-    while i < b.len() {
-        if b[i] == close {
-            out.push_str(&sql[run..i]);
-            if b.get(i + 1) == Some(&close) {
-                out.push(close as char);
-                i += 2;
-                run = i;
-                continue;
-            }
-            return Ok((out, i + 1));
-        }
-        i += 1;
+/// The token a quoted run stands for; an error names the kind of run, never its text.
+fn quoted_token(sql: &str, run: QuotedRun) -> Result<Token> {
+    // Refused rather than decoded, closed or not: backslash escapes (`\n`, `\x41`, `\u00e9`) are
+    // DataFusion's to decode, and a second decoder here could hand a procedure another value than
+    // the same literal gives a query. Reading it as one run still keeps a quote or `?` inside it
+    // from being taken for syntax.
+    if run.kind == QuoteKind::EscapeString {
+        return Err(syntax(
+            "[apiodbc] An E'...' escape string is not supported in a procedure call; write the \
+             value as a plain '...' literal (doubling any quote in it) or pass it as a ? parameter",
+        ));
     }
-    Err(syntax(format!(
-        "[apiodbc] A {what} in the procedure call is not closed"
-    )))
+    let what = match run.kind {
+        QuoteKind::Identifier => "quoted identifier",
+        QuoteKind::Bracketed => "bracketed identifier",
+        // N'…' (SQL Server's national string) is an ordinary string here.
+        _ => "string literal",
+    };
+    if !run.closed {
+        return Err(syntax(format!(
+            "[apiodbc] A {what} in the procedure call is not closed"
+        )));
+    }
+    let body = run.body(sql);
+    Ok(match run.kind {
+        QuoteKind::Identifier | QuoteKind::Bracketed => Token::Quoted(body),
+        _ => Token::Text(body),
+    })
 }
 
 /// End of the numeric literal whose digits start at `i`: digits, one fraction, one exponent.
@@ -480,6 +470,7 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{state, Error};
 
     #[test]
     fn logged_calls_and_errors_never_show_arguments() {
@@ -701,6 +692,57 @@ mod tests {
             assert_eq!(e.state, state::SYNTAX_ERROR, "{sql}");
             assert!(e.message.starts_with("[apiodbc] "), "{}", e.message);
             assert!(e.message.contains(needle), "{sql}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn an_escape_string_ends_where_the_other_scanners_end_it() {
+        // The backslash keeps the quote inside for the escape scanner and the marker count, so
+        // the call parser reads one literal too, instead of a literal `it\` and an unclosed `'`.
+        let sql = "CALL p(E'it\\'s {fn X()} ?', ?)";
+        assert_eq!(count_parameter_markers(sql), 1);
+        let e = err(sql);
+        assert!(
+            e.message.contains("escape string is not supported"),
+            "{}",
+            e.message
+        );
+        let query = "SELECT E'it\\'s {fn X()} ?', ?";
+        let ctx = crate::engine::escape::TranslateContext::default();
+        assert_eq!(
+            crate::engine::escape::translate(query, &ctx)
+                .ok()
+                .as_deref(),
+            Some(query)
+        );
+        // Closed or not, the refusal shows no value.
+        for bad in [
+            "EXEC p A = E'c0de'",
+            "CALL p(e'c0de\\', 'x')",
+            "EXEC E'c0de'",
+        ] {
+            let e = err(bad);
+            assert!(e.message.contains("escape string"), "{bad}: {}", e.message);
+            assert!(!e.message.contains("c0de"), "{bad}: {}", e.message);
+        }
+        // The prefix counts only at the start of a word, as for the other scanners.
+        let call = ok("EXEC pE'x'");
+        assert_eq!(call.name, "pE");
+        assert_eq!(call.args, vec![positional(text("x"))]);
+    }
+
+    #[test]
+    fn unclosed_quotes_name_their_kind_only() {
+        for (sql, what) in [
+            ("EXEC p N'c0de", "A string literal"),
+            ("EXEC \"c0de", "A quoted identifier"),
+            ("EXEC `c0de", "A quoted identifier"),
+            ("EXEC [c0de", "A bracketed identifier"),
+        ] {
+            let e = err(sql);
+            assert!(e.message.contains(what), "{sql}: {}", e.message);
+            assert!(e.message.contains("not closed"), "{sql}: {}", e.message);
+            assert!(!e.message.contains("c0de"), "{sql}: {}", e.message);
         }
     }
 

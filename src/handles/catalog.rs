@@ -28,31 +28,31 @@ pub struct Names {
 
 /// The type of a catalog result column.
 #[derive(Clone, Copy)]
-enum Kind {
+enum CatalogType {
     Text,
     Small,
     Int,
 }
 
 /// One cell of a catalog row.
-enum Cell {
+enum CatalogCell {
     Text(Option<String>),
     Small(Option<i16>),
     Int(Option<i32>),
 }
 
-fn text(s: impl Into<String>) -> Cell {
-    Cell::Text(Some(s.into()))
+fn text(s: impl Into<String>) -> CatalogCell {
+    CatalogCell::Text(Some(s.into()))
 }
 
-const NULL_TEXT: Cell = Cell::Text(None);
+const NULL_TEXT: CatalogCell = CatalogCell::Text(None);
 
-fn small(v: i16) -> Cell {
-    Cell::Small(Some(v))
+fn small(v: i16) -> CatalogCell {
+    CatalogCell::Small(Some(v))
 }
 
-fn int(v: i32) -> Cell {
-    Cell::Int(Some(v))
+fn int(v: i32) -> CatalogCell {
+    CatalogCell::Int(Some(v))
 }
 
 fn clamp_i32(v: impl TryInto<i32>) -> i32 {
@@ -61,19 +61,19 @@ fn clamp_i32(v: impl TryInto<i32>) -> i32 {
 
 /// Builds a catalog result set row by row, with the spec's column names and types.
 struct ResultBuilder {
-    columns: &'static [(&'static str, Kind)],
-    rows: Vec<Vec<Cell>>,
+    columns: &'static [(&'static str, CatalogType)],
+    rows: Vec<Vec<CatalogCell>>,
 }
 
 impl ResultBuilder {
-    fn new(columns: &'static [(&'static str, Kind)]) -> ResultBuilder {
+    fn new(columns: &'static [(&'static str, CatalogType)]) -> ResultBuilder {
         ResultBuilder {
             columns,
             rows: Vec::new(),
         }
     }
 
-    fn push(&mut self, row: Vec<Cell>) {
+    fn push(&mut self, row: Vec<CatalogCell>) {
         self.rows.push(row);
     }
 
@@ -83,31 +83,31 @@ impl ResultBuilder {
         for (i, (name, kind)) in self.columns.iter().enumerate() {
             let cells = self.rows.iter().map(|r| r.get(i));
             match kind {
-                Kind::Text => {
+                CatalogType::Text => {
                     fields.push(Field::new(*name, DataType::Utf8, true));
                     let values: Vec<Option<String>> = cells
                         .map(|c| match c {
-                            Some(Cell::Text(v)) => v.clone(),
+                            Some(CatalogCell::Text(v)) => v.clone(),
                             _ => None,
                         })
                         .collect();
                     arrays.push(Arc::new(StringArray::from(values)));
                 }
-                Kind::Small => {
+                CatalogType::Small => {
                     fields.push(Field::new(*name, DataType::Int16, true));
                     let values: Vec<Option<i16>> = cells
                         .map(|c| match c {
-                            Some(Cell::Small(v)) => *v,
+                            Some(CatalogCell::Small(v)) => *v,
                             _ => None,
                         })
                         .collect();
                     arrays.push(Arc::new(Int16Array::from(values)));
                 }
-                Kind::Int => {
+                CatalogType::Int => {
                     fields.push(Field::new(*name, DataType::Int32, true));
                     let values: Vec<Option<i32>> = cells
                         .map(|c| match c {
-                            Some(Cell::Int(v)) => *v,
+                            Some(CatalogCell::Int(v)) => *v,
                             _ => None,
                         })
                         .collect();
@@ -163,12 +163,12 @@ fn tables_of<'a>(
     })
 }
 
-const TABLES: &[(&str, Kind)] = &[
-    ("TABLE_CAT", Kind::Text),
-    ("TABLE_SCHEM", Kind::Text),
-    ("TABLE_NAME", Kind::Text),
-    ("TABLE_TYPE", Kind::Text),
-    ("REMARKS", Kind::Text),
+const TABLES: &[(&str, CatalogType)] = &[
+    ("TABLE_CAT", CatalogType::Text),
+    ("TABLE_SCHEM", CatalogType::Text),
+    ("TABLE_NAME", CatalogType::Text),
+    ("TABLE_TYPE", CatalogType::Text),
+    ("REMARKS", CatalogType::Text),
 ];
 
 pub fn tables(
@@ -219,25 +219,25 @@ pub fn tables(
     out.build()
 }
 
-const COLUMNS: &[(&str, Kind)] = &[
-    ("TABLE_CAT", Kind::Text),
-    ("TABLE_SCHEM", Kind::Text),
-    ("TABLE_NAME", Kind::Text),
-    ("COLUMN_NAME", Kind::Text),
-    ("DATA_TYPE", Kind::Small),
-    ("TYPE_NAME", Kind::Text),
-    ("COLUMN_SIZE", Kind::Int),
-    ("BUFFER_LENGTH", Kind::Int),
-    ("DECIMAL_DIGITS", Kind::Small),
-    ("NUM_PREC_RADIX", Kind::Small),
-    ("NULLABLE", Kind::Small),
-    ("REMARKS", Kind::Text),
-    ("COLUMN_DEF", Kind::Text),
-    ("SQL_DATA_TYPE", Kind::Small),
-    ("SQL_DATETIME_SUB", Kind::Small),
-    ("CHAR_OCTET_LENGTH", Kind::Int),
-    ("ORDINAL_POSITION", Kind::Int),
-    ("IS_NULLABLE", Kind::Text),
+const COLUMNS: &[(&str, CatalogType)] = &[
+    ("TABLE_CAT", CatalogType::Text),
+    ("TABLE_SCHEM", CatalogType::Text),
+    ("TABLE_NAME", CatalogType::Text),
+    ("COLUMN_NAME", CatalogType::Text),
+    ("DATA_TYPE", CatalogType::Small),
+    ("TYPE_NAME", CatalogType::Text),
+    ("COLUMN_SIZE", CatalogType::Int),
+    ("BUFFER_LENGTH", CatalogType::Int),
+    ("DECIMAL_DIGITS", CatalogType::Small),
+    ("NUM_PREC_RADIX", CatalogType::Small),
+    ("NULLABLE", CatalogType::Small),
+    ("REMARKS", CatalogType::Text),
+    ("COLUMN_DEF", CatalogType::Text),
+    ("SQL_DATA_TYPE", CatalogType::Small),
+    ("SQL_DATETIME_SUB", CatalogType::Small),
+    ("CHAR_OCTET_LENGTH", CatalogType::Int),
+    ("ORDINAL_POSITION", CatalogType::Int),
+    ("IS_NULLABLE", CatalogType::Text),
 ];
 
 /// Whether a type's values are text or bytes, which have CHAR_OCTET_LENGTH.
@@ -275,14 +275,16 @@ pub fn columns(catalog: &CatalogInfo, names: &Names, odbc_version: u32) -> Resul
                 text(ct.type_name),
                 int(clamp_i32(ct.column_size)),
                 int(clamp_i32(ct.octet_length)),
-                Cell::Small(has_digits.then_some(ct.decimal_digits)),
-                Cell::Small((ct.num_prec_radix != 0).then_some(ct.num_prec_radix)),
+                CatalogCell::Small(has_digits.then_some(ct.decimal_digits)),
+                CatalogCell::Small((ct.num_prec_radix != 0).then_some(ct.num_prec_radix)),
                 small(if c.nullable { 1 } else { 0 }),
                 text(&c.remarks),
                 NULL_TEXT,
                 small(ct.verbose_type),
-                Cell::Small((ct.datetime_sub != 0).then_some(ct.datetime_sub)),
-                Cell::Int(is_character_or_binary(ct.sql_type).then(|| clamp_i32(ct.octet_length))),
+                CatalogCell::Small((ct.datetime_sub != 0).then_some(ct.datetime_sub)),
+                CatalogCell::Int(
+                    is_character_or_binary(ct.sql_type).then(|| clamp_i32(ct.octet_length)),
+                ),
                 int(i as i32 + 1),
                 text(if c.nullable { "YES" } else { "NO" }),
             ]);
@@ -310,13 +312,13 @@ fn named_tables<'a>(
     })
 }
 
-const PRIMARY_KEYS: &[(&str, Kind)] = &[
-    ("TABLE_CAT", Kind::Text),
-    ("TABLE_SCHEM", Kind::Text),
-    ("TABLE_NAME", Kind::Text),
-    ("COLUMN_NAME", Kind::Text),
-    ("KEY_SEQ", Kind::Small),
-    ("PK_NAME", Kind::Text),
+const PRIMARY_KEYS: &[(&str, CatalogType)] = &[
+    ("TABLE_CAT", CatalogType::Text),
+    ("TABLE_SCHEM", CatalogType::Text),
+    ("TABLE_NAME", CatalogType::Text),
+    ("COLUMN_NAME", CatalogType::Text),
+    ("KEY_SEQ", CatalogType::Small),
+    ("PK_NAME", CatalogType::Text),
 ];
 
 pub fn primary_keys(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
@@ -336,21 +338,21 @@ pub fn primary_keys(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch>
     out.build()
 }
 
-const FOREIGN_KEYS: &[(&str, Kind)] = &[
-    ("PKTABLE_CAT", Kind::Text),
-    ("PKTABLE_SCHEM", Kind::Text),
-    ("PKTABLE_NAME", Kind::Text),
-    ("PKCOLUMN_NAME", Kind::Text),
-    ("FKTABLE_CAT", Kind::Text),
-    ("FKTABLE_SCHEM", Kind::Text),
-    ("FKTABLE_NAME", Kind::Text),
-    ("FKCOLUMN_NAME", Kind::Text),
-    ("KEY_SEQ", Kind::Small),
-    ("UPDATE_RULE", Kind::Small),
-    ("DELETE_RULE", Kind::Small),
-    ("FK_NAME", Kind::Text),
-    ("PK_NAME", Kind::Text),
-    ("DEFERRABILITY", Kind::Small),
+const FOREIGN_KEYS: &[(&str, CatalogType)] = &[
+    ("PKTABLE_CAT", CatalogType::Text),
+    ("PKTABLE_SCHEM", CatalogType::Text),
+    ("PKTABLE_NAME", CatalogType::Text),
+    ("PKCOLUMN_NAME", CatalogType::Text),
+    ("FKTABLE_CAT", CatalogType::Text),
+    ("FKTABLE_SCHEM", CatalogType::Text),
+    ("FKTABLE_NAME", CatalogType::Text),
+    ("FKCOLUMN_NAME", CatalogType::Text),
+    ("KEY_SEQ", CatalogType::Small),
+    ("UPDATE_RULE", CatalogType::Small),
+    ("DELETE_RULE", CatalogType::Small),
+    ("FK_NAME", CatalogType::Text),
+    ("PK_NAME", CatalogType::Text),
+    ("DEFERRABILITY", CatalogType::Small),
 ];
 
 /// The driver declares no foreign keys yet: the right columns, no rows.
@@ -358,20 +360,20 @@ pub fn foreign_keys() -> Result<RecordBatch> {
     ResultBuilder::new(FOREIGN_KEYS).build()
 }
 
-const STATISTICS: &[(&str, Kind)] = &[
-    ("TABLE_CAT", Kind::Text),
-    ("TABLE_SCHEM", Kind::Text),
-    ("TABLE_NAME", Kind::Text),
-    ("NON_UNIQUE", Kind::Small),
-    ("INDEX_QUALIFIER", Kind::Text),
-    ("INDEX_NAME", Kind::Text),
-    ("TYPE", Kind::Small),
-    ("ORDINAL_POSITION", Kind::Small),
-    ("COLUMN_NAME", Kind::Text),
-    ("ASC_OR_DESC", Kind::Text),
-    ("CARDINALITY", Kind::Int),
-    ("PAGES", Kind::Int),
-    ("FILTER_CONDITION", Kind::Text),
+const STATISTICS: &[(&str, CatalogType)] = &[
+    ("TABLE_CAT", CatalogType::Text),
+    ("TABLE_SCHEM", CatalogType::Text),
+    ("TABLE_NAME", CatalogType::Text),
+    ("NON_UNIQUE", CatalogType::Small),
+    ("INDEX_QUALIFIER", CatalogType::Text),
+    ("INDEX_NAME", CatalogType::Text),
+    ("TYPE", CatalogType::Small),
+    ("ORDINAL_POSITION", CatalogType::Small),
+    ("COLUMN_NAME", CatalogType::Text),
+    ("ASC_OR_DESC", CatalogType::Text),
+    ("CARDINALITY", CatalogType::Int),
+    ("PAGES", CatalogType::Int),
+    ("FILTER_CONDITION", CatalogType::Text),
 ];
 
 /// SQLStatistics: a table's primary key is its only (unique) index.
@@ -390,8 +392,8 @@ pub fn statistics(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
                 small(i as i16 + 1),
                 text(key),
                 NULL_TEXT,
-                Cell::Int(None),
-                Cell::Int(None),
+                CatalogCell::Int(None),
+                CatalogCell::Int(None),
                 NULL_TEXT,
             ]);
         }
@@ -399,15 +401,15 @@ pub fn statistics(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
     out.build()
 }
 
-const SPECIAL_COLUMNS: &[(&str, Kind)] = &[
-    ("SCOPE", Kind::Small),
-    ("COLUMN_NAME", Kind::Text),
-    ("DATA_TYPE", Kind::Small),
-    ("TYPE_NAME", Kind::Text),
-    ("COLUMN_SIZE", Kind::Int),
-    ("BUFFER_LENGTH", Kind::Int),
-    ("DECIMAL_DIGITS", Kind::Small),
-    ("PSEUDO_COLUMN", Kind::Small),
+const SPECIAL_COLUMNS: &[(&str, CatalogType)] = &[
+    ("SCOPE", CatalogType::Small),
+    ("COLUMN_NAME", CatalogType::Text),
+    ("DATA_TYPE", CatalogType::Small),
+    ("TYPE_NAME", CatalogType::Text),
+    ("COLUMN_SIZE", CatalogType::Int),
+    ("BUFFER_LENGTH", CatalogType::Int),
+    ("DECIMAL_DIGITS", CatalogType::Small),
+    ("PSEUDO_COLUMN", CatalogType::Small),
 ];
 
 /// SQLSpecialColumns(SQL_BEST_ROWID): the primary key columns; SQL_ROWVER: none.
@@ -440,15 +442,15 @@ pub fn special_columns(
     out.build()
 }
 
-const PROCEDURES: &[(&str, Kind)] = &[
-    ("PROCEDURE_CAT", Kind::Text),
-    ("PROCEDURE_SCHEM", Kind::Text),
-    ("PROCEDURE_NAME", Kind::Text),
-    ("NUM_INPUT_PARAMS", Kind::Int),
-    ("NUM_OUTPUT_PARAMS", Kind::Int),
-    ("NUM_RESULT_SETS", Kind::Int),
-    ("REMARKS", Kind::Text),
-    ("PROCEDURE_TYPE", Kind::Small),
+const PROCEDURES: &[(&str, CatalogType)] = &[
+    ("PROCEDURE_CAT", CatalogType::Text),
+    ("PROCEDURE_SCHEM", CatalogType::Text),
+    ("PROCEDURE_NAME", CatalogType::Text),
+    ("NUM_INPUT_PARAMS", CatalogType::Int),
+    ("NUM_OUTPUT_PARAMS", CatalogType::Int),
+    ("NUM_RESULT_SETS", CatalogType::Int),
+    ("REMARKS", CatalogType::Text),
+    ("PROCEDURE_TYPE", CatalogType::Small),
 ];
 
 fn procedures_of<'a>(
@@ -478,26 +480,26 @@ pub fn procedures(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
     out.build()
 }
 
-const PROCEDURE_COLUMNS: &[(&str, Kind)] = &[
-    ("PROCEDURE_CAT", Kind::Text),
-    ("PROCEDURE_SCHEM", Kind::Text),
-    ("PROCEDURE_NAME", Kind::Text),
-    ("COLUMN_NAME", Kind::Text),
-    ("COLUMN_TYPE", Kind::Small),
-    ("DATA_TYPE", Kind::Small),
-    ("TYPE_NAME", Kind::Text),
-    ("COLUMN_SIZE", Kind::Int),
-    ("BUFFER_LENGTH", Kind::Int),
-    ("DECIMAL_DIGITS", Kind::Small),
-    ("NUM_PREC_RADIX", Kind::Small),
-    ("NULLABLE", Kind::Small),
-    ("REMARKS", Kind::Text),
-    ("COLUMN_DEF", Kind::Text),
-    ("SQL_DATA_TYPE", Kind::Small),
-    ("SQL_DATETIME_SUB", Kind::Small),
-    ("CHAR_OCTET_LENGTH", Kind::Int),
-    ("ORDINAL_POSITION", Kind::Int),
-    ("IS_NULLABLE", Kind::Text),
+const PROCEDURE_COLUMNS: &[(&str, CatalogType)] = &[
+    ("PROCEDURE_CAT", CatalogType::Text),
+    ("PROCEDURE_SCHEM", CatalogType::Text),
+    ("PROCEDURE_NAME", CatalogType::Text),
+    ("COLUMN_NAME", CatalogType::Text),
+    ("COLUMN_TYPE", CatalogType::Small),
+    ("DATA_TYPE", CatalogType::Small),
+    ("TYPE_NAME", CatalogType::Text),
+    ("COLUMN_SIZE", CatalogType::Int),
+    ("BUFFER_LENGTH", CatalogType::Int),
+    ("DECIMAL_DIGITS", CatalogType::Small),
+    ("NUM_PREC_RADIX", CatalogType::Small),
+    ("NULLABLE", CatalogType::Small),
+    ("REMARKS", CatalogType::Text),
+    ("COLUMN_DEF", CatalogType::Text),
+    ("SQL_DATA_TYPE", CatalogType::Small),
+    ("SQL_DATETIME_SUB", CatalogType::Small),
+    ("CHAR_OCTET_LENGTH", CatalogType::Int),
+    ("ORDINAL_POSITION", CatalogType::Int),
+    ("IS_NULLABLE", CatalogType::Text),
 ];
 
 pub fn procedure_columns(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
@@ -536,14 +538,16 @@ pub fn procedure_columns(catalog: &CatalogInfo, names: &Names) -> Result<RecordB
                 text(ct.type_name),
                 int(clamp_i32(ct.column_size)),
                 int(clamp_i32(ct.octet_length)),
-                Cell::Small(None),
-                Cell::Small(None),
+                CatalogCell::Small(None),
+                CatalogCell::Small(None),
                 small(if nullable { 1 } else { 0 }),
                 text(remarks),
                 NULL_TEXT,
                 small(ct.verbose_type),
-                Cell::Small((ct.datetime_sub != 0).then_some(ct.datetime_sub)),
-                Cell::Int(is_character_or_binary(ct.sql_type).then(|| clamp_i32(ct.octet_length))),
+                CatalogCell::Small((ct.datetime_sub != 0).then_some(ct.datetime_sub)),
+                CatalogCell::Int(
+                    is_character_or_binary(ct.sql_type).then(|| clamp_i32(ct.octet_length)),
+                ),
                 int(i as i32 + 1),
                 text(if nullable { "YES" } else { "NO" }),
             ]);

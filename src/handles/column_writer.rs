@@ -8,11 +8,11 @@
 use arrow::array::Array;
 use arrow::datatypes::DataType;
 
-use super::c_types;
-use super::convert::fast::FastColumn;
-use super::convert::{
+use super::c_data::fast::FastColumn;
+use super::c_data::{
     default_c_type, truncation_state, write_cell, CellOutcome, CellTarget, ChunkState,
 };
+use super::c_types;
 use super::descriptor::{DescRecord, DescState};
 use super::diag::DiagRecord;
 use crate::error::{state, Error};

@@ -7,7 +7,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::StreamExt;
 
-use super::convert::ChunkState;
+use super::c_data::ChunkState;
 use crate::engine::errors::from_datafusion;
 use crate::error::Result;
 use crate::runtime::{DropOnStack, Stack};

@@ -3,6 +3,11 @@
 //! the block-cursor statement attributes are views onto these records, and SQLGetDescField /
 //! SQLSetDescField read and write them directly.
 
+use crate::odbc::c_types::SQL_C_DEFAULT;
+use crate::odbc::sql_types::{
+    SQL_CODE_DATE, SQL_CODE_TIME, SQL_CODE_TIMESTAMP, SQL_DATE, SQL_DATETIME, SQL_TIME,
+    SQL_TIMESTAMP, SQL_TYPE_DATE, SQL_TYPE_TIME, SQL_TYPE_TIMESTAMP,
+};
 use std::sync::Mutex;
 
 use crate::error::{state, Error, Result};
@@ -55,8 +60,9 @@ pub struct DescRecord {
 impl Default for DescRecord {
     fn default() -> Self {
         DescRecord {
-            concise_type: 99, // SQL_C_DEFAULT for application descriptors
-            verbose_type: 99,
+            // Application descriptors default to the column's own C type.
+            concise_type: SQL_C_DEFAULT,
+            verbose_type: SQL_C_DEFAULT,
             datetime_sub: 0,
             octet_length: 0,
             length: 0,
@@ -324,10 +330,12 @@ pub fn set_field(
     Ok(())
 }
 
-/// SQL_DESC_TYPE of a concise type: datetime types share the verbose SQL_DATETIME (9).
+/// SQL_DESC_TYPE of a concise type: datetime types (ODBC 3 and ODBC 2 codes, SQL and C types
+/// alike) share the verbose SQL_DATETIME.
 pub fn verbose_of(concise: i16) -> i16 {
     match concise {
-        91..=93 | 9..=11 => 9,
+        SQL_TYPE_DATE | SQL_TYPE_TIME | SQL_TYPE_TIMESTAMP | SQL_DATE | SQL_TIME
+        | SQL_TIMESTAMP => SQL_DATETIME,
         other => other,
     }
 }
@@ -335,9 +343,9 @@ pub fn verbose_of(concise: i16) -> i16 {
 /// SQL_DESC_DATETIME_INTERVAL_CODE of a concise datetime type.
 pub fn datetime_sub_of(concise: i16) -> i16 {
     match concise {
-        91 | 9 => 1,
-        92 | 10 => 2,
-        93 | 11 => 3,
+        SQL_TYPE_DATE | SQL_DATE => SQL_CODE_DATE,
+        SQL_TYPE_TIME | SQL_TIME => SQL_CODE_TIME,
+        SQL_TYPE_TIMESTAMP | SQL_TIMESTAMP => SQL_CODE_TIMESTAMP,
         _ => 0,
     }
 }

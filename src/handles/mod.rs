@@ -3,11 +3,11 @@
 //! Handles are reference-counted objects; which address the application holds for which handle
 //! is the C ABI's business (`api::registry`).
 
+pub mod c_data;
 pub mod c_types;
 pub mod catalog;
 mod column_writer;
 pub mod connection;
-pub mod convert;
 pub mod cursor;
 pub mod descriptor;
 pub mod diag;

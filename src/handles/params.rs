@@ -4,8 +4,8 @@
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 
+use super::c_data::{read_param, ParamValue};
 use super::c_types;
-use super::convert::{read_param, ParamValue};
 use super::descriptor::DescState;
 use crate::error::{state, Error, Result};
 use crate::odbc::attributes::SQL_NULL_DATA;

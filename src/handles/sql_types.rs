@@ -59,7 +59,7 @@ pub fn long_text_len(max_text_len: u64) -> u64 {
 
 /// Everything ODBC reports about a column's type, independent of its name and nullability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ColumnType {
+pub struct OdbcType {
     /// Concise type (SQL_DESC_CONCISE_TYPE, SQLDescribeCol, SQLColumns DATA_TYPE).
     pub sql_type: i16,
     /// Verbose type (SQL_DESC_TYPE, SQLColumns SQL_DATA_TYPE): `SQL_DATETIME` for dates and times.
@@ -93,9 +93,9 @@ pub struct ColumnType {
     pub fixed_prec_scale: bool,
 }
 
-impl ColumnType {
-    const fn base(sql_type: i16) -> ColumnType {
-        ColumnType {
+impl OdbcType {
+    const fn base(sql_type: i16) -> OdbcType {
+        OdbcType {
             sql_type,
             verbose_type: sql_type,
             datetime_sub: 0,
@@ -116,8 +116,8 @@ impl ColumnType {
     }
 
     /// An exact or approximate number with `digits` decimal digits of precision.
-    const fn number(sql_type: i16, digits: u64, display: i64, octets: i64) -> ColumnType {
-        let mut t = ColumnType::base(sql_type);
+    const fn number(sql_type: i16, digits: u64, display: i64, octets: i64) -> OdbcType {
+        let mut t = OdbcType::base(sql_type);
         t.column_size = digits;
         t.num_prec_radix = 10;
         t.display_size = display;
@@ -127,9 +127,9 @@ impl ColumnType {
 }
 
 /// Unicode text bounded at `max_text_len` characters (SQL_WVARCHAR, the engine's `VARCHAR`).
-pub fn text_column_type(max_text_len: u64) -> ColumnType {
+pub fn text_column_type(max_text_len: u64) -> OdbcType {
     let len = bounded_text_len(max_text_len);
-    let mut t = ColumnType::base(SQL_WVARCHAR);
+    let mut t = OdbcType::base(SQL_WVARCHAR);
     t.column_size = len;
     t.display_size = len as i64;
     t.octet_length = (len * MAX_BYTES_PER_CHAR) as i64;
@@ -145,9 +145,9 @@ pub fn text_column_type(max_text_len: u64) -> ColumnType {
 ///
 /// SEARCHABLE is `SQL_PRED_NONE`: the engine's column is the nested Arrow value, not text, so
 /// `LIKE` and comparisons on it do not work.
-pub fn long_text_column_type(max_text_len: u64) -> ColumnType {
+pub fn long_text_column_type(max_text_len: u64) -> OdbcType {
     let len = long_text_len(max_text_len);
-    let mut t = ColumnType::base(SQL_WLONGVARCHAR);
+    let mut t = OdbcType::base(SQL_WLONGVARCHAR);
     t.column_size = len;
     t.display_size = len as i64;
     t.octet_length = (len * MAX_BYTES_PER_CHAR) as i64;
@@ -159,9 +159,9 @@ pub fn long_text_column_type(max_text_len: u64) -> ColumnType {
 }
 
 /// Variable-length binary (SQL_VARBINARY, the engine's `BYTEA`) of at most `max_len` bytes.
-fn binary_column_type(max_len: u64) -> ColumnType {
+fn binary_column_type(max_len: u64) -> OdbcType {
     let len = bounded_text_len(max_len);
-    let mut t = ColumnType::base(SQL_VARBINARY);
+    let mut t = OdbcType::base(SQL_VARBINARY);
     t.column_size = len;
     // Displayed as hexadecimal: two characters per byte.
     t.display_size = (len * 2) as i64;
@@ -172,31 +172,31 @@ fn binary_column_type(max_len: u64) -> ColumnType {
     t
 }
 
-fn tinyint() -> ColumnType {
-    ColumnType::number(SQL_TINYINT, 3, 4, 1)
+fn tinyint() -> OdbcType {
+    OdbcType::number(SQL_TINYINT, 3, 4, 1)
 }
-fn smallint() -> ColumnType {
-    ColumnType::number(SQL_SMALLINT, 5, 6, 2)
+fn smallint() -> OdbcType {
+    OdbcType::number(SQL_SMALLINT, 5, 6, 2)
 }
-fn integer() -> ColumnType {
-    ColumnType::number(SQL_INTEGER, 10, 11, 4)
+fn integer() -> OdbcType {
+    OdbcType::number(SQL_INTEGER, 10, 11, 4)
 }
-fn bigint() -> ColumnType {
-    ColumnType::number(SQL_BIGINT, 19, 20, 8)
+fn bigint() -> OdbcType {
+    OdbcType::number(SQL_BIGINT, 19, 20, 8)
 }
 /// REAL: 7 decimal digits; display "sign, 7 digits, point, E, sign, 2 digits" = 14 (ODBC
 /// appendix D). Radix 10 with digits rather than radix 2 with bits, as most drivers report.
-fn real() -> ColumnType {
-    ColumnType::number(SQL_REAL, 7, 14, 4)
+fn real() -> OdbcType {
+    OdbcType::number(SQL_REAL, 7, 14, 4)
 }
 /// DOUBLE: 15 decimal digits, display 24 (ODBC appendix D), radix 10 as for REAL.
-fn double() -> ColumnType {
-    ColumnType::number(SQL_DOUBLE, 15, 24, 8)
+fn double() -> OdbcType {
+    OdbcType::number(SQL_DOUBLE, 15, 24, 8)
 }
 
 /// DECIMAL(precision, scale). Arrow allows a negative scale (value = unscaled × 10^-scale); ODBC
 /// does not, so such a column is reported as DECIMAL(precision - scale, 0), which holds every value.
-pub fn decimal_column_type(precision: u8, scale: i8) -> ColumnType {
+pub fn decimal_column_type(precision: u8, scale: i8) -> OdbcType {
     let (p, s) = if scale < 0 {
         (u64::from(precision) + u64::from(scale.unsigned_abs()), 0i16)
     } else {
@@ -204,23 +204,23 @@ pub fn decimal_column_type(precision: u8, scale: i8) -> ColumnType {
     };
     let p = p.max(1);
     // Display and transfer octet length: digits, sign and decimal point (appendix D).
-    ColumnType::number(SQL_DECIMAL, p, (p + 2) as i64, (p + 2) as i64).with_scale(s)
+    OdbcType::number(SQL_DECIMAL, p, (p + 2) as i64, (p + 2) as i64).with_scale(s)
 }
 
-impl ColumnType {
-    const fn with_scale(mut self, scale: i16) -> ColumnType {
+impl OdbcType {
+    const fn with_scale(mut self, scale: i16) -> OdbcType {
         self.decimal_digits = scale;
         self
     }
 }
 
-fn bit() -> ColumnType {
+fn bit() -> OdbcType {
     // BIT: column size 1, display 1, one byte; NUM_PREC_RADIX does not apply.
-    ColumnType::base(SQL_BIT)
+    OdbcType::base(SQL_BIT)
 }
 
-fn datetime(sql_type: i16, sub: i16, size: u64, digits: i16) -> ColumnType {
-    let mut t = ColumnType::base(sql_type);
+fn datetime(sql_type: i16, sub: i16, size: u64, digits: i16) -> OdbcType {
+    let mut t = OdbcType::base(sql_type);
     t.verbose_type = SQL_DATETIME;
     t.datetime_sub = sub;
     t.column_size = size;
@@ -244,7 +244,7 @@ pub fn fraction_digits(unit: &TimeUnit) -> i16 {
     }
 }
 
-fn date() -> ColumnType {
+fn date() -> OdbcType {
     // yyyy-mm-dd. The engine parses DATE 'yyyy-mm-dd' as a typed literal.
     let mut t = datetime(SQL_TYPE_DATE, SQL_CODE_DATE, 10, 0);
     t.literal_prefix = Some("DATE '");
@@ -252,7 +252,7 @@ fn date() -> ColumnType {
     t
 }
 
-fn time(unit: &TimeUnit) -> ColumnType {
+fn time(unit: &TimeUnit) -> OdbcType {
     // hh:mm:ss, plus a point and the fraction digits when the unit has them.
     let digits = fraction_digits(unit);
     let size = if digits == 0 { 8 } else { 9 + digits as u64 };
@@ -262,7 +262,7 @@ fn time(unit: &TimeUnit) -> ColumnType {
     t
 }
 
-fn timestamp(unit: &TimeUnit) -> ColumnType {
+fn timestamp(unit: &TimeUnit) -> OdbcType {
     // yyyy-mm-dd hh:mm:ss, plus a point and the fraction digits when the unit has them.
     let digits = fraction_digits(unit);
     let size = if digits == 0 { 19 } else { 20 + digits as u64 };
@@ -297,14 +297,14 @@ fn timestamp(unit: &TimeUnit) -> ColumnType {
 ///
 /// Unsigned integers are widened rather than flagged unsigned: most clients ignore
 /// SQL_DESC_UNSIGNED and would read 200u8 in a TINYINT as -56. The widened type holds every value.
-pub fn column_type(dt: &DataType, max_text_len: u64) -> ColumnType {
-    ColumnType {
+pub fn column_type(dt: &DataType, max_text_len: u64) -> OdbcType {
+    OdbcType {
         type_name: sql_type_name(dt),
         ..odbc_type(dt, max_text_len)
     }
 }
 
-fn odbc_type(dt: &DataType, max_text_len: u64) -> ColumnType {
+fn odbc_type(dt: &DataType, max_text_len: u64) -> OdbcType {
     match dt {
         DataType::Utf8 | DataType::Utf8View | DataType::Null => text_column_type(max_text_len),
         // The REST scan gives JSON documents (nested objects and arrays) the LargeUtf8 type, so
@@ -346,11 +346,11 @@ fn odbc_type(dt: &DataType, max_text_len: u64) -> ColumnType {
 /// The representative column type of a concise SQL type, as SQLGetTypeInfo describes it: the
 /// Arrow type the engine produces for it with the largest size and precision. `None` for types the
 /// driver does not have. `SQL_VARCHAR` is described like `SQL_WVARCHAR` (see `type_info`).
-pub fn type_for_sql_type(sql_type: i16, max_text_len: u64) -> Option<ColumnType> {
+pub fn type_for_sql_type(sql_type: i16, max_text_len: u64) -> Option<OdbcType> {
     let representative = match sql_type {
         SQL_WVARCHAR => DataType::Utf8,
         SQL_VARCHAR => {
-            return Some(ColumnType {
+            return Some(OdbcType {
                 sql_type: SQL_VARCHAR,
                 verbose_type: SQL_VARCHAR,
                 ..column_type(&DataType::Utf8, max_text_len)

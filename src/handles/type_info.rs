@@ -18,7 +18,7 @@ use arrow::array::{ArrayRef, Int16Builder, Int32Builder, StringBuilder};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 
-use super::sql_types::{self as t, ColumnType};
+use super::sql_types::{self as t, OdbcType};
 use crate::odbc::sql_types::{
     SQL_ALL_TYPES, SQL_BIGINT, SQL_BIT, SQL_DECIMAL, SQL_DOUBLE, SQL_FALSE, SQL_INTEGER,
     SQL_NULLABLE, SQL_REAL, SQL_SMALLINT, SQL_TINYINT, SQL_TRUE, SQL_TYPE_DATE, SQL_TYPE_TIME,
@@ -83,7 +83,7 @@ pub fn type_info_batch(data_type: i16, odbc_version: i32) -> RecordBatch {
 /// COLUMN_SIZE equals what `column_type` reports with the same bound.
 pub fn type_info_batch_with(data_type: i16, odbc_version: i32, max_text_len: u64) -> RecordBatch {
     let wanted = t::odbc3_type(data_type);
-    let mut rows: Vec<(i16, ColumnType)> = DRIVER_TYPES
+    let mut rows: Vec<(i16, OdbcType)> = DRIVER_TYPES
         .iter()
         .filter(|&&code| data_type == SQL_ALL_TYPES || code == wanted)
         .filter_map(|&code| t::type_for_sql_type(code, max_text_len))
@@ -181,7 +181,7 @@ fn bool16(b: bool) -> i16 {
     }
 }
 
-/// Per-type columns that `ColumnType` does not carry.
+/// Per-type columns that `OdbcType` does not carry.
 struct Extras {
     /// CREATE_PARAMS: the engine accepts these in `CAST(x AS NAME(...))`.
     create_params: Option<&'static str>,

@@ -24,3 +24,29 @@ pub const SQL_DESC_PARAMETER_TYPE: i16 = 33;
 pub const SQL_DESC_DATETIME_INTERVAL_PRECISION: i16 = 26;
 pub const SQL_DESC_NUM_PREC_RADIX: i16 = 32;
 pub const SQL_DESC_ALLOC_AUTO: i16 = 1;
+
+// SQLColAttribute field identifiers that are not descriptor fields SQLSetDescField sets
+// (sqlext.h), and the ODBC 2 SQL_COLUMN_* identifiers SQLColAttribute still answers.
+pub const SQL_DESC_DISPLAY_SIZE: i16 = 6;
+pub const SQL_DESC_UNSIGNED: i16 = 8;
+pub const SQL_DESC_FIXED_PREC_SCALE: i16 = 9;
+pub const SQL_DESC_UPDATABLE: i16 = 10;
+pub const SQL_DESC_AUTO_UNIQUE_VALUE: i16 = 11;
+pub const SQL_DESC_CASE_SENSITIVE: i16 = 12;
+pub const SQL_DESC_SEARCHABLE: i16 = 13;
+pub const SQL_DESC_TYPE_NAME: i16 = 14;
+pub const SQL_DESC_TABLE_NAME: i16 = 15;
+pub const SQL_DESC_SCHEMA_NAME: i16 = 16;
+pub const SQL_DESC_CATALOG_NAME: i16 = 17;
+pub const SQL_DESC_LABEL: i16 = 18;
+pub const SQL_DESC_BASE_COLUMN_NAME: i16 = 22;
+pub const SQL_DESC_BASE_TABLE_NAME: i16 = 23;
+pub const SQL_DESC_LITERAL_PREFIX: i16 = 27;
+pub const SQL_DESC_LITERAL_SUFFIX: i16 = 28;
+pub const SQL_DESC_LOCAL_TYPE_NAME: i16 = 29;
+pub const SQL_COLUMN_COUNT: i16 = 0;
+pub const SQL_COLUMN_NAME: i16 = 1;
+pub const SQL_COLUMN_LENGTH: i16 = 3;
+pub const SQL_COLUMN_PRECISION: i16 = 4;
+pub const SQL_COLUMN_SCALE: i16 = 5;
+pub const SQL_COLUMN_NULLABLE: i16 = 7;

@@ -4,7 +4,7 @@
 use datafusion::arrow::record_batch::RecordBatch;
 use tokio::sync::mpsc;
 
-use super::convert::{Converter, Row};
+use super::json_to_arrow::{Converter, Row};
 use crate::error::Result;
 
 pub type Sender = mpsc::Sender<Result<RecordBatch>>;

@@ -6,8 +6,8 @@
 
 pub mod client;
 mod context;
-pub mod convert;
 mod emitter;
+pub mod json_to_arrow;
 pub mod jsonpath;
 mod origin;
 pub mod page_values;

@@ -20,7 +20,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use super::context::ScanContext;
-use super::convert::{Converter, OutColumn};
+use super::json_to_arrow::{Converter, OutColumn};
 use super::scan::{Mode, ScanPlan};
 use super::window::{self, Bounds};
 use crate::profile::{FilterOp, Table, ValueFormat};

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::client::Outcome;
 use super::context::ScanContext;
-use super::convert::Row;
 use super::emitter::Emitter;
+use super::json_to_arrow::Row;
 use super::jsonpath;
 use super::window::{self, Bounds};
 use crate::error::{Error, Result};

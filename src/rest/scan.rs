@@ -9,8 +9,8 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::context::ScanContext;
-use super::convert::{Converter, Row};
 use super::emitter::{Emitter, Sender};
+use super::json_to_arrow::{Converter, Row};
 use super::jsonpath;
 use super::report;
 use super::window::Bounds;

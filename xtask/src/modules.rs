@@ -159,9 +159,9 @@ fn paths_in(line: &str) -> Vec<Vec<String>> {
         let mut j = i + head.len();
         loop {
             if chars.get(j) == Some(&'{') {
-                let close = chars[j..].iter().position(|c| *c == '}').map(|p| j + p);
+                let close = matching_brace(&chars, j);
                 let inner: String = chars[j + 1..close.unwrap_or(chars.len())].iter().collect();
-                for item in inner.split(',') {
+                for item in top_level_items(&inner) {
                     let first: String = item
                         .trim()
                         .chars()
@@ -196,6 +196,82 @@ fn paths_in(line: &str) -> Vec<Vec<String>> {
             out.push(segs);
         }
         i = j.max(i + 1);
+    }
+    out
+}
+
+/// The index of the `}` closing the `{` at `open`.
+fn matching_brace(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The comma-separated items of a brace group, nested groups kept whole (`a::{b, c}, d`).
+fn top_level_items(inner: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    items
+}
+
+/// The file's code as (first line number, text) items: `use` declarations spread over several
+/// lines are joined into one, comments are dropped, and a `#[cfg(test)]` item is left out (an
+/// inline test module ends the file's code, as is the convention here).
+fn code_items(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((n, line)) = lines.next() {
+        let t = line.trim_start();
+        if t.starts_with("//") {
+            continue;
+        }
+        if t.starts_with("#[cfg(test)]") {
+            match lines.peek().map(|(_, next)| next.trim()) {
+                // `mod tests;`: only that declaration is the tests'.
+                Some(next) if next.starts_with("mod ") && next.ends_with(';') => {
+                    lines.next();
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        let is_use = ["use ", "pub use ", "pub(crate) use ", "pub(super) use "]
+            .iter()
+            .any(|p| t.starts_with(p));
+        let mut item = line.to_string();
+        if is_use {
+            while !item.contains(';') {
+                let Some((_, more)) = lines.next() else {
+                    break;
+                };
+                item.push(' ');
+                item.push_str(more.trim());
+            }
+        }
+        out.push((n, item));
     }
     out
 }
@@ -259,16 +335,8 @@ fn references(src: &Path) -> Vec<Reference> {
             .unwrap_or(&file)
             .display()
             .to_string();
-        for (n, line) in text.lines().enumerate() {
-            let t = line.trim_start();
-            if t.starts_with("//") {
-                continue;
-            }
-            if t.starts_with("#[cfg(test)]") {
-                // The rest of the file is its test module, as is the convention here.
-                break;
-            }
-            for path in paths_in(line) {
+        for (n, line) in code_items(&text) {
+            for path in paths_in(&line) {
                 if let Some(to) = resolve(&here, &path) {
                     out.push(Reference {
                         from: here.clone(),

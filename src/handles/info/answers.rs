@@ -3,11 +3,11 @@
 //! bitmask claims only what the engine does. The answers that depend on the connection read its
 //! [`InfoContext`]; nothing here computes.
 
+use super::context::{InfoContext, InfoValue};
 use super::conversions::{
     CVT_FROM_BINARIES, CVT_FROM_BIT, CVT_FROM_CHARS, CVT_FROM_DATE, CVT_FROM_DECIMALS,
     CVT_FROM_INTEGERS_FLOATS, CVT_FROM_TIME, CVT_FROM_TIMESTAMP,
 };
-use super::{InfoContext, InfoValue};
 use crate::odbc::attributes::SQL_INSENSITIVE;
 use crate::odbc::info::{
     SQL_ACCESSIBLE_PROCEDURES, SQL_ACCESSIBLE_TABLES, SQL_ACTIVE_ENVIRONMENTS, SQL_AF_ALL,

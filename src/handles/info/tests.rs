@@ -1,6 +1,8 @@
 //! SQLGetInfo's answers as an application reads them.
 
 use super::answers::*;
+use super::context::driver_version_string;
+use super::functions::*;
 use super::*;
 use crate::odbc::info::*;
 use crate::odbc::info::{SQL_CVT_GUID, SQL_CVT_INTERVAL_DAY_TIME};
@@ -336,12 +338,162 @@ fn version_strings() {
 
 #[test]
 fn every_key_has_one_answer() {
-    let mut keys: Vec<u16> = ANSWERS.iter().flat_map(|e| e.keys.iter().copied()).collect();
+    let mut keys: Vec<u16> = ANSWERS
+        .iter()
+        .flat_map(|e| e.keys.iter().copied())
+        .collect();
     let all = keys.len();
     keys.sort_unstable();
     keys.dedup();
     assert_eq!(keys.len(), all, "a key is answered twice");
     for key in BEFORE_CONNECT {
-        assert!(keys.contains(key), "{key} is allowed before connect but not answered");
+        assert!(
+            keys.contains(key),
+            "{key} is allowed before connect but not answered"
+        );
     }
+}
+
+fn escape_context() -> crate::engine::escape::TranslateContext {
+    crate::engine::escape::TranslateContext {
+        database: "pipedrive".to_string(),
+        user: "o'brien".to_string(),
+    }
+}
+
+#[test]
+fn bitmasks_match_what_is_translated() {
+    // Every advertised function translates; the masks are exactly the OR of their bits.
+    let string = [
+        (SQL_FN_STR_CONCAT, "CONCAT('a', 'b')"),
+        (SQL_FN_STR_INSERT, "INSERT('abc', 1, 1, 'x')"),
+        (SQL_FN_STR_LEFT, "LEFT('a', 1)"),
+        (SQL_FN_STR_LTRIM, "LTRIM('a')"),
+        (SQL_FN_STR_LENGTH, "LENGTH('a')"),
+        (SQL_FN_STR_LOCATE, "LOCATE('a', 'b', 1)"),
+        (SQL_FN_STR_LOCATE_2, "LOCATE('a', 'b')"),
+        (SQL_FN_STR_LCASE, "LCASE('a')"),
+        (SQL_FN_STR_REPEAT, "REPEAT('a', 2)"),
+        (SQL_FN_STR_REPLACE, "REPLACE('a', 'a', 'b')"),
+        (SQL_FN_STR_RIGHT, "RIGHT('a', 1)"),
+        (SQL_FN_STR_RTRIM, "RTRIM('a')"),
+        (SQL_FN_STR_SUBSTRING, "SUBSTRING('a', 1, 1)"),
+        (SQL_FN_STR_UCASE, "UCASE('a')"),
+        (SQL_FN_STR_ASCII, "ASCII('a')"),
+        (SQL_FN_STR_CHAR, "CHAR(65)"),
+        (SQL_FN_STR_SPACE, "SPACE(2)"),
+        (SQL_FN_STR_BIT_LENGTH, "BIT_LENGTH('a')"),
+        (SQL_FN_STR_CHAR_LENGTH, "CHAR_LENGTH('a')"),
+        (SQL_FN_STR_CHARACTER_LENGTH, "CHARACTER_LENGTH('a')"),
+        (SQL_FN_STR_OCTET_LENGTH, "OCTET_LENGTH('a')"),
+        (SQL_FN_STR_POSITION, "POSITION('a' IN 'b')"),
+    ];
+    let numeric = [
+        (SQL_FN_NUM_ABS, "ABS(1)"),
+        (SQL_FN_NUM_ACOS, "ACOS(1)"),
+        (SQL_FN_NUM_ASIN, "ASIN(1)"),
+        (SQL_FN_NUM_ATAN, "ATAN(1)"),
+        (SQL_FN_NUM_ATAN2, "ATAN2(1, 1)"),
+        (SQL_FN_NUM_CEILING, "CEILING(1)"),
+        (SQL_FN_NUM_COS, "COS(1)"),
+        (SQL_FN_NUM_COT, "COT(1)"),
+        (SQL_FN_NUM_EXP, "EXP(1)"),
+        (SQL_FN_NUM_FLOOR, "FLOOR(1)"),
+        (SQL_FN_NUM_LOG, "LOG(1)"),
+        (SQL_FN_NUM_MOD, "MOD(1, 1)"),
+        (SQL_FN_NUM_SIGN, "SIGN(1)"),
+        (SQL_FN_NUM_SIN, "SIN(1)"),
+        (SQL_FN_NUM_SQRT, "SQRT(1)"),
+        (SQL_FN_NUM_TAN, "TAN(1)"),
+        (SQL_FN_NUM_PI, "PI()"),
+        (SQL_FN_NUM_RAND, "RAND()"),
+        (SQL_FN_NUM_DEGREES, "DEGREES(1)"),
+        (SQL_FN_NUM_LOG10, "LOG10(1)"),
+        (SQL_FN_NUM_POWER, "POWER(1, 1)"),
+        (SQL_FN_NUM_RADIANS, "RADIANS(1)"),
+        (SQL_FN_NUM_ROUND, "ROUND(1, 1)"),
+        (SQL_FN_NUM_TRUNCATE, "TRUNCATE(1, 1)"),
+    ];
+    let timedate = [
+        (SQL_FN_TD_NOW, "NOW()"),
+        (SQL_FN_TD_CURDATE, "CURDATE()"),
+        (SQL_FN_TD_DAYOFMONTH, "DAYOFMONTH(d)"),
+        (SQL_FN_TD_DAYOFWEEK, "DAYOFWEEK(d)"),
+        (SQL_FN_TD_DAYOFYEAR, "DAYOFYEAR(d)"),
+        (SQL_FN_TD_MONTH, "MONTH(d)"),
+        (SQL_FN_TD_QUARTER, "QUARTER(d)"),
+        (SQL_FN_TD_WEEK, "WEEK(d)"),
+        (SQL_FN_TD_YEAR, "YEAR(d)"),
+        (SQL_FN_TD_CURTIME, "CURTIME()"),
+        (SQL_FN_TD_HOUR, "HOUR(d)"),
+        (SQL_FN_TD_MINUTE, "MINUTE(d)"),
+        (SQL_FN_TD_SECOND, "SECOND(d)"),
+        (SQL_FN_TD_TIMESTAMPADD, "TIMESTAMPADD(SQL_TSI_DAY, 1, d)"),
+        (SQL_FN_TD_TIMESTAMPDIFF, "TIMESTAMPDIFF(SQL_TSI_DAY, d, d)"),
+        (SQL_FN_TD_DAYNAME, "DAYNAME(d)"),
+        (SQL_FN_TD_MONTHNAME, "MONTHNAME(d)"),
+        (SQL_FN_TD_CURRENT_DATE, "CURRENT_DATE()"),
+        (SQL_FN_TD_CURRENT_TIME, "CURRENT_TIME()"),
+        (SQL_FN_TD_CURRENT_TIMESTAMP, "CURRENT_TIMESTAMP()"),
+        (SQL_FN_TD_EXTRACT, "EXTRACT(YEAR FROM d)"),
+    ];
+    let system = [
+        (SQL_FN_SYS_USERNAME, "USER()"),
+        (SQL_FN_SYS_DBNAME, "DATABASE()"),
+        (SQL_FN_SYS_IFNULL, "IFNULL(a, b)"),
+    ];
+    for (table, mask) in [
+        (&string[..], STRING_FUNCTIONS),
+        (&numeric[..], NUMERIC_FUNCTIONS),
+        (&timedate[..], TIMEDATE_FUNCTIONS),
+        (&system[..], SYSTEM_FUNCTIONS),
+    ] {
+        let mut bits = 0;
+        for (bit, call) in table {
+            assert!(
+                crate::engine::escape::translate(&format!("{{fn {call}}}"), &escape_context())
+                    .is_ok(),
+                "{call}"
+            );
+            bits |= bit;
+        }
+        assert_eq!(bits, mask);
+    }
+    assert_eq!(CONVERT_FUNCTIONS, 0x3);
+    assert!(
+        crate::engine::escape::translate("{fn CONVERT(1, SQL_INTEGER)}", &escape_context()).is_ok()
+    );
+
+    let units = [
+        (SQL_FN_TSI_FRAC_SECOND, "SQL_TSI_FRAC_SECOND"),
+        (SQL_FN_TSI_SECOND, "SQL_TSI_SECOND"),
+        (SQL_FN_TSI_MINUTE, "SQL_TSI_MINUTE"),
+        (SQL_FN_TSI_HOUR, "SQL_TSI_HOUR"),
+        (SQL_FN_TSI_DAY, "SQL_TSI_DAY"),
+        (SQL_FN_TSI_WEEK, "SQL_TSI_WEEK"),
+        (SQL_FN_TSI_MONTH, "SQL_TSI_MONTH"),
+        (SQL_FN_TSI_QUARTER, "SQL_TSI_QUARTER"),
+        (SQL_FN_TSI_YEAR, "SQL_TSI_YEAR"),
+    ];
+    let (mut add, mut diff) = (0, 0);
+    for (bit, unit) in units {
+        if crate::engine::escape::translate(
+            &format!("{{fn TIMESTAMPADD({unit}, 1, d)}}"),
+            &escape_context(),
+        )
+        .is_ok()
+        {
+            add |= bit;
+        }
+        if crate::engine::escape::translate(
+            &format!("{{fn TIMESTAMPDIFF({unit}, d, d)}}"),
+            &escape_context(),
+        )
+        .is_ok()
+        {
+            diff |= bit;
+        }
+    }
+    assert_eq!(add, TIMEDATE_ADD_INTERVALS);
+    assert_eq!(diff, TIMEDATE_DIFF_INTERVALS);
 }

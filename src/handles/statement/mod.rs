@@ -1,0 +1,306 @@
+//! The statement handle: its state, preparing and executing SQL, opening the driver's own result
+//! sets (catalog functions, SQLGetTypeInfo), closing the cursor, row counts. Describing results and
+//! parameters (`describe`), binding (`bind`), fetching (`fetch`) and statement attributes
+//! (`attributes`) are the submodules'.
+
+mod attributes;
+mod bind;
+mod describe;
+mod fetch;
+
+pub use describe::ColAttr;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+
+use super::c_data::{
+    default_c_type, truncation_state, write_cell, CellOutcome, CellTarget, ChunkState,
+};
+use super::c_types;
+use super::column_writer::{BoundCells, ColumnWriter, RowsetReport};
+use super::connection::Connection;
+use super::cursor::Cursor;
+use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descriptor};
+use super::diag::Diagnostics;
+use super::sql_types::{self, column_type};
+use super::{lock, params, Status};
+use crate::engine::Prepared;
+use crate::error::{state, Error, Result};
+use crate::ffi::AppPtr;
+use crate::odbc::attributes::{
+    SQL_ATTR_APP_PARAM_DESC, SQL_ATTR_APP_ROW_DESC, SQL_ATTR_ASYNC_ENABLE, SQL_ATTR_CONCURRENCY,
+    SQL_ATTR_CURSOR_SCROLLABLE, SQL_ATTR_CURSOR_SENSITIVITY, SQL_ATTR_CURSOR_TYPE,
+    SQL_ATTR_ENABLE_AUTO_IPD, SQL_ATTR_FETCH_BOOKMARK_PTR, SQL_ATTR_IMP_PARAM_DESC,
+    SQL_ATTR_IMP_ROW_DESC, SQL_ATTR_KEYSET_SIZE, SQL_ATTR_MAX_LENGTH, SQL_ATTR_MAX_ROWS,
+    SQL_ATTR_METADATA_ID, SQL_ATTR_NOSCAN, SQL_ATTR_PARAMSET_SIZE, SQL_ATTR_PARAMS_PROCESSED_PTR,
+    SQL_ATTR_PARAM_BIND_OFFSET_PTR, SQL_ATTR_PARAM_BIND_TYPE, SQL_ATTR_PARAM_OPERATION_PTR,
+    SQL_ATTR_PARAM_STATUS_PTR, SQL_ATTR_QUERY_TIMEOUT, SQL_ATTR_RETRIEVE_DATA,
+    SQL_ATTR_ROWS_FETCHED_PTR, SQL_ATTR_ROW_ARRAY_SIZE, SQL_ATTR_ROW_BIND_OFFSET_PTR,
+    SQL_ATTR_ROW_BIND_TYPE, SQL_ATTR_ROW_NUMBER, SQL_ATTR_ROW_OPERATION_PTR,
+    SQL_ATTR_ROW_STATUS_PTR, SQL_ATTR_SIMULATE_CURSOR, SQL_ATTR_USE_BOOKMARKS,
+    SQL_CONCUR_READ_ONLY, SQL_FETCH_NEXT, SQL_INSENSITIVE, SQL_NULL_DATA, SQL_ROWSET_SIZE,
+    SQL_ROW_NOROW,
+};
+use crate::odbc::c_types::{SQL_ARD_TYPE, SQL_C_DEFAULT};
+use crate::odbc::sql_types::SQL_UNKNOWN_TYPE;
+use crate::runtime::{wait_statement, CancelSignal, Stack};
+
+/// The longest text a column reports (COLUMN_SIZE of unbounded text), so clients size buffers.
+pub const MAX_TEXT_LEN: u64 = 4000;
+
+#[derive(Clone, Debug)]
+pub struct StmtAttrs {
+    pub query_timeout: usize,
+    pub max_rows: usize,
+    pub noscan: usize,
+    pub max_length: usize,
+    pub metadata_id: usize,
+    pub retrieve_data: usize,
+}
+
+impl Default for StmtAttrs {
+    fn default() -> Self {
+        StmtAttrs {
+            query_timeout: 0,
+            max_rows: 0,
+            noscan: 0,
+            max_length: 0,
+            metadata_id: 0,
+            retrieve_data: 1,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct StmtState {
+    pub attrs: StmtAttrs,
+    pub prepared: Option<Prepared>,
+    pub cursor: Option<Cursor>,
+    /// Whether the cursor has a current row (a fetch returned rows).
+    pub positioned: bool,
+    /// Set by SQLExecute/SQLExecDirect; SQLRowCount and SQLMoreResults need it.
+    pub executed: bool,
+}
+
+pub struct Statement {
+    pub conn: Arc<Connection>,
+    pub diag: Diagnostics,
+    pub cancel: Arc<CancelSignal>,
+    pub ard: Arc<Descriptor>,
+    pub apd: Arc<Descriptor>,
+    pub ird: Arc<Descriptor>,
+    pub ipd: Arc<Descriptor>,
+    pub state: Mutex<StmtState>,
+}
+
+/// A statement attribute's value.
+pub enum StmtAttrValue {
+    Int(usize),
+    Ptr(AppPtr),
+    Handle(usize),
+}
+
+/// A new statement of `conn` with its four implicit descriptors.
+pub fn allocate(conn: Arc<Connection>) -> Arc<Statement> {
+    // The connection's MaxRows is each new statement's SQL_ATTR_MAX_ROWS.
+    let max_rows = conn
+        .session()
+        .map(|s| s.settings.max_rows as usize)
+        .unwrap_or(0);
+    Arc::new(Statement {
+        conn: conn.clone(),
+        diag: Diagnostics::default(),
+        cancel: CancelSignal::new(),
+        ard: Arc::new(Descriptor::new(DescKind::Ard)),
+        apd: Arc::new(Descriptor::new(DescKind::Apd)),
+        ird: Arc::new(Descriptor::new(DescKind::Ird)),
+        ipd: Arc::new(Descriptor::new(DescKind::Ipd)),
+        state: Mutex::new(StmtState {
+            attrs: StmtAttrs {
+                max_rows,
+                ..StmtAttrs::default()
+            },
+            ..StmtState::default()
+        }),
+    })
+}
+
+fn no_result_set() -> Error {
+    Error::new(
+        state::FUNCTION_SEQUENCE_ERROR,
+        "[apiodbc] Function sequence error: the statement has no result set; execute a query first",
+    )
+}
+
+fn column_index(schema: &SchemaRef, column: u16) -> Result<usize> {
+    if column == 0 || column as usize > schema.fields().len() {
+        return Err(Error::new(
+            state::INVALID_DESCRIPTOR_INDEX,
+            format!(
+                "[apiodbc] Column {column} does not exist; the result has columns 1 to {} (bookmarks are not supported)",
+                schema.fields().len()
+            ),
+        ));
+    }
+    Ok(column as usize - 1)
+}
+
+impl Statement {
+    fn timeout(&self, st: &StmtState) -> Option<Duration> {
+        (st.attrs.query_timeout > 0).then(|| Duration::from_secs(st.attrs.query_timeout as u64))
+    }
+
+    fn odbc_version(&self) -> u32 {
+        self.conn.env.odbc_version()
+    }
+
+    pub fn prepare(&self, sql: &str) -> Result<()> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_some() {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+            ));
+        }
+        let session = self.conn.session()?;
+        self.cancel.reset();
+        let scan = st.attrs.noscan == 0;
+        let timeout = self.timeout(&st);
+        tracing::debug!(sql = %crate::engine::procedure_call::loggable(sql), "prepare");
+        st.prepared = None;
+        st.executed = false;
+        let prepared = wait_statement(
+            Stack::Large,
+            session.engine.prepare(sql, scan),
+            &self.cancel,
+            timeout,
+        )?;
+        self.describe_result(&prepared.schema());
+        self.describe_params(&prepared);
+        st.prepared = Some(prepared);
+        Ok(())
+    }
+
+    pub fn execute(&self) -> Result<Status> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_some() {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+            ));
+        }
+        let prepared = st.prepared.clone().ok_or_else(|| {
+            Error::new(
+                state::FUNCTION_SEQUENCE_ERROR,
+                "[apiodbc] Function sequence error: SQLExecute needs a statement prepared with SQLPrepare",
+            )
+        })?;
+        let session = self.conn.session()?;
+        let values = {
+            let apd = lock(&self.apd.state);
+            let ipd = lock(&self.ipd.state);
+            params::read_all(&apd, &ipd, prepared.param_count())?
+        };
+        self.cancel.reset();
+        let timeout = self.timeout(&st);
+        let stream = wait_statement(
+            Stack::Large,
+            session.engine.execute(&prepared, values),
+            &self.cancel,
+            timeout,
+        )?;
+        // The executed plan knows parameter types the prepared one could not (`SELECT ?`).
+        let schema = stream.schema();
+        if schema != prepared.schema() {
+            self.describe_result(&schema);
+        }
+        st.cursor = Some(Cursor::new(
+            schema,
+            stream,
+            st.attrs.max_rows as u64,
+            prepared.stack(),
+        ));
+        st.positioned = false;
+        st.executed = true;
+        Ok(Status::Success)
+    }
+
+    pub fn exec_direct(&self, sql: &str) -> Result<Status> {
+        self.prepare(sql)?;
+        self.execute()
+    }
+
+    /// Opens a result set computed by the driver itself (catalog functions, SQLGetTypeInfo).
+    pub fn open_batch(&self, batch: RecordBatch) -> Result<Status> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_some() {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+            ));
+        }
+        let schema = batch.schema();
+        self.describe_result(&schema);
+        let stream =
+            RecordBatchStreamAdapter::new(schema.clone(), futures::stream::iter(vec![Ok(batch)]));
+        st.prepared = None;
+        st.cursor = Some(Cursor::new(
+            schema,
+            Box::pin(stream),
+            st.attrs.max_rows as u64,
+            Stack::Caller,
+        ));
+        st.positioned = false;
+        st.executed = true;
+        Ok(Status::Success)
+    }
+
+    pub fn close_cursor(&self, must_be_open: bool) -> Result<()> {
+        let mut st = lock(&self.state);
+        if st.cursor.is_none() && must_be_open {
+            return Err(Error::new(
+                state::INVALID_CURSOR_STATE,
+                "[apiodbc] No cursor is open on this statement",
+            ));
+        }
+        st.cursor = None;
+        st.positioned = false;
+        Ok(())
+    }
+
+    pub fn unbind(&self) {
+        let mut ard = lock(&self.ard.state);
+        ard.records.clear();
+    }
+
+    pub fn reset_params(&self) {
+        lock(&self.apd.state).records.clear();
+        lock(&self.ipd.state).records.clear();
+    }
+
+    pub fn row_count(&self) -> Result<isize> {
+        let st = lock(&self.state);
+        if !st.executed {
+            return Err(Error::new(
+                state::FUNCTION_SEQUENCE_ERROR,
+                "[apiodbc] Function sequence error: execute a statement before SQLRowCount",
+            ));
+        }
+        // A SELECT's row count is unknown until the last row is fetched; -1 says so, per the spec.
+        Ok(-1)
+    }
+
+    pub fn more_results(&self) -> Result<Status> {
+        let mut st = lock(&self.state);
+        if !st.executed && st.cursor.is_none() {
+            return Ok(Status::NoData);
+        }
+        st.cursor = None;
+        st.positioned = false;
+        Ok(Status::NoData)
+    }
+}
