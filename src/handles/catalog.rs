@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 
 use super::sql_types::column_type;
-use super::statement::MAX_TEXT_LEN;
+use super::sql_types::DEFAULT_MAX_TEXT_LEN as MAX_TEXT_LEN;
 use crate::engine::catalog::{CatalogInfo, TableInfo};
 use crate::error::{Error, Result};
 use crate::odbc::sql_types::{

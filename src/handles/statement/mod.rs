@@ -26,7 +26,7 @@ use super::connection::Connection;
 use super::cursor::Cursor;
 use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descriptor};
 use super::diag::Diagnostics;
-use super::sql_types::{self, column_type};
+use super::sql_types::{self, column_type, DEFAULT_MAX_TEXT_LEN as MAX_TEXT_LEN};
 use super::{lock, params, Status};
 use crate::engine::Prepared;
 use crate::error::{state, Error, Result};
@@ -48,9 +48,6 @@ use crate::odbc::attributes::{
 use crate::odbc::c_types::{SQL_ARD_TYPE, SQL_C_DEFAULT};
 use crate::odbc::sql_types::SQL_UNKNOWN_TYPE;
 use crate::runtime::{wait_statement, CancelSignal, Stack};
-
-/// The longest text a column reports (COLUMN_SIZE of unbounded text), so clients size buffers.
-pub const MAX_TEXT_LEN: u64 = 4000;
 
 #[derive(Clone, Debug)]
 pub struct StmtAttrs {
