@@ -17,7 +17,7 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::{Context, Filter, SubscriberExt};
 use tracing_subscriber::Layer;
 
-use crate::error::{state, Error, Result};
+use crate::error::{ConnectError, Error, Result};
 use crate::secret::SECRET_NAME_PARTS;
 
 /// The same mask `Secret` prints, so a masked log line and a masked sys table agree.
@@ -103,8 +103,8 @@ fn store_max_verbosity(sinks: &[Sink]) {
 pub fn configure(logfile: &Path, verbosity: u8) -> Result<LogGuard> {
     if !(1..=5).contains(&verbosity) {
         return Err(Error::new(
-            state::UNABLE_TO_CONNECT,
-            format!("[apiodbc] Verbosity has the value '{verbosity}'; allowed values are 1 (errors), 2 (warnings), 3 (info), 4 (debug), 5 (trace)"),
+            ConnectError::InvalidValue,
+            format!("Verbosity has the value '{verbosity}'; allowed values are 1 (errors), 2 (warnings), 3 (info), 4 (debug), 5 (trace)"),
         ));
     }
     let file = OpenOptions::new()
@@ -114,9 +114,9 @@ pub fn configure(logfile: &Path, verbosity: u8) -> Result<LogGuard> {
         .open(logfile)
         .map_err(|e| {
             Error::new(
-                state::UNABLE_TO_CONNECT,
+                ConnectError::File,
                 format!(
-                    "[apiodbc] Logfile '{}' cannot be opened for appending ({e}); give a file path in a directory you can write to",
+                    "Logfile '{}' cannot be opened for appending ({e}); give a file path in a directory you can write to",
                     logfile.display()
                 ),
             )
@@ -401,6 +401,7 @@ pub fn redact(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::state;
 
     fn assert_redacted(input: &str, want: &str) {
         assert_eq!(redact(input), want, "input: {input}");

@@ -50,7 +50,7 @@ fn on_thread<R: Send>(stack_bytes: usize, work: impl FnOnce() -> R + Send) -> Re
                 Error::new(
                     state::MEMORY_ALLOCATION,
                     format!(
-                        "[apiodbc] Could not start a driver thread with a {} MiB stack ({e}); the process is short of memory or address space",
+                        "Could not start a driver thread with a {} MiB stack ({e}); the process is short of memory or address space",
                         stack_bytes >> 20
                     ),
                 )
@@ -118,11 +118,7 @@ fn runtime() -> Result<&'static Runtime> {
                 .map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|e| {
-            Error::general(format!(
-                "[apiodbc] Could not start the driver's runtime: {e}"
-            ))
-        })
+        .map_err(|e| Error::general(format!("Could not start the driver's runtime: {e}")))
 }
 
 /// Runs `future` to completion on the driver's runtime, polled on the given stack, and returns
@@ -242,7 +238,7 @@ where
 {
     wait_cancellable(stack, future, cancel, timeout, |seconds| {
         format!(
-            "[apiodbc] The query timeout of {seconds} s expired; raise SQL_ATTR_QUERY_TIMEOUT or narrow the query"
+            "The query timeout of {seconds} s expired; raise SQL_ATTR_QUERY_TIMEOUT or narrow the query"
         )
     })
 }
@@ -283,7 +279,7 @@ where
                     expired(timeout.map(|t| t.as_secs()).unwrap_or(0)),
                 )
             } else {
-                Error::new(state::OPERATION_CANCELLED, "[apiodbc] The statement was cancelled by SQLCancel")
+                Error::new(state::OPERATION_CANCELLED, "The statement was cancelled by SQLCancel")
             }),
             result = future => result,
         }

@@ -35,7 +35,7 @@ fn driver_connect<E: Encoding>(
         ) {
             return Err(Error::new(
                 state::INVALID_ATTRIBUTE_VALUE,
-                format!("[apiodbc] DriverCompletion {completion} is not valid"),
+                format!("DriverCompletion {completion} is not valid"),
             ));
         }
         let text = read_input::<E>(text_in, len_in as isize)?

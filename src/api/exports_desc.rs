@@ -204,7 +204,7 @@ fn get_desc_rec<E: Encoding>(
         if record < 1 {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_INDEX,
-                "[apiodbc] Descriptor records start at 1 (bookmarks are not supported)",
+                "Descriptor records start at 1 (bookmarks are not supported)",
             ));
         }
         let rec = {

@@ -66,7 +66,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                 if !conn.is_connected() {
                     return Err(Error::new(
                         state::CONNECTION_NOT_OPEN,
-                        "[apiodbc] Connect before allocating a statement",
+                        "Connect before allocating a statement",
                     ));
                 }
                 out.write_ptr(registry::register_statement(statement::allocate(
@@ -78,7 +78,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                 out.write_ptr(0);
                 Err(Error::new(
                     state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                    "[apiodbc] Explicitly allocated descriptors are not supported; use the statement's implicit descriptors",
+                    "Explicitly allocated descriptors are not supported; use the statement's implicit descriptors",
                 ))
             }),
             _ => {
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                         return entry(InputHandle, kind, |_| {
                             Err(Error::new(
                                 state::INVALID_ATTRIBUTE_VALUE,
-                                format!("[apiodbc] Handle type {HandleType} is not valid"),
+                                format!("Handle type {HandleType} is not valid"),
                             ))
                         });
                     }
@@ -117,7 +117,7 @@ pub unsafe extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDL
                 if env.has_connections() {
                     return Err(Error::new(
                         state::FUNCTION_SEQUENCE_ERROR,
-                        "[apiodbc] Function sequence error: free the environment's connections first",
+                        "Function sequence error: free the environment's connections first",
                     ));
                 }
             }
@@ -125,7 +125,7 @@ pub unsafe extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDL
                 if conn.is_connected() {
                     return Err(Error::new(
                         state::FUNCTION_SEQUENCE_ERROR,
-                        "[apiodbc] Function sequence error: disconnect before freeing the connection",
+                        "Function sequence error: disconnect before freeing the connection",
                     ));
                 }
                 conn.env.connection_freed();
@@ -139,7 +139,7 @@ pub unsafe extern "C" fn SQLFreeHandle(HandleType: SQLSMALLINT, Handle: SQLHANDL
             Handle::Desc(_) => {
                 return Err(Error::new(
                     state::INVALID_USE_OF_AUTO_DESCRIPTOR,
-                    "[apiodbc] An implicitly allocated descriptor cannot be freed",
+                    "An implicitly allocated descriptor cannot be freed",
                 ))
             }
         }
@@ -168,7 +168,7 @@ pub unsafe extern "C" fn SQLFreeStmt(StatementHandle: SQLHSTMT, Option: SQLUSMAL
             other => {
                 return Err(Error::new(
                     state::INVALID_ATTRIBUTE_VALUE,
-                    format!("[apiodbc] SQLFreeStmt option {other} is not valid"),
+                    format!("SQLFreeStmt option {other} is not valid"),
                 ))
             }
         }
@@ -265,7 +265,7 @@ pub unsafe extern "C" fn SQLEndTran(
             0 | 1 => Ok(Status::Success),
             other => Err(Error::new(
                 state::INVALID_TRANSACTION_OPERATION,
-                format!("[apiodbc] Completion type {other} is not SQL_COMMIT or SQL_ROLLBACK"),
+                format!("Completion type {other} is not SQL_COMMIT or SQL_ROLLBACK"),
             )),
         }
     })

@@ -21,15 +21,13 @@ fn get_info_impl<E: Encoding>(
         if !conn.is_connected() && !allowed_before_connect(info_type) {
             return Err(Error::new(
                 state::CONNECTION_NOT_OPEN,
-                format!(
-                    "[apiodbc] SQLGetInfo({info_type}) needs an open connection; connect first"
-                ),
+                format!("SQLGetInfo({info_type}) needs an open connection; connect first"),
             ));
         }
         let answer = get_info(info_type, &conn.info_context()).ok_or_else(|| {
             Error::new(
                 state::INFORMATION_TYPE_OUT_OF_RANGE,
-                format!("[apiodbc] Information type {info_type} is not known to apiodbc"),
+                format!("Information type {info_type} is not known to apiodbc"),
             )
         })?;
         match answer {

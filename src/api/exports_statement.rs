@@ -223,7 +223,7 @@ fn describe_col<E: Encoding>(
         if name_max < 0 {
             return Err(Error::new(
                 state::INVALID_STRING_OR_BUFFER_LENGTH,
-                "[apiodbc] BufferLength cannot be negative",
+                "BufferLength cannot be negative",
             ));
         }
         let rec = as_stmt(h)?.column_record(column)?;

@@ -109,7 +109,7 @@ fn finish(handle: &Handle, outcome: std::thread::Result<Result<Status>>) -> SQLR
         }
         Err(payload) => {
             let message = format!(
-                "[apiodbc] Internal error ({}); please report it with the driver log",
+                "Internal error ({}); please report it with the driver log",
                 panic_message(payload.as_ref())
             );
             tracing::error!(%message, "panic");
@@ -125,7 +125,7 @@ fn finish(handle: &Handle, outcome: std::thread::Result<Result<Status>>) -> SQLR
 pub(crate) fn null_pointer(what: &str) -> Error {
     Error::new(
         state::INVALID_NULL_POINTER,
-        format!("[apiodbc] Invalid use of null pointer: {what} is required"),
+        format!("Invalid use of null pointer: {what} is required"),
     )
 }
 
@@ -134,9 +134,7 @@ pub(crate) fn as_env(
 ) -> Result<&std::sync::Arc<crate::handles::environment::Environment>> {
     match h {
         Handle::Env(e) => Ok(e),
-        _ => Err(Error::general(
-            "[apiodbc] Internal error: not an environment handle",
-        )),
+        _ => Err(Error::general("Internal error: not an environment handle")),
     }
 }
 
@@ -145,18 +143,14 @@ pub(crate) fn as_conn(
 ) -> Result<&std::sync::Arc<crate::handles::connection::Connection>> {
     match h {
         Handle::Conn(c) => Ok(c),
-        _ => Err(Error::general(
-            "[apiodbc] Internal error: not a connection handle",
-        )),
+        _ => Err(Error::general("Internal error: not a connection handle")),
     }
 }
 
 pub(crate) fn as_stmt(h: &Handle) -> Result<&std::sync::Arc<crate::handles::statement::Statement>> {
     match h {
         Handle::Stmt(s) => Ok(s),
-        _ => Err(Error::general(
-            "[apiodbc] Internal error: not a statement handle",
-        )),
+        _ => Err(Error::general("Internal error: not a statement handle")),
     }
 }
 
@@ -165,9 +159,7 @@ pub(crate) fn as_desc(
 ) -> Result<&std::sync::Arc<crate::handles::descriptor::Descriptor>> {
     match h {
         Handle::Desc(d) => Ok(d),
-        _ => Err(Error::general(
-            "[apiodbc] Internal error: not a descriptor handle",
-        )),
+        _ => Err(Error::general("Internal error: not a descriptor handle")),
     }
 }
 

@@ -76,7 +76,7 @@ impl Encoding for Wide {
         String::from_utf16(&units).map_err(|_| {
             Error::new(
                 state::INVALID_CHARACTER_VALUE,
-                "[apiodbc] The text is not valid UTF-16 (an unpaired surrogate); send well-formed UTF-16",
+                "The text is not valid UTF-16 (an unpaired surrogate); send well-formed UTF-16",
             )
         })
     }
@@ -104,7 +104,7 @@ pub fn read_input<E: Encoding>(ptr: AppPtr, len: isize) -> Result<Option<String>
     } else if len < 0 {
         return Err(Error::new(
             state::INVALID_STRING_OR_BUFFER_LENGTH,
-            format!("[apiodbc] The string length {len} is invalid; pass a length >= 0 or SQL_NTS"),
+            format!("The string length {len} is invalid; pass a length >= 0 or SQL_NTS"),
         ));
     } else {
         ptr.read_bytes(len as usize * E::UNIT)

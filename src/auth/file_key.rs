@@ -140,7 +140,7 @@ fn expand(ikm: &[u8], salt: &[u8]) -> Result<FileKey> {
     // Both lengths are far below HKDF-SHA256's 8160-byte limit, so these cannot fail.
     hk.expand(INFO_KEY, &mut out.key)
         .and_then(|()| hk.expand(INFO_CHECK, &mut out.check))
-        .map_err(|_| Error::general("[apiodbc] Internal error deriving the settings file key"))?;
+        .map_err(|_| Error::general("Internal error deriving the settings file key"))?;
     Ok(out)
 }
 
@@ -180,7 +180,7 @@ fn argon2_cached(passphrase: &Secret, params: Argon2Params, salt: &[u8]) -> Resu
 fn argon2id(passphrase: &Secret, params: Argon2Params, salt: &[u8]) -> Result<[u8; 32]> {
     let invalid = |e: argon2::Error| {
         Error::general(format!(
-            "[apiodbc] Could not derive the settings file key from the passphrase: {e}"
+            "Could not derive the settings file key from the passphrase: {e}"
         ))
     };
     let p =

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::auth::atomic_file;
 use crate::auth::file_safety;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 
 /// How long a writer waits for another before giving up, by default. A refresh holds the lock for
 /// one HTTP round trip, normally well under a second.
@@ -40,7 +40,7 @@ impl FileLock {
     pub fn acquire(lock_path: &Path, timeout: Duration) -> Result<FileLock> {
         let io_error = |e: std::io::Error| {
             Error::general(format!(
-                "[apiodbc] Could not open the OAuth settings lock file {}: {e}; check that its folder is writable (OAuthSettingsLocation)",
+                "Could not open the OAuth settings lock file {}: {e}; check that its folder is writable (OAuthSettingsLocation)",
                 lock_path.display()
             ))
         };
@@ -57,9 +57,9 @@ impl FileLock {
             }
             if started.elapsed() >= timeout {
                 return Err(Error::new(
-                    state::TIMEOUT_EXPIRED,
+                    AuthError::Timeout,
                     format!(
-                        "[apiodbc] Waited {} s for the OAuth settings lock {}; another connection or process is still updating the tokens. Try again; if this persists, find the process that holds the lock",
+                        "Waited {} s for the OAuth settings lock {}; another connection or process is still updating the tokens. Try again; if this persists, find the process that holds the lock",
                         timeout.as_secs_f64(),
                         lock_path.display()
                     ),

@@ -13,7 +13,7 @@ use std::path::Path;
 #[cfg(unix)]
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 use crate::files::{self, FileError, Follow};
 
 /// What the messages call the two files.
@@ -25,9 +25,9 @@ pub const MAX_SETTINGS_BYTES: u64 = 1 << 20;
 
 fn refused(path: &Path, what: &str, why: &str, fix: &str) -> Error {
     Error::new(
-        state::INVALID_AUTHORIZATION,
+        AuthError::TokenStore,
         format!(
-            "[apiodbc] The OAuth {what} {} {why}, so the driver will not keep tokens there; {fix}",
+            "The OAuth {what} {} {why}, so the driver will not keep tokens there; {fix}",
             path.display()
         ),
     )

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::settings_file::StoreBinding;
 use crate::auth::tokens::StoredTokens;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 
 /// One named store. `gate` serialises updates (held across a refresh's `.await`); `value` is held
 /// only for a copy in or out, so `load` never waits for a refresh in progress, as with a file.
@@ -48,9 +48,9 @@ impl MemorySlot {
             None => Ok(None),
             Some((owner, tokens)) if *owner == owner_of(binding) => Ok(Some(tokens.clone())),
             Some(_) => Err(Error::new(
-                state::INVALID_AUTHORIZATION,
+                AuthError::TokenStore,
                 format!(
-                    "[apiodbc] The token store memory://{name} holds the tokens of another OAuthClientId or token URL; give this connection another OAuthSettingsLocation"
+                    "The token store memory://{name} holds the tokens of another OAuthClientId or token URL; give this connection another OAuthSettingsLocation"
                 ),
             )),
         }

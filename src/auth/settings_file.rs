@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::file_key::{self, Argon2Params, KeySource, KEY_CHECK_LEN};
 use crate::auth::tokens::StoredTokens;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 
 pub const MAGIC: &[u8; 13] = b"APIODBC-OAUTH";
 pub const VERSION: u8 = 1;
@@ -108,11 +108,8 @@ impl FormatError {
             FormatError::BadPlaintext => format!("holds data this driver cannot read; {AGAIN}"),
         };
         Error::new(
-            state::INVALID_AUTHORIZATION,
-            format!(
-                "[apiodbc] The OAuth settings file {} {what}",
-                path.display()
-            ),
+            AuthError::TokenStore,
+            format!("The OAuth settings file {} {what}", path.display()),
         )
     }
 }
@@ -164,18 +161,15 @@ fn associated_data(header: &[u8], binding: &StoreBinding) -> Vec<u8> {
 
 fn no_key_error() -> Error {
     Error::new(
-        state::INVALID_AUTHORIZATION,
-        "[apiodbc] An OAuth settings file is encrypted with OAuthClientSecret or a passphrase, and this connection has neither; set one, or use OAuthSettingsLocation=memory://name",
+        AuthError::TokenStore,
+        "An OAuth settings file is encrypted with OAuthClientSecret or a passphrase, and this connection has neither; set one, or use OAuthSettingsLocation=memory://name",
     )
 }
 
 fn random<const N: usize>() -> Result<[u8; N]> {
     let mut out = [0u8; N];
-    getrandom::fill(&mut out).map_err(|e| {
-        Error::general(format!(
-            "[apiodbc] The system's random number generator failed: {e}"
-        ))
-    })?;
+    getrandom::fill(&mut out)
+        .map_err(|e| Error::general(format!("The system's random number generator failed: {e}")))?;
     Ok(out)
 }
 
@@ -240,9 +234,8 @@ impl Sealer {
             },
         );
         wipe(&mut plaintext);
-        let ciphertext = sealed.map_err(|_| {
-            Error::general("[apiodbc] Internal error encrypting the OAuth settings")
-        })?;
+        let ciphertext =
+            sealed.map_err(|_| Error::general("Internal error encrypting the OAuth settings"))?;
         header.extend_from_slice(&ciphertext);
         Ok(header)
     }

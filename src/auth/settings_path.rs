@@ -61,7 +61,7 @@ fn config_home() -> Result<PathBuf> {
     };
     xdg.or_else(home).ok_or_else(|| {
         Error::general(
-            "[apiodbc] Cannot find the user's config folder for the OAuth settings file (neither XDG_CONFIG_HOME nor HOME is set); set OAuthSettingsLocation",
+            "Cannot find the user's config folder for the OAuth settings file (neither XDG_CONFIG_HOME nor HOME is set); set OAuthSettingsLocation",
         )
     })
 }

@@ -365,7 +365,11 @@ fn replace_leaves_no_temp_files_and_clear_removes() {
     let err = store
         .update(|_| Err(Error::general("refresh failed")))
         .expect_err("closure error");
-    assert_eq!(err.message, "refresh failed");
+    assert_eq!(
+        err,
+        Error::general("refresh failed"),
+        "the closure's error, unchanged"
+    );
     assert_eq!(counter(&store), 5);
 
     // Clear works even on a damaged file: it is the "delete it" the errors ask for.

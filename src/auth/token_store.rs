@@ -22,7 +22,7 @@ use crate::auth::memory_store::{self, MemorySlot};
 use crate::auth::settings_file::{self, FormatError};
 use crate::auth::tokens::{now_unix, StoredTokens};
 use crate::connect::settings::SettingsLocation;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 
 pub use crate::auth::file_key::KeySource;
 pub use crate::auth::settings_file::StoreBinding;
@@ -96,9 +96,9 @@ impl TokenStore {
             SettingsLocation::File(path) => {
                 if binding.key.is_none() {
                     return Err(Error::new(
-                        state::INVALID_AUTHORIZATION,
+                        AuthError::TokenStore,
                         format!(
-                            "[apiodbc] The OAuth settings file {} is encrypted with OAuthClientSecret or a passphrase, and this connection has neither; set one, or use OAuthSettingsLocation=memory://name",
+                            "The OAuth settings file {} is encrypted with OAuthClientSecret or a passphrase, and this connection has neither; set one, or use OAuthSettingsLocation=memory://name",
                             path.display()
                         ),
                     ));
@@ -357,16 +357,16 @@ fn read_file(
 
 fn io_error(verb: &str, path: &Path, e: std::io::Error) -> Error {
     Error::general(format!(
-        "[apiodbc] Could not {verb} the OAuth settings file {}: {e}; check OAuthSettingsLocation and the permissions of the file and its folder",
+        "Could not {verb} the OAuth settings file {}: {e}; check OAuthSettingsLocation and the permissions of the file and its folder",
         path.display()
     ))
 }
 
 fn memory_timeout(name: &str, timeout: Duration) -> Error {
     Error::new(
-        state::TIMEOUT_EXPIRED,
+        AuthError::Timeout,
         format!(
-            "[apiodbc] Waited {} s for the token store memory://{name}; another connection is still updating the tokens. Try again",
+            "Waited {} s for the token store memory://{name}; another connection is still updating the tokens. Try again",
             timeout.as_secs_f64()
         ),
     )
@@ -402,7 +402,7 @@ where
     }
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|_| Error::general("[apiodbc] Internal error: a token store task failed"))?
+        .map_err(|_| Error::general("Internal error: a token store task failed"))?
 }
 
 /// The in-process async gate for a settings path (made absolute, so `./a` and `/cwd/a` agree).

@@ -151,11 +151,8 @@ impl StoredTokens {
             }),
         };
         // serde_json's message names a position, never the data, so it is safe to show.
-        serde_json::to_vec(&wire).map_err(|e| {
-            Error::general(format!(
-                "[apiodbc] Internal error encoding OAuth tokens: {e}"
-            ))
-        })
+        serde_json::to_vec(&wire)
+            .map_err(|e| Error::general(format!("Internal error encoding OAuth tokens: {e}")))
     }
 
     /// Parses the plaintext JSON. Unknown fields are ignored so a later 1.x driver can add some.

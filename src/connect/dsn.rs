@@ -4,7 +4,7 @@
 //! caller's job via `Attributes::insert_if_absent`.
 
 use crate::connect::grammar::{self, Attributes};
-use crate::error::{state, Error, Result};
+use crate::error::{ConnectError, Error, Result};
 use crate::ffi::odbcinst;
 
 const ODBC_INI: &str = "odbc.ini";
@@ -17,17 +17,17 @@ pub fn read_dsn(name: &str) -> Result<Attributes> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::new(
-            state::UNABLE_TO_CONNECT,
-            "[apiodbc] DSN is empty; give the name of a data source from odbc.ini, or leave DSN out and give Profile and the other properties directly",
+            ConnectError::DataSource,
+            "DSN is empty; give the name of a data source from odbc.ini, or leave DSN out and give Profile and the other properties directly",
         ));
     }
     let keys =
         odbcinst::private_profile_keys(name, ODBC_INI).ok_or_else(|| installer_missing(name))?;
     if keys.is_empty() {
         return Err(Error::new(
-            state::UNABLE_TO_CONNECT,
+            ConnectError::DataSource,
             format!(
-                "[apiodbc] Data source '{name}' was not found in odbc.ini (ODBCINI={}, ODBCSYSINI={}); run 'odbcinst -q -s' to list data sources",
+                "Data source '{name}' was not found in odbc.ini (ODBCINI={}, ODBCSYSINI={}); run 'odbcinst -q -s' to list data sources",
                 env_or_unset("ODBCINI"),
                 env_or_unset("ODBCSYSINI")
             ),
@@ -48,9 +48,9 @@ pub fn read_dsn(name: &str) -> Result<Attributes> {
 
 fn installer_missing(name: &str) -> Error {
     Error::new(
-        state::UNABLE_TO_CONNECT,
+        ConnectError::DataSource,
         format!(
-            "[apiodbc] Data source '{name}' cannot be read because the ODBC installer library (libodbcinst.so.2) could not be loaded; install unixODBC's libodbcinst2, or connect with Driver=... and the properties instead of DSN"
+            "Data source '{name}' cannot be read because the ODBC installer library (libodbcinst.so.2) could not be loaded; install unixODBC's libodbcinst2, or connect with Driver=... and the properties instead of DSN"
         ),
     )
 }
@@ -81,6 +81,7 @@ fn unwrap_quoted(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::state;
 
     #[test]
     fn quoted_ini_values_are_unwrapped() {

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::error::{state, Error, Result};
+use crate::error::{ConnectError, Error, Result};
 use crate::secret::SECRET_NAME_PARTS;
 
 /// Ordered `(key, value)` pairs; the key keeps the user's spelling, lookups ignore case.
@@ -170,8 +170,8 @@ pub fn parse_nested(s: &str) -> Result<Attributes> {
 
 fn syntax_error(context: &str, message: String) -> Error {
     Error::new(
-        state::UNABLE_TO_CONNECT,
-        format!("[apiodbc] {context} is malformed: {message}"),
+        ConnectError::InvalidSyntax,
+        format!("{context} is malformed: {message}"),
     )
 }
 
@@ -309,6 +309,7 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::state;
 
     #[test]
     fn plain_pairs_trimmed_and_case_insensitive() {

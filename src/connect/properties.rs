@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use super::grammar::Attributes;
 use super::profile_settings::ProfileSettings;
 use super::values::{self, AuthScheme, InitiateOAuth, SettingsLocation};
-use crate::error::{state, Error, Result};
+use crate::error::{ConnectError, Error, Result};
 use crate::secret::Secret;
 
 /// What one property is, beyond its value.
@@ -475,9 +475,9 @@ pub fn find_property(key: &str) -> Option<&'static PropertyInfo> {
 /// 08001: the value is not one the property accepts; the message lists what it accepts.
 pub fn bad_value(p: &PropertyInfo, value: &str) -> Error {
     Error::new(
-        state::UNABLE_TO_CONNECT,
+        ConnectError::InvalidValue,
         format!(
-            "[apiodbc] {} has the value '{value}'; allowed values are {}",
+            "{} has the value '{value}'; allowed values are {}",
             p.name, p.allowed
         ),
     )
@@ -508,9 +508,9 @@ where
 fn url(p: &PropertyInfo, v: &str) -> Result<Option<String>> {
     values::check_http_url(v).map_err(|why| {
         Error::new(
-            state::UNABLE_TO_CONNECT,
+            ConnectError::InvalidValue,
             format!(
-                "[apiodbc] {} has the value '{}', which is not usable: {why}; give an absolute http:// or https:// URL such as https://api.example.com/v1",
+                "{} has the value '{}', which is not usable: {why}; give an absolute http:// or https:// URL such as https://api.example.com/v1",
                 p.name,
                 crate::secret::mask_url_passwords(v)
             ),
@@ -527,9 +527,9 @@ fn readable_file(p: &PropertyInfo, v: &str) -> Result<Option<PathBuf>> {
         Err(e) => format!("which cannot be read ({e})"),
     };
     Err(Error::new(
-        state::UNABLE_TO_CONNECT,
+        ConnectError::File,
         format!(
-            "[apiodbc] {} is '{v}', {why}; give the path of a readable PEM certificate file",
+            "{} is '{v}', {why}; give the path of a readable PEM certificate file",
             p.name
         ),
     ))

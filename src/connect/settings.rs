@@ -7,7 +7,7 @@
 //! files other than checking that SSLServerCert is readable.
 
 use super::grammar::Attributes;
-use crate::error::{state, Result, SqlState};
+use crate::error::{prefixed, state, Result, SqlState};
 
 pub use super::properties::{find_property, Property, PropertyInfo, Settings, PROPERTIES};
 pub use super::values::{AuthScheme, InitiateOAuth, SettingsLocation};
@@ -31,7 +31,7 @@ pub fn unknown_properties_warning(keys: &[&str]) -> Option<Warning> {
     let message = match keys {
         [] => return None,
         [only] => format!(
-            "[apiodbc] Unknown connection property '{only}' was ignored; see docs/connection-properties.md for the list"
+            "Unknown connection property '{only}' was ignored; see docs/connection-properties.md for the list"
         ),
         _ => {
             let shown: Vec<String> = keys
@@ -45,7 +45,7 @@ pub fn unknown_properties_warning(keys: &[&str]) -> Option<Warning> {
                 String::new()
             };
             format!(
-                "[apiodbc] {} unknown connection properties were ignored: {}{more}; see docs/connection-properties.md for the list",
+                "{} unknown connection properties were ignored: {}{more}; see docs/connection-properties.md for the list",
                 keys.len(),
                 shown.join(", ")
             )
@@ -53,7 +53,7 @@ pub fn unknown_properties_warning(keys: &[&str]) -> Option<Warning> {
     };
     Some(Warning {
         state: state::INVALID_CONNECTION_STRING_ATTRIBUTE,
-        message,
+        message: prefixed(message),
         property: keys.first().map(|k| k.to_string()),
     })
 }
@@ -72,7 +72,7 @@ impl Settings {
             reading.warn(
                 state::GENERAL_WARNING,
                 format!(
-                    "[apiodbc] Connection property '{key}' was given more than once; the first value was used and later ones were ignored"
+                    "Connection property '{key}' was given more than once; the first value was used and later ones were ignored"
                 ),
                 key,
             );
@@ -85,7 +85,7 @@ impl Settings {
             reading.warn(
                 state::INVALID_CONNECTION_STRING_ATTRIBUTE,
                 format!(
-                    "[apiodbc] The value of '{key}' is in quotes and holds ';'. Driver managers such as unixODBC do not honour quotes: they split the value at ';' and read the rest as other keys (a DRIVER= there would load another library). Enclose such values in braces instead: {key}={{…}}"
+                    "The value of '{key}' is in quotes and holds ';'. Driver managers such as unixODBC do not honour quotes: they split the value at ';' and read the rest as other keys (a DRIVER= there would load another library). Enclose such values in braces instead: {key}={{…}}"
                 ),
                 key,
             );
@@ -106,7 +106,7 @@ impl Settings {
             reading.warn(
                 state::GENERAL_WARNING,
                 format!(
-                    "[apiodbc] ProfileSettings gives '{key}' more than once; the first value was used and later ones were ignored"
+                    "ProfileSettings gives '{key}' more than once; the first value was used and later ones were ignored"
                 ),
                 &key,
             );
@@ -127,7 +127,7 @@ impl Settings {
         if settings.logfile.is_none() && reading.has(Property::Verbosity) {
             reading.warn(
                 state::GENERAL_WARNING,
-                "[apiodbc] Verbosity is set but Logfile is not, so nothing is logged; set Logfile to a file path".to_string(),
+                "Verbosity is set but Logfile is not, so nothing is logged; set Logfile to a file path".to_string(),
                 "Verbosity",
             );
         }
@@ -180,7 +180,7 @@ impl Reading {
     fn warn(&mut self, state: SqlState, message: String, key: &str) {
         self.warnings.push(Warning {
             state,
-            message,
+            message: prefixed(message),
             property: Some(key.to_string()),
         });
     }
@@ -199,7 +199,7 @@ impl Reading {
         }
         if let Some((_, first)) = self.set.iter().find(|(p, _)| *p == info.property) {
             let message = format!(
-                "[apiodbc] '{key}' was ignored because '{first}' sets the same property ({}) earlier; give only one of them",
+                "'{key}' was ignored because '{first}' sets the same property ({}) earlier; give only one of them",
                 info.name
             );
             self.warn(state::GENERAL_WARNING, message, key);

@@ -4,7 +4,7 @@
 use super::grammar::{is_secret_name, parse};
 use super::settings::*;
 use super::values::check_http_url;
-use crate::error::{state, Error};
+use crate::error::{state, ConnectError, Error, ErrorKind};
 
 fn settings(s: &str) -> (Settings, Vec<Warning>) {
     Settings::from_attributes(&parse(s).unwrap()).unwrap()
@@ -99,6 +99,11 @@ fn bad_values_name_property_and_allowed_values() {
     for (input, want) in cases {
         let e = error(input);
         assert_eq!(e.state, state::UNABLE_TO_CONNECT, "{input}");
+        assert_eq!(
+            e.kind,
+            ErrorKind::Connect(ConnectError::InvalidValue),
+            "{input}"
+        );
         assert_eq!(&e.message, want, "{input}");
     }
 }

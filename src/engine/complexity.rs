@@ -13,7 +13,7 @@ use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, Query, SetExpr, Visi
 use datafusion::sql::sqlparser::dialect::GenericDialect;
 use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 
-use crate::error::{state, Error, Result};
+use crate::error::{Error, Result, SqlError};
 
 /// Operators, names and keywords a statement may hold (values, commas and parentheses are not
 /// counted, so long `IN (…)` and `VALUES` lists are fine). It bounds how deep the parsed statement
@@ -50,8 +50,8 @@ impl Complexity {
 
 pub fn too_complex(why: String) -> Error {
     Error::new(
-        state::STATEMENT_TOO_COMPLEX,
-        format!("[apiodbc] The statement is too complex: {why}"),
+        SqlError::TooComplex,
+        format!("The statement is too complex: {why}"),
     )
 }
 
@@ -241,6 +241,7 @@ impl Visitor for Meter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::state;
     use datafusion::sql::parser::DFParserBuilder;
 
     fn parse(sql: &str) -> DFStatement {

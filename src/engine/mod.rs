@@ -36,7 +36,7 @@ use self::identifier_case::{missing_field, MixedCaseColumns};
 use self::procedure_call::ProcedureCall;
 use self::procedures::{Procedure, ProcedureRegistry};
 use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
-use crate::error::{state, Error, Result};
+use crate::error::{Error, Result, SqlError};
 use crate::runtime::{DropOnStack, Stack};
 
 /// The catalog name DataFusion uses internally; ODBC clients see no catalogs.
@@ -139,7 +139,7 @@ impl Engine {
         let ctx = SessionContext::new_with_config(config);
         let catalog_provider = ctx
             .catalog(CATALOG)
-            .ok_or_else(|| Error::general("[apiodbc] Internal error: the engine has no catalog"))?;
+            .ok_or_else(|| Error::general("Internal error: the engine has no catalog"))?;
         let mut schemas: Vec<String> = options
             .tables
             .iter()
@@ -348,9 +348,9 @@ impl Engine {
                 }
                 Err(_) => {
                     return Err(Error::new(
-                        state::INVALID_CHARACTER_VALUE,
+                        SqlError::InvalidValue,
                         format!(
-                            "[apiodbc] Parameter {} ({}) cannot be converted to {target}, the type the statement needs there",
+                            "Parameter {} ({}) cannot be converted to {target}, the type the statement needs there",
                             i + 1,
                             value.data_type()
                         ),
@@ -439,9 +439,9 @@ fn scalar_text(value: &ScalarValue) -> Option<String> {
 
 fn read_only_error(verb: &str) -> Error {
     Error::new(
-        state::SYNTAX_ERROR,
+        SqlError::ReadOnly,
         format!(
-            "[apiodbc] {verb} is not allowed: apiodbc connections are read-only; use SELECT, or EXEC for the stored procedures"
+            "{verb} is not allowed: apiodbc connections are read-only; use SELECT, or EXEC for the stored procedures"
         ),
     )
 }
@@ -556,5 +556,9 @@ mod tests {
             panic!("an INSERT must be refused");
         };
         assert!(err.message.contains("read-only"), "{}", err.message);
+        assert_eq!(
+            err.kind,
+            crate::error::ErrorKind::Sql(crate::error::SqlError::ReadOnly)
+        );
     }
 }

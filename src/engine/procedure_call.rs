@@ -206,7 +206,7 @@ fn tokenize(sql: &str) -> Result<Vec<Token>> {
                 // The character alone: what follows may be an unquoted code or token.
                 let shown = sql[i..].chars().next().unwrap_or(' ');
                 return Err(syntax(format!(
-                    "[apiodbc] Unexpected text in the procedure call: the character '{}' at position {}; quote values with '...'",
+                    "Unexpected text in the procedure call: the character '{}' at position {}; quote values with '...'",
                     shown.escape_default(),
                     i + 1
                 )));
@@ -225,7 +225,7 @@ fn quoted_token(sql: &str, run: QuotedRun) -> Result<Token> {
     // from being taken for syntax.
     if run.kind == QuoteKind::EscapeString {
         return Err(syntax(
-            "[apiodbc] An E'...' escape string is not supported in a procedure call; write the \
+            "An E'...' escape string is not supported in a procedure call; write the \
              value as a plain '...' literal (doubling any quote in it) or pass it as a ? parameter",
         ));
     }
@@ -237,7 +237,7 @@ fn quoted_token(sql: &str, run: QuotedRun) -> Result<Token> {
     };
     if !run.closed {
         return Err(syntax(format!(
-            "[apiodbc] A {what} in the procedure call is not closed"
+            "A {what} in the procedure call is not closed"
         )));
     }
     let body = run.body(sql);
@@ -300,7 +300,7 @@ impl Parser {
             return Ok(());
         }
         Err(syntax(format!(
-            "[apiodbc] Expected '{c}' {after} in the procedure call, found {}",
+            "Expected '{c}' {after} in the procedure call, found {}",
             self.found()
         )))
     }
@@ -346,7 +346,7 @@ impl Parser {
         self.eat_punct(';');
         if self.peek().is_some() {
             return Err(syntax(format!(
-                "[apiodbc] Unexpected {} after the procedure call; a call must be the whole \
+                "Unexpected {} after the procedure call; a call must be the whole \
                  statement",
                 self.found()
             )));
@@ -375,7 +375,7 @@ impl Parser {
                         "a name after '.'"
                     };
                     return Err(syntax(format!(
-                        "[apiodbc] Expected {what} in the procedure call, found {}",
+                        "Expected {what} in the procedure call, found {}",
                         self.found()
                     )));
                 }
@@ -404,7 +404,7 @@ impl Parser {
             let arg = self.argument()?;
             if arg.name.is_none() && args.last().is_some_and(|a| a.name.is_some()) {
                 return Err(syntax(
-                    "[apiodbc] A positional argument cannot follow a named one in the procedure \
+                    "A positional argument cannot follow a named one in the procedure \
                      call; name it too, or move it before the named arguments",
                 ));
             }
@@ -450,13 +450,13 @@ impl Parser {
                     _ => "@".to_string(),
                 };
                 return Err(syntax(format!(
-                    "[apiodbc] The variable {var} is not supported in a procedure call; pass a \
+                    "The variable {var} is not supported in a procedure call; pass a \
                      literal value or a ? parameter marker"
                 )));
             }
             _ => {
                 return Err(syntax(format!(
-                    "[apiodbc] Expected a value (a 'string', a number, NULL or ?) in the \
+                    "Expected a value (a 'string', a number, NULL or ?) in the \
                      procedure call, found {}",
                     self.found()
                 )))

@@ -12,7 +12,7 @@ use futures::future::BoxFuture;
 
 use super::catalog::{ColumnInfo, ProcedureInfo, ProcedureParamInfo};
 use super::procedure_call::{ProcArg, ProcValue};
-use crate::error::{state, Error, Result};
+use crate::error::{Error, Result, SqlError};
 
 /// Arguments by parameter name (as the procedure declares it); `None` is SQL NULL.
 pub type ProcedureArgs = BTreeMap<String, Option<String>>;
@@ -59,7 +59,7 @@ fn one_text_row(columns: &[ColumnInfo], values: Vec<Option<String>>) -> Result<R
         .map(|v| Arc::new(StringArray::from(vec![v])) as ArrayRef)
         .collect();
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
-        .map_err(|e| Error::general(format!("[apiodbc] Internal error building a result: {e}")))
+        .map_err(|e| Error::general(format!("Internal error building a result: {e}")))
 }
 
 impl ProcedureParamInfo {
@@ -106,15 +106,21 @@ impl ProcedureRegistry {
             .find(|p| p.info().name.eq_ignore_ascii_case(name))
             .cloned()
             .ok_or_else(|| {
-                let known: Vec<&str> = self.procedures.iter().map(|p| p.info().name.as_str()).collect();
+                let known: Vec<&str> = self
+                    .procedures
+                    .iter()
+                    .map(|p| p.info().name.as_str())
+                    .collect();
                 let listed = if known.is_empty() {
                     "this connection has no stored procedures".to_string()
                 } else {
                     format!("the procedures are {}", known.join(", "))
                 };
                 Error::new(
-                    state::SYNTAX_ERROR,
-                    format!("[apiodbc] Unknown stored procedure '{name}'; {listed} (SQLProcedures lists them)"),
+                    SqlError::Procedure,
+                    format!(
+                        "Unknown stored procedure '{name}'; {listed} (SQLProcedures lists them)"
+                    ),
                 )
             })
     }
@@ -137,9 +143,9 @@ pub fn resolve_args(
                 .ok_or_else(|| {
                     let names: Vec<&str> = info.params.iter().map(|p| p.name.as_str()).collect();
                     Error::new(
-                        state::SYNTAX_ERROR,
+                        SqlError::Procedure,
                         format!(
-                            "[apiodbc] {} has no parameter '{name}'; its parameters are {}",
+                            "{} has no parameter '{name}'; its parameters are {}",
                             info.name,
                             names.join(", ")
                         ),
@@ -147,9 +153,9 @@ pub fn resolve_args(
                 })?,
             None => info.params.get(position).ok_or_else(|| {
                 Error::new(
-                    state::SYNTAX_ERROR,
+                    SqlError::Procedure,
                     format!(
-                        "[apiodbc] {} takes at most {} arguments",
+                        "{} takes at most {} arguments",
                         info.name,
                         info.params.len()
                     ),
@@ -161,8 +167,11 @@ pub fn resolve_args(
             ProcValue::Null => None,
             ProcValue::Parameter(i) => bound.get(*i).cloned().ok_or_else(|| {
                 Error::new(
-                    state::WRONG_NUMBER_OF_PARAMETERS,
-                    format!("[apiodbc] Parameter {} of the call is not bound; bind it with SQLBindParameter", i + 1),
+                    SqlError::ParameterCount,
+                    format!(
+                        "Parameter {} of the call is not bound; bind it with SQLBindParameter",
+                        i + 1
+                    ),
                 )
             })?,
         };
@@ -171,8 +180,8 @@ pub fn resolve_args(
     for param in &info.params {
         if param.required && resolved.get(&param.name).is_none_or(|v| v.is_none()) {
             return Err(Error::new(
-                state::SYNTAX_ERROR,
-                format!("[apiodbc] {} needs the parameter {}", info.name, param.name),
+                SqlError::Procedure,
+                format!("{} needs the parameter {}", info.name, param.name),
             ));
         }
     }

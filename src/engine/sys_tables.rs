@@ -68,7 +68,7 @@ impl SysTable {
     fn batch(&self, columns: Vec<ArrayRef>) -> Result<(String, RecordBatch)> {
         let batch = RecordBatch::try_new(self.schema(), columns).map_err(|e| {
             Error::general(format!(
-                "[apiodbc] Internal error building the system table {}: {e}",
+                "Internal error building the system table {}: {e}",
                 self.name
             ))
         })?;

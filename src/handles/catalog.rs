@@ -115,11 +115,8 @@ impl ResultBuilder {
                 }
             }
         }
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| {
-            Error::general(format!(
-                "[apiodbc] Internal error building a catalog result: {e}"
-            ))
-        })
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+            .map_err(|e| Error::general(format!("Internal error building a catalog result: {e}")))
     }
 }
 

@@ -204,7 +204,7 @@ impl ColumnWriter {
                 column,
                 &Error::new(
                     state::INDICATOR_REQUIRED,
-                    format!("[apiodbc] Column {column} is NULL but no indicator was bound; bind a length/indicator buffer"),
+                    format!("Column {column} is NULL but no indicator was bound; bind a length/indicator buffer"),
                 ),
             ),
             Ok(CellOutcome::Value {
@@ -218,7 +218,7 @@ impl ColumnWriter {
                         column,
                         &Error::new(
                             truncation_state(self.c_type),
-                            format!("[apiodbc] String data, right truncated in column {column}: bind a larger buffer (the full length is in the indicator)"),
+                            format!("String data, right truncated in column {column}: bind a larger buffer (the full length is in the indicator)"),
                         ),
                     );
                 }

@@ -77,7 +77,7 @@ impl Connection {
         lock(&self.state).session.clone().ok_or_else(|| {
             Error::new(
                 state::CONNECTION_NOT_OPEN,
-                "[apiodbc] The connection is not open; connect first",
+                "The connection is not open; connect first",
             )
         })
     }
@@ -111,7 +111,7 @@ impl Connection {
         if self.is_connected() {
             return Err(Error::new(
                 state::CONNECTION_IN_USE,
-                "[apiodbc] The connection is already open; disconnect first",
+                "The connection is already open; disconnect first",
             ));
         }
         let mut attrs = grammar::parse(connection_string)?;
@@ -166,7 +166,7 @@ impl Connection {
             limit,
             |seconds| {
                 format!(
-                    "[apiodbc] The login timeout of {seconds} s expired before the connection was open (an OAuth flow waiting for the browser counts too); raise or unset SQL_ATTR_LOGIN_TIMEOUT"
+                    "The login timeout of {seconds} s expired before the connection was open (an OAuth flow waiting for the browser counts too); raise or unset SQL_ATTR_LOGIN_TIMEOUT"
                 )
             },
         )?;
@@ -185,7 +185,7 @@ impl Connection {
         if st.session.is_none() {
             return Err(Error::new(
                 state::CONNECTION_NOT_OPEN,
-                "[apiodbc] The connection is not open",
+                "The connection is not open",
             ));
         }
         let statements = std::mem::take(&mut st.statements);
@@ -244,7 +244,7 @@ impl Connection {
                 AttrValue::Text(t) if t.is_empty() => Ok(()),
                 _ => Err(Error::new(
                     state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                    "[apiodbc] apiodbc has no catalogs; SQL_ATTR_CURRENT_CATALOG cannot be set",
+                    "apiodbc has no catalogs; SQL_ATTR_CURRENT_CATALOG cannot be set",
                 )),
             },
             SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE => {
@@ -253,7 +253,7 @@ impl Connection {
                 } else {
                     Err(Error::new(
                         state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                        "[apiodbc] Asynchronous connection functions are not supported",
+                        "Asynchronous connection functions are not supported",
                     ))
                 }
             }
@@ -261,7 +261,7 @@ impl Connection {
             0..=27 => Ok(()),
             other => Err(Error::new(
                 state::INVALID_ATTRIBUTE_IDENTIFIER,
-                format!("[apiodbc] Connection attribute {other} is not known"),
+                format!("Connection attribute {other} is not known"),
             )),
         }
     }
@@ -286,7 +286,7 @@ impl Connection {
             other => {
                 return Err(Error::new(
                     state::INVALID_ATTRIBUTE_IDENTIFIER,
-                    format!("[apiodbc] Connection attribute {other} is not known"),
+                    format!("Connection attribute {other} is not known"),
                 ))
             }
         };

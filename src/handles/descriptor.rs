@@ -193,7 +193,7 @@ pub fn get_field(desc: &Descriptor, record: i16, field: i16) -> Result<Option<Fi
     if record < 1 {
         return Err(Error::new(
             state::INVALID_DESCRIPTOR_INDEX,
-            format!("[apiodbc] Descriptor record {record} does not exist; records start at 1 (bookmarks are not supported)"),
+            format!("Descriptor record {record} does not exist; records start at 1 (bookmarks are not supported)"),
         ));
     }
     let Some(rec) = st.records.get(record as usize - 1) else {
@@ -219,7 +219,7 @@ pub fn get_field(desc: &Descriptor, record: i16, field: i16) -> Result<Option<Fi
         other => {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_FIELD,
-                format!("[apiodbc] Descriptor field {other} is not known"),
+                format!("Descriptor field {other} is not known"),
             ))
         }
     };
@@ -239,7 +239,7 @@ pub fn set_field(
     if desc.kind == DescKind::Ird {
         return Err(Error::new(
             state::CANNOT_MODIFY_IRD,
-            "[apiodbc] The implementation row descriptor cannot be modified",
+            "The implementation row descriptor cannot be modified",
         ));
     }
     let mut st = super::lock(&desc.state);
@@ -248,7 +248,7 @@ pub fn set_field(
             if value == 0 {
                 return Err(Error::new(
                     state::INVALID_ATTRIBUTE_VALUE,
-                    "[apiodbc] SQL_DESC_ARRAY_SIZE must be at least 1",
+                    "SQL_DESC_ARRAY_SIZE must be at least 1",
                 ));
             }
             st.header.array_size = value;
@@ -275,7 +275,7 @@ pub fn set_field(
             if count < 0 {
                 return Err(Error::new(
                     state::INVALID_DESCRIPTOR_INDEX,
-                    "[apiodbc] SQL_DESC_COUNT cannot be negative",
+                    "SQL_DESC_COUNT cannot be negative",
                 ));
             }
             st.records.resize_with(count as usize, DescRecord::default);
@@ -284,7 +284,7 @@ pub fn set_field(
         SQL_DESC_ALLOC_TYPE => {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_FIELD,
-                "[apiodbc] SQL_DESC_ALLOC_TYPE is read-only",
+                "SQL_DESC_ALLOC_TYPE is read-only",
             ));
         }
         _ => {}
@@ -292,7 +292,7 @@ pub fn set_field(
     if record < 1 {
         return Err(Error::new(
             state::INVALID_DESCRIPTOR_INDEX,
-            format!("[apiodbc] Descriptor record {record} does not exist; records start at 1"),
+            format!("Descriptor record {record} does not exist; records start at 1"),
         ));
     }
     let rec = st.record_mut(record as usize);
@@ -310,7 +310,7 @@ pub fn set_field(
         SQL_DESC_NULLABLE => {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_FIELD,
-                "[apiodbc] SQL_DESC_NULLABLE is read-only",
+                "SQL_DESC_NULLABLE is read-only",
             ));
         }
         SQL_DESC_NAME => rec.name = text.unwrap_or_default(),
@@ -323,7 +323,7 @@ pub fn set_field(
         other => {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_FIELD,
-                format!("[apiodbc] Descriptor field {other} is not known or cannot be set"),
+                format!("Descriptor field {other} is not known or cannot be set"),
             ))
         }
     }
@@ -354,7 +354,7 @@ pub fn copy(source: &Descriptor, target: &Descriptor) -> Result<()> {
     if target.kind == DescKind::Ird {
         return Err(Error::new(
             state::CANNOT_MODIFY_IRD,
-            "[apiodbc] The implementation row descriptor cannot be a copy target",
+            "The implementation row descriptor cannot be a copy target",
         ));
     }
     let copied = super::lock(&source.state).clone();

@@ -63,6 +63,7 @@ impl Diagnostics {
     /// Records `record` with every live secret in its text masked: messages quote APIs, URLs and
     /// values that may hold a credential the driver was given.
     pub fn push(&self, mut record: DiagRecord) {
+        record.message = crate::error::prefixed(record.message);
         if let std::borrow::Cow::Owned(masked) = crate::secret::mask_secrets(&record.message) {
             record.message = masked;
         }
@@ -87,7 +88,7 @@ impl Diagnostics {
     pub fn truncation_warning(&self) {
         self.push_warning(
             state::STRING_TRUNCATED,
-            "[apiodbc] String data, right truncated: the buffer was too small; the returned length is the full length",
+            "String data, right truncated: the buffer was too small; the returned length is the full length",
         );
     }
 }

@@ -53,7 +53,7 @@ impl Environment {
                 }
                 other => Err(Error::new(
                     state::INVALID_ATTRIBUTE_VALUE,
-                    format!("[apiodbc] SQL_ATTR_ODBC_VERSION {other} is not supported; use SQL_OV_ODBC2, SQL_OV_ODBC3 or SQL_OV_ODBC3_80"),
+                    format!("SQL_ATTR_ODBC_VERSION {other} is not supported; use SQL_OV_ODBC2, SQL_OV_ODBC3 or SQL_OV_ODBC3_80"),
                 )),
             },
             SQL_ATTR_CONNECTION_POOLING => {
@@ -70,13 +70,13 @@ impl Environment {
                 } else {
                     Err(Error::new(
                         state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                        "[apiodbc] SQL_ATTR_OUTPUT_NTS can only be SQL_TRUE: output strings are always NUL-terminated",
+                        "SQL_ATTR_OUTPUT_NTS can only be SQL_TRUE: output strings are always NUL-terminated",
                     ))
                 }
             }
             other => Err(Error::new(
                 state::INVALID_ATTRIBUTE_IDENTIFIER,
-                format!("[apiodbc] Environment attribute {other} is not known"),
+                format!("Environment attribute {other} is not known"),
             )),
         }
     }
@@ -90,7 +90,7 @@ impl Environment {
             SQL_ATTR_OUTPUT_NTS => Ok(1),
             other => Err(Error::new(
                 state::INVALID_ATTRIBUTE_IDENTIFIER,
-                format!("[apiodbc] Environment attribute {other} is not known"),
+                format!("Environment attribute {other} is not known"),
             )),
         }
     }

@@ -86,7 +86,7 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
     if apd.header.array_size > 1 {
         return Err(Error::new(
             state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-            "[apiodbc] Arrays of parameters (SQL_ATTR_PARAMSET_SIZE > 1) are not supported; execute once per parameter set",
+            "Arrays of parameters (SQL_ATTR_PARAMSET_SIZE > 1) are not supported; execute once per parameter set",
         ));
     }
     let mut values = Vec::with_capacity(count);
@@ -95,7 +95,7 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
         let unbound = || {
             Error::new(
                 state::WRONG_NUMBER_OF_PARAMETERS,
-                format!("[apiodbc] The statement has {count} parameter markers but parameter {number} is not bound; bind it with SQLBindParameter"),
+                format!("The statement has {count} parameter markers but parameter {number} is not bound; bind it with SQLBindParameter"),
             )
         };
         let app = apd
@@ -120,7 +120,7 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
         {
             return Err(Error::new(
                 state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                format!("[apiodbc] Parameter {number} uses data-at-execution, which is not supported; bind the whole value"),
+                format!("Parameter {number} uses data-at-execution, which is not supported; bind the whole value"),
             ));
         }
         let data_at = apd.element(app.data_ptr, 0, app.octet_length.max(0) as usize);
@@ -141,9 +141,7 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
                     Some(other) => {
                         return Err(Error::new(
                             state::INVALID_STRING_OR_BUFFER_LENGTH,
-                            format!(
-                            "[apiodbc] Parameter {number} has the invalid length/indicator {other}"
-                        ),
+                            format!("Parameter {number} has the invalid length/indicator {other}"),
                         ))
                     }
                 },
@@ -159,7 +157,7 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
             scalar = scalar.cast_to(&declared).map_err(|_| {
                 Error::new(
                     state::INVALID_CHARACTER_VALUE,
-                    format!("[apiodbc] Parameter {number} is not a valid {declared} value"),
+                    format!("Parameter {number} is not a valid {declared} value"),
                 )
             })?;
         }

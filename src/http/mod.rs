@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::error::{state, Error, Result};
+use crate::error::{ApiError, Error, Result};
 
 pub use token_source::AccessTokenSource;
 
@@ -34,15 +34,15 @@ pub fn check_url(url: &Url) -> Result<()> {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
         "http" => Err(Error::new(
-            state::UNABLE_TO_CONNECT,
+            ApiError::Refused,
             format!(
-                "[apiodbc] Plain http is allowed only to this machine (127.0.0.1, ::1, localhost), not to '{}'; use an https:// URL",
+                "Plain http is allowed only to this machine (127.0.0.1, ::1, localhost), not to '{}'; use an https:// URL",
                 url.host_str().unwrap_or("")
             ),
         )),
         other => Err(Error::new(
-            state::UNABLE_TO_CONNECT,
-            format!("[apiodbc] The URL scheme '{other}' is not supported; use https://"),
+            ApiError::Refused,
+            format!("The URL scheme '{other}' is not supported; use https://"),
         )),
     }
 }
@@ -52,18 +52,22 @@ fn tls_config(extra_ca: Option<&std::path::Path>) -> Result<rustls::ClientConfig
     let mut extra = Vec::new();
     if let Some(path) = extra_ca {
         use rustls::pki_types::pem::PemObject;
-        let pem = crate::files::read_regular(path, 1 << 20, crate::files::Follow::Yes).map_err(|e| {
-            Error::new(
-                state::UNABLE_TO_CONNECT,
-                format!("[apiodbc] SSLServerCert '{}' could not be read ({e}); give the path of a PEM file", path.display()),
-            )
-        })?;
+        let pem =
+            crate::files::read_regular(path, 1 << 20, crate::files::Follow::Yes).map_err(|e| {
+                Error::new(
+                    ApiError::Refused,
+                    format!(
+                        "SSLServerCert '{}' could not be read ({e}); give the path of a PEM file",
+                        path.display()
+                    ),
+                )
+            })?;
         for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
             extra.push(cert.map_err(|e| {
                 Error::new(
-                    state::UNABLE_TO_CONNECT,
+                    ApiError::Refused,
                     format!(
-                        "[apiodbc] SSLServerCert '{}' is not a valid PEM file ({e})",
+                        "SSLServerCert '{}' is not a valid PEM file ({e})",
                         path.display()
                     ),
                 )
@@ -71,20 +75,13 @@ fn tls_config(extra_ca: Option<&std::path::Path>) -> Result<rustls::ClientConfig
         }
         if extra.is_empty() {
             return Err(Error::new(
-                state::UNABLE_TO_CONNECT,
-                format!(
-                    "[apiodbc] SSLServerCert '{}' holds no certificate",
-                    path.display()
-                ),
+                ApiError::Refused,
+                format!("SSLServerCert '{}' holds no certificate", path.display()),
             ));
         }
     }
-    let tls_err = |e: String| {
-        Error::new(
-            state::UNABLE_TO_CONNECT,
-            format!("[apiodbc] TLS could not be set up: {e}"),
-        )
-    };
+    let tls_err =
+        |e: String| Error::new(ApiError::Refused, format!("TLS could not be set up: {e}"));
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| tls_err(e.to_string()))?;
@@ -132,8 +129,8 @@ pub fn http_client(
     }
     builder.build().map_err(|e| {
         Error::new(
-            state::UNABLE_TO_CONNECT,
-            format!("[apiodbc] The HTTP client could not be built: {e}"),
+            ApiError::Refused,
+            format!("The HTTP client could not be built: {e}"),
         )
     })
 }

@@ -11,7 +11,7 @@ pub use model::*;
 pub use types::{ColumnType, TimeFormat};
 
 use crate::connect::settings::Settings;
-use crate::error::{state, Error, Result};
+use crate::error::{ConnectError, Error, Result};
 
 /// A profile file larger than this is no profile (the largest built-in is about 20 KB).
 pub const MAX_PROFILE_BYTES: u64 = 4 << 20;
@@ -27,18 +27,18 @@ pub fn load(name_or_path: &str) -> Result<Profile> {
         key.contains('/') || key.contains('\\') || key.contains('.') || path.exists();
     if !looks_like_path {
         return Err(Error::new(
-            state::UNABLE_TO_CONNECT,
+            ConnectError::Profile,
             format!(
-                "[apiodbc] Profile '{key}' is not a built-in profile; use one of {} or the path of a profile file",
+                "Profile '{key}' is not a built-in profile; use one of {} or the path of a profile file",
                 builtin::listing()
             ),
         ));
     }
     let unreadable = |why: String| {
         Error::new(
-            state::UNABLE_TO_CONNECT,
+            ConnectError::Profile,
             format!(
-                "[apiodbc] Profile file '{key}' could not be read ({why}); check the path, or use a built-in: {}",
+                "Profile file '{key}' could not be read ({why}); check the path, or use a built-in: {}",
                 builtin::listing()
             ),
         )
@@ -53,9 +53,9 @@ pub fn load(name_or_path: &str) -> Result<Profile> {
 pub fn parse(text: &str, source: &str) -> Result<Profile> {
     let mut profile: Profile = toml::from_str(text).map_err(|e| {
         Error::new(
-            state::UNABLE_TO_CONNECT,
+            ConnectError::Profile,
             format!(
-                "[apiodbc] Profile {source} is not valid: {}; fix the profile file",
+                "Profile {source} is not valid: {}; fix the profile file",
                 e.to_string().trim()
             ),
         )

@@ -1,6 +1,7 @@
 //! Tests of loading and validating profiles.
 
 use super::*;
+use crate::error::{ConnectError, ErrorKind};
 
 #[test]
 fn every_builtin_loads() {
@@ -45,8 +46,10 @@ type = "blob"
         "{}",
         e.message
     );
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::Profile));
     let e = parse("name = 1", "'f.toml'").unwrap_err();
     assert!(e.message.contains("'f.toml' is not valid"), "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::Profile));
 }
 
 #[test]

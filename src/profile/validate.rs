@@ -8,7 +8,7 @@ use super::model::{FilterOp, PageKind, Pagination, PlacementKind, Profile, Schem
 use super::template::placeholders;
 use super::types::{ColumnType, TimeFormat, TYPE_NAMES};
 use crate::connect::settings::AuthScheme;
-use crate::error::{state, Error, Result};
+use crate::error::{ConnectError, Error, Result};
 
 const GRANTS: &[&str] = &[
     "authorization_code",
@@ -25,9 +25,9 @@ struct Ctx {
 impl Ctx {
     fn err(&self, place: &str, key: &str, problem: impl std::fmt::Display) -> Error {
         Error::new(
-            state::UNABLE_TO_CONNECT,
+            ConnectError::Profile,
             format!(
-                "[apiodbc] Profile {}: {place}key '{key}': {problem}; fix the profile file",
+                "Profile {}: {place}key '{key}': {problem}; fix the profile file",
                 self.source
             ),
         )

@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 
 use super::jsonpath;
 use super::origin::{Origins, Route};
-use crate::error::{state, Error, Result};
+use crate::error::{ApiError, AuthError, Error, Result};
 use crate::http::{body, check_url, http_client, Deadline};
 use crate::profile::{HostRule, RateLimit, ResetUnit};
 use crate::secret::Secret;
@@ -103,8 +103,8 @@ impl BodyStream {
                 Ok(Some(piece))
             }
             Ok(None) => Ok(None),
-            Err(e) => Err(link_error(format!(
-                "[apiodbc] Reading the response from {} failed: {}; the rows read from it so far are not a complete result, retry the query",
+            Err(e) => Err(Error::new(ApiError::Unreachable, format!(
+                "Reading the response from {} failed: {}; the rows read from it so far are not a complete result, retry the query",
                 self.shown,
                 error_chain(&e)
             ))),
@@ -139,14 +139,10 @@ enum Hop {
 }
 
 fn too_large(shown: &str, limit: usize) -> Error {
-    link_error(format!(
-        "[apiodbc] The response from {shown} is larger than MaxResponseSize ({}); reading stopped there and no rows were returned for it. Ask for smaller pages (Pagesize) or raise MaxResponseSize",
+    Error::new(ApiError::TooLarge, format!(
+        "The response from {shown} is larger than MaxResponseSize ({}); reading stopped there and no rows were returned for it. Ask for smaller pages (Pagesize) or raise MaxResponseSize",
         body::size_text(limit as u64)
     ))
-}
-
-fn link_error(message: String) -> Error {
-    Error::new(state::COMMUNICATION_LINK_FAILURE, message)
 }
 
 impl ApiClient {
@@ -218,7 +214,7 @@ impl ApiClient {
             Arrival::Stream(body) => Ok(Streamed::Body(body)),
             Arrival::Parsed(Outcome::NotFound) => Ok(Streamed::NotFound),
             Arrival::Parsed(Outcome::Ok(_)) => Err(Error::general(
-                "[apiodbc] Internal error: a streamed request was read whole",
+                "Internal error: a streamed request was read whole",
             )),
         }
     }
@@ -247,7 +243,7 @@ impl ApiClient {
         {
             Arrival::Parsed(outcome) => Ok(outcome),
             Arrival::Stream(_) => Err(Error::general(
-                "[apiodbc] Internal error: a parsed request was streamed",
+                "Internal error: a parsed request was streamed",
             )),
         }
     }
@@ -272,8 +268,8 @@ impl ApiClient {
                 Hop::Arrived(arrival) => return Ok(arrival),
                 Hop::Redirect(status, location) => {
                     let next = url.join(&location).map_err(|e| {
-                        link_error(format!(
-                            "[apiodbc] The API answered {shown} with a redirect to something that is not a URL ({e})"
+                        Error::new(ApiError::Broken, format!(
+                            "The API answered {shown} with a redirect to something that is not a URL ({e})"
                         ))
                     })?;
                     // 303 means "GET this instead"; 301 and 302 turn a POST into a GET too, as
@@ -289,10 +285,13 @@ impl ApiClient {
                 }
             }
         }
-        Err(link_error(format!(
-            "[apiodbc] The API redirected more than {MAX_REDIRECTS} times, last to {}; stopping",
-            self.mask(&url)
-        )))
+        Err(Error::new(
+            ApiError::Broken,
+            format!(
+                "The API redirected more than {MAX_REDIRECTS} times, last to {}; stopping",
+                self.mask(&url)
+            ),
+        ))
     }
 
     /// One URL with retries: the response, or the redirect it answered with.
@@ -383,12 +382,12 @@ impl ApiClient {
                         };
                         let err = Error::new(
                             if e.is_timeout() {
-                                state::TIMEOUT_EXPIRED
+                                ApiError::Timeout
                             } else {
-                                state::COMMUNICATION_LINK_FAILURE
+                                ApiError::Unreachable
                             },
                             format!(
-                                "[apiodbc] The request to {shown} {what} after {} attempts: {}",
+                                "The request to {shown} {what} after {} attempts: {}",
                                 failures,
                                 error_chain(&e)
                             ),
@@ -413,8 +412,8 @@ impl ApiClient {
                     Value::Null
                 } else {
                     serde_json::from_slice(&bytes).map_err(|e| {
-                        link_error(format!(
-                            "[apiodbc] The response from {shown} is not valid JSON ({e}); the body may be truncated. No rows were returned for it; retry the query"
+                        Error::new(ApiError::Broken, format!(
+                            "The response from {shown} is not valid JSON ({e}); the body may be truncated. No rows were returned for it; retry the query"
                         ))
                     })?
                 };
@@ -430,12 +429,13 @@ impl ApiClient {
                 .any(|m| message.starts_with(m.as_str()))
             {
                 return Err(Error::new(
-                    state::INVALID_AUTHORIZATION,
+                    AuthError::Rejected,
                     format!(
-                        "[apiodbc] The API refused the credentials (HTTP {}): {message}; check the credentials and AuthScheme",
+                        "The API refused the credentials (HTTP {}): {message}; check the credentials and AuthScheme",
                         status.as_u16()
                     ),
-                ));
+                )
+                .with_native(i32::from(status.as_u16())));
             }
             match status {
                 StatusCode::NOT_FOUND => return Ok(Hop::Arrived(Arrival::Parsed(Outcome::NotFound))),
@@ -453,19 +453,24 @@ impl ApiClient {
                 }
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                     return Err(Error::new(
-                        state::INVALID_AUTHORIZATION,
+                        AuthError::Rejected,
                         format!(
-                            "[apiodbc] The API refused the credentials (HTTP {}): {message}; check the credentials and AuthScheme",
+                            "The API refused the credentials (HTTP {}): {message}; check the credentials and AuthScheme",
                             status.as_u16()
                         ),
-                    ))
+                    )
+                    .with_native(i32::from(status.as_u16())))
                 }
                 StatusCode::TOO_MANY_REQUESTS => {
                     rate_waits += 1;
                     if rate_waits > MAX_RATE_WAITS {
-                        return Err(link_error(format!(
-                            "[apiodbc] The API kept answering 429 (rate limit) for {shown}: {message}; try again later"
-                        )));
+                        return Err(Error::new(
+                            ApiError::Unreachable,
+                            format!(
+                                "The API kept answering 429 (rate limit) for {shown}: {message}; try again later"
+                            ),
+                        )
+                        .with_native(429));
                     }
                     let wait = self.rate_wait(&headers).unwrap_or_else(|| backoff(rate_waits.min(6)));
                     tokio::time::sleep(wait).await;
@@ -473,18 +478,23 @@ impl ApiClient {
                 s if s.is_server_error() => {
                     failures += 1;
                     if failures > MAX_RETRIES {
-                        return Err(link_error(format!(
-                            "[apiodbc] The API answered HTTP {} for {shown} after {failures} attempts: {message}",
-                            s.as_u16()
-                        )));
+                        return Err(Error::new(
+                            ApiError::Unreachable,
+                            format!(
+                                "The API answered HTTP {} for {shown} after {failures} attempts: {message}",
+                                s.as_u16()
+                            ),
+                        )
+                        .with_native(i32::from(s.as_u16())));
                     }
                     tokio::time::sleep(backoff(failures)).await;
                 }
                 s => {
-                    return Err(Error::general(format!(
-                        "[apiodbc] The API answered HTTP {} for {shown}: {message}",
-                        s.as_u16()
-                    )))
+                    return Err(Error::new(
+                        ApiError::Unexpected,
+                        format!("The API answered HTTP {} for {shown}: {message}", s.as_u16()),
+                    )
+                    .with_native(i32::from(s.as_u16())))
                 }
             }
         }

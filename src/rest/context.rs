@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::client::{ApiClient, Outcome};
 use super::jsonpath;
 use super::pager::Pager;
-use crate::error::{Error, Result};
+use crate::error::{ApiError, Error, Result};
 use crate::profile::{template, Profile, Table};
 
 /// What a connection's tables share.
@@ -43,11 +43,7 @@ impl ScanContext {
                 .find(|(k, _)| k.eq_ignore_ascii_case(n))
                 .map(|(_, v)| template::encode_segment(v))
         })
-        .map_err(|n| {
-            Error::general(format!(
-                "[apiodbc] The path '{path}' needs a value for {{{n}}}"
-            ))
-        })?;
+        .map_err(|n| Error::general(format!("The path '{path}' needs a value for {{{n}}}")))?;
         let base = self.client.base.as_str().trim_end_matches('/');
         let mut url = Url::parse(&format!(
             "{base}{}",
@@ -57,11 +53,7 @@ impl ScanContext {
                 format!("/{path}")
             }
         ))
-        .map_err(|e| {
-            Error::general(format!(
-                "[apiodbc] The URL for path '{path}' is not valid ({e})"
-            ))
-        })?;
+        .map_err(|e| Error::general(format!("The URL for path '{path}' is not valid ({e})")))?;
         {
             let mut q = url.query_pairs_mut();
             for (k, v) in query {
@@ -90,9 +82,11 @@ impl ScanContext {
         want: Option<u64>,
         missing_is_empty: bool,
     ) -> Result<Pager<'a>> {
-        let pg = self.profile.pagination_of(t).cloned().ok_or_else(|| {
-            Error::general(format!("[apiodbc] Table {} has no pagination", t.name))
-        })?;
+        let pg = self
+            .profile
+            .pagination_of(t)
+            .cloned()
+            .ok_or_else(|| Error::general(format!("Table {} has no pagination", t.name)))?;
         Ok(Pager::new(
             &self.client,
             url,
@@ -136,10 +130,13 @@ impl ScanContext {
                         Some(message) => format!("the API said: {message}"),
                         None => "fix the table's single.records path".to_string(),
                     };
-                    Err(Error::general(format!(
-                        "[apiodbc] The response from {shown} has no record object at '{}'; {why}",
-                        single.records
-                    )))
+                    Err(Error::new(
+                        ApiError::Unexpected,
+                        format!(
+                            "The response from {shown} has no record object at '{}'; {why}",
+                            single.records
+                        ),
+                    ))
                 }
             },
         }

@@ -16,7 +16,7 @@ use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use serde_json::Value;
 
 use super::jsonpath;
-use crate::error::{state, Error, Result};
+use crate::error::{ApiError, Error, Result};
 use crate::profile::{Column, ColumnType, TimeFormat};
 
 /// One output column: where its value comes from and how it is typed.
@@ -64,7 +64,7 @@ impl Converter {
         let options = RecordBatchOptions::new().with_row_count(Some(rows.len()));
         RecordBatch::try_new_with_options(self.schema.clone(), arrays, &options).map_err(|e| {
             Error::general(format!(
-                "[apiodbc] Internal error building a batch of {}: {e}",
+                "Internal error building a batch of {}: {e}",
                 self.table
             ))
         })
@@ -88,9 +88,9 @@ impl Converter {
             .unwrap_or_else(|| "(none)".into());
         let shown = crate::secret::excerpt(&v.to_string(), 200);
         Error::new(
-            state::INVALID_CHARACTER_VALUE,
+            ApiError::BadValue,
             format!(
-                "[apiodbc] Table {}, column {}, key {key}: the value {shown} is not {what}; the profile's column type does not match the API's data",
+                "Table {}, column {}, key {key}: the value {shown} is not {what}; the profile's column type does not match the API's data",
                 self.table, col.name
             ),
         )
@@ -157,7 +157,7 @@ impl Converter {
             ColumnType::Decimal(p, s) => {
                 let b = Decimal128Builder::with_capacity(n)
                     .with_precision_and_scale(p, s)
-                    .map_err(|e| Error::general(format!("[apiodbc] Bad decimal({p},{s}): {e}")))?;
+                    .map_err(|e| Error::general(format!("Bad decimal({p},{s}): {e}")))?;
                 build!(b, |v: &Value| decimal(v, p, s), "a decimal")
             }
         })

@@ -21,7 +21,7 @@ mod window;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::error::{state, Error, Result};
+use crate::error::{ApiError, Error, Result};
 use crate::profile::Profile;
 
 pub use client::{Credentials, OAuthCredential};
@@ -56,9 +56,9 @@ pub fn open(
 ) -> Result<Vec<Arc<RestTable>>> {
     let base = reqwest::Url::parse(&access.base_url).map_err(|e| {
         Error::new(
-            state::UNABLE_TO_CONNECT,
+            ApiError::Refused,
             format!(
-                "[apiodbc] The API base URL '{}' is not valid ({e}); check BaseURL",
+                "The API base URL '{}' is not valid ({e}); check BaseURL",
                 access.base_url
             ),
         )

@@ -7,7 +7,7 @@
 
 use reqwest::Url;
 
-use crate::error::{state, Error, Result};
+use crate::error::{ApiError, Error, Result};
 use crate::http::{check_url, is_loopback};
 use crate::profile::HostRule;
 
@@ -53,9 +53,9 @@ impl Origins {
             }
         }
         Err(Error::new(
-            state::COMMUNICATION_LINK_FAILURE,
+            ApiError::OffOrigin,
             format!(
-                "[apiodbc] The API pointed the driver at {shown}, which is not the API's origin ({}); nothing was sent there. If the service really serves data from that host, a profile can list it under [[host]] (see docs/profiles.md)",
+                "The API pointed the driver at {shown}, which is not the API's origin ({}); nothing was sent there. If the service really serves data from that host, a profile can list it under [[host]] (see docs/profiles.md)",
                 origin_text(&self.base)
             ),
         ))

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{ApiError, Error, Result};
 
 /// Where a value came from, for the error message: the masked URL and the body path.
 pub struct Origin<'a> {
@@ -17,8 +17,8 @@ pub struct Origin<'a> {
 impl Origin<'_> {
     fn unreadable(&self, value: &Value, what: &str) -> Error {
         let shown = crate::secret::excerpt(&value.to_string(), 80);
-        Error::general(format!(
-            "[apiodbc] The response from {} has {shown} at '{}', which is not {what}; the scan stopped instead of guessing whether more pages follow. Check the profile's pagination paths",
+        Error::new(ApiError::Unexpected, format!(
+            "The response from {} has {shown} at '{}', which is not {what}; the scan stopped instead of guessing whether more pages follow. Check the profile's pagination paths",
             self.url, self.path
         ))
     }

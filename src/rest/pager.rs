@@ -11,7 +11,7 @@ use super::client::{ApiClient, BodyStream, Streamed};
 use super::jsonpath;
 use super::page_values;
 use super::record_splitter::RecordSplitter;
-use crate::error::{Error, Result};
+use crate::error::{ApiError, Error, Result};
 use crate::profile::{PageKind, Pagination};
 
 /// Times a page whose body broke off before any record was handed on is asked for again.
@@ -183,10 +183,10 @@ impl<'a> Pager<'a> {
                         return Err(not_json(&page.shown, &e));
                     }
                     if let Some(why) = page.splitter.broken() {
-                        return Err(Error::general(format!(
-                            "[apiodbc] The response from {} cannot be read: {why}",
-                            page.shown
-                        )));
+                        return Err(Error::new(
+                            ApiError::Unexpected,
+                            format!("The response from {} cannot be read: {why}", page.shown),
+                        ));
                     }
                 }
                 None => {
@@ -209,8 +209,8 @@ impl<'a> Pager<'a> {
         }
         self.pages += 1;
         if self.pages > MAX_PAGES {
-            return Err(Error::general(format!(
-                "[apiodbc] More than {MAX_PAGES} pages from {}; stopping. Narrow the query with WHERE or LIMIT",
+            return Err(Error::new(ApiError::Unexpected, format!(
+                "More than {MAX_PAGES} pages from {}; stopping. Narrow the query with WHERE or LIMIT",
                 self.client.mask(&self.url)
             )));
         }
@@ -230,9 +230,12 @@ impl<'a> Pager<'a> {
                 self.state = State::Done;
                 Ok(true)
             }
-            Streamed::NotFound => Err(Error::general(format!(
-                "[apiodbc] The API answered 404 for the list {shown}; check the profile's path or BaseURL"
-            ))),
+            Streamed::NotFound => Err(Error::new(
+                ApiError::Unexpected,
+                format!(
+                "The API answered 404 for the list {shown}; check the profile's path or BaseURL"
+            ),
+            )),
         }
     }
 
@@ -257,9 +260,10 @@ impl<'a> Pager<'a> {
             self.records_in(&mut body, &shown)?
         };
         if let Some(message) = self.client.failure_flag(&body) {
-            return Err(Error::general(format!(
-                "[apiodbc] The API answered {shown} with a body that reports a failure: {message}"
-            )));
+            return Err(Error::new(
+                ApiError::Unexpected,
+                format!("The API answered {shown} with a body that reports a failure: {message}"),
+            ));
         }
         let n = page.delivered + in_chunk + late.len() as u64;
         self.fetched += n;
@@ -291,13 +295,13 @@ impl<'a> Pager<'a> {
             }
             None => {
                 self.refuse_error_body(body, shown)?;
-                Err(Error::general(format!(
-                    "[apiodbc] The response from {shown} has no records at '{}'; no rows were returned for it. Fix the table's records path, or set empty_when_absent in the profile's pagination if the API leaves the array out of empty pages",
+                Err(Error::new(ApiError::Unexpected, format!(
+                    "The response from {shown} has no records at '{}'; no rows were returned for it. Fix the table's records path, or set empty_when_absent in the profile's pagination if the API leaves the array out of empty pages",
                     self.records
                 )))
             }
-            Some(other) => Err(Error::general(format!(
-                "[apiodbc] The response from {shown} holds {} at '{}', not an array of records; fix the table's records path",
+            Some(other) => Err(Error::new(ApiError::Unexpected, format!(
+                "The response from {shown} holds {} at '{}', not an array of records; fix the table's records path",
                 kind_of(&other),
                 self.records
             ))),
@@ -312,9 +316,10 @@ impl<'a> Pager<'a> {
             .failure_flag(body)
             .or_else(|| self.client.message_in(body))
         {
-            Some(message) => Err(Error::general(format!(
-                "[apiodbc] The API answered {shown} with an error instead of records: {message}"
-            ))),
+            Some(message) => Err(Error::new(
+                ApiError::Unexpected,
+                format!("The API answered {shown} with an error instead of records: {message}"),
+            )),
             None => Ok(()),
         }
     }
@@ -389,8 +394,8 @@ impl<'a> Pager<'a> {
                         return Ok(State::Done);
                     }
                 } else if self.pg.total_pages.is_some() {
-                    return Err(Error::general(format!(
-                        "[apiodbc] The response from {shown} has no page count at '{}'; the scan stopped instead of guessing whether more pages follow. Check the profile's total_pages path",
+                    return Err(Error::new(ApiError::Unexpected, format!(
+                        "The response from {shown} has no page count at '{}'; the scan stopped instead of guessing whether more pages follow. Check the profile's total_pages path",
                         self.pg.total_pages.as_deref().unwrap_or_default()
                     )));
                 } else if let Some(path) = self.pg.next_link.as_deref() {
@@ -433,9 +438,10 @@ impl<'a> Pager<'a> {
 
     fn follow(&mut self, current: &Url, next: &str) -> Result<State> {
         let u = current.join(next).map_err(|e| {
-            Error::general(format!(
-                "[apiodbc] The API's next-page link '{next}' is not a URL ({e})"
-            ))
+            Error::new(
+                ApiError::Unexpected,
+                format!("The API's next-page link '{next}' is not a URL ({e})"),
+            )
         })?;
         let key = self.client.mask(&u);
         if !self.seen.insert(key.clone()) {
@@ -445,10 +451,13 @@ impl<'a> Pager<'a> {
     }
 
     fn repeat(&self, what: &str, value: &str) -> Error {
-        Error::general(format!(
-            "[apiodbc] The API returned the same {what} twice ({value}) for {}; stopping instead of looping",
+        Error::new(
+            ApiError::Unexpected,
+            format!(
+            "The API returned the same {what} twice ({value}) for {}; stopping instead of looping",
             self.client.mask(&self.url)
-        ))
+        ),
+        )
     }
 }
 
@@ -458,9 +467,9 @@ fn parse_json(bytes: &[u8], shown: &str) -> Result<Value> {
 
 fn not_json(shown: &str, e: &serde_json::Error) -> Error {
     Error::new(
-        crate::error::state::COMMUNICATION_LINK_FAILURE,
+        ApiError::Broken,
         format!(
-            "[apiodbc] The response from {shown} is not valid JSON ({e}); the body may be truncated, so the rows read from it are not a complete result. Retry the query"
+            "The response from {shown} is not valid JSON ({e}); the body may be truncated, so the rows read from it are not a complete result. Retry the query"
         ),
     )
 }

@@ -15,7 +15,7 @@ use super::emitter::Emitter;
 use super::json_to_arrow::Row;
 use super::jsonpath;
 use super::window::{self, Bounds};
-use crate::error::{Error, Result};
+use crate::error::{ApiError, Error, Result};
 use crate::profile::{Report, Table};
 
 /// Polls before a job counts as stuck.
@@ -40,36 +40,37 @@ pub async fn run(
         let created = match ctx.client.send(Method::POST, url, Some(&body)).await? {
             Outcome::Ok(resp) => resp.body,
             Outcome::NotFound => {
-                return Err(Error::general(format!(
-                    "[apiodbc] The report endpoint {} was not found",
-                    r.create_path
-                )))
+                return Err(Error::new(
+                    ApiError::Unexpected,
+                    format!("The report endpoint {} was not found", r.create_path),
+                ))
             }
         };
         let id = jsonpath::get_present(&created, &r.job_id)
             .and_then(jsonpath::scalar_text)
             .ok_or_else(|| {
-                Error::general(format!(
-                    "[apiodbc] The report job response has no id at '{}'",
-                    r.job_id
-                ))
+                Error::new(
+                    ApiError::Unexpected,
+                    format!("The report job response has no id at '{}'", r.job_id),
+                )
             })?;
         wait_done(ctx, r, &id).await?;
         let url = ctx.url(&r.file_path, &[("job_id", id.as_str())], &[], &[])?;
         let mut file = match ctx.client.get_file(url, &r.file_hosts).await? {
             Outcome::Ok(resp) => resp.body,
             Outcome::NotFound => {
-                return Err(Error::general(format!(
-                    "[apiodbc] The file of report job {id} was not found"
-                )))
+                return Err(Error::new(
+                    ApiError::Unexpected,
+                    format!("The file of report job {id} was not found"),
+                ))
             }
         };
         let entries = match jsonpath::take(&mut file, &t.records) {
             Some(Value::Array(items)) => items,
             Some(Value::Null) => Vec::new(),
             _ => {
-                return Err(Error::general(format!(
-                    "[apiodbc] The file of report job {id} has no array of records at '{}'; no rows were returned for it. Fix the table's records path",
+                return Err(Error::new(ApiError::Unexpected, format!(
+                    "The file of report job {id} has no array of records at '{}'; no rows were returned for it. Fix the table's records path",
                     t.records
                 )))
             }
@@ -92,9 +93,10 @@ fn rfc3339(secs: i64) -> Result<String> {
     DateTime::<Utc>::from_timestamp(secs, 0)
         .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
         .ok_or_else(|| {
-            Error::general(format!(
-                "[apiodbc] The report window bound {secs} (Unix seconds) is out of range"
-            ))
+            Error::new(
+                ApiError::Unexpected,
+                format!("The report window bound {secs} (Unix seconds) is out of range"),
+            )
         })
 }
 
@@ -104,9 +106,10 @@ async fn wait_done(ctx: &ScanContext, r: &Report, id: &str) -> Result<()> {
         let body = match ctx.client.get(url).await? {
             Outcome::Ok(resp) => resp.body,
             Outcome::NotFound => {
-                return Err(Error::general(format!(
-                    "[apiodbc] Report job {id} disappeared"
-                )))
+                return Err(Error::new(
+                    ApiError::Unexpected,
+                    format!("Report job {id} disappeared"),
+                ))
             }
         };
         let status = jsonpath::get_present(&body, &r.status)
@@ -116,11 +119,17 @@ async fn wait_done(ctx: &ScanContext, r: &Report, id: &str) -> Result<()> {
             return Ok(());
         }
         if r.failed.iter().any(|f| f.eq_ignore_ascii_case(&status)) {
-            return Err(Error::general(format!("[apiodbc] Report job {id} ended with status '{status}'; try again or narrow the window")));
+            return Err(Error::new(
+                ApiError::Unexpected,
+                format!(
+                    "Report job {id} ended with status '{status}'; try again or narrow the window"
+                ),
+            ));
         }
         tokio::time::sleep(Duration::from_secs_f64(r.poll_seconds.clamp(0.05, 60.0))).await;
     }
-    Err(Error::general(format!(
-        "[apiodbc] Report job {id} was not done after {MAX_POLLS} polls"
-    )))
+    Err(Error::new(
+        ApiError::Unexpected,
+        format!("Report job {id} was not done after {MAX_POLLS} polls"),
+    ))
 }

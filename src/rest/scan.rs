@@ -125,7 +125,7 @@ impl ScanContext {
                     Some(p) => p.clone(),
                     None => {
                         let pt = self.profile.table(&par.table).ok_or_else(|| {
-                            Error::general(format!("[apiodbc] No parent table {}", par.table))
+                            Error::general(format!("No parent table {}", par.table))
                         })?;
                         self.column_values(pt, &par.key).await?
                     }
@@ -182,7 +182,7 @@ impl ScanContext {
         let pt = self
             .profile
             .table(&ch.of)
-            .ok_or_else(|| Error::general(format!("[apiodbc] No table {}", ch.of)))?;
+            .ok_or_else(|| Error::general(format!("No table {}", ch.of)))?;
         let key_path = pt
             .columns
             .iter()

@@ -7,6 +7,7 @@ use datafusion::prelude::SessionContext;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+use crate::error::{ApiError, ErrorKind};
 use crate::secret::Secret;
 
 /// Serves `/persons?start=S&limit=L` over N persons; records every request line.
@@ -191,9 +192,9 @@ fn plain_http_off_loopback_is_refused() {
     };
     let e = super::open(&profile, access, &options())
         .err()
-        .map(|e| e.message)
-        .unwrap_or_default();
-    assert!(e.contains("Plain http"), "{e}");
+        .unwrap_or_else(|| panic!("plain http to example.com was accepted"));
+    assert_eq!(e.kind, ErrorKind::Api(ApiError::Refused));
+    assert!(e.message.contains("Plain http"), "{}", e.message);
 }
 
 /// The driver's defaults: a 60 s timeout, 256 MiB bodies, the tables' own page sizes.

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::connect::settings::{AuthScheme, Settings};
-use crate::error::{state, Error, Result};
+use crate::error::{ConnectError, Error, Result};
 use crate::profile::{template, PlacementKind, Profile};
 use crate::secret::Secret;
 
@@ -17,7 +17,7 @@ use crate::http::AccessTokenSource;
 use crate::rest::{ApiAccess, Credentials, OAuthCredential};
 
 fn connect_error(message: String) -> Error {
-    Error::new(state::UNABLE_TO_CONNECT, message)
+    Error::new(ConnectError::MissingSetting, message)
 }
 
 /// What requests to the profile's API carry on this connection, and where they go.
@@ -29,7 +29,7 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
     if !accepted.contains(&scheme) {
         let names: Vec<&str> = accepted.iter().map(|a| a.as_str()).collect();
         return Err(connect_error(format!(
-            "[apiodbc] Profile {} does not accept AuthScheme={scheme}; allowed values are {}",
+            "Profile {} does not accept AuthScheme={scheme}; allowed values are {}",
             profile.name,
             names.join(", ")
         )));
@@ -39,13 +39,13 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
         match &value {
             None if decl.required => {
                 return Err(connect_error(format!(
-                    "[apiodbc] Profile {} needs the setting {}; set it in the connection string or in ProfileSettings ({})",
+                    "Profile {} needs the setting {}; set it in the connection string or in ProfileSettings ({})",
                     profile.name, decl.name, decl.description
                 )))
             }
             Some(v) if !decl.allowed.is_empty() && !decl.allowed.iter().any(|a| a.eq_ignore_ascii_case(v)) => {
                 return Err(connect_error(format!(
-                    "[apiodbc] {} has the value '{}'; allowed values are {}",
+                    "{} has the value '{}'; allowed values are {}",
                     decl.name,
                     if decl.secret { Secret::MASK } else { v },
                     decl.allowed.join(", ")
@@ -71,7 +71,7 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
                 ""
             };
             return Err(connect_error(format!(
-                "[apiodbc] AuthScheme={scheme} of profile {} needs {req}; set it in the connection string or in ProfileSettings{hint}",
+                "AuthScheme={scheme} of profile {} needs {req}; set it in the connection string or in ProfileSettings{hint}",
                 profile.name
             )));
         }
@@ -79,7 +79,7 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
     let expand = |t: &str| -> Result<String> {
         template::expand(t, |n| profile.setting_value(s, n)).map_err(|n| {
             connect_error(format!(
-                "[apiodbc] Profile {} needs {n}; set it in the connection string or in ProfileSettings",
+                "Profile {} needs {n}; set it in the connection string or in ProfileSettings",
                 profile.name
             ))
         })
@@ -114,7 +114,7 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
                 profile.setting_value(s, n)
             }
         })
-        .map_err(|n| connect_error(format!("[apiodbc] Profile {} needs {n}", profile.name)))?;
+        .map_err(|n| connect_error(format!("Profile {} needs {n}", profile.name)))?;
         let (source, base) = oauth_source(profile, s, scheme).await?;
         api_base = base;
         creds.oauth = Some(OAuthCredential {
@@ -153,9 +153,10 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
         && creds.headers.is_empty()
     {
         // A profile file without placements for BASIC: plain HTTP Basic with User and Password.
-        let user = s.user.clone().ok_or_else(|| {
-            connect_error("[apiodbc] AuthScheme=BASIC needs User and Password".into())
-        })?;
+        let user = s
+            .user
+            .clone()
+            .ok_or_else(|| connect_error("AuthScheme=BASIC needs User and Password".into()))?;
         let pass = s.password.clone().unwrap_or_default();
         creds.basic = Some((Secret::new(user), pass));
     }
@@ -175,11 +176,11 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
 pub fn expand_url(profile: &Profile, s: &Settings, what: &str, url: &str) -> Result<String> {
     template::expand_url(url, |n| profile.setting_value(s, n)).map_err(|e| match e {
         template::UrlTemplateError::Missing(n) => connect_error(format!(
-            "[apiodbc] The {what} of profile {} needs {n}; set it in the connection string or in ProfileSettings",
+            "The {what} of profile {} needs {n}; set it in the connection string or in ProfileSettings",
             profile.name
         )),
         template::UrlTemplateError::NotAHostLabel(n) => connect_error(format!(
-            "[apiodbc] {n} is placed in the host name of the {what} ({url}), so it may hold only letters, digits and hyphens (no dot, slash, '@', '#', ':', '%' or blank); check the value of {n}"
+            "{n} is placed in the host name of the {what} ({url}), so it may hold only letters, digits and hyphens (no dot, slash, '@', '#', ':', '%' or blank); check the value of {n}"
         )),
     })
 }
@@ -236,6 +237,13 @@ mod tests {
             .map(|e| e.message)
             .unwrap_or_default();
         assert!(e.contains("allowed values are BASIC, OAUTH"), "{e}");
+        let kind = resolve_now(&profile, &settings).err().map(|e| e.kind);
+        assert_eq!(
+            kind,
+            Some(crate::error::ErrorKind::Connect(
+                ConnectError::MissingSetting
+            ))
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::auth::oauth::{OAuthClient, OAuthConfig, OAuthSteps};
 use crate::connect::settings::Settings;
 use crate::engine::catalog::{ColumnInfo, ProcedureInfo, ProcedureParamInfo};
 use crate::engine::procedures::{Procedure, ProcedureArgs, TextProcedure};
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result, SqlError};
 use crate::profile::Profile;
 use crate::secret::Secret;
 
@@ -117,7 +117,7 @@ pub fn procedures(profile: &Profile, settings: &Settings) -> Result<Vec<Arc<dyn 
                         .await?
                 } else if mode.eq_ignore_ascii_case("WEB") {
                     let verifier = arg(&args, "Verifier").ok_or_else(|| {
-                        Error::new(state::INVALID_AUTHORIZATION, "[apiodbc] GetOAuthAccessToken AuthMode=WEB needs Verifier: the code parameter of the redirect after the user authorized, or the whole redirect URL")
+                        Error::new(AuthError::AuthorizationNeeded, "GetOAuthAccessToken AuthMode=WEB needs Verifier: the code parameter of the redirect after the user authorized, or the whole redirect URL")
                     })?;
                     steps
                         .exchange_code(CodeExchange {
@@ -129,8 +129,8 @@ pub fn procedures(profile: &Profile, settings: &Settings) -> Result<Vec<Arc<dyn 
                         .await?
                 } else {
                     return Err(Error::new(
-                        state::SYNTAX_ERROR,
-                        "[apiodbc] AuthMode must be WEB or APP",
+                        SqlError::Procedure,
+                        "AuthMode must be WEB or APP",
                     ));
                 };
                 Ok(token_row(&tokens))
@@ -142,8 +142,8 @@ pub fn procedures(profile: &Profile, settings: &Settings) -> Result<Vec<Arc<dyn 
                     .map(Secret::new)
                     .ok_or_else(|| {
                         Error::new(
-                            state::INVALID_AUTHORIZATION,
-                            "[apiodbc] RefreshOAuthAccessToken needs OAuthRefreshToken",
+                            AuthError::AuthorizationNeeded,
+                            "RefreshOAuthAccessToken needs OAuthRefreshToken",
                         )
                     })?;
                 Ok(token_row(&steps.refresh(token).await?))

@@ -13,7 +13,7 @@
 //! services publishes authorization-server metadata, so the origin is the best identifier there
 //! is). A response without `iss` is accepted: RFC 9207 lets servers omit it.
 
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 use crate::secret::Secret;
 
 use super::pkce::constant_time_eq;
@@ -97,19 +97,19 @@ impl AuthorizationResponse {
             match (&self.state, expected_state) {
                 (Some(got), Some(want)) if !constant_time_eq(got.expose(), want.expose()) => {
                     return Err(auth_error(
-                        "[apiodbc] OAuth: the state in the redirect does not belong to the authorization this connection started, so its code was not used; start the authorization again (GetOAuthAuthorizationURL) and paste the redirect it leads to".into(),
+                        "OAuth: the state in the redirect does not belong to the authorization this connection started, so its code was not used; start the authorization again (GetOAuthAuthorizationURL) and paste the redirect it leads to".into(),
                     ));
                 }
                 // Without the state that was sent there is nothing to check this one against:
                 // the pending values expired (10 minutes) or live in another settings file.
                 (Some(_), None) => {
                     return Err(auth_error(
-                        "[apiodbc] OAuth: the redirect carries a state, but no authorization in progress is known here to check it against (GetOAuthAuthorizationURL's pending values last 10 minutes and stay in its settings file), so its code was not used; pass the State that GetOAuthAuthorizationURL returned, or give only the code parameter".into(),
+                        "OAuth: the redirect carries a state, but no authorization in progress is known here to check it against (GetOAuthAuthorizationURL's pending values last 10 minutes and stay in its settings file), so its code was not used; pass the State that GetOAuthAuthorizationURL returned, or give only the code parameter".into(),
                     ));
                 }
                 (None, Some(_)) => {
                     return Err(auth_error(
-                        "[apiodbc] OAuth: the redirect has no state parameter, but the authorization this connection started sent one, so its code was not used; paste the whole address the browser was sent to".into(),
+                        "OAuth: the redirect has no state parameter, but the authorization this connection started sent one, so its code was not used; paste the whole address the browser was sent to".into(),
                     ));
                 }
                 _ => {}
@@ -120,13 +120,13 @@ impl AuthorizationResponse {
             return Err(denied(&e));
         }
         self.code.ok_or_else(|| {
-            auth_error("[apiodbc] OAuth: the redirect holds no code parameter; paste the whole address the browser was sent to after approving, or just its code".into())
+            auth_error("OAuth: the redirect holds no code parameter; paste the whole address the browser was sent to after approving, or just its code".into())
         })
     }
 }
 
 fn auth_error(message: String) -> Error {
-    Error::new(state::INVALID_AUTHORIZATION, message)
+    Error::new(AuthError::Flow, message)
 }
 
 /// Keeps only an RFC 6749 error code's characters, so a hostile value cannot shape the message.
@@ -140,10 +140,10 @@ fn error_code(raw: &str) -> String {
 /// The error for an `error=` response.
 pub fn denied(code: &str) -> Error {
     if code == "access_denied" {
-        auth_error("[apiodbc] OAuth: the authorization was denied in the browser; connect again and approve the access".into())
+        auth_error("OAuth: the authorization was denied in the browser; connect again and approve the access".into())
     } else {
         auth_error(format!(
-            "[apiodbc] OAuth: the authorization server answered the authorization with error '{code}'"
+            "OAuth: the authorization server answered the authorization with error '{code}'"
         ))
     }
 }
@@ -176,13 +176,14 @@ pub fn check_issuer(iss: Option<&str>, expected: Option<&Issuer>, profile: &str)
     }
     let shown: String = got.chars().filter(|c| !c.is_control()).take(200).collect();
     Err(auth_error(format!(
-        "[apiodbc] OAuth: the authorization response says it comes from '{shown}', but profile {profile} sent the user to '{want}'. This is what an authorization-server mix-up attack looks like (RFC 9207), so the code was not used. Start the authorization again; only if you know the service's issuer to be '{shown}', declare it as issuer in the profile's [auth.oauth] section"
+        "OAuth: the authorization response says it comes from '{shown}', but profile {profile} sent the user to '{want}'. This is what an authorization-server mix-up attack looks like (RFC 9207), so the code was not used. Start the authorization again; only if you know the service's issuer to be '{shown}', declare it as issuer in the profile's [auth.oauth] section"
     )))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::state;
 
     #[test]
     fn pasted_verifiers() {

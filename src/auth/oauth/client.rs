@@ -10,7 +10,7 @@ use url::form_urlencoded;
 use super::config::{Grant, OAuthConfig};
 use super::response::{parse_success, token_error, TokenResponse};
 use crate::auth::tokens::now_unix;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 use crate::http::body;
 use crate::profile::{BodyFormat, ClientAuth};
 use crate::secret::Secret;
@@ -124,9 +124,9 @@ impl OAuthClient {
         let req = build_request(&self.config, grant, params);
         let url = reqwest::Url::parse(&req.url).map_err(|e| {
             Error::new(
-                state::INVALID_AUTHORIZATION,
+                AuthError::Configuration,
                 format!(
-                    "[apiodbc] The token URL '{}' is not valid ({e}); check OAuthAccessTokenURL",
+                    "The token URL '{}' is not valid ({e}); check OAuthAccessTokenURL",
                     req.url
                 ),
             )
@@ -164,9 +164,9 @@ impl OAuthClient {
             Err(body::BodyError::Transport(e)) => return Err(network_error(&shown, &e)),
             Err(body::BodyError::TooLarge) => {
                 return Err(Error::new(
-                    state::COMMUNICATION_LINK_FAILURE,
+                    AuthError::Unreachable,
                     format!(
-                        "[apiodbc] The token endpoint {shown} sent a response larger than {}; that is no token response. Check OAuthAccessTokenURL",
+                        "The token endpoint {shown} sent a response larger than {}; that is no token response. Check OAuthAccessTokenURL",
                         body::size_text(TOKEN_RESPONSE_LIMIT as u64)
                     ),
                 ))
@@ -188,9 +188,9 @@ impl OAuthClient {
         );
         if status.is_server_error() {
             return Err(Error::new(
-                state::COMMUNICATION_LINK_FAILURE,
+                AuthError::Unreachable,
                 format!(
-                    "[apiodbc] The token endpoint {shown} answered HTTP {}; try again later",
+                    "The token endpoint {shown} answered HTTP {}; try again later",
                     status.as_u16()
                 ),
             ));
@@ -258,7 +258,7 @@ fn network_error(shown: &str, e: &reqwest::Error) -> Error {
         src = inner.source();
     }
     Error::new(
-        state::COMMUNICATION_LINK_FAILURE,
-        format!("[apiodbc] The token request to {shown} failed: {msg}"),
+        AuthError::Unreachable,
+        format!("The token request to {shown} failed: {msg}"),
     )
 }

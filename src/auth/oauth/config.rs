@@ -8,7 +8,7 @@ use crate::auth::token_store::{
     legacy_settings_path, resolve_location, KeySource, StoreBinding, TokenStore,
 };
 use crate::connect::settings::{AuthScheme, Settings};
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, ConnectError, Error, Result};
 use crate::profile::{template, BodyFormat, ClientAuth, OAuthDecl, Profile};
 use crate::secret::Secret;
 
@@ -57,7 +57,7 @@ pub struct OAuthConfig {
 }
 
 fn auth_error(message: String) -> Error {
-    Error::new(state::INVALID_AUTHORIZATION, message)
+    Error::new(AuthError::Configuration, message)
 }
 
 impl OAuthConfig {
@@ -69,13 +69,13 @@ impl OAuthConfig {
         let expand = |what: &str, t: &str| -> Result<String> {
             template::expand_url(t, |n| profile.setting_value(s, n)).map_err(|e| match e {
                 template::UrlTemplateError::Missing(n) => auth_error(format!(
-                    "[apiodbc] The {what} of profile {} needs {n}; set it, or set the URL override",
+                    "The {what} of profile {} needs {n}; set it, or set the URL override",
                     profile.name
                 )),
                 template::UrlTemplateError::NotAHostLabel(n) => Error::new(
-                    state::UNABLE_TO_CONNECT,
+                    ConnectError::InvalidValue,
                     format!(
-                        "[apiodbc] {n} is placed in the host name of the {what} ({t}), so it may hold only letters, digits and hyphens (no dot, slash, '@', '#', ':', '%' or blank); check the value of {n}"
+                        "{n} is placed in the host name of the {what} ({t}), so it may hold only letters, digits and hyphens (no dot, slash, '@', '#', ':', '%' or blank); check the value of {n}"
                     ),
                 ),
             })
@@ -104,8 +104,8 @@ impl OAuthConfig {
             // The user's browser opens it and types a password there: https, or this machine.
             let parsed = reqwest::Url::parse(url).map_err(|e| {
                 Error::new(
-                    state::UNABLE_TO_CONNECT,
-                    format!("[apiodbc] The OAuth authorization URL '{url}' is not valid ({e}); check OAuthAuthorizationURL"),
+                    ConnectError::InvalidValue,
+                    format!("The OAuth authorization URL '{url}' is not valid ({e}); check OAuthAuthorizationURL"),
                 )
             })?;
             crate::http::check_url(&parsed)?;
@@ -159,7 +159,7 @@ impl OAuthConfig {
     pub fn require_client(&self) -> Result<()> {
         if self.client_id.trim().is_empty() {
             return Err(auth_error(format!(
-                "[apiodbc] OAuth with profile {} needs OAuthClientId (and OAuthClientSecret): the id and secret of the OAuth application registered with the service",
+                "OAuth with profile {} needs OAuthClientId (and OAuthClientSecret): the id and secret of the OAuth application registered with the service",
                 self.profile
             )));
         }

@@ -19,7 +19,7 @@ use super::client::OAuthClient;
 use super::loopback::{self, Expected, Listener};
 use super::pkce;
 use super::response::TokenResponse;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 
 /// The two ways to authorize on a machine without a browser, for error messages.
 pub fn headless_options() -> &'static str {
@@ -45,9 +45,9 @@ pub async fn authorize(
     config.require_client()?;
     let base = config.authorization_url.as_deref().ok_or_else(|| {
         Error::new(
-            state::INVALID_AUTHORIZATION,
+            AuthError::Configuration,
             format!(
-                "[apiodbc] Profile {} has no authorization URL, so the browser flow cannot run; set OAuthAuthorizationURL",
+                "Profile {} has no authorization URL, so the browser flow cannot run; set OAuthAuthorizationURL",
                 config.profile
             ),
         )
@@ -72,9 +72,9 @@ pub async fn authorize(
     )?;
     browser::open(&url).map_err(|browser::NoBrowser(why)| {
         Error::new(
-            state::INVALID_AUTHORIZATION,
+            AuthError::Flow,
             format!(
-                "[apiodbc] InitiateOAuth=GETANDREFRESH needs a browser to authorize profile {}, and {why}. {}",
+                "InitiateOAuth=GETANDREFRESH needs a browser to authorize profile {}, and {why}. {}",
                 config.profile,
                 headless_options()
             ),

@@ -29,7 +29,7 @@ use tokio::task::JoinSet;
 
 use super::authorization_response::{AuthorizationResponse, Issuer};
 use super::pkce::constant_time_eq;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 use crate::secret::Secret;
 
 /// The most of a request (line and headers) that is read.
@@ -43,7 +43,7 @@ const PAGE_FAILED: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><t
 const PAGE_BAD: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>apiodbc</title></head><body><p>apiodbc: this is not the answer to the authorization in progress.</p></body></html>";
 
 fn auth_error(message: String) -> Error {
-    Error::new(state::INVALID_AUTHORIZATION, message)
+    Error::new(AuthError::Flow, message)
 }
 
 /// The method and the request target of an HTTP/1.x request line.
@@ -150,7 +150,7 @@ pub fn plan(callback_url: Option<&str>, default_path: &str) -> Result<Plan> {
     };
     let bad = |why: &str| {
         auth_error(format!(
-            "[apiodbc] CallbackURL '{raw}' cannot be used for the desktop OAuth flow: {why}"
+            "CallbackURL '{raw}' cannot be used for the desktop OAuth flow: {why}"
         ))
     };
     let url = url::Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
@@ -218,13 +218,17 @@ pub fn default_path(profile: &str) -> String {
 async fn bind_primary(addr: SocketAddr) -> Result<(TcpListener, u16)> {
     let listener = TcpListener::bind(addr).await.map_err(|e| {
         auth_error(format!(
-            "[apiodbc] The desktop OAuth flow cannot listen on {addr} for the browser's redirect: {e}{}",
-            if addr.port() != 0 { " (is another program using this port? CallbackURL sets it)" } else { "" }
+            "The desktop OAuth flow cannot listen on {addr} for the browser's redirect: {e}{}",
+            if addr.port() != 0 {
+                " (is another program using this port? CallbackURL sets it)"
+            } else {
+                ""
+            }
         ))
     })?;
     let port = listener
         .local_addr()
-        .map_err(|e| Error::general(format!("[apiodbc] The loopback listener failed: {e}")))?
+        .map_err(|e| Error::general(format!("The loopback listener failed: {e}")))?
         .port();
     Ok((listener, port))
 }
@@ -259,7 +263,7 @@ impl Listener {
                     // Taken by someone else: that someone would get the code.
                     Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
                         last_error = Some(auth_error(format!(
-                            "[apiodbc] The desktop OAuth flow cannot listen on {twin} for the browser's redirect: another program is using it, and a browser may send localhost there; free the port, or use a CallbackURL with 127.0.0.1 instead of localhost"
+                            "The desktop OAuth flow cannot listen on {twin} for the browser's redirect: another program is using it, and a browser may send localhost there; free the port, or use a CallbackURL with 127.0.0.1 instead of localhost"
                         )));
                         continue;
                     }
@@ -279,9 +283,8 @@ impl Listener {
                 path: plan.path,
             });
         }
-        Err(last_error.unwrap_or_else(|| {
-            Error::general("[apiodbc] The loopback listener could not be bound")
-        }))
+        Err(last_error
+            .unwrap_or_else(|| Error::general("The loopback listener could not be bound")))
     }
 
     /// The redirect URI to send in the authorization and the token request.
@@ -314,7 +317,7 @@ impl Listener {
             tokio::select! {
                 _ = tokio::time::sleep_until(deadline) => {
                     return Err(auth_error(format!(
-                        "[apiodbc] OAuth: no answer from the browser within {} s; authorize in the browser window that opened (and approve), or connect again (OAuthBrowserTimeout sets the wait)",
+                        "OAuth: no answer from the browser within {} s; authorize in the browser window that opened (and approve), or connect again (OAuthBrowserTimeout sets the wait)",
                         timeout.as_secs()
                     )));
                 }
@@ -387,6 +390,7 @@ async fn handle(mut stream: TcpStream, path: &str, expected: &Expected<'_>) -> C
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::state;
 
     #[test]
     fn state_compare_is_exact() {

@@ -21,7 +21,7 @@ use super::desktop::{self, DesktopOptions};
 use crate::auth::token_store::{Decision, TokenStore};
 use crate::auth::tokens::{now_unix, RefreshAttempt, StoredTokens};
 use crate::connect::settings::{InitiateOAuth, Settings};
-use crate::error::{state, Error, Result};
+use crate::error::{state, AuthError, Error, Result};
 use crate::http::AccessTokenSource;
 use crate::secret::Secret;
 
@@ -45,12 +45,12 @@ pub struct TokenManager {
 }
 
 fn auth_error(message: String) -> Error {
-    Error::new(state::INVALID_AUTHORIZATION, message)
+    Error::new(AuthError::AuthorizationNeeded, message)
 }
 
 fn headless_steps(profile: &str) -> String {
     format!(
-        "[apiodbc] Profile {profile} has no valid OAuth token and no refresh token (InitiateOAuth=GETANDREFRESH authorizes in a browser). Without a browser: {}",
+        "Profile {profile} has no valid OAuth token and no refresh token (InitiateOAuth=GETANDREFRESH authorizes in a browser). Without a browser: {}",
         desktop::headless_options()
     )
 }
@@ -63,7 +63,7 @@ fn interrupted_refresh(profile: &str, attempt: &RefreshAttempt, refused: &Error)
     Error::new(
         refused.state,
         format!(
-            "[apiodbc] The refresh token of profile {profile} was spent by a refresh that never finished (started {when}; the process stopped before it could store the new tokens), so the server refuses it now. Authorize again: InitiateOAuth=GETANDREFRESH, or without a browser: {}",
+            "The refresh token of profile {profile} was spent by a refresh that never finished (started {when}; the process stopped before it could store the new tokens), so the server refuses it now. Authorize again: InitiateOAuth=GETANDREFRESH, or without a browser: {}",
             desktop::headless_options()
         ),
     )
@@ -80,7 +80,7 @@ impl TokenManager {
         let unattended = match unattended {
             Some(Grant::Password) => {
                 let user = settings.user.clone().ok_or_else(|| {
-                    auth_error("[apiodbc] The OAuth password grant needs User and Password".into())
+                    auth_error("The OAuth password grant needs User and Password".into())
                 })?;
                 let pass = settings.password.clone().unwrap_or_default();
                 Some((Grant::Password, Some((user, pass))))
@@ -293,7 +293,7 @@ impl TokenManager {
     async fn current(&self, force_past: Option<&Secret>) -> Result<Secret> {
         let Some(store) = &self.store else {
             return self.given.clone().ok_or_else(|| {
-                auth_error("[apiodbc] No OAuth access token: set OAuthAccessToken, or InitiateOAuth=REFRESH with OAuthSettingsLocation, or obtain one with GetOAuthAuthorizationURL and GetOAuthAccessToken".into())
+                auth_error("No OAuth access token: set OAuthAccessToken, or InitiateOAuth=REFRESH with OAuthSettingsLocation, or obtain one with GetOAuthAuthorizationURL and GetOAuthAccessToken".into())
             });
         };
         let now = now_unix();
@@ -338,7 +338,7 @@ impl AccessTokenSource for TokenManager {
 
     async fn after_unauthorized(&self, used: &Secret) -> Result<Secret> {
         if self.store.is_none() {
-            return Err(auth_error("[apiodbc] The API refused the OAuth access token (HTTP 401); it may have expired: obtain a new one (RefreshOAuthAccessToken) or connect with InitiateOAuth=REFRESH".into()));
+            return Err(auth_error("The API refused the OAuth access token (HTTP 401); it may have expired: obtain a new one (RefreshOAuthAccessToken) or connect with InitiateOAuth=REFRESH".into()));
         }
         *self.lock_cache() = None;
         self.current(Some(used)).await
@@ -351,12 +351,15 @@ pub struct StaticToken(pub Option<Secret>);
 #[async_trait]
 impl AccessTokenSource for StaticToken {
     async fn access_token(&self) -> Result<Secret> {
-        self.0.clone().ok_or_else(|| {
-            auth_error("[apiodbc] No OAuth access token: set OAuthAccessToken".into())
-        })
+        self.0
+            .clone()
+            .ok_or_else(|| auth_error("No OAuth access token: set OAuthAccessToken".into()))
     }
 
     async fn after_unauthorized(&self, _used: &Secret) -> Result<Secret> {
-        Err(auth_error("[apiodbc] The API refused the OAuth access token (HTTP 401); set a valid OAuthAccessToken".into()))
+        Err(auth_error(
+            "The API refused the OAuth access token (HTTP 401); set a valid OAuthAccessToken"
+                .into(),
+        ))
     }
 }

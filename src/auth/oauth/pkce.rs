@@ -12,7 +12,7 @@ use crate::secret::Secret;
 pub fn random_token() -> Result<Secret> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
-        .map_err(|e| Error::general(format!("[apiodbc] The OS random source failed: {e}")))?;
+        .map_err(|e| Error::general(format!("The OS random source failed: {e}")))?;
     Ok(Secret::new(URL_SAFE_NO_PAD.encode(bytes)))
 }
 
@@ -43,8 +43,10 @@ pub fn authorization_url(
 ) -> Result<String> {
     let mut url = url::Url::parse(base).map_err(|e| {
         Error::new(
-            crate::error::state::INVALID_AUTHORIZATION,
-            format!("[apiodbc] The authorization URL '{base}' is not valid ({e}); check OAuthAuthorizationURL"),
+            crate::error::AuthError::Configuration,
+            format!(
+                "The authorization URL '{base}' is not valid ({e}); check OAuthAuthorizationURL"
+            ),
         )
     })?;
     {

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::auth::tokens::StoredTokens;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 use crate::secret::Secret;
 
 /// A successful token response.
@@ -42,15 +42,14 @@ fn text(v: Option<&Value>) -> Option<String> {
 pub fn parse_success(body: &[u8], api_base_field: Option<&str>) -> Result<TokenResponse> {
     let v: Value = serde_json::from_slice(body).map_err(|_| {
         Error::new(
-            state::INVALID_AUTHORIZATION,
-            "[apiodbc] The token endpoint's answer is not JSON; check OAuthAccessTokenURL"
-                .to_string(),
+            AuthError::Configuration,
+            "The token endpoint's answer is not JSON; check OAuthAccessTokenURL".to_string(),
         )
     })?;
     let access_token = text(v.get("access_token")).ok_or_else(|| {
         Error::new(
-            state::INVALID_AUTHORIZATION,
-            "[apiodbc] The token endpoint's answer has no access_token; check OAuthAccessTokenURL"
+            AuthError::Configuration,
+            "The token endpoint's answer has no access_token; check OAuthAccessTokenURL"
                 .to_string(),
         )
     })?;
@@ -114,11 +113,12 @@ pub fn token_error(status: u16, body: &[u8], grant: &str, reauthorize: &str) -> 
         "check OAuthClientId, OAuthClientSecret and the OAuth URLs"
     };
     Error::new(
-        state::INVALID_AUTHORIZATION,
+        AuthError::Rejected,
         format!(
-            "[apiodbc] The token endpoint refused the {grant} request (HTTP {status}): {detail}; {advice}"
+            "The token endpoint refused the {grant} request (HTTP {status}): {detail}; {advice}"
         ),
     )
+    .with_native(i32::from(status))
 }
 
 impl TokenResponse {

@@ -11,7 +11,7 @@ use super::pkce;
 use crate::auth::token_store::{Decision, TokenStore};
 use crate::auth::tokens::{now_unix, PendingAuthorization, StoredTokens};
 use crate::connect::settings::Settings;
-use crate::error::{state, Error, Result};
+use crate::error::{AuthError, Error, Result};
 use crate::secret::Secret;
 
 /// The OAuth client of a connection and its token store.
@@ -60,7 +60,7 @@ pub struct CodeExchange {
 }
 
 fn auth_error(message: &str) -> Error {
-    Error::new(state::INVALID_AUTHORIZATION, message.to_string())
+    Error::new(AuthError::Configuration, message.to_string())
 }
 
 impl OAuthSteps {
@@ -84,11 +84,11 @@ impl OAuthSteps {
         let config = &self.client.config;
         config.require_client()?;
         let base = config.authorization_url.as_deref().ok_or_else(|| {
-            auth_error("[apiodbc] This profile has no authorization URL; set OAuthAuthorizationURL")
+            auth_error("This profile has no authorization URL; set OAuthAuthorizationURL")
         })?;
         let redirect = callback_url
             .or_else(|| config.callback_url.clone())
-            .ok_or_else(|| auth_error("[apiodbc] GetOAuthAuthorizationURL needs CallbackURL: the redirect URI registered with the service"))?;
+            .ok_or_else(|| auth_error("GetOAuthAuthorizationURL needs CallbackURL: the redirect URI registered with the service"))?;
         let scope = scope.or_else(|| config.scope.clone());
         let state = match state {
             Some(s) => Secret::new(s),

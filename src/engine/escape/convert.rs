@@ -26,7 +26,7 @@ pub(super) fn convert_type(arg: &str) -> Result<&'static str> {
         "SQL_BINARY" | "SQL_VARBINARY" | "SQL_LONGVARBINARY" => "BYTEA",
         _ => {
             return Err(syntax(format!(
-                "[apiodbc] CONVERT to '{}' is not supported; use one of SQL_BIGINT, SQL_INTEGER, \
+                "CONVERT to '{}' is not supported; use one of SQL_BIGINT, SQL_INTEGER, \
                  SQL_SMALLINT, SQL_TINYINT, SQL_BIT, SQL_CHAR, SQL_VARCHAR, SQL_LONGVARCHAR, \
                  SQL_WCHAR, SQL_WVARCHAR, SQL_WLONGVARCHAR, SQL_DOUBLE, SQL_FLOAT, SQL_REAL, \
                  SQL_DECIMAL, SQL_NUMERIC, SQL_DATE, SQL_TYPE_DATE, SQL_TIME, SQL_TYPE_TIME, \

@@ -29,7 +29,7 @@ pub(super) fn scalar_function(body: &str, ctx: &TranslateContext) -> Result<Stri
     let name_end = b.iter().position(|&c| !is_ident_byte(c)).unwrap_or(b.len());
     if name_end == 0 {
         return Err(syntax(format!(
-            "[apiodbc] The ODBC escape {{fn{body}}} needs a function name, as in {{fn UCASE(x)}}"
+            "The ODBC escape {{fn{body}}} needs a function name, as in {{fn UCASE(x)}}"
         )));
     }
     let name = t[..name_end].to_ascii_uppercase();
@@ -47,7 +47,7 @@ pub(super) fn scalar_function(body: &str, ctx: &TranslateContext) -> Result<Stri
             Some(c) => &rest[1..c],
             None => {
                 return Err(syntax(format!(
-                    "[apiodbc] The ODBC scalar function {name} is malformed: write {{fn \
+                    "The ODBC scalar function {name} is malformed: write {{fn \
                      {name}(arguments)}} with balanced parentheses"
                 )))
             }
@@ -56,19 +56,13 @@ pub(super) fn scalar_function(body: &str, ctx: &TranslateContext) -> Result<Stri
     match name.as_str() {
         "POSITION" => {
             let (needle, hay) = split_keyword(inner, "IN").ok_or_else(|| {
-                syntax(
-                    "[apiodbc] The ODBC scalar function POSITION takes 'needle IN haystack'"
-                        .to_string(),
-                )
+                syntax("The ODBC scalar function POSITION takes 'needle IN haystack'".to_string())
             })?;
             return Ok(format!("strpos({hay}, {needle})"));
         }
         "EXTRACT" => {
             let (field, source) = split_keyword(inner, "FROM").ok_or_else(|| {
-                syntax(
-                    "[apiodbc] The ODBC scalar function EXTRACT takes 'field FROM value'"
-                        .to_string(),
-                )
+                syntax("The ODBC scalar function EXTRACT takes 'field FROM value'".to_string())
             })?;
             let field = field.to_ascii_uppercase();
             if !matches!(
@@ -76,7 +70,7 @@ pub(super) fn scalar_function(body: &str, ctx: &TranslateContext) -> Result<Stri
                 "YEAR" | "MONTH" | "DAY" | "HOUR" | "MINUTE" | "SECOND"
             ) {
                 return Err(syntax(format!(
-                    "[apiodbc] EXTRACT({field} FROM …) is not supported; the fields are YEAR, \
+                    "EXTRACT({field} FROM …) is not supported; the fields are YEAR, \
                      MONTH, DAY, HOUR, MINUTE and SECOND"
                 )));
             }
@@ -86,7 +80,7 @@ pub(super) fn scalar_function(body: &str, ctx: &TranslateContext) -> Result<Stri
     }
     let args = split_args(inner).ok_or_else(|| {
         syntax(format!(
-            "[apiodbc] The ODBC scalar function {name} has an empty argument"
+            "The ODBC scalar function {name} has an empty argument"
         ))
     })?;
     translate_function(&name, &args, ctx)
@@ -103,7 +97,7 @@ fn arity(name: &str, args: &[String], min: usize, max: usize) -> Result<()> {
     };
     let plural = if max == 1 { "argument" } else { "arguments" };
     Err(syntax(format!(
-        "[apiodbc] The ODBC scalar function {name} takes {wanted} {plural}, but {} were given",
+        "The ODBC scalar function {name} takes {wanted} {plural}, but {} were given",
         args.len()
     )))
 }
@@ -229,7 +223,7 @@ fn translate_function(name: &str, args: &[String], ctx: &TranslateContext) -> Re
                 Ok("random()".to_string())
             } else {
                 Err(syntax(
-                    "[apiodbc] RAND(seed) is not supported: DataFusion's random() cannot be \
+                    "RAND(seed) is not supported: DataFusion's random() cannot be \
                      seeded; call {fn RAND()} without a seed"
                         .to_string(),
                 ))
@@ -288,7 +282,7 @@ fn translate_function(name: &str, args: &[String], ctx: &TranslateContext) -> Re
         }
         // DIFFERENCE, SOUNDEX and anything unknown: DataFusion has nothing to map them to.
         _ => Err(syntax(format!(
-            "[apiodbc] The ODBC scalar function {name} is not supported; see \
+            "The ODBC scalar function {name} is not supported; see \
              SQLGetInfo(SQL_STRING_FUNCTIONS) for the supported ones"
         ))),
     }
@@ -324,7 +318,7 @@ fn interval_unit(function: &str, arg: &str) -> Result<Tsi> {
         "YEAR" => Tsi::Year,
         _ => {
             return Err(syntax(format!(
-                "[apiodbc] {function} does not know the interval '{arg}'; use one of \
+                "{function} does not know the interval '{arg}'; use one of \
                  SQL_TSI_FRAC_SECOND, SQL_TSI_SECOND, SQL_TSI_MINUTE, SQL_TSI_HOUR, SQL_TSI_DAY, \
                  SQL_TSI_WEEK, SQL_TSI_MONTH, SQL_TSI_QUARTER, SQL_TSI_YEAR"
             )))
@@ -371,7 +365,7 @@ fn timestamp_diff(unit: Tsi, a: &str, b: &str) -> Result<String> {
     let years = format!("({} - {})", date_part("year", b), date_part("year", a));
     match unit {
         Tsi::FracSecond => Err(syntax(
-            "[apiodbc] TIMESTAMPDIFF(SQL_TSI_FRAC_SECOND, …) is not supported; the smallest \
+            "TIMESTAMPDIFF(SQL_TSI_FRAC_SECOND, …) is not supported; the smallest \
              supported interval is SQL_TSI_SECOND"
                 .to_string(),
         )),
@@ -382,7 +376,7 @@ fn timestamp_diff(unit: Tsi, a: &str, b: &str) -> Result<String> {
         Tsi::Week => elapsed(604_800),
         // These two name each timestamp twice, so a ? marker there cannot be numbered correctly.
         Tsi::Month | Tsi::Quarter if has_marker(a) || has_marker(b) => Err(syntax(
-            "[apiodbc] TIMESTAMPDIFF(SQL_TSI_MONTH or SQL_TSI_QUARTER, …) cannot take a ? \
+            "TIMESTAMPDIFF(SQL_TSI_MONTH or SQL_TSI_QUARTER, …) cannot take a ? \
              parameter marker as a timestamp; pass a literal or a column, or use SQL_TSI_DAY"
                 .to_string(),
         )),

@@ -7,7 +7,7 @@
 
 use crate::engine::errors::syntax;
 use crate::engine::sql_lexer::{quoted_run, skip_opaque, QuoteKind, Quoting};
-use crate::error::{state, Error, Result};
+use crate::error::{Error, Result, SqlError};
 
 /// `{escape 'c'}` after a LIKE pattern; `out` holds the translated text before it.
 ///
@@ -22,7 +22,7 @@ pub(super) fn like_escape(body: &str, out: &mut String) -> Result<()> {
         .collect::<Vec<_>>();
     let (Some(c), None) = (chars.pop(), chars.pop()) else {
         return Err(syntax(format!(
-            "[apiodbc] The ODBC escape {{escape{body}}} needs exactly one character in quotes, \
+            "The ODBC escape {{escape{body}}} needs exactly one character in quotes, \
              such as {{escape '\\'}}"
         )));
     };
@@ -110,7 +110,7 @@ pub(super) fn datetime_literal(kind: &str, body: &str) -> Result<String> {
     };
     let Some(value) = single_literal(body) else {
         return Err(syntax(format!(
-            "[apiodbc] The ODBC escape {{{kind}{body}}} needs a quoted literal of the form \
+            "The ODBC escape {{{kind}{body}}} needs a quoted literal of the form \
              '{shape}'"
         )));
     };
@@ -123,9 +123,9 @@ pub(super) fn datetime_literal(kind: &str, body: &str) -> Result<String> {
     };
     if !valid {
         return Err(Error::new(
-            state::INVALID_DATETIME_FORMAT,
+            SqlError::InvalidDatetime,
             format!(
-                "[apiodbc] The ODBC escape {{{kind} '{value}'}} is not a valid {} literal: write \
+                "The ODBC escape {{{kind} '{value}'}} is not a valid {} literal: write \
                  '{shape}' with a real calendar date and time",
                 sql_type.to_ascii_lowercase()
             ),

@@ -85,7 +85,7 @@ impl Scanner<'_> {
         }
         if nested {
             return Err(syntax(
-                "[apiodbc] An ODBC escape clause is not closed: add the missing '}'".to_string(),
+                "An ODBC escape clause is not closed: add the missing '}'".to_string(),
             ));
         }
         out.push_str(&self.src[run..]);
@@ -135,7 +135,7 @@ impl Scanner<'_> {
             _ => {
                 let shown: String = self.src[open..i].chars().take(40).collect();
                 Err(syntax(format!(
-                    "[apiodbc] The ODBC escape '{shown}' is not supported; the supported escapes \
+                    "The ODBC escape '{shown}' is not supported; the supported escapes \
                      are {{fn …}}, {{d …}}, {{t …}}, {{ts …}}, {{oj …}} and {{escape …}}"
                 )))
             }
@@ -145,7 +145,7 @@ impl Scanner<'_> {
 
 fn call_here() -> Error {
     syntax(
-        "[apiodbc] A {call …} escape must be the whole statement; it cannot appear inside \
+        "A {call …} escape must be the whole statement; it cannot appear inside \
          another statement"
             .to_string(),
     )

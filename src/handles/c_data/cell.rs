@@ -23,7 +23,7 @@ use super::value::Cell;
 
 fn downcast_failed(dt: &DataType) -> Error {
     Error::general(format!(
-        "[apiodbc] Internal error: an Arrow array of type {dt} could not be read; please report it"
+        "Internal error: an Arrow array of type {dt} could not be read; please report it"
     ))
 }
 
@@ -45,7 +45,7 @@ fn date_from_days(days: i64) -> Result<NaiveDate> {
 fn overflow(what: &str) -> Error {
     Error::new(
         state::DATETIME_OVERFLOW,
-        format!("[apiodbc] The {what} value is outside the range the driver can represent"),
+        format!("The {what} value is outside the range the driver can represent"),
     )
 }
 
@@ -83,7 +83,7 @@ fn formatted(array: &dyn Array, row: usize) -> Result<String> {
         Error::new(
             state::RESTRICTED_DATA_TYPE,
             format!(
-                "[apiodbc] Values of Arrow type {} cannot be converted to text: {e}",
+                "Values of Arrow type {} cannot be converted to text: {e}",
                 array.data_type()
             ),
         )
@@ -105,7 +105,7 @@ fn index_of(keys: &dyn Array, row: usize) -> Result<Option<usize>> {
 pub(crate) fn cell_at(array: &dyn Array, row: usize) -> Result<Option<Cell<'_>>> {
     if row >= array.len() {
         return Err(Error::general(format!(
-            "[apiodbc] Internal error: row {row} is past the end of a batch of {} rows",
+            "Internal error: row {row} is past the end of a batch of {} rows",
             array.len()
         )));
     }

@@ -53,7 +53,7 @@ fn data_at_exec(place: Place) -> Error {
     Error::new(
         state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
         format!(
-            "[apiodbc] Data-at-execution ({place}) must be gathered with SQLPutData before the value is read; bind the value directly instead"
+            "Data-at-execution ({place}) must be gathered with SQLPutData before the value is read; bind the value directly instead"
         ),
     )
 }
@@ -69,7 +69,7 @@ fn bad_c_type(c_type: i16, place: Place) -> Error {
     Error::new(
         state::INVALID_APP_BUFFER_TYPE,
         format!(
-            "[apiodbc] The C type {c_type} ({}) is not valid for {place}{hint}",
+            "The C type {c_type} ({}) is not valid for {place}{hint}",
             name(c_type)
         ),
     )
@@ -79,7 +79,7 @@ fn bad_length(ind: isize, c_type: i16, place: Place) -> Error {
     Error::new(
         state::INVALID_STRING_OR_BUFFER_LENGTH,
         format!(
-            "[apiodbc] The length/indicator {ind} for {} ({place}) is not valid; give a byte length, SQL_NTS or SQL_NULL_DATA",
+            "The length/indicator {ind} for {} ({place}) is not valid; give a byte length, SQL_NTS or SQL_NULL_DATA",
             name(c_type)
         ),
     )
@@ -105,7 +105,7 @@ fn fixed<const N: usize>(bytes: &[u8], c_type: i16, place: Place) -> Result<[u8;
         Error::new(
             state::INVALID_STRING_OR_BUFFER_LENGTH,
             format!(
-                "[apiodbc] The buffer for {} ({place}) has {} bytes; it needs {N}",
+                "The buffer for {} ({place}) has {} bytes; it needs {N}",
                 name(c_type),
                 bytes.len()
             ),
@@ -119,7 +119,7 @@ fn invalid_char(what: &str, c_type: i16, place: Place) -> Error {
     Error::new(
         state::INVALID_CHARACTER_VALUE,
         format!(
-            "[apiodbc] The {} value ({place}) is not valid {what}; check the buffer's encoding and length",
+            "The {} value ({place}) is not valid {what}; check the buffer's encoding and length",
             name(c_type)
         ),
     )
@@ -129,7 +129,7 @@ fn invalid_datetime(what: &str, c_type: i16, place: Place) -> Error {
     Error::new(
         state::INVALID_DATETIME_FORMAT,
         format!(
-            "[apiodbc] The {} value ({place}) is not a valid {what}; check the year, month, day and time fields",
+            "The {} value ({place}) is not a valid {what}; check the year, month, day and time fields",
             name(c_type)
         ),
     )
@@ -222,7 +222,7 @@ pub fn read_param(
             v => {
                 return Err(Error::new(
                     state::NUMERIC_OUT_OF_RANGE,
-                    format!("[apiodbc] The SQL_C_BIT value {v} ({place}) is not 0 or 1"),
+                    format!("The SQL_C_BIT value {v} ({place}) is not 0 or 1"),
                 ))
             }
         },
@@ -265,7 +265,7 @@ pub fn read_param(
             let mag = i128::try_from(n.magnitude).map_err(|_| {
                 Error::new(
                     state::NUMERIC_OUT_OF_RANGE,
-                    format!("[apiodbc] The SQL_C_NUMERIC value ({place}) has more than 38 digits"),
+                    format!("The SQL_C_NUMERIC value ({place}) has more than 38 digits"),
                 )
             })?;
             let digits = digit_count(n.magnitude);
@@ -313,9 +313,9 @@ pub fn read_param(
             return Err(Error::new(
                 state::RESTRICTED_DATA_TYPE,
                 format!(
-                "[apiodbc] {} is not supported for {place}; bind the interval as SQL_C_CHAR text",
-                name(c_type)
-            ),
+                    "{} is not supported for {place}; bind the interval as SQL_C_CHAR text",
+                    name(c_type)
+                ),
             ))
         }
         _ => return Err(bad_c_type(c_type, place)),

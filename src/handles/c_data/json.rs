@@ -41,7 +41,7 @@ fn push_string(out: &mut String, s: &str) {
 
 fn internal(dt: &DataType) -> Error {
     Error::general(format!(
-        "[apiodbc] Internal error: an Arrow array of type {dt} could not be read as JSON; please report it"
+        "Internal error: an Arrow array of type {dt} could not be read as JSON; please report it"
     ))
 }
 
@@ -160,7 +160,7 @@ fn write_value(out: &mut String, array: &dyn Array, row: usize, read: ReadCell) 
 
 fn to_usize<T: TryInto<usize>>(v: T) -> Result<usize> {
     v.try_into()
-        .map_err(|_| Error::general("[apiodbc] Internal error: a negative Arrow list offset"))
+        .map_err(|_| Error::general("Internal error: a negative Arrow list offset"))
 }
 
 fn write_scalar(out: &mut String, array: &dyn Array, row: usize, read: ReadCell) -> Result<()> {

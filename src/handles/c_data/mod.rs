@@ -141,7 +141,7 @@ pub(crate) fn unsupported(kind: &str, c_type: i16, place: Place) -> Error {
     Error::new(
         state::RESTRICTED_DATA_TYPE,
         format!(
-            "[apiodbc] The {kind} value ({place}) cannot be converted to {}; fetch it as SQL_C_CHAR or SQL_C_WCHAR",
+            "The {kind} value ({place}) cannot be converted to {}; fetch it as SQL_C_CHAR or SQL_C_WCHAR",
             name(c_type)
         ),
     )
@@ -156,7 +156,7 @@ fn invalid_c_type(c_type: i16, place: Place) -> Error {
     };
     Error::new(
         state::INVALID_APP_BUFFER_TYPE,
-        format!("[apiodbc] The C type {c_type} ({place}) is not valid here{hint}"),
+        format!("The C type {c_type} ({place}) is not valid here{hint}"),
     )
 }
 
@@ -285,7 +285,7 @@ fn write_fixed(
             Error::new(
                 state::INVALID_STRING_OR_BUFFER_LENGTH,
                 format!(
-                    "[apiodbc] The buffer for {} ({place}) has {have} bytes; it needs {}",
+                    "The buffer for {} ({place}) has {have} bytes; it needs {}",
                     name(c_type),
                     bytes.len()
                 ),

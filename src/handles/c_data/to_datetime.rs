@@ -194,7 +194,7 @@ fn parse_error(text: &str, failure: ParseFailure, c_type: i16, place: Place) -> 
         ParseFailure::Shape => Error::new(
             state::INVALID_CHARACTER_VALUE,
             format!(
-                "[apiodbc] The text {} ({place}) is not a date, time or timestamp, so it cannot be converted to {}; use the forms YYYY-MM-DD, HH:MM:SS or YYYY-MM-DD HH:MM:SS[.fraction], or fetch it as SQL_C_CHAR",
+                "The text {} ({place}) is not a date, time or timestamp, so it cannot be converted to {}; use the forms YYYY-MM-DD, HH:MM:SS or YYYY-MM-DD HH:MM:SS[.fraction], or fetch it as SQL_C_CHAR",
                 show(text),
                 name(c_type)
             ),
@@ -202,7 +202,7 @@ fn parse_error(text: &str, failure: ParseFailure, c_type: i16, place: Place) -> 
         ParseFailure::Fields => Error::new(
             state::INVALID_DATETIME_FORMAT,
             format!(
-                "[apiodbc] The text {} ({place}) is not a valid date or time (a field is out of range) for {}",
+                "The text {} ({place}) is not a valid date or time (a field is out of range) for {}",
                 show(text),
                 name(c_type)
             ),
@@ -230,7 +230,7 @@ fn year_i16(year: i32, c_type: i16, place: Place) -> Result<i16> {
         Error::new(
             state::DATETIME_OVERFLOW,
             format!(
-                "[apiodbc] The year {year} ({place}) does not fit in {}; fetch it as SQL_C_CHAR",
+                "The year {year} ({place}) does not fit in {}; fetch it as SQL_C_CHAR",
                 name(c_type)
             ),
         )

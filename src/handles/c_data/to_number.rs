@@ -19,7 +19,7 @@ fn out_of_range(shown: &str, c_type: i16, place: Place, hint: &str) -> Error {
     Error::new(
         state::NUMERIC_OUT_OF_RANGE,
         format!(
-            "[apiodbc] The value {shown} does not fit in {} ({place}){hint}",
+            "The value {shown} does not fit in {} ({place}){hint}",
             name(c_type)
         ),
     )
@@ -29,7 +29,7 @@ fn not_a_number(text: &str, c_type: i16, place: Place) -> Error {
     Error::new(
         state::INVALID_CHARACTER_VALUE,
         format!(
-            "[apiodbc] The text {} ({place}) is not a number, so it cannot be converted to {}; fetch it as SQL_C_CHAR or SQL_C_WCHAR",
+            "The text {} ({place}) is not a number, so it cannot be converted to {}; fetch it as SQL_C_CHAR or SQL_C_WCHAR",
             show(text),
             name(c_type)
         ),
@@ -200,7 +200,7 @@ pub(crate) fn numeric_bytes(
             Error::new(
                 state::INVALID_PRECISION_OR_SCALE,
                 format!(
-                    "[apiodbc] The scale {scale} for SQL_C_NUMERIC ({place}) is not valid; set SQL_DESC_SCALE between 0 and SQL_DESC_PRECISION ({precision})"
+                    "The scale {scale} for SQL_C_NUMERIC ({place}) is not valid; set SQL_DESC_SCALE between 0 and SQL_DESC_PRECISION ({precision})"
                 ),
             )
         })?;

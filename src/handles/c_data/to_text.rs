@@ -19,7 +19,7 @@ fn too_small(text: &str, need: usize, have: usize, c_type: i16, place: Place) ->
     Error::new(
         state::NUMERIC_OUT_OF_RANGE,
         format!(
-            "[apiodbc] The value {} ({place}) needs a {} buffer of at least {need} bytes, but the buffer has {have}; bind a larger buffer",
+            "The value {} ({place}) needs a {} buffer of at least {need} bytes, but the buffer has {have}; bind a larger buffer",
             show(text),
             name(c_type)
         ),
@@ -250,7 +250,7 @@ pub(crate) fn write_whole_binary(
             Error::new(
                 state::NUMERIC_OUT_OF_RANGE,
                 format!(
-                    "[apiodbc] The value ({place}) needs a SQL_C_BINARY buffer of {} bytes, but the buffer has {have}; bind a larger buffer",
+                    "The value ({place}) needs a SQL_C_BINARY buffer of {} bytes, but the buffer has {have}; bind a larger buffer",
                     bytes.len()
                 ),
             )
@@ -321,7 +321,7 @@ pub(crate) fn guid_bytes(cell: &Cell<'_>, place: Place) -> Result<(Vec<u8>, bool
             Error::new(
                 state::INVALID_CHARACTER_VALUE,
                 format!(
-                    "[apiodbc] The text {} ({place}) is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); fetch it as SQL_C_CHAR",
+                    "The text {} ({place}) is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); fetch it as SQL_C_CHAR",
                     show(s)
                 ),
             )

@@ -19,7 +19,7 @@ impl Statement {
                 if value != 0 {
                     return Err(Error::new(
                         state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                        "[apiodbc] Asynchronous execution is not supported; call from a worker thread and use SQLCancel",
+                        "Asynchronous execution is not supported; call from a worker thread and use SQLCancel",
                     ));
                 }
             }
@@ -38,7 +38,7 @@ impl Statement {
                 if value != supported {
                     self.diag.push_warning(
                         state::OPTION_VALUE_CHANGED,
-                        "[apiodbc] Option value changed: apiodbc cursors are forward-only, read-only and without bookmarks",
+                        "Option value changed: apiodbc cursors are forward-only, read-only and without bookmarks",
                     );
                 }
             }
@@ -46,7 +46,7 @@ impl Statement {
                 if value == 0 {
                     return Err(Error::new(
                         state::INVALID_ATTRIBUTE_VALUE,
-                        "[apiodbc] The row array size must be at least 1",
+                        "The row array size must be at least 1",
                     ));
                 }
                 lock(&self.ard.state).header.array_size = value;
@@ -60,7 +60,7 @@ impl Statement {
                 if value == 0 {
                     return Err(Error::new(
                         state::INVALID_ATTRIBUTE_VALUE,
-                        "[apiodbc] SQL_ATTR_PARAMSET_SIZE must be at least 1",
+                        "SQL_ATTR_PARAMSET_SIZE must be at least 1",
                     ));
                 }
                 lock(&self.apd.state).header.array_size = value;
@@ -84,26 +84,26 @@ impl Statement {
                 if value != 0 && value != Arc::as_ptr(implicit) as usize {
                     return Err(Error::new(
                         state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                        "[apiodbc] Explicitly allocated descriptors are not supported; use the statement's own",
+                        "Explicitly allocated descriptors are not supported; use the statement's own",
                     ));
                 }
             }
             SQL_ATTR_IMP_ROW_DESC | SQL_ATTR_IMP_PARAM_DESC | SQL_ATTR_ROW_NUMBER => {
                 return Err(Error::new(
                     state::INVALID_ATTRIBUTE_VALUE,
-                    format!("[apiodbc] Statement attribute {attribute} is read-only"),
+                    format!("Statement attribute {attribute} is read-only"),
                 ))
             }
             SQL_ATTR_FETCH_BOOKMARK_PTR => {
                 return Err(Error::new(
                     state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                    "[apiodbc] Bookmarks are not supported",
+                    "Bookmarks are not supported",
                 ))
             }
             other => {
                 return Err(Error::new(
                     state::INVALID_ATTRIBUTE_IDENTIFIER,
-                    format!("[apiodbc] Statement attribute {other} is not known"),
+                    format!("Statement attribute {other} is not known"),
                 ))
             }
         }
@@ -171,7 +171,7 @@ impl Statement {
             other => {
                 return Err(Error::new(
                     state::INVALID_ATTRIBUTE_IDENTIFIER,
-                    format!("[apiodbc] Statement attribute {other} is not known"),
+                    format!("Statement attribute {other} is not known"),
                 ))
             }
         };

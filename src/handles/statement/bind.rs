@@ -20,25 +20,25 @@ impl Statement {
         if number == 0 {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_INDEX,
-                "[apiodbc] Parameters are numbered from 1",
+                "Parameters are numbered from 1",
             ));
         }
         if io_type != 1 {
             return Err(Error::new(
                 state::INVALID_PARAMETER_TYPE,
-                "[apiodbc] Only input parameters (SQL_PARAM_INPUT) are supported",
+                "Only input parameters (SQL_PARAM_INPUT) are supported",
             ));
         }
         if c_types::name(c_type) == "unknown" && c_type != SQL_C_DEFAULT {
             return Err(Error::new(
                 state::INVALID_APP_BUFFER_TYPE,
-                format!("[apiodbc] The C type {c_type} is not a valid ODBC C data type"),
+                format!("The C type {c_type} is not a valid ODBC C data type"),
             ));
         }
         if buffer_len < 0 {
             return Err(Error::new(
                 state::INVALID_STRING_OR_BUFFER_LENGTH,
-                "[apiodbc] BufferLength of a parameter cannot be negative",
+                "BufferLength of a parameter cannot be negative",
             ));
         }
         {
@@ -75,19 +75,19 @@ impl Statement {
         if column == 0 {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_INDEX,
-                "[apiodbc] Column 0 is the bookmark column, and bookmarks are not supported",
+                "Column 0 is the bookmark column, and bookmarks are not supported",
             ));
         }
         if buffer_len < 0 {
             return Err(Error::new(
                 state::INVALID_STRING_OR_BUFFER_LENGTH,
-                "[apiodbc] BufferLength cannot be negative",
+                "BufferLength cannot be negative",
             ));
         }
         if c_types::name(c_type) == "unknown" && c_type != SQL_C_DEFAULT {
             return Err(Error::new(
                 state::INVALID_APP_BUFFER_TYPE,
-                format!("[apiodbc] The C type {c_type} is not a valid ODBC C data type"),
+                format!("The C type {c_type} is not a valid ODBC C data type"),
             ));
         }
         let mut ard = lock(&self.ard.state);

@@ -73,7 +73,7 @@ impl Statement {
         }
         Err(Error::new(
             state::FUNCTION_SEQUENCE_ERROR,
-            "[apiodbc] Function sequence error: prepare or execute a statement first",
+            "Function sequence error: prepare or execute a statement first",
         ))
     }
 
@@ -91,9 +91,7 @@ impl Statement {
             .records
             .get(index)
             .cloned()
-            .ok_or_else(|| {
-                Error::general("[apiodbc] Internal error: the result columns are not described")
-            })
+            .ok_or_else(|| Error::general("Internal error: the result columns are not described"))
     }
 
     pub fn column_type(&self, column: u16) -> Result<(sql_types::OdbcType, String, bool)> {
@@ -112,7 +110,7 @@ impl Statement {
         let prepared = st.prepared.as_ref().ok_or_else(|| {
             Error::new(
                 state::FUNCTION_SEQUENCE_ERROR,
-                "[apiodbc] Function sequence error: prepare the statement first",
+                "Function sequence error: prepare the statement first",
             )
         })?;
         Ok(prepared.param_count() as i16)
@@ -123,7 +121,7 @@ impl Statement {
         if number == 0 || number as i16 > count {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_INDEX,
-                format!("[apiodbc] Parameter {number} does not exist; the statement has {count}"),
+                format!("Parameter {number} does not exist; the statement has {count}"),
             ));
         }
         Ok(lock(&self.ipd.state).record_mut(number as usize).clone())
@@ -172,7 +170,7 @@ impl Statement {
             SQL_DESC_DATETIME_INTERVAL_CODE => number(ct.datetime_sub as isize),
             other => Err(Error::new(
                 state::INVALID_DESCRIPTOR_FIELD,
-                format!("[apiodbc] SQLColAttribute field {other} is not known"),
+                format!("SQLColAttribute field {other} is not known"),
             )),
         }
     }

@@ -8,7 +8,7 @@ impl Statement {
         if orientation != SQL_FETCH_NEXT {
             return Err(Error::new(
                 state::FETCH_TYPE_OUT_OF_RANGE,
-                "[apiodbc] The cursor is forward-only: only SQL_FETCH_NEXT is supported",
+                "The cursor is forward-only: only SQL_FETCH_NEXT is supported",
             ));
         }
         let mut st = lock(&self.state);
@@ -52,7 +52,7 @@ impl Statement {
                 return Err(Error::new(
                     state::INVALID_DESCRIPTOR_INDEX,
                     format!(
-                        "[apiodbc] Column {} is bound but the result has only {} columns",
+                        "Column {} is bound but the result has only {} columns",
                         index + 1,
                         fields.len()
                     ),
@@ -89,12 +89,8 @@ impl Statement {
                 .iter()
                 .rev()
                 .find(|r| !r.is_warning())
-                .map(|r| Error {
-                    state: r.state,
-                    native: r.native,
-                    message: r.message.clone(),
-                })
-                .unwrap_or_else(|| Error::general("[apiodbc] The row could not be fetched")));
+                .map(|r| Error::new(r.state, r.message.clone()).with_native(r.native))
+                .unwrap_or_else(|| Error::general("The row could not be fetched")));
         }
         Ok(Status::Success)
     }
@@ -113,14 +109,14 @@ impl Statement {
         if !positioned {
             return Err(Error::new(
                 state::INVALID_CURSOR_STATE,
-                "[apiodbc] The cursor is not on a row; call SQLFetch first",
+                "The cursor is not on a row; call SQLFetch first",
             ));
         }
         let index = column_index(&cursor.schema, column)?;
         if buffer_len < 0 {
             return Err(Error::new(
                 state::INVALID_STRING_OR_BUFFER_LENGTH,
-                "[apiodbc] BufferLength cannot be negative",
+                "BufferLength cannot be negative",
             ));
         }
         let mut rec = if c_type == SQL_ARD_TYPE {
@@ -145,7 +141,7 @@ impl Statement {
         let (batch, row) = cursor.row(0).ok_or_else(|| {
             Error::new(
                 state::INVALID_CURSOR_STATE,
-                "[apiodbc] The cursor is not on a row; call SQLFetch first",
+                "The cursor is not on a row; call SQLFetch first",
             )
         })?;
         let array = batch.column(index).clone();
@@ -164,7 +160,7 @@ impl Statement {
                 if indicator.is_null() {
                     return Err(Error::new(
                         state::INDICATOR_REQUIRED,
-                        format!("[apiodbc] Column {column} is NULL but StrLen_or_IndPtr is null; pass an indicator"),
+                        format!("Column {column} is NULL but StrLen_or_IndPtr is null; pass an indicator"),
                     ));
                 }
                 indicator.write_isize(SQL_NULL_DATA);
@@ -178,7 +174,7 @@ impl Statement {
                 if truncated {
                     self.diag.push_warning(
                         truncation_state(rec.concise_type),
-                        format!("[apiodbc] String data, right truncated in column {column}: call SQLGetData again for the rest"),
+                        format!("String data, right truncated in column {column}: call SQLGetData again for the rest"),
                     );
                 }
                 Ok(Status::Success)

@@ -129,7 +129,7 @@ pub fn allocate(conn: Arc<Connection>) -> Arc<Statement> {
 fn no_result_set() -> Error {
     Error::new(
         state::FUNCTION_SEQUENCE_ERROR,
-        "[apiodbc] Function sequence error: the statement has no result set; execute a query first",
+        "Function sequence error: the statement has no result set; execute a query first",
     )
 }
 
@@ -138,7 +138,7 @@ fn column_index(schema: &SchemaRef, column: u16) -> Result<usize> {
         return Err(Error::new(
             state::INVALID_DESCRIPTOR_INDEX,
             format!(
-                "[apiodbc] Column {column} does not exist; the result has columns 1 to {} (bookmarks are not supported)",
+                "Column {column} does not exist; the result has columns 1 to {} (bookmarks are not supported)",
                 schema.fields().len()
             ),
         ));
@@ -160,7 +160,7 @@ impl Statement {
         if st.cursor.is_some() {
             return Err(Error::new(
                 state::INVALID_CURSOR_STATE,
-                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+                "A cursor is open on this statement; close it with SQLCloseCursor first",
             ));
         }
         let session = self.conn.session()?;
@@ -187,13 +187,13 @@ impl Statement {
         if st.cursor.is_some() {
             return Err(Error::new(
                 state::INVALID_CURSOR_STATE,
-                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+                "A cursor is open on this statement; close it with SQLCloseCursor first",
             ));
         }
         let prepared = st.prepared.clone().ok_or_else(|| {
             Error::new(
                 state::FUNCTION_SEQUENCE_ERROR,
-                "[apiodbc] Function sequence error: SQLExecute needs a statement prepared with SQLPrepare",
+                "Function sequence error: SQLExecute needs a statement prepared with SQLPrepare",
             )
         })?;
         let session = self.conn.session()?;
@@ -237,7 +237,7 @@ impl Statement {
         if st.cursor.is_some() {
             return Err(Error::new(
                 state::INVALID_CURSOR_STATE,
-                "[apiodbc] A cursor is open on this statement; close it with SQLCloseCursor first",
+                "A cursor is open on this statement; close it with SQLCloseCursor first",
             ));
         }
         let schema = batch.schema();
@@ -261,7 +261,7 @@ impl Statement {
         if st.cursor.is_none() && must_be_open {
             return Err(Error::new(
                 state::INVALID_CURSOR_STATE,
-                "[apiodbc] No cursor is open on this statement",
+                "No cursor is open on this statement",
             ));
         }
         st.cursor = None;
@@ -284,7 +284,7 @@ impl Statement {
         if !st.executed {
             return Err(Error::new(
                 state::FUNCTION_SEQUENCE_ERROR,
-                "[apiodbc] Function sequence error: execute a statement before SQLRowCount",
+                "Function sequence error: execute a statement before SQLRowCount",
             ));
         }
         // A SELECT's row count is unknown until the last row is fetched; -1 says so, per the spec.

@@ -1,6 +1,12 @@
-//! The crate-wide error: an SQLSTATE (the ISO SQL status code, which ODBC reuses), a native code and
-//! a message that tells the user what to do next. Every layer returns it; `handles/` turns it into a
-//! diagnostic record. Messages never contain secrets.
+//! The crate-wide error: a kind ([`ErrorKind`], one enum per layer, each with its SQLSTATE from one
+//! table), a native code (the HTTP status or the like, where one exists) and a message that tells
+//! the user what to do next. Every layer returns it; `handles/` turns it into a diagnostic record.
+//! The driver's `[apiodbc]` prefix is added here, in [`prefixed`], and nowhere else. Messages
+//! never contain secrets.
+
+mod kind;
+
+pub use kind::{ApiError, AuthError, ConnectError, ErrorKind, SqlError};
 
 use std::fmt;
 
@@ -77,25 +83,51 @@ pub mod state {
     pub const TIMEOUT_EXPIRED: SqlState = SqlState::new("HYT00");
 }
 
-/// An error with the SQLSTATE a client should see and a message that says what to do.
+/// The prefix every message of the driver starts with, so a user can tell them from the driver
+/// manager's and the application's.
+pub const PREFIX: &str = "[apiodbc] ";
+
+/// `message` with the driver's prefix: the one place it is added (errors, warnings, diagnostics).
+pub fn prefixed(message: impl Into<String>) -> String {
+    let message = message.into();
+    if message.starts_with(PREFIX) {
+        message
+    } else {
+        format!("{PREFIX}{message}")
+    }
+}
+
+/// An error: what kind it is (which fixes the SQLSTATE a client sees), a native code and a
+/// message that says what to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    pub kind: ErrorKind,
+    /// `kind`'s SQLSTATE, kept beside it for the code that reports it.
     pub state: SqlState,
     pub native: i32,
     pub message: String,
 }
 
 impl Error {
-    pub fn new(state: SqlState, message: impl Into<String>) -> Error {
+    pub fn new(kind: impl Into<ErrorKind>, message: impl Into<String>) -> Error {
+        let kind = kind.into();
         Error {
-            state,
+            kind,
+            state: kind.sqlstate(),
             native: 0,
-            message: message.into(),
+            message: prefixed(message),
         }
     }
 
+    /// HY000 for a failure that fits no other kind.
     pub fn general(message: impl Into<String>) -> Error {
         Error::new(state::GENERAL_ERROR, message)
+    }
+
+    /// The same error with a native code (the HTTP status of the response that caused it).
+    pub fn with_native(mut self, native: i32) -> Error {
+        self.native = native;
+        self
     }
 }
 
@@ -108,3 +140,45 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefix_is_added_once() {
+        let e = Error::new(ConnectError::InvalidValue, "Timeout has the value 'x'");
+        assert_eq!(e.message, "[apiodbc] Timeout has the value 'x'");
+        let again = Error::new(e.kind, e.message.clone());
+        assert_eq!(again.message, e.message);
+        assert_eq!(prefixed(""), "[apiodbc] ");
+    }
+
+    #[test]
+    fn each_kind_has_its_sqlstate() {
+        let cases: &[(ErrorKind, &str)] = &[
+            (ConnectError::Profile.into(), "08001"),
+            (AuthError::Rejected.into(), "28000"),
+            (AuthError::Unreachable.into(), "08S01"),
+            (AuthError::Timeout.into(), "HYT00"),
+            (ApiError::Refused.into(), "08001"),
+            (ApiError::Broken.into(), "08S01"),
+            (ApiError::Unexpected.into(), "HY000"),
+            (ApiError::BadValue.into(), "22018"),
+            (SqlError::ReadOnly.into(), "42000"),
+            (SqlError::TableNotFound.into(), "42S02"),
+            (SqlError::TooComplex.into(), "54001"),
+            (state::FUNCTION_SEQUENCE_ERROR.into(), "HY010"),
+        ];
+        for (kind, want) in cases {
+            let e = Error::new(*kind, "x");
+            assert_eq!(
+                (e.state.as_str(), kind.sqlstate().as_str()),
+                (*want, *want),
+                "{kind:?}"
+            );
+        }
+        let rejected = Error::new(AuthError::Rejected, "refused").with_native(401);
+        assert_eq!(rejected.native, 401);
+    }
+}
