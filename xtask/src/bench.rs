@@ -237,6 +237,7 @@ pub fn run(args: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let release = cmd::target_dir().join("release");
+    print_library_size(&release.join("libapiodbc.so"));
     let ctx = Context {
         driver: release.join("libapiodbc.so"),
         sandbox: release.join(sandbox::BINARY),
@@ -265,6 +266,27 @@ pub fn run(args: &[String]) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// What a user installs is the library; its line tables sit beside it in `.dwp` (split debug
+/// info), which crash reports use and installs leave out.
+fn print_library_size(library: &std::path::Path) {
+    let size = |path: &std::path::Path| std::fs::metadata(path).map(|m| m.len()).ok();
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    match size(library) {
+        Some(bytes) => println!(
+            "libapiodbc.so: {:.1} MiB (what a user installs)",
+            mib(bytes)
+        ),
+        None => println!("libapiodbc.so: not found at {}", library.display()),
+    }
+    let dwp = library.with_extension("so.dwp");
+    if let Some(bytes) = size(&dwp) {
+        println!(
+            "libapiodbc.so.dwp: {:.1} MiB (split debug info, not installed)",
+            mib(bytes)
+        );
     }
 }
 
