@@ -392,25 +392,27 @@ fn level(refs: &[Reference], parent: &ModPath, dir: &Path) -> Graph {
     g
 }
 
-fn print(title: &str, g: &Graph) -> bool {
-    println!("{title}");
+/// One level's edges and cycles as text, and whether it has no cycle.
+fn describe(title: &str, g: &Graph) -> (String, bool) {
+    use std::fmt::Write;
+    let mut text = format!("{title}\n");
     let mut outgoing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (a, b) in g.edges.keys() {
         outgoing.entry(a).or_default().push(b);
     }
     for (a, bs) in &outgoing {
-        println!("  {a} -> {}", bs.join(", "));
+        let _ = writeln!(text, "  {a} -> {}", bs.join(", "));
     }
     let cycles = g.cycles();
     for cycle in &cycles {
-        println!("  cycle: {}", cycle.join(" <-> "));
+        let _ = writeln!(text, "  cycle: {}", cycle.join(" <-> "));
         for ((a, b), at) in &g.edges {
             if cycle.contains(a) && cycle.contains(b) {
-                println!("    {a} -> {b}  first at {at}");
+                let _ = writeln!(text, "    {a} -> {b}  first at {at}");
             }
         }
     }
-    cycles.is_empty()
+    (text, cycles.is_empty())
 }
 
 /// Folders below `src` (as module paths), depth first.
@@ -440,17 +442,9 @@ pub fn run(args: &[String]) -> ExitCode {
         eprintln!("usage: cargo xtask modules   (prints the module graph of src/ and its cycles)");
         return ExitCode::from(2);
     }
-    let src = cmd::repo_root().join("src");
-    let refs = references(&src);
-    let mut clean = print("top-level modules:", &level(&refs, &Vec::new(), &src));
-    let mut dirs = Vec::new();
-    folders(&src, &src, &mut dirs);
-    for (module, dir) in dirs {
-        let g = level(&refs, &module, &dir);
-        if g.edges.is_empty() {
-            continue;
-        }
-        clean &= print(&format!("inside {}:", module.join("::")), &g);
+    let (clean, levels) = check();
+    for level in levels {
+        print!("{level}");
     }
     if clean {
         println!("no cycles");
@@ -459,6 +453,29 @@ pub fn run(args: &[String]) -> ExitCode {
         println!("cycles found: a module above must not be used by one below it");
         ExitCode::FAILURE
     }
+}
+
+/// The module graph of `src/`, level by level as text, and whether no level has a cycle.
+pub fn check() -> (bool, Vec<String>) {
+    let src = cmd::repo_root().join("src");
+    let refs = references(&src);
+    let mut clean = true;
+    let mut out = Vec::new();
+    let mut report = |title: &str, g: &Graph| {
+        let (text, acyclic) = describe(title, g);
+        clean &= acyclic;
+        out.push(text);
+    };
+    report("top-level modules:", &level(&refs, &Vec::new(), &src));
+    let mut dirs = Vec::new();
+    folders(&src, &src, &mut dirs);
+    for (module, dir) in dirs {
+        let g = level(&refs, &module, &dir);
+        if !g.edges.is_empty() {
+            report(&format!("inside {}:", module.join("::")), &g);
+        }
+    }
+    (clean, out)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ cargo xtask test [--skip STEP,...] [--only STEP,...] [--no-install] [--driver PA
                   target/debug/libapiodbc.so (e.g. a release build)
   --trace         turn on unixODBC's trace (target/odbc-test/trace.log)
 
-  steps: packages venv fmt clippy build cargo-test odbc-env isql iusql
+  steps: packages venv fmt clippy modules build cargo-test odbc-env isql iusql
          pytest oauth-soak c-header c-program perl valgrind";
 
 type StepFn = fn(&mut Ctx) -> StepEnd;
@@ -33,6 +33,7 @@ const STEPS: &[(&str, StepFn)] = &[
     ("venv", |_| install::python_venv()),
     ("fmt", fmt),
     ("clippy", clippy),
+    ("modules", modules),
     ("build", build),
     ("cargo-test", cargo_test),
     ("odbc-env", clients::odbc_env),
@@ -188,6 +189,19 @@ fn fmt(_: &mut Ctx) -> StepEnd {
         &["fmt", "--all", "--", "--check"],
         "not formatted: run `cargo fmt --all`",
     )
+}
+
+/// No module of the driver uses one above it (`cargo xtask modules` prints the graph).
+fn modules(_: &mut Ctx) -> StepEnd {
+    let (clean, levels) = crate::modules::check();
+    if clean {
+        StepEnd::pass(format!("no cycles in {} levels", levels.len()))
+    } else {
+        for level in levels.iter().filter(|l| l.contains("cycle:")) {
+            print!("{level}");
+        }
+        StepEnd::fail("a module uses one above it: run `cargo xtask modules`")
+    }
 }
 
 fn clippy(_: &mut Ctx) -> StepEnd {
