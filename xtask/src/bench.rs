@@ -222,16 +222,17 @@ pub fn run(args: &[String]) -> ExitCode {
 
     println!("==> building the driver and the benchmark examples (release)");
     let mut build = cmd::cargo();
+    // The whole workspace, as `cargo build --release` and `cargo xtask demo` build it, so the
+    // three resolve features alike and reuse one another's artifacts; the examples on top, and
+    // the sandbox the REST suite queries among the workspace's binaries.
     build.args([
         "build",
         "--release",
-        "--package",
-        "apiodbc",
+        "--workspace",
         "--lib",
+        "--bins",
         "--examples",
     ]);
-    // The sandbox the REST suite queries, built in the same command.
-    build.args(["--package", "apiodbc-sandbox", "--bin", sandbox::BINARY]);
     if !cmd::run(&mut build, RunOpts::default()).success() {
         eprintln!("cargo xtask bench: release build failed");
         return ExitCode::FAILURE;
@@ -269,24 +270,14 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-/// What a user installs is the library; its line tables sit beside it in `.dwp` (split debug
-/// info), which crash reports use and installs leave out.
+/// The size of the library a user registers (release builds carry no debug sections).
 fn print_library_size(library: &std::path::Path) {
-    let size = |path: &std::path::Path| std::fs::metadata(path).map(|m| m.len()).ok();
-    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
-    match size(library) {
-        Some(bytes) => println!(
-            "libapiodbc.so: {:.1} MiB (what a user installs)",
-            mib(bytes)
+    match std::fs::metadata(library) {
+        Ok(meta) => println!(
+            "libapiodbc.so: {:.1} MiB (what a user registers)",
+            meta.len() as f64 / (1024.0 * 1024.0)
         ),
-        None => println!("libapiodbc.so: not found at {}", library.display()),
-    }
-    let dwp = library.with_extension("so.dwp");
-    if let Some(bytes) = size(&dwp) {
-        println!(
-            "libapiodbc.so.dwp: {:.1} MiB (split debug info, not installed)",
-            mib(bytes)
-        );
+        Err(_) => println!("libapiodbc.so: not found at {}", library.display()),
     }
 }
 
