@@ -81,9 +81,35 @@ impl Attributes {
         &self.quoted_semicolons
     }
 
+    /// The connection string SQLDriverConnect hands back: every key but the secrets (passwords,
+    /// tokens, keys, client secrets, codes; inside ProfileSettings too), which the application
+    /// already has and which applications print and store (R's `print(channel)`, an Excel
+    /// workbook). A ProfileSettings left with nothing is left out.
+    pub fn completed_without_secrets(&self) -> String {
+        let mut shown = Attributes::new();
+        for (k, v) in &self.entries {
+            if is_secret_name(k) {
+                continue;
+            }
+            if k.eq_ignore_ascii_case("ProfileSettings") {
+                // A value that does not parse is dropped whole: it may hold anything.
+                let Ok(nested) = parse_nested(v) else {
+                    continue;
+                };
+                let kept = nested.completed_without_secrets();
+                if !kept.is_empty() {
+                    shown.insert_if_absent(k.clone(), kept);
+                }
+                continue;
+            }
+            shown.insert_if_absent(k.clone(), v.clone());
+        }
+        shown.to_connection_string()
+    }
+
     /// Serialises back to `key=value;key=value`, bracing values the plain form would misread.
-    /// The result contains secrets as they are: it is what SQLDriverConnect hands back to the
-    /// application for reconnecting, never something to log.
+    /// The result contains secrets as they are: never something to show or log (see
+    /// [`Attributes::completed_without_secrets`]).
     pub fn to_connection_string(&self) -> String {
         let mut out = String::new();
         for (i, (k, v)) in self.entries.iter().enumerate() {

@@ -69,7 +69,34 @@ pub fn from_datafusion(error: DataFusionError) -> Error {
         },
         _ => (SqlError::Execution, "see the message"),
     };
+    let text = plain_text(root).unwrap_or(text);
     // The engine's internal catalog name means nothing to users: `sys.x`, not `apiodbc.sys.x`.
     let text = text.trim().replace("'apiodbc.", "'");
     Error::new(kind, format!("{text} ({hint})"))
+}
+
+/// The engine's message without the engine's own framing (`Error during planning: `,
+/// `ParserError("…")`, `Arrow error: `): a SQL user reads what is wrong, not which part of the
+/// engine noticed. `None` where the variant has no plainer form.
+fn plain_text(error: &DataFusionError) -> Option<String> {
+    use datafusion::sql::sqlparser::parser::ParserError;
+    Some(match error {
+        DataFusionError::SQL(parse, _) => match parse.as_ref() {
+            ParserError::TokenizerError(m) | ParserError::ParserError(m) => m.clone(),
+            ParserError::RecursionLimitExceeded => return None,
+        },
+        DataFusionError::Plan(m)
+        | DataFusionError::NotImplemented(m)
+        | DataFusionError::Execution(m)
+        | DataFusionError::ResourcesExhausted(m) => m.clone(),
+        DataFusionError::SchemaError(e, _) => e.to_string(),
+        DataFusionError::ArrowError(e, _) => match e.as_ref() {
+            datafusion::arrow::error::ArrowError::CastError(m)
+            | datafusion::arrow::error::ArrowError::ComputeError(m)
+            | datafusion::arrow::error::ArrowError::InvalidArgumentError(m) => m.clone(),
+            datafusion::arrow::error::ArrowError::DivideByZero => "Division by zero".to_string(),
+            other => other.to_string(),
+        },
+        _ => return None,
+    })
 }

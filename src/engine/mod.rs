@@ -3,6 +3,7 @@
 //! parameter markers, read-only checks) and streaming execution. It knows SQL and Arrow, not ODBC.
 
 pub mod catalog;
+mod column_names;
 pub mod complexity;
 pub mod errors;
 pub mod escape;
@@ -294,6 +295,8 @@ impl Engine {
             }
         };
         refuse_writes(&plan)?;
+        let unnamed = column_names::unnamed_positions(&statement, plan.schema().fields().len());
+        let plan = column_names::rename(plan, &unnamed)?;
         let types = plan.get_parameter_types().map_err(from_datafusion)?;
         // DataFusion says `Null` for a marker nothing constrains; that means "any type".
         let param_types = (1..=param_count)

@@ -175,7 +175,7 @@ impl Connection {
         }
         tracing::info!(dsn = dsn_name.as_deref().unwrap_or(""), attributes = ?attrs, "connected");
         lock(&self.state).session = Some(Arc::new(session));
-        Ok(attrs.to_connection_string())
+        Ok(attrs.completed_without_secrets())
     }
 
     /// Closes the session; returns the addresses of the connection's statements, which the spec

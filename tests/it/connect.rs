@@ -62,6 +62,42 @@ fn driver_connect_returns_the_completed_connection_string() {
     drop(conn);
 }
 
+/// The completed string leaves the secrets out, top level and inside ProfileSettings: R prints it
+/// and Excel stores it in the workbook, and the application already has them.
+#[test]
+fn the_completed_connection_string_holds_no_secret() {
+    let mut out = OutputStringBuffer::with_buffer_size(4096);
+    let secrets = ["s3cret;pw", "tok-123456", "key-7890ab", "client-secret-42"];
+    let conn = env()
+        .driver_connect(
+            &format!(
+                "DSN={DSN};PWD={{{}}};APIToken={};OAuthClientSecret={};\
+                 ProfileSettings={{APIKey={};Region=eu}};Verbosity=2",
+                secrets[0], secrets[1], secrets[3], secrets[2]
+            ),
+            &mut out,
+            DriverCompleteOption::NoPrompt,
+        )
+        .expect("SQLDriverConnect");
+    let completed = out.to_utf8();
+    for secret in secrets {
+        assert!(!completed.contains(secret), "{secret} in {completed}");
+    }
+    let lower = completed.to_ascii_lowercase();
+    for kept in [
+        "region=eu",
+        "verbosity=2",
+        &format!("dsn={}", DSN.to_ascii_lowercase()),
+    ] {
+        assert!(lower.contains(kept), "{kept} missing from {completed}");
+    }
+    assert!(
+        !lower.contains("apitoken") && !lower.contains("pwd="),
+        "{completed}"
+    );
+    drop(conn);
+}
+
 #[test]
 fn bad_initiate_oauth_value_fails_with_08001_and_the_allowed_values() {
     let err = connect_with("InitiateOAuth=SOMETIMES;").must_fail("must not connect");

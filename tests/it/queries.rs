@@ -330,3 +330,51 @@ fn unicode_literal_through_the_narrow_api() {
     let value = scalar_text(&conn, &format!("SELECT '{UNICODE_TEXT}'"));
     assert_eq!(value.as_deref(), Some(UNICODE_TEXT));
 }
+
+/// A computed column without an alias is named `EXPR_<position>`, as SQL databases name such
+/// columns, not with the engine's rendering (`Int64(1)`, `upper(Utf8("odbc"))`); columns and
+/// aliases keep their names.
+#[test]
+fn computed_columns_are_named_like_a_database_names_them() {
+    let conn = connect();
+    let mut cursor = conn
+        .execute(
+            "SELECT 1, upper('odbc'), 'x' AS named, TableName FROM sys.sys_tables",
+            (),
+            None,
+        )
+        .expect("query")
+        .expect("a result set");
+    let names: Vec<String> = cursor
+        .column_names()
+        .expect("names")
+        .map(|n| n.expect("name"))
+        .collect();
+    assert_eq!(names, ["EXPR_1", "EXPR_2", "named", "TableName"]);
+    assert!(cursor.next_row().expect("fetch").is_some());
+}
+
+/// Errors read as SQL errors: what is wrong and what to do, not which part of the engine
+/// noticed (`Error during planning:`, `ParserError(...)`, `Arrow error:`).
+#[test]
+fn errors_do_not_show_the_engines_framing() {
+    let conn = connect();
+    for (sql, state) in [
+        ("SELEC 1", "42000"),
+        ("SELECT * FROM sys.nope", "42S02"),
+        ("SELECT nope FROM sys.sys_tables", "42S22"),
+        ("SELECT CAST('x' AS INT)", "22018"),
+    ] {
+        let err = conn.execute(sql, (), None).must_fail(sql);
+        let text = message(&err);
+        assert_eq!(sqlstate(&err), state, "{sql}: {text}");
+        for framing in [
+            "Error during planning",
+            "ParserError",
+            "Arrow error",
+            "SQL error",
+        ] {
+            assert!(!text.contains(framing), "{sql}: {text}");
+        }
+    }
+}
