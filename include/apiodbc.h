@@ -166,7 +166,7 @@ SQLRETURN SQLFetch(SQLHSTMT StatementHandle);
 
 SQLRETURN SQLFetchScroll(SQLHSTMT StatementHandle,
                          SQLSMALLINT FetchOrientation,
-                         SQLLEN _FetchOffset);
+                         SQLLEN FetchOffset);
 
 SQLRETURN SQLForeignKeys(SQLHSTMT hstmt,
                          SQLCHAR *szPkCatalogName,
@@ -349,6 +349,8 @@ SQLRETURN SQLNumParams(SQLHSTMT hstmt, SQLSMALLINT *pcpar);
 
 SQLRETURN SQLNumResultCols(SQLHSTMT StatementHandle, SQLSMALLINT *ColumnCount);
 
+SQLRETURN SQLParamData(SQLHSTMT StatementHandle, SQLPOINTER *ValuePtrPtr);
+
 SQLRETURN SQLPrepare(SQLHSTMT StatementHandle, SQLCHAR *StatementText, SQLINTEGER TextLength);
 
 SQLRETURN SQLPrepareW(SQLHSTMT hstmt, SQLWCHAR *szSqlStr, SQLINTEGER cbSqlStr);
@@ -404,6 +406,8 @@ SQLRETURN SQLProceduresW(SQLHSTMT hstmt,
                          SQLSMALLINT cbSchemaName,
                          SQLWCHAR *szProcName,
                          SQLSMALLINT cbProcName);
+
+SQLRETURN SQLPutData(SQLHSTMT StatementHandle, SQLPOINTER DataPtr, SQLLEN StrLen_or_Ind);
 
 SQLRETURN SQLRowCount(SQLHSTMT StatementHandle, SQLLEN *RowCount);
 

@@ -281,7 +281,7 @@ pub unsafe extern "C" fn SQLEndTran(
 pub unsafe extern "C" fn SQLCancel(StatementHandle: SQLHSTMT) -> SQLRETURN {
     entry(StatementHandle, HandleKind::Stmt, |h| {
         // No statement lock: the statement may be running on another thread right now.
-        as_stmt(h)?.cancel.cancel();
+        as_stmt(h)?.request_cancel();
         Ok(Status::Success)
     })
 }

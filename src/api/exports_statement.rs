@@ -9,6 +9,7 @@ use crate::error::{state, Error};
 use crate::ffi::AppPtr;
 use crate::handles::statement::{ColAttr, StmtAttrValue};
 use crate::handles::Status;
+use crate::odbc::attributes::SQL_FETCH_NEXT;
 
 fn exec_direct<E: Encoding>(hstmt: SQLHSTMT, text: AppPtr, len: SQLINTEGER) -> SQLRETURN {
     entry(hstmt, HandleKind::Stmt, |h| {
@@ -432,7 +433,9 @@ pub unsafe extern "C" fn SQLBindCol(
 /// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
 #[no_mangle]
 pub unsafe extern "C" fn SQLFetch(StatementHandle: SQLHSTMT) -> SQLRETURN {
-    entry(StatementHandle, HandleKind::Stmt, |h| as_stmt(h)?.fetch(1))
+    entry(StatementHandle, HandleKind::Stmt, |h| {
+        as_stmt(h)?.fetch(SQL_FETCH_NEXT, 0)
+    })
 }
 
 /// # Safety
@@ -445,10 +448,10 @@ pub unsafe extern "C" fn SQLFetch(StatementHandle: SQLHSTMT) -> SQLRETURN {
 pub unsafe extern "C" fn SQLFetchScroll(
     StatementHandle: SQLHSTMT,
     FetchOrientation: SQLSMALLINT,
-    _FetchOffset: SQLLEN,
+    FetchOffset: SQLLEN,
 ) -> SQLRETURN {
     entry(StatementHandle, HandleKind::Stmt, |h| {
-        as_stmt(h)?.fetch(FetchOrientation)
+        as_stmt(h)?.fetch(FetchOrientation, FetchOffset)
     })
 }
 
@@ -635,5 +638,51 @@ pub unsafe extern "C" fn SQLGetStmtAttrW(
             AppPtr::new(rgbValue),
             AppPtr::new(pcbValue),
         )
+    }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLParamData(
+    StatementHandle: SQLHSTMT,
+    ValuePtrPtr: *mut SQLPOINTER,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        entry(StatementHandle, HandleKind::Stmt, |h| {
+            let (status, token) = as_stmt(h)?.param_data()?;
+            if status == Status::NeedData {
+                // The parameter's bound value pointer, which the application uses as a token.
+                AppPtr::new(ValuePtrPtr).write_ptr(token.address());
+            }
+            Ok(status)
+        })
+    }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLPutData(
+    StatementHandle: SQLHSTMT,
+    DataPtr: SQLPOINTER,
+    StrLen_or_Ind: SQLLEN,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments: `DataPtr` holds
+    // `StrLen_or_Ind` bytes (or a NUL-terminated value for SQL_NTS, or a fixed-size value).
+    unsafe {
+        entry(StatementHandle, HandleKind::Stmt, |h| {
+            as_stmt(h)?.put_data(AppPtr::new(DataPtr), StrLen_or_Ind)?;
+            Ok(Status::Success)
+        })
     }
 }

@@ -24,6 +24,8 @@ pub const EXPORTED: &[(u16, &str)] = &[
     (44, "SQLGetFunctions"),
     (45, "SQLGetInfo"),
     (47, "SQLGetTypeInfo"),
+    (48, "SQLParamData"),
+    (49, "SQLPutData"),
     (52, "SQLSpecialColumns"),
     (53, "SQLStatistics"),
     (54, "SQLTables"),

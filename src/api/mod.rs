@@ -25,7 +25,7 @@ use crate::error::{state, Error, Result};
 use crate::handles::Status;
 use crate::odbc::returns::{
     SQL_ERROR, SQL_HANDLE_DBC, SQL_HANDLE_DESC, SQL_HANDLE_ENV, SQL_HANDLE_STMT,
-    SQL_INVALID_HANDLE, SQL_NO_DATA, SQL_SUCCESS, SQL_SUCCESS_WITH_INFO,
+    SQL_INVALID_HANDLE, SQL_NEED_DATA, SQL_NO_DATA, SQL_SUCCESS, SQL_SUCCESS_WITH_INFO,
 };
 use registry::Handle;
 use types::*;
@@ -102,6 +102,7 @@ fn finish(handle: &Handle, outcome: std::thread::Result<Result<Status>>) -> SQLR
         Ok(Ok(Status::Success)) if diag.has_warnings() => SQL_SUCCESS_WITH_INFO,
         Ok(Ok(Status::Success)) => SQL_SUCCESS,
         Ok(Ok(Status::NoData)) => SQL_NO_DATA,
+        Ok(Ok(Status::NeedData)) => SQL_NEED_DATA,
         Ok(Err(error)) => {
             tracing::debug!(sqlstate = %error.state, message = %error.message, "error");
             diag.push_error(&error);

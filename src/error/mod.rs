@@ -43,6 +43,7 @@ pub mod state {
     pub const STRING_TRUNCATED: SqlState = SqlState::new("01004");
     pub const INVALID_CONNECTION_STRING_ATTRIBUTE: SqlState = SqlState::new("01S00");
     pub const OPTION_VALUE_CHANGED: SqlState = SqlState::new("01S02");
+    pub const FETCH_BEFORE_FIRST_ROWSET: SqlState = SqlState::new("01S06");
     pub const WRONG_NUMBER_OF_PARAMETERS: SqlState = SqlState::new("07002");
     pub const RESTRICTED_DATA_TYPE: SqlState = SqlState::new("07006");
     pub const INVALID_DESCRIPTOR_INDEX: SqlState = SqlState::new("07009");
@@ -66,6 +67,8 @@ pub mod state {
     pub const MEMORY_ALLOCATION: SqlState = SqlState::new("HY001");
     pub const INVALID_APP_BUFFER_TYPE: SqlState = SqlState::new("HY003");
     pub const OPERATION_CANCELLED: SqlState = SqlState::new("HY008");
+    pub const NON_CHARACTER_DATA_IN_PIECES: SqlState = SqlState::new("HY019");
+    pub const NULL_CONCATENATION: SqlState = SqlState::new("HY020");
     pub const INVALID_NULL_POINTER: SqlState = SqlState::new("HY009");
     pub const FUNCTION_SEQUENCE_ERROR: SqlState = SqlState::new("HY010");
     pub const INVALID_TRANSACTION_OPERATION: SqlState = SqlState::new("HY012");

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod environment;
 pub mod info;
 pub mod params;
+mod scroll;
 pub mod sql_types;
 pub mod statement;
 pub mod type_info;
@@ -24,6 +25,8 @@ pub mod type_info;
 pub enum Status {
     Success,
     NoData,
+    /// A data-at-execution parameter awaits SQLPutData (SQL_NEED_DATA).
+    NeedData,
 }
 
 /// Locks a handle's state; a panic in an earlier call must not make the handle unusable, and

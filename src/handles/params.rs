@@ -81,8 +81,42 @@ fn to_scalar(value: ParamValue, sql_type: i16) -> ScalarValue {
     }
 }
 
-/// Reads parameters 1..=count from the APD/IPD; the engine matches them to the statement's types.
-pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<ScalarValue>> {
+/// A data-at-execution parameter's value, as SQLPutData gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Supplied {
+    Null,
+    /// The pieces put so far, joined, in the parameter's C type.
+    Bytes(Vec<u8>),
+}
+
+fn is_data_at_exec(indicator: Option<isize>) -> bool {
+    indicator == Some(SQL_DATA_AT_EXEC)
+        || indicator.is_some_and(|v| v <= SQL_LEN_DATA_AT_EXEC_OFFSET)
+}
+
+/// The parameters (from 0) bound as data-at-execution, in the order SQLParamData asks for them.
+pub fn data_at_exec(apd: &DescState, count: usize) -> Vec<usize> {
+    (0..count)
+        .filter(|&i| {
+            apd.records.get(i).is_some_and(|app| {
+                app.is_bound()
+                    && is_data_at_exec(
+                        apd.element(app.indicator_ptr, 0, std::mem::size_of::<isize>())
+                            .read_isize(),
+                    )
+            })
+        })
+        .collect()
+}
+
+/// Reads parameters 1..=count from the APD/IPD (data-at-execution ones from `supplied`); the
+/// engine matches them to the statement's types.
+pub fn read_all(
+    apd: &DescState,
+    ipd: &DescState,
+    count: usize,
+    supplied: &std::collections::BTreeMap<usize, Supplied>,
+) -> Result<Vec<ScalarValue>> {
     if apd.header.array_size > 1 {
         return Err(Error::new(
             state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
@@ -115,16 +149,21 @@ pub fn read_all(apd: &DescState, ipd: &DescState, count: usize) -> Result<Vec<Sc
         };
         let indicator_at = apd.element(app.indicator_ptr, 0, std::mem::size_of::<isize>());
         let indicator = indicator_at.read_isize();
-        if indicator == Some(SQL_DATA_AT_EXEC)
-            || indicator.is_some_and(|v| v <= SQL_LEN_DATA_AT_EXEC_OFFSET)
-        {
-            return Err(Error::new(
-                state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-                format!("Parameter {number} uses data-at-execution, which is not supported; bind the whole value"),
-            ));
-        }
         let data_at = apd.element(app.data_ptr, 0, app.octet_length.max(0) as usize);
-        let value = if indicator == Some(SQL_NULL_DATA) || data_at.is_null() {
+        let value = if is_data_at_exec(indicator) {
+            match supplied.get(&i) {
+                Some(Supplied::Bytes(bytes)) => {
+                    read_param(c_type, bytes, Some(bytes.len() as isize), number)?
+                }
+                Some(Supplied::Null) => ParamValue::Null,
+                None => {
+                    return Err(Error::new(
+                        state::FUNCTION_SEQUENCE_ERROR,
+                        format!("Parameter {number} is data-at-execution and has no data; send it with SQLParamData and SQLPutData"),
+                    ))
+                }
+            }
+        } else if indicator == Some(SQL_NULL_DATA) || data_at.is_null() {
             ParamValue::Null
         } else {
             let bytes = match c_types::fixed_size(c_type) {

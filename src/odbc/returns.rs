@@ -3,6 +3,7 @@
 pub const SQL_SUCCESS: i16 = 0;
 pub const SQL_SUCCESS_WITH_INFO: i16 = 1;
 pub const SQL_NO_DATA: i16 = 100;
+pub const SQL_NEED_DATA: i16 = 99;
 pub const SQL_ERROR: i16 = -1;
 pub const SQL_INVALID_HANDLE: i16 = -2;
 pub const SQL_HANDLE_ENV: i16 = 1;

@@ -8,6 +8,7 @@ mod bulk;
 mod cancellation;
 mod catalog;
 mod connect;
+mod cursors;
 mod deep_sql;
 mod diagnostics;
 mod limits;

@@ -258,6 +258,43 @@ pub fn perl(ctx: &mut Ctx) -> StepEnd {
     runner_end(&out, counts::prove(&out.text))
 }
 
+/// PHP's PDO_ODBC with default options (tests/clients/php/pdo.php, TAP), against the sys schema
+/// and a sandbox's Pipedrive.
+pub fn php(ctx: &mut Ctx) -> StepEnd {
+    let driver = need!(ctx.driver());
+    let binary = need!(sandbox_binary(&driver));
+    let env = need!(ctx.odbc());
+    let sandbox = match crate::sandbox::Sandbox::start(
+        &binary,
+        &["--listen", "127.0.0.1:0", "--records", "120", "--seed", "7"],
+    ) {
+        Ok(sandbox) => sandbox,
+        Err(e) => return StepEnd::fail(e),
+    };
+    let manifest = match sandbox.manifest() {
+        Ok(m) => m,
+        Err(e) => return StepEnd::fail(e),
+    };
+    let connection = manifest
+        .at(&["services", "pipedrive", "connection_strings", "BASIC"])
+        .and_then(crate::sandbox::Json::as_str);
+    let persons = match manifest.at(&["services", "pipedrive", "tables", "persons", "rows"]) {
+        Some(crate::sandbox::Json::Number(n)) => Some(*n as u64),
+        _ => None,
+    };
+    let (Some(connection), Some(persons)) = (connection, persons) else {
+        return StepEnd::fail(
+            "the sandbox manifest has no Pipedrive connection string or persons count",
+        );
+    };
+    let mut cmd = with_odbc(env, "php");
+    cmd.arg("tests/clients/php/pdo.php")
+        .env("APIODBC_PHP_PIPEDRIVE", connection)
+        .env("APIODBC_PHP_PERSONS", format!("{persons}"));
+    let out = run_client(&mut cmd);
+    runner_end(&out, counts::tap(&out.text))
+}
+
 fn runner_end(out: &Captured, counts: Option<counts::Counts>) -> StepEnd {
     let detail = counts.map(|c| c.to_string()).unwrap_or_default();
     match counts {

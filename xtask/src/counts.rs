@@ -107,6 +107,17 @@ pub fn prove(output: &str) -> Option<Counts> {
     })
 }
 
+/// A TAP stream's `ok` and `not ok` lines (a plan `1..N` must close it).
+pub fn tap(output: &str) -> Option<Counts> {
+    let lines: Vec<&str> = output.lines().map(str::trim).collect();
+    lines.iter().find(|l| l.starts_with("1.."))?;
+    Some(Counts {
+        passed: lines.iter().filter(|l| l.starts_with("ok ")).count() as u64,
+        failed: lines.iter().filter(|l| l.starts_with("not ok ")).count() as u64,
+        skipped: 0,
+    })
+}
+
 fn has_any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.contains(w))
 }

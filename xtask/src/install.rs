@@ -59,6 +59,17 @@ const NEEDS: &[Need] = &[
         package: "libdbd-odbc-perl",
         present: || probe(Command::new("perl").args(["-MDBD::ODBC", "-e", "1"])),
     },
+    Need {
+        package: "php-cli",
+        present: || has_command("php"),
+    },
+    Need {
+        // PHP's odbc and PDO_ODBC extensions.
+        package: "php-odbc",
+        present: || {
+            probe(Command::new("php").args(["-r", "exit(extension_loaded('pdo_odbc') ? 0 : 1);"]))
+        },
+    },
 ];
 
 /// Wanted but not worth failing over: Debian's Chromium, the real browser of the desktop OAuth

@@ -24,7 +24,7 @@ cargo xtask test [--skip STEP,...] [--only STEP,...] [--no-install] [--driver PA
   --trace         turn on unixODBC's trace (target/odbc-test/trace.log)
 
   steps: packages venv fmt clippy modules build cargo-test odbc-env isql iusql
-         pytest oauth-soak c-header c-program perl valgrind";
+         pytest oauth-soak c-header c-program perl php valgrind";
 
 type StepFn = fn(&mut Ctx) -> StepEnd;
 
@@ -44,6 +44,7 @@ const STEPS: &[(&str, StepFn)] = &[
     ("c-header", clients::c_header),
     ("c-program", clients::c_program),
     ("perl", clients::perl),
+    ("php", clients::php),
     ("valgrind", clients::valgrind),
 ];
 

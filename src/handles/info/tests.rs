@@ -159,7 +159,11 @@ fn key_numbers() {
     );
     assert_eq!(get(SQL_CATALOG_USAGE), InfoValue::U32(0));
     assert_eq!(get(SQL_SCHEMA_USAGE), InfoValue::U32(SQL_SU_DML_STATEMENTS));
-    assert_eq!(get(SQL_SCROLL_OPTIONS), InfoValue::U32(SQL_SO_FORWARD_ONLY));
+    // Forward-only, and static (scrollable) when SQL_ATTR_CURSOR_TYPE asks for it.
+    assert_eq!(
+        get(SQL_SCROLL_OPTIONS),
+        InfoValue::U32(SQL_SO_FORWARD_ONLY | SQL_SO_STATIC)
+    );
     assert_eq!(
         get(SQL_ODBC_INTERFACE_CONFORMANCE),
         InfoValue::U32(SQL_OIC_CORE)
@@ -173,7 +177,15 @@ fn key_numbers() {
         get(SQL_GROUP_BY),
         InfoValue::U16(SQL_GB_GROUP_BY_CONTAINS_SELECT)
     );
-    assert_eq!(get(SQL_STATIC_CURSOR_ATTRIBUTES2), InfoValue::U32(0));
+    assert_eq!(
+        get(SQL_STATIC_CURSOR_ATTRIBUTES1),
+        InfoValue::U32(SQL_CA1_NEXT | SQL_CA1_ABSOLUTE | SQL_CA1_RELATIVE)
+    );
+    assert_eq!(
+        get(SQL_STATIC_CURSOR_ATTRIBUTES2),
+        InfoValue::U32(SQL_CA2_READ_ONLY_CONCURRENCY | SQL_CA2_MAX_ROWS_SELECT)
+    );
+    assert_eq!(get(SQL_KEYSET_CURSOR_ATTRIBUTES1), InfoValue::U32(0));
     assert_eq!(
         get(SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES1),
         InfoValue::U32(SQL_CA1_NEXT)

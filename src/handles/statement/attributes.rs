@@ -2,6 +2,10 @@
 //! stand for (row array size, bind type and offset, status and rows-fetched pointers).
 
 use super::*;
+use crate::odbc::attributes::{
+    SQL_CURSOR_DYNAMIC, SQL_CURSOR_FORWARD_ONLY, SQL_CURSOR_KEYSET_DRIVEN, SQL_CURSOR_STATIC,
+    SQL_NONSCROLLABLE, SQL_SCROLLABLE, SQL_UNSPECIFIED,
+};
 
 impl Statement {
     /// `pointer`: the SQLPOINTER the application passed, an integer or a pointer by attribute.
@@ -23,22 +27,34 @@ impl Statement {
                     ));
                 }
             }
-            SQL_ATTR_CURSOR_TYPE
-            | SQL_ATTR_CONCURRENCY
-            | SQL_ATTR_CURSOR_SCROLLABLE
+            // Forward-only or static: a keyset-driven or dynamic cursor becomes static (the
+            // closest the driver has), as the specification lets a driver substitute.
+            SQL_ATTR_CURSOR_TYPE => {
+                st.attrs.static_cursor = value != SQL_CURSOR_FORWARD_ONLY;
+                if value == SQL_CURSOR_KEYSET_DRIVEN || value == SQL_CURSOR_DYNAMIC {
+                    self.diag.push_warning(
+                        state::OPTION_VALUE_CHANGED,
+                        "Option value changed: apiodbc has forward-only and static cursors; a static cursor is used",
+                    );
+                }
+            }
+            SQL_ATTR_CURSOR_SCROLLABLE => st.attrs.static_cursor = value == SQL_SCROLLABLE,
+            SQL_ATTR_CONCURRENCY
             | SQL_ATTR_CURSOR_SENSITIVITY
             | SQL_ATTR_SIMULATE_CURSOR
             | SQL_ATTR_KEYSET_SIZE
             | SQL_ATTR_USE_BOOKMARKS => {
-                let supported = match attribute {
-                    SQL_ATTR_CONCURRENCY => SQL_CONCUR_READ_ONLY,
-                    SQL_ATTR_CURSOR_SENSITIVITY => SQL_INSENSITIVE,
-                    _ => 0,
+                let accepted = match attribute {
+                    SQL_ATTR_CONCURRENCY => value == SQL_CONCUR_READ_ONLY,
+                    SQL_ATTR_CURSOR_SENSITIVITY => {
+                        value == SQL_INSENSITIVE || value == SQL_UNSPECIFIED
+                    }
+                    _ => value == 0,
                 };
-                if value != supported {
+                if !accepted {
                     self.diag.push_warning(
                         state::OPTION_VALUE_CHANGED,
-                        "Option value changed: apiodbc cursors are forward-only, read-only and without bookmarks",
+                        "Option value changed: apiodbc cursors are read-only, insensitive and without bookmarks",
                     );
                 }
             }
@@ -120,18 +136,27 @@ impl Statement {
             SQL_ATTR_METADATA_ID => StmtAttrValue::Int(st.attrs.metadata_id),
             SQL_ATTR_RETRIEVE_DATA => StmtAttrValue::Int(st.attrs.retrieve_data),
             SQL_ATTR_ASYNC_ENABLE
-            | SQL_ATTR_CURSOR_TYPE
-            | SQL_ATTR_CURSOR_SCROLLABLE
             | SQL_ATTR_SIMULATE_CURSOR
             | SQL_ATTR_KEYSET_SIZE
             | SQL_ATTR_USE_BOOKMARKS
             | SQL_ATTR_ENABLE_AUTO_IPD => StmtAttrValue::Int(0),
+            SQL_ATTR_CURSOR_TYPE => StmtAttrValue::Int(if st.attrs.static_cursor {
+                SQL_CURSOR_STATIC
+            } else {
+                SQL_CURSOR_FORWARD_ONLY
+            }),
+            SQL_ATTR_CURSOR_SCROLLABLE => StmtAttrValue::Int(if st.attrs.static_cursor {
+                SQL_SCROLLABLE
+            } else {
+                SQL_NONSCROLLABLE
+            }),
             SQL_ATTR_CONCURRENCY => StmtAttrValue::Int(SQL_CONCUR_READ_ONLY),
             SQL_ATTR_CURSOR_SENSITIVITY => StmtAttrValue::Int(SQL_INSENSITIVE),
             SQL_ATTR_ROW_NUMBER => StmtAttrValue::Int(
                 st.cursor
                     .as_ref()
-                    .map(|c| c.delivered as usize)
+                    .filter(|_| st.positioned)
+                    .map(|c| c.row_number() as usize)
                     .unwrap_or(0),
             ),
             SQL_ATTR_ROW_ARRAY_SIZE | SQL_ROWSET_SIZE => {

@@ -4,14 +4,11 @@
 use super::*;
 
 impl Statement {
-    pub fn fetch(&self, orientation: i16) -> Result<Status> {
-        if orientation != SQL_FETCH_NEXT {
-            return Err(Error::new(
-                state::FETCH_TYPE_OUT_OF_RANGE,
-                "The cursor is forward-only: only SQL_FETCH_NEXT is supported",
-            ));
-        }
+    /// SQLFetch (SQL_FETCH_NEXT) and SQLFetchScroll: the rowset the orientation reaches, into
+    /// the bound columns.
+    pub fn fetch(&self, orientation: i16, offset: isize) -> Result<Status> {
         let mut st = lock(&self.state);
+        Self::no_data_pending(&st)?;
         let timeout = self.timeout(&st);
         let (array_size, bindings) = {
             let ard = lock(&self.ard.state);
@@ -24,8 +21,23 @@ impl Statement {
         let cursor = st.cursor.as_mut().ok_or_else(no_result_set)?;
         self.cancel.reset();
         let stack = cursor.stack;
-        let rows = match wait_statement(stack, cursor.advance(array_size), &self.cancel, timeout) {
-            Ok(rows) => rows,
+        let fetched = wait_statement(
+            stack,
+            cursor.fetch(orientation, offset, array_size),
+            &self.cancel,
+            timeout,
+        );
+        let rows = match fetched {
+            Ok((rows, clamped)) => {
+                if clamped {
+                    self.diag.push_warning(
+                        state::FETCH_BEFORE_FIRST_ROWSET,
+                        "The fetch would have started before the first row; the first rowset was returned",
+                    );
+                }
+                rows
+            }
+            Err(e) if e.state == state::FETCH_TYPE_OUT_OF_RANGE => return Err(e),
             Err(e) => {
                 // A cancelled, timed-out or failed scan cannot resume: close the cursor now so
                 // the engine's work and any request in flight stop.

@@ -5,9 +5,11 @@
 
 mod attributes;
 mod bind;
+mod data_at_exec;
 mod describe;
 mod fetch;
 
+pub use data_at_exec::NeedData;
 pub use describe::ColAttr;
 
 use std::sync::{Arc, Mutex};
@@ -42,8 +44,7 @@ use crate::odbc::attributes::{
     SQL_ATTR_ROWS_FETCHED_PTR, SQL_ATTR_ROW_ARRAY_SIZE, SQL_ATTR_ROW_BIND_OFFSET_PTR,
     SQL_ATTR_ROW_BIND_TYPE, SQL_ATTR_ROW_NUMBER, SQL_ATTR_ROW_OPERATION_PTR,
     SQL_ATTR_ROW_STATUS_PTR, SQL_ATTR_SIMULATE_CURSOR, SQL_ATTR_USE_BOOKMARKS,
-    SQL_CONCUR_READ_ONLY, SQL_FETCH_NEXT, SQL_INSENSITIVE, SQL_NULL_DATA, SQL_ROWSET_SIZE,
-    SQL_ROW_NOROW,
+    SQL_CONCUR_READ_ONLY, SQL_INSENSITIVE, SQL_NULL_DATA, SQL_ROWSET_SIZE, SQL_ROW_NOROW,
 };
 use crate::odbc::c_types::{SQL_ARD_TYPE, SQL_C_DEFAULT};
 use crate::odbc::sql_types::SQL_UNKNOWN_TYPE;
@@ -57,6 +58,9 @@ pub struct StmtAttrs {
     pub max_length: usize,
     pub metadata_id: usize,
     pub retrieve_data: usize,
+    /// SQL_ATTR_CURSOR_TYPE is SQL_CURSOR_STATIC (or SQL_ATTR_CURSOR_SCROLLABLE is set): the
+    /// next result set is read whole and can be scrolled.
+    pub static_cursor: bool,
 }
 
 impl Default for StmtAttrs {
@@ -68,6 +72,7 @@ impl Default for StmtAttrs {
             max_length: 0,
             metadata_id: 0,
             retrieve_data: 1,
+            static_cursor: false,
         }
     }
 }
@@ -81,6 +86,8 @@ pub struct StmtState {
     pub positioned: bool,
     /// Set by SQLExecute/SQLExecDirect; SQLRowCount and SQLMoreResults need it.
     pub executed: bool,
+    /// An execution waiting for data-at-execution parameters (SQLParamData, SQLPutData).
+    pub need_data: Option<NeedData>,
 }
 
 pub struct Statement {
@@ -155,8 +162,21 @@ impl Statement {
         self.conn.env.odbc_version()
     }
 
+    /// HY010 while a data-at-execution sequence is open: only SQLParamData, SQLPutData and
+    /// SQLCancel may be called then.
+    fn no_data_pending(st: &StmtState) -> Result<()> {
+        if st.need_data.is_some() {
+            return Err(Error::new(
+                state::FUNCTION_SEQUENCE_ERROR,
+                "Function sequence error: the statement waits for data-at-execution parameters; finish with SQLParamData and SQLPutData, or call SQLCancel",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn prepare(&self, sql: &str) -> Result<()> {
         let mut st = lock(&self.state);
+        Self::no_data_pending(&st)?;
         if st.cursor.is_some() {
             return Err(Error::new(
                 state::INVALID_CURSOR_STATE,
@@ -184,6 +204,7 @@ impl Statement {
 
     pub fn execute(&self) -> Result<Status> {
         let mut st = lock(&self.state);
+        Self::no_data_pending(&st)?;
         if st.cursor.is_some() {
             return Err(Error::new(
                 state::INVALID_CURSOR_STATE,
@@ -196,14 +217,31 @@ impl Statement {
                 "Function sequence error: SQLExecute needs a statement prepared with SQLPrepare",
             )
         })?;
+        let pending = params::data_at_exec(&lock(&self.apd.state), prepared.param_count());
+        if !pending.is_empty() {
+            // The values come through SQLParamData and SQLPutData; SQLParamData runs the
+            // statement once the last one is in.
+            st.need_data = Some(NeedData::new(prepared, pending));
+            return Ok(Status::NeedData);
+        }
+        self.run(&mut st, prepared, &Default::default())
+    }
+
+    /// Runs a prepared statement with its bound values (and the data-at-execution ones given).
+    fn run(
+        &self,
+        st: &mut StmtState,
+        prepared: Prepared,
+        supplied: &std::collections::BTreeMap<usize, params::Supplied>,
+    ) -> Result<Status> {
         let session = self.conn.session()?;
         let values = {
             let apd = lock(&self.apd.state);
             let ipd = lock(&self.ipd.state);
-            params::read_all(&apd, &ipd, prepared.param_count())?
+            params::read_all(&apd, &ipd, prepared.param_count(), supplied)?
         };
         self.cancel.reset();
-        let timeout = self.timeout(&st);
+        let timeout = self.timeout(st);
         let stream = wait_statement(
             Stack::Large,
             session.engine.execute(&prepared, values),
@@ -220,6 +258,7 @@ impl Statement {
             stream,
             st.attrs.max_rows as u64,
             prepared.stack(),
+            st.attrs.static_cursor,
         ));
         st.positioned = false;
         st.executed = true;
@@ -250,6 +289,7 @@ impl Statement {
             Box::pin(stream),
             st.attrs.max_rows as u64,
             Stack::Caller,
+            st.attrs.static_cursor,
         ));
         st.positioned = false;
         st.executed = true;
@@ -266,6 +306,7 @@ impl Statement {
         }
         st.cursor = None;
         st.positioned = false;
+        st.need_data = None;
         Ok(())
     }
 
