@@ -69,6 +69,26 @@ SQLRETURN SQLColAttributeW(SQLHSTMT hstmt,
                            SQLSMALLINT *pcbCharAttr,
                            SQLLEN *pNumAttr);
 
+SQLRETURN SQLColumnPrivileges(SQLHSTMT hstmt,
+                              SQLCHAR *szCatalogName,
+                              SQLSMALLINT cbCatalogName,
+                              SQLCHAR *szSchemaName,
+                              SQLSMALLINT cbSchemaName,
+                              SQLCHAR *szTableName,
+                              SQLSMALLINT cbTableName,
+                              SQLCHAR *szColumnName,
+                              SQLSMALLINT cbColumnName);
+
+SQLRETURN SQLColumnPrivilegesW(SQLHSTMT hstmt,
+                               SQLWCHAR *szCatalogName,
+                               SQLSMALLINT cbCatalogName,
+                               SQLWCHAR *szSchemaName,
+                               SQLSMALLINT cbSchemaName,
+                               SQLWCHAR *szTableName,
+                               SQLSMALLINT cbTableName,
+                               SQLWCHAR *szColumnName,
+                               SQLSMALLINT cbColumnName);
+
 SQLRETURN SQLColumns(SQLHSTMT StatementHandle,
                      SQLCHAR *CatalogName,
                      SQLSMALLINT NameLength1,
@@ -211,6 +231,16 @@ SQLRETURN SQLGetConnectAttrW(SQLHDBC hdbc,
                              SQLPOINTER rgbValue,
                              SQLINTEGER cbValueMax,
                              SQLINTEGER *pcbValue);
+
+SQLRETURN SQLGetCursorName(SQLHSTMT StatementHandle,
+                           SQLCHAR *CursorName,
+                           SQLSMALLINT BufferLength,
+                           SQLSMALLINT *NameLengthPtr);
+
+SQLRETURN SQLGetCursorNameW(SQLHSTMT StatementHandle,
+                            SQLWCHAR *CursorName,
+                            SQLSMALLINT BufferLength,
+                            SQLSMALLINT *NameLengthPtr);
 
 SQLRETURN SQLGetData(SQLHSTMT StatementHandle,
                      SQLUSMALLINT ColumnNumber,
@@ -421,6 +451,10 @@ SQLRETURN SQLSetConnectAttrW(SQLHDBC hdbc,
                              SQLPOINTER rgbValue,
                              SQLINTEGER cbValue);
 
+SQLRETURN SQLSetCursorName(SQLHSTMT StatementHandle, SQLCHAR *CursorName, SQLSMALLINT NameLength);
+
+SQLRETURN SQLSetCursorNameW(SQLHSTMT StatementHandle, SQLWCHAR *CursorName, SQLSMALLINT NameLength);
+
 SQLRETURN SQLSetDescField(SQLHDESC DescriptorHandle,
                           SQLSMALLINT RecNumber,
                           SQLSMALLINT FieldIdentifier,
@@ -500,6 +534,22 @@ SQLRETURN SQLStatisticsW(SQLHSTMT hstmt,
                          SQLSMALLINT cbTableName,
                          SQLUSMALLINT _fUnique,
                          SQLUSMALLINT _fAccuracy);
+
+SQLRETURN SQLTablePrivileges(SQLHSTMT hstmt,
+                             SQLCHAR *szCatalogName,
+                             SQLSMALLINT cbCatalogName,
+                             SQLCHAR *szSchemaName,
+                             SQLSMALLINT cbSchemaName,
+                             SQLCHAR *szTableName,
+                             SQLSMALLINT cbTableName);
+
+SQLRETURN SQLTablePrivilegesW(SQLHSTMT hstmt,
+                              SQLWCHAR *szCatalogName,
+                              SQLSMALLINT cbCatalogName,
+                              SQLWCHAR *szSchemaName,
+                              SQLSMALLINT cbSchemaName,
+                              SQLWCHAR *szTableName,
+                              SQLSMALLINT cbTableName);
 
 SQLRETURN SQLTables(SQLHSTMT StatementHandle,
                     SQLCHAR *CatalogName,

@@ -602,3 +602,143 @@ pub unsafe extern "C" fn SQLProcedureColumnsW(
         )
     }
 }
+
+fn privileges<E: Encoding>(hstmt: SQLHSTMT, args: &[Arg], columns: bool) -> SQLRETURN {
+    run(hstmt, |_| {
+        // The names are read so a bad pointer or length is reported as for any catalog call.
+        for arg in args {
+            read_input::<E>(arg.0, arg.1 as isize)?;
+        }
+        if columns {
+            catalog::column_privileges()
+        } else {
+            catalog::table_privileges()
+        }
+    })
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLTablePrivileges(
+    hstmt: SQLHSTMT,
+    szCatalogName: *mut SQLCHAR,
+    cbCatalogName: SQLSMALLINT,
+    szSchemaName: *mut SQLCHAR,
+    cbSchemaName: SQLSMALLINT,
+    szTableName: *mut SQLCHAR,
+    cbTableName: SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        privileges::<Narrow>(
+            hstmt,
+            &[
+                (AppPtr::new(szCatalogName), cbCatalogName),
+                (AppPtr::new(szSchemaName), cbSchemaName),
+                (AppPtr::new(szTableName), cbTableName),
+            ],
+            false,
+        )
+    }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLTablePrivilegesW(
+    hstmt: SQLHSTMT,
+    szCatalogName: *mut SQLWCHAR,
+    cbCatalogName: SQLSMALLINT,
+    szSchemaName: *mut SQLWCHAR,
+    cbSchemaName: SQLSMALLINT,
+    szTableName: *mut SQLWCHAR,
+    cbTableName: SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        privileges::<Wide>(
+            hstmt,
+            &[
+                (AppPtr::new(szCatalogName), cbCatalogName),
+                (AppPtr::new(szSchemaName), cbSchemaName),
+                (AppPtr::new(szTableName), cbTableName),
+            ],
+            false,
+        )
+    }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLColumnPrivileges(
+    hstmt: SQLHSTMT,
+    szCatalogName: *mut SQLCHAR,
+    cbCatalogName: SQLSMALLINT,
+    szSchemaName: *mut SQLCHAR,
+    cbSchemaName: SQLSMALLINT,
+    szTableName: *mut SQLCHAR,
+    cbTableName: SQLSMALLINT,
+    szColumnName: *mut SQLCHAR,
+    cbColumnName: SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        privileges::<Narrow>(
+            hstmt,
+            &[
+                (AppPtr::new(szCatalogName), cbCatalogName),
+                (AppPtr::new(szSchemaName), cbSchemaName),
+                (AppPtr::new(szTableName), cbTableName),
+                (AppPtr::new(szColumnName), cbColumnName),
+            ],
+            true,
+        )
+    }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLColumnPrivilegesW(
+    hstmt: SQLHSTMT,
+    szCatalogName: *mut SQLWCHAR,
+    cbCatalogName: SQLSMALLINT,
+    szSchemaName: *mut SQLWCHAR,
+    cbSchemaName: SQLSMALLINT,
+    szTableName: *mut SQLWCHAR,
+    cbTableName: SQLSMALLINT,
+    szColumnName: *mut SQLWCHAR,
+    cbColumnName: SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        privileges::<Wide>(
+            hstmt,
+            &[
+                (AppPtr::new(szCatalogName), cbCatalogName),
+                (AppPtr::new(szSchemaName), cbSchemaName),
+                (AppPtr::new(szTableName), cbTableName),
+                (AppPtr::new(szColumnName), cbColumnName),
+            ],
+            true,
+        )
+    }
+}

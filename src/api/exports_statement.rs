@@ -686,3 +686,106 @@ pub unsafe extern "C" fn SQLPutData(
         })
     }
 }
+
+fn get_cursor_name<E: Encoding>(
+    hstmt: SQLHSTMT,
+    name: AppPtr,
+    max: SQLSMALLINT,
+    len: AppPtr,
+) -> SQLRETURN {
+    entry(hstmt, HandleKind::Stmt, |h| {
+        let cursor = as_stmt(h)?.cursor_name();
+        let written = output_text::<E>(h, name, max as isize, LengthUnit::Characters, &cursor);
+        len.write_i16(written.full_len as i16);
+        Ok(Status::Success)
+    })
+}
+
+fn set_cursor_name<E: Encoding>(hstmt: SQLHSTMT, name: AppPtr, len: SQLSMALLINT) -> SQLRETURN {
+    entry(hstmt, HandleKind::Stmt, |h| {
+        let name =
+            read_input::<E>(name, len as isize)?.ok_or_else(|| null_pointer("CursorName"))?;
+        as_stmt(h)?.set_cursor_name(&name)?;
+        Ok(Status::Success)
+    })
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLGetCursorName(
+    StatementHandle: SQLHSTMT,
+    CursorName: *mut SQLCHAR,
+    BufferLength: SQLSMALLINT,
+    NameLengthPtr: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_cursor_name::<Narrow>(
+            StatementHandle,
+            AppPtr::new(CursorName),
+            BufferLength,
+            AppPtr::new(NameLengthPtr),
+        )
+    }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLSetCursorName(
+    StatementHandle: SQLHSTMT,
+    CursorName: *mut SQLCHAR,
+    NameLength: SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe { set_cursor_name::<Narrow>(StatementHandle, AppPtr::new(CursorName), NameLength) }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLGetCursorNameW(
+    StatementHandle: SQLHSTMT,
+    CursorName: *mut SQLWCHAR,
+    BufferLength: SQLSMALLINT,
+    NameLengthPtr: *mut SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe {
+        get_cursor_name::<Wide>(
+            StatementHandle,
+            AppPtr::new(CursorName),
+            BufferLength,
+            AppPtr::new(NameLengthPtr),
+        )
+    }
+}
+
+/// # Safety
+///
+/// The pointer arguments follow the ODBC buffer contract (docs/architecture.md, "Application
+/// memory"): each is null or valid, for the duration of the call, for the access the ODBC
+/// specification describes for it; a deferred buffer stays valid until it is unbound or its
+/// handle freed. Handles may be anything: unknown ones give SQL_INVALID_HANDLE.
+#[no_mangle]
+pub unsafe extern "C" fn SQLSetCursorNameW(
+    StatementHandle: SQLHSTMT,
+    CursorName: *mut SQLWCHAR,
+    NameLength: SQLSMALLINT,
+) -> SQLRETURN {
+    // SAFETY: the caller's promise (# Safety) covers these pointer arguments.
+    unsafe { set_cursor_name::<Wide>(StatementHandle, AppPtr::new(CursorName), NameLength) }
+}

@@ -211,7 +211,20 @@ impl Engine {
     /// The statement as the engine will run it: escapes translated (SQLNativeSql).
     pub fn native_sql(&self, sql: &str) -> Result<String> {
         if procedure_call::parse(sql).is_some() {
-            return Ok(sql.to_string());
+            // `{call p(?)}` and `{? = call p(?)}` run as the statement inside the braces.
+            let trimmed = sql.trim();
+            let inner = trimmed
+                .strip_prefix('{')
+                .and_then(|rest| rest.strip_suffix('}'))
+                .map(|inner| {
+                    let inner = inner.trim_start();
+                    match inner.strip_prefix('?') {
+                        Some(rest) => rest.trim_start().trim_start_matches('=').trim_start(),
+                        None => inner,
+                    }
+                    .trim_end()
+                });
+            return Ok(inner.unwrap_or(sql).to_string());
         }
         crate::runtime::on_large_stack(|| escape::translate(sql, &self.translate))?
     }

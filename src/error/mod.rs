@@ -59,6 +59,8 @@ pub mod state {
     pub const INVALID_CHARACTER_VALUE: SqlState = SqlState::new("22018");
     pub const INVALID_CURSOR_STATE: SqlState = SqlState::new("24000");
     pub const INVALID_AUTHORIZATION: SqlState = SqlState::new("28000");
+    pub const INVALID_CURSOR_NAME: SqlState = SqlState::new("34000");
+    pub const DUPLICATE_CURSOR_NAME: SqlState = SqlState::new("3C000");
     pub const SYNTAX_ERROR: SqlState = SqlState::new("42000");
     pub const TABLE_NOT_FOUND: SqlState = SqlState::new("42S02");
     pub const COLUMN_NOT_FOUND: SqlState = SqlState::new("42S22");

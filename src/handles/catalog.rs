@@ -357,6 +357,39 @@ pub fn foreign_keys() -> Result<RecordBatch> {
     ResultBuilder::new(FOREIGN_KEYS).build()
 }
 
+const TABLE_PRIVILEGES: &[(&str, CatalogType)] = &[
+    ("TABLE_CAT", CatalogType::Text),
+    ("TABLE_SCHEM", CatalogType::Text),
+    ("TABLE_NAME", CatalogType::Text),
+    ("GRANTOR", CatalogType::Text),
+    ("GRANTEE", CatalogType::Text),
+    ("PRIVILEGE", CatalogType::Text),
+    ("IS_GRANTABLE", CatalogType::Text),
+];
+
+const COLUMN_PRIVILEGES: &[(&str, CatalogType)] = &[
+    ("TABLE_CAT", CatalogType::Text),
+    ("TABLE_SCHEM", CatalogType::Text),
+    ("TABLE_NAME", CatalogType::Text),
+    ("COLUMN_NAME", CatalogType::Text),
+    ("GRANTOR", CatalogType::Text),
+    ("GRANTEE", CatalogType::Text),
+    ("PRIVILEGE", CatalogType::Text),
+    ("IS_GRANTABLE", CatalogType::Text),
+];
+
+/// SQLTablePrivileges and SQLColumnPrivileges: the right columns, no rows. What an API account
+/// may read is the API's to decide at request time (SQL_ACCESSIBLE_TABLES says "N"); the driver
+/// has no grants to report.
+pub fn table_privileges() -> Result<RecordBatch> {
+    ResultBuilder::new(TABLE_PRIVILEGES).build()
+}
+
+/// See [`table_privileges`].
+pub fn column_privileges() -> Result<RecordBatch> {
+    ResultBuilder::new(COLUMN_PRIVILEGES).build()
+}
+
 const STATISTICS: &[(&str, CatalogType)] = &[
     ("TABLE_CAT", CatalogType::Text),
     ("TABLE_SCHEM", CatalogType::Text),

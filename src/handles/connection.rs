@@ -50,6 +50,8 @@ pub struct Connection {
     pub env: Arc<Environment>,
     pub diag: Diagnostics,
     pub state: Mutex<ConnState>,
+    /// The cursor names set with SQLSetCursorName, by statement serial: unique per connection.
+    pub cursor_names: Mutex<std::collections::BTreeMap<u64, String>>,
 }
 
 impl Connection {
@@ -57,6 +59,7 @@ impl Connection {
         Connection {
             env,
             diag: Diagnostics::default(),
+            cursor_names: Mutex::default(),
             state: Mutex::new(ConnState {
                 session: None,
                 login_timeout: 0,

@@ -132,3 +132,150 @@ fn data_at_execution_parameters_arrive_in_pieces() {
         "the whole value, joined"
     );
 }
+
+fn wide(text: &str) -> Vec<u16> {
+    text.encode_utf16().collect()
+}
+
+/// Every statement has a cursor name (SQL_CUR…) until the application names it; a name is unique
+/// on its connection (3C000) and may not look like a generated one (34000).
+#[test]
+fn cursor_names_are_generated_set_and_unique() {
+    let conn = connect();
+    let mut first: StatementImpl<'_> = conn.preallocate().unwrap().into_handle();
+    let mut second: StatementImpl<'_> = conn.preallocate().unwrap().into_handle();
+    let (a, b) = (raw_stmt(&mut first).0, raw_stmt(&mut second).0);
+    let name_of = |h: HStmt| {
+        let mut buf = [0u16; 64];
+        let mut len: i16 = 0;
+        // SAFETY: a live statement handle and a 64-character buffer.
+        let ret = unsafe { odbc_api::sys::SQLGetCursorNameW(h, buf.as_mut_ptr(), 64, &mut len) };
+        assert!(succeeded(ret));
+        String::from_utf16_lossy(&buf[..len as usize])
+    };
+    let set = |h: HStmt, name: &str| {
+        let w = wide(name);
+        // SAFETY: a live statement handle and a name of w.len() characters.
+        unsafe { SQLSetCursorNameW(h, w.as_ptr(), w.len() as i16) }
+    };
+    assert!(name_of(a).starts_with("SQL_CUR"), "{}", name_of(a));
+    assert_ne!(name_of(a), name_of(b));
+    assert!(succeeded(set(a, "orders_cursor")));
+    assert_eq!(name_of(a), "orders_cursor");
+    assert_eq!(set(b, "ORDERS_CURSOR"), SqlReturn::ERROR);
+    assert_eq!(diagnostics(&second)[0].0, "3C000");
+    assert_eq!(set(b, "SQL_CUR7"), SqlReturn::ERROR);
+    assert_eq!(diagnostics(&second)[0].0, "34000");
+}
+
+/// SQLTablePrivileges and SQLColumnPrivileges answer with the specification's columns and no rows
+/// (the API decides at request time what an account may read).
+#[test]
+fn privileges_have_the_spec_columns_and_no_rows() {
+    let conn = connect();
+    for columns in [false, true] {
+        let mut stmt: StatementImpl<'_> = conn.preallocate().unwrap().into_handle();
+        let h = raw_stmt(&mut stmt).0;
+        let (schema, table) = (wide("sys"), wide("sys_tables"));
+        // SAFETY: a live statement handle; null catalog and column names mean "any".
+        let ret = unsafe {
+            if columns {
+                odbc_api::sys::SQLColumnPrivilegesW(
+                    h,
+                    std::ptr::null(),
+                    0,
+                    schema.as_ptr(),
+                    schema.len() as i16,
+                    table.as_ptr(),
+                    table.len() as i16,
+                    std::ptr::null(),
+                    0,
+                )
+            } else {
+                SQLTablePrivilegesW(
+                    h,
+                    std::ptr::null(),
+                    0,
+                    schema.as_ptr(),
+                    schema.len() as i16,
+                    table.as_ptr(),
+                    table.len() as i16,
+                )
+            }
+        };
+        assert!(succeeded(ret), "{:?}", diagnostics(&stmt));
+        // SAFETY: the call opened a result set on the statement.
+        let mut cursor = unsafe { odbc_api::CursorImpl::new(stmt) };
+        let names: Vec<String> = odbc_api::ResultSetMetadata::column_names(&mut cursor)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut want = vec!["TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME"];
+        if columns {
+            want.push("COLUMN_NAME");
+        }
+        want.extend(["GRANTOR", "GRANTEE", "PRIVILEGE", "IS_GRANTABLE"]);
+        assert_eq!(names, want);
+        assert!(odbc_api::Cursor::next_row(&mut cursor).unwrap().is_none());
+    }
+}
+
+/// SQLNativeSql shows `{call …}` as the statement that runs: without braces or `? =`.
+#[test]
+fn native_sql_unwraps_a_call_escape() {
+    for (given, shown) in [
+        (
+            "{call GetOAuthAuthorizationURL(?, ?)}",
+            "call GetOAuthAuthorizationURL(?, ?)",
+        ),
+        ("{? = call p(1)}", "call p(1)"),
+        ("SELECT {fn UCASE('a')}", "SELECT upper('a')"),
+    ] {
+        assert_eq!(native_sql(given), shown);
+    }
+}
+
+// Not declared by odbc-sys; unixODBC's libodbc exports them.
+extern "C" {
+    fn SQLSetCursorNameW(hstmt: HStmt, name: *const u16, len: i16) -> SqlReturn;
+    #[allow(clippy::too_many_arguments)]
+    fn SQLTablePrivilegesW(
+        hstmt: HStmt,
+        catalog: *const u16,
+        catalog_len: i16,
+        schema: *const u16,
+        schema_len: i16,
+        table: *const u16,
+        table_len: i16,
+    ) -> SqlReturn;
+    fn SQLNativeSqlW(
+        hdbc: odbc_api::sys::HDbc,
+        text_in: *const u16,
+        len_in: i32,
+        text_out: *mut u16,
+        max: i32,
+        len_out: *mut i32,
+    ) -> SqlReturn;
+}
+
+/// The statement SQLNativeSql says the driver runs for `sql`.
+fn native_sql(sql: &str) -> String {
+    let mut handle = connect().into_handle();
+    let input = wide(sql);
+    let mut out = [0u16; 256];
+    let mut len: i32 = 0;
+    // SAFETY: a connected handle, an input of input.len() characters and a 256-character buffer.
+    let ret = unsafe {
+        SQLNativeSqlW(
+            handle.as_sys(),
+            input.as_ptr(),
+            input.len() as i32,
+            out.as_mut_ptr(),
+            256,
+            &mut len,
+        )
+    };
+    assert!(succeeded(ret), "{sql}");
+    let _ = handle.disconnect();
+    String::from_utf16_lossy(&out[..len as usize])
+}

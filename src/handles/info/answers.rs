@@ -199,14 +199,14 @@ pub const ANSWERS: &[Entry] = &[
         Answer::Mask(SQL_DRIVER_AWARE_POOLING_NOT_CAPABLE),
     ),
     entry(&[SQL_FILE_USAGE], Answer::Small(SQL_FILE_NOT_SUPPORTED)),
-    // Core is the lowest level ODBC 3 defines. The statement layer implements the function
-    // set of docs/reference/odbc.md §9 (not data-at-execution parameters or SQLSetPos).
+    // Core is the lowest level ODBC 3 defines; the statement layer implements the function set
+    // of docs/reference/odbc.md §9 and data-at-execution parameters, but not SQLSetPos.
     entry(
         &[SQL_ODBC_INTERFACE_CONFORMANCE],
         Answer::Mask(SQL_OIC_CORE),
     ),
     // ODBC 2 applications gate SQLGetData, SQLTables, SQLColumns and SQLGetTypeInfo on
-    // level 1; all of those exist (SQLPutData/SQLParamData, also level 1, do not).
+    // level 1; all of those exist, as do SQLPutData and SQLParamData.
     entry(&[SQL_ODBC_API_CONFORMANCE], Answer::Small(SQL_OAC_LEVEL1)),
     // The SELECT grammar covers ODBC 2 core (subqueries, set functions, full SELECT). The
     // DDL and DML of the minimum grammar do not apply to a read-only source.
@@ -369,11 +369,10 @@ pub const ANSWERS: &[Entry] = &[
     entry(&[SQL_KEYWORDS], Answer::Text(KEYWORDS)),
     // ---- Limits ------------------------------------------------------------------------------
     // The engine puts no limit on names, statements, rows or column counts: 0 = no limit.
-    // Catalogs, cursor names (no SQLSetCursorName) and indexes do not exist: 0 as well.
+    // Catalogs and indexes do not exist: 0 as well.
     entry(
         &[
             SQL_MAX_COLUMN_NAME_LEN,
-            SQL_MAX_CURSOR_NAME_LEN,
             SQL_MAX_SCHEMA_NAME_LEN,
             SQL_MAX_CATALOG_NAME_LEN,
             SQL_MAX_TABLE_NAME_LEN,
@@ -388,6 +387,8 @@ pub const ANSWERS: &[Entry] = &[
         ],
         Answer::Small(0),
     ),
+    // SQLSetCursorName takes names of up to 128 characters.
+    entry(&[SQL_MAX_CURSOR_NAME_LEN], Answer::Small(128)),
     // Unlike the other lengths this key has no "0 = no limit" meaning, so report the SQL-92
     // intermediate-level figure; every name of up to 128 characters works.
     entry(&[SQL_MAX_IDENTIFIER_LEN], Answer::Small(128)),

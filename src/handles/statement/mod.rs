@@ -5,6 +5,7 @@
 
 mod attributes;
 mod bind;
+mod cursor_name;
 mod data_at_exec;
 mod describe;
 mod fetch;
@@ -91,6 +92,8 @@ pub struct StmtState {
 }
 
 pub struct Statement {
+    /// A number unique in the process: the default cursor name, the key of a set one.
+    pub serial: u64,
     pub conn: Arc<Connection>,
     pub diag: Diagnostics,
     pub cancel: Arc<CancelSignal>,
@@ -115,7 +118,9 @@ pub fn allocate(conn: Arc<Connection>) -> Arc<Statement> {
         .session()
         .map(|s| s.settings.max_rows as usize)
         .unwrap_or(0);
+    static SERIALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Arc::new(Statement {
+        serial: SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         conn: conn.clone(),
         diag: Diagnostics::default(),
         cancel: CancelSignal::new(),
