@@ -160,6 +160,15 @@ impl AppPtr {
         }
     }
 
+    pub fn read_u16(self) -> Option<u16> {
+        if self.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null SQLUSMALLINT cell the application bound (an operation array's
+        // element); unaligned read.
+        Some(unsafe { std::ptr::read_unaligned(self.0 as *const u16) })
+    }
+
     pub fn read_isize(self) -> Option<isize> {
         if self.is_null() {
             return None;

@@ -39,6 +39,9 @@ pub struct Cursor {
     /// and before that fetch.
     held: Option<Held>,
     scrollable: bool,
+    /// The error that ended the scan: the cursor stays open (as the specification has it after a
+    /// failed SQLFetch, so SQLCloseCursor succeeds) but gives no more rows.
+    failed: Option<crate::error::Error>,
 }
 
 /// Every row of a static cursor's result, and where the cursor stands in it.
@@ -67,6 +70,7 @@ impl Cursor {
             get_data: None,
             held: None,
             scrollable,
+            failed: None,
         }
     }
 
@@ -89,6 +93,14 @@ impl Cursor {
         offset: isize,
         size: usize,
     ) -> Result<(usize, bool)> {
+        if let Some(failed) = &self.failed {
+            let mut again = failed.clone();
+            again.message = format!(
+                "{} (an earlier fetch failed; close the cursor and execute the statement again)",
+                failed.message
+            );
+            return Err(again);
+        }
         if !self.scrollable {
             if orientation != SQL_FETCH_NEXT {
                 return Err(crate::error::Error::new(
@@ -158,6 +170,17 @@ impl Cursor {
             position: Position::BeforeStart,
         });
         Ok(())
+    }
+
+    /// Ends a scan that failed with `error`: the engine's work and any request in flight stop now,
+    /// and later fetches repeat the error instead of returning rows after a gap.
+    pub fn stop(&mut self, error: &crate::error::Error) {
+        self.stream = None;
+        self.pending = None;
+        self.held = None;
+        self.rowset.clear();
+        self.get_data = None;
+        self.failed = Some(error.clone());
     }
 
     /// The batch and row index of row `i` of the current rowset.

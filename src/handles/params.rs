@@ -115,14 +115,9 @@ pub fn read_all(
     apd: &DescState,
     ipd: &DescState,
     count: usize,
+    set: usize,
     supplied: &std::collections::BTreeMap<usize, Supplied>,
 ) -> Result<Vec<ScalarValue>> {
-    if apd.header.array_size > 1 {
-        return Err(Error::new(
-            state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
-            "Arrays of parameters (SQL_ATTR_PARAMSET_SIZE > 1) are not supported; execute once per parameter set",
-        ));
-    }
     let mut values = Vec::with_capacity(count);
     for i in 0..count {
         let number = (i + 1) as u16;
@@ -147,9 +142,9 @@ pub fn read_all(
         } else {
             app.concise_type
         };
-        let indicator_at = apd.element(app.indicator_ptr, 0, std::mem::size_of::<isize>());
+        let indicator_at = apd.element(app.indicator_ptr, set, std::mem::size_of::<isize>());
         let indicator = indicator_at.read_isize();
-        let data_at = apd.element(app.data_ptr, 0, app.octet_length.max(0) as usize);
+        let data_at = apd.element(app.data_ptr, set, element_size(app, c_type));
         let value = if is_data_at_exec(indicator) {
             match supplied.get(&i) {
                 Some(Supplied::Bytes(bytes)) => {
@@ -203,6 +198,11 @@ pub fn read_all(
         values.push(scalar);
     }
     Ok(values)
+}
+
+/// Bytes of one element of a bound parameter array: the C type's size, or the buffer length.
+fn element_size(app: &super::descriptor::DescRecord, c_type: i16) -> usize {
+    c_types::fixed_size(c_type).unwrap_or(app.octet_length.max(0) as usize)
 }
 
 /// The engine type of a parameter's declared SQL type, for the types text converts into.

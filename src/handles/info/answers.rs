@@ -61,7 +61,7 @@ use crate::odbc::info::{
     SQL_ODBC_VER, SQL_OIC_CORE, SQL_OJ_ALL_COMPARISON_OPS, SQL_OJ_CAPABILITIES, SQL_OJ_FULL,
     SQL_OJ_INNER, SQL_OJ_LEFT, SQL_OJ_NESTED, SQL_OJ_NOT_ORDERED, SQL_OJ_RIGHT,
     SQL_ORDER_BY_COLUMNS_IN_SELECT, SQL_OSCC_NOT_COMPLIANT, SQL_OSC_CORE, SQL_OUTER_JOINS,
-    SQL_PARAM_ARRAY_ROW_COUNTS, SQL_PARAM_ARRAY_SELECTS, SQL_PARC_NO_BATCH, SQL_PAS_NO_SELECT,
+    SQL_PARAM_ARRAY_ROW_COUNTS, SQL_PARAM_ARRAY_SELECTS, SQL_PARC_NO_BATCH, SQL_PAS_NO_BATCH,
     SQL_POSITIONED_STATEMENTS, SQL_POS_OPERATIONS, SQL_PROCEDURES, SQL_PROCEDURE_TERM,
     SQL_QUOTED_IDENTIFIER_CASE, SQL_ROW_UPDATES, SQL_SCCO_READ_ONLY, SQL_SCC_XOPEN_CLI_VERSION1,
     SQL_SCHEMA_TERM, SQL_SCHEMA_USAGE, SQL_SCROLL_CONCURRENCY, SQL_SCROLL_OPTIONS,
@@ -229,13 +229,13 @@ pub const ANSWERS: &[Entry] = &[
     entry(&[SQL_MULT_RESULT_SETS], Answer::Flag(false)),
     entry(&[SQL_BATCH_SUPPORT], Answer::Mask(0)),
     entry(&[SQL_BATCH_ROW_COUNT], Answer::Mask(0)),
-    // Parameter arrays, if used, give one row count per set, and a result-set statement is not
-    // run with an array of parameters.
+    // An array of parameter sets runs the statement once per set; a SELECT's rows for all sets
+    // come back as one result set.
     entry(
         &[SQL_PARAM_ARRAY_ROW_COUNTS],
         Answer::Mask(SQL_PARC_NO_BATCH),
     ),
-    entry(&[SQL_PARAM_ARRAY_SELECTS], Answer::Mask(SQL_PAS_NO_SELECT)),
+    entry(&[SQL_PARAM_ARRAY_SELECTS], Answer::Mask(SQL_PAS_NO_BATCH)),
     // Windows DTC only.
     entry(&[SQL_DTC_TRANSITION_COST], Answer::Mask(0)),
     // The driver manager answers these itself.

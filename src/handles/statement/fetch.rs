@@ -39,9 +39,12 @@ impl Statement {
             }
             Err(e) if e.state == state::FETCH_TYPE_OUT_OF_RANGE => return Err(e),
             Err(e) => {
-                // A cancelled, timed-out or failed scan cannot resume: close the cursor now so
-                // the engine's work and any request in flight stop.
-                st.cursor = None;
+                // A cancelled, timed-out or failed scan cannot resume: stop it now so the
+                // engine's work and any request in flight end; the cursor stays open until
+                // SQLCloseCursor, as applications expect after a failed fetch.
+                if let Some(cursor) = st.cursor.as_mut() {
+                    cursor.stop(&e);
+                }
                 st.positioned = false;
                 return Err(e);
             }

@@ -9,6 +9,7 @@ mod cursor_name;
 mod data_at_exec;
 mod describe;
 mod fetch;
+mod param_arrays;
 
 pub use data_at_exec::NeedData;
 pub use describe::ColAttr;
@@ -232,7 +233,8 @@ impl Statement {
         self.run(&mut st, prepared, &Default::default())
     }
 
-    /// Runs a prepared statement with its bound values (and the data-at-execution ones given).
+    /// Runs a prepared statement with its bound values (and the data-at-execution ones given),
+    /// once per parameter set of an array (`param_arrays`), and opens its rows.
     fn run(
         &self,
         st: &mut StmtState,
@@ -240,19 +242,9 @@ impl Statement {
         supplied: &std::collections::BTreeMap<usize, params::Supplied>,
     ) -> Result<Status> {
         let session = self.conn.session()?;
-        let values = {
-            let apd = lock(&self.apd.state);
-            let ipd = lock(&self.ipd.state);
-            params::read_all(&apd, &ipd, prepared.param_count(), supplied)?
-        };
         self.cancel.reset();
         let timeout = self.timeout(st);
-        let stream = wait_statement(
-            Stack::Large,
-            session.engine.execute(&prepared, values),
-            &self.cancel,
-            timeout,
-        )?;
+        let stream = self.execute_sets(&session, &prepared, supplied, timeout)?;
         // The executed plan knows parameter types the prepared one could not (`SELECT ?`).
         let schema = stream.schema();
         if schema != prepared.schema() {
