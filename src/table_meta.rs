@@ -1,5 +1,5 @@
 //! What a table's Arrow schema says about it beyond names and types: the table's description, each
-//! column's description, and which columns form its key. A table provider (a REST table, a system
+//! column's description, which columns form its key, and the most characters a text column holds. A table provider (a REST table, a system
 //! table) writes these into its schema's metadata; the engine's catalog reads them back, so a
 //! table's columns are declared once, in the schema the provider scans with. Knows Arrow only.
 
@@ -9,6 +9,19 @@ use arrow::datatypes::{DataType, Field, Schema};
 
 const DESCRIPTION: &str = "apiodbc.description";
 const KEY: &str = "apiodbc.key";
+const MAX_LENGTH: &str = "apiodbc.max_length";
+
+/// The largest declarable text length: 4 bytes a character still fits the SQLINTEGER columns
+/// that carry octet lengths (CHAR_OCTET_LENGTH, BUFFER_LENGTH).
+pub const MAX_LENGTH_LIMIT: u64 = (i32::MAX as u64) / 4;
+
+/// The longest name (of a schema, table, column or procedure) the driver accepts: SQLGetInfo's
+/// SQL_MAX_IDENTIFIER_LEN, and the length catalog results declare for names.
+pub const MAX_NAME_LENGTH: u64 = 128;
+
+/// The length declared for a text column that declares none (DefaultColumnSize's default): the
+/// figure SQL Server's NVARCHAR and mongo's BI driver use, which BI tools handle well.
+pub const DEFAULT_MAX_LENGTH: u64 = 4000;
 
 /// A nullable column with its description, part of the table's key or not.
 pub fn column(name: &str, data_type: DataType, description: &str, key: bool) -> Field {
@@ -20,6 +33,23 @@ pub fn column(name: &str, data_type: DataType, description: &str, key: bool) -> 
         metadata.insert(KEY.to_string(), "true".to_string());
     }
     Field::new(name, data_type, true).with_metadata(metadata)
+}
+
+/// `field` declared to hold at most `characters` characters: clients size their buffers from
+/// this, and the scan keeps every value within it.
+pub fn with_max_length(field: Field, characters: u64) -> Field {
+    let mut metadata = field.metadata().clone();
+    metadata.insert(MAX_LENGTH.to_string(), characters.to_string());
+    field.with_metadata(metadata)
+}
+
+/// The most characters the column was declared to hold; `None` when it was not.
+pub fn max_length(field: &Field) -> Option<u64> {
+    field
+        .metadata()
+        .get(MAX_LENGTH)
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
 }
 
 /// A table's schema with its description.
@@ -73,5 +103,13 @@ mod tests {
         assert_eq!(column_description(schema.field(1)), "");
         assert!(!is_key(schema.field(1)));
         assert_eq!(table_description(&Schema::empty()), "");
+        assert_eq!(max_length(schema.field(1)), None);
+        let bounded = with_max_length(schema.field(0).clone(), 254);
+        assert_eq!(max_length(&bounded), Some(254));
+        assert_eq!(
+            column_description(&bounded),
+            "The key",
+            "other metadata is kept"
+        );
     }
 }

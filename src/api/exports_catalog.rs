@@ -113,6 +113,7 @@ fn columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, col: Arg) -> SQ
             stmt.conn.session()?.engine.catalog(),
             &n,
             stmt.conn.env.odbc_version(),
+            stmt.text_len(),
         )
     })
 }
@@ -405,6 +406,7 @@ fn special_columns<E: Encoding>(
             stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, t, NONE)?,
             identifier,
+            stmt.text_len(),
         )
     })
 }
@@ -539,6 +541,7 @@ fn procedure_columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg, col: 
         catalog::procedure_columns(
             stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, p, col)?,
+            stmt.text_len(),
         )
     })
 }

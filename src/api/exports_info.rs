@@ -104,7 +104,11 @@ fn get_type_info(hstmt: SQLHSTMT, data_type: SQLSMALLINT) -> SQLRETURN {
     entry(hstmt, HandleKind::Stmt, |h| {
         let stmt = as_stmt(h)?;
         let version = stmt.conn.env.odbc_version() as i32;
-        stmt.open_batch(type_info::type_info_batch(data_type, version))
+        stmt.open_batch(type_info::type_info_batch_with(
+            data_type,
+            version,
+            stmt.text_len(),
+        ))
     })
 }
 

@@ -14,6 +14,7 @@ use super::profile_settings::ProfileSettings;
 use super::values::{self, AuthScheme, InitiateOAuth, SettingsLocation};
 use crate::error::{ConnectError, Error, Result};
 use crate::secret::Secret;
+use crate::table_meta;
 
 /// What one property is, beyond its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -414,6 +415,14 @@ connection_properties! {
         allowed: "whole numbers from 0 (no cap) to 18446744073709551615",
         liftable: true,
         description: "Row cap per query; 0 means no cap.",
+    }
+    DefaultColumnSize {
+        field: default_column_size: u64 = table_meta::DEFAULT_MAX_LENGTH,
+        name: "DefaultColumnSize", aliases: [],
+        parse: |p, v| whole(p, v, 1..=table_meta::MAX_LENGTH_LIMIT),
+        allowed: "whole numbers from 1 to 536870911",
+        liftable: true,
+        description: "Characters declared for text columns whose length is not known.",
     }
     MaxResponseSize {
         field: max_response_size: u64 = DEFAULT_MAX_RESPONSE_SIZE,

@@ -21,6 +21,8 @@ pub struct ColumnInfo {
     pub data_type: DataType,
     pub nullable: bool,
     pub remarks: String,
+    /// The most characters a text value holds, where declared (`table_meta::max_length`).
+    pub max_length: Option<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -56,6 +58,7 @@ impl TableInfo {
                     data_type: f.data_type().clone(),
                     nullable: f.is_nullable(),
                     remarks: table_meta::column_description(f).to_string(),
+                    max_length: table_meta::max_length(f),
                 })
                 .collect(),
             primary_key: arrow

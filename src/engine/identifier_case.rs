@@ -158,6 +158,7 @@ mod tests {
                     data_type: DataType::Utf8,
                     nullable: true,
                     remarks: String::new(),
+                    max_length: None,
                 })
                 .collect(),
             primary_key: vec![],

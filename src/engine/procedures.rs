@@ -82,6 +82,7 @@ impl ColumnInfo {
             data_type: DataType::Utf8,
             nullable: true,
             remarks: remarks.into(),
+            max_length: None,
         }
     }
 }

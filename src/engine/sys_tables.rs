@@ -55,7 +55,14 @@ impl SysTable {
             .columns
             .iter()
             .map(|(name, data_type, description)| {
-                table_meta::column(name, data_type.clone(), description, false)
+                let field = table_meta::column(name, data_type.clone(), description, false);
+                // Names (of schemas, tables, columns, procedures, properties) are identifiers:
+                // declared as long as SQL_MAX_IDENTIFIER_LEN, which profiles are held to.
+                if *data_type == DataType::Utf8 && name.ends_with("Name") {
+                    table_meta::with_max_length(field, table_meta::MAX_NAME_LENGTH)
+                } else {
+                    field
+                }
             })
             .collect();
         Arc::new(table_meta::table(fields, self.description))

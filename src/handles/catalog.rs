@@ -8,14 +8,14 @@ use datafusion::arrow::array::{ArrayRef, Int16Array, Int32Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 
-use super::sql_types::column_type;
-use super::sql_types::DEFAULT_MAX_TEXT_LEN as MAX_TEXT_LEN;
+use super::sql_types::{column_type, declared_type};
 use crate::engine::catalog::{CatalogInfo, TableInfo};
 use crate::error::{Error, Result};
 use crate::odbc::sql_types::{
     SQL_BEST_ROWID, SQL_INDEX_OTHER, SQL_PARAM_INPUT, SQL_PC_NOT_PSEUDO, SQL_PT_PROCEDURE,
     SQL_RESULT_COL, SQL_SCOPE_SESSION,
 };
+use crate::table_meta;
 
 /// Arguments of a catalog call; `None` is a null pointer (match everything).
 #[derive(Default, Clone, Debug)]
@@ -84,13 +84,17 @@ impl ResultBuilder {
             let cells = self.rows.iter().map(|r| r.get(i));
             match kind {
                 CatalogType::Text => {
-                    fields.push(Field::new(*name, DataType::Utf8, true));
                     let values: Vec<Option<String>> = cells
                         .map(|c| match c {
                             Some(CatalogCell::Text(v)) => v.clone(),
                             _ => None,
                         })
                         .collect();
+                    let field = Field::new(*name, DataType::Utf8, true);
+                    fields.push(table_meta::with_max_length(
+                        field,
+                        declared_length(name, &values),
+                    ));
                     arrays.push(Arc::new(StringArray::from(values)));
                 }
                 CatalogType::Small => {
@@ -117,6 +121,26 @@ impl ResultBuilder {
         }
         RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
             .map_err(|e| Error::general(format!("Internal error building a catalog result: {e}")))
+    }
+}
+
+/// The length a catalog text column declares: names as long as SQLGetInfo's
+/// SQL_MAX_*_NAME_LEN say (or the longest one here, if longer), every other column as long as its
+/// longest value, so clients that size buffers from it (isql's column widths, arrow-odbc) get the
+/// width of what is there rather than a bound of thousands.
+fn declared_length(column: &str, values: &[Option<String>]) -> u64 {
+    let longest = values
+        .iter()
+        .flatten()
+        .map(|v| v.chars().count() as u64)
+        .max()
+        .unwrap_or(0);
+    let is_name =
+        column.ends_with("_CAT") || column.ends_with("_SCHEM") || column.ends_with("_NAME");
+    if is_name {
+        longest.max(table_meta::MAX_NAME_LENGTH)
+    } else {
+        longest.max(1)
     }
 }
 
@@ -242,14 +266,19 @@ fn is_character_or_binary(sql_type: i16) -> bool {
     matches!(sql_type, -10 | -9 | -8 | -4 | -3 | -2 | -1 | 1 | 12)
 }
 
-pub fn columns(catalog: &CatalogInfo, names: &Names, odbc_version: u32) -> Result<RecordBatch> {
+pub fn columns(
+    catalog: &CatalogInfo,
+    names: &Names,
+    odbc_version: u32,
+    text_len: u64,
+) -> Result<RecordBatch> {
     let mut out = ResultBuilder::new(COLUMNS);
     for t in tables_of(catalog, names) {
         for (i, c) in t.columns.iter().enumerate() {
             if !matches(&names.column, &c.name) {
                 continue;
             }
-            let ct = column_type(&c.data_type, MAX_TEXT_LEN);
+            let ct = declared_type(&c.data_type, c.max_length, text_len);
             let data_type = if odbc_version == 2 {
                 super::sql_types::odbc2_type(ct.sql_type)
             } else {
@@ -447,6 +476,7 @@ pub fn special_columns(
     catalog: &CatalogInfo,
     names: &Names,
     identifier_type: u16,
+    text_len: u64,
 ) -> Result<RecordBatch> {
     let mut out = ResultBuilder::new(SPECIAL_COLUMNS);
     if identifier_type == SQL_BEST_ROWID {
@@ -455,7 +485,7 @@ pub fn special_columns(
                 let Some(col) = t.columns.iter().find(|c| &c.name == key) else {
                     continue;
                 };
-                let ct = column_type(&col.data_type, MAX_TEXT_LEN);
+                let ct = declared_type(&col.data_type, col.max_length, text_len);
                 out.push(vec![
                     small(SQL_SCOPE_SESSION),
                     text(&col.name),
@@ -532,7 +562,11 @@ const PROCEDURE_COLUMNS: &[(&str, CatalogType)] = &[
     ("IS_NULLABLE", CatalogType::Text),
 ];
 
-pub fn procedure_columns(catalog: &CatalogInfo, names: &Names) -> Result<RecordBatch> {
+pub fn procedure_columns(
+    catalog: &CatalogInfo,
+    names: &Names,
+    text_len: u64,
+) -> Result<RecordBatch> {
     let mut out = ResultBuilder::new(PROCEDURE_COLUMNS);
     for p in procedures_of(catalog, names) {
         let inputs = p.params.iter().map(|x| {
@@ -557,7 +591,7 @@ pub fn procedure_columns(catalog: &CatalogInfo, names: &Names) -> Result<RecordB
             if !matches(&names.column, name) {
                 continue;
             }
-            let ct = column_type(data_type, MAX_TEXT_LEN);
+            let ct = column_type(data_type, text_len);
             out.push(vec![
                 NULL_TEXT,
                 text(&p.schema),

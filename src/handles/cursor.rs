@@ -42,6 +42,10 @@ pub struct Cursor {
     /// The error that ended the scan: the cursor stays open (as the specification has it after a
     /// failed SQLFetch, so SQLCloseCursor succeeds) but gives no more rows.
     failed: Option<crate::error::Error>,
+    /// The text columns that declare a length (column index, characters), and the names of
+    /// those where a value was cut to it since the last fetch reported it.
+    declared: Vec<(usize, usize)>,
+    cut: Vec<String>,
 }
 
 /// Every row of a static cursor's result, and where the cursor stands in it.
@@ -60,6 +64,7 @@ impl Cursor {
         scrollable: bool,
     ) -> Cursor {
         Cursor {
+            declared: super::declared_length::declared_lengths(&schema),
             schema,
             stack,
             stream: Some(DropOnStack::new(stream, stack)),
@@ -71,6 +76,7 @@ impl Cursor {
             held: None,
             scrollable,
             failed: None,
+            cut: Vec::new(),
         }
     }
 
@@ -172,6 +178,11 @@ impl Cursor {
         Ok(())
     }
 
+    /// The columns where a value longer than its declared length was cut since the last call.
+    pub fn take_cut(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.cut)
+    }
+
     /// Ends a scan that failed with `error`: the engine's work and any request in flight stop now,
     /// and later fetches repeat the error instead of returning rows after a gap.
     pub fn stop(&mut self, error: &crate::error::Error) {
@@ -241,7 +252,18 @@ impl Cursor {
         loop {
             match stream.next().await {
                 Some(Ok(batch)) if batch.num_rows() == 0 => continue,
-                Some(Ok(batch)) => return Ok(Some(batch)),
+                Some(Ok(batch)) if self.declared.is_empty() => return Ok(Some(batch)),
+                Some(Ok(batch)) => {
+                    let (batch, cut) =
+                        super::declared_length::cut_to_declared(batch, &self.declared);
+                    for index in cut {
+                        let name = batch.schema().field(index).name().clone();
+                        if !self.cut.contains(&name) {
+                            self.cut.push(name);
+                        }
+                    }
+                    return Ok(Some(batch));
+                }
                 Some(Err(e)) => return Err(from_datafusion(e)),
                 None => return Ok(None),
             }

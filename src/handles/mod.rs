@@ -9,6 +9,7 @@ pub mod catalog;
 mod column_writer;
 pub mod connection;
 pub mod cursor;
+mod declared_length;
 pub mod descriptor;
 pub mod diag;
 pub mod environment;

@@ -24,16 +24,15 @@ use crate::engine::type_names::sql_type_name;
 // Bounds
 // ---------------------------------------------------------------------------------------------
 
-/// COLUMN_SIZE of text columns when the connection sets no other maximum (the figure mongo's driver
-/// also uses for BI tools that choke on unbounded strings).
-pub const DEFAULT_MAX_TEXT_LEN: u64 = 4000;
+/// COLUMN_SIZE of text columns that declare no length, unless the connection's
+/// DefaultColumnSize says otherwise.
+pub const DEFAULT_MAX_TEXT_LEN: u64 = crate::table_meta::DEFAULT_MAX_LENGTH;
 
 /// COLUMN_SIZE of the long text type (JSON of nested values), unless `max_text_len` is larger.
 pub const LONG_TEXT_LEN: u64 = 65535;
 
-/// The largest text COLUMN_SIZE reported: 4 × this still fits the SQLINTEGER columns that carry
-/// octet lengths (CHAR_OCTET_LENGTH, BUFFER_LENGTH), and it stays well under 2³¹.
-pub const MAX_TEXT_LEN_LIMIT: u64 = (i32::MAX as u64) / 4;
+/// The largest text COLUMN_SIZE reported (the largest a profile may declare).
+pub const MAX_TEXT_LEN_LIMIT: u64 = crate::table_meta::MAX_LENGTH_LIMIT;
 
 /// Bytes one character may take in a client buffer: 4 in UTF-8 (SQL_C_CHAR) and 4 in UTF-16
 /// (SQL_C_WCHAR, a surrogate pair). OCTET_LENGTH of text columns is COLUMN_SIZE × this.
@@ -269,6 +268,30 @@ fn timestamp(unit: &TimeUnit) -> OdbcType {
     let mut t = datetime(SQL_TYPE_TIMESTAMP, SQL_CODE_TIMESTAMP, size, digits);
     t.literal_prefix = Some("TIMESTAMP '");
     t.literal_suffix = Some("'");
+    t
+}
+
+/// The ODBC description of a result or table column: a text column that declares its length
+/// (`table_meta::max_length`, from a profile's `max_length` or a catalog's content) reports that
+/// length; every other column is [`column_type`] of its type with `default_text_len`.
+pub fn field_type(field: &arrow::datatypes::Field, default_text_len: u64) -> OdbcType {
+    declared_type(
+        field.data_type(),
+        crate::table_meta::max_length(field),
+        default_text_len,
+    )
+}
+
+/// [`field_type`] of a column given by its type and declared length.
+pub fn declared_type(dt: &DataType, declared: Option<u64>, default_text_len: u64) -> OdbcType {
+    let mut t = column_type(dt, declared.unwrap_or(default_text_len));
+    if let (Some(len), DataType::LargeUtf8) = (declared, dt) {
+        // Declared JSON is as long as declared, not the long-text minimum.
+        let len = bounded_text_len(len);
+        t.column_size = len;
+        t.display_size = len as i64;
+        t.octet_length = (len * MAX_BYTES_PER_CHAR) as i64;
+    }
     t
 }
 
@@ -690,5 +713,36 @@ mod tests {
         assert_eq!(odbc3_type(SQL_TIME), SQL_TYPE_TIME);
         assert_eq!(odbc3_type(SQL_TIMESTAMP), SQL_TYPE_TIMESTAMP);
         assert_eq!(odbc3_type(SQL_INTEGER), SQL_INTEGER);
+    }
+
+    #[test]
+    fn a_declared_length_is_the_columns_size() {
+        use crate::table_meta::with_max_length;
+        use arrow::datatypes::Field;
+        let text = with_max_length(Field::new("email", DataType::Utf8, true), 254);
+        let t = field_type(&text, 4000);
+        assert_eq!(
+            (t.sql_type, t.column_size, t.octet_length),
+            (SQL_WVARCHAR, 254, 254 * 4)
+        );
+        let json = with_max_length(Field::new("tags", DataType::LargeUtf8, true), 300);
+        let t = field_type(&json, 4000);
+        assert_eq!(
+            (t.sql_type, t.column_size),
+            (SQL_WLONGVARCHAR, 300),
+            "not the long-text minimum"
+        );
+        let free = Field::new("name", DataType::Utf8, true);
+        assert_eq!(
+            field_type(&free, 255).column_size,
+            255,
+            "the connection's default"
+        );
+        let number = with_max_length(Field::new("id", DataType::Int64, true), 3);
+        assert_eq!(
+            field_type(&number, 4000).column_size,
+            19,
+            "only text is bounded by it"
+        );
     }
 }

@@ -46,7 +46,17 @@ pub const DRIVER_TYPES: &[i16] = &[
 
 /// The 19 columns of SQLGetTypeInfo, with the names, order and nullability of the specification.
 pub fn type_info_schema() -> SchemaRef {
-    let f = |name: &str, dt: DataType, nullable: bool| Field::new(name, dt, nullable);
+    // Its text columns hold type names and literal marks: declared as long as a name may be
+    // (the specification's Varchar(128)), not the default thousands.
+    let f = |name: &str, dt: DataType, nullable: bool| {
+        let text = dt == DataType::Utf8;
+        let field = Field::new(name, dt, nullable);
+        if text {
+            crate::table_meta::with_max_length(field, crate::table_meta::MAX_NAME_LENGTH)
+        } else {
+            field
+        }
+    };
     Arc::new(Schema::new(vec![
         f("TYPE_NAME", DataType::Utf8, false),
         f("DATA_TYPE", DataType::Int16, false),
@@ -71,6 +81,7 @@ pub fn type_info_schema() -> SchemaRef {
 }
 
 /// SQLGetTypeInfo with the driver's default text bound ([`t::DEFAULT_MAX_TEXT_LEN`]).
+#[cfg(test)]
 ///
 /// `data_type` is `SQL_ALL_TYPES` (0) or one concise type; ODBC 2 date/time codes are accepted in
 /// either version. A type the driver does not have yields zero rows. With `odbc_version` 2 the

@@ -432,6 +432,11 @@ pub struct Column {
     pub description: String,
     #[serde(default)]
     pub key: bool,
+    /// The most characters a `text` or `json` value holds, where the API documents it (an email
+    /// address 254, a currency code 3). Clients size their buffers from it; a longer value is cut
+    /// to it with a warning. Without it the connection's DefaultColumnSize is declared.
+    #[serde(default)]
+    pub max_length: Option<u64>,
 }
 
 impl Column {

@@ -134,3 +134,28 @@ fn the_profile_property_lists_the_builtins() {
         Some(format!("{}, or a file path", builtin::listing()).as_str())
     );
 }
+
+#[test]
+fn max_length_applies_to_text_and_json_and_is_bounded() {
+    let with = |ty: &str, max: &str, name: &str| {
+        format!(
+            "name = \"x\"\nbase_url = \"https://x.test\"\n[pagination]\nkind = \"none\"\n[[table]]\nname = \"t\"\npath = \"/t\"\n[[table.column]]\nname = \"{name}\"\ntype = \"{ty}\"\nmax_length = {max}\n"
+        )
+    };
+    let p = parse(&with("text", "254", "email"), "'my.toml'").unwrap();
+    assert_eq!(p.tables[0].columns[0].max_length, Some(254));
+    assert!(parse(&with("json", "4000", "email"), "'my.toml'").is_ok());
+    for (ty, max, name, says) in [
+        ("int64", "10", "id", "applies to text and json only"),
+        ("text", "0", "email", "from 1 to 536870911"),
+        ("text", "536870912", "email", "from 1 to 536870911"),
+        ("text", "10", &"c".repeat(129), "more than 128 characters"),
+    ] {
+        let e = parse(&with(ty, max, name), "'my.toml'").unwrap_err();
+        assert!(
+            e.message.contains(says) && e.message.contains("my.toml"),
+            "{ty} {max}: {}",
+            e.message
+        );
+    }
+}

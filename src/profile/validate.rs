@@ -9,6 +9,7 @@ use super::template::placeholders;
 use super::types::{ColumnType, TimeFormat, TYPE_NAMES};
 use crate::connect::settings::AuthScheme;
 use crate::error::{ConnectError, Error, Result};
+use crate::table_meta::MAX_LENGTH_LIMIT;
 
 const GRANTS: &[&str] = &[
     "authorization_code",
@@ -70,6 +71,9 @@ pub fn validate(p: &mut Profile) -> Result<()> {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         return Err(cx.err("", "name", "use letters, digits, '_' and '-' only"));
+    }
+    if too_long(&p.name) {
+        return Err(cx.err("", "name", NAME_TOO_LONG));
     }
     let url = p.base_url.to_ascii_lowercase();
     if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -258,10 +262,20 @@ fn validate_pagination(cx: &Ctx, place: &str, pg: &Pagination) -> Result<()> {
     Ok(())
 }
 
+const NAME_TOO_LONG: &str = "has more than 128 characters (SQL_MAX_IDENTIFIER_LEN)";
+
+/// Names are identifiers: clients size their buffers by SQL_MAX_IDENTIFIER_LEN.
+fn too_long(name: &str) -> bool {
+    name.chars().count() as u64 > crate::table_meta::MAX_NAME_LENGTH
+}
+
 fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
     let place = table_place(t);
     if t.name.trim().is_empty() {
         return Err(cx.err("", "table.name", "must not be empty"));
+    }
+    if too_long(&t.name) {
+        return Err(cx.err(&place, "name", NAME_TOO_LONG));
     }
     if t.columns.is_empty() {
         return Err(cx.err(&place, "column", "declare at least one [[table.column]]"));
@@ -275,6 +289,9 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
         let cplace = format!("{place}column '{}', ", c.name);
         if !cols.insert(c.name.to_ascii_lowercase()) {
             return Err(cx.err(&cplace, "name", "another column has this name"));
+        }
+        if too_long(&c.name) {
+            return Err(cx.err(&cplace, "name", NAME_TOO_LONG));
         }
         let ty = ColumnType::parse(&c.type_name).ok_or_else(|| {
             cx.err(
@@ -298,6 +315,18 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
                 })?
             }
         };
+        if let Some(n) = c.max_length {
+            if !matches!(ty, ColumnType::Text | ColumnType::Json) {
+                return Err(cx.err(&cplace, "max_length", "applies to text and json only"));
+            }
+            if n == 0 || n > MAX_LENGTH_LIMIT {
+                return Err(cx.err(
+                    &cplace,
+                    "max_length",
+                    format!("must be a whole number from 1 to {MAX_LENGTH_LIMIT}"),
+                ));
+            }
+        }
         types.columns.push((ty, format));
     }
     let has_col = |n: &str| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(n));

@@ -68,7 +68,12 @@ impl RestTable {
             .iter()
             .zip(&table.columns)
             .map(|(c, declared)| {
-                table_meta::column(&c.name, c.ty.arrow(), &declared.description, declared.key)
+                let field =
+                    table_meta::column(&c.name, c.ty.arrow(), &declared.description, declared.key);
+                match declared.max_length {
+                    Some(n) => table_meta::with_max_length(field, n),
+                    None => field,
+                }
             })
             .collect();
         let schema = Arc::new(table_meta::table(fields, &table.description));

@@ -308,3 +308,148 @@ fn library_wrong_key_is_28000_with_the_apis_message() {
         message(&err)
     );
 }
+
+/// A column's declared `max_length` is what clients see (SQLDescribeCol, SQLColumns), and a
+/// value the API sends longer than declared is cut to it with 01004 on the fetch, so a buffer
+/// sized from the declaration always holds the value.
+#[test]
+fn library_declared_lengths_are_reported_and_kept() {
+    use odbc_api::sys::{
+        CDataType, SQLDescribeCol, SQLExecDirect, SQLFetch, SQLGetData, SqlReturn,
+    };
+    use odbc_api::ResultSetMetadata;
+
+    let conn = lib().connect(KEY);
+    let mut cursor = conn
+        .execute("SELECT country, name FROM library.authors", (), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        cursor.col_data_type(1).unwrap(),
+        odbc_api::DataType::WVarchar {
+            length: std::num::NonZeroUsize::new(2)
+        },
+        "the declared length"
+    );
+    assert_eq!(
+        cursor.col_data_type(2).unwrap(),
+        odbc_api::DataType::WVarchar {
+            length: std::num::NonZeroUsize::new(4000)
+        },
+        "a column without one has DefaultColumnSize"
+    );
+    drop(cursor);
+    let mut stmt = conn.preallocate().unwrap();
+    let sizes: Vec<Option<String>> = rows_as_text(
+        &mut stmt
+            .columns_cursor("", "library", "authors", "country")
+            .unwrap(),
+    )
+    .into_iter()
+    .map(|r| r[6].clone())
+    .collect();
+    assert_eq!(sizes, [Some("2".to_string())], "SQLColumns agrees");
+
+    let cs = format!(
+        "DRIVER={{apiodbc}};Profile={};APIKey={KEY};DefaultColumnSize=300",
+        lib().profile.display()
+    );
+    let wider = connect_str(&cs).unwrap();
+    let mut cursor = wider
+        .execute("SELECT country, name FROM library.authors", (), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            cursor.col_data_type(1).unwrap(),
+            cursor.col_data_type(2).unwrap()
+        ),
+        (
+            odbc_api::DataType::WVarchar {
+                length: std::num::NonZeroUsize::new(2)
+            },
+            odbc_api::DataType::WVarchar {
+                length: std::num::NonZeroUsize::new(300)
+            }
+        ),
+        "DefaultColumnSize sets the length of columns that declare none"
+    );
+    drop(cursor);
+
+    // The same API with a profile that declares titles of at most 6 characters.
+    let short = PROFILE.replace(
+        "name = \"title\"\ntype = \"text\"\n",
+        "name = \"title\"\ntype = \"text\"\nmax_length = 6\n",
+    );
+    assert_ne!(short, PROFILE, "the fixture declares a title column");
+    let profile = temp_file(
+        "library_short_titles.toml",
+        &short.replace("{base}", &lib().api.base_url()),
+    );
+    let cs = format!(
+        "DRIVER={{apiodbc}};Profile={};APIKey={KEY}",
+        profile.display()
+    );
+    let conn = connect_str(&cs).unwrap();
+    let mut stmt: odbc_api::handles::StatementImpl<'_> = conn.preallocate().unwrap().into_handle();
+    let h = crate::harness::raw_stmt(&mut stmt).0;
+    let sql = "SELECT title FROM library.books WHERE isbn = '978-0001'";
+    let mut name = [0u8; 32];
+    let (mut name_len, mut data_type, mut size, mut digits, mut nullable) = (
+        0i16,
+        odbc_api::sys::SqlDataType::UNKNOWN_TYPE,
+        0usize,
+        0i16,
+        odbc_api::sys::Nullability::UNKNOWN,
+    );
+    let mut value = [0u8; 64];
+    let mut len: isize = 0;
+    // SAFETY: a live statement handle; every buffer outlives the call that writes it.
+    let (fetched, got) = unsafe {
+        assert!(
+            crate::harness::succeeded(SQLExecDirect(h, sql.as_ptr(), sql.len() as i32)),
+            "{:?}",
+            crate::harness::diagnostics(&stmt)
+        );
+        let ret = SQLDescribeCol(
+            h,
+            1,
+            name.as_mut_ptr(),
+            32,
+            &mut name_len,
+            &mut data_type,
+            &mut size,
+            &mut digits,
+            &mut nullable,
+        );
+        assert!(crate::harness::succeeded(ret));
+        let fetched = SQLFetch(h);
+        let diags = crate::harness::diagnostics(&stmt);
+        let got = SQLGetData(
+            h,
+            1,
+            CDataType::Char,
+            value.as_mut_ptr().cast(),
+            64,
+            &mut len,
+        );
+        assert_eq!(
+            got,
+            SqlReturn::SUCCESS,
+            "the cut value fits a buffer of the declared size"
+        );
+        (fetched, diags)
+    };
+    assert_eq!(size, 6, "SQLDescribeCol reports the declared length");
+    assert_eq!(fetched, SqlReturn::SUCCESS_WITH_INFO, "the fetch warns");
+    assert!(
+        got.iter()
+            .any(|(state, message)| state == "01004" && message.contains("column title")),
+        "01004 names the column: {got:?}"
+    );
+    assert_eq!(
+        &value[..len as usize],
+        "Book 1".as_bytes(),
+        "cut to 6 characters of “Book 1 “poetry””"
+    );
+}

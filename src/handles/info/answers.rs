@@ -391,7 +391,10 @@ pub const ANSWERS: &[Entry] = &[
     entry(&[SQL_MAX_CURSOR_NAME_LEN], Answer::Small(128)),
     // Unlike the other lengths this key has no "0 = no limit" meaning, so report the SQL-92
     // intermediate-level figure; every name of up to 128 characters works.
-    entry(&[SQL_MAX_IDENTIFIER_LEN], Answer::Small(128)),
+    entry(
+        &[SQL_MAX_IDENTIFIER_LEN],
+        Answer::Small(crate::table_meta::MAX_NAME_LENGTH as u16),
+    ),
     entry(
         &[
             SQL_MAX_ROW_SIZE,

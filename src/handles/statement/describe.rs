@@ -9,11 +9,12 @@ impl Statement {
     /// Fills the IRD from a result schema so SQLDescribeCol and SQLColAttribute answer.
     pub(super) fn describe_result(&self, schema: &SchemaRef) {
         let odbc2 = self.odbc_version() == 2;
+        let text_len = self.text_len();
         let records = schema
             .fields()
             .iter()
             .map(|field| {
-                let ct = column_type(field.data_type(), MAX_TEXT_LEN);
+                let ct = sql_types::field_type(field, text_len);
                 let concise = if odbc2 {
                     sql_types::odbc2_type(ct.sql_type)
                 } else {
@@ -53,7 +54,7 @@ impl Statement {
                     rec.nullable = 1;
                     continue;
                 };
-                let ct = column_type(&inferred, MAX_TEXT_LEN);
+                let ct = column_type(&inferred, self.text_len());
                 rec.concise_type = ct.sql_type;
                 rec.verbose_type = ct.verbose_type;
                 rec.datetime_sub = ct.datetime_sub;
@@ -99,7 +100,7 @@ impl Statement {
         let schema = self.result_schema(&st)?;
         let field = schema.field(column_index(&schema, column)?);
         Ok((
-            column_type(field.data_type(), MAX_TEXT_LEN),
+            sql_types::field_type(field, self.text_len()),
             field.name().clone(),
             field.is_nullable(),
         ))

@@ -35,6 +35,14 @@ impl Statement {
                         "The fetch would have started before the first row; the first rowset was returned",
                     );
                 }
+                for column in cursor.take_cut() {
+                    self.diag.push_warning(
+                        state::STRING_TRUNCATED,
+                        format!(
+                            "String data, right truncated: a value of column {column} was longer than the length the profile declares for it and was cut to that length (SQLColAttribute SQL_DESC_LENGTH)"
+                        ),
+                    );
+                }
                 rows
             }
             Err(e) if e.state == state::FETCH_TYPE_OUT_OF_RANGE => return Err(e),

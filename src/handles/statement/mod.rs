@@ -105,6 +105,17 @@ pub struct Statement {
     pub state: Mutex<StmtState>,
 }
 
+impl Statement {
+    /// Characters declared for text columns that declare no length: the connection's
+    /// DefaultColumnSize.
+    pub fn text_len(&self) -> u64 {
+        self.conn
+            .session()
+            .map(|s| s.settings.default_column_size)
+            .unwrap_or(MAX_TEXT_LEN)
+    }
+}
+
 /// A statement attribute's value.
 pub enum StmtAttrValue {
     Int(usize),
