@@ -18,7 +18,6 @@ use tracing_subscriber::layer::{Context, Filter, SubscriberExt};
 use tracing_subscriber::Layer;
 
 use crate::error::{ConnectError, Error, Result};
-use crate::secret::SECRET_NAME_PARTS;
 
 /// The same mask `Secret` prints, so a masked log line and a masked sys table agree.
 const MASK: &str = crate::secret::Secret::MASK;
@@ -234,6 +233,8 @@ enum KeyKind {
     Code,
     /// `Authorization: Bearer x`: keep the scheme, mask the credential.
     Authorization,
+    /// A key that is never prose (`PWD`, `Cookie`): its value is masked after a colon too.
+    Named,
 }
 
 fn secret_kind(word: &str) -> Option<KeyKind> {
@@ -241,17 +242,10 @@ fn secret_kind(word: &str) -> Option<KeyKind> {
     match lower.as_str() {
         "code" => return Some(KeyKind::Code),
         "authorization" | "proxy-authorization" => return Some(KeyKind::Authorization),
-        "pwd" | "passwd" | "cookie" | "set-cookie" => return Some(KeyKind::Plain),
+        "pwd" | "passwd" | "cookie" | "set-cookie" => return Some(KeyKind::Named),
         _ => {}
     }
-    if lower.ends_with("url") || lower.ends_with("uri") {
-        return None;
-    }
-    let secret = SECRET_NAME_PARTS
-        .iter()
-        .chain(&["apikey", "api_key", "api-key", "verifier"])
-        .any(|needle| lower.contains(needle))
-        || lower.ends_with("key");
+    let secret = crate::secret::names_a_secret(word);
     secret.then_some(KeyKind::Plain)
 }
 
@@ -285,18 +279,38 @@ fn unquoted_end(b: &[u8], mut j: usize) -> usize {
 fn value_span(b: &[u8], i: usize, kind: KeyKind) -> Option<(usize, usize)> {
     let mut j = i;
     // The key's own closing quote: `"key"`, `'key'`, or `\"key\"` inside a Debug-escaped string.
-    if b[j..].starts_with(b"\\\"") {
+    let key_quoted = if b[j..].starts_with(b"\\\"") {
         j += 2;
+        true
     } else if j < b.len() && matches!(b[j], b'"' | b'\'') {
         j += 1;
-    }
+        true
+    } else {
+        false
+    };
     j = skip_blanks(b, j);
-    match b.get(j) {
-        Some(b'=') => {}
-        Some(b':') if kind != KeyKind::Code => {}
+    let colon = match b.get(j) {
+        Some(b'=') => false,
+        Some(b':') if kind != KeyKind::Code => true,
         _ => return None,
-    }
+    };
     j = skip_blanks(b, j + 1);
+    // `key: value` is a secret in JSON, a header or Debug output, but in a sentence ("could not
+    // refresh the token: the server said …") the word after the colon is prose: a bare key
+    // without a hyphen, before a bare value, is left alone.
+    if colon && !key_quoted && kind == KeyKind::Plain {
+        let header_like = b[..i]
+            .iter()
+            .rev()
+            .take_while(|c| is_word_byte(**c))
+            .any(|c| *c == b'-');
+        let value_quoted = b[j..].starts_with(b"\\\"")
+            || matches!(b.get(j), Some(b'"' | b'\''))
+            || b[j..].starts_with(b"Some(");
+        if !header_like && !value_quoted {
+            return None;
+        }
+    }
     // Debug output of an `Option<String>` field: `token: Some("…")`.
     if b[j..].starts_with(b"Some(") {
         j += "Some(".len();
@@ -439,7 +453,7 @@ mod tests {
     fn json_bodies_plain_and_escaped() {
         assert_redacted(
             r#"{"access_token":"AT1","token_type":"bearer","expires_in":3600,"refresh_token": "RT1","code":404}"#,
-            r#"{"access_token":"********","token_type":"********","expires_in":3600,"refresh_token": "********","code":404}"#,
+            r#"{"access_token":"********","token_type":"bearer","expires_in":3600,"refresh_token": "********","code":404}"#,
         );
         assert_redacted(
             r#"body="{\"access_token\":\"AT2\",\"scope\":\"all\"}""#,
@@ -509,6 +523,10 @@ mod tests {
             "AuthScheme=Basic; using Basic authentication",
             "fetched 100 rows from deals in 2 pages",
             "héllo wörld — token",
+            // Names of where a secret goes, and sentences about secrets, are not secrets.
+            "connected attributes={\"APITokenIn\": \"header\", \"AuthScheme\": \"Basic\"}",
+            "APITokenIn=query; OAuthAccessTokenURL=https://x.test/token; token_format=Bearer",
+            "could not refresh the access token: the token server answered 400",
             "",
         ] {
             assert_redacted(text, text);

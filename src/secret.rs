@@ -11,10 +11,34 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Mutex;
 
-/// Parts of a name that make its value secret wherever names are judged: connection properties
-/// and profile settings ([`crate::connect::grammar::is_secret_name`]) and the keys the log's
-/// redaction masks ([`crate::logging::redact`]). Each adds its own rules (`key`, `verifier`).
-pub const SECRET_NAME_PARTS: [&str; 4] = ["token", "secret", "password", "passphrase"];
+/// Whether a name holds a secret, wherever names are judged: connection properties and profile
+/// settings (which invent their own names) and the keys the log's redaction masks. A name with
+/// `token`, `secret`, `password`, `passphrase`, `verifier` or `apikey` in it, or ending in `key`,
+/// is secret, except a name of where or how a secret goes: `…URL`, `…URI` (endpoints),
+/// `APITokenIn` (placement), `token_type`, `token_format`, `…Header`.
+pub fn names_a_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if ["url", "uri", "in", "type", "format", "header"]
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
+    {
+        return false;
+    }
+    matches!(lower.as_str(), "pwd" | "passwd")
+        || lower.ends_with("key")
+        || [
+            "token",
+            "secret",
+            "password",
+            "passphrase",
+            "verifier",
+            "apikey",
+            "api_key",
+            "api-key",
+        ]
+        .iter()
+        .any(|part| lower.contains(part))
+}
 
 #[derive(PartialEq, Eq, Default)]
 pub struct Secret(String);
@@ -197,7 +221,41 @@ impl Drop for Secret {
 
 #[cfg(test)]
 mod tests {
-    use super::Secret;
+    use super::{names_a_secret, Secret};
+
+    #[test]
+    fn names_of_secrets_and_of_where_they_go() {
+        for secret in [
+            "APIToken",
+            "OAuthAccessToken",
+            "OAuthClientSecret",
+            "Password",
+            "PWD",
+            "APIKey",
+            "x-api-token",
+            "client_secret",
+            "code_verifier",
+            "PKCEVerifier",
+            "api_key",
+            "ClientKey",
+        ] {
+            assert!(names_a_secret(secret), "{secret}");
+        }
+        for plain in [
+            "APITokenIn",
+            "OAuthAccessTokenURL",
+            "redirect_uri",
+            "token_type",
+            "token_format",
+            "APIKeyHeader",
+            "keyword",
+            "AuthScheme",
+            "CompanyDomain",
+            "expires_in",
+        ] {
+            assert!(!names_a_secret(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn live_secrets_are_masked_whole_in_any_text() {

@@ -6,7 +6,6 @@
 use std::fmt;
 
 use crate::error::{ConnectError, Error, Result};
-use crate::secret::SECRET_NAME_PARTS;
 
 /// Ordered `(key, value)` pairs; the key keeps the user's spelling, lookups ignore case.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -159,21 +158,9 @@ impl fmt::Debug for Attributes {
     }
 }
 
-/// Whether a property name holds a secret: the known secret properties plus any name containing
-/// `key` or one of [`SECRET_NAME_PARTS`] (profile settings invent their own names). Names ending
-/// in `url` are endpoints (OAuthAccessTokenURL), not secrets.
+/// Whether a property name holds a secret ([`crate::secret::names_a_secret`]).
 pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with("url") {
-        return false;
-    }
-    matches!(
-        lower.as_str(),
-        "pwd" | "password" | "oauthverifier" | "pkceverifier" | "code" | "verifier"
-    ) || lower.contains("key")
-        || SECRET_NAME_PARTS
-            .iter()
-            .any(|needle| lower.contains(needle))
+    crate::secret::names_a_secret(name)
 }
 
 fn needs_braces(v: &str) -> bool {

@@ -378,3 +378,23 @@ fn errors_do_not_show_the_engines_framing() {
         }
     }
 }
+
+/// The query docs/connection-properties.md gives for seeing a connection's properties runs as
+/// written (its mixed-case column names included) and shows secrets masked.
+#[test]
+fn the_documented_connection_props_query_runs_as_written() {
+    let doc = include_str!("../../docs/connection-properties.md");
+    let start = doc.find("```sql\n").expect("the docs show the query") + "```sql\n".len();
+    let end = start + doc[start..].find("```").expect("the block ends");
+    let sql = doc[start..end].trim().trim_end_matches(';');
+    let conn = connect_with("OAuthClientSecret=shh-not-shown;").unwrap();
+    let rows = query_text(&conn, sql);
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r[0].as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("{name} is listed: {rows:?}"))
+            .clone()
+    };
+    assert_eq!(row("OAuthClientSecret")[1].as_deref(), Some("********"));
+    assert_eq!(row("DefaultColumnSize")[1].as_deref(), Some("4000"));
+}
