@@ -44,6 +44,13 @@ pub fn from_datafusion(error: DataFusionError) -> Error {
             "SQLColumns or sys.sys_tablecolumns lists the columns",
         ),
         DataFusionError::Plan(_) => (SqlError::Syntax, "check the statement"),
+        // Tableau and SQL Server habits send `SELECT TOP n`; the engine's message is one word.
+        DataFusionError::NotImplemented(msg) if msg.trim() == "TOP" => {
+            return Error::new(
+                SqlError::NotImplemented,
+                "SELECT TOP n is not supported: write LIMIT n at the end of the statement",
+            );
+        }
         DataFusionError::NotImplemented(_) => (
             SqlError::NotImplemented,
             "rewrite the statement without this feature",

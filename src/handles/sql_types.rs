@@ -142,8 +142,9 @@ pub fn text_column_type(max_text_len: u64) -> OdbcType {
 /// Long Unicode text (SQL_WLONGVARCHAR): nested values (lists, structs, maps, unions) delivered as
 /// JSON text. Also usable for a Utf8 column the engine knows to hold JSON documents.
 ///
-/// SEARCHABLE is `SQL_PRED_NONE`: the engine's column is the nested Arrow value, not text, so
-/// `LIKE` and comparisons on it do not work.
+/// SEARCHABLE is `SQL_PRED_NONE` here, for nested values computed by a statement: the engine's
+/// column is the nested Arrow value, not text, so `LIKE` and comparisons on it do not work. JSON
+/// read from an API is text (LargeUtf8) and searchable.
 pub fn long_text_column_type(max_text_len: u64) -> OdbcType {
     let len = long_text_len(max_text_len);
     let mut t = OdbcType::base(SQL_WLONGVARCHAR);
@@ -331,9 +332,15 @@ fn odbc_type(dt: &DataType, max_text_len: u64) -> OdbcType {
     match dt {
         DataType::Utf8 | DataType::Utf8View | DataType::Null => text_column_type(max_text_len),
         // The REST scan gives JSON documents (nested objects and arrays) the LargeUtf8 type, so
-        // clients see SQL_WLONGVARCHAR for them, as docs/architecture.md's "Types" says.
-        DataType::LargeUtf8
-        | DataType::List(_)
+        // clients see SQL_WLONGVARCHAR for them, as docs/architecture.md's "Types" says. That
+        // JSON is text to the engine: `=`, `<` and LIKE work on it, so it is SEARCHABLE (Power BI
+        // folds filters only on searchable types).
+        DataType::LargeUtf8 => {
+            let mut t = long_text_column_type(max_text_len);
+            t.searchable = SQL_SEARCHABLE;
+            t
+        }
+        DataType::List(_)
         | DataType::LargeList(_)
         | DataType::FixedSizeList(_, _)
         | DataType::ListView(_)

@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod bi_tools;
 mod bulk;
 mod cancellation;
 mod catalog;

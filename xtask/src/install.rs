@@ -129,7 +129,7 @@ fn missing_of(needs: &[Need]) -> Vec<&'static str> {
 
 /// How to become root for apt: already root, or passwordless sudo. `sudo -n` never prompts, so
 /// this is safe without a terminal.
-fn privilege_prefix() -> Option<Vec<&'static str>> {
+pub fn privilege_prefix() -> Option<Vec<&'static str>> {
     if is_root() {
         return Some(vec![]);
     }

@@ -11,6 +11,7 @@ mod header;
 mod install;
 mod modules;
 mod odbc_env;
+mod package;
 mod sandbox;
 mod summary;
 mod test;
@@ -30,6 +31,8 @@ commands:
   bench   build the release driver and the benchmark examples, run the in-process engine
           (examples/bench_engine.rs) and the ODBC fetch (examples/bench_fetch.rs), print
           rows/s, their ratio and peak RSS (`cargo xtask bench --help` for the options)
+  package build the release driver into a Debian package (target/package/*.deb) that
+          registers itself with unixODBC on install
   header  regenerate include/apiodbc.h from the exports (commit it afterwards)
   modules print which modules of src/ use which (top level and inside each folder) and fail
           on a cycle
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(rest),
         Some("modules") => modules::run(rest),
         Some("header") => header::run(rest),
+        Some("package") => package::run(rest),
         Some("help" | "-h" | "--help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
