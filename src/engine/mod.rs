@@ -7,6 +7,7 @@ mod column_names;
 pub mod complexity;
 pub mod errors;
 pub mod escape;
+mod hyphenated_schemas;
 pub mod identifier_case;
 pub mod placeholders;
 pub mod procedure_call;
@@ -255,6 +256,13 @@ impl Engine {
         } else {
             sql.to_string()
         };
+        let schemas: Vec<String> = self
+            .catalog
+            .tables
+            .iter()
+            .map(|t| t.schema.clone())
+            .collect();
+        let translated = hyphenated_schemas::quote(&translated, &schemas).into_owned();
         let (plan, param_types, complexity) = self.plan(&translated, |n| format!("${n}")).await?;
         let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
         let stack = if complexity.is_deep() {

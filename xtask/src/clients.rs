@@ -295,6 +295,65 @@ pub fn php(ctx: &mut Ctx) -> StepEnd {
     runner_end(&out, counts::tap(&out.text))
 }
 
+/// R's RODBC (tests/clients/r/rodbc.R, TAP): `sqlFetch` of every table of every built-in schema of
+/// a sandbox, each compared with the manifest's row count.
+pub fn r(ctx: &mut Ctx) -> StepEnd {
+    let driver = need!(ctx.driver());
+    let binary = need!(sandbox_binary(&driver));
+    let env = need!(ctx.odbc());
+    let sandbox = match crate::sandbox::Sandbox::start(
+        &binary,
+        &["--listen", "127.0.0.1:0", "--records", "60", "--seed", "7"],
+    ) {
+        Ok(sandbox) => sandbox,
+        Err(e) => return StepEnd::fail(e),
+    };
+    let manifest = match sandbox.manifest() {
+        Ok(m) => m,
+        Err(e) => return StepEnd::fail(e),
+    };
+    let mut lines = String::new();
+    for (service, info) in manifest
+        .at(&["services"])
+        .into_iter()
+        .flat_map(|s| s.entries())
+    {
+        // A connection that needs no OAuth flow: these checks are about data, not tokens.
+        let strings: Vec<&str> = info
+            .at(&["connection_strings"])
+            .into_iter()
+            .flat_map(|c| c.entries())
+            .filter_map(|(_, v)| v.as_str())
+            .collect();
+        let Some(connection) = strings
+            .iter()
+            .find(|c| !c.to_lowercase().contains("initiateoauth=getandrefresh"))
+            .or(strings.first())
+        else {
+            return StepEnd::fail(format!(
+                "the manifest has no connection string for {service}"
+            ));
+        };
+        for (table, t) in info.at(&["tables"]).into_iter().flat_map(|t| t.entries()) {
+            let Some(crate::sandbox::Json::Number(rows)) = t.at(&["rows"]) else {
+                return StepEnd::fail(format!(
+                    "the manifest has no row count for {service}.{table}"
+                ));
+            };
+            lines.push_str(&format!("{service}\t{connection}\t{table}\t{rows}\n"));
+        }
+    }
+    let list = cmd::target_dir().join("r-tables.tsv");
+    if let Err(e) = fs::write(&list, lines) {
+        return StepEnd::fail(format!("writing {}: {e}", list.display()));
+    }
+    let mut cmd = with_odbc(env, "Rscript");
+    cmd.arg("tests/clients/r/rodbc.R")
+        .env("APIODBC_R_TABLES", &list);
+    let out = run_client(&mut cmd);
+    runner_end(&out, counts::tap(&out.text))
+}
+
 fn runner_end(out: &Captured, counts: Option<counts::Counts>) -> StepEnd {
     let detail = counts.map(|c| c.to_string()).unwrap_or_default();
     match counts {

@@ -1,7 +1,7 @@
 //! Bringing a fresh Debian/Ubuntu machine up to what the tests need: the unixODBC driver manager
-//! and tools, the compilers and checkers, Perl DBI with DBD::ODBC (all from apt), and pyodbc with
-//! pytest in a virtualenv under target/ (so the repository root stays clean and `cargo clean`
-//! removes it). Each requirement is probed by what the tests actually use, so a machine that has
+//! and tools, the compilers and checkers, Perl DBI with DBD::ODBC, PHP with PDO_ODBC, R with RODBC
+//! (all from apt), and pyodbc, pytest and arrow-odbc in a virtualenv under target/ (so the
+//! repository root stays clean and `cargo clean` removes it). Each requirement is probed by what the tests actually use, so a machine that has
 //! the tools from elsewhere is not forced through apt.
 
 use std::path::{Path, PathBuf};
@@ -64,6 +64,10 @@ const NEEDS: &[Need] = &[
         present: || has_command("php"),
     },
     Need {
+        package: "r-cran-rodbc",
+        present: || probe(Command::new("Rscript").args(["-e", "library(RODBC)"])),
+    },
+    Need {
         // PHP's odbc and PDO_ODBC extensions.
         package: "php-odbc",
         present: || {
@@ -85,7 +89,10 @@ const OPTIONAL_NEEDS: &[Need] = &[Need {
 }];
 
 /// Python packages the client scripts import.
-const PIP_PACKAGES: &[&str] = &["pyodbc>=5,<6", "pytest>=7"];
+const PIP_PACKAGES: &[&str] = &["pyodbc>=5,<6", "pytest>=7", "arrow-odbc>=10,<11"];
+
+/// What the venv must import for the client steps (PIP_PACKAGES' modules).
+const PIP_IMPORTS: &str = "import pyodbc, pytest, arrow_odbc";
 
 fn has_command(name: &str) -> bool {
     cmd::which(name).is_some()
@@ -256,7 +263,8 @@ pub fn python_venv() -> StepEnd {
             ));
         }
     }
-    if probe(Command::new(&python).args(["-c", "import pyodbc, pytest"])) {
+    let importable = || probe(Command::new(&python).args(["-c", PIP_IMPORTS]));
+    if importable() {
         return StepEnd::pass(format!("{} ready", venv_dir().display()));
     }
     let mut pip = Command::new(&python);
@@ -271,11 +279,13 @@ pub fn python_venv() -> StepEnd {
     // pip may build pyodbc from source when no wheel fits; that needs unixODBC's headers, which
     // the packages step provides.
     if !cmd::run(&mut pip, RunOpts::default()).success() {
-        return StepEnd::fail("pip install of pyodbc/pytest failed");
+        return StepEnd::fail(format!("pip install of {} failed", PIP_PACKAGES.join(" ")));
     }
-    if probe(Command::new(&python).args(["-c", "import pyodbc, pytest"])) {
+    if importable() {
         StepEnd::pass(format!("installed {}", PIP_PACKAGES.join(" ")))
     } else {
-        StepEnd::fail("pyodbc or pytest still not importable after pip install")
+        StepEnd::fail(format!(
+            "still not importable after pip install: {PIP_IMPORTS}"
+        ))
     }
 }

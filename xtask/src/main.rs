@@ -24,7 +24,8 @@ usage: cargo xtask <command> [options]
 
 commands:
   test    install what is missing, check formatting and clippy, build, run unit and
-          integration tests, then isql/iusql, pyodbc, a C program, Perl DBI and valgrind
+          integration tests, then isql/iusql, pyodbc and arrow-odbc, a C program, Perl DBI,
+          PHP PDO, R RODBC, the Debian package (installed, used, removed) and valgrind
           against the built driver; ends with `total: N passed, N failed`
   demo    build the release driver, register it in target/demo and run a few queries
           through isql and pyodbc

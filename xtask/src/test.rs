@@ -24,7 +24,7 @@ cargo xtask test [--skip STEP,...] [--only STEP,...] [--no-install] [--driver PA
   --trace         turn on unixODBC's trace (target/odbc-test/trace.log)
 
   steps: packages venv fmt clippy modules build cargo-test odbc-env isql iusql
-         pytest oauth-soak c-header c-program perl php package valgrind";
+         pytest oauth-soak c-header c-program perl php r package valgrind";
 
 type StepFn = fn(&mut Ctx) -> StepEnd;
 
@@ -45,6 +45,7 @@ const STEPS: &[(&str, StepFn)] = &[
     ("c-program", clients::c_program),
     ("perl", clients::perl),
     ("php", clients::php),
+    ("r", clients::r),
     ("package", crate::package::test_step),
     ("valgrind", clients::valgrind),
 ];
