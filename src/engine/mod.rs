@@ -493,10 +493,26 @@ fn refuse_write_statement(statement: &DFStatement) -> Result<()> {
     }
 }
 
+/// A plan node's name as the SQL a user wrote: `CreateView` → `CREATE VIEW`; `SELECT … INTO` and
+/// `CREATE TABLE` both plan as `CreateMemoryTable`.
+fn sql_words(plan_name: &str) -> String {
+    if plan_name == "CreateMemoryTable" {
+        return "SELECT ... INTO (or CREATE TABLE)".to_string();
+    }
+    let mut words = String::new();
+    for (i, c) in plan_name.char_indices() {
+        if i > 0 && c.is_ascii_uppercase() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_uppercase());
+    }
+    words
+}
+
 fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
     let verb = match plan {
         LogicalPlan::Dml(dml) => Some(dml.op.to_string()),
-        LogicalPlan::Ddl(ddl) => Some(ddl.name().to_string()),
+        LogicalPlan::Ddl(ddl) => Some(sql_words(ddl.name())),
         LogicalPlan::Copy(_) => Some("COPY".to_string()),
         LogicalPlan::Statement(s) => Some(s.name().to_string()),
         _ => None,

@@ -524,3 +524,214 @@ fn tableau_probes_get_rows_or_clean_refusals() {
         assert!(message(&error).contains("read-only"), "{}", message(&error));
     }
 }
+
+/// Each capability docs/tableau/apiodbc.tdc sets: its value, the statement it stands for, and
+/// whether the driver runs that statement. A capability the file sets but this table lacks fails
+/// the test, so the file never claims what nothing checks.
+const TABLEAU_PROBES: &[(&str, &str, &str, bool)] = &[
+    ("CAP_QUERY_TOP_N", "yes", "SELECT TableName FROM sys.sys_tables LIMIT 1", true),
+    ("CAP_QUERY_TOPSTYLE_LIMIT", "yes", "SELECT TableName FROM sys.sys_tables LIMIT 1", true),
+    ("CAP_QUERY_TOPSTYLE_TOP", "no", "SELECT TOP 1 TableName FROM sys.sys_tables", false),
+    (
+        "CAP_QUERY_TOPSTYLE_ROWNUM",
+        "no",
+        "SELECT TableName FROM sys.sys_tables WHERE ROWNUM <= 1",
+        false,
+    ),
+    ("CAP_QUERY_TOP_0", "no", "SELECT TOP 0 TableName FROM sys.sys_tables", false),
+    (
+        "CAP_QUERY_WHERE_FALSE_METADATA",
+        "yes",
+        "SELECT TableName FROM sys.sys_tables WHERE 1 = 0",
+        true,
+    ),
+    (
+        "CAP_QUERY_SUBQUERIES",
+        "yes",
+        "SELECT t.n FROM (SELECT TableName AS n FROM sys.sys_tables) t",
+        true,
+    ),
+    (
+        "CAP_QUERY_SUBQUERIES_WITH_TOP",
+        "yes",
+        "SELECT t.n FROM (SELECT TableName AS n FROM sys.sys_tables LIMIT 2) t",
+        true,
+    ),
+    (
+        "CAP_QUERY_SUBQUERY_QUERY_CONTEXT",
+        "yes",
+        "SELECT TableName FROM sys.sys_tables WHERE TableName IN (SELECT TableName FROM sys.sys_tablecolumns)",
+        true,
+    ),
+    (
+        "CAP_QUERY_JOIN_ACROSS_SCHEMAS",
+        "yes",
+        "SELECT a.TableName FROM sys.sys_tables a JOIN sys.sys_tablecolumns b ON a.TableName = b.TableName",
+        true,
+    ),
+    (
+        "CAP_QUERY_GROUP_BY_ALIAS",
+        "yes",
+        "SELECT TableType AS k, COUNT(*) AS n FROM sys.sys_tables GROUP BY k",
+        true,
+    ),
+    (
+        "CAP_QUERY_GROUP_BY_DEGREE",
+        "yes",
+        "SELECT TableType, COUNT(*) AS n FROM sys.sys_tables GROUP BY 1",
+        true,
+    ),
+    (
+        "CAP_QUERY_SORT_BY_DEGREE",
+        "yes",
+        "SELECT TableName FROM sys.sys_tables ORDER BY 1",
+        true,
+    ),
+    (
+        "CAP_QUERY_GROUP_BY_BOOL",
+        "yes",
+        "SELECT IsKey, COUNT(*) AS n FROM sys.sys_tablecolumns GROUP BY IsKey",
+        true,
+    ),
+    // `no`: a boolean column is a condition as it is; it needs no turning into an integer.
+    (
+        "CAP_QUERY_BOOLEXPR_TO_INTEXPR",
+        "no",
+        "SELECT ColumnName FROM sys.sys_tablecolumns WHERE IsKey",
+        true,
+    ),
+    // `no`: HAVING works without GROUP BY.
+    (
+        "CAP_QUERY_HAVING_REQUIRES_GROUP_BY",
+        "no",
+        "SELECT COUNT(*) FROM sys.sys_tables HAVING COUNT(*) > 0",
+        true,
+    ),
+    (
+        "CAP_CREATE_TEMP_TABLES",
+        "no",
+        "CREATE LOCAL TEMPORARY TABLE \"#Tableau_1\" (a INT)",
+        false,
+    ),
+    (
+        "CAP_SELECT_INTO",
+        "no",
+        "SELECT TableName INTO \"#Tableau_2\" FROM sys.sys_tables",
+        false,
+    ),
+    (
+        "CAP_SELECT_TOP_INTO",
+        "no",
+        "SELECT TableName INTO \"#Tableau_3\" FROM sys.sys_tables LIMIT 1",
+        false,
+    ),
+];
+
+/// Capabilities that say how Tableau drives the connection rather than which SQL works, and what
+/// backs each.
+const TABLEAU_SETTINGS: &[(&str, &str)] = &[
+    (
+        "CAP_FAST_METADATA",
+        "SQLTables lists everything at once (the Power BI test)",
+    ),
+    (
+        "CAP_SUPPRESS_TEMP_TABLE_CHECKS",
+        "CAP_CREATE_TEMP_TABLES is no",
+    ),
+    (
+        "CAP_ODBC_TRANSACTIONS_SUPPRESS_EXPLICIT_COMMIT",
+        "read-only; SQLEndTran does nothing",
+    ),
+    (
+        "CAP_ODBC_CURSOR_FORWARD_ONLY",
+        "forward-only is the streaming cursor",
+    ),
+    ("CAP_ODBC_SUPPRESS_CATALOG_NAME", "SQL_CATALOG_NAME is N"),
+];
+
+/// docs/tableau/apiodbc.tdc names the driver as Tableau matches it, and every capability it sets
+/// holds: the statements it promises run, the ones it rules out are refused.
+#[test]
+fn the_tableau_customization_claims_only_what_holds() {
+    let tdc = include_str!("../../docs/tableau/apiodbc.tdc");
+    let attribute = |tag: &str| {
+        let start = tdc.find(&format!("<{tag} name='")).expect(tag) + tag.len() + 8;
+        tdc[start..start + tdc[start..].find('\'').unwrap()].to_string()
+    };
+    let mut dbc = connect().into_handle();
+    assert_eq!(
+        attribute("vendor"),
+        info_text(dbc.as_sys(), 17),
+        "vendor is SQL_DBMS_NAME"
+    );
+    let _ = dbc.disconnect();
+    assert_eq!(
+        attribute("driver"),
+        "apiodbc",
+        "driver is the odbcinst.ini name"
+    );
+
+    let conn = connect();
+    let mut seen = 0;
+    for line in tdc.lines().filter(|l| l.contains("<customization name='")) {
+        let mut parts = line.split('\'');
+        let (name, value) = (parts.nth(1).unwrap(), parts.nth(1).unwrap());
+        seen += 1;
+        if TABLEAU_SETTINGS.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let (_, want, sql, runs) = TABLEAU_PROBES
+            .iter()
+            .find(|(n, ..)| *n == name)
+            .unwrap_or_else(|| panic!("{name} is set but no probe checks it"));
+        assert_eq!(value, *want, "{name}");
+        let ran = conn.execute(sql, (), None).map(|_| ());
+        assert_eq!(ran.is_ok(), *runs, "{name}={value}: {sql}: {ran:?}");
+    }
+    assert_eq!(
+        seen,
+        TABLEAU_PROBES.len() + TABLEAU_SETTINGS.len(),
+        "every capability is checked"
+    );
+}
+
+/// SQLTablesW with only a table-type list, as navigators call it.
+fn tables_of_types(conn: &Connection<'_>, types: &str) -> Vec<(String, String)> {
+    let (stmt, h) = statement(conn);
+    let types = wide(types);
+    // SAFETY: null catalog, schema and table (any), a wide list of types.
+    let ret = unsafe {
+        SQLTablesW(
+            h,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            types.as_ptr(),
+            types.len() as i16,
+        )
+    };
+    ok(ret, "SQLTablesW", &stmt);
+    fetch_all_wide(h)
+        .into_iter()
+        .map(|r| (r[2].clone().unwrap(), r[3].clone().unwrap()))
+        .collect()
+}
+
+/// Excel and MS Query quote each table type (`'TABLE','VIEW'`, as the specification allows);
+/// the lists mean the same quoted or not.
+#[test]
+fn quoted_and_bare_table_type_lists_mean_the_same() {
+    let sb = crate::sandbox::clean();
+    let conn = connect_str(&sb.connection_string("pipedrive")).unwrap();
+    let bare = tables_of_types(&conn, "TABLE,VIEW");
+    assert!(!bare.is_empty());
+    assert_eq!(tables_of_types(&conn, "'TABLE','VIEW'"), bare);
+    let system = tables_of_types(&conn, "'SYSTEM TABLE'");
+    assert!(!system.is_empty() && system.iter().all(|(_, t)| t == "SYSTEM TABLE"));
+    assert_eq!(tables_of_types(&conn, "SYSTEM TABLE"), system);
+    let all = tables_of_types(&conn, "'TABLE','VIEW','SYSTEM TABLE'");
+    assert_eq!(all.len(), bare.len() + system.len());
+}
