@@ -2,7 +2,7 @@
 //! the layers, top to bottom: `api` (the C ABI; with `ffi`, the only `unsafe`) → `handles` (ODBC
 //! semantics) → `session` (wires a connection) → `engine` (SQL over DataFusion), `rest` (tables
 //! over HTTP), `auth` (OAuth and the token store), `profile` (APIs as data) → `http`, `connect`
-//! (connection strings and properties) and the leaves `table_meta`, `odbc`, `runtime`,
+//! (connection strings and properties) and the leaves `table_meta`, `wchar`, `odbc`, `runtime`,
 //! `logging`, `secret`, `files`, `error`, `ffi`. Arrows point down only (`cargo xtask modules`).
 
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
@@ -24,6 +24,7 @@ pub(crate) mod runtime;
 pub(crate) mod secret;
 pub(crate) mod session;
 pub(crate) mod table_meta;
+pub(crate) mod wchar;
 
 /// The SQL engine with no ODBC in between, for the benchmark baseline
 /// (`examples/bench_engine.rs`). Not an API: nothing else outside the crate may use it.

@@ -221,7 +221,7 @@ const STRING_ATTRS: [i32; 3] = [
 /// A string attribute value; for the W functions the length is in bytes.
 fn attr_text<E: Encoding>(value: AppPtr, len: SQLINTEGER) -> Result<String> {
     let units = if len >= 0 {
-        len as isize / E::UNIT as isize
+        len as isize / E::unit() as isize
     } else {
         len as isize
     };

@@ -124,7 +124,7 @@ fn set_desc_field<E: Encoding>(
     entry(hdesc, HandleKind::Desc, |h| {
         let text = if field == SQL_DESC_NAME {
             let units = if len >= 0 {
-                len as isize / E::UNIT as isize
+                len as isize / E::unit() as isize
             } else {
                 len as isize
             };

@@ -38,6 +38,7 @@ pub unsafe extern "C" fn SQLAllocHandle(
                     return SQL_ERROR;
                 }
                 let result = std::panic::catch_unwind(|| {
+                    crate::wchar::set_width(wchar_width());
                     registry::register(Handle::Env(Arc::new(Environment::new())))
                 });
                 match result {
@@ -320,5 +321,19 @@ pub unsafe extern "C" fn SQLGetFunctions(
             }
             Ok(Status::Success)
         })
+    }
+}
+
+/// The SQLWCHAR width for the driver manager in this process: 4-byte `wchar_t` under iODBC (until
+/// an iODBC of 3.52.14 or later asks for SQL_ATTR_DRIVER_UNICODE_TYPE and is told UTF-16),
+/// UTF-16 everywhere else; `APIODBC_WCHAR_SIZE` overrides both.
+fn wchar_width() -> crate::wchar::Width {
+    use crate::ffi::driver_manager::{driver_manager, wchar_size_override, DriverManager};
+    use crate::wchar::Width;
+    match (wchar_size_override(), driver_manager()) {
+        (Some(4), _) => Width::Ucs4,
+        (Some(_), _) => Width::Utf16,
+        (None, DriverManager::Iodbc) => Width::Ucs4,
+        (None, _) => Width::Utf16,
     }
 }

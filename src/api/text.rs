@@ -1,4 +1,5 @@
-//! Text crossing the C boundary. `SQLCHAR` text is UTF-8 and `SQLWCHAR` text is UTF-16; each
+//! Text crossing the C boundary. `SQLCHAR` text is UTF-8 and `SQLWCHAR` text is UTF-16 (UCS-4
+//! under an older iODBC: `crate::wchar`); each
 //! export is generic over [`Encoding`] so ANSI and Unicode share one implementation. Input lengths
 //! may be `SQL_NTS`; output lengths are counted in characters or bytes as the function's spec
 //! says ([`LengthUnit`]). Truncated output never splits a UTF-8 sequence or a surrogate pair.
@@ -26,7 +27,7 @@ pub struct Written {
 
 pub trait Encoding: 'static {
     /// Bytes per code unit.
-    const UNIT: usize;
+    fn unit() -> usize;
     fn encode(s: &str) -> Vec<u8>;
     fn decode(bytes: &[u8]) -> Result<String>;
     /// The longest prefix of `encoded` no longer than `max` bytes that ends on a character boundary.
@@ -37,7 +38,9 @@ pub struct Narrow;
 pub struct Wide;
 
 impl Encoding for Narrow {
-    const UNIT: usize = 1;
+    fn unit() -> usize {
+        1
+    }
 
     fn encode(s: &str) -> Vec<u8> {
         s.as_bytes().to_vec()
@@ -62,34 +65,25 @@ impl Encoding for Narrow {
 }
 
 impl Encoding for Wide {
-    const UNIT: usize = 2;
+    fn unit() -> usize {
+        crate::wchar::unit()
+    }
 
     fn encode(s: &str) -> Vec<u8> {
-        s.encode_utf16().flat_map(|u| u.to_ne_bytes()).collect()
+        crate::wchar::encode(s)
     }
 
     fn decode(bytes: &[u8]) -> Result<String> {
-        let units: Vec<u16> = bytes
-            .chunks_exact(2)
-            .map(|c| u16::from_ne_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16(&units).map_err(|_| {
+        crate::wchar::decode(bytes).map_err(|what| {
             Error::new(
                 state::INVALID_CHARACTER_VALUE,
-                "The text is not valid UTF-16 (an unpaired surrogate); send well-formed UTF-16",
+                format!("The text is not valid {what}; send well-formed wide text"),
             )
         })
     }
 
     fn boundary(encoded: &[u8], max: usize) -> usize {
-        let mut end = (max.min(encoded.len())) & !1;
-        if end >= 2 && end < encoded.len() {
-            let last = u16::from_ne_bytes([encoded[end - 2], encoded[end - 1]]);
-            if (0xD800..0xDC00).contains(&last) {
-                end -= 2;
-            }
-        }
-        end
+        crate::wchar::boundary(encoded, max)
     }
 }
 
@@ -100,14 +94,14 @@ pub fn read_input<E: Encoding>(ptr: AppPtr, len: isize) -> Result<Option<String>
         return Ok(None);
     }
     let bytes = if len == SQL_NTS {
-        ptr.read_nul_terminated(E::UNIT, usize::MAX / 2)
+        ptr.read_nul_terminated(E::unit(), usize::MAX / 2)
     } else if len < 0 {
         return Err(Error::new(
             state::INVALID_STRING_OR_BUFFER_LENGTH,
             format!("The string length {len} is invalid; pass a length >= 0 or SQL_NTS"),
         ));
     } else {
-        ptr.read_bytes(len as usize * E::UNIT)
+        ptr.read_bytes(len as usize * E::unit())
     };
     E::decode(&bytes).map(Some)
 }
@@ -121,26 +115,26 @@ pub fn write_output<E: Encoding>(
 ) -> Written {
     let encoded = E::encode(value);
     let full_len = match unit {
-        LengthUnit::Characters => encoded.len() / E::UNIT,
+        LengthUnit::Characters => encoded.len() / E::unit(),
         LengthUnit::Bytes => encoded.len(),
     };
     let capacity_bytes = match unit {
-        LengthUnit::Characters => buffer_len.max(0) as usize * E::UNIT,
+        LengthUnit::Characters => buffer_len.max(0) as usize * E::unit(),
         LengthUnit::Bytes => buffer_len.max(0) as usize,
     };
-    if ptr.is_null() || capacity_bytes < E::UNIT {
+    if ptr.is_null() || capacity_bytes < E::unit() {
         return Written {
             full_len,
-            truncated: !encoded.is_empty() || !ptr.is_null() && capacity_bytes < E::UNIT,
+            truncated: !encoded.is_empty() || !ptr.is_null() && capacity_bytes < E::unit(),
         };
     }
-    let room = capacity_bytes - E::UNIT;
+    let room = capacity_bytes - E::unit();
     let take = if encoded.len() <= room {
         encoded.len()
     } else {
         E::boundary(&encoded, room)
     };
-    ptr.with_slice_mut(take + E::UNIT, |slice| {
+    ptr.with_slice_mut(take + E::unit(), |slice| {
         if let Some(slice) = slice {
             slice[..take].copy_from_slice(&encoded[..take]);
             slice[take..].fill(0);

@@ -5,6 +5,7 @@
 #![allow(unsafe_code)]
 
 pub mod app_memory;
+pub mod driver_manager;
 pub mod odbcinst;
 pub mod os;
 

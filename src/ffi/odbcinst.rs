@@ -17,7 +17,24 @@ type GetPrivateProfileString = unsafe extern "C" fn(
     *const c_char,
 ) -> c_int;
 
-const CANDIDATES: &[&str] = &["libodbcinst.so.2", "libodbcinst.so", "libiodbcinst.so.2"];
+/// The installer libraries to try, the loaded driver manager's own first: each reads its own
+/// odbc.ini search path.
+fn candidates() -> &'static [&'static str] {
+    match super::driver_manager::driver_manager() {
+        super::driver_manager::DriverManager::Iodbc => &[
+            "libiodbcinst.so.2",
+            "libiodbcinst.2.dylib",
+            "libodbcinst.so.2",
+            "libodbcinst.so",
+        ],
+        _ => &[
+            "libodbcinst.so.2",
+            "libodbcinst.so",
+            "libiodbcinst.so.2",
+            "libiodbcinst.2.dylib",
+        ],
+    }
+}
 
 /// Largest buffer we will offer; odbc.ini values are at most 1000 bytes in unixODBC, so reaching
 /// this means the library misbehaves and a truncated answer is the best we can do.
@@ -42,7 +59,7 @@ fn installer() -> Option<&'static Installer> {
 }
 
 fn load() -> Option<Installer> {
-    for &name in CANDIDATES {
+    for &name in candidates() {
         // SAFETY: loading runs the library's initialisers; unixODBC's and iODBC's installer
         // libraries have none that make demands on the caller, and the driver manager that loaded
         // us normally has the same library loaded already.

@@ -8,8 +8,9 @@ use super::diag::Diagnostics;
 use super::lock;
 use crate::error::{state, Error, Result};
 use crate::odbc::attributes::{
-    SQL_ATTR_CONNECTION_POOLING, SQL_ATTR_CP_MATCH, SQL_ATTR_ODBC_VERSION, SQL_ATTR_OUTPUT_NTS,
-    SQL_OV_ODBC2, SQL_OV_ODBC3, SQL_OV_ODBC3_80,
+    SQL_ATTR_CONNECTION_POOLING, SQL_ATTR_CP_MATCH, SQL_ATTR_DRIVER_UNICODE_TYPE,
+    SQL_ATTR_ODBC_VERSION, SQL_ATTR_OUTPUT_NTS, SQL_DM_CP_UCS4, SQL_DM_CP_UTF16, SQL_OV_ODBC2,
+    SQL_OV_ODBC3, SQL_OV_ODBC3_80,
 };
 
 #[derive(Debug)]
@@ -88,6 +89,12 @@ impl Environment {
             SQL_ATTR_CONNECTION_POOLING => Ok(st.connection_pooling),
             SQL_ATTR_CP_MATCH => Ok(st.cp_match),
             SQL_ATTR_OUTPUT_NTS => Ok(1),
+            // iODBC 3.52.14 and later ask which encoding the driver's wide functions use and
+            // convert between it and the application's: the answer is the width in use.
+            SQL_ATTR_DRIVER_UNICODE_TYPE => Ok(match crate::wchar::width() {
+                crate::wchar::Width::Utf16 => SQL_DM_CP_UTF16,
+                crate::wchar::Width::Ucs4 => SQL_DM_CP_UCS4,
+            }),
             other => Err(Error::new(
                 state::INVALID_ATTRIBUTE_IDENTIFIER,
                 format!("Environment attribute {other} is not known"),

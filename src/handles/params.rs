@@ -165,9 +165,10 @@ pub fn read_all(
                 Some(size) => data_at.read_bytes(size),
                 None => match indicator {
                     Some(len) if len >= 0 => data_at.read_bytes(len as usize),
-                    Some(SQL_NTS) | None if c_type == SQL_C_WCHAR => {
-                        data_at.read_nul_terminated(2, bound_or_unbounded(app.octet_length))
-                    }
+                    Some(SQL_NTS) | None if c_type == SQL_C_WCHAR => data_at.read_nul_terminated(
+                        crate::wchar::unit(),
+                        bound_or_unbounded(app.octet_length),
+                    ),
                     Some(SQL_NTS) | None if c_type == SQL_C_CHAR => {
                         data_at.read_nul_terminated(1, bound_or_unbounded(app.octet_length))
                     }

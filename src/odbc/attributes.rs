@@ -32,6 +32,11 @@ pub const SQL_ATTR_ODBC_VERSION: i32 = 200;
 pub const SQL_ATTR_CONNECTION_POOLING: i32 = 201;
 pub const SQL_ATTR_CP_MATCH: i32 = 202;
 pub const SQL_ATTR_OUTPUT_NTS: i32 = 10001;
+/// iODBC's question (3.52.14 and later): which encoding the driver's wide functions take.
+pub const SQL_ATTR_DRIVER_UNICODE_TYPE: i32 = 1065;
+/// Its answers: UTF-16 and UCS-4 (iODBC's `SQL_DM_CP_UTF16`, `SQL_DM_CP_UCS4`).
+pub const SQL_DM_CP_UTF16: u32 = 1;
+pub const SQL_DM_CP_UCS4: u32 = 3;
 pub const SQL_OV_ODBC2: u32 = 2;
 pub const SQL_OV_ODBC3: u32 = 3;
 pub const SQL_OV_ODBC3_80: u32 = 380;

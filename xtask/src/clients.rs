@@ -33,7 +33,7 @@ macro_rules! need {
     };
 }
 
-fn clients_dir() -> PathBuf {
+pub(crate) fn clients_dir() -> PathBuf {
     cmd::target_dir().join("clients")
 }
 
@@ -50,7 +50,7 @@ pub fn write_test_env(driver: &Path, trace: bool) -> io::Result<OdbcEnv> {
     )
 }
 
-fn run_client(cmd: &mut Command) -> Captured {
+pub(crate) fn run_client(cmd: &mut Command) -> Captured {
     cmd::run(
         cmd,
         RunOpts {
@@ -166,7 +166,7 @@ const PYTEST_FILES: &[&str] = &[
 
 /// The sandbox binary the REST tests run: the one built beside the driver under test (a
 /// `--driver target/release/libapiodbc.so` run uses the release sandbox), else the debug one.
-fn sandbox_binary(driver: &Path) -> Result<PathBuf, StepEnd> {
+pub(crate) fn sandbox_binary(driver: &Path) -> Result<PathBuf, StepEnd> {
     let beside = driver.parent().map(|d| d.join(crate::sandbox::BINARY));
     let debug = cmd::target_dir().join("debug").join(crate::sandbox::BINARY);
     let found = beside
@@ -312,37 +312,11 @@ pub fn r(ctx: &mut Ctx) -> StepEnd {
         Ok(m) => m,
         Err(e) => return StepEnd::fail(e),
     };
-    let mut lines = String::new();
-    for (service, info) in manifest
-        .at(&["services"])
-        .into_iter()
-        .flat_map(|s| s.entries())
-    {
-        // A connection that needs no OAuth flow: these checks are about data, not tokens.
-        let strings: Vec<&str> = info
-            .at(&["connection_strings"])
-            .into_iter()
-            .flat_map(|c| c.entries())
-            .filter_map(|(_, v)| v.as_str())
-            .collect();
-        let Some(connection) = strings
-            .iter()
-            .find(|c| !c.to_lowercase().contains("initiateoauth=getandrefresh"))
-            .or(strings.first())
-        else {
-            return StepEnd::fail(format!(
-                "the manifest has no connection string for {service}"
-            ));
-        };
-        for (table, t) in info.at(&["tables"]).into_iter().flat_map(|t| t.entries()) {
-            let Some(crate::sandbox::Json::Number(rows)) = t.at(&["rows"]) else {
-                return StepEnd::fail(format!(
-                    "the manifest has no row count for {service}.{table}"
-                ));
-            };
-            lines.push_str(&format!("{service}\t{connection}\t{table}\t{rows}\n"));
-        }
-    }
+    let tables = need!(sandbox_tables(&manifest));
+    let lines: String = tables
+        .iter()
+        .map(|t| format!("{}\t{}\t{}\t{}\n", t.service, t.connection, t.table, t.rows))
+        .collect();
     let list = cmd::target_dir().join("r-tables.tsv");
     if let Err(e) = fs::write(&list, lines) {
         return StepEnd::fail(format!("writing {}: {e}", list.display()));
@@ -354,7 +328,56 @@ pub fn r(ctx: &mut Ctx) -> StepEnd {
     runner_end(&out, counts::tap(&out.text))
 }
 
-fn runner_end(out: &Captured, counts: Option<counts::Counts>) -> StepEnd {
+/// One table of the sandbox's manifest with a connection string that reaches it without an
+/// OAuth flow (these checks are about data, not tokens).
+pub struct SandboxTable {
+    pub service: String,
+    pub connection: String,
+    pub table: String,
+    pub rows: f64,
+}
+
+/// Every table the sandbox's manifest lists, in its order.
+pub fn sandbox_tables(manifest: &crate::sandbox::Json) -> Result<Vec<SandboxTable>, StepEnd> {
+    let mut tables = Vec::new();
+    for (service, info) in manifest
+        .at(&["services"])
+        .into_iter()
+        .flat_map(|s| s.entries())
+    {
+        let strings: Vec<&str> = info
+            .at(&["connection_strings"])
+            .into_iter()
+            .flat_map(|c| c.entries())
+            .filter_map(|(_, v)| v.as_str())
+            .collect();
+        let Some(connection) = strings
+            .iter()
+            .find(|c| !c.to_lowercase().contains("initiateoauth=getandrefresh"))
+            .or(strings.first())
+        else {
+            return Err(StepEnd::fail(format!(
+                "the manifest has no connection string for {service}"
+            )));
+        };
+        for (table, t) in info.at(&["tables"]).into_iter().flat_map(|t| t.entries()) {
+            let Some(crate::sandbox::Json::Number(rows)) = t.at(&["rows"]) else {
+                return Err(StepEnd::fail(format!(
+                    "the manifest has no row count for {service}.{table}"
+                )));
+            };
+            tables.push(SandboxTable {
+                service: service.clone(),
+                connection: connection.to_string(),
+                table: table.clone(),
+                rows: *rows,
+            });
+        }
+    }
+    Ok(tables)
+}
+
+pub(crate) fn runner_end(out: &Captured, counts: Option<counts::Counts>) -> StepEnd {
     let detail = counts.map(|c| c.to_string()).unwrap_or_default();
     match counts {
         _ if !out.success() => StepEnd::fail(format!("{detail} ({})", out.describe_exit())),
@@ -375,7 +398,7 @@ fn header() -> Result<PathBuf, StepEnd> {
     }
 }
 
-fn gcc() -> Command {
+pub(crate) fn gcc() -> Command {
     let mut cmd = Command::new("gcc");
     cmd.current_dir(cmd::repo_root())
         .args(["-std=c11", "-g", "-Wall", "-Werror", "-I", "include"]);

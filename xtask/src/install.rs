@@ -1,6 +1,6 @@
 //! Bringing a fresh Debian/Ubuntu machine up to what the tests need: the unixODBC driver manager
-//! and tools, the compilers and checkers, Perl DBI with DBD::ODBC, PHP with PDO_ODBC, R with RODBC
-//! (all from apt), and pyodbc, pytest and arrow-odbc in a virtualenv under target/ (so the
+//! and tools, the compilers and checkers, Perl DBI with DBD::ODBC, PHP with PDO_ODBC, R with RODBC,
+//! iODBC (all from apt), and pyodbc, pytest and arrow-odbc in a virtualenv under target/ (so the
 //! repository root stays clean and `cargo clean` removes it). Each requirement is probed by what the tests actually use, so a machine that has
 //! the tools from elsewhere is not forced through apt.
 
@@ -66,6 +66,23 @@ const NEEDS: &[Need] = &[
     Need {
         package: "r-cran-rodbc",
         present: || probe(Command::new("Rscript").args(["-e", "library(RODBC)"])),
+    },
+    Need {
+        // iODBC, macOS's driver manager: the iodbc step links libiodbc and runs iodbctest.
+        package: "libiodbc2",
+        present: || {
+            [
+                "/usr/lib/x86_64-linux-gnu",
+                "/usr/lib/aarch64-linux-gnu",
+                "/usr/lib",
+            ]
+            .iter()
+            .any(|dir| Path::new(dir).join("libiodbc.so.2").exists())
+        },
+    },
+    Need {
+        package: "iodbc",
+        present: || has_command("iodbctest"),
     },
     Need {
         // PHP's odbc and PDO_ODBC extensions.

@@ -9,6 +9,7 @@ mod counts;
 mod demo;
 mod header;
 mod install;
+mod iodbc;
 mod modules;
 mod odbc_env;
 mod package;

@@ -24,7 +24,8 @@ cargo xtask test [--skip STEP,...] [--only STEP,...] [--no-install] [--driver PA
   --trace         turn on unixODBC's trace (target/odbc-test/trace.log)
 
   steps: packages venv fmt clippy modules build cargo-test odbc-env isql iusql
-         pytest oauth-soak c-header c-program perl php r package valgrind";
+         pytest oauth-soak c-header c-program perl php r iodbc package
+         valgrind";
 
 type StepFn = fn(&mut Ctx) -> StepEnd;
 
@@ -46,6 +47,7 @@ const STEPS: &[(&str, StepFn)] = &[
     ("perl", clients::perl),
     ("php", clients::php),
     ("r", clients::r),
+    ("iodbc", crate::iodbc::iodbc),
     ("package", crate::package::test_step),
     ("valgrind", clients::valgrind),
 ];

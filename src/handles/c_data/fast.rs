@@ -228,17 +228,17 @@ fn text(out: Option<&mut [u8]>, value: &str, wide: bool) -> Option<CellOutcome> 
             truncated: false,
         });
     }
+    let unit = crate::wchar::unit();
     let mut written = 0usize;
     match out {
         Some(out) => {
-            for unit in value.encode_utf16() {
-                let slot = out.get_mut(written..written + 2)?;
-                slot.copy_from_slice(&unit.to_ne_bytes());
-                written += 2;
+            for code_unit in crate::wchar::units(value) {
+                crate::wchar::put(out.get_mut(written..written + unit)?, code_unit);
+                written += unit;
             }
-            out.get_mut(written..written + 2)?.fill(0);
+            out.get_mut(written..written + unit)?.fill(0);
         }
-        None => written = value.encode_utf16().count() * 2,
+        None => written = crate::wchar::units_len(value) * unit,
     }
     Some(CellOutcome::Value {
         indicator: written as isize,

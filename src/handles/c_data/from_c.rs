@@ -85,14 +85,10 @@ fn bad_length(ind: isize, c_type: i16, place: Place) -> Error {
     )
 }
 
-/// The part of `bytes` before the terminator (a zero byte, or a zero UTF-16 unit for WCHAR).
+/// The part of `bytes` before the terminator (a zero byte, or a zero SQLWCHAR unit for WCHAR).
 fn cut_at_nul(c_type: i16, bytes: &[u8]) -> &[u8] {
     if c_type == SQL_C_WCHAR {
-        let n = bytes
-            .chunks_exact(2)
-            .position(|p| p == [0, 0])
-            .map_or(bytes.len() & !1, |i| i * 2);
-        &bytes[..n]
+        crate::wchar::before_nul(bytes)
     } else {
         let n = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
         &bytes[..n]
@@ -199,20 +195,8 @@ pub fn read_param(
             } else {
                 &bytes[..sized(bytes)?]
             };
-            if b.len() % 2 != 0 {
-                return Err(invalid_char(
-                    "UTF-16 text (its byte length is odd)",
-                    c_type,
-                    place,
-                ));
-            }
-            let units: Vec<u16> = b
-                .chunks_exact(2)
-                .map(|p| u16::from_ne_bytes([p[0], p[1]]))
-                .collect();
             ParamValue::Text(
-                String::from_utf16(&units)
-                    .map_err(|_| invalid_char("UTF-16 text", c_type, place))?,
+                crate::wchar::decode(b).map_err(|what| invalid_char(what, c_type, place))?,
             )
         }
         SQL_C_BINARY => ParamValue::Binary(bytes[..sized(bytes)?].to_vec()),

@@ -77,17 +77,16 @@ fn write_whole_text(
     })
 }
 
-/// Write `part` (which fits) plus a NUL terminator in UTF-8 (`unit` 1) or UTF-16 (`unit` 2).
+/// Write `part` (which fits) plus a NUL terminator in UTF-8 (`unit` 1) or as SQLWCHAR.
 fn write_units(buf: &mut [u8], part: &str, unit: usize) {
     if unit == 1 {
         let n = part.len();
         buf[..n].copy_from_slice(part.as_bytes());
         buf[n] = 0;
     } else {
-        let mut at = 0;
-        for u in part.encode_utf16().chain(std::iter::once(0)) {
-            buf[at..at + 2].copy_from_slice(&u.to_ne_bytes());
-            at += 2;
+        let units = crate::wchar::units(part);
+        for (slot, u) in buf.chunks_exact_mut(unit).zip(units.into_iter().chain([0])) {
+            crate::wchar::put(slot, u);
         }
     }
 }
@@ -142,46 +141,48 @@ pub(crate) fn write_char(
     })
 }
 
-/// SQL_C_WCHAR. `chunk.offset` counts bytes of UTF-16.
+/// SQL_C_WCHAR (`crate::wchar`: UTF-16, or UCS-4 under an older iODBC). `chunk.offset` counts
+/// bytes of it.
 pub(crate) fn write_wchar(
     cell: &Cell<'_>,
     buffer: Option<&mut [u8]>,
     chunk: &mut ChunkState,
     place: Place,
 ) -> Result<CellOutcome> {
+    let unit = crate::wchar::unit();
     let (text, shape) = cell_text(cell);
     if let Shape::Whole(whole) = shape {
-        return write_whole_text(&text, whole, 2, buffer, chunk, SQL_C_WCHAR, place);
+        return write_whole_text(&text, whole, unit, buffer, chunk, SQL_C_WCHAR, place);
     }
-    let units: Vec<u16> = text.encode_utf16().collect();
+    let units = crate::wchar::units(&text);
     // As for SQL_C_CHAR, chunks fill the buffer and may split a surrogate pair between calls.
-    let start = (chunk.offset / 2).min(units.len());
+    let start = (chunk.offset / unit).min(units.len());
     if start >= units.len() && start > 0 {
         chunk.offset = ChunkState::DONE;
         return Ok(CellOutcome::NoMoreData);
     }
     let rest = &units[start..];
-    let indicator = len_isize(rest.len() * 2);
+    let indicator = len_isize(rest.len() * unit);
     let Some(buf) = buffer else {
         return Ok(CellOutcome::Value {
             indicator,
             truncated: false,
         });
     };
-    if buf.len() < 2 {
+    if buf.len() < unit {
         return Ok(CellOutcome::Value {
             indicator,
             truncated: true,
         });
     }
-    let room = (buf.len() - 2) / 2;
+    let room = (buf.len() - unit) / unit;
     let n = rest.len().min(room);
-    for (i, u) in rest[..n].iter().chain(std::iter::once(&0)).enumerate() {
-        buf[i * 2..i * 2 + 2].copy_from_slice(&u.to_ne_bytes());
+    for (slot, u) in buf.chunks_exact_mut(unit).zip(rest[..n].iter().chain([&0])) {
+        crate::wchar::put(slot, *u);
     }
     let truncated = n < rest.len();
     chunk.offset = if truncated {
-        (start + n) * 2
+        (start + n) * unit
     } else {
         ChunkState::DONE
     };

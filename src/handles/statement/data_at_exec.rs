@@ -90,7 +90,11 @@ impl Statement {
             }
             _ if fixed.is_some() => Some(data.read_bytes(fixed.unwrap_or(0))),
             SQL_NTS => Some(data.read_nul_terminated(
-                if c_type == crate::odbc::c_types::SQL_C_WCHAR { 2 } else { 1 },
+                if c_type == crate::odbc::c_types::SQL_C_WCHAR {
+                    crate::wchar::unit()
+                } else {
+                    1
+                },
                 1 << 30,
             )),
             n if n >= 0 => Some(data.read_bytes(n as usize)),
