@@ -13,7 +13,7 @@ use crate::auth::settings_path::default_settings_path_under;
 use crate::auth::token_store::{Decision, KeySource, StoreBinding, TokenStore};
 use crate::auth::tokens::{now_unix, PendingAuthorization, RefreshAttempt, StoredTokens};
 use crate::connect::settings::SettingsLocation;
-use crate::error::{state, Error};
+use crate::error::{state, AuthError, Error, ErrorKind};
 use crate::secret::Secret;
 
 const ACCESS: &str = "AT-access-token-0123456789abcdef";
@@ -108,6 +108,7 @@ fn counter(store: &TokenStore) -> u64 {
 
 fn assert_bad_file(err: &Error, path: &Path, remedy: &str) {
     assert_eq!(err.state, state::INVALID_AUTHORIZATION, "{err}");
+    assert_eq!(err.kind, ErrorKind::Auth(AuthError::TokenStore), "{err}");
     let prefix = format!("[apiodbc] The OAuth settings file {}", path.display());
     assert!(err.message.starts_with(&prefix), "{}", err.message);
     assert!(err.message.contains(remedy), "{}", err.message);
@@ -234,6 +235,7 @@ fn truncated_and_foreign_files_are_clear_errors() {
     let err = store.load().expect_err("not ours");
     assert_bad_file(&err, &dir.file(), "not an apiodbc OAuth settings file");
     let err = store.update(increment).expect_err("update refuses");
+    assert_eq!(err.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(err.message.contains("not an apiodbc"));
     assert_eq!(
         std::fs::read(dir.file()).expect("read"),
@@ -338,6 +340,7 @@ fn a_file_needs_a_key_memory_does_not() {
     let err =
         TokenStore::open(&SettingsLocation::File(dir.file()), keyless.clone()).expect_err("no key");
     assert_eq!(err.state, state::INVALID_AUTHORIZATION);
+    assert_eq!(err.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(err.message.contains("memory://"), "{}", err.message);
     let location = SettingsLocation::Memory("auth-tests-nokey".into());
     let store = TokenStore::open(&location, keyless).expect("memory");
@@ -393,6 +396,7 @@ fn lock_timeout_is_a_clear_error() {
         FileLock::acquire(&lock_path_for(&dir.file()), Duration::from_secs(1)).expect("lock");
     let err = store.update(increment).expect_err("timeout");
     assert_eq!(err.state, state::TIMEOUT_EXPIRED);
+    assert_eq!(err.kind, ErrorKind::Auth(AuthError::Timeout));
     assert!(err.message.contains(".lock"), "{}", err.message);
     drop(held);
     store.update(increment).expect("free again");
@@ -537,6 +541,7 @@ fn memory_store_is_shared_by_name() {
     .expect("open");
     let err = foreign.load().expect_err("foreign");
     assert_eq!(err.state, state::INVALID_AUTHORIZATION);
+    assert_eq!(err.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(
         err.message.contains("memory://auth-tests-shared"),
         "{}",
@@ -716,6 +721,7 @@ fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
     symlink(&real, &link).expect("symlink");
     let e = refused(&link);
     assert_eq!(e.state, state::INVALID_AUTHORIZATION);
+    assert_eq!(e.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(
         e.message.contains("symbolic link") && e.message.contains("readlink"),
         "{}",
@@ -724,6 +730,7 @@ fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
 
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o666)).expect("chmod");
     let e = refused(&real);
+    assert_eq!(e.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(
         e.message.contains("writable by other users") && e.message.contains("chmod 600"),
         "{}",
@@ -735,6 +742,7 @@ fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
     let _ = std::fs::remove_file(&lock);
     symlink(dir.0.join("planted-target"), &lock).expect("symlink lock");
     let e = refused(&real);
+    assert_eq!(e.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(
         e.message.contains("lock file") && e.message.contains("symbolic link"),
         "{}",
@@ -748,6 +756,7 @@ fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
     let e = store
         .update(replace_with(sample()))
         .expect_err("a symlinked lock");
+    assert_eq!(e.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(e.message.contains("symbolic link"), "{}", e.message);
     assert!(
         !dir.0.join("planted-target").exists(),
@@ -759,6 +768,7 @@ fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
     std::fs::create_dir_all(&open).expect("mkdir");
     std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).expect("chmod");
     let e = refused(&open.join("OAuthSettings.txt"));
+    assert_eq!(e.kind, ErrorKind::Auth(AuthError::TokenStore));
     assert!(
         e.message.contains("settings folder") && e.message.contains("chmod go-w"),
         "{}",
@@ -776,6 +786,7 @@ fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
             .expect("write");
         std::os::unix::fs::chown(&theirs, Some(65534), None).expect("chown");
         let e = refused(&theirs);
+        assert_eq!(e.kind, ErrorKind::Auth(AuthError::TokenStore));
         assert!(
             e.message.contains("belongs to user id 65534"),
             "{}",
@@ -790,6 +801,7 @@ fn untrusted_files_and_folders_are_refused_saying_what_to_fix() {
         .is_ok_and(|s| s.success())
     {
         let e = refused(&fifo);
+        assert_eq!(e.kind, ErrorKind::Auth(AuthError::TokenStore));
         assert!(
             e.message.contains("regular file") || e.message.contains("FIFO"),
             "{}",

@@ -81,7 +81,7 @@ fn unwrap_quoted(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::state;
+    use crate::error::{state, ErrorKind};
 
     #[test]
     fn quoted_ini_values_are_unwrapped() {
@@ -153,6 +153,7 @@ mod tests {
         let missing = format!("apiodbc_missing_{}", std::process::id());
         let err = read_dsn(&missing).unwrap_err();
         assert_eq!(err.state, state::UNABLE_TO_CONNECT);
+        assert_eq!(err.kind, ErrorKind::Connect(ConnectError::DataSource));
         assert!(
             err.message.starts_with(&format!(
                 "[apiodbc] Data source '{missing}' was not found in odbc.ini (ODBCINI={}",
@@ -173,7 +174,9 @@ mod tests {
             "{}",
             err.message
         );
-        assert!(read_dsn("  ").unwrap_err().message.contains("DSN is empty"));
+        let err = read_dsn("  ").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Connect(ConnectError::DataSource));
+        assert!(err.message.contains("DSN is empty"), "{}", err.message);
 
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -123,6 +123,11 @@ fn max_response_size_takes_bytes_and_units() {
     }
     for bad in ["0", "1023", "5G", "lots", "-1M", "1T", "1.5M"] {
         let e = error(&format!("MaxResponseSize={bad}"));
+        assert_eq!(
+            e.kind,
+            ErrorKind::Connect(ConnectError::InvalidValue),
+            "{bad}"
+        );
         assert!(
             e.message
                 .starts_with(&format!("[apiodbc] MaxResponseSize has the value '{bad}'")),
@@ -173,6 +178,7 @@ fn urls_are_checked() {
     }
     let e = error("BaseURL=api.example.com");
     assert_eq!(e.state, state::UNABLE_TO_CONNECT);
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::InvalidValue));
     assert!(
         e.message
             .starts_with("[apiodbc] BaseURL has the value 'api.example.com'"),
@@ -187,6 +193,11 @@ fn urls_are_checked() {
         "CallbackURL",
     ] {
         let e = error(&format!("{p}=nope"));
+        assert_eq!(
+            e.kind,
+            ErrorKind::Connect(ConnectError::InvalidValue),
+            "{p}"
+        );
         assert!(
             e.message
                 .starts_with(&format!("[apiodbc] {p} has the value 'nope'")),
@@ -203,6 +214,7 @@ fn urls_are_checked() {
 fn ssl_server_cert_must_be_readable() {
     let e = error("SSLServerCert=/nonexistent/ca.pem");
     assert_eq!(e.state, state::UNABLE_TO_CONNECT);
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::File));
     assert!(
         e.message
             .starts_with("[apiodbc] SSLServerCert is '/nonexistent/ca.pem'"),
@@ -211,6 +223,7 @@ fn ssl_server_cert_must_be_readable() {
     );
     assert!(e.message.contains("readable PEM"), "{}", e.message);
     let e = error("SSLServerCert=/tmp");
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::File));
     assert!(e.message.contains("not a file"), "{}", e.message);
     let path = std::env::temp_dir().join(format!("apiodbc-ca-{}.pem", std::process::id()));
     std::fs::write(&path, "-----BEGIN CERTIFICATE-----\n").unwrap();
@@ -321,12 +334,14 @@ fn top_level_wins_over_profile_settings() {
 #[test]
 fn bad_value_inside_profile_settings_fails() {
     let e = error("ProfileSettings='Timeout=x'");
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::InvalidValue));
     assert!(
         e.message.starts_with("[apiodbc] Timeout has the value 'x'"),
         "{}",
         e.message
     );
     let e = error("ProfileSettings='APIKey={k'");
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::InvalidSyntax));
     assert!(
         e.message
             .starts_with("[apiodbc] ProfileSettings is malformed"),

@@ -241,7 +241,7 @@ impl Visitor for Meter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::state;
+    use crate::error::{state, ErrorKind};
     use datafusion::sql::parser::DFParserBuilder;
 
     fn parse(sql: &str) -> DFStatement {
@@ -279,15 +279,18 @@ mod tests {
     fn past_the_limits_is_54001() {
         let err = measured(&or_chain(MAX_CHAIN_TERMS + 1)).unwrap_err();
         assert_eq!(err.state, state::STATEMENT_TOO_COMPLEX);
+        assert_eq!(err.kind, ErrorKind::Sql(SqlError::TooComplex));
         assert!(err.message.contains("OR chain"), "{}", err.message);
 
         let plus = format!("SELECT 0{}", " + 1".repeat(MAX_NESTING + 5));
         let err = measured(&plus).unwrap_err();
         assert_eq!(err.state, state::STATEMENT_TOO_COMPLEX);
+        assert_eq!(err.kind, ErrorKind::Sql(SqlError::TooComplex));
         assert!(err.message.contains("nest more than"), "{}", err.message);
 
         let union = vec!["SELECT 1"; MAX_CHAIN_TERMS + 1].join(" UNION ALL ");
         let err = measured(&union).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Sql(SqlError::TooComplex));
         assert!(err.message.contains("UNION"), "{}", err.message);
 
         let words = format!("SELECT 1 WHERE {}", "a AND ".repeat(MAX_TOKENS / 2) + "b");

@@ -470,7 +470,7 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{state, Error};
+    use crate::error::{state, Error, ErrorKind, SqlError};
 
     #[test]
     fn logged_calls_and_errors_never_show_arguments() {
@@ -496,6 +496,7 @@ mod tests {
             let e = parse(bad)
                 .and_then(|r| r.err())
                 .unwrap_or_else(|| panic!("no syntax error for {bad}"));
+            assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{bad}");
             assert!(!e.message.contains("c0de"), "{bad}: {}", e.message);
             assert!(!e.message.contains("12345"), "{bad}: {}", e.message);
         }
@@ -690,6 +691,7 @@ mod tests {
         for (sql, needle) in cases {
             let e = err(sql);
             assert_eq!(e.state, state::SYNTAX_ERROR, "{sql}");
+            assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{sql}");
             assert!(e.message.starts_with("[apiodbc] "), "{}", e.message);
             assert!(e.message.contains(needle), "{sql}: {}", e.message);
         }
@@ -702,6 +704,7 @@ mod tests {
         let sql = "CALL p(E'it\\'s {fn X()} ?', ?)";
         assert_eq!(count_parameter_markers(sql), 1);
         let e = err(sql);
+        assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax));
         assert!(
             e.message.contains("escape string is not supported"),
             "{}",
@@ -722,6 +725,7 @@ mod tests {
             "EXEC E'c0de'",
         ] {
             let e = err(bad);
+            assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{bad}");
             assert!(e.message.contains("escape string"), "{bad}: {}", e.message);
             assert!(!e.message.contains("c0de"), "{bad}: {}", e.message);
         }
@@ -740,6 +744,7 @@ mod tests {
             ("EXEC [c0de", "A bracketed identifier"),
         ] {
             let e = err(sql);
+            assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{sql}");
             assert!(e.message.contains(what), "{sql}: {}", e.message);
             assert!(e.message.contains("not closed"), "{sql}: {}", e.message);
             assert!(!e.message.contains("c0de"), "{sql}: {}", e.message);

@@ -40,7 +40,8 @@ pub enum AuthError {
     TokenStore,
     /// The token endpoint could not be reached.
     Unreachable,
-    /// The token endpoint, the token store's lock or the browser took longer than allowed.
+    /// The token endpoint or the token store's lock took longer than allowed. (No answer from
+    /// the browser is a `Flow` failure: the user has to act, not wait longer.)
     Timeout,
 }
 

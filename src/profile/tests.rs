@@ -21,6 +21,7 @@ fn every_builtin_loads() {
 #[test]
 fn unknown_name_lists_builtins() {
     let e = load("salesforce").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::Profile));
     assert!(e.message.contains("pipedrive, helpscout"), "{}", e.message);
 }
 
@@ -68,6 +69,7 @@ name = "id"
 type = "int64"
 "#;
     let e = parse(text, "'p.toml'").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::Profile));
     assert!(e.message.contains("next_cursor"), "{}", e.message);
 }
 
@@ -110,6 +112,7 @@ type = "date"
         parse(&profile(ok), "'r.toml'").unwrap_or_else(|e| panic!("{ok}: {}", e.message));
     }
     let e = parse(&profile("started"), "'r.toml'").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::Profile));
     assert!(
         e.message.contains("table 'calls'")
             && e.message.contains("report.window_column")
@@ -118,6 +121,7 @@ type = "date"
         e.message
     );
     let e = parse(&profile("call_id"), "'r.toml'").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Connect(ConnectError::Profile));
     assert!(
         e.message.contains("table 'calls'") && e.message.contains("timestamp or date"),
         "{}",
@@ -152,6 +156,11 @@ fn max_length_applies_to_text_and_json_and_is_bounded() {
         ("text", "10", &"c".repeat(129), "more than 128 characters"),
     ] {
         let e = parse(&with(ty, max, name), "'my.toml'").unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::Connect(ConnectError::Profile),
+            "{ty} {max}"
+        );
         assert!(
             e.message.contains(says) && e.message.contains("my.toml"),
             "{ty} {max}: {}",

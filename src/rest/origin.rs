@@ -91,6 +91,7 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
@@ -132,9 +133,11 @@ mod tests {
             "https://cdn.example/f",
         ] {
             let err = route(stranger).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Api(ApiError::OffOrigin), "{stranger}");
             assert!(err.message.contains(stranger), "{}", err.message);
         }
         let err = route("http://acme.pipedrive.com/api/v1").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Api(ApiError::Refused));
         assert!(err.message.contains("Plain http"), "{}", err.message);
         assert_eq!(
             o.route(

@@ -75,6 +75,7 @@ pub fn link(value: &Value, origin: &Origin<'_>) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
     use serde_json::json;
 
     const AT: Origin<'static> = Origin {
@@ -96,6 +97,7 @@ mod tests {
             json!([3]),
         ] {
             let err = count(&v, &AT).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Api(ApiError::Unexpected), "{v}");
             assert!(err.message.contains("'meta.pages'"), "{}", err.message);
             assert!(
                 err.message.contains("https://api.example.com/x"),

@@ -183,7 +183,7 @@ pub fn check_issuer(iss: Option<&str>, expected: Option<&Issuer>, profile: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::state;
+    use crate::error::{state, ErrorKind};
 
     #[test]
     fn pasted_verifiers() {
@@ -221,6 +221,7 @@ mod tests {
             .into_code(Some(&st), None, "p")
             .err()
             .unwrap_or_else(|| panic!("accepted"));
+        assert_eq!(e.kind, ErrorKind::Auth(AuthError::Flow));
         assert!(e.message.contains("state"), "{}", e.message);
         assert!(!e.message.contains("other"));
 
@@ -230,6 +231,7 @@ mod tests {
             .err()
             .unwrap_or_else(|| panic!("accepted"));
         assert_eq!(e.state, state::INVALID_AUTHORIZATION);
+        assert_eq!(e.kind, ErrorKind::Auth(AuthError::Flow));
         assert!(e.message.contains("mix-up") && e.message.contains("https://evil.example"));
 
         // No iss: RFC 9207 lets servers omit it.
@@ -248,8 +250,12 @@ mod tests {
         // A redirect's state must be checkable, and a redirect without one is refused when one
         // was sent; a bare code carries neither and is taken as it is.
         let unverifiable = AuthorizationResponse::from_pasted("http://h/cb?code=c&state=st");
-        let e = unverifiable.into_code(None, None, "p").err();
-        assert!(e.is_some_and(|e| e.message.contains("pass the State")));
+        let e = unverifiable
+            .into_code(None, None, "p")
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
+        assert_eq!(e.kind, ErrorKind::Auth(AuthError::Flow));
+        assert!(e.message.contains("pass the State"), "{}", e.message);
         let stateless = AuthorizationResponse::from_pasted("http://h/cb?code=c");
         assert!(stateless.into_code(Some(&st), None, "p").is_err());
         let bare = AuthorizationResponse::from_pasted("c");

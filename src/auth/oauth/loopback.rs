@@ -390,7 +390,7 @@ async fn handle(mut stream: TcpStream, path: &str, expected: &Expected<'_>) -> C
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::state;
+    use crate::error::{state, ErrorKind};
 
     #[test]
     fn state_compare_is_exact() {
@@ -436,11 +436,11 @@ mod tests {
         ));
         assert!(matches!(
             c("GET", "/callback?state=s3cret&error=access_denied"),
-            Callback::Failed(e) if e.message.contains("denied")
+            Callback::Failed(e) if e.kind == ErrorKind::Auth(AuthError::Flow) && e.message.contains("denied")
         ));
         assert!(matches!(
             c("GET", "/callback?code=abc&state=s3cret&iss=https%3A%2F%2Fevil.example"),
-            Callback::Failed(e) if e.message.contains("mix-up")
+            Callback::Failed(e) if e.kind == ErrorKind::Auth(AuthError::Flow) && e.message.contains("mix-up")
         ));
         assert!(matches!(
             c("GET", "/callback?code=abc"),
@@ -621,6 +621,7 @@ mod tests {
                 .err()
                 .unwrap_or_else(|| panic!("no error"));
             assert_eq!(e.state, state::INVALID_AUTHORIZATION);
+            assert_eq!(e.kind, ErrorKind::Auth(AuthError::Flow));
             assert!(e.message.contains("denied"), "{}", e.message);
 
             let l = Listener::bind(None, "/callback")
@@ -634,6 +635,7 @@ mod tests {
                 .await
                 .err()
                 .unwrap_or_else(|| panic!("no error"));
+            assert_eq!(e.kind, ErrorKind::Auth(AuthError::Flow));
             assert!(e.message.contains("no answer from the browser within"));
         });
     }
@@ -690,7 +692,10 @@ mod tests {
         let fixed = format!("http://localhost:{port}/cb");
         runtime().block_on(async {
             match Listener::bind(Some(&fixed), "/callback").await {
-                Err(e) => assert!(e.message.contains("another program"), "{}", e.message),
+                Err(e) => {
+                    assert_eq!(e.kind, ErrorKind::Auth(AuthError::Flow));
+                    assert!(e.message.contains("another program"), "{}", e.message);
+                }
                 // 127.0.0.1:<port> was taken too on this machine; then the first bind fails.
                 Ok(_) => panic!("bound {fixed} although [::1]:{port} is taken"),
             }

@@ -2,7 +2,7 @@
 //! `translate` only, as a statement would, never through the files' private helpers.
 
 use super::*;
-use crate::error::state;
+use crate::error::{state, ErrorKind, SqlError};
 
 fn ctx() -> TranslateContext {
     TranslateContext {
@@ -77,6 +77,7 @@ fn bad_datetime_literals_are_22007() {
     ] {
         let e = fails(sql);
         assert_eq!(e.state, state::INVALID_DATETIME_FORMAT, "{sql}");
+        assert_eq!(e.kind, ErrorKind::Sql(SqlError::InvalidDatetime), "{sql}");
         assert!(e.message.starts_with("[apiodbc] "), "{}", e.message);
         assert!(e.message.contains("escape {"), "{}", e.message);
     }
@@ -91,11 +92,13 @@ fn datetime_escape_without_a_literal_is_42000() {
     ] {
         let e = fails(sql);
         assert_eq!(e.state, state::SYNTAX_ERROR, "{sql}");
+        assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{sql}");
         assert!(e.message.contains("quoted literal"), "{}", e.message);
     }
     // An unclosed quote swallows the brace: the user is told the escape is not closed.
     let e = fails("{d '2024-01-01}");
     assert_eq!(e.state, state::SYNTAX_ERROR);
+    assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax));
     assert!(e.message.contains("not closed"), "{}", e.message);
 }
 
@@ -253,6 +256,7 @@ fn numeric_functions() {
         assert_eq!(f(odbc), df, "{odbc}");
     }
     let e = fails("{fn RAND(42)}");
+    assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax));
     assert!(e.message.contains("seed"), "{}", e.message);
 }
 
@@ -275,6 +279,7 @@ fn parameter_markers_are_never_duplicated() {
     for unit in ["SQL_TSI_MONTH", "SQL_TSI_QUARTER"] {
         let e = fails(&format!("{{fn TIMESTAMPDIFF({unit}, ?, b)}}"));
         assert_eq!(e.state, state::SYNTAX_ERROR);
+        assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{unit}");
         assert!(e.message.contains("parameter marker"), "{}", e.message);
     }
     // Every translation of a function whose arguments are all markers keeps their count.
@@ -467,6 +472,7 @@ fn convert_every_type() {
     }
     let e = fails("{fn CONVERT(a, SQL_GUID)}");
     assert_eq!(e.state, state::SYNTAX_ERROR);
+    assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax));
     assert!(e.message.contains("SQL_GUID"), "{}", e.message);
 }
 
@@ -475,6 +481,7 @@ fn unknown_and_unsupported_functions() {
     for name in ["FOO", "SOUNDEX", "DIFFERENCE"] {
         let e = fails(&format!("SELECT {{fn {name}(x)}}"));
         assert_eq!(e.state, state::SYNTAX_ERROR);
+        assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{name}");
         assert_eq!(
             e.message,
             format!(
@@ -502,6 +509,7 @@ fn malformed_escapes() {
     for (sql, needle) in cases {
         let e = fails(sql);
         assert_eq!(e.state, state::SYNTAX_ERROR, "{sql}");
+        assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{sql}");
         assert!(e.message.contains(needle), "{sql}: {}", e.message);
         assert!(e.message.starts_with("[apiodbc] "), "{}", e.message);
     }
@@ -517,6 +525,7 @@ fn call_escapes_are_not_translated() {
     ] {
         let e = fails(sql);
         assert_eq!(e.state, state::SYNTAX_ERROR);
+        assert_eq!(e.kind, ErrorKind::Sql(SqlError::Syntax), "{sql}");
         assert!(e.message.contains("{call"), "{}", e.message);
     }
 }

@@ -14,6 +14,7 @@ use super::*;
 fn text_of(array: &dyn Array, row: usize) -> Result<Option<String>> {
     Ok(cell::cell_at(array, row)?.map(|cell| text_form::cell_text(&cell).0.into_owned()))
 }
+use crate::error::{state, ErrorKind};
 use crate::handles::c_types::*;
 use crate::odbc::attributes::SQL_NULL_DATA;
 use crate::odbc::c_types::{
@@ -619,6 +620,7 @@ fn integers_from_floats_decimals_and_text() {
     assert_eq!(i64_of(&s, 1, SQL_C_SLONG).unwrap(), (12, true));
     let e = i64_of(&s, 2, SQL_C_SLONG).unwrap_err();
     assert_eq!(e.state.as_str(), "22018");
+    assert_eq!(e.kind, ErrorKind::Odbc(state::INVALID_CHARACTER_VALUE));
     assert!(e.message.contains("'abc'") && e.message.contains("SQL_C_SLONG"));
     assert_eq!(i64_of(&s, 3, SQL_C_SLONG).unwrap(), (1000, false));
     assert_eq!(
