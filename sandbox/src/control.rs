@@ -3,6 +3,7 @@
 //! check which API requests the driver made, which report jobs it created (their timespans are
 //! in request bodies, which the log does not keep) and what the OAuth servers issued.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use axum::extract::{Path, Request, State};
@@ -41,9 +42,28 @@ pub struct Stats {
     requests: Mutex<Vec<Value>>,
     /// Report jobs created (Talkdesk), with the timespan each asked for.
     report_jobs: Mutex<Vec<Value>>,
+    /// API requests being answered now, and the most at once since the last reset: how a
+    /// client's concurrency is seen from the server.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+/// One API request being answered; counted down when the answer is done or abandoned.
+struct InFlight<'a>(&'a Stats);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Stats {
+    fn begin(&self) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(self)
+    }
+
     fn push(&self, entry: Value) {
         let mut log = self.requests.lock().unwrap_or_else(|p| p.into_inner());
         if log.len() < MAX_LOGGED {
@@ -73,6 +93,8 @@ impl Stats {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.max_in_flight
+            .store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
     }
 }
 
@@ -97,7 +119,9 @@ pub async fn record(State(st): State<AppState>, req: Request, next: Next) -> Res
     }
     let method = req.method().to_string();
     let query = req.uri().query().map(mask_query).unwrap_or_default();
+    let counted = st.stats.begin();
     let resp = next.run(req).await;
+    drop(counted);
     st.stats.push(json!({
         "method": method,
         "path": path,
@@ -155,7 +179,12 @@ async fn manifest(State(st): State<AppState>) -> Response {
 
 async fn stats(State(st): State<AppState>) -> Response {
     let (requests, report_jobs) = st.stats.snapshot();
-    ok(json!({ "requests": requests, "report_jobs": report_jobs, "oauth": st.oauth.stats() }))
+    ok(json!({
+        "requests": requests,
+        "report_jobs": report_jobs,
+        "max_in_flight": st.stats.max_in_flight.load(Ordering::SeqCst),
+        "oauth": st.oauth.stats(),
+    }))
 }
 
 async fn reset(State(st): State<AppState>) -> Response {

@@ -408,6 +408,14 @@ connection_properties! {
         liftable: true,
         description: "Page size asked of the API; default: the profile's.",
     }
+    MaxConcurrentRequests {
+        field: max_concurrent_requests: u32 = 8,
+        name: "MaxConcurrentRequests", aliases: [],
+        parse: |p, v| whole(p, v, 1..=64u32),
+        allowed: "whole numbers from 1 (one request at a time) to 64",
+        liftable: true,
+        description: "Requests one query may have in flight at once where none waits for another's answer (key lookups, one scan per parent); 1 sends them one after another.",
+    }
     MaxRows {
         field: max_rows: u64 = 0,
         name: "MaxRows", aliases: [],

@@ -19,6 +19,8 @@ pub struct ScanContext {
     pub pagesize: Option<u32>,
     /// MaxRows property; 0: no cap.
     pub max_rows: u64,
+    /// MaxConcurrentRequests property: requests in flight at once where none waits for another.
+    pub concurrency: usize,
 }
 
 impl ScanContext {

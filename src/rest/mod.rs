@@ -46,6 +46,8 @@ pub struct ScanOptions {
     pub pagesize: Option<u32>,
     /// Row cap per scan; 0: no cap.
     pub max_rows: u64,
+    /// Requests a scan may have in flight at once where none depends on another; at least 1.
+    pub max_concurrent_requests: usize,
 }
 
 /// Builds the HTTP client for `access` and returns every table of the profile.
@@ -76,6 +78,7 @@ pub fn open(
         profile: profile.clone(),
         pagesize: options.pagesize,
         max_rows: options.max_rows,
+        concurrency: options.max_concurrent_requests.max(1),
     });
     profile
         .tables

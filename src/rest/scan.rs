@@ -3,8 +3,11 @@
 //! arrays, and Talkdesk-style report jobs. Pages become record batches sent through an
 //! [`Emitter`]; the requests themselves are built by [`ScanContext`].
 
+use std::future::Future;
+use std::pin::pin;
 use std::sync::Arc;
 
+use futures::{Stream, StreamExt};
 use reqwest::Url;
 use serde_json::Value;
 
@@ -99,11 +102,17 @@ impl ScanContext {
             return report::run(self, t, r, &plan.window, &mut out).await;
         }
         if let Mode::Keys(keys) = &plan.mode {
-            for key in keys {
-                if let Some(rec) = self.single(t, key).await? {
+            // Owned keys: a closure over borrowed ones is not general enough for tokio::spawn.
+            let lookups = keys
+                .iter()
+                .cloned()
+                .map(|key| async move { self.single(t, &key).await });
+            let mut records = pin!(self.in_order(lookups, out.left));
+            while let Some(record) = records.next().await {
+                if let Some(record) = record? {
                     if !out
                         .emit(vec![Row {
-                            record: rec,
+                            record,
                             context: None,
                         }])
                         .await?
@@ -130,22 +139,70 @@ impl ScanContext {
                         self.column_values(pt, &par.key).await?
                     }
                 };
-                for pk in parents {
+                let want = out.left;
+                let (query, params) = (&query, &plan.params);
+                let scans = parents.into_iter().map(|pk| async move {
                     let url = self.url(
                         &t.path,
                         &[(par.column.as_str(), pk.as_str())],
-                        &query,
-                        &plan.params,
+                        query,
+                        params,
                     )?;
-                    self.pages_into(t, url, Some(Value::String(pk)), &mut out, true)
-                        .await?;
-                    if out.done() || out.tx.is_closed() {
+                    self.rows_of(t, url, Value::String(pk), want).await
+                });
+                let mut per_parent = pin!(self.in_order(scans, out.left));
+                while let Some(rows) = per_parent.next().await {
+                    if !out.emit(rows?).await? || out.tx.is_closed() {
                         break;
                     }
                 }
                 Ok(())
             }
         }
+    }
+
+    /// Runs `requests` with up to MaxConcurrentRequests in flight (no more than the `wanted`
+    /// rows, when each answer gives at least one), yielding the answers in the requests' order so
+    /// rows come back as a sequential scan returns them. Dropping the stream cancels what is in
+    /// flight.
+    fn in_order<'s, F, T>(
+        &self,
+        requests: impl Iterator<Item = F> + 's,
+        wanted: Option<u64>,
+    ) -> impl Stream<Item = T> + 's
+    where
+        F: Future<Output = T> + 's,
+    {
+        let in_flight = match wanted {
+            Some(rows) => self
+                .concurrency
+                .min(usize::try_from(rows.max(1)).unwrap_or(usize::MAX)),
+            None => self.concurrency,
+        };
+        futures::stream::iter(requests).buffered(in_flight.max(1))
+    }
+
+    /// Every row of one parent's scan (a parent's list is short), so several parents can be
+    /// scanned at once and their rows still emitted parent by parent.
+    async fn rows_of(
+        &self,
+        t: &Table,
+        url: Url,
+        parent: Value,
+        want: Option<u64>,
+    ) -> Result<Vec<Row>> {
+        let mut pager = self.pager(t, url, want, true)?;
+        let mut rows = Vec::new();
+        while let Some(records) = pager.next().await? {
+            rows.extend(records.into_iter().map(|record| Row {
+                record,
+                context: Some(parent.clone()),
+            }));
+            if want.is_some_and(|w| rows.len() as u64 >= w) {
+                break;
+            }
+        }
+        Ok(rows)
     }
 
     async fn pages_into(
@@ -203,9 +260,14 @@ impl ScanContext {
             rows
         };
         if let (Some(keys), Some(_)) = (&plan.parents, &pt.single) {
-            for k in keys {
-                if let Some(rec) = self.single(pt, k).await? {
-                    if !out.emit(explode(vec![rec])).await? {
+            let lookups = keys
+                .iter()
+                .cloned()
+                .map(|key| async move { self.single(pt, &key).await });
+            let mut records = pin!(self.in_order(lookups, None));
+            while let Some(record) = records.next().await {
+                if let Some(record) = record? {
+                    if !out.emit(explode(vec![record])).await? {
                         break;
                     }
                 }

@@ -205,5 +205,6 @@ pub(super) fn options() -> super::ScanOptions {
         extra_ca: None,
         pagesize: None,
         max_rows: 0,
+        max_concurrent_requests: 1,
     }
 }

@@ -69,6 +69,7 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         extra_ca: settings.ssl_server_cert.clone(),
         pagesize: settings.pagesize,
         max_rows: settings.max_rows,
+        max_concurrent_requests: settings.max_concurrent_requests as usize,
     };
     let tables = crate::rest::open(profile, access, &options)?
         .into_iter()

@@ -330,6 +330,12 @@ impl Sandbox {
             .collect()
     }
 
+    /// The most API requests the sandbox was answering at once since start or the last reset.
+    pub fn max_in_flight(&self) -> u64 {
+        let body = http(&self.base, "GET", "/_sandbox/stats").json();
+        body["max_in_flight"].as_u64().expect("stats max_in_flight")
+    }
+
     /// The requests that went to a table's own list endpoint (its profile path template).
     pub fn table_requests(&self, stats: &[Request], service: &str, table: &str) -> Vec<Request> {
         let template = format!(
@@ -379,6 +385,24 @@ pub fn counting() -> &'static Sandbox {
 pub fn counting_guard() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     // A failed test must not fail every later one.
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The sandbox answering every API request after 30 ms, so requests that may overlap do; tests
+/// that reset and read its log hold [`slow_guard`].
+pub fn slow() -> &'static Sandbox {
+    static SB: OnceLock<Sandbox> = OnceLock::new();
+    SB.get_or_init(|| {
+        Sandbox::start(SandboxConfig {
+            latency_ms: 30,
+            ..config()
+        })
+    })
+}
+
+/// Serialises the tests that reset and read the slow sandbox's request log.
+pub fn slow_guard() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -570,6 +594,11 @@ impl TableDef<'_> {
             .and_then(toml::Value::as_table)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Whether the table declares a single-record endpoint (key lookups use it).
+    pub fn has_single(&self) -> bool {
+        self.doc.contains_key("single")
     }
 
     pub fn is_report(&self) -> bool {

@@ -259,6 +259,14 @@ pub fn run(args: &[String]) -> ExitCode {
             }
         }
     }
+    println!("==> latency: one request at a time against the default concurrency");
+    match crate::bench_latency::report(&ctx.driver, &ctx.sandbox) {
+        Ok(table) => tables.push(table),
+        Err(e) => {
+            eprintln!("cargo xtask bench: {e}");
+            failed = true;
+        }
+    }
     println!();
     for table in &tables {
         println!("{table}");

@@ -3,6 +3,7 @@
 //! toolchain, before any dependency is fetched.
 
 mod bench;
+mod bench_latency;
 mod clients;
 mod cmd;
 mod counts;

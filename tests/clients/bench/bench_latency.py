@@ -1,0 +1,87 @@
+"""Latency benchmark (issue 11): what users wait for when the API answers in 100 ms. Against a
+sandbox started with --latency-ms, runs each query once with MaxConcurrentRequests=1 (the
+baseline: one request after another) and once with the default, and prints per query the rows,
+the requests the sandbox saw, the wall time, the sequential floor (requests x latency) and the
+ratio wall/floor. Both runs must return the same rows.
+
+Run by `cargo xtask bench`; needs APIODBC_DRIVER_PATH, APIODBC_BENCH_SANDBOX (base URL) and
+APIODBC_BENCH_LATENCY_MS.
+"""
+
+import json
+import os
+import time
+import urllib.request
+
+import pyodbc
+
+SANDBOX = os.environ["APIODBC_BENCH_SANDBOX"]
+LATENCY = int(os.environ["APIODBC_BENCH_LATENCY_MS"]) / 1000.0
+DRIVER = os.path.realpath(os.environ["APIODBC_DRIVER_PATH"])
+
+
+def get(path):
+    with urllib.request.urlopen(SANDBOX + path) as resp:
+        return json.load(resp)
+
+
+def requests_since_reset():
+    return len(get("/_sandbox/stats")["requests"])
+
+
+def reset():
+    urllib.request.urlopen(urllib.request.Request(SANDBOX + "/_sandbox/reset", method="POST"))
+
+
+def connection_string(service, kind, extra):
+    strings = get("/_sandbox/manifest")["services"][service]["connection_strings"]
+    return "DRIVER={%s};%s;%s" % (DRIVER, strings[kind], extra)
+
+
+def spread(values, n):
+    """n values from across the list, not in the list's order."""
+    step = max(1, len(values) // n)
+    return list(reversed(values[::step][:n]))
+
+
+def queries():
+    persons = [p["id"] for p in get("/_sandbox/data/pipedrive/persons")]
+    conversations = [c["id"] for c in get("/_sandbox/data/helpscout/conversations")]
+    ids = ", ".join(str(i) for i in spread(persons, 50))
+    conv = ", ".join(str(i) for i in spread(conversations, 20))
+    return [
+        ("IN-list of 50 persons", "pipedrive", "BASIC", "",
+         f"SELECT * FROM pipedrive.persons WHERE id IN ({ids})"),
+        ("threads of 20 conversations", "helpscout", "OAUTH_CLIENT", "",
+         f"SELECT * FROM helpscout.threads WHERE conversation_id IN ({conv})"),
+        ("SELECT * persons, Pagesize=100", "pipedrive", "BASIC", "Pagesize=100",
+         "SELECT * FROM pipedrive.persons"),
+    ]
+
+
+def run(service, kind, extra, sql):
+    conn = pyodbc.connect(connection_string(service, kind, extra), autocommit=True)
+    reset()
+    started = time.perf_counter()
+    rows = [tuple(r) for r in conn.cursor().execute(sql).fetchall()]
+    wall = time.perf_counter() - started
+    return rows, requests_since_reset(), wall
+
+
+def main():
+    print(f"  {'query':<32} {'MaxConcurrentRequests':<22} {'rows':>6} {'requests':>9}"
+          f" {'wall s':>8} {'floor s':>8} {'wall/floor':>10}")
+    for label, service, kind, extra, sql in queries():
+        seen = None
+        for setting in ("1", "default (8)"):
+            props = extra + (";MaxConcurrentRequests=1" if setting == "1" else "")
+            rows, requests, wall = run(service, kind, props, sql)
+            if seen is not None and rows != seen:
+                raise SystemExit(f"{label}: rows differ between MaxConcurrentRequests=1 and default")
+            seen = rows
+            floor = requests * LATENCY
+            print(f"  {label:<32} {setting:<22} {len(rows):>6} {requests:>9}"
+                  f" {wall:>8.2f} {floor:>8.2f} {wall / floor if floor else 0:>10.2f}")
+
+
+main()
