@@ -40,6 +40,10 @@ pub struct Pager<'a> {
     size: Option<u32>,
     /// Rows still wanted (LIMIT / MaxRows); `None`: all.
     want: Option<u64>,
+    /// The page size the last request asked for: a page is short against what was asked, not
+    /// against `want` after the page's rows were counted (which made `LIMIT 10` over 5 rows ask
+    /// again for 5 more).
+    asked: Option<u32>,
     state: State,
     pages: u64,
     fetched: u64,
@@ -76,6 +80,7 @@ impl<'a> Pager<'a> {
             records,
             size,
             want,
+            asked: None,
             state: State::Start,
             pages: 0,
             fetched: 0,
@@ -215,6 +220,7 @@ impl<'a> Pager<'a> {
             )));
         }
         let url = self.request_url();
+        self.asked = self.page_size();
         let shown = self.client.mask(&url);
         match self.client.get_streamed(url).await? {
             Streamed::Body(stream) => {
@@ -342,7 +348,7 @@ impl<'a> Pager<'a> {
     }
 
     fn short(&self, n: u64) -> bool {
-        n == 0 || self.page_size().is_some_and(|s| n < u64::from(s))
+        n == 0 || self.asked.is_some_and(|s| n < u64::from(s))
     }
 
     fn advance(

@@ -97,6 +97,46 @@ fn limit_10_is_one_request(service: &str) {
     assert!(checked > 0, "{service}: no table to try LIMIT 10 on");
 }
 
+/// A LIMIT past a table's last row: the first page comes back shorter than asked, which ends the
+/// scan (Keap's users asked for 5 more after the 5 there are).
+#[test]
+fn a_limit_past_the_last_row_is_one_request() {
+    let sb = counting();
+    let mut checked = Vec::new();
+    for service in sb.services() {
+        let conn = sb.connect(&service);
+        for (table, _) in top_level_keyed(&service) {
+            let rows = sb.rows(&service, &table);
+            let pagination = profile(&service).table(&table).pagination();
+            let max = pagination.get("max_size").and_then(|v| v.as_integer());
+            if pagination.get("size_param").is_none() || max.is_none_or(|m| rows as i64 + 5 > m) {
+                continue; // no page of rows + 5 can be asked for
+            }
+            let sql = format!(
+                "SELECT * FROM {} LIMIT {}",
+                qualified(&service, &table),
+                rows + 5
+            );
+            let _guard = counting_guard();
+            sb.reset();
+            let got = query_text(&conn, &sql);
+            let stats = sb.stats();
+            drop(_guard);
+            assert_eq!(got.len(), rows, "{sql}");
+            assert_eq!(
+                stats.len(),
+                1,
+                "{sql}: expected one request, got {stats:#?}"
+            );
+            checked.push(format!("{service}.{table}"));
+        }
+    }
+    assert!(
+        checked.iter().any(|t| t == "keap.users"),
+        "keap.users was not checked (checked: {checked:?})"
+    );
+}
+
 macro_rules! per_service {
     ($check:ident: $($test:ident => $service:literal),* $(,)?) => {
         $(
