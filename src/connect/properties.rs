@@ -414,7 +414,7 @@ connection_properties! {
         parse: |p, v| whole(p, v, 1..=64u32),
         allowed: "whole numbers from 1 (one request at a time) to 64",
         liftable: true,
-        description: "Requests one query may have in flight at once where none waits for another's answer (key lookups, one scan per parent); 1 sends them one after another.",
+        description: "Requests one query may have in flight at once where none waits for another's answer (key lookups, one scan per parent, the next pages of an offset or page-number list); 1 sends them one after another.",
     }
     MaxRows {
         field: max_rows: u64 = 0,

@@ -2,18 +2,21 @@
 //! and row cap) and the requests they all build from it: URLs with placeholders and query
 //! parameters, pagers, single-record fetches.
 
+use std::sync::Arc;
+
 use reqwest::Url;
 use serde_json::Value;
 
 use super::client::{ApiClient, Outcome};
 use super::jsonpath;
 use super::pager::Pager;
+use super::prefetch::Prefetch;
 use crate::error::{ApiError, Error, Result};
 use crate::profile::{template, Profile, Table};
 
 /// What a connection's tables share.
 pub struct ScanContext {
-    pub client: ApiClient,
+    pub client: Arc<ApiClient>,
     pub profile: Profile,
     /// Pagesize property; clamped to each table's maximum.
     pub pagesize: Option<u32>,
@@ -77,12 +80,15 @@ impl ScanContext {
         self.profile.query.iter().chain(t.query.iter()).collect()
     }
 
+    /// A pager over `url`; `ahead`: it may send the next pages' requests before their turn
+    /// (MaxConcurrentRequests), which a scan that already runs side by side with others does not.
     pub(super) fn pager<'a>(
         &'a self,
         t: &'a Table,
         url: Url,
         want: Option<u64>,
         missing_is_empty: bool,
+        ahead: bool,
     ) -> Result<Pager<'a>> {
         let pg = self
             .profile
@@ -97,6 +103,11 @@ impl ScanContext {
             self.page_size(t),
             want,
             missing_is_empty,
+        )
+        .with_prefetch(
+            ahead
+                .then(|| Prefetch::new(self.client.clone(), self.concurrency))
+                .flatten(),
         ))
     }
 

@@ -12,6 +12,7 @@ pub mod jsonpath;
 mod origin;
 pub mod page_values;
 pub mod pager;
+mod prefetch;
 mod provider;
 mod record_splitter;
 mod report;
@@ -74,7 +75,7 @@ pub fn open(
         options,
     )?;
     let ctx = Arc::new(context::ScanContext {
-        client,
+        client: Arc::new(client),
         profile: profile.clone(),
         pagesize: options.pagesize,
         max_rows: options.max_rows,

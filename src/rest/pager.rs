@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::client::{ApiClient, BodyStream, Streamed};
 use super::jsonpath;
 use super::page_values;
+use super::prefetch::Prefetch;
 use super::record_splitter::RecordSplitter;
 use crate::error::{ApiError, Error, Result};
 use crate::profile::{PageKind, Pagination};
@@ -52,6 +53,11 @@ pub struct Pager<'a> {
     missing_is_empty: bool,
     /// The page whose body is being read.
     page: Option<PageRead>,
+    /// Pages asked for ahead of their turn (offset and page-number lists); `None`: one at a time.
+    prefetch: Option<Prefetch>,
+    /// The last page count or record total the API gave, so no page past the end is asked ahead.
+    total_pages: Option<u64>,
+    total_records: Option<u64>,
 }
 
 /// A page in the middle of being read.
@@ -87,7 +93,16 @@ impl<'a> Pager<'a> {
             seen: HashSet::new(),
             missing_is_empty,
             page: None,
+            prefetch: None,
+            total_pages: None,
+            total_records: None,
         }
+    }
+
+    /// Lets the pager ask for pages ahead of their turn.
+    pub fn with_prefetch(mut self, prefetch: Option<Prefetch>) -> Pager<'a> {
+        self.prefetch = prefetch;
+        self
     }
 
     fn page_size(&self) -> Option<u32> {
@@ -99,29 +114,30 @@ impl<'a> Pager<'a> {
     }
 
     fn request_url(&self) -> Url {
-        let mut url = match &self.state {
+        self.url_for(&self.state, self.page_size())
+    }
+
+    /// The request for the page `state` names, asking for `size` records.
+    fn url_for(&self, state: &State, size: Option<u32>) -> Url {
+        let mut url = match state {
             State::Next(u) => return u.clone(),
             _ => self.url.clone(),
         };
         {
             let mut q = url.query_pairs_mut();
-            if let (Some(p), Some(s)) = (&self.pg.size_param, self.page_size()) {
+            if let (Some(p), Some(s)) = (&self.pg.size_param, size) {
                 q.append_pair(p, &s.to_string());
             }
-            match &self.state {
+            match state {
                 State::Start | State::Offset(_) if self.pg.kind == PageKind::Offset => {
-                    let o = if let State::Offset(o) = self.state {
-                        o
-                    } else {
-                        0
-                    };
+                    let o = if let State::Offset(o) = *state { o } else { 0 };
                     if let Some(p) = &self.pg.offset_param {
                         q.append_pair(p, &o.to_string());
                     }
                 }
                 State::Start | State::Page(_) if self.pg.kind == PageKind::Page => {
                     let first = self.pg.first_page.unwrap_or(1);
-                    let n = if let State::Page(n) = self.state {
+                    let n = if let State::Page(n) = *state {
                         n
                     } else {
                         first
@@ -222,7 +238,15 @@ impl<'a> Pager<'a> {
         let url = self.request_url();
         self.asked = self.page_size();
         let shown = self.client.mask(&url);
-        match self.client.get_streamed(url).await? {
+        let sent_ahead = match self.prefetch.as_mut() {
+            Some(prefetch) => prefetch.take(&url).await,
+            None => None,
+        };
+        let answer = match sent_ahead {
+            Some(answer) => answer?,
+            None => self.client.get_streamed(url).await?,
+        };
+        match answer {
             Streamed::Body(stream) => {
                 self.page = Some(PageRead {
                     stream,
@@ -278,11 +302,74 @@ impl<'a> Pager<'a> {
         }
         self.state = self.advance(&body, &page.stream.headers, &page.stream.url, &shown, n)?;
         if let Some(total) = self.read(&body, &self.pg.total, &shown, page_values::count)? {
+            self.total_records = Some(total);
             if self.fetched >= total {
                 self.state = State::Done;
             }
         }
+        self.ask_ahead(n);
         Ok(late)
+    }
+
+    /// After a page of `n` records, sends the next pages' requests ahead when the list pages by
+    /// offset or page number and more pages are likely: the page was full (a short page ends the
+    /// list, so nothing is asked past a short table's end) or the API gave its page count. Only
+    /// pages wholly within the rows still wanted are asked for, with the size they will be asked
+    /// with in their turn.
+    fn ask_ahead(&mut self, n: u64) {
+        let Some(mut prefetch) = self.prefetch.take() else {
+            return;
+        };
+        let full = self.asked.is_some_and(|asked| n == u64::from(asked));
+        let counted = self.pg.kind == PageKind::Page && self.total_pages.is_some();
+        match &self.state {
+            State::Offset(_) | State::Page(_) if full || counted => {
+                prefetch.widen();
+                let mut i = 0u64;
+                while prefetch.room() > 0 && i < 64 {
+                    let Some(state) = self.predicted(i) else {
+                        break;
+                    };
+                    let url = self.url_for(&state, self.size);
+                    if !prefetch.has(&url) {
+                        prefetch.send(url);
+                    }
+                    i += 1;
+                }
+            }
+            State::Offset(_) | State::Page(_) => {}
+            _ => prefetch.clear(),
+        }
+        self.prefetch = Some(prefetch);
+    }
+
+    /// The page `i` pages after the one to read next, if it may hold wanted records.
+    fn predicted(&self, i: u64) -> Option<State> {
+        if let Some(want) = self.want {
+            // Without a page size the rows a page holds are unknown: ask nothing ahead.
+            let size = u64::from(self.size?);
+            if (i + 1) * size > want {
+                return None;
+            }
+        }
+        match self.state {
+            State::Offset(o) => {
+                let offset = o + i * u64::from(self.size?);
+                if self.total_records.is_some_and(|t| offset >= t) {
+                    return None;
+                }
+                Some(State::Offset(offset))
+            }
+            State::Page(p) => {
+                let page = p + i;
+                let first = self.pg.first_page.unwrap_or(1);
+                if self.total_pages.is_some_and(|t| page + 1 - first > t) {
+                    return None;
+                }
+                Some(State::Page(page))
+            }
+            _ => None,
+        }
     }
 
     /// The records of a body whose records path was not streamed as an array.
@@ -395,6 +482,7 @@ impl<'a> Pager<'a> {
                 if let Some(total) =
                     self.read(body, &self.pg.total_pages, shown, page_values::count)?
                 {
+                    self.total_pages = Some(total);
                     // Pages counted from `first`: page p is the (p - first + 1)th.
                     if p + 1 - first >= total {
                         return Ok(State::Done);

@@ -52,7 +52,7 @@ impl ScanContext {
             .map(|c| c.json_path().to_string())
             .unwrap_or_else(|| column.to_string());
         let url = self.url(&t.path, &[], &self.list_query(t), &[])?;
-        let mut pager = self.pager(t, url, None, false)?;
+        let mut pager = self.pager(t, url, None, false, true)?;
         let mut out = Vec::new();
         while let Some(records) = pager.next().await? {
             out.extend(
@@ -191,7 +191,8 @@ impl ScanContext {
         parent: Value,
         want: Option<u64>,
     ) -> Result<Vec<Row>> {
-        let mut pager = self.pager(t, url, want, true)?;
+        // One parent's list is short, and parents are already read side by side.
+        let mut pager = self.pager(t, url, want, true, false)?;
         let mut rows = Vec::new();
         while let Some(records) = pager.next().await? {
             rows.extend(records.into_iter().map(|record| Row {
@@ -213,7 +214,7 @@ impl ScanContext {
         out: &mut Emitter<'_>,
         missing_is_empty: bool,
     ) -> Result<()> {
-        let mut pager = self.pager(t, url, out.left, missing_is_empty)?;
+        let mut pager = self.pager(t, url, out.left, missing_is_empty, true)?;
         while let Some(records) = pager.next().await? {
             let rows = records
                 .into_iter()
@@ -275,7 +276,7 @@ impl ScanContext {
             return Ok(());
         }
         let url = self.url(&pt.path, &[], &self.list_query(pt), &[])?;
-        let mut pager = self.pager(pt, url, None, false)?;
+        let mut pager = self.pager(pt, url, None, false, true)?;
         while let Some(records) = pager.next().await? {
             if !out.emit(explode(records)).await? {
                 break;

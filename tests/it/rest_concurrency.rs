@@ -80,6 +80,65 @@ fn key_lookups_go_out_together_and_return_the_same_rows() {
     assert!(checked >= 5, "only {checked} tables have key lookups");
 }
 
+/// A paged scan with small pages: with the default, the next pages of an offset or page-number
+/// list are asked for ahead of their turn; the rows are the same, in the same order, and every
+/// request of the one-at-a-time scan is among them (a few more may have asked past the end).
+#[test]
+fn pages_are_asked_for_ahead_and_rows_keep_their_order() {
+    let sb = slow();
+    let mut overlapped = Vec::new();
+    for service in sb.services() {
+        for (table, _) in sb.tables(&service) {
+            let def = profile(&service).table(&table);
+            let pagination = def.pagination();
+            let kind = pagination
+                .get("kind")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let rows = sb.rows(&service, &table);
+            if sb.parent(&service, &table).is_some()
+                || def.is_report()
+                || pagination.get("size_param").is_none()
+                || rows < 20
+            {
+                continue;
+            }
+            let sql = format!("SELECT * FROM {}", qualified(&service, &table));
+            let one = run(sb, &service, "Pagesize=5;MaxConcurrentRequests=1", &sql);
+            let many = run(sb, &service, "Pagesize=5", &sql);
+            assert_eq!(one.rows.len(), rows, "{sql}");
+            assert_eq!(
+                one.rows, many.rows,
+                "{sql}: rows differ with pages asked ahead"
+            );
+            for request in &one.requests {
+                assert!(
+                    many.requests.contains(request),
+                    "{sql}: {request:?} was not asked with the default"
+                );
+            }
+            assert!(
+                many.requests.len() <= one.requests.len() + 7,
+                "{sql}: {} requests past the end",
+                many.requests.len() - one.requests.len()
+            );
+            assert_eq!(
+                one.max_in_flight, 1,
+                "{sql}: MaxConcurrentRequests=1 overlapped"
+            );
+            if kind == "offset" || kind == "page" {
+                assert!(many.max_in_flight > 1, "{sql}: pages went one at a time");
+                overlapped.push(format!("{service}.{table}"));
+            }
+        }
+    }
+    assert!(
+        overlapped.iter().any(|t| t == "pipedrive.persons")
+            && overlapped.iter().any(|t| t.starts_with("keap.")),
+        "offset lists not covered: {overlapped:?}"
+    );
+}
+
 #[test]
 fn parents_are_read_together_and_rows_keep_their_order() {
     let sb = slow();

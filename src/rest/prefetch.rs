@@ -1,0 +1,100 @@
+//! Pages asked for before the page before them has answered: when a list pages by offset or page
+//! number, the next pages' URLs are known in advance, so a scan keeps several of them in flight
+//! (spawned, so they progress while the current page is read) and takes their answers in order.
+//! It owns only the requests in flight; which URLs to ask for, and whether an answer is the one
+//! wanted, is the pager's business. A request no longer wanted is aborted when dropped.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use reqwest::Url;
+use tokio::task::JoinHandle;
+
+use super::client::{ApiClient, Streamed};
+use crate::error::{Error, Result};
+
+/// One request sent ahead of its turn.
+struct Ahead {
+    url: Url,
+    task: Option<JoinHandle<Result<Streamed>>>,
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+/// The requests a pager has in flight ahead of the page it reads.
+pub struct Prefetch {
+    client: Arc<ApiClient>,
+    /// The most requests ahead (MaxConcurrentRequests - 1).
+    most: usize,
+    /// How many ahead for now: starts at one and doubles with each full page up to `most`, so a
+    /// short table costs no request past its end and a long one soon has `most` in flight.
+    window: usize,
+    ahead: VecDeque<Ahead>,
+}
+
+impl Prefetch {
+    /// `None` when only one request may be in flight.
+    pub fn new(client: Arc<ApiClient>, concurrency: usize) -> Option<Prefetch> {
+        (concurrency > 1).then(|| Prefetch {
+            client,
+            most: concurrency - 1,
+            window: 1,
+            ahead: VecDeque::new(),
+        })
+    }
+
+    /// The answer to `url` if it was asked for ahead. Requests ahead of it that are not `url`
+    /// (the API's answer went another way than predicted) are dropped.
+    pub async fn take(&mut self, url: &Url) -> Option<Result<Streamed>> {
+        let mut front = self.ahead.pop_front()?;
+        if &front.url != url {
+            self.ahead.clear();
+            return None;
+        }
+        let task = front.task.take()?;
+        Some(match task.await {
+            Ok(answer) => answer,
+            Err(e) => Err(Error::general(format!(
+                "A request for {} sent ahead did not finish ({e})",
+                self.client.mask(url)
+            ))),
+        })
+    }
+
+    /// Widens the window after a full page.
+    pub fn widen(&mut self) {
+        self.window = (self.window * 2).min(self.most);
+    }
+
+    /// How many more requests may be sent ahead now.
+    pub fn room(&self) -> usize {
+        self.window.saturating_sub(self.ahead.len())
+    }
+
+    /// Whether `url` is already in flight.
+    pub fn has(&self, url: &Url) -> bool {
+        self.ahead.iter().any(|a| &a.url == url)
+    }
+
+    /// Sends `url` now; its answer waits for [`Prefetch::take`].
+    pub fn send(&mut self, url: Url) {
+        let client = self.client.clone();
+        let target = url.clone();
+        let task = tokio::spawn(async move { client.get_streamed(target).await });
+        self.ahead.push_back(Ahead {
+            url,
+            task: Some(task),
+        });
+    }
+
+    /// Drops every request in flight (the scan ended or went another way).
+    pub fn clear(&mut self) {
+        self.ahead.clear();
+    }
+}
