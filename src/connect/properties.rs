@@ -416,6 +416,22 @@ connection_properties! {
         liftable: true,
         description: "Requests one query may have in flight at once where none waits for another's answer (key lookups, one scan per parent, the next pages of an offset or page-number list); 1 sends them one after another.",
     }
+    CacheTTL {
+        field: cache_ttl: u32 = 0,
+        name: "CacheTTL", aliases: [],
+        parse: |p, v| whole(p, v, 0..=31_536_000u32),
+        allowed: "whole numbers of seconds from 0 (no cache) to 31536000",
+        liftable: true,
+        description: "Seconds an API response is reused by any connection of the same account in this process (a repeated query, a BI refresh); 0 sends every request.",
+    }
+    CacheMaxMB {
+        field: cache_max_mb: u32 = 256,
+        name: "CacheMaxMB", aliases: [],
+        parse: |p, v| whole(p, v, 1..=65_536u32),
+        allowed: "whole numbers of MiB from 1 to 65536",
+        liftable: true,
+        description: "Memory the result cache may use (the largest value any connection of the process gives); the oldest responses are dropped first.",
+    }
     MaxRows {
         field: max_rows: u64 = 0,
         name: "MaxRows", aliases: [],

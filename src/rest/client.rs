@@ -13,8 +13,11 @@ use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+pub use super::body_stream::BodyStream;
+use super::body_stream::{error_chain, too_large, BodySource, Tee};
 use super::jsonpath;
 use super::origin::{Origins, Route};
+use super::response_cache::{Account, Cached, Lookup, ResponseCache, Ticket};
 use crate::error::{ApiError, AuthError, Error, Result};
 use crate::http::{body, check_url, http_client, Deadline};
 use crate::profile::{HostRule, RateLimit, ResetUnit};
@@ -68,6 +71,8 @@ pub struct ApiClient {
     max_response_bytes: usize,
     /// No request leaves before this instant (set when the API says its budget is spent).
     not_before: Mutex<Option<Instant>>,
+    /// CacheTTL: how old a cached response may be; `None`: the cache is off.
+    cache_ttl: Option<Duration>,
 }
 
 /// A successful response's parsed JSON body.
@@ -78,38 +83,6 @@ pub struct Response {
 pub enum Outcome {
     Ok(Box<Response>),
     NotFound,
-}
-
-/// A successful response whose body is read as it arrives (a list page).
-pub struct BodyStream {
-    pub headers: HeaderMap,
-    pub url: Url,
-    response: reqwest::Response,
-    /// The URL as messages show it.
-    shown: String,
-    limit: usize,
-    read: usize,
-}
-
-impl BodyStream {
-    /// The next piece of the body, `None` at its end; past MaxResponseSize, an error.
-    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>> {
-        match self.response.chunk().await {
-            Ok(Some(piece)) => {
-                self.read += piece.len();
-                if self.read > self.limit {
-                    return Err(too_large(&self.shown, self.limit));
-                }
-                Ok(Some(piece))
-            }
-            Ok(None) => Ok(None),
-            Err(e) => Err(Error::new(ApiError::Unreachable, format!(
-                "Reading the response from {} failed: {}; the rows read from it so far are not a complete result, retry the query",
-                self.shown,
-                error_chain(&e)
-            ))),
-        }
-    }
 }
 
 /// What a streamed request arrived at.
@@ -138,11 +111,31 @@ enum Hop {
     Redirect(StatusCode, String),
 }
 
-fn too_large(shown: &str, limit: usize) -> Error {
-    Error::new(ApiError::TooLarge, format!(
-        "The response from {shown} is larger than MaxResponseSize ({}); reading stopped there and no rows were returned for it. Ask for smaller pages (Pagesize) or raise MaxResponseSize",
-        body::size_text(limit as u64)
-    ))
+/// Hands a successful arrival's body to the result cache's `ticket`: a streamed body as it is
+/// read to its end, a parsed one at once. Anything else drops the ticket (nothing is cached).
+fn cache_into(arrival: Arrival, ticket: Option<Ticket>) -> Arrival {
+    let Some(ticket) = ticket else {
+        return arrival;
+    };
+    match arrival {
+        Arrival::Stream(mut body) => {
+            body.tee = Some(Tee {
+                ticket,
+                pieces: Vec::new(),
+            });
+            Arrival::Stream(body)
+        }
+        Arrival::Parsed(Outcome::Ok(response)) => {
+            if let Ok(bytes) = serde_json::to_vec(&response.body) {
+                ticket.store(Cached {
+                    headers: HeaderMap::new(),
+                    body: bytes.into(),
+                });
+            }
+            Arrival::Parsed(Outcome::Ok(response))
+        }
+        other => other,
+    }
 }
 
 impl ApiClient {
@@ -172,6 +165,54 @@ impl ApiClient {
             rate,
             errors,
             not_before: Mutex::new(None),
+            cache_ttl: (limits.cache_ttl_secs > 0).then(|| {
+                ResponseCache::shared().reserve(limits.cache_max_bytes);
+                Duration::from_secs(u64::from(limits.cache_ttl_secs))
+            }),
+        })
+    }
+
+    /// Whose data a request fetches: the base URL and every credential it carries, the OAuth
+    /// token of the moment included, so a cached response is never handed to another account.
+    async fn account(&self) -> Result<Account> {
+        let token = match &self.creds.oauth {
+            Some(o) => Some(o.source.access_token().await?),
+            None => None,
+        };
+        let mut parts: Vec<&[u8]> = vec![self.base.as_str().as_bytes()];
+        for (name, value) in self.creds.query.iter().chain(&self.creds.headers) {
+            parts.push(name.as_bytes());
+            parts.push(value.expose().as_bytes());
+        }
+        if let Some((user, password)) = &self.creds.basic {
+            parts.push(user.expose().as_bytes());
+            parts.push(password.expose().as_bytes());
+        }
+        if let Some(token) = &token {
+            parts.push(token.expose().as_bytes());
+        }
+        Ok(Account::of(parts))
+    }
+
+    /// A cached response as the arrival `mode` asks for.
+    fn arrival_from_cache(&self, cached: Cached, url: &Url, mode: BodyMode) -> Result<Arrival> {
+        let shown = self.mask(url);
+        Ok(match mode {
+            BodyMode::Stream => Arrival::Stream(Box::new(BodyStream {
+                headers: cached.headers,
+                url: url.clone(),
+                read: cached.body.len(),
+                source: BodySource::Cached(Some(cached.body)),
+                shown,
+                limit: self.max_response_bytes,
+                tee: None,
+            })),
+            BodyMode::Parsed => {
+                let body = serde_json::from_slice(&cached.body).map_err(|e| {
+                    Error::general(format!("A cached response from {shown} is not JSON ({e})"))
+                })?;
+                Arrival::Parsed(Outcome::Ok(Box::new(Response { body })))
+            }
         })
     }
 
@@ -258,6 +299,17 @@ impl ApiClient {
         anonymous: &[String],
         mode: BodyMode,
     ) -> Result<Arrival> {
+        let mut ticket = None;
+        if let (Some(ttl), true) = (
+            self.cache_ttl,
+            method == Method::GET && anonymous.is_empty(),
+        ) {
+            let account = self.account().await?;
+            match ResponseCache::shared().lookup(account, url.as_str(), ttl) {
+                Lookup::Hit(cached) => return self.arrival_from_cache(cached, &url, mode),
+                Lookup::Miss(t) => ticket = Some(t),
+            }
+        }
         for _ in 0..=MAX_REDIRECTS {
             let shown = self.mask(&url);
             let route = self.origins.route(&url, anonymous, &shown)?;
@@ -265,7 +317,7 @@ impl ApiClient {
                 .send_to(&method, &url, body, route, &shown, mode)
                 .await?
             {
-                Hop::Arrived(arrival) => return Ok(arrival),
+                Hop::Arrived(arrival) => return Ok(cache_into(arrival, ticket)),
                 Hop::Redirect(status, location) => {
                     let next = url.join(&location).map_err(|e| {
                         Error::new(ApiError::Broken, format!(
@@ -346,10 +398,11 @@ impl ApiClient {
                     return Ok(Hop::Arrived(Arrival::Stream(Box::new(BodyStream {
                         headers: resp.headers().clone(),
                         url: url.clone(),
-                        response: resp,
+                        source: BodySource::Live(resp),
                         shown: shown.to_string(),
                         limit: self.max_response_bytes,
                         read: 0,
+                        tee: None,
                     }))));
                 }
                 Ok(resp) => {
@@ -649,25 +702,6 @@ fn backoff(attempt: u32) -> Duration {
         .map(|d| u64::from(d.subsec_nanos()))
         .unwrap_or(0);
     Duration::from_millis(base + nanos % (base / 2 + 1))
-}
-
-/// A reqwest error with its causes, which hold the useful part ("connection refused").
-fn error_chain(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    // reqwest puts the URL (with credentials) in its message; drop it.
-    match s.find(" for url (") {
-        Some(i) => {
-            let end = s[i..].find(')').map(|j| i + j + 1).unwrap_or(s.len());
-            format!("{}{}", &s[..i], &s[end..])
-        }
-        None => s,
-    }
 }
 
 #[cfg(test)]

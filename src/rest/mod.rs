@@ -4,6 +4,7 @@
 //! strings (`session` resolves those into [`ApiAccess`] and [`ScanOptions`]), and it runs no OAuth
 //! flow: it asks the token source it is given for a token before each request.
 
+mod body_stream;
 pub mod client;
 mod context;
 mod emitter;
@@ -16,6 +17,7 @@ mod prefetch;
 mod provider;
 mod record_splitter;
 mod report;
+mod response_cache;
 pub mod scan;
 mod window;
 
@@ -49,6 +51,10 @@ pub struct ScanOptions {
     pub max_rows: u64,
     /// Requests a scan may have in flight at once where none depends on another; at least 1.
     pub max_concurrent_requests: usize,
+    /// CacheTTL: seconds a cached response is reused; 0 turns the cache off.
+    pub cache_ttl_secs: u32,
+    /// CacheMaxMB in bytes: room the process's result cache keeps at least.
+    pub cache_max_bytes: usize,
 }
 
 /// Builds the HTTP client for `access` and returns every table of the profile.

@@ -324,7 +324,11 @@ impl<'a> Pager<'a> {
         let counted = self.pg.kind == PageKind::Page && self.total_pages.is_some();
         match &self.state {
             State::Offset(_) | State::Page(_) if full || counted => {
-                prefetch.widen();
+                if counted {
+                    prefetch.widen_fully();
+                } else {
+                    prefetch.widen();
+                }
                 let mut i = 0u64;
                 while prefetch.room() > 0 && i < 64 {
                     let Some(state) = self.predicted(i) else {

@@ -1,6 +1,7 @@
 //! Pages asked for before the page before them has answered: when a list pages by offset or page
 //! number, the next pages' URLs are known in advance, so a scan keeps several of them in flight
-//! (spawned, so they progress while the current page is read) and takes their answers in order.
+//! (spawned, so they progress while the current page is read, each read whole into memory) and
+//! takes their answers in order.
 //! It owns only the requests in flight; which URLs to ask for, and whether an answer is the one
 //! wanted, is the pager's business. A request no longer wanted is aborted when dropped.
 
@@ -32,8 +33,9 @@ pub struct Prefetch {
     client: Arc<ApiClient>,
     /// The most requests ahead (MaxConcurrentRequests - 1).
     most: usize,
-    /// How many ahead for now: starts at one and doubles with each full page up to `most`, so a
-    /// short table costs no request past its end and a long one soon has `most` in flight.
+    /// How many ahead for now: one more with each full page, up to `most`, so a short table costs
+    /// no request past its end, one of k pages at most k past it, and a long one soon has `most`
+    /// in flight. (Doubling asked up to six pages past the end of a four-page table.)
     window: usize,
     ahead: VecDeque<Ahead>,
 }
@@ -44,7 +46,7 @@ impl Prefetch {
         (concurrency > 1).then(|| Prefetch {
             client,
             most: concurrency - 1,
-            window: 1,
+            window: 0,
             ahead: VecDeque::new(),
         })
     }
@@ -69,7 +71,12 @@ impl Prefetch {
 
     /// Widens the window after a full page.
     pub fn widen(&mut self) {
-        self.window = (self.window * 2).min(self.most);
+        self.window = (self.window + 1).min(self.most);
+    }
+
+    /// Opens the window whole: the API said how many pages there are, so none is asked past them.
+    pub fn widen_fully(&mut self) {
+        self.window = self.most;
     }
 
     /// How many more requests may be sent ahead now.
@@ -86,7 +93,17 @@ impl Prefetch {
     pub fn send(&mut self, url: Url) {
         let client = self.client.clone();
         let target = url.clone();
-        let task = tokio::spawn(async move { client.get_streamed(target).await });
+        // Read whole in the task: a page ahead costs at most its body in memory, and an answer
+        // past the list's end is complete (and cached) though nobody reads it.
+        let task = tokio::spawn(async move {
+            match client.get_streamed(target).await? {
+                Streamed::Body(mut body) => {
+                    body.read_whole().await?;
+                    Ok(Streamed::Body(body))
+                }
+                other => Ok(other),
+            }
+        });
         self.ahead.push_back(Ahead {
             url,
             task: Some(task),

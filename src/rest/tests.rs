@@ -206,5 +206,7 @@ pub(super) fn options() -> super::ScanOptions {
         pagesize: None,
         max_rows: 0,
         max_concurrent_requests: 1,
+        cache_ttl_secs: 0,
+        cache_max_bytes: 0,
     }
 }

@@ -70,6 +70,9 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         pagesize: settings.pagesize,
         max_rows: settings.max_rows,
         max_concurrent_requests: settings.max_concurrent_requests as usize,
+        cache_ttl_secs: settings.cache_ttl,
+        cache_max_bytes: usize::try_from(u64::from(settings.cache_max_mb) << 20)
+            .unwrap_or(usize::MAX),
     };
     let tables = crate::rest::open(profile, access, &options)?
         .into_iter()

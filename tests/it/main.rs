@@ -23,6 +23,7 @@ mod mock_api;
 mod sandbox;
 
 mod oauth;
+mod rest_cache;
 mod rest_concurrency;
 mod rest_faults;
 mod rest_joins;

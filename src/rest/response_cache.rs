@@ -1,0 +1,240 @@
+//! The result cache (CacheTTL, CacheMaxMB): successful GET responses of an API, kept in the
+//! process and reused by any connection of the same account within its TTL, so a repeated query,
+//! a self-join or a BI tool's refresh sends no request. Entries are keyed by an account digest
+//! (the base URL and a SHA-256 of the credentials the request carries, the current OAuth token
+//! included) and the URL without credentials, so cached data never crosses accounts. Concurrent
+//! misses of one key each send their request: a miss never waits for another scan's body, which
+//! (a self-join's other side held back by the join) might never be read to its end.
+//!
+//! It owns storage, expiry and eviction only; which requests may be cached, and turning an entry
+//! back into a response, is the client's business. Nothing here is written to disk.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use sha2::{Digest, Sha256};
+
+/// Whose data an entry is: a digest of the base URL and the credentials sent.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Account([u8; 32]);
+
+impl Account {
+    /// The digest of `parts` (base URL, then each credential value), each length-prefixed so
+    /// that no two different lists digest alike.
+    pub fn of<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Account {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        Account(hasher.finalize().into())
+    }
+}
+
+/// One cached response.
+#[derive(Clone)]
+pub struct Cached {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+struct Entry {
+    stored: Instant,
+    response: Cached,
+}
+
+type Key = (Account, String);
+
+#[derive(Default)]
+struct Store {
+    entries: HashMap<Key, Entry>,
+    /// Keys in the order stored: the oldest is evicted first.
+    order: VecDeque<Key>,
+    bytes: usize,
+}
+
+/// The process's response cache.
+pub struct ResponseCache {
+    store: Mutex<Store>,
+    /// The most bytes kept: the largest CacheMaxMB any connection asked for.
+    capacity: Mutex<usize>,
+}
+
+/// What a lookup found.
+pub enum Lookup {
+    Hit(Cached),
+    /// Not cached: the caller sends the request and must [`ResponseCache::finish`] the ticket.
+    Miss(Ticket),
+}
+
+/// Where the answer to a missed lookup is stored, once it is whole; dropped, nothing is.
+pub struct Ticket {
+    key: Key,
+    cache: &'static ResponseCache,
+}
+
+impl Ticket {
+    /// Keeps `response` for later askers, if it fits.
+    pub fn store(self, response: Cached) {
+        self.cache.insert(&self.key, response);
+    }
+}
+
+impl ResponseCache {
+    pub fn shared() -> &'static ResponseCache {
+        static CACHE: OnceLock<ResponseCache> = OnceLock::new();
+        CACHE.get_or_init(|| ResponseCache {
+            store: Mutex::new(Store::default()),
+            capacity: Mutex::new(0),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes room for at least `bytes` in all (a connection's CacheMaxMB).
+    pub fn reserve(&self, bytes: usize) {
+        let mut capacity = self.capacity.lock().unwrap_or_else(|p| p.into_inner());
+        *capacity = (*capacity).max(bytes);
+    }
+
+    fn capacity(&self) -> usize {
+        *self.capacity.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The response for `url` of `account` stored within `ttl`, else the ticket to store it.
+    pub fn lookup(&'static self, account: Account, url: &str, ttl: Duration) -> Lookup {
+        let key = (account, url.to_string());
+        if let Some(entry) = self.lock().entries.get(&key) {
+            if entry.stored.elapsed() <= ttl {
+                return Lookup::Hit(entry.response.clone());
+            }
+        }
+        Lookup::Miss(Ticket { key, cache: self })
+    }
+
+    fn insert(&self, key: &Key, response: Cached) {
+        let capacity = self.capacity();
+        let size = response.body.len() + key.1.len();
+        let mut store = self.lock();
+        // One entry may take a quarter of the cache at most, so one huge page cannot flush it.
+        if size <= capacity / 4 {
+            if let Some(old) = store.entries.remove(key) {
+                store.bytes -= old.response.body.len() + key.1.len();
+                store.order.retain(|k| k != key);
+            }
+            while store.bytes + size > capacity {
+                let Some(oldest) = store.order.pop_front() else {
+                    break;
+                };
+                if let Some(gone) = store.entries.remove(&oldest) {
+                    store.bytes -= gone.response.body.len() + oldest.1.len();
+                }
+            }
+            store.bytes += size;
+            store.order.push_back(key.clone());
+            store.entries.insert(
+                key.clone(),
+                Entry {
+                    stored: Instant::now(),
+                    response,
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cached(text: &'static str) -> Cached {
+        Cached {
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(text.as_bytes()),
+        }
+    }
+
+    fn fresh() -> &'static ResponseCache {
+        // A cache of the test's own: the shared one is used by other tests at once.
+        Box::leak(Box::new(ResponseCache {
+            store: Mutex::new(Store::default()),
+            capacity: Mutex::new(1 << 20),
+        }))
+    }
+
+    #[test]
+    fn a_stored_response_is_found_within_its_ttl_and_only_by_its_account() {
+        let cache = fresh();
+        let alice = Account::of([b"https://api".as_slice(), b"key-a"]);
+        let bob = Account::of([b"https://api".as_slice(), b"key-b"]);
+        let Lookup::Miss(ticket) = cache.lookup(alice, "/p?x=1", Duration::from_secs(60)) else {
+            panic!("empty cache hit");
+        };
+        ticket.store(cached("[1]"));
+        match cache.lookup(alice, "/p?x=1", Duration::from_secs(60)) {
+            Lookup::Hit(c) => assert_eq!(&c.body[..], b"[1]"),
+            Lookup::Miss(_) => panic!("stored response missed"),
+        }
+        assert!(matches!(
+            cache.lookup(bob, "/p?x=1", Duration::from_secs(60)),
+            Lookup::Miss(_)
+        ));
+        assert!(matches!(
+            cache.lookup(alice, "/p?x=1", Duration::ZERO),
+            Lookup::Miss(_)
+        ));
+    }
+
+    #[test]
+    fn accounts_differ_by_where_the_bytes_fall() {
+        assert_ne!(
+            Account::of([b"ab".as_slice(), b"c"]),
+            Account::of([b"a".as_slice(), b"bc"])
+        );
+    }
+
+    #[test]
+    fn oldest_entries_go_first_and_a_huge_one_is_not_kept() {
+        let cache = fresh();
+        *cache.capacity.lock().expect("lock") = 400;
+        let account = Account::of([b"u".as_slice()]);
+        let body = || Cached {
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; 98]),
+        };
+        for url in ["/1", "/2", "/3", "/4"] {
+            let Lookup::Miss(t) = cache.lookup(account, url, Duration::from_secs(9)) else {
+                panic!("hit");
+            };
+            t.store(body());
+        }
+        let Lookup::Miss(t) = cache.lookup(account, "/big", Duration::from_secs(9)) else {
+            panic!("hit");
+        };
+        t.store(Cached {
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; 200]),
+        });
+        let hit = |url: &'static str| {
+            matches!(
+                cache.lookup(account, url, Duration::from_secs(9)),
+                Lookup::Hit(_)
+            )
+        };
+        assert!(
+            !hit("/big"),
+            "an entry over a quarter of the cache was kept"
+        );
+        let Lookup::Miss(t) = cache.lookup(account, "/5", Duration::from_secs(9)) else {
+            panic!("hit");
+        };
+        t.store(body());
+        assert!(!hit("/1"), "the oldest entry was not evicted");
+        assert!(hit("/2") && hit("/5"));
+    }
+}

@@ -1,0 +1,99 @@
+//! The result cache (CacheTTL): a repeated query, on the same connection or another of the same
+//! account, sends no request within the TTL and returns the same rows; after the TTL, and for
+//! another account, the API is asked again. Read from the counting sandbox's request log.
+
+use std::time::Duration;
+
+use crate::harness::{message, query_text, sqlstate};
+use crate::sandbox::{counting, counting_guard, query_error};
+
+const PERSONS: &str = "SELECT * FROM pipedrive.persons ORDER BY id";
+
+#[test]
+fn a_repeated_query_within_the_ttl_sends_no_request() {
+    let sb = counting();
+    let first = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=40");
+    let second = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=40");
+    let _guard = counting_guard();
+    sb.reset();
+    let fresh = query_text(&first, PERSONS);
+    let asked = sb.stats().len();
+    assert!(asked >= 2, "the first scan sent {asked} requests");
+    sb.reset();
+    assert_eq!(query_text(&first, PERSONS), fresh, "cached rows differ");
+    assert_eq!(
+        query_text(&second, PERSONS),
+        fresh,
+        "another connection's rows differ"
+    );
+    let joined = query_text(
+        &second,
+        "SELECT count(*) FROM pipedrive.persons a JOIN pipedrive.persons b ON a.id = b.id",
+    );
+    assert_eq!(joined, [[Some(fresh.len().to_string())]]);
+    let stats = sb.stats();
+    assert!(stats.is_empty(), "requests within the TTL: {stats:#?}");
+}
+
+/// Whether the sandbox was asked for every page of persons at Pagesize=20 (pages asked ahead may
+/// add one past the end).
+fn asked_every_page(sb: &crate::sandbox::Sandbox) -> bool {
+    let queries: Vec<String> = sb.stats().into_iter().map(|r| r.query).collect();
+    (0..sb.rows("pipedrive", "persons"))
+        .step_by(20)
+        .all(|start| {
+            queries
+                .iter()
+                .any(|q| q.split('&').any(|p| p == format!("start={start}")))
+        })
+}
+
+#[test]
+fn without_a_ttl_or_after_it_the_api_is_asked_again() {
+    let sb = counting();
+    let uncached = sb.connect_with("pipedrive", "Pagesize=20");
+    let short = sb.connect_with("pipedrive", "CacheTTL=1;Pagesize=20");
+    let _guard = counting_guard();
+    sb.reset();
+    let rows = query_text(&short, PERSONS);
+    assert_eq!(rows.len(), sb.rows("pipedrive", "persons"));
+    assert!(asked_every_page(sb), "{:#?}", sb.stats());
+    sb.reset();
+    assert_eq!(query_text(&uncached, PERSONS), rows);
+    assert!(
+        asked_every_page(sb),
+        "CacheTTL=0 used the cache: {:#?}",
+        sb.stats()
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    sb.reset();
+    assert_eq!(query_text(&short, PERSONS), rows);
+    assert!(
+        asked_every_page(sb),
+        "an expired response was reused: {:#?}",
+        sb.stats()
+    );
+}
+
+#[test]
+fn another_account_never_gets_cached_rows() {
+    let sb = counting();
+    let token = sb.credential("pipedrive", "api_token");
+    let owner = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=35");
+    let _guard = counting_guard();
+    query_text(&owner, PERSONS);
+    // The same connection string with another token (the first APIToken= in a string wins).
+    let other = sb
+        .connection_string("pipedrive")
+        .replace(&token, &format!("not-{token}"));
+    let stranger = crate::harness::connect_str(&format!("{other};CacheTTL=600;Pagesize=35"))
+        .expect("connect with another token");
+    sb.reset();
+    let err = query_error(&stranger, PERSONS)
+        .unwrap_or_else(|| panic!("another account's query got the cached rows"));
+    assert_eq!(sqlstate(&err), "28000", "{}", message(&err));
+    assert!(
+        !sb.stats().is_empty(),
+        "the other account's query sent no request"
+    );
+}
