@@ -2,8 +2,8 @@
 //! the layers, top to bottom: `api` (the C ABI; with `ffi`, the only `unsafe`) → `handles` (ODBC
 //! semantics) → `session` (wires a connection) → `engine` (SQL over DataFusion), `rest` (tables
 //! over HTTP), `auth` (OAuth and the token store), `profile` (APIs as data) → `http`, `connect`
-//! (connection strings and properties) and the leaves `table_meta`, `wchar`, `odbc`, `runtime`,
-//! `logging`, `secret`, `files`, `error`, `ffi`. Arrows point down only (`cargo xtask modules`).
+//! (connection strings and properties) and the leaves `table_meta`, `request_log`, `wchar`, `odbc`,
+//! `runtime`, `logging`, `secret`, `files`, `error`, `ffi`. Arrows point down only (`cargo xtask modules`).
 
 #![deny(unsafe_code, unsafe_op_in_unsafe_fn)]
 
@@ -19,6 +19,7 @@ pub(crate) mod http;
 pub(crate) mod logging;
 pub(crate) mod odbc;
 pub(crate) mod profile;
+pub(crate) mod request_log;
 pub(crate) mod rest;
 pub(crate) mod runtime;
 pub(crate) mod secret;
@@ -42,6 +43,7 @@ pub mod bench_api {
             procedures: Default::default(),
             batch_size: 8192,
             tables: Vec::new(),
+            requests: Default::default(),
         })
         .map_err(|e| e.message)?;
         let prepared = engine.prepare(sql, true).await.map_err(|e| e.message)?;

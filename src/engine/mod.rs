@@ -14,6 +14,7 @@ pub mod procedure_call;
 pub mod procedures;
 mod regroup;
 mod sql_lexer;
+mod sys_requests;
 pub mod sys_tables;
 pub mod type_names;
 
@@ -39,6 +40,7 @@ use self::procedure_call::ProcedureCall;
 use self::procedures::{Procedure, ProcedureRegistry};
 use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
 use crate::error::{Error, Result, SqlError};
+use crate::request_log::RequestLog;
 use crate::runtime::{DropOnStack, Stack};
 
 /// The catalog name DataFusion uses internally; ODBC clients see no catalogs.
@@ -57,6 +59,8 @@ pub struct EngineOptions {
     pub batch_size: usize,
     /// The profile's tables; their catalog entries come from the providers' schemas.
     pub tables: Vec<NamedTable>,
+    /// The connection's request log: statements are numbered in it, `sys.sys_requests` reads it.
+    pub requests: Arc<RequestLog>,
 }
 
 /// A table provider and the name it is queried by.
@@ -121,6 +125,7 @@ impl Prepared {
 
 pub struct Engine {
     ctx: SessionContext,
+    requests: Arc<RequestLog>,
     catalog: CatalogInfo,
     mixed_case: MixedCaseColumns,
     procedures: ProcedureRegistry,
@@ -189,8 +194,14 @@ impl Engine {
             )
             .map_err(from_datafusion)?;
         }
+        ctx.register_table(
+            TableReference::partial(SYS_SCHEMA, sys_tables::SYS_REQUESTS.name),
+            Arc::new(sys_requests::SysRequests::new(options.requests.clone())),
+        )
+        .map_err(from_datafusion)?;
         Ok(Engine {
             ctx,
+            requests: options.requests,
             mixed_case: MixedCaseColumns::from_catalog(&catalog),
             catalog,
             procedures: options.procedures,
@@ -416,6 +427,8 @@ impl Engine {
                 param_types,
                 ..
             } => {
+                let statement = self.requests.begin_statement();
+                tracing::debug!(statement, "executing");
                 let plan = if params.is_empty() {
                     LogicalPlan::clone(plan)
                 } else {
@@ -536,6 +549,7 @@ mod tests {
             procedures: ProcedureRegistry::default(),
             batch_size: 1024,
             tables: Vec::new(),
+            requests: Arc::default(),
         })
         .expect("engine")
     }

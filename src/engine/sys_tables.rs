@@ -43,14 +43,14 @@ fn nulls(len: usize) -> ArrayRef {
 
 /// A system table as declared once: its schema (and so its catalog entry) and its rows come from
 /// this.
-struct SysTable {
-    name: &'static str,
+pub(super) struct SysTable {
+    pub(super) name: &'static str,
     description: &'static str,
     columns: &'static [(&'static str, DataType, &'static str)],
 }
 
 impl SysTable {
-    fn schema(&self) -> SchemaRef {
+    pub(super) fn schema(&self) -> SchemaRef {
         let fields = self
             .columns
             .iter()
@@ -72,7 +72,7 @@ impl SysTable {
         TableInfo::from_schema(SYS_SCHEMA, self.name, SYSTEM_TABLE, &self.schema())
     }
 
-    fn batch(&self, columns: Vec<ArrayRef>) -> Result<(String, RecordBatch)> {
+    pub(super) fn batch(&self, columns: Vec<ArrayRef>) -> Result<(String, RecordBatch)> {
         let batch = RecordBatch::try_new(self.schema(), columns).map_err(|e| {
             Error::general(format!(
                 "Internal error building the system table {}: {e}",
@@ -182,12 +182,64 @@ const SYS_CONNECTION_PROPS: SysTable = SysTable {
     ],
 };
 
-const ALL: [&SysTable; 5] = [
+/// The connection's API requests, statement by statement (rows from `request_log`, read when
+/// the table is queried: `engine::sys_requests`). Its column names are ones no API table uses
+/// (`status`, `url` are common), so they work unquoted in any case.
+pub(super) const SYS_REQUESTS: SysTable = SysTable {
+    name: "sys_requests",
+    description: "The API requests of this connection's recent statements (the last 10,000), and what each cost",
+    columns: &[
+        (
+            "StatementId",
+            DataType::Int64,
+            "The connection's statement that sent it, counted from 1 (0: while connecting)",
+        ),
+        ("HttpMethod", DataType::Utf8, "The HTTP method"),
+        (
+            "RequestUrl",
+            DataType::Utf8,
+            "The URL with its query: what the API was asked, filters pushed down included, without the credentials",
+        ),
+        (
+            "HttpStatus",
+            DataType::Int32,
+            "The HTTP status of the last attempt; NULL when none answered",
+        ),
+        (
+            "FromCache",
+            DataType::Boolean,
+            "Answered from the result cache (CacheTTL): nothing was sent",
+        ),
+        (
+            "Attempts",
+            DataType::Int32,
+            "Times the request was sent: 1, plus retries after errors and 429s",
+        ),
+        (
+            "WaitedMs",
+            DataType::Int64,
+            "Milliseconds spent waiting for the API's rate limit",
+        ),
+        (
+            "ResponseBytes",
+            DataType::Int64,
+            "The response body's size, where known before reading it",
+        ),
+        (
+            "ElapsedMs",
+            DataType::Int64,
+            "Milliseconds until the answer arrived",
+        ),
+    ],
+};
+
+const ALL: [&SysTable; 6] = [
     &SYS_TABLES,
     &SYS_TABLECOLUMNS,
     &SYS_PROCEDURES,
     &SYS_PROCEDUREPARAMETERS,
     &SYS_CONNECTION_PROPS,
+    &SYS_REQUESTS,
 ];
 
 /// The system tables' own catalog entries, so they appear in their own listing.

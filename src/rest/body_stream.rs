@@ -36,6 +36,14 @@ pub(super) struct Tee {
 }
 
 impl BodyStream {
+    /// The body's length as its headers declare it.
+    pub fn declared_length(&self) -> Option<u64> {
+        self.headers
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+    }
+
     /// Reads the whole body now (a page asked for ahead, so its answer is complete, and cached,
     /// whether or not its turn comes); [`BodyStream::chunk`] then hands it out in one piece.
     pub async fn read_whole(&mut self) -> Result<()> {

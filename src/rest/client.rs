@@ -21,6 +21,7 @@ use super::response_cache::{Account, Cached, Lookup, ResponseCache, Ticket};
 use crate::error::{ApiError, AuthError, Error, Result};
 use crate::http::{body, check_url, http_client, Deadline};
 use crate::profile::{HostRule, RateLimit, ResetUnit};
+use crate::request_log::{RequestEntry, RequestLog};
 use crate::secret::Secret;
 
 /// Attempts after the first for 5xx and connection errors.
@@ -73,6 +74,15 @@ pub struct ApiClient {
     not_before: Mutex<Option<Instant>>,
     /// CacheTTL: how old a cached response may be; `None`: the cache is off.
     cache_ttl: Option<Duration>,
+    /// Where each request is noted for `sys.sys_requests`.
+    log: Arc<RequestLog>,
+}
+
+/// What sending one URL took: the attempts, and the time spent waiting for the rate budget.
+#[derive(Default)]
+struct Tally {
+    attempts: u32,
+    waited: Duration,
 }
 
 /// A successful response's parsed JSON body.
@@ -146,6 +156,7 @@ impl ApiClient {
         rate: RateLimit,
         errors: crate::profile::model::Errors,
         limits: &super::ScanOptions,
+        log: Arc<RequestLog>,
     ) -> Result<ApiClient> {
         check_url(&base)?;
         // Redirects are followed by `request`, which checks every hop's origin first.
@@ -165,6 +176,7 @@ impl ApiClient {
             rate,
             errors,
             not_before: Mutex::new(None),
+            log,
             cache_ttl: (limits.cache_ttl_secs > 0).then(|| {
                 ResponseCache::shared().reserve(limits.cache_max_bytes);
                 Duration::from_secs(u64::from(limits.cache_ttl_secs))
@@ -306,17 +318,26 @@ impl ApiClient {
         ) {
             let account = self.account().await?;
             match ResponseCache::shared().lookup(account, url.as_str(), ttl) {
-                Lookup::Hit(cached) => return self.arrival_from_cache(cached, &url, mode),
+                Lookup::Hit(cached) => {
+                    self.note(&method, &url, Some(200), cached.body.len() as u64, |e| {
+                        e.from_cache = true;
+                        e.attempts = 0;
+                    });
+                    return self.arrival_from_cache(cached, &url, mode);
+                }
                 Lookup::Miss(t) => ticket = Some(t),
             }
         }
         for _ in 0..=MAX_REDIRECTS {
             let shown = self.mask(&url);
             let route = self.origins.route(&url, anonymous, &shown)?;
-            match self
-                .send_to(&method, &url, body, route, &shown, mode)
-                .await?
-            {
+            let started = Instant::now();
+            let mut tally = Tally::default();
+            let hop = self
+                .send_to(&method, &url, body, route, &shown, mode, &mut tally)
+                .await;
+            self.note_hop(&method, &url, &hop, &tally, started.elapsed());
+            match hop? {
                 Hop::Arrived(arrival) => return Ok(cache_into(arrival, ticket)),
                 Hop::Redirect(status, location) => {
                     let next = url.join(&location).map_err(|e| {
@@ -346,7 +367,56 @@ impl ApiClient {
         ))
     }
 
+    /// Notes one request (or cache hit) in the connection's request log.
+    fn note(
+        &self,
+        method: &Method,
+        url: &Url,
+        status: Option<u16>,
+        bytes: u64,
+        adjust: impl FnOnce(&mut RequestEntry),
+    ) {
+        let mut entry = RequestEntry {
+            statement: 0,
+            method: method.to_string(),
+            url: self.mask(url),
+            status,
+            from_cache: false,
+            attempts: 1,
+            waited_ms: 0,
+            bytes: Some(bytes),
+            elapsed_ms: 0,
+        };
+        adjust(&mut entry);
+        self.log.record(entry);
+    }
+
+    /// Notes what sending one URL ended in.
+    fn note_hop(
+        &self,
+        method: &Method,
+        url: &Url,
+        hop: &Result<Hop>,
+        tally: &Tally,
+        elapsed: Duration,
+    ) {
+        let (status, bytes) = match hop {
+            Ok(Hop::Arrived(Arrival::Stream(body))) => (Some(200), body.declared_length()),
+            Ok(Hop::Arrived(Arrival::Parsed(Outcome::Ok(_)))) => (Some(200), None),
+            Ok(Hop::Arrived(Arrival::Parsed(Outcome::NotFound))) => (Some(404), None),
+            Ok(Hop::Redirect(status, _)) => (Some(status.as_u16()), None),
+            Err(e) => (u16::try_from(e.native).ok().filter(|s| *s >= 100), None),
+        };
+        self.note(method, url, status, 0, |e| {
+            e.bytes = bytes;
+            e.attempts = tally.attempts;
+            e.waited_ms = tally.waited.as_millis() as u64;
+            e.elapsed_ms = elapsed.as_millis() as u64;
+        });
+    }
+
     /// One URL with retries: the response, or the redirect it answered with.
+    #[allow(clippy::too_many_arguments)]
     async fn send_to(
         &self,
         method: &Method,
@@ -355,6 +425,7 @@ impl ApiClient {
         route: Route,
         shown: &str,
         mode: BodyMode,
+        tally: &mut Tally,
     ) -> Result<Hop> {
         let credentialed = route == Route::WithCredentials;
         let url = self.with_query_credentials(url, credentialed);
@@ -363,7 +434,10 @@ impl ApiClient {
         let mut oauth_used: Option<Secret> = None;
         let mut oauth_retried = false;
         loop {
+            let waiting = Instant::now();
             self.wait_budget().await;
+            tally.waited += waiting.elapsed();
+            tally.attempts += 1;
             let mut req = self.http.request(method.clone(), url.clone());
             if credentialed {
                 if let Some(o) = &self.creds.oauth {
@@ -527,6 +601,7 @@ impl ApiClient {
                     }
                     let wait = self.rate_wait(&headers).unwrap_or_else(|| backoff(rate_waits.min(6)));
                     tokio::time::sleep(wait).await;
+                    tally.waited += wait;
                 }
                 s if s.is_server_error() => {
                     failures += 1;

@@ -62,6 +62,7 @@ pub fn open(
     profile: &Profile,
     access: ApiAccess,
     options: &ScanOptions,
+    log: Arc<crate::request_log::RequestLog>,
 ) -> Result<Vec<Arc<RestTable>>> {
     let base = reqwest::Url::parse(&access.base_url).map_err(|e| {
         Error::new(
@@ -79,9 +80,11 @@ pub fn open(
         profile.rate_limit.clone(),
         profile.errors.clone(),
         options,
+        log.clone(),
     )?;
     let ctx = Arc::new(context::ScanContext {
         client: Arc::new(client),
+        log,
         profile: profile.clone(),
         pagesize: options.pagesize,
         max_rows: options.max_rows,

@@ -95,7 +95,8 @@ impl Prefetch {
         let target = url.clone();
         // Read whole in the task: a page ahead costs at most its body in memory, and an answer
         // past the list's end is complete (and cached) though nobody reads it.
-        let task = tokio::spawn(async move {
+        let statement = crate::request_log::current();
+        let task = tokio::spawn(crate::request_log::in_statement(statement, async move {
             match client.get_streamed(target).await? {
                 Streamed::Body(mut body) => {
                     body.read_whole().await?;
@@ -103,7 +104,7 @@ impl Prefetch {
                 }
                 other => Ok(other),
             }
-        });
+        }));
         self.ahead.push_back(Ahead {
             url,
             task: Some(task),

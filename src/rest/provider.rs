@@ -325,6 +325,8 @@ impl TableProvider for RestTable {
         });
         let part = Arc::new(ScanPartition {
             ctx: self.ctx.clone(),
+            // Scans are planned as their statement executes, right after it was numbered.
+            statement: self.ctx.log.last_statement(),
             table: self.table.clone(),
             conv,
             plan,
@@ -337,6 +339,8 @@ impl TableProvider for RestTable {
 
 struct ScanPartition {
     ctx: Arc<ScanContext>,
+    /// The statement this scan belongs to, for the request log.
+    statement: u64,
     table: Arc<Table>,
     conv: Arc<Converter>,
     plan: ScanPlan,
@@ -368,10 +372,14 @@ impl PartitionStream for ScanPartition {
         let table = self.table.clone();
         let conv = self.conv.clone();
         let plan = self.plan.clone();
+        let statement = self.statement;
         // The task starts on the first poll, which always happens inside the runtime.
         let started = futures::stream::once(async move {
             let (tx, rx) = mpsc::channel(1);
-            let handle = tokio::spawn(ctx.run(table, conv, plan, tx));
+            let handle = tokio::spawn(crate::request_log::in_statement(
+                statement,
+                ctx.run(table, conv, plan, tx),
+            ));
             let guard = AbortOnDrop(handle);
             futures::stream::unfold((rx, guard), |(mut rx, guard)| async move {
                 let item = rx.recv().await?;

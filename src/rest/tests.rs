@@ -92,7 +92,7 @@ async fn context(base: &str, token: &str) -> crate::error::Result<SessionContext
         pagesize: Some(7),
         ..options()
     };
-    let tables = super::open(&profile, access, &options)?;
+    let tables = super::open(&profile, access, &options, Default::default())?;
     let ctx = SessionContext::new();
     for table in tables {
         ctx.register_table(table.name().to_string().as_str(), table)
@@ -190,7 +190,7 @@ fn plain_http_off_loopback_is_refused() {
         base_url: "http://example.com/api/v1".into(),
         credentials: super::Credentials::default(),
     };
-    let e = super::open(&profile, access, &options())
+    let e = super::open(&profile, access, &options(), Default::default())
         .err()
         .unwrap_or_else(|| panic!("plain http to example.com was accepted"));
     assert_eq!(e.kind, ErrorKind::Api(ApiError::Refused));

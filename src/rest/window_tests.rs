@@ -151,8 +151,13 @@ async fn talkdesk() -> SessionContext {
         },
     };
     let ctx = SessionContext::new();
-    for table in crate::rest::open(&profile, access, &crate::rest::tests::options())
-        .unwrap_or_else(|e| panic!("{}", e.message))
+    for table in crate::rest::open(
+        &profile,
+        access,
+        &crate::rest::tests::options(),
+        Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.message))
     {
         ctx.register_table(table.name().to_string().as_str(), table)
             .unwrap_or_else(|e| panic!("{e}"));

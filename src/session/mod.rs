@@ -7,12 +7,15 @@
 mod credentials;
 mod oauth_procedures;
 
+use std::sync::Arc;
+
 use crate::connect::settings::{self as connect_settings, Settings, Warning};
 use crate::engine::procedures::ProcedureRegistry;
 use crate::engine::sys_tables::{ConnectionProp, SYS_SCHEMA};
 use crate::engine::{Engine, EngineOptions, NamedTable};
 use crate::error::Result;
 use crate::profile::Profile;
+use crate::request_log::RequestLog;
 use crate::rest::ScanOptions;
 
 /// Rows per Arrow batch: large enough to amortise per-batch work, small enough to keep memory flat.
@@ -47,6 +50,7 @@ pub async fn open(settings: Settings, dsn: String) -> Result<(OpenSession, Optio
             SYS_SCHEMA,
             Vec::new(),
             ProcedureRegistry::default(),
+            Arc::default(),
         )?,
     };
     Ok((
@@ -74,7 +78,8 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         cache_max_bytes: usize::try_from(u64::from(settings.cache_max_mb) << 20)
             .unwrap_or(usize::MAX),
     };
-    let tables = crate::rest::open(profile, access, &options)?
+    let requests = Arc::new(RequestLog::default());
+    let tables = crate::rest::open(profile, access, &options, requests.clone())?
         .into_iter()
         .map(|table| NamedTable {
             schema: profile.name.clone(),
@@ -86,7 +91,7 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
     for procedure in oauth_procedures::procedures(profile, settings)? {
         procedures.register(procedure);
     }
-    engine(settings, &profile.name, tables, procedures)
+    engine(settings, &profile.name, tables, procedures, requests)
 }
 
 fn engine(
@@ -94,6 +99,7 @@ fn engine(
     default_schema: &str,
     tables: Vec<NamedTable>,
     procedures: ProcedureRegistry,
+    requests: Arc<RequestLog>,
 ) -> Result<Engine> {
     Engine::new(EngineOptions {
         database: if default_schema == SYS_SCHEMA {
@@ -107,6 +113,7 @@ fn engine(
         procedures,
         batch_size: BATCH_ROWS,
         tables,
+        requests,
     })
 }
 

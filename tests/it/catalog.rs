@@ -10,10 +10,11 @@ use odbc_api::{Connection, Cursor, CursorImpl, ResultSetMetadata};
 
 use crate::harness::*;
 
-const SYSTEM_TABLES: [&str; 5] = [
+const SYSTEM_TABLES: [&str; 6] = [
     "sys_connection_props",
     "sys_procedureparameters",
     "sys_procedures",
+    "sys_requests",
     "sys_tablecolumns",
     "sys_tables",
 ];

@@ -31,5 +31,6 @@ mod rest_origins;
 mod rest_profile_file;
 mod rest_pushdown;
 mod rest_report_window;
+mod rest_requests_table;
 mod rest_tables;
 mod secrets_in_text;

@@ -317,6 +317,7 @@ fn system_tables_are_queryable() {
             "sys_connection_props",
             "sys_procedureparameters",
             "sys_procedures",
+            "sys_requests",
             "sys_tablecolumns",
             "sys_tables"
         ]

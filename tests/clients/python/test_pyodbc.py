@@ -23,6 +23,7 @@ SYSTEM_TABLES = {
     "sys_procedures",
     "sys_procedureparameters",
     "sys_connection_props",
+    "sys_requests",
 }
 
 # A character outside the Basic Multilingual Plane (a UTF-16 surrogate pair), Latin letters with
