@@ -253,15 +253,22 @@ impl ApiClient {
         shown.to_string().replace("%2A", "*")
     }
 
-    /// GET a JSON document.
+    /// GET a JSON document that stays as it is for a while (a record): the result cache may
+    /// answer it.
     pub async fn get(&self, url: Url) -> Result<Outcome> {
-        self.parsed(Method::GET, url, None, &[]).await
+        self.parsed(Method::GET, url, None, &[], true).await
+    }
+
+    /// GET a JSON document that changes from one moment to the next (a report job's status):
+    /// always asked of the API, never cached.
+    pub async fn get_fresh(&self, url: Url) -> Result<Outcome> {
+        self.parsed(Method::GET, url, None, &[], false).await
     }
 
     /// GET a list page whose body the caller reads as it arrives.
     pub async fn get_streamed(&self, url: Url) -> Result<Streamed> {
         match self
-            .request(Method::GET, url, None, &[], BodyMode::Stream)
+            .request(Method::GET, url, None, &[], BodyMode::Stream, true)
             .await?
         {
             Arrival::Stream(body) => Ok(Streamed::Body(body)),
@@ -275,12 +282,12 @@ impl ApiClient {
     /// GET a document that may be redirected to one of `file_hosts` (a report file in storage),
     /// where it is fetched without any credential.
     pub async fn get_file(&self, url: Url, file_hosts: &[String]) -> Result<Outcome> {
-        self.parsed(Method::GET, url, None, file_hosts).await
+        self.parsed(Method::GET, url, None, file_hosts, true).await
     }
 
     /// Sends with retries; `body` is JSON for POST.
     pub async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Outcome> {
-        self.parsed(method, url, body, &[]).await
+        self.parsed(method, url, body, &[], false).await
     }
 
     async fn parsed(
@@ -289,9 +296,10 @@ impl ApiClient {
         url: Url,
         body: Option<&Value>,
         anonymous: &[String],
+        cacheable: bool,
     ) -> Result<Outcome> {
         match self
-            .request(method, url, body, anonymous, BodyMode::Parsed)
+            .request(method, url, body, anonymous, BodyMode::Parsed, cacheable)
             .await?
         {
             Arrival::Parsed(outcome) => Ok(outcome),
@@ -302,7 +310,8 @@ impl ApiClient {
     }
 
     /// Follows redirects by hand, so that each hop's URL is checked against the API's origin
-    /// before anything is sent to it, and the credentials go only where `Origins` allows.
+    /// before anything is sent to it, and the credentials go only where `Origins` allows. A
+    /// `cacheable` GET on the API's own origin may be answered by the result cache.
     async fn request(
         &self,
         mut method: Method,
@@ -310,11 +319,12 @@ impl ApiClient {
         mut body: Option<&Value>,
         anonymous: &[String],
         mode: BodyMode,
+        cacheable: bool,
     ) -> Result<Arrival> {
         let mut ticket = None;
         if let (Some(ttl), true) = (
             self.cache_ttl,
-            method == Method::GET && anonymous.is_empty(),
+            cacheable && method == Method::GET && anonymous.is_empty(),
         ) {
             let account = self.account().await?;
             match ResponseCache::shared().lookup(account, url.as_str(), ttl) {

@@ -103,7 +103,7 @@ fn rfc3339(secs: i64) -> Result<String> {
 async fn wait_done(ctx: &ScanContext, r: &Report, id: &str) -> Result<()> {
     for _ in 0..MAX_POLLS {
         let url = ctx.url(&r.poll_path, &[("job_id", id)], &[], &[])?;
-        let body = match ctx.client.get(url).await? {
+        let body = match ctx.client.get_fresh(url).await? {
             Outcome::Ok(resp) => resp.body,
             Outcome::NotFound => {
                 return Err(Error::new(

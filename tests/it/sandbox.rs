@@ -289,9 +289,13 @@ impl Sandbox {
         self.connect_with(service, "")
     }
 
-    /// Connects with the service's connection string plus `extra` (`"Pagesize=3;"`).
+    /// Connects with the service's connection string plus `extra` (`"Pagesize=3;"`), then
+    /// `APIODBC_TEST_CONNECT_EXTRA` (how `cargo xtask test` runs the data-driven suites again
+    /// with the result cache on and one request at a time; the first of a repeated key wins, so
+    /// a test's own settings stay).
     pub fn connect_with(&self, service: &str, extra: &str) -> Connection<'static> {
-        let cs = format!("{};{extra}", self.connection_string(service));
+        let also = std::env::var("APIODBC_TEST_CONNECT_EXTRA").unwrap_or_default();
+        let cs = format!("{};{extra};{also}", self.connection_string(service));
         connect_str(&cs).unwrap_or_else(|e| panic!("connecting with {cs}: {e}"))
     }
 
