@@ -301,18 +301,7 @@ pub fn r(ctx: &mut Ctx) -> StepEnd {
     let driver = need!(ctx.driver());
     let binary = need!(sandbox_binary(&driver));
     let env = need!(ctx.odbc());
-    let sandbox = match crate::sandbox::Sandbox::start(
-        &binary,
-        &["--listen", "127.0.0.1:0", "--records", "60", "--seed", "7"],
-    ) {
-        Ok(sandbox) => sandbox,
-        Err(e) => return StepEnd::fail(e),
-    };
-    let manifest = match sandbox.manifest() {
-        Ok(m) => m,
-        Err(e) => return StepEnd::fail(e),
-    };
-    let tables = need!(sandbox_tables(&manifest));
+    let (_sandbox, tables) = need!(sandbox_with_tables(&binary));
     let lines: String = tables
         .iter()
         .map(|t| format!("{}\t{}\t{}\t{}\n", t.service, t.connection, t.table, t.rows))
@@ -337,8 +326,23 @@ pub struct SandboxTable {
     pub rows: f64,
 }
 
+/// A small sandbox (60 records per table) for a client step, and the tables its manifest lists;
+/// the sandbox runs until the first value is dropped.
+pub(crate) fn sandbox_with_tables(
+    binary: &Path,
+) -> Result<(crate::sandbox::Sandbox, Vec<SandboxTable>), StepEnd> {
+    let sandbox = crate::sandbox::Sandbox::start(
+        binary,
+        &["--listen", "127.0.0.1:0", "--records", "60", "--seed", "7"],
+    )
+    .map_err(StepEnd::fail)?;
+    let manifest = sandbox.manifest().map_err(StepEnd::fail)?;
+    let tables = sandbox_tables(&manifest)?;
+    Ok((sandbox, tables))
+}
+
 /// Every table the sandbox's manifest lists, in its order.
-pub fn sandbox_tables(manifest: &crate::sandbox::Json) -> Result<Vec<SandboxTable>, StepEnd> {
+fn sandbox_tables(manifest: &crate::sandbox::Json) -> Result<Vec<SandboxTable>, StepEnd> {
     let mut tables = Vec::new();
     for (service, info) in manifest
         .at(&["services"])

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::clients::{
-    clients_dir, gcc, run_client, runner_end, sandbox_binary, sandbox_tables, SandboxTable,
+    clients_dir, gcc, run_client, runner_end, sandbox_binary, sandbox_with_tables, SandboxTable,
 };
 use crate::cmd::{self, RunOpts};
 use crate::counts;
@@ -35,18 +35,7 @@ pub fn iodbc(ctx: &mut Ctx) -> StepEnd {
     let driver = std::fs::canonicalize(&driver).unwrap_or(driver);
     let exe = need!(build());
     let binary = need!(sandbox_binary(&driver));
-    let sandbox = match crate::sandbox::Sandbox::start(
-        &binary,
-        &["--listen", "127.0.0.1:0", "--records", "60", "--seed", "7"],
-    ) {
-        Ok(sandbox) => sandbox,
-        Err(e) => return StepEnd::fail(e),
-    };
-    let manifest = match sandbox.manifest() {
-        Ok(m) => m,
-        Err(e) => return StepEnd::fail(e),
-    };
-    let tables = need!(sandbox_tables(&manifest));
+    let (_sandbox, tables) = need!(sandbox_with_tables(&binary));
     let Some(counted) = tables
         .iter()
         .find(|t| (t.service.as_str(), t.table.as_str()) == COUNTED)
