@@ -311,7 +311,8 @@ impl<'a> Pager<'a> {
         Ok(late)
     }
 
-    /// After a page of `n` records, sends the next pages' requests ahead when the list pages by
+    /// After a page of `n` records, sends the next page's request at once when the API named it
+    /// (cursor, link), and the next pages' requests ahead when the list pages by
     /// offset or page number and more pages are likely: the page was full (a short page ends the
     /// list, so nothing is asked past a short table's end) or the API gave its page count. Only
     /// pages wholly within the rows still wanted are asked for, with the size they will be asked
@@ -342,6 +343,15 @@ impl<'a> Pager<'a> {
                 }
             }
             State::Offset(_) | State::Page(_) => {}
+            // The API named the next page (a cursor or a link): ask for it now, so it arrives
+            // while this page's last records are converted and read. Never more than that one.
+            State::Cursor(_) | State::Next(_) if self.want != Some(0) => {
+                let url = self.request_url();
+                if !prefetch.has(&url) {
+                    prefetch.clear();
+                    prefetch.send(url);
+                }
+            }
             _ => prefetch.clear(),
         }
         self.prefetch = Some(prefetch);

@@ -1,9 +1,9 @@
-//! Pages asked for before the page before them has answered: when a list pages by offset or page
-//! number, the next pages' URLs are known in advance, so a scan keeps several of them in flight
-//! (spawned, so they progress while the current page is read, each read whole into memory) and
-//! takes their answers in order.
-//! It owns only the requests in flight; which URLs to ask for, and whether an answer is the one
-//! wanted, is the pager's business. A request no longer wanted is aborted when dropped.
+//! Pages asked for before their turn: a page the API named (cursor, link) as soon as it is named,
+//! and, when a list pages by offset or page number, the next several pages, whose URLs are known
+//! in advance. Each is a spawned task (so it progresses while the current page is read) that reads
+//! its body whole; the pager takes the answers in order. It owns only the requests in flight;
+//! which URLs to ask for, and whether an answer is the one wanted, is the pager's business. A
+//! request no longer wanted is aborted when dropped.
 
 use std::collections::VecDeque;
 use std::sync::Arc;

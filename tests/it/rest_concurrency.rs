@@ -87,6 +87,7 @@ fn key_lookups_go_out_together_and_return_the_same_rows() {
 fn pages_are_asked_for_ahead_and_rows_keep_their_order() {
     let sb = slow();
     let mut overlapped = Vec::new();
+    let mut named = Vec::new();
     for service in sb.services() {
         for (table, _) in sb.tables(&service) {
             let def = profile(&service).table(&table);
@@ -129,6 +130,11 @@ fn pages_are_asked_for_ahead_and_rows_keep_their_order() {
             if kind == "offset" || kind == "page" {
                 assert!(many.max_in_flight > 1, "{sql}: pages went one at a time");
                 overlapped.push(format!("{service}.{table}"));
+            } else {
+                // A page named by the API (cursor, link) is asked for as soon as it is named,
+                // and no page that was not named.
+                assert_eq!(one.requests, many.requests, "{sql}: {kind} pages differ");
+                named.push(format!("{service}.{table}"));
             }
         }
     }
@@ -136,6 +142,10 @@ fn pages_are_asked_for_ahead_and_rows_keep_their_order() {
         overlapped.iter().any(|t| t == "pipedrive.persons")
             && overlapped.iter().any(|t| t.starts_with("keap.")),
         "offset lists not covered: {overlapped:?}"
+    );
+    assert!(
+        !named.is_empty(),
+        "no list paged by cursor or link was covered"
     );
 }
 
