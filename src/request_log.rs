@@ -71,6 +71,22 @@ impl RequestLog {
         entries.push_back(entry);
     }
 
+    /// One line for the log: what `statement` asked of the API.
+    pub fn summary(&self, statement: u64) -> String {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mine: Vec<&RequestEntry> = entries
+            .iter()
+            .filter(|e| e.statement == statement)
+            .collect();
+        let hits = mine.iter().filter(|e| e.from_cache).count();
+        let retries: u32 = mine.iter().map(|e| e.attempts.saturating_sub(1)).sum();
+        let waited: u64 = mine.iter().map(|e| e.waited_ms).sum();
+        format!(
+            "statement {statement}: {} requests sent, {hits} answered from the cache, {retries} retries, {waited} ms waiting for the rate limit",
+            mine.len() - hits
+        )
+    }
+
     pub fn entries(&self) -> Vec<RequestEntry> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.iter().cloned().collect()

@@ -14,6 +14,7 @@ pub mod procedure_call;
 pub mod procedures;
 mod regroup;
 mod sql_lexer;
+mod statement_log;
 mod sys_requests;
 pub mod sys_tables;
 pub mod type_names;
@@ -440,7 +441,12 @@ impl Engine {
                     .execute_logical_plan(plan)
                     .await
                     .map_err(from_datafusion)?;
-                frame.execute_stream().await.map_err(from_datafusion)
+                let stream = frame.execute_stream().await.map_err(from_datafusion)?;
+                Ok(Box::pin(statement_log::Logged::new(
+                    stream,
+                    statement,
+                    self.requests.clone(),
+                )))
             }
             Prepared::Procedure {
                 call,
