@@ -606,17 +606,17 @@ pub unsafe extern "C" fn SQLProcedureColumnsW(
     }
 }
 
-fn privileges<E: Encoding>(hstmt: SQLHSTMT, args: &[Arg], columns: bool) -> SQLRETURN {
+fn privileges<E: Encoding>(
+    hstmt: SQLHSTMT,
+    args: &[Arg],
+    rows: fn() -> Result<datafusion::arrow::record_batch::RecordBatch>,
+) -> SQLRETURN {
     run(hstmt, |_| {
         // The names are read so a bad pointer or length is reported as for any catalog call.
         for arg in args {
             read_input::<E>(arg.0, arg.1 as isize)?;
         }
-        if columns {
-            catalog::column_privileges()
-        } else {
-            catalog::table_privileges()
-        }
+        rows()
     })
 }
 
@@ -645,7 +645,7 @@ pub unsafe extern "C" fn SQLTablePrivileges(
                 (AppPtr::new(szSchemaName), cbSchemaName),
                 (AppPtr::new(szTableName), cbTableName),
             ],
-            false,
+            catalog::table_privileges,
         )
     }
 }
@@ -675,7 +675,7 @@ pub unsafe extern "C" fn SQLTablePrivilegesW(
                 (AppPtr::new(szSchemaName), cbSchemaName),
                 (AppPtr::new(szTableName), cbTableName),
             ],
-            false,
+            catalog::table_privileges,
         )
     }
 }
@@ -708,7 +708,7 @@ pub unsafe extern "C" fn SQLColumnPrivileges(
                 (AppPtr::new(szTableName), cbTableName),
                 (AppPtr::new(szColumnName), cbColumnName),
             ],
-            true,
+            catalog::column_privileges,
         )
     }
 }
@@ -741,7 +741,7 @@ pub unsafe extern "C" fn SQLColumnPrivilegesW(
                 (AppPtr::new(szTableName), cbTableName),
                 (AppPtr::new(szColumnName), cbColumnName),
             ],
-            true,
+            catalog::column_privileges,
         )
     }
 }

@@ -377,6 +377,11 @@ impl ApiClient {
         ))
     }
 
+    /// The connection's request log (scans read their statement's number from it).
+    pub fn log(&self) -> &RequestLog {
+        &self.log
+    }
+
     /// Notes one request (or cache hit) in the connection's request log.
     fn note(
         &self,

@@ -17,8 +17,6 @@ use crate::profile::{template, Profile, Table};
 /// What a connection's tables share.
 pub struct ScanContext {
     pub client: Arc<ApiClient>,
-    /// The connection's request log: scans read the number of the statement they belong to.
-    pub log: Arc<crate::request_log::RequestLog>,
     pub profile: Profile,
     /// Pagesize property; clamped to each table's maximum.
     pub pagesize: Option<u32>,

@@ -80,11 +80,10 @@ pub fn open(
         profile.rate_limit.clone(),
         profile.errors.clone(),
         options,
-        log.clone(),
+        log,
     )?;
     let ctx = Arc::new(context::ScanContext {
         client: Arc::new(client),
-        log,
         profile: profile.clone(),
         pagesize: options.pagesize,
         max_rows: options.max_rows,

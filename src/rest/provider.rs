@@ -326,7 +326,7 @@ impl TableProvider for RestTable {
         let part = Arc::new(ScanPartition {
             ctx: self.ctx.clone(),
             // Scans are planned as their statement executes, right after it was numbered.
-            statement: self.ctx.log.last_statement(),
+            statement: self.ctx.client.log().last_statement(),
             table: self.table.clone(),
             conv,
             plan,

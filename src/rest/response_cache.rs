@@ -10,6 +10,7 @@
 //! back into a response, is the client's business. Nothing here is written to disk.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -60,7 +61,7 @@ struct Store {
 pub struct ResponseCache {
     store: Mutex<Store>,
     /// The most bytes kept: the largest CacheMaxMB any connection asked for.
-    capacity: Mutex<usize>,
+    capacity: AtomicUsize,
 }
 
 /// What a lookup found.
@@ -88,7 +89,7 @@ impl ResponseCache {
         static CACHE: OnceLock<ResponseCache> = OnceLock::new();
         CACHE.get_or_init(|| ResponseCache {
             store: Mutex::new(Store::default()),
-            capacity: Mutex::new(0),
+            capacity: AtomicUsize::new(0),
         })
     }
 
@@ -98,12 +99,11 @@ impl ResponseCache {
 
     /// Makes room for at least `bytes` in all (a connection's CacheMaxMB).
     pub fn reserve(&self, bytes: usize) {
-        let mut capacity = self.capacity.lock().unwrap_or_else(|p| p.into_inner());
-        *capacity = (*capacity).max(bytes);
+        self.capacity.fetch_max(bytes, Ordering::SeqCst);
     }
 
     fn capacity(&self) -> usize {
-        *self.capacity.lock().unwrap_or_else(|p| p.into_inner())
+        self.capacity.load(Ordering::SeqCst)
     }
 
     /// The response for `url` of `account` stored within `ttl`, else the ticket to store it.
@@ -163,7 +163,7 @@ mod tests {
         // A cache of the test's own: the shared one is used by other tests at once.
         Box::leak(Box::new(ResponseCache {
             store: Mutex::new(Store::default()),
-            capacity: Mutex::new(1 << 20),
+            capacity: AtomicUsize::new(1 << 20),
         }))
     }
 
@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn oldest_entries_go_first_and_a_huge_one_is_not_kept() {
         let cache = fresh();
-        *cache.capacity.lock().expect("lock") = 400;
+        cache.capacity.store(400, Ordering::SeqCst);
         let account = Account::of([b"u".as_slice()]);
         let body = || Cached {
             headers: HeaderMap::new(),

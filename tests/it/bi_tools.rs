@@ -260,25 +260,8 @@ fn power_bi_connects_lists_and_queries_as_recorded() {
     assert_eq!(scroll, 1, "SQLFetchScroll is there");
 
     // The navigator.
-    let (stmt, h) = statement(&conn);
-    let types = wide("TABLE,VIEW");
-    // SAFETY: null catalog, schema and table (any), a wide list of types.
-    let ret = unsafe {
-        SQLTablesW(
-            h,
-            std::ptr::null(),
-            0,
-            std::ptr::null(),
-            0,
-            std::ptr::null(),
-            0,
-            types.as_ptr(),
-            types.len() as i16,
-        )
-    };
-    ok(ret, "SQLTablesW", &stmt);
-    let listed = fetch_all_wide(h);
-    let tables: Vec<&str> = listed.iter().filter_map(|r| r[2].as_deref()).collect();
+    let listed = tables_of_types(&conn, "TABLE,VIEW");
+    let tables: Vec<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
     for (table, _) in sb.tables("pipedrive") {
         assert!(
             tables.contains(&table.as_str()),
@@ -286,10 +269,9 @@ fn power_bi_connects_lists_and_queries_as_recorded() {
         );
     }
     assert!(
-        listed.iter().all(|r| r[3].as_deref() == Some("TABLE")),
+        listed.iter().all(|(_, kind)| kind == "TABLE"),
         "only tables, no system tables: {listed:?}"
     );
-    drop(stmt);
 
     // A query, and what Power BI asks about its columns.
     let (stmt, h) = statement(&conn);

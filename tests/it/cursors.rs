@@ -134,21 +134,35 @@ fn data_at_execution_parameters_arrive_in_pieces() {
     );
 }
 
+/// `sql` prepared with one i64 parameter bound as an array holding `values`, one set each
+/// (SQL_ATTR_PARAMSET_SIZE = the number of values).
+fn parameter_sets<'c>(
+    conn: &'c odbc_api::Connection<'_>,
+    sql: &str,
+    values: &[i64],
+) -> odbc_api::ColumnarBulkInserter<
+    odbc_api::handles::StatementImpl<'c>,
+    odbc_api::parameter::WithDataType<odbc_api::buffers::BoxColumnBuffer>,
+> {
+    let prepared = conn.prepare(sql).expect("prepares");
+    let mut inserter = prepared
+        .into_column_inserter(values.len(), [BindParamDesc::i64(false)])
+        .expect("binds a column of parameters");
+    inserter.set_num_rows(values.len());
+    inserter
+        .column_mut(0)
+        .as_slice::<i64>()
+        .expect("an i64 column")
+        .copy_from_slice(values);
+    inserter
+}
+
 /// An application that binds an array of parameter sets (SQL_ATTR_PARAMSET_SIZE 3) gets the
 /// rows of every set, one after another, in one result set.
 #[test]
 fn an_array_of_parameter_sets_runs_once_per_set() {
     let conn = connect();
-    let prepared = conn.prepare("SELECT ? * 10 AS v").expect("prepares");
-    let mut inserter = prepared
-        .into_column_inserter(3, [BindParamDesc::i64(false)])
-        .expect("binds a column of parameters");
-    inserter.set_num_rows(3);
-    inserter
-        .column_mut(0)
-        .as_slice::<i64>()
-        .expect("an i64 column")
-        .copy_from_slice(&[1, 2, 3]);
+    let mut inserter = parameter_sets(&conn, "SELECT ? * 10 AS v", &[1, 2, 3]);
     let mut cursor = inserter
         .execute()
         .expect("executes three parameter sets")
@@ -168,16 +182,7 @@ fn an_array_of_parameter_sets_runs_once_per_set() {
 #[test]
 fn a_failing_parameter_set_is_named_in_the_error() {
     let conn = connect();
-    let prepared = conn.prepare("SELECT 10 / ? AS v").expect("prepares");
-    let mut inserter = prepared
-        .into_column_inserter(3, [BindParamDesc::i64(false)])
-        .expect("binds a column of parameters");
-    inserter.set_num_rows(3);
-    inserter
-        .column_mut(0)
-        .as_slice::<i64>()
-        .expect("an i64 column")
-        .copy_from_slice(&[1, 0, 2]);
+    let mut inserter = parameter_sets(&conn, "SELECT 10 / ? AS v", &[1, 0, 2]);
     // The division runs as the rows are computed, so the error may come from SQLExecute or
     // from the SQLFetch that reaches the second set's row.
     let error = match inserter.execute() {

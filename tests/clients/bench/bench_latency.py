@@ -10,33 +10,23 @@ Run by `cargo xtask bench`; needs APIODBC_DRIVER_PATH, APIODBC_BENCH_SANDBOX (ba
 APIODBC_BENCH_LATENCY_MS.
 """
 
-import json
 import os
+import sys
 import time
-import urllib.request
+from pathlib import Path
 
 import pyodbc
 
-SANDBOX = os.environ["APIODBC_BENCH_SANDBOX"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+from sandbox_proc import Sandbox  # noqa: E402  (the pyodbc suites' sandbox client)
+
+SANDBOX = Sandbox(os.environ["APIODBC_BENCH_SANDBOX"])
 LATENCY = int(os.environ["APIODBC_BENCH_LATENCY_MS"]) / 1000.0
 DRIVER = os.path.realpath(os.environ["APIODBC_DRIVER_PATH"])
 
 
-def get(path):
-    with urllib.request.urlopen(SANDBOX + path) as resp:
-        return json.load(resp)
-
-
-def requests_since_reset():
-    return len(get("/_sandbox/stats")["requests"])
-
-
-def reset():
-    urllib.request.urlopen(urllib.request.Request(SANDBOX + "/_sandbox/reset", method="POST"))
-
-
 def connection_string(service, kind, extra):
-    strings = get("/_sandbox/manifest")["services"][service]["connection_strings"]
+    strings = SANDBOX.manifest["services"][service]["connection_strings"]
     return "DRIVER={%s};%s;%s" % (DRIVER, strings[kind], extra)
 
 
@@ -47,8 +37,8 @@ def spread(values, n):
 
 
 def queries():
-    persons = [p["id"] for p in get("/_sandbox/data/pipedrive/persons")]
-    conversations = [c["id"] for c in get("/_sandbox/data/helpscout/conversations")]
+    persons = [p["id"] for p in SANDBOX.data("pipedrive", "persons")]
+    conversations = [c["id"] for c in SANDBOX.data("helpscout", "conversations")]
     ids = ", ".join(str(i) for i in spread(persons, 50))
     conv = ", ".join(str(i) for i in spread(conversations, 20))
     return [
@@ -71,12 +61,12 @@ def queries():
 
 def run(service, kind, extra, sql, times):
     conn = pyodbc.connect(connection_string(service, kind, extra), autocommit=True)
-    reset()
+    SANDBOX.reset()
     started = time.perf_counter()
     for _ in range(times):
         rows = [tuple(r) for r in conn.cursor().execute(sql).fetchall()]
     wall = time.perf_counter() - started
-    return rows, requests_since_reset(), wall
+    return rows, len(SANDBOX.stats()), wall
 
 
 def main():
