@@ -19,6 +19,7 @@ pub(crate) mod http;
 pub(crate) mod logging;
 pub(crate) mod odbc;
 pub(crate) mod profile;
+pub(crate) mod rate_budget;
 pub(crate) mod request_log;
 pub(crate) mod rest;
 pub(crate) mod runtime;

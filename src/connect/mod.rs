@@ -14,6 +14,7 @@ mod values;
 
 pub use grammar::Attributes;
 pub use settings::Warning;
+pub use values::RateLimitSharing;
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use super::grammar::Attributes;
 use super::profile_settings::ProfileSettings;
-use super::values::{self, AuthScheme, InitiateOAuth, SettingsLocation};
+use super::values::{self, AuthScheme, InitiateOAuth, RateLimitSharing, SettingsLocation};
 use crate::error::{ConnectError, Error, Result};
 use crate::secret::Secret;
 use crate::table_meta;
@@ -96,7 +96,15 @@ macro_rules! shown_as_text {
         }
     )*};
 }
-shown_as_text!(u8, u32, u64, AuthScheme, InitiateOAuth, SettingsLocation);
+shown_as_text!(
+    u8,
+    u32,
+    u64,
+    AuthScheme,
+    InitiateOAuth,
+    RateLimitSharing,
+    SettingsLocation
+);
 
 impl PropertyValue for ProfileSettings {
     fn shown(&self) -> String {
@@ -415,6 +423,14 @@ connection_properties! {
         allowed: "whole numbers from 1 (one request at a time) to 64",
         liftable: true,
         description: "Requests one query may have in flight at once where none waits for another's answer (key lookups, one scan per parent, the next pages of an offset or page-number list); 1 sends them one after another.",
+    }
+    RateLimitSharing {
+        field: rate_limit_sharing: RateLimitSharing = RateLimitSharing::Machine,
+        name: "RateLimitSharing", aliases: [],
+        parse: |p, v| enumerated(p, v, RateLimitSharing::parse),
+        allowed: "MACHINE, PROCESS",
+        liftable: true,
+        description: "Who shares an account's rate-limit budget, so requests wait for it instead of drawing 429s: MACHINE, every process of the user on this computer (a state file under $XDG_STATE_HOME/apiodbc); PROCESS, the connections of this process.",
     }
     CacheTTL {
         field: cache_ttl: u32 = 0,

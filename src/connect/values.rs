@@ -86,6 +86,39 @@ impl fmt::Display for InitiateOAuth {
     }
 }
 
+/// Who shares an account's rate-limit budget (RateLimitSharing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RateLimitSharing {
+    /// Every process of the user on this machine, through a state file.
+    #[default]
+    Machine,
+    /// The connections of this process only.
+    Process,
+}
+
+impl RateLimitSharing {
+    pub fn parse(s: &str) -> Option<RateLimitSharing> {
+        Some(match normalise(s).as_str() {
+            "MACHINE" => RateLimitSharing::Machine,
+            "PROCESS" => RateLimitSharing::Process,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RateLimitSharing::Machine => "MACHINE",
+            RateLimitSharing::Process => "PROCESS",
+        }
+    }
+}
+
+impl fmt::Display for RateLimitSharing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 fn normalise(s: &str) -> String {
     s.trim()
         .chars()

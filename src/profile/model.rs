@@ -283,6 +283,14 @@ pub struct RateLimit {
     pub reset: Option<String>,
     #[serde(default)]
     pub reset_unit: ResetUnit,
+    /// Header with the requests allowed per window; with a known window, requests wait for
+    /// budget before drawing a 429.
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// The window's length as the API documents it; without it, the longest `reset` (or 429
+    /// wait) the API announced.
+    #[serde(default)]
+    pub window_seconds: Option<u32>,
 }
 
 impl Default for RateLimit {
@@ -292,6 +300,8 @@ impl Default for RateLimit {
             remaining: None,
             reset: None,
             reset_unit: ResetUnit::Seconds,
+            limit: None,
+            window_seconds: None,
         }
     }
 }

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 pub use super::body_stream::BodyStream;
 use super::body_stream::{error_chain, too_large, BodySource, Tee};
@@ -21,6 +20,7 @@ use super::response_cache::{Account, Cached, Lookup, ResponseCache, Ticket};
 use crate::error::{ApiError, AuthError, Error, Result};
 use crate::http::{body, check_url, http_client, Deadline};
 use crate::profile::{HostRule, RateLimit, ResetUnit};
+use crate::rate_budget::{Observation, RateBudget};
 use crate::request_log::{RequestEntry, RequestLog};
 use crate::secret::Secret;
 
@@ -52,6 +52,9 @@ pub struct OAuthCredential {
     pub source: Arc<dyn crate::http::AccessTokenSource>,
     pub header: String,
     pub format: String,
+    /// Who the tokens belong to (client id and token store), for the rate budget: the same
+    /// across refreshes, unlike the token itself.
+    pub account: String,
 }
 
 impl std::fmt::Debug for OAuthCredential {
@@ -70,8 +73,10 @@ pub struct ApiClient {
     errors: crate::profile::model::Errors,
     /// MaxResponseSize: the most bytes one response body may have.
     max_response_bytes: usize,
-    /// No request leaves before this instant (set when the API says its budget is spent).
-    not_before: Mutex<Option<Instant>>,
+    /// The account's rate budget, shared with its other connections and processes.
+    budget: RateBudget,
+    /// Timeout: the longest a request waits for the rate budget before the query fails.
+    patience: Option<Duration>,
     /// CacheTTL: how old a cached response may be; `None`: the cache is off.
     cache_ttl: Option<Duration>,
     /// Where each request is noted for `sys.sys_requests`.
@@ -167,6 +172,13 @@ impl ApiClient {
             limits.extra_ca.as_deref(),
             reqwest::redirect::Policy::none(),
         )?;
+        let budget = RateBudget::new(
+            &account_identity(&base, &creds),
+            rate.window_seconds
+                .map(|s| Duration::from_secs(u64::from(s))),
+            rate.limit.is_some(),
+            limits.rate_limit_sharing,
+        );
         Ok(ApiClient {
             http,
             max_response_bytes: usize::try_from(limits.max_response_bytes).unwrap_or(usize::MAX),
@@ -175,7 +187,9 @@ impl ApiClient {
             creds,
             rate,
             errors,
-            not_before: Mutex::new(None),
+            budget,
+            patience: (limits.timeout_secs > 0)
+                .then(|| Duration::from_secs(u64::from(limits.timeout_secs))),
             log,
             cache_ttl: (limits.cache_ttl_secs > 0).then(|| {
                 ResponseCache::shared().reserve(limits.cache_max_bytes);
@@ -449,9 +463,7 @@ impl ApiClient {
         let mut oauth_used: Option<Secret> = None;
         let mut oauth_retried = false;
         loop {
-            let waiting = Instant::now();
-            self.wait_budget().await;
-            tally.waited += waiting.elapsed();
+            tally.waited += self.budget.acquire(self.patience).await?;
             tally.attempts += 1;
             let mut req = self.http.request(method.clone(), url.clone());
             if credentialed {
@@ -477,7 +489,7 @@ impl ApiClient {
             }
             let result = match req.send().await {
                 Ok(resp) if mode == BodyMode::Stream && resp.status().is_success() => {
-                    self.note_budget(resp.headers()).await;
+                    self.note_budget(resp.headers());
                     if resp
                         .content_length()
                         .is_some_and(|len| len > self.max_response_bytes as u64)
@@ -515,6 +527,7 @@ impl ApiClient {
             let (status, headers, bytes) = match result {
                 Ok(r) => r,
                 Err(e) => {
+                    self.budget.unanswered();
                     failures += 1;
                     if failures > MAX_RETRIES {
                         let what = if e.is_timeout() {
@@ -540,7 +553,7 @@ impl ApiClient {
                     continue;
                 }
             };
-            self.note_budget(&headers).await;
+            self.note_budget(&headers);
             if status.is_redirection() {
                 if let Some(location) = headers
                     .get(reqwest::header::LOCATION)
@@ -614,9 +627,13 @@ impl ApiClient {
                         )
                         .with_native(429));
                     }
+                    // Every connection of the account holds back for as long as the API asks;
+                    // the next attempt's wait for the budget is that hold.
                     let wait = self.rate_wait(&headers).unwrap_or_else(|| backoff(rate_waits.min(6)));
-                    tokio::time::sleep(wait).await;
-                    tally.waited += wait;
+                    self.budget.observe(Observation {
+                        hold_ms: Some(wait.as_millis() as u64),
+                        ..Observation::default()
+                    });
                 }
                 s if s.is_server_error() => {
                     failures += 1;
@@ -761,24 +778,40 @@ impl ApiClient {
         Some(Duration::from_secs_f64(secs.max(0.05)).min(MAX_RATE_WAIT))
     }
 
-    /// When the API says no requests are left in this window, hold the next one until it resets.
-    async fn note_budget(&self, headers: &HeaderMap) {
-        let Some(name) = &self.rate.remaining else {
-            return;
+    /// Tells the account's budget what an answer's rate-limit headers said.
+    fn note_budget(&self, headers: &HeaderMap) {
+        let count = |name: &Option<String>| {
+            name.as_deref()
+                .and_then(|n| Self::header_secs(headers, n))
+                .map(|v| v.min(f64::from(u32::MAX)) as u32)
         };
-        if Self::header_secs(headers, name) == Some(0.0) {
-            if let Some(d) = self.reset_in(headers) {
-                *self.not_before.lock().await = Some(Instant::now() + d);
-            }
-        }
+        let seen = Observation {
+            limit: count(&self.rate.limit),
+            remaining: count(&self.rate.remaining),
+            reset_ms: self.reset_in(headers).map(|d| d.as_millis() as u64),
+            hold_ms: None,
+        };
+        self.budget.observe(seen);
     }
+}
 
-    async fn wait_budget(&self) {
-        let until = *self.not_before.lock().await;
-        if let Some(t) = until {
-            tokio::time::sleep_until(t.into()).await;
-        }
+/// What names the account whose rate budget a client draws on: the base URL and every
+/// credential it sends (hashed by the budget, never kept), or for OAuth the token family's
+/// identity, which outlives each access token.
+fn account_identity<'a>(base: &'a Url, creds: &'a Credentials) -> Vec<&'a [u8]> {
+    let mut parts: Vec<&[u8]> = vec![base.as_str().as_bytes()];
+    for (name, value) in creds.query.iter().chain(&creds.headers) {
+        parts.push(name.as_bytes());
+        parts.push(value.expose().as_bytes());
     }
+    if let Some((user, password)) = &creds.basic {
+        parts.push(user.expose().as_bytes());
+        parts.push(password.expose().as_bytes());
+    }
+    if let Some(o) = &creds.oauth {
+        parts.push(o.account.as_bytes());
+    }
+    parts
 }
 
 /// Exponential backoff with jitter: 200 ms, 400 ms, ... capped at 10 s, plus up to 50 %.

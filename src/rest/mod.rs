@@ -55,6 +55,8 @@ pub struct ScanOptions {
     pub cache_ttl_secs: u32,
     /// CacheMaxMB in bytes: room the process's result cache keeps at least.
     pub cache_max_bytes: usize,
+    /// Who shares the account's rate budget.
+    pub rate_limit_sharing: crate::rate_budget::Sharing,
 }
 
 /// Builds the HTTP client for `access` and returns every table of the profile.

@@ -208,5 +208,6 @@ pub(super) fn options() -> super::ScanOptions {
         max_concurrent_requests: 1,
         cache_ttl_secs: 0,
         cache_max_bytes: 0,
+        rate_limit_sharing: crate::rate_budget::Sharing::Process,
     }
 }

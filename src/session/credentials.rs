@@ -117,10 +117,20 @@ pub async fn resolve(profile: &Profile, s: &Settings) -> Result<ApiAccess> {
         .map_err(|n| connect_error(format!("Profile {} needs {n}", profile.name)))?;
         let (source, base) = oauth_source(profile, s, scheme).await?;
         api_base = base;
+        let account = format!(
+            "{}|{}|{}",
+            profile.name,
+            s.oauth_client_id.as_deref().unwrap_or_default(),
+            s.oauth_settings_location
+                .as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_default()
+        );
         creds.oauth = Some(OAuthCredential {
             source,
             header,
             format,
+            account,
         });
     }
     for p in placements.drain(..) {

@@ -10,11 +10,13 @@ mod oauth_procedures;
 use std::sync::Arc;
 
 use crate::connect::settings::{self as connect_settings, Settings, Warning};
+use crate::connect::RateLimitSharing;
 use crate::engine::procedures::ProcedureRegistry;
 use crate::engine::sys_tables::{ConnectionProp, SYS_SCHEMA};
 use crate::engine::{Engine, EngineOptions, NamedTable};
 use crate::error::Result;
 use crate::profile::Profile;
+use crate::rate_budget::Sharing;
 use crate::request_log::RequestLog;
 use crate::rest::ScanOptions;
 
@@ -77,6 +79,10 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         cache_ttl_secs: settings.cache_ttl,
         cache_max_bytes: usize::try_from(u64::from(settings.cache_max_mb) << 20)
             .unwrap_or(usize::MAX),
+        rate_limit_sharing: match settings.rate_limit_sharing {
+            RateLimitSharing::Machine => Sharing::Machine,
+            RateLimitSharing::Process => Sharing::Process,
+        },
     };
     let requests = Arc::new(RequestLog::default());
     let tables = crate::rest::open(profile, access, &options, requests.clone())?

@@ -30,6 +30,7 @@ mod rest_joins;
 mod rest_origins;
 mod rest_profile_file;
 mod rest_pushdown;
+mod rest_rate_budget;
 mod rest_report_window;
 mod rest_requests_table;
 mod rest_tables;

@@ -267,6 +267,14 @@ pub fn run(args: &[String]) -> ExitCode {
             failed = true;
         }
     }
+    println!("==> rate limit: processes sharing one account's budget against each on its own");
+    match crate::bench_latency::rate_report(&ctx.driver, &ctx.sandbox) {
+        Ok(table) => tables.push(table),
+        Err(e) => {
+            eprintln!("cargo xtask bench: {e}");
+            failed = true;
+        }
+    }
     println!();
     for table in &tables {
         println!("{table}");

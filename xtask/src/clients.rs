@@ -214,8 +214,19 @@ pub fn pytest(ctx: &mut Ctx) -> StepEnd {
 
 /// The OAuth concurrency proof: 8 processes share one settings file for 60 s against a sandbox
 /// whose access tokens live 2 s (tests/clients/python/soak_oauth.py starts that sandbox itself).
-/// The script prints one PASS/FAIL line and exits non-zero on failure.
 pub fn oauth_soak(ctx: &mut Ctx) -> StepEnd {
+    python_soak(ctx, "soak_oauth.py", "OAUTH SOAK")
+}
+
+/// The shared rate budget's proof: 8 processes query one account for 60 s against a sandbox
+/// that allows 20 requests per 2 s, and none is answered 429 (soak_rate_budget.py).
+pub fn rate_soak(ctx: &mut Ctx) -> StepEnd {
+    python_soak(ctx, "soak_rate_budget.py", "RATE SOAK")
+}
+
+/// Runs a soak script of tests/clients/python, which prints one `<marker> PASS|FAIL` line and
+/// exits non-zero on failure.
+fn python_soak(ctx: &mut Ctx, script: &str, marker: &str) -> StepEnd {
     let driver = need!(ctx.driver());
     let sandbox = need!(sandbox_binary(&driver));
     let env = need!(ctx.odbc());
@@ -224,10 +235,11 @@ pub fn oauth_soak(ctx: &mut Ctx) -> StepEnd {
         return StepEnd::fail(format!("no {}; run the venv step", python.display()));
     }
     let mut cmd = with_odbc(env, &python);
-    cmd.arg("tests/clients/python/soak_oauth.py")
+    cmd.arg(format!("tests/clients/python/{script}"))
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("APIODBC_SANDBOX_BIN", &sandbox)
-        .env_remove("APIODBC_DRIVER");
+        .env_remove("APIODBC_DRIVER")
+        .env_remove("APIODBC_RATE_SHARING");
     let out = cmd::run(
         &mut cmd,
         RunOpts {
@@ -239,12 +251,15 @@ pub fn oauth_soak(ctx: &mut Ctx) -> StepEnd {
         .text
         .lines()
         .rev()
-        .find(|l| l.starts_with("OAUTH SOAK "))
+        .find(|l| l.starts_with(&format!("{marker} ")))
         .unwrap_or("")
         .to_string();
-    match (out.success(), summary.starts_with("OAUTH SOAK PASS")) {
+    match (
+        out.success(),
+        summary.starts_with(&format!("{marker} PASS")),
+    ) {
         (true, true) => StepEnd::pass(summary),
-        (true, false) => StepEnd::fail("soak_oauth.py exited 0 without a PASS line"),
+        (true, false) => StepEnd::fail(format!("{script} exited 0 without a PASS line")),
         (false, _) => StepEnd::fail(format!("{summary} ({})", out.describe_exit())),
     }
 }

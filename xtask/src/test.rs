@@ -24,7 +24,7 @@ cargo xtask test [--skip STEP,...] [--only STEP,...] [--no-install] [--driver PA
   --trace         turn on unixODBC's trace (target/odbc-test/trace.log)
 
   steps: packages venv fmt clippy modules build cargo-test odbc-env isql iusql
-         pytest oauth-soak c-header c-program perl php r iodbc package
+         pytest oauth-soak rate-soak c-header c-program perl php r iodbc package
          valgrind";
 
 type StepFn = fn(&mut Ctx) -> StepEnd;
@@ -42,6 +42,7 @@ const STEPS: &[(&str, StepFn)] = &[
     ("iusql", |ctx| clients::isql(ctx, "iusql")),
     ("pytest", clients::pytest),
     ("oauth-soak", clients::oauth_soak),
+    ("rate-soak", clients::rate_soak),
     ("c-header", clients::c_header),
     ("c-program", clients::c_program),
     ("perl", clients::perl),
