@@ -19,6 +19,7 @@ mod record_splitter;
 mod report;
 mod response_cache;
 pub mod scan;
+mod scan_exec;
 mod window;
 
 use std::path::PathBuf;

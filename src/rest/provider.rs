@@ -22,6 +22,7 @@ use tokio::sync::mpsc;
 use super::context::ScanContext;
 use super::json_to_arrow::{Converter, OutColumn};
 use super::scan::{Mode, ScanPlan};
+use super::scan_exec::{self, ApiScanExec};
 use super::window::{self, Bounds};
 use crate::profile::{FilterOp, Table, ValueFormat};
 use crate::table_meta;
@@ -323,6 +324,7 @@ impl TableProvider for RestTable {
             columns,
             schema: schema.clone(),
         });
+        let requests = scan_exec::describe(&self.ctx, &self.table, &plan);
         let part = Arc::new(ScanPartition {
             ctx: self.ctx.clone(),
             // Scans are planned as their statement executes, right after it was numbered.
@@ -333,7 +335,7 @@ impl TableProvider for RestTable {
             schema: schema.clone(),
         });
         let exec = StreamingTableExec::try_new(schema, vec![part], None, Vec::new(), false, limit)?;
-        Ok(Arc::new(exec))
+        Ok(Arc::new(ApiScanExec::new(Arc::new(exec), requests)))
     }
 }
 
