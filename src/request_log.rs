@@ -11,6 +11,8 @@ use std::sync::Mutex;
 
 /// Entries kept per connection; the oldest go first.
 const MAX_ENTRIES: usize = 10_000;
+/// Statements remembered as bypassing the cache.
+const MAX_UNCACHED: usize = 64;
 
 tokio::task_local! {
     static STATEMENT: u64;
@@ -42,6 +44,8 @@ pub struct RequestEntry {
 #[derive(Default)]
 pub struct RequestLog {
     last_statement: AtomicU64,
+    /// Recent statements that asked to bypass the result cache (`/*+ NO_CACHE */`).
+    uncached: Mutex<VecDeque<u64>>,
     entries: Mutex<VecDeque<RequestEntry>>,
 }
 
@@ -53,8 +57,24 @@ impl std::fmt::Debug for RequestLog {
 
 impl RequestLog {
     /// Numbers the statement being executed; the scans it starts read it with [`current`].
-    pub fn begin_statement(&self) -> u64 {
-        self.last_statement.fetch_add(1, Ordering::SeqCst) + 1
+    /// `no_cache`: its requests are sent even where the result cache has an answer.
+    pub fn begin_statement(&self, no_cache: bool) -> u64 {
+        let statement = self.last_statement.fetch_add(1, Ordering::SeqCst) + 1;
+        if no_cache {
+            let mut uncached = self.uncached.lock().unwrap_or_else(|p| p.into_inner());
+            // Only statements still running matter; a few dozen cursors open at once is plenty.
+            if uncached.len() == MAX_UNCACHED {
+                uncached.pop_front();
+            }
+            uncached.push_back(statement);
+        }
+        statement
+    }
+
+    /// Whether `statement` asked to bypass the result cache.
+    pub fn bypasses_cache(&self, statement: u64) -> bool {
+        let uncached = self.uncached.lock().unwrap_or_else(|p| p.into_inner());
+        uncached.contains(&statement)
     }
 
     /// The number of the statement executed last.
@@ -125,9 +145,9 @@ mod tests {
     async fn entries_carry_the_statement_they_ran_in() {
         let log = RequestLog::default();
         log.record(entry("/connect"));
-        let first = log.begin_statement();
+        let first = log.begin_statement(false);
         in_statement(first, async { log.record(entry("/a")) }).await;
-        let second = log.begin_statement();
+        let second = log.begin_statement(false);
         in_statement(second, async { log.record(entry("/b")) }).await;
         let got: Vec<(u64, String)> = log
             .entries()

@@ -438,7 +438,7 @@ connection_properties! {
         parse: |p, v| whole(p, v, 0..=31_536_000u32),
         allowed: "whole numbers of seconds from 0 (no cache) to 31536000",
         liftable: true,
-        description: "Seconds an API response is reused by any connection of the same account in this process (a repeated query, a BI refresh); 0 sends every request.",
+        description: "Seconds an API response is reused by any connection of the same account in this process (a repeated query, a BI refresh); 0 sends every request. A statement with the hint /*+ NO_CACHE */ sends its requests all the same.",
     }
     CacheMaxMB {
         field: cache_max_mb: u32 = 256,

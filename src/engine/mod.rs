@@ -7,6 +7,7 @@ mod column_names;
 pub mod complexity;
 pub mod errors;
 pub mod escape;
+mod hints;
 mod hyphenated_schemas;
 pub mod identifier_case;
 pub mod placeholders;
@@ -428,7 +429,7 @@ impl Engine {
                 param_types,
                 ..
             } => {
-                let statement = self.requests.begin_statement();
+                let statement = self.requests.begin_statement(hints::read(sql).no_cache);
                 tracing::debug!(statement, "executing");
                 let plan = if params.is_empty() {
                     LogicalPlan::clone(plan)

@@ -341,7 +341,13 @@ impl ApiClient {
             cacheable && method == Method::GET && anonymous.is_empty(),
         ) {
             let account = self.account().await?;
-            match ResponseCache::shared().lookup(account, url.as_str(), ttl) {
+            let cache = ResponseCache::shared();
+            let lookup = if self.log.bypasses_cache(crate::request_log::current()) {
+                Lookup::Miss(cache.refresh(account, url.as_str()))
+            } else {
+                cache.lookup(account, url.as_str(), ttl)
+            };
+            match lookup {
                 Lookup::Hit(cached) => {
                     self.note(&method, &url, Some(200), cached.body.len() as u64, |e| {
                         e.from_cache = true;

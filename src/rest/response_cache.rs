@@ -117,6 +117,15 @@ impl ResponseCache {
         Lookup::Miss(Ticket { key, cache: self })
     }
 
+    /// A ticket to store a fresh answer for `url`, without looking at what is kept (a statement
+    /// that bypasses the cache still refreshes it).
+    pub fn refresh(&'static self, account: Account, url: &str) -> Ticket {
+        Ticket {
+            key: (account, url.to_string()),
+            cache: self,
+        }
+    }
+
     fn insert(&self, key: &Key, response: Cached) {
         let capacity = self.capacity();
         let size = response.body.len() + key.1.len();

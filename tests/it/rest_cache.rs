@@ -35,12 +35,51 @@ fn a_repeated_query_within_the_ttl_sends_no_request() {
     assert!(stats.is_empty(), "requests within the TTL: {stats:#?}");
 }
 
+#[test]
+fn a_no_cache_hint_sends_the_statements_requests_and_refreshes_the_cache() {
+    let sb = counting();
+    let conn = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=25");
+    let _guard = counting_guard();
+    let cached = query_text(&conn, PERSONS);
+    sb.reset();
+    let hinted = query_text(
+        &conn,
+        "SELECT /*+ NO_CACHE */ * FROM pipedrive.persons ORDER BY id",
+    );
+    assert_eq!(hinted, cached);
+    assert!(
+        asked_every_page_of(sb, 25),
+        "the hinted query was answered from the cache: {:?}",
+        sb.stats()
+    );
+    // The hint applies to its statement only, and what it fetched is kept.
+    sb.reset();
+    assert_eq!(query_text(&conn, PERSONS), cached);
+    assert_eq!(
+        query_text(
+            &conn,
+            "SELECT '/*+ NO_CACHE */' AS x, * FROM pipedrive.persons ORDER BY id"
+        )
+        .len(),
+        cached.len()
+    );
+    let stats = sb.stats();
+    assert!(
+        stats.is_empty(),
+        "requests after the hinted query: {stats:#?}"
+    );
+}
+
 /// Whether the sandbox was asked for every page of persons at Pagesize=20 (pages asked ahead may
 /// add one past the end).
 fn asked_every_page(sb: &crate::sandbox::Sandbox) -> bool {
+    asked_every_page_of(sb, 20)
+}
+
+fn asked_every_page_of(sb: &crate::sandbox::Sandbox, size: usize) -> bool {
     let queries: Vec<String> = sb.stats().into_iter().map(|r| r.query).collect();
     (0..sb.rows("pipedrive", "persons"))
-        .step_by(20)
+        .step_by(size)
         .all(|start| {
             queries
                 .iter()
