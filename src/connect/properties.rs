@@ -448,6 +448,14 @@ connection_properties! {
         liftable: true,
         description: "Memory the result cache may use (the largest value any connection of the process gives); the oldest responses are dropped first.",
     }
+    CacheLocation {
+        field: cache_location: Option<PathBuf> = None,
+        name: "CacheLocation", aliases: [],
+        parse: |_, v: &str| Ok(Some(PathBuf::from(v))),
+        allowed: "a folder path",
+        liftable: true,
+        description: "Folder that keeps the result cache's answers between processes (with CacheTTL): one 0600 file per response, named by a hash, holding no credential; created 0700, refused when other users can write to it. CacheMaxMB bounds it.",
+    }
     MaxRows {
         field: max_rows: u64 = 0,
         name: "MaxRows", aliases: [],

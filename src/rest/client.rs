@@ -14,6 +14,7 @@ use serde_json::Value;
 
 pub use super::body_stream::BodyStream;
 use super::body_stream::{error_chain, too_large, BodySource, Tee};
+use super::disk_cache::DiskCache;
 use super::jsonpath;
 use super::origin::{Origins, Route};
 use super::response_cache::{Account, Cached, Lookup, ResponseCache, Ticket};
@@ -79,6 +80,8 @@ pub struct ApiClient {
     patience: Option<Duration>,
     /// CacheTTL: how old a cached response may be; `None`: the cache is off.
     cache_ttl: Option<Duration>,
+    /// CacheLocation: where cached responses are also kept between processes.
+    disk_cache: Option<Arc<DiskCache>>,
     /// Where each request is noted for `sys.sys_requests`.
     log: Arc<RequestLog>,
 }
@@ -172,6 +175,13 @@ impl ApiClient {
             limits.extra_ca.as_deref(),
             reqwest::redirect::Policy::none(),
         )?;
+        let disk_cache = match (&limits.cache_location, limits.cache_ttl_secs > 0) {
+            (Some(dir), true) => Some(Arc::new(DiskCache::open(
+                dir,
+                limits.cache_max_bytes as u64,
+            )?)),
+            _ => None,
+        };
         let budget = RateBudget::new(
             &account_identity(&base, &creds),
             rate.window_seconds
@@ -188,6 +198,7 @@ impl ApiClient {
             rate,
             errors,
             budget,
+            disk_cache,
             patience: (limits.timeout_secs > 0)
                 .then(|| Duration::from_secs(u64::from(limits.timeout_secs))),
             log,
@@ -343,9 +354,9 @@ impl ApiClient {
             let account = self.account().await?;
             let cache = ResponseCache::shared();
             let lookup = if self.log.bypasses_cache(crate::request_log::current()) {
-                Lookup::Miss(cache.refresh(account, url.as_str()))
+                Lookup::Miss(cache.refresh(account, url.as_str(), self.disk_cache.as_ref()))
             } else {
-                cache.lookup(account, url.as_str(), ttl)
+                cache.lookup(account, url.as_str(), ttl, self.disk_cache.as_ref())
             };
             match lookup {
                 Lookup::Hit(cached) => {

@@ -7,6 +7,7 @@
 mod body_stream;
 pub mod client;
 mod context;
+mod disk_cache;
 mod emitter;
 pub mod json_to_arrow;
 pub mod jsonpath;
@@ -56,6 +57,8 @@ pub struct ScanOptions {
     pub cache_ttl_secs: u32,
     /// CacheMaxMB in bytes: room the process's result cache keeps at least.
     pub cache_max_bytes: usize,
+    /// CacheLocation: the folder that keeps cached answers between processes.
+    pub cache_location: Option<PathBuf>,
     /// Who shares the account's rate budget.
     pub rate_limit_sharing: crate::rate_budget::Sharing,
 }

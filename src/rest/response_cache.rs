@@ -7,12 +7,15 @@
 //! (a self-join's other side held back by the join) might never be read to its end.
 //!
 //! It owns storage, expiry and eviction only; which requests may be cached, and turning an entry
-//! back into a response, is the client's business. Nothing here is written to disk.
+//! back into a response, is the client's business. With CacheLocation, each lookup that misses
+//! in memory asks the connection's `disk_cache`, and each stored answer is written there too.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -33,7 +36,13 @@ impl Account {
         }
         Account(hasher.finalize().into())
     }
+
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.0
+    }
 }
+
+use super::disk_cache::DiskCache;
 
 /// One cached response.
 #[derive(Clone)]
@@ -75,12 +84,16 @@ pub enum Lookup {
 pub struct Ticket {
     key: Key,
     cache: &'static ResponseCache,
+    disk: Option<Arc<DiskCache>>,
 }
 
 impl Ticket {
-    /// Keeps `response` for later askers, if it fits.
+    /// Keeps `response` for later askers, if it fits (on disk too, with CacheLocation).
     pub fn store(self, response: Cached) {
-        self.cache.insert(&self.key, response);
+        if let Some(disk) = &self.disk {
+            disk.save(&self.key.0, &self.key.1, &response);
+        }
+        self.cache.insert(&self.key, response, Duration::ZERO);
     }
 }
 
@@ -106,27 +119,45 @@ impl ResponseCache {
         self.capacity.load(Ordering::SeqCst)
     }
 
-    /// The response for `url` of `account` stored within `ttl`, else the ticket to store it.
-    pub fn lookup(&'static self, account: Account, url: &str, ttl: Duration) -> Lookup {
+    /// The response for `url` of `account` stored within `ttl` (in memory, else in `disk`),
+    /// else the ticket to store it.
+    pub fn lookup(
+        &'static self,
+        account: Account,
+        url: &str,
+        ttl: Duration,
+        disk: Option<&Arc<DiskCache>>,
+    ) -> Lookup {
         let key = (account, url.to_string());
         if let Some(entry) = self.lock().entries.get(&key) {
             if entry.stored.elapsed() <= ttl {
                 return Lookup::Hit(entry.response.clone());
             }
         }
-        Lookup::Miss(Ticket { key, cache: self })
+        if let Some((age, response)) = disk.and_then(|d| d.load(&account, url, ttl)) {
+            self.insert(&key, response.clone(), age);
+            return Lookup::Hit(response);
+        }
+        Lookup::Miss(self.refresh(account, url, disk))
     }
 
     /// A ticket to store a fresh answer for `url`, without looking at what is kept (a statement
     /// that bypasses the cache still refreshes it).
-    pub fn refresh(&'static self, account: Account, url: &str) -> Ticket {
+    pub fn refresh(
+        &'static self,
+        account: Account,
+        url: &str,
+        disk: Option<&Arc<DiskCache>>,
+    ) -> Ticket {
         Ticket {
             key: (account, url.to_string()),
             cache: self,
+            disk: disk.cloned(),
         }
     }
 
-    fn insert(&self, key: &Key, response: Cached) {
+    /// Keeps `response`, stored `age` ago (a disk entry keeps its age in memory).
+    fn insert(&self, key: &Key, response: Cached, age: Duration) {
         let capacity = self.capacity();
         let size = response.body.len() + key.1.len();
         let mut store = self.lock();
@@ -149,7 +180,7 @@ impl ResponseCache {
             store.entries.insert(
                 key.clone(),
                 Entry {
-                    stored: Instant::now(),
+                    stored: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
                     response,
                 },
             );
@@ -181,20 +212,21 @@ mod tests {
         let cache = fresh();
         let alice = Account::of([b"https://api".as_slice(), b"key-a"]);
         let bob = Account::of([b"https://api".as_slice(), b"key-b"]);
-        let Lookup::Miss(ticket) = cache.lookup(alice, "/p?x=1", Duration::from_secs(60)) else {
+        let Lookup::Miss(ticket) = cache.lookup(alice, "/p?x=1", Duration::from_secs(60), None)
+        else {
             panic!("empty cache hit");
         };
         ticket.store(cached("[1]"));
-        match cache.lookup(alice, "/p?x=1", Duration::from_secs(60)) {
+        match cache.lookup(alice, "/p?x=1", Duration::from_secs(60), None) {
             Lookup::Hit(c) => assert_eq!(&c.body[..], b"[1]"),
             Lookup::Miss(_) => panic!("stored response missed"),
         }
         assert!(matches!(
-            cache.lookup(bob, "/p?x=1", Duration::from_secs(60)),
+            cache.lookup(bob, "/p?x=1", Duration::from_secs(60), None),
             Lookup::Miss(_)
         ));
         assert!(matches!(
-            cache.lookup(alice, "/p?x=1", Duration::ZERO),
+            cache.lookup(alice, "/p?x=1", Duration::ZERO, None),
             Lookup::Miss(_)
         ));
     }
@@ -217,12 +249,12 @@ mod tests {
             body: Bytes::from(vec![b'x'; 98]),
         };
         for url in ["/1", "/2", "/3", "/4"] {
-            let Lookup::Miss(t) = cache.lookup(account, url, Duration::from_secs(9)) else {
+            let Lookup::Miss(t) = cache.lookup(account, url, Duration::from_secs(9), None) else {
                 panic!("hit");
             };
             t.store(body());
         }
-        let Lookup::Miss(t) = cache.lookup(account, "/big", Duration::from_secs(9)) else {
+        let Lookup::Miss(t) = cache.lookup(account, "/big", Duration::from_secs(9), None) else {
             panic!("hit");
         };
         t.store(Cached {
@@ -231,7 +263,7 @@ mod tests {
         });
         let hit = |url: &'static str| {
             matches!(
-                cache.lookup(account, url, Duration::from_secs(9)),
+                cache.lookup(account, url, Duration::from_secs(9), None),
                 Lookup::Hit(_)
             )
         };
@@ -239,7 +271,7 @@ mod tests {
             !hit("/big"),
             "an entry over a quarter of the cache was kept"
         );
-        let Lookup::Miss(t) = cache.lookup(account, "/5", Duration::from_secs(9)) else {
+        let Lookup::Miss(t) = cache.lookup(account, "/5", Duration::from_secs(9), None) else {
             panic!("hit");
         };
         t.store(body());

@@ -208,6 +208,7 @@ pub(super) fn options() -> super::ScanOptions {
         max_concurrent_requests: 1,
         cache_ttl_secs: 0,
         cache_max_bytes: 0,
+        cache_location: None,
         rate_limit_sharing: crate::rate_budget::Sharing::Process,
     }
 }

@@ -79,6 +79,7 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         cache_ttl_secs: settings.cache_ttl,
         cache_max_bytes: usize::try_from(u64::from(settings.cache_max_mb) << 20)
             .unwrap_or(usize::MAX),
+        cache_location: settings.cache_location.clone(),
         rate_limit_sharing: match settings.rate_limit_sharing {
             RateLimitSharing::Machine => Sharing::Machine,
             RateLimitSharing::Process => Sharing::Process,
