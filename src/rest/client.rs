@@ -109,6 +109,18 @@ pub enum Streamed {
     NotFound,
 }
 
+/// Whether the result cache may answer a request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CacheUse {
+    /// Always sent, never kept (a job's status, a POST).
+    Never,
+    /// Answered from the cache when it can be, kept when read whole.
+    Reuse,
+    /// As `Reuse`, and the body is read whole by a task of its own, whatever the scan does: a
+    /// lookup of the same request waits for this one instead of sending it again.
+    ReuseAndLead,
+}
+
 /// How a successful response's body is taken.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum BodyMode {
@@ -281,19 +293,35 @@ impl ApiClient {
     /// GET a JSON document that stays as it is for a while (a record): the result cache may
     /// answer it.
     pub async fn get(&self, url: Url) -> Result<Outcome> {
-        self.parsed(Method::GET, url, None, &[], true).await
+        self.parsed(Method::GET, url, None, &[], CacheUse::Reuse)
+            .await
     }
 
     /// GET a JSON document that changes from one moment to the next (a report job's status):
     /// always asked of the API, never cached.
     pub async fn get_fresh(&self, url: Url) -> Result<Outcome> {
-        self.parsed(Method::GET, url, None, &[], false).await
+        self.parsed(Method::GET, url, None, &[], CacheUse::Never)
+            .await
     }
 
     /// GET a list page whose body the caller reads as it arrives.
     pub async fn get_streamed(&self, url: Url) -> Result<Streamed> {
+        self.streamed(url, CacheUse::Reuse).await
+    }
+
+    /// GET a list page ahead of its turn, from a task that reads the body whole whatever the
+    /// scan does (`prefetch`): another scan asking for the same page meanwhile waits for it.
+    pub async fn get_ahead(&self, url: Url) -> Result<Streamed> {
+        let mut answer = self.streamed(url, CacheUse::ReuseAndLead).await?;
+        if let Streamed::Body(body) = &mut answer {
+            body.read_whole().await?;
+        }
+        Ok(answer)
+    }
+
+    async fn streamed(&self, url: Url, cache: CacheUse) -> Result<Streamed> {
         match self
-            .request(Method::GET, url, None, &[], BodyMode::Stream, true)
+            .request(Method::GET, url, None, &[], BodyMode::Stream, cache)
             .await?
         {
             Arrival::Stream(body) => Ok(Streamed::Body(body)),
@@ -307,12 +335,13 @@ impl ApiClient {
     /// GET a document that may be redirected to one of `file_hosts` (a report file in storage),
     /// where it is fetched without any credential.
     pub async fn get_file(&self, url: Url, file_hosts: &[String]) -> Result<Outcome> {
-        self.parsed(Method::GET, url, None, file_hosts, true).await
+        self.parsed(Method::GET, url, None, file_hosts, CacheUse::Reuse)
+            .await
     }
 
     /// Sends with retries; `body` is JSON for POST.
     pub async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Outcome> {
-        self.parsed(method, url, body, &[], false).await
+        self.parsed(method, url, body, &[], CacheUse::Never).await
     }
 
     async fn parsed(
@@ -321,10 +350,10 @@ impl ApiClient {
         url: Url,
         body: Option<&Value>,
         anonymous: &[String],
-        cacheable: bool,
+        cache: CacheUse,
     ) -> Result<Outcome> {
         match self
-            .request(method, url, body, anonymous, BodyMode::Parsed, cacheable)
+            .request(method, url, body, anonymous, BodyMode::Parsed, cache)
             .await?
         {
             Arrival::Parsed(outcome) => Ok(outcome),
@@ -344,29 +373,41 @@ impl ApiClient {
         mut body: Option<&Value>,
         anonymous: &[String],
         mode: BodyMode,
-        cacheable: bool,
+        cache_use: CacheUse,
     ) -> Result<Arrival> {
         let mut ticket = None;
         if let (Some(ttl), true) = (
             self.cache_ttl,
-            cacheable && method == Method::GET && anonymous.is_empty(),
+            cache_use != CacheUse::Never && method == Method::GET && anonymous.is_empty(),
         ) {
             let account = self.account().await?;
             let cache = ResponseCache::shared();
-            let lookup = if self.log.bypasses_cache(crate::request_log::current()) {
-                Lookup::Miss(cache.refresh(account, url.as_str(), self.disk_cache.as_ref()))
-            } else {
-                cache.lookup(account, url.as_str(), ttl, self.disk_cache.as_ref())
-            };
-            match lookup {
-                Lookup::Hit(cached) => {
-                    self.note(&method, &url, Some(200), cached.body.len() as u64, |e| {
-                        e.from_cache = true;
-                        e.attempts = 0;
-                    });
-                    return self.arrival_from_cache(cached, &url, mode);
+            let disk = self.disk_cache.as_ref();
+            let lead = cache_use == CacheUse::ReuseAndLead;
+            loop {
+                let lookup = if self.log.bypasses_cache(crate::request_log::current()) {
+                    Lookup::Miss(cache.refresh(account, url.as_str(), disk))
+                } else {
+                    cache.lookup(account, url.as_str(), ttl, disk, lead)
+                };
+                match lookup {
+                    Lookup::Hit(cached) => {
+                        self.note(&method, &url, Some(200), cached.body.len() as u64, |e| {
+                            e.from_cache = true;
+                            e.attempts = 0;
+                        });
+                        return self.arrival_from_cache(cached, &url, mode);
+                    }
+                    Lookup::Miss(t) => {
+                        ticket = Some(t);
+                        break;
+                    }
+                    // The same request is on its way: its answer will be kept, or, if it
+                    // fails, this one is sent after all.
+                    Lookup::InFlight(mut done) => {
+                        let _ = done.changed().await;
+                    }
                 }
-                Lookup::Miss(t) => ticket = Some(t),
             }
         }
         for _ in 0..=MAX_REDIRECTS {

@@ -97,13 +97,7 @@ impl Prefetch {
         // past the list's end is complete (and cached) though nobody reads it.
         let statement = crate::request_log::current();
         let task = tokio::spawn(crate::request_log::in_statement(statement, async move {
-            match client.get_streamed(target).await? {
-                Streamed::Body(mut body) => {
-                    body.read_whole().await?;
-                    Ok(Streamed::Body(body))
-                }
-                other => Ok(other),
-            }
+            client.get_ahead(target).await
         }));
         self.ahead.push_back(Ahead {
             url,

@@ -2,9 +2,13 @@
 //! process and reused by any connection of the same account within its TTL, so a repeated query,
 //! a self-join or a BI tool's refresh sends no request. Entries are keyed by an account digest
 //! (the base URL and a SHA-256 of the credentials the request carries, the current OAuth token
-//! included) and the URL without credentials, so cached data never crosses accounts. Concurrent
-//! misses of one key each send their request: a miss never waits for another scan's body, which
-//! (a self-join's other side held back by the join) might never be read to its end.
+//! included) and the URL without credentials, so cached data never crosses accounts. A request
+//! sent ahead by a spawned task that reads its body whole (`prefetch`) announces itself as in
+//! flight, and a lookup of the same key waits for it instead of sending the same request again
+//! (a self-join's two scans share their pages). Only such requests lead: one whose body a scan
+//! reads as it goes might never be read to its end (the join holds that scan back), and whoever
+//! waited for it would wait for ever. A leader that fails or is dropped wakes its waiters, which
+//! then send their own.
 //!
 //! It owns storage, expiry and eviction only; which requests may be cached, and turning an entry
 //! back into a response, is the client's business. With CacheLocation, each lookup that misses
@@ -20,6 +24,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use sha2::{Digest, Sha256};
+use tokio::sync::watch;
 
 /// Whose data an entry is: a digest of the base URL and the credentials sent.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -63,6 +68,8 @@ struct Store {
     entries: HashMap<Key, Entry>,
     /// Keys in the order stored: the oldest is evicted first.
     order: VecDeque<Key>,
+    /// Leading requests in flight, for lookups to wait on.
+    in_flight: HashMap<Key, watch::Receiver<()>>,
     bytes: usize,
 }
 
@@ -76,8 +83,24 @@ pub struct ResponseCache {
 /// What a lookup found.
 pub enum Lookup {
     Hit(Cached),
-    /// Not cached: the caller sends the request and must [`ResponseCache::finish`] the ticket.
+    /// Not cached: the caller sends the request and hands the answer to the ticket.
     Miss(Ticket),
+    /// Another request for it is in flight: wait until this resolves (its leader is done or
+    /// gone), then look again.
+    InFlight(watch::Receiver<()>),
+}
+
+/// A leading request in flight; dropping it (after storing, or on failure) wakes the waiters.
+struct Flight {
+    key: Key,
+    cache: &'static ResponseCache,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        self.cache.lock().in_flight.remove(&self.key);
+    }
 }
 
 /// Where the answer to a missed lookup is stored, once it is whole; dropped, nothing is.
@@ -85,6 +108,8 @@ pub struct Ticket {
     key: Key,
     cache: &'static ResponseCache,
     disk: Option<Arc<DiskCache>>,
+    /// Held by a leading request until its answer is stored (or it is dropped).
+    _flight: Option<Flight>,
 }
 
 impl Ticket {
@@ -120,25 +145,48 @@ impl ResponseCache {
     }
 
     /// The response for `url` of `account` stored within `ttl` (in memory, else in `disk`),
-    /// else the ticket to store it.
+    /// else the leading request in flight for it, else the ticket to store it. `lead`: the
+    /// caller reads the body whole whatever happens to the scan, so others may wait for it.
     pub fn lookup(
         &'static self,
         account: Account,
         url: &str,
         ttl: Duration,
         disk: Option<&Arc<DiskCache>>,
+        lead: bool,
     ) -> Lookup {
         let key = (account, url.to_string());
-        if let Some(entry) = self.lock().entries.get(&key) {
-            if entry.stored.elapsed() <= ttl {
-                return Lookup::Hit(entry.response.clone());
+        {
+            let store = self.lock();
+            if let Some(entry) = store.entries.get(&key) {
+                if entry.stored.elapsed() <= ttl {
+                    return Lookup::Hit(entry.response.clone());
+                }
+            }
+            if let Some(flight) = store.in_flight.get(&key) {
+                return Lookup::InFlight(flight.clone());
             }
         }
         if let Some((age, response)) = disk.and_then(|d| d.load(&account, url, ttl)) {
             self.insert(&key, response.clone(), age);
             return Lookup::Hit(response);
         }
-        Lookup::Miss(self.refresh(account, url, disk))
+        let mut ticket = self.refresh(account, url, disk);
+        if lead {
+            let mut store = self.lock();
+            // Another leader may have come between the two locks: wait for it instead.
+            if let Some(flight) = store.in_flight.get(&key) {
+                return Lookup::InFlight(flight.clone());
+            }
+            let (done, waiters) = watch::channel(());
+            store.in_flight.insert(key.clone(), waiters);
+            ticket._flight = Some(Flight {
+                key,
+                cache: self,
+                _done: done,
+            });
+        }
+        Lookup::Miss(ticket)
     }
 
     /// A ticket to store a fresh answer for `url`, without looking at what is kept (a statement
@@ -153,6 +201,7 @@ impl ResponseCache {
             key: (account, url.to_string()),
             cache: self,
             disk: disk.cloned(),
+            _flight: None,
         }
     }
 
@@ -212,21 +261,22 @@ mod tests {
         let cache = fresh();
         let alice = Account::of([b"https://api".as_slice(), b"key-a"]);
         let bob = Account::of([b"https://api".as_slice(), b"key-b"]);
-        let Lookup::Miss(ticket) = cache.lookup(alice, "/p?x=1", Duration::from_secs(60), None)
+        let Lookup::Miss(ticket) =
+            cache.lookup(alice, "/p?x=1", Duration::from_secs(60), None, false)
         else {
             panic!("empty cache hit");
         };
         ticket.store(cached("[1]"));
-        match cache.lookup(alice, "/p?x=1", Duration::from_secs(60), None) {
+        match cache.lookup(alice, "/p?x=1", Duration::from_secs(60), None, false) {
             Lookup::Hit(c) => assert_eq!(&c.body[..], b"[1]"),
-            Lookup::Miss(_) => panic!("stored response missed"),
+            _ => panic!("stored response missed"),
         }
         assert!(matches!(
-            cache.lookup(bob, "/p?x=1", Duration::from_secs(60), None),
+            cache.lookup(bob, "/p?x=1", Duration::from_secs(60), None, false),
             Lookup::Miss(_)
         ));
         assert!(matches!(
-            cache.lookup(alice, "/p?x=1", Duration::ZERO, None),
+            cache.lookup(alice, "/p?x=1", Duration::ZERO, None, false),
             Lookup::Miss(_)
         ));
     }
@@ -249,12 +299,14 @@ mod tests {
             body: Bytes::from(vec![b'x'; 98]),
         };
         for url in ["/1", "/2", "/3", "/4"] {
-            let Lookup::Miss(t) = cache.lookup(account, url, Duration::from_secs(9), None) else {
+            let Lookup::Miss(t) = cache.lookup(account, url, Duration::from_secs(9), None, false)
+            else {
                 panic!("hit");
             };
             t.store(body());
         }
-        let Lookup::Miss(t) = cache.lookup(account, "/big", Duration::from_secs(9), None) else {
+        let Lookup::Miss(t) = cache.lookup(account, "/big", Duration::from_secs(9), None, false)
+        else {
             panic!("hit");
         };
         t.store(Cached {
@@ -263,7 +315,7 @@ mod tests {
         });
         let hit = |url: &'static str| {
             matches!(
-                cache.lookup(account, url, Duration::from_secs(9), None),
+                cache.lookup(account, url, Duration::from_secs(9), None, false),
                 Lookup::Hit(_)
             )
         };
@@ -271,11 +323,46 @@ mod tests {
             !hit("/big"),
             "an entry over a quarter of the cache was kept"
         );
-        let Lookup::Miss(t) = cache.lookup(account, "/5", Duration::from_secs(9), None) else {
+        let Lookup::Miss(t) = cache.lookup(account, "/5", Duration::from_secs(9), None, false)
+        else {
             panic!("hit");
         };
         t.store(body());
         assert!(!hit("/1"), "the oldest entry was not evicted");
         assert!(hit("/2") && hit("/5"));
+    }
+
+    #[tokio::test]
+    async fn a_lookup_waits_for_the_leading_request_and_then_finds_its_answer() {
+        let cache = ResponseCache::shared();
+        cache.reserve(1 << 20);
+        let account = Account::of([b"https://flight".as_slice()]);
+        let ttl = Duration::from_secs(60);
+        let Lookup::Miss(leader) = cache.lookup(account, "/page2", ttl, None, true) else {
+            panic!("empty cache hit");
+        };
+        let Lookup::InFlight(mut done) = cache.lookup(account, "/page2", ttl, None, false) else {
+            panic!("the leader in flight was not seen");
+        };
+        leader.store(cached("[2]"));
+        let _ = done.changed().await;
+        assert!(matches!(
+            cache.lookup(account, "/page2", ttl, None, false),
+            Lookup::Hit(c) if &c.body[..] == b"[2]"
+        ));
+
+        // A leader that fails (is dropped) wakes its waiters, who then send their own.
+        let Lookup::Miss(leader) = cache.lookup(account, "/page3", ttl, None, true) else {
+            panic!("empty cache hit");
+        };
+        let Lookup::InFlight(mut done) = cache.lookup(account, "/page3", ttl, None, true) else {
+            panic!("the leader in flight was not seen");
+        };
+        drop(leader);
+        let _ = done.changed().await;
+        assert!(matches!(
+            cache.lookup(account, "/page3", ttl, None, false),
+            Lookup::Miss(_)
+        ));
     }
 }

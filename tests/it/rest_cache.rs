@@ -136,3 +136,35 @@ fn another_account_never_gets_cached_rows() {
         "the other account's query sent no request"
     );
 }
+
+/// Two connections of one account (a BI dashboard's visuals refreshing together) running the
+/// same scan at the same moment share the pages one of them asks for ahead.
+#[test]
+fn scans_running_at_once_share_the_pages_asked_ahead() {
+    let sb = crate::sandbox::slow();
+    let first = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=5");
+    let second = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=5");
+    let _guard = crate::sandbox::slow_guard();
+    sb.reset();
+    let sql = "SELECT id, name FROM pipedrive.persons ORDER BY id";
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(move || query_text(&first, sql));
+        let b = scope.spawn(move || query_text(&second, sql));
+        (
+            a.join().unwrap_or_else(|_| panic!("first scan panicked")),
+            b.join().unwrap_or_else(|_| panic!("second scan panicked")),
+        )
+    });
+    assert_eq!(a.len(), sb.rows("pipedrive", "persons"));
+    assert_eq!(a, b);
+    let mut asked: Vec<String> = sb.stats().into_iter().map(|r| r.query).collect();
+    asked.sort();
+    let total = asked.len();
+    asked.dedup();
+    // Each scan streams its first page as it reads it; every page asked ahead is shared.
+    assert!(
+        total <= asked.len() + 1,
+        "{total} requests for {} distinct pages: {asked:?}",
+        asked.len()
+    );
+}
