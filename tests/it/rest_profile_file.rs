@@ -131,6 +131,8 @@ fn lock() -> std::sync::MutexGuard<'static, ()> {
 
 #[test]
 fn library_tables_and_columns_are_in_the_catalog() {
+    // Its requests must not land in another test's count of the mock's log.
+    let _guard = lock();
     let conn = lib().connect(KEY);
     let mut stmt = conn.preallocate().unwrap();
     let tables: Vec<(Option<String>, Option<String>)> =
@@ -220,7 +222,11 @@ fn library_count_and_select_page_through_everything() {
         let tags: Value = serde_json::from_str(text(6)).unwrap();
         assert_eq!(tags, book["tags"]);
     }
-    assert_eq!(pages.len(), all_books.len().div_ceil(BOOKS_PAGE));
+    assert_eq!(
+        pages.len(),
+        all_books.len().div_ceil(BOOKS_PAGE),
+        "{pages:?}"
+    );
     let cursors: Vec<Option<&str>> = pages.iter().map(|r| r.param("cursor")).collect();
     let mut want = vec![None];
     let offsets: Vec<String> = (BOOKS_PAGE..all_books.len())
@@ -257,6 +263,8 @@ fn library_filter_is_pushed() {
 
 #[test]
 fn library_join_and_group_by() {
+    // Its requests must not land in another test's count of the mock's log.
+    let _guard = lock();
     let conn = lib().connect(KEY);
     let rows = query_text(
         &conn,
@@ -299,6 +307,8 @@ fn library_join_and_group_by() {
 
 #[test]
 fn library_wrong_key_is_28000_with_the_apis_message() {
+    // Its requests must not land in another test's count of the mock's log.
+    let _guard = lock();
     let conn = lib().connect("nope");
     let err = query_error(&conn, "SELECT * FROM library.authors").expect("a rejected key");
     assert_eq!(sqlstate(&err), "28000", "{}", message(&err));
@@ -314,6 +324,8 @@ fn library_wrong_key_is_28000_with_the_apis_message() {
 /// sized from the declaration always holds the value.
 #[test]
 fn library_declared_lengths_are_reported_and_kept() {
+    // Its requests must not land in another test's count of the mock's log.
+    let _guard = lock();
     use odbc_api::sys::{
         CDataType, SQLDescribeCol, SQLExecDirect, SQLFetch, SQLGetData, SqlReturn,
     };
