@@ -490,6 +490,20 @@ fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rej
                 let nr = nr.trim().parse::<usize>().ok();
                 out.push(Box::new(move |i| nr == Some(i + 1)));
             }
+            // "Returns only conversations that were modified after this date", in exactly the
+            // form yyyy-MM-dd'T'HH:mm:ss'Z'.
+            if let Some(since) = param(p, "modifiedSince") {
+                let strict =
+                    since.len() == 20 && since.ends_with('Z') && since.as_bytes()[10] == b'T';
+                let Some(at) = data::parse_datetime(since).filter(|_| strict) else {
+                    return Err(Box::new(validation(
+                        "modifiedSince",
+                        since,
+                        "Must be a date in the form yyyy-MM-dd'T'HH:mm:ss'Z'",
+                    )));
+                };
+                out.push(Box::new(move |i| d.conv(i).updated > at));
+            }
         }
         Table::Customers => {
             if let Some(m) = param(p, "mailbox") {

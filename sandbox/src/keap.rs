@@ -436,6 +436,19 @@ fn bool_filter(p: &Params, key: &str) -> Result<Option<bool>, Rejection> {
     }
 }
 
+/// An ISO 8601 date or date-time parameter as Unix seconds; 400 when it is not one.
+fn time_filter(p: &Params, key: &str) -> Result<Option<i64>, Rejection> {
+    match param(p, key) {
+        None => Ok(None),
+        Some(v) => data::parse_datetime(v).map(Some).ok_or_else(|| {
+            Box::new(message(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid {key}: {v} is not an ISO 8601 date"),
+            ))
+        }),
+    }
+}
+
 fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rejection> {
     let mut out: Vec<Filter<'a>> = Vec::new();
     match t {
@@ -453,6 +466,13 @@ fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rej
             if let Some(l) = param(p, "family_name") {
                 let l = l.to_owned();
                 out.push(Box::new(move |i| d.contact(i).last == Some(l.as_str())));
+            }
+            // Keap: `since` and `until` bound LastUpdated, both ends included.
+            if let Some(since) = time_filter(p, "since")? {
+                out.push(Box::new(move |i| d.contact(i).updated >= since));
+            }
+            if let Some(until) = time_filter(p, "until")? {
+                out.push(Box::new(move |i| d.contact(i).updated <= until));
             }
         }
         Table::Tasks => {

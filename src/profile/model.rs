@@ -465,6 +465,12 @@ pub enum ValueFormat {
     Bool01,
     /// Booleans as `true`/`false`.
     BoolWord,
+    /// Instants (range filters) as RFC 3339 in UTC to the second: `2026-01-31T09:30:00Z`.
+    Rfc3339,
+    /// Instants (range filters) as the day: `2026-01-31`.
+    Date,
+    /// Instants (range filters) as Unix seconds.
+    EpochSeconds,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -473,8 +479,10 @@ pub struct Filter {
     pub column: String,
     /// The query parameter the API filters on.
     pub param: String,
-    /// Operators the API honours exactly, as written: `=`, `in` (list joined by `separator`).
-    /// The driver reads [`Filter::accepts`].
+    /// Operators the API honours, as written: `=`, `in` (list joined by `separator`), exactly;
+    /// `>=` (the parameter is a lower bound of the column, as `since` or `modifiedSince`) and
+    /// `<=` (an upper bound, as `until`), which the driver sends a little wider than asked and
+    /// re-checks. The driver reads [`Filter::accepts`].
     #[serde(default = "default_ops")]
     pub ops: Vec<String>,
     /// `ops`, read when the profile is loaded.
@@ -493,6 +501,10 @@ pub enum FilterOp {
     Eq,
     /// `column IN (values)`, the values joined by the filter's separator.
     In,
+    /// The parameter bounds a time column from below (`>=`, `>`, `BETWEEN`, `=`).
+    AtLeast,
+    /// The parameter bounds a time column from above (`<=`, `<`, `BETWEEN`, `=`).
+    AtMost,
 }
 
 impl FilterOp {
@@ -500,8 +512,15 @@ impl FilterOp {
         match text {
             "=" => Some(FilterOp::Eq),
             "in" => Some(FilterOp::In),
+            ">=" => Some(FilterOp::AtLeast),
+            "<=" => Some(FilterOp::AtMost),
             _ => None,
         }
+    }
+
+    /// Whether the operator is a bound of a range rather than an exact match.
+    pub fn is_bound(self) -> bool {
+        matches!(self, FilterOp::AtLeast | FilterOp::AtMost)
     }
 }
 

@@ -129,6 +129,51 @@ type = "date"
     );
 }
 
+#[test]
+fn range_operators_bound_time_columns_only() {
+    let profile = |column: &str, op: &str| {
+        format!(
+            r#"
+name = "x"
+base_url = "https://x.test"
+[[table]]
+name = "contacts"
+path = "/contacts"
+pagination = {{ kind = "none" }}
+[[table.column]]
+name = "id"
+type = "int64"
+[[table.column]]
+name = "updated"
+type = "timestamp"
+[[table.filter]]
+column = "{column}"
+param = "since"
+ops = ["{op}"]
+format = "rfc3339"
+"#
+        )
+    };
+    let p =
+        parse(&profile("updated", ">="), "'r.toml'").unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(
+        p.tables[0].filters[0].operators,
+        [crate::profile::FilterOp::AtLeast]
+    );
+    let e = parse(&profile("id", "<="), "'r.toml'").unwrap_err();
+    assert!(
+        e.message.contains("'<=' bounds a time") && e.message.contains("'id'"),
+        "{}",
+        e.message
+    );
+    let e = parse(&profile("updated", ">"), "'r.toml'").unwrap_err();
+    assert!(
+        e.message.contains("use \"=\", \"in\", \">=\" or \"<=\""),
+        "{}",
+        e.message
+    );
+}
+
 /// The Profile property's allowed values (sys_connection_props, messages) list the built-ins.
 #[test]
 fn the_profile_property_lists_the_builtins() {

@@ -350,13 +350,29 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
         }
         let mut ops = Vec::with_capacity(f.ops.len());
         for op in &f.ops {
-            ops.push(FilterOp::parse(op).ok_or_else(|| {
+            let parsed = FilterOp::parse(op).ok_or_else(|| {
                 cx.err(
                     &place,
                     "filter.ops",
-                    format!("'{op}' is not supported; use \"=\" or \"in\""),
+                    format!("'{op}' is not supported; use \"=\", \"in\", \">=\" or \"<=\""),
                 )
-            })?);
+            })?;
+            let time_column = t
+                .columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(&f.column))
+                .is_some_and(|c| matches!(c.type_name.as_str(), "timestamp" | "date"));
+            if parsed.is_bound() && !time_column {
+                return Err(cx.err(
+                    &place,
+                    "filter.ops",
+                    format!(
+                        "'{op}' bounds a time: '{}' must be a timestamp or date column",
+                        f.column
+                    ),
+                ));
+            }
+            ops.push(parsed);
         }
         types.filters.push(ops);
     }

@@ -48,6 +48,9 @@ enum Use {
     Parent(Vec<String>),
     /// Narrows a report's window; the engine still applies the filter (the window is coarser).
     Window(Bounds),
+    /// Bounds of a time column sent as the API's range parameters (`since`, `until`), a
+    /// little wider than asked; the engine still applies the filter.
+    Range(Vec<(String, String)>),
     Engine,
 }
 
@@ -146,6 +149,37 @@ impl RestTable {
         }
     }
 
+    /// The range parameters (`since`, `until`) that filter `e` allows, none already in `used`:
+    /// a lower bound is sent one second (or day) earlier and an upper bound at the exclusive end,
+    /// so that neither the API's rounding nor whether it counts the bound itself drops a row.
+    fn range_params(&self, e: &Expr, used: &[String]) -> Vec<(String, String)> {
+        let mut sent: Vec<(String, String)> = Vec::new();
+        for f in &self.table.filters {
+            let taken = |p: &str| {
+                used.iter()
+                    .chain(sent.iter().map(|(p, _)| p))
+                    .any(|u| u.eq_ignore_ascii_case(p))
+            };
+            if taken(&f.param) {
+                continue;
+            }
+            let bounds = window::bounds_of(e, &f.column);
+            let value = if f.accepts(FilterOp::AtLeast) {
+                bounds
+                    .from
+                    .and_then(|from| instant_text(from - 1, f.format, false))
+            } else if f.accepts(FilterOp::AtMost) {
+                bounds.to.and_then(|to| instant_text(to, f.format, true))
+            } else {
+                None
+            };
+            if let Some(v) = value {
+                sent.push((f.param.clone(), v));
+            }
+        }
+        sent
+    }
+
     /// How each filter is used; computed the same way for pushdown and for the scan.
     fn classify(&self, filters: &[&Expr]) -> Vec<Use> {
         let t = &self.table;
@@ -176,6 +210,13 @@ impl RestTable {
                     }
                 }
                 let Some((col, vals)) = e else {
+                    if key_at.is_none() && t.child.is_none() && t.report.is_none() {
+                        let sent = self.range_params(filters[i], &used_params);
+                        if !sent.is_empty() {
+                            used_params.extend(sent.iter().map(|(p, _)| p.clone()));
+                            return Use::Range(sent);
+                        }
+                    }
                     return Use::Engine;
                 };
                 if let Some(k) = key_at {
@@ -201,11 +242,10 @@ impl RestTable {
                 if t.child.is_some() || t.report.is_some() {
                     return Use::Engine;
                 }
-                let Some(f) = t
-                    .filters
-                    .iter()
-                    .find(|f| f.column.eq_ignore_ascii_case(col))
-                else {
+                let Some(f) = t.filters.iter().find(|f| {
+                    f.column.eq_ignore_ascii_case(col)
+                        && (f.accepts(FilterOp::Eq) || f.accepts(FilterOp::In))
+                }) else {
                     return Use::Engine;
                 };
                 if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param)) {
@@ -227,6 +267,25 @@ impl RestTable {
     }
 }
 
+/// Unix seconds as a range parameter in `fmt`; an upper bound (`upper`) given as a day is the
+/// day that holds the instant just before it, or, if that instant is not midnight, the day after.
+fn instant_text(secs: i64, fmt: ValueFormat, upper: bool) -> Option<String> {
+    const DAY: i64 = 86_400;
+    let at = |s: i64| chrono::DateTime::from_timestamp(s, 0);
+    Some(match fmt {
+        ValueFormat::EpochSeconds => secs.to_string(),
+        ValueFormat::Date => {
+            let day = if upper {
+                secs.div_euclid(DAY) + i64::from(secs.rem_euclid(DAY) != 0)
+            } else {
+                secs.div_euclid(DAY)
+            };
+            at(day * DAY)?.format("%Y-%m-%d").to_string()
+        }
+        _ => at(secs)?.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    })
+}
+
 /// Literal values as the API wants them; `None` for NULLs and types with no agreed text.
 fn texts(vals: &[ScalarValue], fmt: ValueFormat) -> Option<Vec<String>> {
     vals.iter()
@@ -245,7 +304,7 @@ fn texts(vals: &[ScalarValue], fmt: ValueFormat) -> Option<Vec<String>> {
                 ScalarValue::UInt64(Some(i)) => i.to_string(),
                 ScalarValue::Boolean(Some(b)) => match fmt {
                     ValueFormat::Bool01 => if *b { "1" } else { "0" }.to_string(),
-                    ValueFormat::BoolWord | ValueFormat::Text => b.to_string(),
+                    _ => b.to_string(),
                 },
                 _ => return None,
             })
@@ -273,7 +332,7 @@ impl TableProvider for RestTable {
             .map(|u| match u {
                 Use::Engine => TableProviderFilterPushDown::Unsupported,
                 // Inexact also keeps DataFusion from pushing a LIMIT the window would not honour.
-                Use::Window(_) => TableProviderFilterPushDown::Inexact,
+                Use::Window(_) | Use::Range(_) => TableProviderFilterPushDown::Inexact,
                 _ => TableProviderFilterPushDown::Exact,
             })
             .collect())
@@ -298,6 +357,7 @@ impl TableProvider for RestTable {
             match u {
                 Use::Key(keys) => plan.mode = Mode::Keys(keys),
                 Use::Param(p, v) => plan.params.push((p, v)),
+                Use::Range(ps) => plan.params.extend(ps),
                 Use::Parent(ps) => plan.parents = Some(ps),
                 Use::Window(b) => plan.window = plan.window.and(b),
                 Use::Engine => {}
@@ -393,5 +453,38 @@ impl PartitionStream for ScanPartition {
         })
         .flatten();
         Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), started))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_written_in_the_filters_format_never_narrower() {
+        // 2026-01-31T09:30:00Z
+        let at = 1_769_851_800;
+        assert_eq!(
+            instant_text(at, ValueFormat::Rfc3339, false).as_deref(),
+            Some("2026-01-31T09:30:00Z")
+        );
+        assert_eq!(
+            instant_text(at, ValueFormat::EpochSeconds, true).as_deref(),
+            Some("1769851800")
+        );
+        assert_eq!(
+            instant_text(at, ValueFormat::Date, false).as_deref(),
+            Some("2026-01-31")
+        );
+        // An upper bound inside a day covers that whole day.
+        assert_eq!(
+            instant_text(at, ValueFormat::Date, true).as_deref(),
+            Some("2026-02-01")
+        );
+        let midnight = at - 9 * 3600 - 30 * 60;
+        assert_eq!(
+            instant_text(midnight, ValueFormat::Date, true).as_deref(),
+            Some("2026-01-31")
+        );
     }
 }
