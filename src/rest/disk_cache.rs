@@ -5,7 +5,8 @@
 //! (never `Set-Cookie`) and the body. The folder is the user's own (0700 when created; refused
 //! when others can write to it or it is a symbolic link); files are 0600, written whole under a
 //! temporary name and renamed, and read without following links. CacheMaxMB bounds the folder:
-//! the oldest files go first. It stores and finds bytes; what may be cached is the client's call.
+//! the oldest files go first. It stores and finds bytes for the result cache (`response_cache`,
+//! which calls it, never the other way round); what may be cached is the client's call.
 
 use std::fs;
 use std::io::Write;
@@ -20,7 +21,6 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 
-use super::response_cache::{Account, Cached};
 use crate::error::{ConnectError, Error, Result};
 use crate::files::{self, Follow};
 
@@ -29,6 +29,13 @@ const MAGIC: &[u8] = b"apiodbc-cache 1\n";
 /// Files written between two sweeps of the folder for its size.
 const SWEEP_EVERY: usize = 32;
 const SUFFIX: &str = "resp";
+
+/// A response as kept on disk.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
 
 #[derive(Debug)]
 pub struct DiskCache {
@@ -89,9 +96,10 @@ impl DiskCache {
         })
     }
 
-    fn file_of(&self, account: &Account, url: &str) -> PathBuf {
+    /// `account`: the result cache's digest of the account.
+    fn file_of(&self, account: &[u8], url: &str) -> PathBuf {
         let mut hash = Sha256::new();
-        hash.update(account.digest());
+        hash.update(account);
         hash.update(url.as_bytes());
         let name: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
         self.dir.join(format!("{name}.{SUFFIX}"))
@@ -99,7 +107,7 @@ impl DiskCache {
 
     /// The answer kept for `url` if stored within `ttl`, with its age; an expired one is
     /// removed.
-    pub fn load(&self, account: &Account, url: &str, ttl: Duration) -> Option<(Duration, Cached)> {
+    pub fn load(&self, account: &[u8], url: &str, ttl: Duration) -> Option<(Duration, Stored)> {
         let path = self.file_of(account, url);
         let bytes = files::read_regular(&path, self.max_bytes, Follow::No).ok()?;
         let (stored, cached) = decode(&bytes)?;
@@ -112,7 +120,7 @@ impl DiskCache {
     }
 
     /// Keeps `cached` for `url`; a failure to write costs only the reuse.
-    pub fn save(&self, account: &Account, url: &str, cached: &Cached) {
+    pub fn save(&self, account: &[u8], url: &str, cached: &Stored) {
         let path = self.file_of(account, url);
         let bytes = encode(now_ms(), cached);
         if bytes.len() as u64 > self.max_bytes / 4 {
@@ -171,7 +179,7 @@ impl DiskCache {
     }
 }
 
-fn encode(stored_ms: u64, cached: &Cached) -> Vec<u8> {
+fn encode(stored_ms: u64, cached: &Stored) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     out.extend_from_slice(format!("{stored_ms}\n").as_bytes());
     for (name, value) in &cached.headers {
@@ -187,7 +195,7 @@ fn encode(stored_ms: u64, cached: &Cached) -> Vec<u8> {
     out
 }
 
-fn decode(bytes: &[u8]) -> Option<(u64, Cached)> {
+fn decode(bytes: &[u8]) -> Option<(u64, Stored)> {
     let rest = bytes.strip_prefix(MAGIC)?;
     let mut lines = rest.split_inclusive(|b| *b == b'\n');
     let mut used = 0;
@@ -212,7 +220,7 @@ fn decode(bytes: &[u8]) -> Option<(u64, Cached)> {
         );
     }
     let body = Bytes::copy_from_slice(rest.get(used..)?);
-    Some((stored, Cached { headers, body }))
+    Some((stored, Stored { headers, body }))
 }
 
 #[cfg(test)]
@@ -227,15 +235,15 @@ mod tests {
     fn an_answer_is_found_again_within_the_ttl_and_not_for_another_account() {
         let dir = folder("roundtrip");
         let cache = DiskCache::open(&dir, 1 << 20).unwrap_or_else(|e| panic!("{}", e.message));
-        let alice = Account::of([b"a".as_slice()]);
-        let bob = Account::of([b"b".as_slice()]);
+        let alice = [1u8; 32];
+        let bob = [2u8; 32];
         let mut headers = HeaderMap::new();
         headers.insert("link", HeaderValue::from_static("<x>; rel=next"));
         headers.insert("set-cookie", HeaderValue::from_static("session=secret"));
         cache.save(
             &alice,
             "/p?x=1",
-            &Cached {
+            &Stored {
                 headers,
                 body: Bytes::from_static(b"{\"data\":[1]}\n\nmore"),
             },
@@ -270,11 +278,11 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = folder("private").join("nested");
         let cache = DiskCache::open(&dir, 1 << 20).unwrap_or_else(|e| panic!("{}", e.message));
-        let alice = Account::of([b"a".as_slice()]);
+        let alice = [1u8; 32];
         cache.save(
             &alice,
             "/p",
-            &Cached {
+            &Stored {
                 headers: HeaderMap::new(),
                 body: Bytes::from_static(b"[]"),
             },
@@ -299,12 +307,12 @@ mod tests {
     fn the_folder_is_kept_within_its_size() {
         let dir = folder("sweep");
         let cache = DiskCache::open(&dir, 40_000).unwrap_or_else(|e| panic!("{}", e.message));
-        let alice = Account::of([b"a".as_slice()]);
+        let alice = [1u8; 32];
         for i in 0..(SWEEP_EVERY * 3) {
             cache.save(
                 &alice,
                 &format!("/p?page={i}"),
-                &Cached {
+                &Stored {
                     headers: HeaderMap::new(),
                     body: Bytes::from(vec![b'x'; 5_000]),
                 },

@@ -47,7 +47,7 @@ impl Account {
     }
 }
 
-use super::disk_cache::DiskCache;
+use super::disk_cache::{DiskCache, Stored};
 
 /// One cached response.
 #[derive(Clone)]
@@ -116,7 +116,11 @@ impl Ticket {
     /// Keeps `response` for later askers, if it fits (on disk too, with CacheLocation).
     pub fn store(self, response: Cached) {
         if let Some(disk) = &self.disk {
-            disk.save(&self.key.0, &self.key.1, &response);
+            let stored = Stored {
+                headers: response.headers.clone(),
+                body: response.body.clone(),
+            };
+            disk.save(self.key.0.digest(), &self.key.1, &stored);
         }
         self.cache.insert(&self.key, response, Duration::ZERO);
     }
@@ -167,7 +171,11 @@ impl ResponseCache {
                 return Lookup::InFlight(flight.clone());
             }
         }
-        if let Some((age, response)) = disk.and_then(|d| d.load(&account, url, ttl)) {
+        if let Some((age, stored)) = disk.and_then(|d| d.load(account.digest(), url, ttl)) {
+            let response = Cached {
+                headers: stored.headers,
+                body: stored.body,
+            };
             self.insert(&key, response.clone(), age);
             return Lookup::Hit(response);
         }
