@@ -97,6 +97,7 @@ macro_rules! shown_as_text {
     )*};
 }
 shown_as_text!(
+    bool,
     u8,
     u32,
     u64,
@@ -416,6 +417,14 @@ connection_properties! {
         liftable: true,
         description: "Page size asked of the API; default: the profile's.",
     }
+    VerifyConnection {
+        field: verify_connection: bool = true,
+        name: "VerifyConnection", aliases: [],
+        parse: yes_or_no,
+        allowed: "TRUE, FALSE",
+        liftable: true,
+        description: "At connect, ask the API for one record so that credentials it refuses fail the connection (28000 with the API's message) and an API that cannot be reached fails it too, rather than the first query; FALSE connects without a request (planning offline, or only running the OAuth procedures).",
+    }
     MaxConcurrentRequests {
         field: max_concurrent_requests: u32 = 8,
         name: "MaxConcurrentRequests", aliases: [],
@@ -550,6 +559,14 @@ fn secret(_: &PropertyInfo, v: &str) -> Result<Option<Secret>> {
 
 fn enumerated<T>(p: &PropertyInfo, v: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
     parse(v).ok_or_else(|| bad_value(p, v))
+}
+
+fn yes_or_no(p: &PropertyInfo, v: &str) -> Result<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok(true),
+        "false" | "no" | "off" | "0" => Ok(false),
+        _ => Err(bad_value(p, v)),
+    }
 }
 
 fn whole<T>(p: &PropertyInfo, v: &str, range: std::ops::RangeInclusive<T>) -> Result<T>

@@ -91,6 +91,10 @@ pub struct Auth {
     pub scheme: BTreeMap<String, SchemeDecl>,
     #[serde(default)]
     pub oauth: Option<OAuthDecl>,
+    /// The table whose first record is asked for at connect, to learn whether the API accepts
+    /// the credentials (VerifyConnection); default: the first table read on its own.
+    #[serde(default)]
+    pub check_table: Option<String>,
     /// `schemes`, read when the profile is loaded; `[NONE]` when it lists none.
     #[serde(skip)]
     pub accepted: Vec<AuthScheme>,

@@ -201,6 +201,21 @@ fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
             }
         }
     }
+    if let Some(name) = &p.auth.check_table {
+        let readable = p.tables.iter().any(|t| {
+            t.name.eq_ignore_ascii_case(name)
+                && t.parent.is_none()
+                && t.child.is_none()
+                && t.report.is_none()
+        });
+        if !readable {
+            return Err(cx.err(
+                "[auth] ",
+                "check_table",
+                format!("'{name}' is not a table read on its own (no parent, child or report)"),
+            ));
+        }
+    }
     if let Some(o) = &p.auth.oauth {
         if o.token_url.trim().is_empty() {
             return Err(cx.err("[auth.oauth] ", "token_url", "must not be empty"));

@@ -449,6 +449,15 @@ impl ApiClient {
         ))
     }
 
+    /// Whether a request can carry its credential now: false only for OAuth without a token yet
+    /// (the user has still to authorize; the connection is for the OAuth procedures).
+    pub async fn has_credential(&self) -> bool {
+        match &self.creds.oauth {
+            Some(o) => o.source.access_token().await.is_ok(),
+            None => true,
+        }
+    }
+
     /// The connection's request log (scans read their statement's number from it).
     pub fn log(&self) -> &RequestLog {
         &self.log

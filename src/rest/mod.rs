@@ -26,7 +26,7 @@ mod window;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, ConnectError, Error, ErrorKind, Result};
 use crate::profile::Profile;
 
 pub use client::{Credentials, OAuthCredential};
@@ -100,6 +100,37 @@ pub fn open(
         .iter()
         .map(|t| Ok(Arc::new(RestTable::new(ctx.clone(), t.clone())?)))
         .collect()
+}
+
+/// The connection's first request (VerifyConnection): one record of the profile's check table
+/// (`[auth] check_table`, else its first table read on its own), so that credentials the API
+/// refuses fail the connection with 28000 and the API's message, and an API that cannot be
+/// reached fails it too, rather than the first query. Without a token yet (OAuth not authorized,
+/// the connection is for the OAuth procedures), nothing is checked. Errors keep their kind (28000
+/// for refused credentials), except that an API that cannot be reached is 08001, as any
+/// connection that cannot be made.
+pub async fn verify_access(profile: &Profile, tables: &[Arc<RestTable>]) -> Result<()> {
+    let table = match &profile.auth.check_table {
+        Some(name) => tables.iter().find(|t| t.name().eq_ignore_ascii_case(name)),
+        None => tables.iter().find(|t| t.reads_on_its_own()),
+    };
+    let Some(table) = table else {
+        return Ok(());
+    };
+    table.first_contact().await.map_err(|e| match e.kind {
+        // At connect, an API that cannot be reached means no connection (08001).
+        ErrorKind::Api(ApiError::Unreachable | ApiError::Broken | ApiError::OffOrigin) => {
+            Error::new(
+                ConnectError::DataSource,
+                format!(
+                    "{}; to connect without asking the API (planning offline), set VerifyConnection=FALSE",
+                    e.message
+                ),
+            )
+            .with_native(e.native)
+        }
+        _ => e,
+    })
 }
 
 #[cfg(test)]

@@ -94,6 +94,30 @@ impl RestTable {
         &self.table.name
     }
 
+    /// Whether the table is read on its own (no parent, child or report job): one request with
+    /// a page size of 1 reads its first record.
+    pub fn reads_on_its_own(&self) -> bool {
+        let t = &self.table;
+        t.parent.is_none() && t.child.is_none() && t.report.is_none()
+    }
+
+    /// Asks for the table's first record, never from the cache: the API's answer to the
+    /// credentials. Nothing is asked while OAuth has no token yet.
+    pub async fn first_contact(&self) -> crate::error::Result<()> {
+        let ctx = &self.ctx;
+        let t = &self.table;
+        let size = ctx
+            .profile
+            .pagination_of(t)
+            .and_then(|pg| pg.size_param.clone())
+            .map(|param| (param, "1".to_string()));
+        let url = ctx.url(&t.path, &[], &ctx.list_query(t), &Vec::from_iter(size))?;
+        if !ctx.client.has_credential().await {
+            return Ok(());
+        }
+        ctx.client.get_fresh(url).await.map(|_| ())
+    }
+
     fn column_of<'a>(&self, e: &'a Expr) -> Option<&'a str> {
         match e {
             Expr::Column(c) => Some(c.name.as_str()),

@@ -86,7 +86,11 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         },
     };
     let requests = Arc::new(RequestLog::default());
-    let tables = crate::rest::open(profile, access, &options, requests.clone())?
+    let providers = crate::rest::open(profile, access, &options, requests.clone())?;
+    if settings.verify_connection {
+        crate::rest::verify_access(profile, &providers).await?;
+    }
+    let tables = providers
         .into_iter()
         .map(|table| NamedTable {
             schema: profile.name.clone(),

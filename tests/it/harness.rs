@@ -125,9 +125,13 @@ fn write_config(dir: &Path, driver: &Path) {
     }
 }
 
-/// Connects with a full connection string.
+/// Connects with a full connection string, without the connect-time request
+/// (`VerifyConnection=FALSE` is appended; the first of a repeated key wins, so a test that sets
+/// it keeps its value). Tests share sandboxes and count their requests: a connect elsewhere
+/// must not land in another test's count. `connect_check.rs` tests the check itself.
 pub fn connect_str(connection_string: &str) -> Result<Connection<'static>, Error> {
-    env().connect_with_connection_string(connection_string, ConnectionOptions::default())
+    let cs = format!("{connection_string};VerifyConnection=FALSE");
+    env().connect_with_connection_string(&cs, ConnectionOptions::default())
 }
 
 /// Connects to the test DSN; `extra` keys (e.g. `"MaxRows=3;"`) come first and so win.

@@ -9,6 +9,7 @@ mod bulk;
 mod cancellation;
 mod catalog;
 mod connect;
+mod connect_check;
 mod cursors;
 mod deep_sql;
 mod diagnostics;

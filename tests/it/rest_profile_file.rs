@@ -309,8 +309,21 @@ fn library_join_and_group_by() {
 fn library_wrong_key_is_28000_with_the_apis_message() {
     // Its requests must not land in another test's count of the mock's log.
     let _guard = lock();
+    // Without the connect check the first query is refused; with it (the default), the connect.
     let conn = lib().connect("nope");
     let err = query_error(&conn, "SELECT * FROM library.authors").expect("a rejected key");
+    assert_eq!(sqlstate(&err), "28000", "{}", message(&err));
+    assert!(
+        message(&err).contains("library key rejected"),
+        "{}",
+        message(&err)
+    );
+    let err = connect_str(&format!(
+        "DRIVER={{apiodbc}};Profile={};APIKey=nope;VerifyConnection=TRUE",
+        lib().profile.display()
+    ))
+    .err()
+    .unwrap_or_else(|| panic!("a rejected key connected"));
     assert_eq!(sqlstate(&err), "28000", "{}", message(&err));
     assert!(
         message(&err).contains("library key rejected"),

@@ -1080,8 +1080,16 @@ def test_library_join_and_group_by(library):
 
 
 def test_library_wrong_key(library):
+    """Refused at connect (VerifyConnection, on by default), with the API's own message; with
+    the check off, the connection opens and the first query is refused the same way."""
     _, _, profile = library
-    cnxn = pyodbc.connect(f"DRIVER={DRIVER};Profile={profile};APIKey=nope", autocommit=True)
+    with pytest.raises(pyodbc.Error) as excinfo:
+        pyodbc.connect(f"DRIVER={DRIVER};Profile={profile};APIKey=nope", autocommit=True)
+    assert _sqlstate(excinfo) == "28000"
+    assert "library key rejected" in _message(excinfo)
+    cnxn = pyodbc.connect(
+        f"DRIVER={DRIVER};Profile={profile};APIKey=nope;VerifyConnection=FALSE", autocommit=True
+    )
     try:
         with pytest.raises(pyodbc.Error) as excinfo:
             cnxn.execute("SELECT * FROM library.authors").fetchall()
