@@ -42,6 +42,19 @@ fn sinks() -> MutexGuard<'static, Vec<Sink>> {
     SINKS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The target of the one line per statement (requests, cache hits, retries, rate-limit waits),
+/// which Verbosity 2 shows beside the warnings, as users of the commercial driver expect.
+pub const STATEMENTS: &str = "apiodbc::statements";
+
+/// The Verbosity from which an event is logged.
+fn verbosity_of_event(meta: &Metadata<'_>) -> u8 {
+    if meta.target() == STATEMENTS {
+        2
+    } else {
+        verbosity_of(meta.level())
+    }
+}
+
 fn verbosity_of(level: &Level) -> u8 {
     match *level {
         Level::ERROR => 1,
@@ -56,8 +69,9 @@ fn level_filter(verbosity: u8) -> LevelFilter {
     match verbosity {
         0 => LevelFilter::OFF,
         1 => LevelFilter::ERROR,
-        2 => LevelFilter::WARN,
-        3 => LevelFilter::INFO,
+        // INFO, not WARN: the statements' lines are INFO events; `DynamicLevel` lets only them
+        // through at 2.
+        2 | 3 => LevelFilter::INFO,
         4 => LevelFilter::DEBUG,
         _ => LevelFilter::TRACE,
     }
@@ -103,7 +117,7 @@ pub fn configure(logfile: &Path, verbosity: u8) -> Result<LogGuard> {
     if !(1..=5).contains(&verbosity) {
         return Err(Error::new(
             ConnectError::InvalidValue,
-            format!("Verbosity has the value '{verbosity}'; allowed values are 1 (errors), 2 (warnings), 3 (info), 4 (debug), 5 (trace)"),
+            format!("Verbosity has the value '{verbosity}'; allowed values are 1 (errors), 2 (warnings and a line per statement), 3 (info), 4 (debug), 5 (trace)"),
         ));
     }
     let file = OpenOptions::new()
@@ -159,7 +173,7 @@ struct DynamicLevel;
 
 impl<S> Filter<S> for DynamicLevel {
     fn enabled(&self, meta: &Metadata<'_>, _cx: &Context<'_, S>) -> bool {
-        verbosity_of(meta.level()) <= MAX_VERBOSITY.load(Ordering::Acquire)
+        verbosity_of_event(meta) <= MAX_VERBOSITY.load(Ordering::Acquire)
     }
 
     fn callsite_enabled(&self, _meta: &'static Metadata<'static>) -> Interest {
@@ -186,7 +200,7 @@ impl<'a> MakeWriter<'a> for SinkWriter {
 
     fn make_writer_for(&'a self, meta: &Metadata<'_>) -> EventWriter {
         EventWriter {
-            verbosity: verbosity_of(meta.level()),
+            verbosity: verbosity_of_event(meta),
             buf: Vec::new(),
         }
     }

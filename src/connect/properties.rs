@@ -501,9 +501,9 @@ connection_properties! {
         field: verbosity: u8 = 1,
         name: "Verbosity", aliases: [],
         parse: |p, v| whole(p, v, 1..=5u8),
-        allowed: "1 (errors), 2 (warnings), 3 (info), 4 (debug), 5 (trace)",
+        allowed: "1 (errors), 2 (warnings and a line per statement), 3 (info), 4 (debug), 5 (trace)",
         liftable: true,
-        description: "Log detail: 1 errors, 2 warnings, 3 info, 4 debug, 5 trace.",
+        description: "Log detail: 1 errors, 2 warnings and a line per statement, 3 info, 4 debug, 5 trace.",
     }
     SslServerCert {
         field: ssl_server_cert: Option<PathBuf> = None,

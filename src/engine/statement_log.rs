@@ -1,4 +1,4 @@
-//! The log's line per statement (Verbosity 3 and up): when a query's rows have all been read, or
+//! The log's line per statement (Verbosity 2 and up): when a query's rows have all been read, or
 //! the statement is closed before that, what it asked of the API. It wraps the row stream and
 //! changes nothing in it.
 
@@ -36,8 +36,8 @@ impl Logged {
 
 impl Drop for Logged {
     fn drop(&mut self) {
-        if tracing::enabled!(tracing::Level::INFO) {
-            tracing::info!("{}", self.requests.summary(self.statement));
+        if tracing::enabled!(target: crate::logging::STATEMENTS, tracing::Level::INFO) {
+            tracing::info!(target: crate::logging::STATEMENTS, "{}", self.requests.summary(self.statement));
         }
     }
 }

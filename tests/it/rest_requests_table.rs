@@ -93,7 +93,7 @@ fn the_log_says_what_each_statement_asked() {
     let conn = sb.connect_with(
         "pipedrive",
         &format!(
-            "Pagesize=25;MaxConcurrentRequests=1;Logfile={};Verbosity=3",
+            "Pagesize=25;MaxConcurrentRequests=1;Logfile={};Verbosity=2",
             log.display()
         ),
     );
@@ -107,4 +107,10 @@ fn the_log_says_what_each_statement_asked() {
     let _ = std::fs::remove_file(&log);
     let want = format!("statement 1: {sent} requests sent, 0 answered from the cache");
     assert!(text.contains(&want), "no line '{want}' in:\n{text}");
+    // Verbosity 2 is warnings and these lines: no other information.
+    let others: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("INFO") && !l.contains("apiodbc::statements"))
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
 }
