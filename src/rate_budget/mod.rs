@@ -18,6 +18,9 @@ use policy::{Budget, Decision};
 
 use crate::error::{ApiError, Error, Result};
 
+/// Whether the state file's trouble was logged already.
+static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// The longest single wait, however far a header (or a tampered state file) puts the reset.
 const MAX_WAIT: Duration = Duration::from_secs(120);
 
@@ -98,10 +101,14 @@ impl RateBudget {
                     }
                     return result;
                 }
-                Err(e) => tracing::warn!(
-                    "The shared rate-limit state {} cannot be used ({e}); this process keeps its own",
-                    path.display()
-                ),
+                // Said once per process: every request would say it again.
+                Err(e) if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) => {
+                    tracing::warn!(
+                        "The shared rate-limit state {} cannot be used ({e}); this process keeps its own",
+                        path.display()
+                    )
+                }
+                Err(_) => {}
             }
         }
         change(process.entry(self.account.clone()).or_default())

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// The longest window learned from a reset header (Help Scout Docs resets every 10 minutes).
 const MAX_WINDOW_MS: u64 = 3_600_000;
+/// The largest limit believed (a header may say anything); also bounds the send times kept.
+const MAX_LIMIT: u32 = 10_000;
 /// How long the first request of an account may stay unanswered before another may go.
 const PROBE_MS: u64 = 10_000;
 /// While a first request learns the limit, how often the others look again.
@@ -43,7 +45,8 @@ pub enum Decision {
 pub struct Budget {
     /// Requests per window, as the API last said.
     pub limit: Option<u32>,
-    /// The window's length: the profile's, else the longest reset the API announced.
+    /// The window's length: the profile's, else the longest reset the API announced (never a
+    /// 429's wait).
     pub window_ms: Option<u64>,
     /// The first answer carried no limit header: stop holding requests back to learn it.
     pub limit_absent: bool,
@@ -131,13 +134,15 @@ impl Budget {
     /// Learns from one answer at `now`.
     pub fn observe(&mut self, now: u64, seen: Observation, declared_ms: Option<u64>) {
         if let Some(limit) = seen.limit {
-            self.limit = Some(limit.max(1));
+            self.limit = Some(limit.clamp(1, MAX_LIMIT));
         } else if self.probe_until_ms > 0 && self.limit.is_none() {
             self.limit_absent = true;
         }
         self.probe_until_ms = 0;
+        // Only a reset header tells the window's length; a 429's wait (Retry-After, or a backoff)
+        // can be far longer than the window and would slow the account for good.
         if declared_ms.is_none() {
-            if let Some(reset) = seen.reset_ms.or(seen.hold_ms) {
+            if let Some(reset) = seen.reset_ms {
                 // Announced in whole seconds by most APIs: the window is at least that long.
                 let whole = reset.div_ceil(1000) * 1000;
                 let learned = whole.clamp(1000, MAX_WINDOW_MS);
@@ -261,6 +266,33 @@ mod tests {
         for t in 51..100 {
             assert_eq!(b.take(t, None, true), Decision::Go);
         }
+    }
+
+    #[test]
+    fn a_long_429_wait_is_not_taken_for_the_window() {
+        let mut b = learned(80, 2000);
+        b.observe(
+            0,
+            Observation {
+                hold_ms: Some(60_000),
+                ..Observation::default()
+            },
+            None,
+        );
+        assert_eq!(b.window_ms, Some(2000));
+        let mut huge = Budget::default();
+        huge.observe(
+            0,
+            Observation {
+                limit: Some(u32::MAX),
+                remaining: Some(0),
+                reset_ms: Some(1000),
+                hold_ms: None,
+            },
+            None,
+        );
+        assert_eq!(huge.limit, Some(MAX_LIMIT));
+        assert!(huge.sent_ms.len() <= MAX_LIMIT as usize);
     }
 
     #[test]

@@ -20,6 +20,8 @@ const IDLE_MS: u64 = 24 * 3_600_000;
 /// Accounts kept at most; the least recently used go first. Every request reads the whole file,
 /// so it stays small.
 const MAX_ACCOUNTS: usize = 256;
+/// The longest a request waits for another process's hold on the file.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 /// A state file larger than this is not ours and is started afresh.
 const MAX_BYTES: u64 = 16 << 20;
 
@@ -65,8 +67,25 @@ impl Locked {
         let mut lock_name = path.as_os_str().to_os_string();
         lock_name.push(".lock");
         let lock = open_private(Path::new(&lock_name))?;
-        // Held for microseconds by each request of each process: a blocking wait is short.
-        lock.lock()?;
+        // Held for microseconds by each request of each process; a holder that stalls (stopped,
+        // a slow network file system) must not stop this process's requests: give up after a
+        // while and let the caller keep its own budget.
+        let started = std::time::Instant::now();
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_PATIENCE => {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(std::io::Error::other(format!(
+                        "another process has held its lock for {} s",
+                        LOCK_PATIENCE.as_secs()
+                    )))
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+        }
         let mut data = open_private(path)?;
         let mut text = Vec::new();
         if data.metadata()?.len() <= MAX_BYTES {

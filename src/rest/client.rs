@@ -451,10 +451,16 @@ impl ApiClient {
 
     /// Whether a request can carry its credential now: false only for OAuth without a token yet
     /// (the user has still to authorize; the connection is for the OAuth procedures).
-    pub async fn has_credential(&self) -> bool {
-        match &self.creds.oauth {
-            Some(o) => o.source.access_token().await.is_ok(),
-            None => true,
+    pub async fn has_credential(&self) -> Result<bool> {
+        let Some(o) = &self.creds.oauth else {
+            return Ok(true);
+        };
+        match o.source.access_token().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind == crate::error::ErrorKind::Auth(AuthError::AuthorizationNeeded) => {
+                Ok(false)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -832,6 +838,12 @@ impl ApiClient {
     }
 
     fn reset_in(&self, headers: &HeaderMap) -> Option<Duration> {
+        self.reset_announced(headers).map(|d| d.min(MAX_RATE_WAIT))
+    }
+
+    /// When the window resets as the API announced it, however far (the budget learns the
+    /// window's length from it; waits are capped by `reset_in`).
+    fn reset_announced(&self, headers: &HeaderMap) -> Option<Duration> {
         let v = Self::header_secs(headers, self.rate.reset.as_deref()?)?;
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -842,7 +854,7 @@ impl ApiClient {
             ResetUnit::EpochSeconds => v - now,
             ResetUnit::EpochMillis => v / 1000.0 - now,
         };
-        Some(Duration::from_secs_f64(secs.max(0.05)).min(MAX_RATE_WAIT))
+        Some(Duration::from_secs_f64(secs.clamp(0.05, 86_400.0)))
     }
 
     /// Tells the account's budget what an answer's rate-limit headers said.
@@ -855,7 +867,7 @@ impl ApiClient {
         let seen = Observation {
             limit: count(&self.rate.limit),
             remaining: count(&self.rate.remaining),
-            reset_ms: self.reset_in(headers).map(|d| d.as_millis() as u64),
+            reset_ms: self.reset_announced(headers).map(|d| d.as_millis() as u64),
             hold_ms: None,
         };
         self.budget.observe(seen);

@@ -126,10 +126,16 @@ impl DiskCache {
         if bytes.len() as u64 > self.max_bytes / 4 {
             return;
         }
-        let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+        // Unique per write: two scans storing the same URL at once must not share the file.
+        static WRITES: AtomicUsize = AtomicUsize::new(0);
+        let tmp = path.with_extension(format!(
+            "{}.{}.tmp",
+            std::process::id(),
+            WRITES.fetch_add(1, Ordering::Relaxed)
+        ));
         let written = (|| {
             let mut options = fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
+            options.write(true).create_new(true);
             #[cfg(unix)]
             options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
             let mut file = options.open(&tmp)?;

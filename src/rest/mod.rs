@@ -106,9 +106,10 @@ pub fn open(
 /// (`[auth] check_table`, else its first table read on its own), so that credentials the API
 /// refuses fail the connection with 28000 and the API's message, and an API that cannot be
 /// reached fails it too, rather than the first query. Without a token yet (OAuth not authorized,
-/// the connection is for the OAuth procedures), nothing is checked. Errors keep their kind (28000
-/// for refused credentials), except that an API that cannot be reached is 08001, as any
-/// connection that cannot be made.
+/// the connection is for the OAuth procedures), nothing is checked. Refused credentials keep
+/// their 28000 (a 403, allowed in but not to this table, connects), an API that cannot be
+/// reached is 08001 as any connection that cannot be made, a timeout HYT00; any other answer of
+/// the one table is logged and the connection made.
 pub async fn verify_access(profile: &Profile, tables: &[Arc<RestTable>]) -> Result<()> {
     let table = match &profile.auth.check_table {
         Some(name) => tables.iter().find(|t| t.name().eq_ignore_ascii_case(name)),
@@ -117,9 +118,16 @@ pub async fn verify_access(profile: &Profile, tables: &[Arc<RestTable>]) -> Resu
     let Some(table) = table else {
         return Ok(());
     };
-    table.first_contact().await.map_err(|e| match e.kind {
+    let Err(e) = table.first_contact().await else {
+        return Ok(());
+    };
+    match e.kind {
+        // 403: the credentials are good but may not read this table (a scoped token); the
+        // tables it may read are still worth connecting for.
+        ErrorKind::Auth(_) if e.native == 403 => Ok(()),
+        ErrorKind::Auth(_) | ErrorKind::Api(ApiError::Timeout) => Err(e),
         // At connect, an API that cannot be reached means no connection (08001).
-        ErrorKind::Api(ApiError::Unreachable | ApiError::Broken | ApiError::OffOrigin) => {
+        ErrorKind::Api(ApiError::Unreachable | ApiError::Broken | ApiError::OffOrigin) => Err(
             Error::new(
                 ConnectError::DataSource,
                 format!(
@@ -127,10 +135,15 @@ pub async fn verify_access(profile: &Profile, tables: &[Arc<RestTable>]) -> Resu
                     e.message
                 ),
             )
-            .with_native(e.native)
+            .with_native(e.native),
+        ),
+        // Anything else (an odd answer of this one table) says nothing about the credentials;
+        // the first query that reads the table reports it.
+        _ => {
+            tracing::warn!("VerifyConnection: {}", e.message);
+            Ok(())
         }
-        _ => e,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -112,7 +112,7 @@ impl RestTable {
             .and_then(|pg| pg.size_param.clone())
             .map(|param| (param, "1".to_string()));
         let url = ctx.url(&t.path, &[], &ctx.list_query(t), &Vec::from_iter(size))?;
-        if !ctx.client.has_credential().await {
+        if !ctx.client.has_credential().await? {
             return Ok(());
         }
         ctx.client.get_fresh(url).await.map(|_| ())

@@ -92,6 +92,10 @@ fn library(req: &Req) -> Reply {
             let next = (start + size < all.len()).then(|| (start + size).to_string());
             Reply::Json(200, json!({"result": {"books": page}, "next_cursor": next}))
         }
+        "/v1/vault" => Reply::Json(
+            403,
+            json!({"error": {"message": "this key may not open the vault"}}),
+        ),
         _ => Reply::Json(404, json!({"error": {"message": "no such shelf"}})),
     }
 }
@@ -327,6 +331,41 @@ fn library_wrong_key_is_28000_with_the_apis_message() {
     assert_eq!(sqlstate(&err), "28000", "{}", message(&err));
     assert!(
         message(&err).contains("library key rejected"),
+        "{}",
+        message(&err)
+    );
+}
+
+/// VerifyConnection checks the credentials, not one table: with a check table this key may not
+/// read (403), the connection opens, the other tables answer, and that table's query is 28000
+/// with the API's message.
+#[test]
+fn a_check_table_the_key_may_not_read_still_connects() {
+    let _guard = lock();
+    let profile = PROFILE
+        .replace("{base}", &lib().api.base_url())
+        .replace("[auth]\n", "[auth]\ncheck_table = \"vault\"\n")
+        + "\n[[table]]\nname = \"vault\"\npath = \"/vault\"\nrecords = \"data\"\npagination = { kind = \"none\" }\n[[table.column]]\nname = \"id\"\ntype = \"int64\"\n";
+    let file = temp_file("library-vault.toml", &profile);
+    lib().api.clear();
+    let conn = connect_str(&format!(
+        "DRIVER={{apiodbc}};Profile={};APIKey={KEY};VerifyConnection=TRUE",
+        file.display()
+    ))
+    .unwrap_or_else(|e| panic!("a 403 on the check table refused the connection: {e}"));
+    assert_eq!(
+        lib().api.requests_to("/v1/vault").len(),
+        1,
+        "no check request"
+    );
+    assert_eq!(
+        scalar_text(&conn, "SELECT COUNT(*) FROM library.authors"),
+        Some(authors().len().to_string())
+    );
+    let err = query_error(&conn, "SELECT * FROM library.vault").expect("the vault refused");
+    assert_eq!(sqlstate(&err), "28000", "{}", message(&err));
+    assert!(
+        message(&err).contains("may not open the vault"),
         "{}",
         message(&err)
     );
