@@ -162,6 +162,8 @@ const PYTEST_FILES: &[&str] = &[
     "tests/clients/python/test_oauth_defences.py",
     "tests/clients/python/test_hostile_input.py",
     "tests/clients/python/test_settings_file.py",
+    "tests/clients/python/test_rate_budget.py",
+    "tests/clients/python/test_cache_location.py",
 ];
 
 /// The sandbox binary the REST tests run: the one built beside the driver under test (a
@@ -563,6 +565,27 @@ pub fn has_row(output: &str, cells: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A pytest file that is not listed is a test nobody runs.
+    #[test]
+    fn every_pytest_file_is_run() {
+        let dir = cmd::repo_root().join("tests/clients/python");
+        let mut found: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("test_") && n.ends_with(".py"))
+                    .map(|n| format!("tests/clients/python/{n}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        let mut listed: Vec<String> = PYTEST_FILES.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(found, listed);
+    }
+
     use super::has_row;
 
     #[test]
