@@ -11,8 +11,6 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use sha2::{Digest, Sha256};
-
 pub use policy::Observation;
 use policy::{Budget, Decision};
 
@@ -49,7 +47,7 @@ fn epoch_ms() -> u64 {
 /// A connection's handle on its account's budget.
 #[derive(Debug)]
 pub struct RateBudget {
-    /// Hex SHA-256 of the account's identity.
+    /// The account's digest in hex, the key in the shared file.
     account: String,
     /// The window the profile declares, if any; else the one the API's headers show.
     declared_ms: Option<u64>,
@@ -59,22 +57,15 @@ pub struct RateBudget {
 }
 
 impl RateBudget {
-    /// The budget of the account that `identity` (base URL, credentials: hashed here, never
-    /// kept) names.
+    /// The budget of the account whose digest (of base URL and credentials) is `account`.
     pub fn new(
-        identity: &[&[u8]],
+        account: &[u8; 32],
         declared_window: Option<Duration>,
         learns_limit: bool,
         sharing: Sharing,
     ) -> RateBudget {
-        let mut hash = Sha256::new();
-        for part in identity {
-            hash.update((part.len() as u64).to_be_bytes());
-            hash.update(part);
-        }
-        let account = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
         RateBudget {
-            account,
+            account: account.iter().map(|b| format!("{b:02x}")).collect(),
             declared_ms: declared_window.map(|w| w.as_millis() as u64),
             learns_limit,
             file: match sharing {

@@ -194,8 +194,12 @@ impl ApiClient {
             )?)),
             _ => None,
         };
+        let mut identity = credential_parts(&base, &creds);
+        if let Some(o) = &creds.oauth {
+            identity.push(o.account.as_bytes());
+        }
         let budget = RateBudget::new(
-            &account_identity(&base, &creds),
+            Account::of(identity).digest(),
             rate.window_seconds
                 .map(|s| Duration::from_secs(u64::from(s))),
             rate.limit.is_some(),
@@ -228,15 +232,7 @@ impl ApiClient {
             Some(o) => Some(o.source.access_token().await?),
             None => None,
         };
-        let mut parts: Vec<&[u8]> = vec![self.base.as_str().as_bytes()];
-        for (name, value) in self.creds.query.iter().chain(&self.creds.headers) {
-            parts.push(name.as_bytes());
-            parts.push(value.expose().as_bytes());
-        }
-        if let Some((user, password)) = &self.creds.basic {
-            parts.push(user.expose().as_bytes());
-            parts.push(password.expose().as_bytes());
-        }
+        let mut parts = credential_parts(&self.base, &self.creds);
         if let Some(token) = &token {
             parts.push(token.expose().as_bytes());
         }
@@ -874,10 +870,10 @@ impl ApiClient {
     }
 }
 
-/// What names the account whose rate budget a client draws on: the base URL and every
-/// credential it sends (hashed by the budget, never kept), or for OAuth the token family's
-/// identity, which outlives each access token.
-fn account_identity<'a>(base: &'a Url, creds: &'a Credentials) -> Vec<&'a [u8]> {
+/// The base URL and every static credential a client sends: what names its account, with the
+/// OAuth token of the moment for the result cache, or the token family's identity (which
+/// outlives each access token) for the rate budget. Only ever hashed (`Account::of`).
+fn credential_parts<'a>(base: &'a Url, creds: &'a Credentials) -> Vec<&'a [u8]> {
     let mut parts: Vec<&[u8]> = vec![base.as_str().as_bytes()];
     for (name, value) in creds.query.iter().chain(&creds.headers) {
         parts.push(name.as_bytes());
@@ -886,9 +882,6 @@ fn account_identity<'a>(base: &'a Url, creds: &'a Credentials) -> Vec<&'a [u8]> 
     if let Some((user, password)) = &creds.basic {
         parts.push(user.expose().as_bytes());
         parts.push(password.expose().as_bytes());
-    }
-    if let Some(o) = &creds.oauth {
-        parts.push(o.account.as_bytes());
     }
     parts
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::harness::query_text;
 use crate::sandbox::{
     self, comparable_rows, counting, counting_guard, expected, literal, profile, qualified,
-    query_named, ColumnDef, FilterDef,
+    query_named, ColumnDef, FilterDef, Request,
 };
 
 /// Keyed tables without a parent, and not report jobs (Talkdesk calls: every query creates,
@@ -203,6 +203,21 @@ fn wire(filter: &FilterDef, value: &str) -> String {
 }
 
 /// Runs the filter with `op` both pushed and engine-side; compares rows and the wire.
+/// The column names and rows of `sql` on the counting sandbox, and the requests it sent to
+/// `table`'s endpoint; the caller holds the counting guard.
+fn measured(
+    conn: &odbc_api::Connection<'_>,
+    sql: &str,
+    service: &str,
+    table: &str,
+) -> (Vec<String>, Vec<Vec<Option<String>>>, Vec<Request>) {
+    let sb = counting();
+    sb.reset();
+    let (names, rows) = query_named(conn, sql);
+    let requests = sb.table_requests(&sb.stats(), service, table);
+    (names, rows, requests)
+}
+
 fn check_filter(service: &str, table: &str, filter: &FilterDef, op: &str) -> Result<(), String> {
     let sb = counting();
     let conn = sb.connect(service);
@@ -259,12 +274,8 @@ fn check_filter(service: &str, table: &str, filter: &FilterDef, op: &str) -> Res
     let pushed_sql = format!("SELECT * FROM {name} WHERE {pushed_where}{order}");
 
     let _guard = counting_guard();
-    sb.reset();
-    let (names, engine_rows) = query_named(&conn, &engine_sql);
-    let engine_reqs = sb.table_requests(&sb.stats(), service, table);
-    sb.reset();
-    let (_, pushed_rows) = query_named(&conn, &pushed_sql);
-    let pushed_reqs = sb.table_requests(&sb.stats(), service, table);
+    let (names, engine_rows, engine_reqs) = measured(&conn, &engine_sql, service, table);
+    let (_, pushed_rows, pushed_reqs) = measured(&conn, &pushed_sql, service, table);
     drop(_guard);
 
     let mut engine = comparable_rows(&columns, &names, &engine_rows);
@@ -363,12 +374,8 @@ fn check_range(service: &str, table: &str, filter: &FilterDef, op: &str) -> Resu
         );
         let pushed_sql = format!("SELECT * FROM {name} WHERE {col} {sql_op} {lit}{order}");
         let _guard = counting_guard();
-        sb.reset();
-        let (names, engine_rows) = query_named(&conn, &engine_sql);
-        let engine_reqs = sb.table_requests(&sb.stats(), service, table);
-        sb.reset();
-        let (_, pushed_rows) = query_named(&conn, &pushed_sql);
-        let pushed_reqs = sb.table_requests(&sb.stats(), service, table);
+        let (names, engine_rows, engine_reqs) = measured(&conn, &engine_sql, service, table);
+        let (_, pushed_rows, pushed_reqs) = measured(&conn, &pushed_sql, service, table);
         drop(_guard);
         let engine = comparable_rows(&columns, &names, &engine_rows);
         let pushed = comparable_rows(&columns, &names, &pushed_rows);

@@ -85,16 +85,12 @@ pub fn rate_report(driver: &Path, sandbox_binary: &Path) -> Result<String, Strin
                 ..RunOpts::default()
             },
         );
-        let summary = out
-            .text
-            .lines()
-            .find_map(|l| l.strip_prefix("RATE SOAK "))
-            .ok_or_else(|| {
-                format!(
-                    "soak_rate_budget.py printed no summary ({})",
-                    out.describe_exit()
-                )
-            })?;
+        let summary = crate::clients::soak_summary(&out.text, "RATE SOAK").ok_or_else(|| {
+            format!(
+                "soak_rate_budget.py printed no summary ({})",
+                out.describe_exit()
+            )
+        })?;
         // The baseline is expected to draw 429s; its FAIL is the figure, not a failure.
         let figures = summary.split_once(": ").map_or(summary, |(_, f)| f);
         lines.push(format!("  {figures}"));

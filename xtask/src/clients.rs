@@ -249,21 +249,19 @@ fn python_soak(ctx: &mut Ctx, script: &str, marker: &str) -> StepEnd {
             ..RunOpts::default()
         },
     );
-    let summary = out
-        .text
-        .lines()
-        .rev()
-        .find(|l| l.starts_with(&format!("{marker} ")))
-        .unwrap_or("")
-        .to_string();
-    match (
-        out.success(),
-        summary.starts_with(&format!("{marker} PASS")),
-    ) {
-        (true, true) => StepEnd::pass(summary),
+    let summary = soak_summary(&out.text, marker).unwrap_or_default();
+    match (out.success(), summary.starts_with("PASS")) {
+        (true, true) => StepEnd::pass(format!("{marker} {summary}")),
         (true, false) => StepEnd::fail(format!("{script} exited 0 without a PASS line")),
-        (false, _) => StepEnd::fail(format!("{summary} ({})", out.describe_exit())),
+        (false, _) => StepEnd::fail(format!("{marker} {summary} ({})", out.describe_exit())),
     }
+}
+
+/// What a soak script's last `<marker> PASS|FAIL: …` line says after its marker.
+pub(crate) fn soak_summary<'t>(text: &'t str, marker: &str) -> Option<&'t str> {
+    text.lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(marker)?.strip_prefix(' '))
 }
 
 pub fn perl(ctx: &mut Ctx) -> StepEnd {
