@@ -77,6 +77,14 @@ impl RequestLog {
         uncached.contains(&statement)
     }
 
+    /// The number the next statement executed will have: a statement being prepared (whose
+    /// tables may read their custom fields first) is counted with it. A connection preparing on
+    /// one handle while executing on another may see those requests under its neighbour's number;
+    /// they are never lost from the log.
+    pub fn next_statement(&self) -> u64 {
+        self.last_statement() + 1
+    }
+
     /// The number of the statement executed last.
     pub fn last_statement(&self) -> u64 {
         self.last_statement.load(Ordering::SeqCst)

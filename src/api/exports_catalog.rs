@@ -42,7 +42,7 @@ fn tables<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, types: Arg) -> S
     run(hstmt, |stmt| {
         let n = names::<E>(c, s, t, NONE)?;
         let types = read_input::<E>(types.0, types.1 as isize)?;
-        catalog::tables(stmt.conn.session()?.engine.catalog(), &n, types.as_deref())
+        catalog::tables(&stmt.conn.session()?.engine.catalog(), &n, types.as_deref())
     })
 }
 
@@ -110,7 +110,7 @@ fn columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg, col: Arg) -> SQ
     run(hstmt, |stmt| {
         let n = names::<E>(c, s, t, col)?;
         catalog::columns(
-            stmt.conn.session()?.engine.catalog(),
+            &*stmt.catalog_with_columns(&n)?,
             &n,
             stmt.conn.env.odbc_version(),
             stmt.text_len(),
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn SQLColumnsW(
 fn primary_keys<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::primary_keys(
-            stmt.conn.session()?.engine.catalog(),
+            &stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, t, NONE)?,
         )
     })
@@ -330,7 +330,7 @@ pub unsafe extern "C" fn SQLForeignKeysW(
 fn statistics<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, t: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::statistics(
-            stmt.conn.session()?.engine.catalog(),
+            &stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, t, NONE)?,
         )
     })
@@ -403,7 +403,7 @@ fn special_columns<E: Encoding>(
 ) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::special_columns(
-            stmt.conn.session()?.engine.catalog(),
+            &stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, t, NONE)?,
             identifier,
             stmt.text_len(),
@@ -476,7 +476,7 @@ pub unsafe extern "C" fn SQLSpecialColumnsW(
 fn procedures<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::procedures(
-            stmt.conn.session()?.engine.catalog(),
+            &stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, p, NONE)?,
         )
     })
@@ -539,7 +539,7 @@ pub unsafe extern "C" fn SQLProceduresW(
 fn procedure_columns<E: Encoding>(hstmt: SQLHSTMT, c: Arg, s: Arg, p: Arg, col: Arg) -> SQLRETURN {
     run(hstmt, |stmt| {
         catalog::procedure_columns(
-            stmt.conn.session()?.engine.catalog(),
+            &stmt.conn.session()?.engine.catalog(),
             &names::<E>(c, s, p, col)?,
             stmt.text_len(),
         )

@@ -425,6 +425,14 @@ connection_properties! {
         liftable: true,
         description: "At connect, ask the API for one record so that credentials it refuses fail the connection (28000 with the API's message) and an API that cannot be reached fails it too, rather than the first query; FALSE connects without a request (planning offline, or only running the OAuth procedures).",
     }
+    CustomFields {
+        field: custom_fields: bool = true,
+        name: "CustomFields", aliases: [],
+        parse: yes_or_no,
+        allowed: "TRUE, FALSE",
+        liftable: true,
+        description: "Show the account's custom fields as columns of the tables that have them, named after each field; their definitions are read once per connection, when the table is first used or its columns listed. FALSE shows the built-in columns only and reads no definitions.",
+    }
     MaxConcurrentRequests {
         field: max_concurrent_requests: u32 = 8,
         name: "MaxConcurrentRequests", aliases: [],

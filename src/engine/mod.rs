@@ -10,6 +10,7 @@ pub mod escape;
 mod hints;
 mod hyphenated_schemas;
 pub mod identifier_case;
+mod late_columns;
 pub mod placeholders;
 pub mod procedure_call;
 pub mod procedures;
@@ -20,7 +21,7 @@ mod sys_requests;
 pub mod sys_tables;
 pub mod type_names;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{MemTable, TableProvider};
@@ -71,7 +72,12 @@ pub struct NamedTable {
     pub schema: String,
     pub name: String,
     pub provider: Arc<dyn TableProvider>,
+    /// Columns the table learns when first used or listed (custom fields); `provider` has the
+    /// others until then.
+    pub late: Option<Arc<dyn LateColumns>>,
 }
+
+pub use late_columns::{LateColumns, OnFailure};
 
 /// A statement ready to run: its result schema is known before execution.
 #[derive(Clone)]
@@ -128,8 +134,12 @@ impl Prepared {
 pub struct Engine {
     ctx: SessionContext,
     requests: Arc<RequestLog>,
-    catalog: CatalogInfo,
-    mixed_case: MixedCaseColumns,
+    /// Replaced whole when a table learns its late columns.
+    catalog: RwLock<Arc<CatalogInfo>>,
+    mixed_case: RwLock<Arc<MixedCaseColumns>>,
+    default_schema: String,
+    connection_props: Vec<ConnectionProp>,
+    late: late_columns::LateTables,
     procedures: ProcedureRegistry,
     translate: TranslateContext,
 }
@@ -170,7 +180,11 @@ impl Engine {
             tables: sys_tables::system_table_infos(),
             procedures: options.procedures.infos(),
         };
+        let mut late = late_columns::LateTables::default();
         for table in &options.tables {
+            if let Some(columns) = &table.late {
+                late.add(&table.schema, &table.name, columns.clone());
+            }
             ctx.register_table(
                 TableReference::partial(table.schema.as_str(), table.name.as_str()),
                 table.provider.clone(),
@@ -186,16 +200,7 @@ impl Engine {
         catalog
             .tables
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
-        for (name, batch) in sys_tables::system_table_batches(&catalog, &options.connection_props)?
-        {
-            let table =
-                MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(from_datafusion)?;
-            ctx.register_table(
-                TableReference::partial(SYS_SCHEMA, name.as_str()),
-                Arc::new(table),
-            )
-            .map_err(from_datafusion)?;
-        }
+        register_system_tables(&ctx, &catalog, &options.connection_props)?;
         ctx.register_table(
             TableReference::partial(SYS_SCHEMA, sys_tables::SYS_REQUESTS.name),
             Arc::new(sys_requests::SysRequests::new(options.requests.clone())),
@@ -204,8 +209,11 @@ impl Engine {
         Ok(Engine {
             ctx,
             requests: options.requests,
-            mixed_case: MixedCaseColumns::from_catalog(&catalog),
-            catalog,
+            mixed_case: RwLock::new(Arc::new(MixedCaseColumns::from_catalog(&catalog))),
+            catalog: RwLock::new(Arc::new(catalog)),
+            default_schema: options.default_schema,
+            connection_props: options.connection_props,
+            late,
             procedures: options.procedures,
             translate: TranslateContext {
                 database: options.database,
@@ -214,8 +222,13 @@ impl Engine {
         })
     }
 
-    pub fn catalog(&self) -> &CatalogInfo {
-        &self.catalog
+    /// The tables and procedures as known now: a table's late columns appear once it has been
+    /// used or listed ([`Engine::complete_tables`]).
+    pub fn catalog(&self) -> Arc<CatalogInfo> {
+        self.catalog
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn database_name(&self) -> &str {
@@ -270,7 +283,7 @@ impl Engine {
             sql.to_string()
         };
         let schemas: Vec<String> = self
-            .catalog
+            .catalog()
             .tables
             .iter()
             .map(|t| t.schema.clone())
@@ -307,6 +320,11 @@ impl Engine {
             .map_err(from_datafusion)?;
         // Refuse writes before planning, so `INSERT INTO missing` says read-only, not 42S02.
         refuse_write_statement(&statement)?;
+        crate::request_log::in_statement(
+            self.requests.next_statement(),
+            self.complete_referenced(&state, &statement),
+        )
+        .await?;
         let complexity = complexity::measure(&statement)?;
         regroup::regroup_chains(&mut statement);
         // Unquoted references to mixed-case columns are fixed one missing name at a time; a
@@ -319,7 +337,7 @@ impl Engine {
                 Err(e) => {
                     let fixed = fixes < 32
                         && missing_field(&e)
-                            .is_some_and(|name| self.mixed_case.requote(&mut statement, &name));
+                            .is_some_and(|name| self.mixed_case().requote(&mut statement, &name));
                     if !fixed {
                         return Err(from_datafusion(e));
                     }
@@ -541,6 +559,24 @@ fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
         Some(verb) => Err(read_only_error(&verb)),
         None => Ok(()),
     }
+}
+
+/// Registers the `sys` tables built from `catalog`, replacing those registered before.
+fn register_system_tables(
+    ctx: &SessionContext,
+    catalog: &CatalogInfo,
+    connection_props: &[ConnectionProp],
+) -> Result<()> {
+    for (name, batch) in sys_tables::system_table_batches(catalog, connection_props)? {
+        let table =
+            MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(from_datafusion)?;
+        let reference = TableReference::partial(SYS_SCHEMA, name.as_str());
+        ctx.deregister_table(reference.clone())
+            .map_err(from_datafusion)?;
+        ctx.register_table(reference, Arc::new(table))
+            .map_err(from_datafusion)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

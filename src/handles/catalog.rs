@@ -165,6 +165,11 @@ pub fn pattern_matches(pattern: &str, value: &str) -> bool {
     go(&p, &v)
 }
 
+/// Whether SQLColumns with these names may list `schema.table`'s columns.
+pub fn may_list(names: &Names, schema: &str, table: &str) -> bool {
+    matches(&names.schema, schema) && matches(&names.table, table)
+}
+
 fn matches(pattern: &Option<String>, value: &str) -> bool {
     pattern.as_deref().is_none_or(|p| pattern_matches(p, value))
 }

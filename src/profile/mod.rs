@@ -8,7 +8,7 @@ pub mod types;
 mod validate;
 
 pub use model::*;
-pub use types::{ColumnType, TimeFormat};
+pub use types::{ColumnType, CustomFieldType, TimeFormat};
 
 use crate::connect::settings::Settings;
 use crate::error::{ConnectError, Error, Result};

@@ -39,6 +39,10 @@ pub struct Profile {
     pub query: BTreeMap<String, String>,
     #[serde(default, rename = "table")]
     pub tables: Vec<Table>,
+    /// How the API's custom-field types become columns, for every table with custom fields;
+    /// a table's own `[table.custom_fields.types]` and parts add to and override these.
+    #[serde(default)]
+    pub custom_field_types: CustomFieldTypes,
     /// Hosts other than the API's own that responses may send the driver to (next-page links,
     /// redirects). Any other host is refused.
     #[serde(default, rename = "host")]
@@ -419,6 +423,76 @@ pub struct Table {
     pub child: Option<Child>,
     #[serde(default)]
     pub report: Option<Report>,
+    /// Columns the account defines itself, listed by another table of the profile.
+    #[serde(default)]
+    pub custom_fields: Option<CustomFields>,
+}
+
+/// Custom fields: columns an account adds to a table, whose definitions another table of the
+/// profile lists (Pipedrive's `personFields`). They are read once per connection, when the table
+/// is first used or its columns listed, and become ordinary columns named after each field's
+/// name (docs/profiles.md, "Custom fields").
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomFields {
+    /// The table whose rows define the fields.
+    pub definitions: String,
+    /// Its column holding a field's key: where the value sits in a record.
+    pub key: String,
+    /// Its column holding the field's name, which names the SQL column.
+    pub name: String,
+    /// Its column holding the field's API type (a key of `types`).
+    #[serde(rename = "type")]
+    pub type_column: String,
+    /// Its JSON column holding the options of a choice field, `[{id, label}]`.
+    #[serde(default)]
+    pub options: Option<String>,
+    /// Its boolean column that is true for the account's own fields; rows where it is false
+    /// (the API's built-in fields, already columns) are skipped.
+    #[serde(default)]
+    pub custom: Option<String>,
+    /// Path of a field's value in a record, `{key}` standing for the field's key.
+    #[serde(default = "default_value_path")]
+    pub value: String,
+    /// API field type → column type (`text`, `int64`, `float64`, `date`, …), or `label` (an
+    /// option id shown as its label) or `labels` (several option ids, a JSON array of labels).
+    /// A type not listed is a `json` column holding the value as the API sends it.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
+    /// Further values a field of some type carries beside its value (a monetary field's
+    /// currency), each its own column.
+    #[serde(default, rename = "part")]
+    pub parts: Vec<CustomFieldPart>,
+}
+
+/// The profile-wide `[custom_field_types]`: the same keys as a table's.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomFieldTypes {
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
+    #[serde(default, rename = "part")]
+    pub parts: Vec<CustomFieldPart>,
+}
+
+fn default_value_path() -> String {
+    "{key}".into()
+}
+
+/// A second value of a custom field of one type, as its own column named `<field>_<suffix>`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomFieldPart {
+    /// The API field type that carries it.
+    pub field_type: String,
+    /// Appended to the field's column name, after `_`.
+    pub suffix: String,
+    /// Path of the value in a record, `{key}` standing for the field's key.
+    pub path: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -451,6 +525,11 @@ pub struct Column {
     /// to it with a warning. Without it the connection's DefaultColumnSize is declared.
     #[serde(default)]
     pub max_length: Option<u64>,
+    /// Values shown as labels (an option id → its label): a `text` column shows the label of
+    /// its value, a `json` column the labels of a list of values (a JSON array, or ids joined
+    /// by commas) as a JSON array. A value without a label is shown as it is.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Column {

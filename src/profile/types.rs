@@ -103,3 +103,24 @@ mod tests {
         assert_eq!(ColumnType::parse("blob"), None);
     }
 }
+
+/// What a custom field of some API type becomes (`[table.custom_fields.types]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomFieldType {
+    /// A column of this type holding the value.
+    Column(ColumnType),
+    /// An option id, shown as its label (text).
+    Label,
+    /// Several option ids, shown as a JSON array of their labels.
+    Labels,
+}
+
+impl CustomFieldType {
+    pub fn parse(s: &str) -> Option<CustomFieldType> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "label" => Some(CustomFieldType::Label),
+            "labels" => Some(CustomFieldType::Labels),
+            other => ColumnType::parse(other).map(CustomFieldType::Column),
+        }
+    }
+}

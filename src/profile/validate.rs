@@ -4,9 +4,11 @@
 
 use std::collections::HashSet;
 
-use super::model::{FilterOp, PageKind, Pagination, PlacementKind, Profile, SchemeDecl, Table};
+use super::model::{
+    CustomFields, FilterOp, PageKind, Pagination, PlacementKind, Profile, SchemeDecl, Table,
+};
 use super::template::placeholders;
-use super::types::{ColumnType, TimeFormat, TYPE_NAMES};
+use super::types::{ColumnType, CustomFieldType, TimeFormat, TYPE_NAMES};
 use crate::connect::settings::AuthScheme;
 use crate::error::{ConnectError, Error, Result};
 use crate::table_meta::MAX_LENGTH_LIMIT;
@@ -96,6 +98,25 @@ pub fn validate(p: &mut Profile) -> Result<()> {
     }
     if let Some(pg) = &p.pagination {
         validate_pagination(&cx, "", pg)?;
+    }
+    // A table's custom fields inherit the profile-wide types it does not set itself.
+    let shared = p.custom_field_types.clone();
+    for t in &mut p.tables {
+        if let Some(decl) = &mut t.custom_fields {
+            for (api_type, ours) in &shared.types {
+                decl.types
+                    .entry(api_type.clone())
+                    .or_insert_with(|| ours.clone());
+            }
+            let own: Vec<String> = decl.parts.iter().map(|x| x.field_type.clone()).collect();
+            decl.parts.extend(
+                shared
+                    .parts
+                    .iter()
+                    .filter(|x| !own.contains(&x.field_type))
+                    .cloned(),
+            );
+        }
     }
     let mut names = HashSet::new();
     let mut read = Vec::with_capacity(p.tables.len());
@@ -342,7 +363,13 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
                 ));
             }
         }
+        if !c.labels.is_empty() && !matches!(ty, ColumnType::Text | ColumnType::Json) {
+            return Err(cx.err(&cplace, "labels", "applies to text and json only"));
+        }
         types.columns.push((ty, format));
+    }
+    if let Some(cf) = &t.custom_fields {
+        validate_custom_fields(cx, p, &place, cf)?;
     }
     let has_col = |n: &str| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(n));
     if t.child.is_none() && t.path.trim().is_empty() && t.report.is_none() {
@@ -519,4 +546,99 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
         }
     }
     Ok(types)
+}
+
+fn validate_custom_fields(cx: &Ctx, p: &Profile, place: &str, cf: &CustomFields) -> Result<()> {
+    let Some(defs) = p
+        .tables
+        .iter()
+        .find(|x| x.name.eq_ignore_ascii_case(&cf.definitions))
+    else {
+        return Err(cx.err(
+            place,
+            "custom_fields.definitions",
+            format!("no table '{}'", cf.definitions),
+        ));
+    };
+    if defs.custom_fields.is_some() || defs.parent.is_some() || defs.report.is_some() {
+        return Err(cx.err(
+            place,
+            "custom_fields.definitions",
+            "the table listing the fields must be a plain table without custom fields",
+        ));
+    }
+    let column_type = |key: &str, name: &str| -> Result<String> {
+        defs.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| c.type_name.to_ascii_lowercase())
+            .ok_or_else(|| {
+                cx.err(
+                    place,
+                    &format!("custom_fields.{key}"),
+                    format!("'{name}' is not a column of '{}'", defs.name),
+                )
+            })
+    };
+    column_type("key", &cf.key)?;
+    column_type("name", &cf.name)?;
+    column_type("type", &cf.type_column)?;
+    if let Some(options) = &cf.options {
+        if column_type("options", options)? != "json" {
+            return Err(cx.err(place, "custom_fields.options", "must name a json column"));
+        }
+    }
+    if let Some(custom) = &cf.custom {
+        if !matches!(column_type("custom", custom)?.as_str(), "boolean" | "bool") {
+            return Err(cx.err(place, "custom_fields.custom", "must name a boolean column"));
+        }
+    }
+    if !cf.value.contains("{key}") {
+        return Err(cx.err(place, "custom_fields.value", "must contain {key}"));
+    }
+    for (api_type, ours) in &cf.types {
+        if CustomFieldType::parse(ours).is_none() {
+            return Err(cx.err(
+                place,
+                &format!("custom_fields.types.{api_type}"),
+                format!("'{ours}' is not one of {TYPE_NAMES}, label, labels"),
+            ));
+        }
+    }
+    for part in &cf.parts {
+        let ty = ColumnType::parse(&part.type_name).ok_or_else(|| {
+            cx.err(
+                place,
+                "custom_fields.part.type",
+                format!("'{}' is not one of {TYPE_NAMES}", part.type_name),
+            )
+        })?;
+        if !part.path.contains("{key}") {
+            return Err(cx.err(place, "custom_fields.part.path", "must contain {key}"));
+        }
+        if part.suffix.is_empty()
+            || !part
+                .suffix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(cx.err(
+                place,
+                "custom_fields.part.suffix",
+                "use lower-case letters, digits and '_'",
+            ));
+        }
+        if let Some(f) = &part.format {
+            if !matches!(ty, ColumnType::Timestamp | ColumnType::Date)
+                || TimeFormat::parse(f).is_none()
+            {
+                return Err(cx.err(
+                    place,
+                    "custom_fields.part.format",
+                    "applies to timestamp and date parts: rfc3339 or a chrono format",
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! missing field or JSON null is SQL NULL.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -28,6 +29,8 @@ pub struct OutColumn {
     pub format: TimeFormat,
     /// Filled from the scan's context (parent key) instead of the record.
     pub from_context: bool,
+    /// Values shown as labels (`Column::labels`); `None` when the column has none.
+    pub labels: Option<Arc<BTreeMap<String, String>>>,
 }
 
 impl OutColumn {
@@ -38,6 +41,7 @@ impl OutColumn {
             ty: c.ty,
             format: c.time_format.clone(),
             from_context,
+            labels: (!c.labels.is_empty()).then(|| Arc::new(c.labels.clone())),
         }
     }
 }
@@ -115,6 +119,25 @@ impl Converter {
             }};
         }
         let fmt = &col.format;
+        if let Some(labels) = &col.labels {
+            match col.ty {
+                ColumnType::Text => {
+                    return Ok(build!(
+                        StringBuilder::with_capacity(n, n * 16),
+                        |v: &Value| Some(Some(label_of(labels, v).into_owned())),
+                        "an option"
+                    ))
+                }
+                ColumnType::Json => {
+                    return Ok(build!(
+                        LargeStringBuilder::with_capacity(n, n * 32),
+                        |v: &Value| labels_of(labels, v).map(Some),
+                        "a list of options"
+                    ))
+                }
+                _ => {}
+            }
+        }
         Ok(match col.ty {
             ColumnType::Text => build!(StringBuilder::with_capacity(n, n * 16), text_cell, "text"),
             ColumnType::Json => build!(
@@ -162,6 +185,34 @@ impl Converter {
             }
         })
     }
+}
+
+/// An option id's label; an id without one (an option deleted since) is shown as it is.
+fn label_of<'a>(labels: &'a BTreeMap<String, String>, v: &'a Value) -> Cow<'a, str> {
+    let id = text(v);
+    match labels.get(id.as_ref()) {
+        Some(label) => Cow::Borrowed(label),
+        None => id,
+    }
+}
+
+/// Several option ids (a JSON array, or ids joined by commas) as a JSON array of their labels.
+fn labels_of(labels: &BTreeMap<String, String>, v: &Value) -> Option<String> {
+    let shown: Vec<Value> = match v {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| Value::String(label_of(labels, item).into_owned()))
+            .collect(),
+        Value::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(|id| Value::String(labels.get(id).cloned().unwrap_or_else(|| id.to_string())))
+            .collect(),
+        Value::Number(_) => vec![Value::String(label_of(labels, v).into_owned())],
+        _ => return None,
+    };
+    Some(Value::Array(shown).to_string())
 }
 
 fn text_cell(v: &Value) -> Option<Option<Cow<'_, str>>> {
@@ -338,6 +389,7 @@ fn decimal(v: &Value, p: u8, s: i8) -> Option<Option<i128>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use datafusion::arrow::array::{Array, LargeStringArray, StringArray};
     use datafusion::arrow::datatypes::{Field, Schema};
     use serde_json::json;
 
@@ -362,7 +414,48 @@ mod tests {
                 .and_then(TimeFormat::parse)
                 .unwrap_or(TimeFormat::Guess),
             from_context: false,
+            labels: None,
         }
+    }
+
+    #[test]
+    fn option_ids_show_as_labels_and_unknown_ids_as_themselves() {
+        let labels: BTreeMap<String, String> = [("1", "Gold"), ("2", "Silver")]
+            .map(|(k, v)| (k.into(), v.into()))
+            .into();
+        let labels = Some(Arc::new(labels));
+        let mut one = col("tier", "tier", ColumnType::Text, None);
+        one.labels = labels.clone();
+        let mut many = col("tags", "tags", ColumnType::Json, None);
+        many.labels = labels;
+        let c = conv(vec![one, many]);
+        let rows: Vec<Row> = [
+            json!({"tier": "1", "tags": "1,2"}),
+            json!({"tier": 2, "tags": [2, 9]}),
+            json!({"tier": 9, "tags": null}),
+            json!({"tier": null, "tags": ""}),
+        ]
+        .into_iter()
+        .map(|record| Row {
+            record,
+            context: None,
+        })
+        .collect();
+        let b = c.convert(&rows).unwrap();
+        let tier = b.column(0).as_any().downcast_ref::<StringArray>().unwrap();
+        let tags = b
+            .column(1)
+            .as_any()
+            .downcast_ref::<LargeStringArray>()
+            .unwrap();
+        assert_eq!(tier.value(0), "Gold");
+        assert_eq!(tier.value(1), "Silver");
+        assert_eq!(tier.value(2), "9");
+        assert!(tier.is_null(3));
+        assert_eq!(tags.value(0), r#"["Gold","Silver"]"#);
+        assert_eq!(tags.value(1), r#"["Silver","9"]"#);
+        assert!(tags.is_null(2));
+        assert_eq!(tags.value(3), "[]");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod body_stream;
 pub mod client;
 mod context;
+pub mod custom_fields;
 mod disk_cache;
 mod emitter;
 pub mod json_to_arrow;

@@ -20,6 +20,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use super::context::ScanContext;
+use super::custom_fields;
 use super::json_to_arrow::{Converter, OutColumn};
 use super::scan::{Mode, ScanPlan};
 use super::scan_exec::{self, ApiScanExec};
@@ -92,6 +93,49 @@ impl RestTable {
     /// The table's name in SQL.
     pub fn name(&self) -> &str {
         &self.table.name
+    }
+
+    /// The table listing this table's custom fields, if it has any.
+    pub fn custom_fields_table(&self) -> Option<&str> {
+        let decl = self.table.custom_fields.as_ref()?;
+        Some(&decl.definitions)
+    }
+
+    /// This table with the account's custom fields as further columns, read (one list, through
+    /// the cache like any) from `definitions`, the table [`Self::custom_fields_table`] names.
+    /// `None` while there is no credential to ask with (OAuth not authorized yet). A list the
+    /// credentials may not read (403) or the API does not have (404) gives the table its own
+    /// columns only, said in the log: asking again would be refused again.
+    pub async fn with_custom_fields(
+        &self,
+        definitions: &RestTable,
+    ) -> crate::error::Result<Option<RestTable>> {
+        let mut table = Table::clone(&self.table);
+        if let Some(decl) = &self.table.custom_fields {
+            if !self.ctx.client.has_credential().await? {
+                return Ok(None);
+            }
+            match self.ctx.records(&definitions.table).await {
+                Ok(records) => {
+                    let fields = custom_fields::definitions(decl, &definitions.table, &records);
+                    let added = custom_fields::columns(decl, &self.table.columns, &fields);
+                    tracing::debug!(
+                        table = %self.table.name,
+                        fields = added.len(),
+                        "custom fields discovered"
+                    );
+                    table.columns.extend(added);
+                }
+                Err(e) if matches!(e.native, 403 | 404) => tracing::warn!(
+                    "The custom fields of {} could not be read from {} ({}); it shows its built-in columns",
+                    self.table.name,
+                    definitions.table.name,
+                    e.message
+                ),
+                Err(e) => return Err(e),
+            }
+        }
+        RestTable::new(self.ctx.clone(), table).map(Some)
     }
 
     /// Whether the table is read on its own (no parent, child or report job): one request with

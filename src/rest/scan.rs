@@ -51,16 +51,22 @@ impl ScanContext {
             .find(|c| c.name.eq_ignore_ascii_case(column))
             .map(|c| c.json_path().to_string())
             .unwrap_or_else(|| column.to_string());
+        Ok(self
+            .records(t)
+            .await?
+            .iter()
+            .filter_map(|r| jsonpath::get_present(r, &path))
+            .filter_map(jsonpath::scalar_text)
+            .collect())
+    }
+
+    /// Every record of a table's list, as the API sent it.
+    pub async fn records(&self, t: &Table) -> Result<Vec<serde_json::Value>> {
         let url = self.url(&t.path, &[], &self.list_query(t), &[])?;
         let mut pager = self.pager(t, url, None, false, true)?;
         let mut out = Vec::new();
         while let Some(records) = pager.next().await? {
-            out.extend(
-                records
-                    .iter()
-                    .filter_map(|r| jsonpath::get_present(r, &path))
-                    .filter_map(jsonpath::scalar_text),
-            );
+            out.extend(records);
         }
         Ok(out)
     }

@@ -5,6 +5,7 @@
 //! It knows no ODBC: no handles, no C types, no SQLSTATE choices beyond the errors it passes on.
 
 mod credentials;
+mod custom_fields;
 mod oauth_procedures;
 
 use std::sync::Arc;
@@ -91,11 +92,15 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         crate::rest::verify_access(profile, &providers).await?;
     }
     let tables = providers
-        .into_iter()
+        .iter()
         .map(|table| NamedTable {
             schema: profile.name.clone(),
             name: table.name().to_string(),
-            provider: table,
+            provider: table.clone(),
+            late: settings
+                .custom_fields
+                .then(|| custom_fields::late_columns(table, &providers))
+                .flatten(),
         })
         .collect();
     let mut procedures = ProcedureRegistry::default();

@@ -219,6 +219,27 @@ impl Statement {
         Ok(())
     }
 
+    /// The catalog for SQLColumns with `names`: the tables it may list learn their late columns
+    /// (custom fields) first, under the statement's query timeout and SQLCancel.
+    pub fn catalog_with_columns(
+        &self,
+        names: &crate::handles::catalog::Names,
+    ) -> Result<Arc<crate::engine::catalog::CatalogInfo>> {
+        let session = self.conn.session()?;
+        let timeout = self.timeout(&lock(&self.state));
+        self.cancel.reset();
+        wait_statement(
+            Stack::Caller,
+            session.engine.complete_tables(
+                |schema, table| crate::handles::catalog::may_list(names, schema, table),
+                crate::engine::OnFailure::Skip,
+            ),
+            &self.cancel,
+            timeout,
+        )?;
+        Ok(session.engine.catalog())
+    }
+
     pub fn execute(&self) -> Result<Status> {
         let mut st = lock(&self.state);
         Self::no_data_pending(&st)?;
