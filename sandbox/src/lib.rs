@@ -20,6 +20,7 @@ mod keap;
 mod leaddesk;
 mod oauth;
 mod pipedrive;
+mod pipedrive_fields;
 mod talkdesk;
 
 use std::io;

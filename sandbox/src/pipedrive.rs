@@ -20,6 +20,7 @@ use crate::common::{
 use crate::control::table;
 use crate::data::{self, company_name, fmt_date, fmt_space, Gen, FIRST_NAMES, LAST_NAMES};
 use crate::faults::{Fault, RateInfo};
+use crate::pipedrive_fields::{self as fields, Entity, Field};
 use crate::{AppState, Shared};
 
 const PERSON: u64 = 0x10;
@@ -122,6 +123,8 @@ pub struct Data {
     /// Serialised `owner_id` objects and names of the users, reused by every person row.
     user_refs: Vec<String>,
     user_names: Vec<String>,
+    /// Field definitions of persons, deals and organizations (`Entity::ALL` order).
+    fields: [Vec<Field>; 3],
 }
 
 impl Data {
@@ -137,6 +140,7 @@ impl Data {
             phone_rows: 0,
             user_refs: Vec::new(),
             user_names: Vec::new(),
+            fields: Entity::ALL.map(|e| fields::fields(g, e)),
         };
         d.user_refs = (0..USERS).map(|u| d.user_ref(u).to_string()).collect();
         d.user_names = (0..USERS).map(|u| d.user_name(u)).collect();
@@ -162,6 +166,22 @@ impl Data {
             }
         }
         d
+    }
+
+    fn fields_of(&self, e: Entity) -> &[Field] {
+        &self.fields[Entity::ALL.iter().position(|x| *x == e).unwrap_or(0)]
+    }
+
+    /// Record `i`'s custom-field members.
+    fn custom_values(&self, e: Entity, i: usize) -> serde_json::Map<String, Value> {
+        fields::values(&self.g, e, self.fields_of(e), i, USERS, self.n)
+    }
+
+    fn with_custom(&self, e: Entity, i: usize, mut record: Value) -> Value {
+        if let Value::Object(map) = &mut record {
+            map.extend(self.custom_values(e, i));
+        }
+        record
     }
 
     fn person(&self, i: usize) -> Person {
@@ -342,7 +362,7 @@ impl Data {
         let p = self.person(i);
         let emails = self.contact_list(i, p.emails, 0, &p);
         let primary_email = (p.emails > 0).then(|| emails[0]["value"].clone());
-        json!({
+        let record = json!({
             "id": i + 1,
             "company_id": 7_700_001,
             "owner_id": self.user_ref(p.owner),
@@ -367,7 +387,8 @@ impl Data {
             "owner_name": self.user_name(p.owner),
             "cc_email": CC_EMAIL,
             "active_flag": true,
-        })
+        });
+        self.with_custom(Entity::Person, i, record)
     }
 
     /// Writes exactly `person_json(i)` as text. The persons list is the benchmark's hot path,
@@ -465,12 +486,14 @@ impl Data {
         push_json_opt(out, org.as_ref().map(|(_, o)| o.name.as_str()));
         out.push_str(",\"owner_name\":");
         push_json_opt(out, self.user_names.get(p.owner).map(String::as_str));
-        let _ = write!(out, ",\"cc_email\":\"{CC_EMAIL}\",\"active_flag\":true}}");
+        let _ = write!(out, ",\"cc_email\":\"{CC_EMAIL}\",\"active_flag\":true");
+        fields::write_values(&self.custom_values(Entity::Person, i), out);
+        out.push('}');
     }
 
     fn org_json(&self, i: usize) -> Value {
         let o = self.org(i);
-        json!({
+        let record = json!({
             "id": i + 1,
             "company_id": 7_700_001,
             "owner_id": self.user_ref(o.owner),
@@ -485,7 +508,8 @@ impl Data {
             "owner_name": self.user_name(o.owner),
             "cc_email": CC_EMAIL,
             "active_flag": true,
-        })
+        });
+        self.with_custom(Entity::Organization, i, record)
     }
 
     fn deal_json(&self, i: usize) -> Value {
@@ -504,7 +528,7 @@ impl Data {
         let closed = (d.status != "open").then_some(d.upd);
         let symbol = if d.currency == "EUR" { "€" } else { "$" };
         let weighted = (d.value * probability as f64).round() / 100.0;
-        json!({
+        let record = json!({
             "id": i + 1,
             "creator_user_id": self.user_ref(d.user),
             "user_id": self.user_ref(d.user),
@@ -537,7 +561,8 @@ impl Data {
             "formatted_weighted_value": format!("{symbol}{}", group(weighted)),
             "weighted_value_currency": d.currency,
             "cc_email": CC_EMAIL,
-        })
+        });
+        self.with_custom(Entity::Deal, i, record)
     }
 
     fn activity_json(&self, i: usize) -> Value {
@@ -865,6 +890,35 @@ pub fn router() -> Router<AppState> {
                 ),
             );
     }
+    for e in Entity::ALL {
+        r = r
+            .route(
+                e.path(),
+                get(move |State(st): State<AppState>, uri: Uri| async move {
+                    let p = params(&uri);
+                    let start = num(&p, "start").unwrap_or(0).max(0) as usize;
+                    let limit =
+                        num(&p, "limit").filter(|l| *l > 0).unwrap_or(100).min(500) as usize;
+                    ok(fields::list(st.pipedrive.fields_of(e), start, limit))
+                }),
+            )
+            .route(
+                &format!("{}/{{id}}", e.path()),
+                get(
+                    move |State(st): State<AppState>, Path(id): Path<String>| async move {
+                        let found = st
+                            .pipedrive
+                            .fields_of(e)
+                            .iter()
+                            .find(|f| f.id.to_string() == id);
+                        match found {
+                            Some(f) => ok(json!({"success": true, "data": fields::field_json(f)})),
+                            None => error(StatusCode::NOT_FOUND, "Field not found"),
+                        }
+                    },
+                ),
+            );
+    }
     r.route(
         "/users/me",
         get(|State(st): State<AppState>| async move { one(&st, Table::Users, "1") }),
@@ -928,6 +982,9 @@ pub fn manifest(st: &Shared) -> Value {
             "users": table(USERS, None),
             "person_emails": table(d.email_rows, None),
             "person_phones": table(d.phone_rows, None),
+            "person_fields": table(d.fields_of(Entity::Person).len(), None),
+            "deal_fields": table(d.fields_of(Entity::Deal).len(), None),
+            "organization_fields": table(d.fields_of(Entity::Organization).len(), None),
         },
         "credentials": {
             "api_token": st.creds.pipedrive_token,
@@ -971,7 +1028,10 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "users" => Table::Users,
         "person_emails" => return Some(child_rows(d, "email")),
         "person_phones" => return Some(child_rows(d, "phone")),
-        _ => return None,
+        name => {
+            let e = Entity::ALL.into_iter().find(|e| e.table() == name)?;
+            return Some(d.fields_of(e).iter().map(fields::field_json).collect());
+        }
     };
     Some((0..t.count(d)).map(|i| t.render(d, i)).collect())
 }

@@ -11,6 +11,7 @@ mod catalog;
 mod connect;
 mod connect_check;
 mod cursors;
+mod custom_fields;
 mod deep_sql;
 mod diagnostics;
 mod limits;

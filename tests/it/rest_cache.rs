@@ -142,8 +142,8 @@ fn another_account_never_gets_cached_rows() {
 #[test]
 fn scans_running_at_once_share_the_pages_asked_ahead() {
     let sb = crate::sandbox::slow();
-    let first = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=5");
-    let second = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=5");
+    let first = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=5;CustomFields=FALSE");
+    let second = sb.connect_with("pipedrive", "CacheTTL=600;Pagesize=5;CustomFields=FALSE");
     let _guard = crate::sandbox::slow_guard();
     sb.reset();
     let sql = "SELECT id, name FROM pipedrive.persons ORDER BY id";

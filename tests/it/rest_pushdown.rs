@@ -30,7 +30,7 @@ fn top_level_keyed(service: &str) -> Vec<(String, ColumnDef)> {
 
 fn key_lookup_is_one_request(service: &str) {
     let sb = counting();
-    let conn = sb.connect(service);
+    let conn = sb.connect_built_in(service);
     let tables = top_level_keyed(service);
     assert!(!tables.is_empty(), "{service}: no keyed top-level table");
     for (table, key) in tables {
@@ -72,7 +72,7 @@ fn key_lookup_is_one_request(service: &str) {
 
 fn limit_10_is_one_request(service: &str) {
     let sb = counting();
-    let conn = sb.connect(service);
+    let conn = sb.connect_built_in(service);
     let mut checked = 0;
     for (table, _) in top_level_keyed(service) {
         if sb.rows(service, &table) < 10 {
@@ -112,7 +112,7 @@ fn a_limit_past_the_last_row_is_one_request() {
     let sb = counting();
     let mut checked = Vec::new();
     for service in sb.services() {
-        let conn = sb.connect(&service);
+        let conn = sb.connect_built_in(&service);
         for (table, _) in top_level_keyed(&service) {
             let rows = sb.rows(&service, &table);
             let pagination = profile(&service).table(&table).pagination();
@@ -220,7 +220,7 @@ fn measured(
 
 fn check_filter(service: &str, table: &str, filter: &FilterDef, op: &str) -> Result<(), String> {
     let sb = counting();
-    let conn = sb.connect(service);
+    let conn = sb.connect_built_in(service);
     let def = profile(service).table(table);
     let columns = def.columns();
     let column = def.column(&filter.column);
@@ -338,7 +338,7 @@ fn check_filter(service: &str, table: &str, filter: &FilterDef, op: &str) -> Res
 /// EXPLAIN shows the parameter; `>` and `<` are sent as the bound too.
 fn check_range(service: &str, table: &str, filter: &FilterDef, op: &str) -> Result<(), String> {
     let sb = counting();
-    let conn = sb.connect_with(service, "Pagesize=5");
+    let conn = sb.connect_with(service, "Pagesize=5;CustomFields=FALSE");
     let def = profile(service).table(table);
     let columns = def.columns();
     let column = def.column(&filter.column);

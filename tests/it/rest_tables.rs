@@ -25,6 +25,27 @@ fn listed(conn: &odbc_api::Connection<'_>, schema: &str) -> BTreeSet<(String, St
         .collect()
 }
 
+/// (COLUMN_NAME, REMARKS) of a table as SQLColumns lists them.
+fn column_remarks(
+    conn: &odbc_api::Connection<'_>,
+    schema: &str,
+    table: &str,
+) -> Vec<(String, String)> {
+    let mut stmt = conn.preallocate().expect("a statement");
+    let mut cursor = stmt
+        .columns_cursor("", schema, table, "")
+        .unwrap_or_else(|e| panic!("SQLColumns for {schema}.{table}: {e}"));
+    rows_as_text(&mut cursor)
+        .into_iter()
+        .map(|r| {
+            (
+                r[3].clone().unwrap_or_default(),
+                r[11].clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
 fn check_service(service: &str) {
     let sb = clean();
     let conn = sb.connect(service);
@@ -54,7 +75,24 @@ fn check_service(service: &str) {
         }
 
         let def = prof.table(table);
-        let columns = def.columns();
+        let mut columns = def.columns();
+        // Custom fields follow the table's own columns; each is found by its REMARKS, which
+        // name the field's key (their names are checked in custom_fields.rs).
+        let remarks = column_remarks(&conn, service, table);
+        for (ending, mut column) in def.custom_columns(sb, service) {
+            let found: Vec<&String> = remarks
+                .iter()
+                .filter(|(_, r)| r.ends_with(&ending))
+                .map(|(n, _)| n)
+                .collect();
+            assert_eq!(
+                found.len(),
+                1,
+                "{name}: one column whose REMARKS end '{ending}': {found:?}"
+            );
+            column.name = found[0].clone();
+            columns.push(column);
+        }
         let (names, rows) = query_named(&conn, &format!("SELECT * FROM {name}"));
         assert_eq!(
             names,

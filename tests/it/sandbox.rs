@@ -289,6 +289,13 @@ impl Sandbox {
         self.connect_with(service, "")
     }
 
+    /// Connects without custom fields (`CustomFields=FALSE`): the requests a test counts are its
+    /// scans' alone, and `SELECT *` has the profile's columns. Reading the definitions is counted
+    /// and the custom columns checked in `custom_fields.rs`.
+    pub fn connect_built_in(&self, service: &str) -> Connection<'static> {
+        self.connect_with(service, "CustomFields=FALSE")
+    }
+
     /// Connects with the service's connection string plus `extra` (`"Pagesize=3;"`), then
     /// `APIODBC_TEST_CONNECT_EXTRA` (how `cargo xtask test` runs the data-driven suites again
     /// with the result cache on and one request at a time; the first of a repeated key wins, so
@@ -445,6 +452,8 @@ pub struct ColumnDef {
     pub kind: String,
     pub format: Option<String>,
     pub key: bool,
+    /// Option id → label (`labels`, and custom choice fields): the driver shows labels.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// One `[[table.filter]]` and one of its operators.
@@ -546,6 +555,15 @@ impl TableDef<'_> {
                     kind: str_of(c, "type").unwrap_or_else(|| "text".into()),
                     format: str_of(c, "format"),
                     key: c.get("key").and_then(toml::Value::as_bool) == Some(true),
+                    labels: c
+                        .get("labels")
+                        .and_then(toml::Value::as_table)
+                        .map(|t| {
+                            t.iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     name,
                 }
             })
@@ -609,6 +627,116 @@ impl TableDef<'_> {
         self.doc.contains_key("report")
     }
 
+    /// The custom-field columns the table should add after its own (`[table.custom_fields]`),
+    /// worked out from the definitions the sandbox serves: for each of the account's own fields
+    /// its value and each part its type carries, as (how the column's REMARKS end, the column;
+    /// its name is the driver's, found by the REMARKS). Empty without custom fields.
+    pub fn custom_columns(&self, sb: &Sandbox, service: &str) -> Vec<(String, ColumnDef)> {
+        let Some(decl) = self
+            .doc
+            .get("custom_fields")
+            .and_then(toml::Value::as_table)
+        else {
+            return Vec::new();
+        };
+        let shared = self
+            .profile
+            .doc
+            .get("custom_field_types")
+            .and_then(toml::Value::as_table);
+        let mut types: BTreeMap<String, String> = BTreeMap::new();
+        let mut parts: Vec<toml::Table> = Vec::new();
+        for source in [shared, Some(decl)].into_iter().flatten() {
+            if let Some(t) = source.get("types").and_then(toml::Value::as_table) {
+                for (k, v) in t {
+                    types.insert(k.clone(), v.as_str().unwrap_or_default().to_owned());
+                }
+            }
+            if let Some(p) = source.get("part").and_then(toml::Value::as_array) {
+                let mine: Vec<toml::Table> =
+                    p.iter().filter_map(|x| x.as_table().cloned()).collect();
+                let own: Vec<String> = mine
+                    .iter()
+                    .filter_map(|x| str_of(x, "field_type"))
+                    .collect();
+                parts.retain(|x| !str_of(x, "field_type").is_some_and(|f| own.contains(&f)));
+                parts.extend(mine);
+            }
+        }
+        let field = |k: &str| str_of(decl, k).unwrap_or_else(|| panic!("custom_fields.{k}"));
+        let definitions = self.profile.table(&field("definitions"));
+        let path_of = |column: &str| definitions.column(column).path;
+        let value = str_of(decl, "value").unwrap_or_else(|| "{key}".into());
+        let mut out = Vec::new();
+        for def in sb.data(
+            service,
+            definitions.doc["name"].as_str().unwrap_or_default(),
+        ) {
+            if let Some(flag) = str_of(decl, "custom") {
+                if json_path(&def, &path_of(&flag)) != Some(&Value::Bool(true)) {
+                    continue;
+                }
+            }
+            let text = |column: String| {
+                json_path(&def, &path_of(&column))
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            };
+            let (Some(key), Some(_name)) = (text(field("key")), text(field("name"))) else {
+                continue;
+            };
+            let api_type = text(field("type")).unwrap_or_default();
+            let options: BTreeMap<String, String> = str_of(decl, "options")
+                .and_then(|o| json_path(&def, &path_of(&o)).cloned())
+                .and_then(|v| v.as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|o| {
+                    let id = o.get("id")?;
+                    let id = id.as_str().map_or_else(|| id.to_string(), str::to_owned);
+                    Some((id, o.get("label")?.as_str()?.to_owned()))
+                })
+                .collect();
+            let (kind, labels) = match types.get(&api_type).map(String::as_str) {
+                Some("label") => ("text".to_owned(), options),
+                Some("labels") => ("labels".to_owned(), options),
+                Some(other) => (other.to_owned(), BTreeMap::new()),
+                None => ("json".to_owned(), BTreeMap::new()),
+            };
+            let main = format!("key {key})");
+            out.push((
+                main.clone(),
+                ColumnDef {
+                    name: String::new(),
+                    path: value.replace("{key}", &key),
+                    kind,
+                    format: None,
+                    key: false,
+                    labels,
+                },
+            ));
+            for part in parts
+                .iter()
+                .filter(|p| str_of(p, "field_type").as_deref() == Some(&api_type))
+            {
+                let suffix = str_of(part, "suffix").unwrap_or_default();
+                out.push((
+                    format!("{main}: its {}", suffix.replace('_', " ")),
+                    ColumnDef {
+                        name: String::new(),
+                        path: str_of(part, "path")
+                            .unwrap_or_default()
+                            .replace("{key}", &key),
+                        kind: str_of(part, "type").unwrap_or_else(|| "text".into()),
+                        format: str_of(part, "format"),
+                        key: false,
+                        labels: BTreeMap::new(),
+                    },
+                ));
+            }
+        }
+        out
+    }
+
     /// The column a parent iteration or a child table fills from the parent's key.
     pub fn parent_column(&self) -> Option<String> {
         ["parent", "child"].iter().find_map(|k| {
@@ -659,6 +787,27 @@ fn canon_float(f: f64) -> String {
 pub fn expected(column: &ColumnDef, record: &Value) -> Option<String> {
     let raw = json_path(record, &column.path)?;
     let text = raw.as_str();
+    let label = |v: &Value| {
+        let id = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        column.labels.get(&id).cloned().unwrap_or(id)
+    };
+    if column.kind == "labels" {
+        let ids: Vec<Value> = match raw {
+            Value::Array(items) => items.clone(),
+            Value::String(s) => s
+                .split(',')
+                .filter(|x| !x.trim().is_empty())
+                .map(|x| Value::String(x.trim().into()))
+                .collect(),
+            other => vec![other.clone()],
+        };
+        return Some(
+            Value::Array(ids.iter().map(|v| Value::String(label(v))).collect()).to_string(),
+        );
+    }
+    if column.kind == "text" && !column.labels.is_empty() {
+        return Some(label(raw));
+    }
     if column.kind == "text" {
         return Some(text.map_or_else(|| raw.to_string(), str::to_owned));
     }
@@ -725,7 +874,7 @@ pub fn actual(column: &ColumnDef, got: Option<&str>) -> Option<String> {
         "timestamp" => {
             parse_timestamp(got.trim(), None).map_or_else(|| got.to_owned(), canon_timestamp)
         }
-        "json" => {
+        "json" | "labels" => {
             serde_json::from_str::<Value>(got).map_or_else(|_| got.to_owned(), |v| v.to_string())
         }
         _ => got.to_owned(),

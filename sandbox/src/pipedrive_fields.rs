@@ -1,0 +1,351 @@
+//! Pipedrive's field definitions (`/personFields`, `/dealFields`, `/organizationFields`, API v1)
+//! and the custom-field values in person, deal and organization records. As Pipedrive does: a
+//! field list holds the built-in fields (`edit_flag: false`, plain keys) and the account's own
+//! (`edit_flag: true`, 40-character hex keys that differ per company); records carry a custom
+//! value under its key at the top level, with sub-values under suffixed keys (`<key>_currency`,
+//! `<key>_until`, `<key>_formatted_address`); an enum value is its option id as a string, a set
+//! value the option ids joined by commas, user/org/people values ids. The seeded fields cover every
+//! user-creatable type, two fields of one name and one named like a built-in column.
+
+use serde_json::{json, Map, Value};
+
+use crate::data::{self, fmt_date, fmt_space, Gen};
+
+const FIELDS: u64 = 0x1F;
+
+/// Whose fields a list holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Entity {
+    Person,
+    Deal,
+    Organization,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 3] = [Entity::Person, Entity::Deal, Entity::Organization];
+
+    /// The table of field definitions in the manifest and its path.
+    pub fn table(self) -> &'static str {
+        match self {
+            Entity::Person => "person_fields",
+            Entity::Deal => "deal_fields",
+            Entity::Organization => "organization_fields",
+        }
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Entity::Person => "/personFields",
+            Entity::Deal => "/dealFields",
+            Entity::Organization => "/organizationFields",
+        }
+    }
+
+    fn salt(self) -> u64 {
+        match self {
+            Entity::Person => 1,
+            Entity::Deal => 2,
+            Entity::Organization => 3,
+        }
+    }
+
+    /// The built-in fields listed first: (key, name, type).
+    fn built_in(self) -> &'static [(&'static str, &'static str, &'static str)] {
+        match self {
+            Entity::Person => &[
+                ("name", "Name", "varchar"),
+                ("owner_id", "Owner", "user"),
+                ("org_id", "Organization", "org"),
+                ("email", "Email", "varchar"),
+                ("phone", "Phone", "phone"),
+                ("label", "Label", "enum"),
+                ("add_time", "Person created", "date"),
+                ("update_time", "Update time", "date"),
+            ],
+            Entity::Deal => &[
+                ("title", "Title", "varchar"),
+                ("value", "Value", "monetary"),
+                ("stage_id", "Stage", "stage"),
+                ("status", "Status", "status"),
+                ("add_time", "Deal created", "date"),
+            ],
+            Entity::Organization => &[
+                ("name", "Name", "varchar"),
+                ("owner_id", "Owner", "user"),
+                ("address", "Address", "address"),
+                ("add_time", "Organization created", "date"),
+            ],
+        }
+    }
+
+    /// The account's own fields: (name, type, option labels).
+    fn custom(self) -> &'static [(&'static str, &'static str, &'static [&'static str])] {
+        match self {
+            Entity::Person => &[
+                ("Tier", "enum", &["Gold", "Silver", "Bronze"]),
+                (
+                    "Interests",
+                    "set",
+                    &["Golf", "Wine", "Technology", "Travel"],
+                ),
+                ("Contract value", "monetary", &[]),
+                ("Score", "double", &[]),
+                ("Renewal date", "date", &[]),
+                ("Preferred call time", "time", &[]),
+                ("Account manager", "user", &[]),
+                ("Partner organization", "org", &[]),
+                ("Referred by", "people", &[]),
+                ("Nickname", "varchar", &[]),
+                ("Background", "text", &[]),
+                ("Lead source", "varchar_auto", &[]),
+                ("Assistant phone", "phone", &[]),
+                ("Billing address", "address", &[]),
+                ("Contract period", "daterange", &[]),
+                ("Availability", "timerange", &[]),
+                // Named like the built-in `name` column; and two fields of one name.
+                ("Name", "varchar", &[]),
+                ("Region", "varchar", &[]),
+                ("Region", "enum", &["North", "South"]),
+            ],
+            Entity::Deal => &[
+                ("Deal source", "enum", &["Inbound", "Outbound", "Partner"]),
+                ("Discount %", "double", &[]),
+                ("Signed on", "date", &[]),
+                ("Competitors", "set", &["Acme", "Globex", "Initech"]),
+            ],
+            Entity::Organization => &[
+                (
+                    "Industry",
+                    "enum",
+                    &["Software", "Retail", "Finance", "Health"],
+                ),
+                ("Employees", "double", &[]),
+                ("Website", "varchar", &[]),
+            ],
+        }
+    }
+}
+
+/// One definition as `/…Fields` lists it.
+pub struct Field {
+    pub id: usize,
+    pub key: String,
+    pub name: &'static str,
+    pub field_type: &'static str,
+    pub custom: bool,
+    /// (option id, label)
+    pub options: Vec<(u64, &'static str)>,
+}
+
+/// Every field of an entity, built-in first, in the order the API lists them.
+pub fn fields(g: &Gen, entity: Entity) -> Vec<Field> {
+    let mut out = Vec::new();
+    for (key, name, field_type) in entity.built_in() {
+        out.push(Field {
+            id: out.len() + 1 + entity.salt() as usize * 1000,
+            key: (*key).to_string(),
+            name,
+            field_type,
+            custom: false,
+            options: Vec::new(),
+        });
+    }
+    for (k, (name, field_type, labels)) in entity.custom().iter().enumerate() {
+        let id = out.len() + 1 + entity.salt() as usize * 1000;
+        out.push(Field {
+            id,
+            key: g.hex(FIELDS, k, entity.salt(), 40),
+            name,
+            field_type,
+            custom: true,
+            options: labels
+                .iter()
+                .enumerate()
+                .map(|(o, l)| ((id * 10 + o) as u64, *l))
+                .collect(),
+        });
+    }
+    out
+}
+
+pub fn field_json(f: &Field) -> Value {
+    let t = data::DATA_START - 86_400 * 30 + f.id as i64 * 60;
+    json!({
+        "id": f.id,
+        "key": f.key,
+        "name": f.name,
+        "order_nr": f.id % 1000,
+        "field_type": f.field_type,
+        "add_time": fmt_space(t),
+        "update_time": fmt_space(t),
+        "last_updated_by_user_id": if f.custom { json!(1) } else { Value::Null },
+        "created_by_user_id": if f.custom { json!(1) } else { Value::Null },
+        "active_flag": true,
+        "edit_flag": f.custom,
+        "index_visible_flag": true,
+        "details_visible_flag": true,
+        "add_visible_flag": true,
+        "important_flag": false,
+        "bulk_edit_allowed": true,
+        "searchable_flag": f.custom,
+        "filtering_allowed": true,
+        "sortable_flag": true,
+        "mandatory_flag": false,
+        "options": if f.options.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(
+                f.options
+                    .iter()
+                    .map(|(id, label)| json!({"id": id, "label": label}))
+                    .collect(),
+            )
+        },
+    })
+}
+
+/// The custom values of record `i` of an entity, in the order of the fields, as Pipedrive puts
+/// them at the top level of the record. `users`, `records`: ids a reference may name.
+pub fn values(
+    g: &Gen,
+    entity: Entity,
+    fields: &[Field],
+    i: usize,
+    users: usize,
+    records: usize,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    let table = FIELDS + entity.salt() * 0x100;
+    for (k, f) in fields.iter().filter(|f| f.custom).enumerate() {
+        let field = 10 * k as u64;
+        let set = !g.chance(table, i, field, 30);
+        let key = &f.key;
+        let day = data::DATA_START + g.range(table, i, field + 1, 0, 900) as i64 * 86_400;
+        let value = |v: Value| if set { v } else { Value::Null };
+        match f.field_type {
+            "enum" => {
+                let pick = f.options
+                    [g.range(table, i, field + 1, 0, f.options.len() as u64 - 1) as usize]
+                    .0;
+                out.insert(key.clone(), value(json!(pick.to_string())));
+            }
+            "set" => {
+                let chosen: Vec<String> = f
+                    .options
+                    .iter()
+                    .enumerate()
+                    .filter(|(o, _)| g.chance(table, i, field + 2 + *o as u64, 40))
+                    .map(|(_, (id, _))| id.to_string())
+                    .collect();
+                let v = if chosen.is_empty() {
+                    Value::Null
+                } else {
+                    json!(chosen.join(","))
+                };
+                out.insert(key.clone(), value(v));
+            }
+            "monetary" => {
+                let amount = g.range(table, i, field + 1, 100, 500_000) as f64 / 4.0;
+                out.insert(key.clone(), value(json!(amount)));
+                let currency = if g.chance(table, i, field + 2, 50) {
+                    "EUR"
+                } else {
+                    "USD"
+                };
+                out.insert(format!("{key}_currency"), value(json!(currency)));
+            }
+            "double" => {
+                let v = g.range(table, i, field + 1, 0, 100_000) as f64 / 8.0;
+                out.insert(key.clone(), value(json!(v)));
+            }
+            "date" => {
+                out.insert(key.clone(), value(json!(fmt_date(day))));
+            }
+            "daterange" => {
+                out.insert(key.clone(), value(json!(fmt_date(day))));
+                out.insert(
+                    format!("{key}_until"),
+                    value(json!(fmt_date(day + 365 * 86_400))),
+                );
+            }
+            "time" | "timerange" => {
+                let minutes = g.range(table, i, field + 1, 8 * 4, 17 * 4) * 15;
+                let at = |m: u64| format!("{:02}:{:02}:00", m / 60, m % 60);
+                out.insert(key.clone(), value(json!(at(minutes))));
+                if f.field_type == "timerange" {
+                    out.insert(format!("{key}_until"), value(json!(at(minutes + 60))));
+                }
+            }
+            "user" => {
+                out.insert(
+                    key.clone(),
+                    value(json!(g.range(table, i, field + 1, 1, users as u64))),
+                );
+            }
+            "org" | "people" => {
+                let id = g.range(table, i, field + 1, 1, records.max(1) as u64);
+                out.insert(key.clone(), value(json!(id)));
+            }
+            "phone" => {
+                out.insert(key.clone(), value(json!(data::phone(g, table, i, k))));
+            }
+            "address" => {
+                let street = g.pick(table, i, field + 1, data::STREETS);
+                let number = g.range(table, i, field + 2, 1, 200);
+                let city = g.pick(table, i, field + 3, data::CITIES);
+                let formatted = format!("{street} {number}, {city}");
+                out.insert(key.clone(), value(json!(formatted)));
+                out.insert(
+                    format!("{key}_street_number"),
+                    value(json!(number.to_string())),
+                );
+                out.insert(format!("{key}_route"), value(json!(street)));
+                out.insert(format!("{key}_locality"), value(json!(city)));
+                out.insert(format!("{key}_formatted_address"), value(json!(formatted)));
+            }
+            "text" => {
+                let v = format!(
+                    "Met at {} in {}.\nFollow up quarterly.",
+                    fmt_date(day),
+                    g.pick(table, i, field + 2, data::CITIES)
+                );
+                out.insert(key.clone(), value(json!(v)));
+            }
+            _ => {
+                let v = format!("{} {}", f.name, g.hex(table, i, field + 1, 6));
+                out.insert(key.clone(), value(json!(v)));
+            }
+        }
+    }
+    out
+}
+
+/// The values' JSON members (`,"key":value…`) appended to a record being written as text.
+pub fn write_values(values: &Map<String, Value>, out: &mut String) {
+    for (key, value) in values {
+        out.push(',');
+        out.push_str(&Value::String(key.clone()).to_string());
+        out.push(':');
+        out.push_str(&value.to_string());
+    }
+}
+
+/// A fields list as Pipedrive answers `GET /…Fields?start=&limit=`.
+pub fn list(fields: &[Field], start: usize, limit: usize) -> Value {
+    let page: Vec<Value> = fields
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(field_json)
+        .collect();
+    let more = start + page.len() < fields.len();
+    let mut pagination = json!({"start": start, "limit": limit, "more_items_in_collection": more});
+    if more {
+        pagination["next_start"] = json!(start + limit);
+    }
+    json!({
+        "success": true,
+        "data": if page.is_empty() { Value::Null } else { Value::Array(page) },
+        "additional_data": {"pagination": pagination},
+    })
+}

@@ -1,0 +1,124 @@
+"""Custom fields through pyodbc: every field type of the sandbox's Pipedrive account comes back as
+the Python type its ODBC type gives (str, float, int, datetime.date; option ids as their labels;
+several options as a JSON array of labels), with the values the API holds for each person, and
+the definitions are asked for once per connection.
+
+Run by `cargo xtask test` (step pytest); elsewhere
+`APIODBC_SANDBOX_BIN=target/debug/apiodbc-sandbox pytest tests/clients/python/test_custom_fields.py`.
+"""
+
+import datetime
+import json
+
+import pyodbc
+import pytest
+
+from sandbox_proc import Sandbox, sandbox_binary
+
+# Field type → (the Python type pyodbc gives, the SQL type SQLColumns names).
+TYPES = {
+    "varchar": (str, pyodbc.SQL_WVARCHAR),
+    "varchar_auto": (str, pyodbc.SQL_WVARCHAR),
+    "text": (str, pyodbc.SQL_WVARCHAR),
+    "phone": (str, pyodbc.SQL_WVARCHAR),
+    "address": (str, pyodbc.SQL_WVARCHAR),
+    "time": (str, pyodbc.SQL_WVARCHAR),
+    "timerange": (str, pyodbc.SQL_WVARCHAR),
+    "double": (float, pyodbc.SQL_DOUBLE),
+    "monetary": (float, pyodbc.SQL_DOUBLE),
+    "user": (int, pyodbc.SQL_BIGINT),
+    "org": (int, pyodbc.SQL_BIGINT),
+    "people": (int, pyodbc.SQL_BIGINT),
+    "date": (datetime.date, pyodbc.SQL_TYPE_DATE),
+    "daterange": (datetime.date, pyodbc.SQL_TYPE_DATE),
+    "enum": (str, pyodbc.SQL_WVARCHAR),
+    "set": (str, pyodbc.SQL_WLONGVARCHAR),
+}
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    binary = sandbox_binary()
+    if binary is None:
+        pytest.skip("no sandbox: set APIODBC_SANDBOX_BIN, or build the workspace")
+    sb = Sandbox.start(binary, records=40)
+    yield sb
+    sb.stop()
+
+
+def expected(field, record):
+    """What the driver should show for a field's value in a raw record."""
+    raw = record.get(field["key"])
+    if raw is None:
+        return None
+    labels = {str(o["id"]): o["label"] for o in field["options"] or []}
+    kind = field["field_type"]
+    if kind == "enum":
+        return labels.get(str(raw), str(raw))
+    if kind == "set":
+        return [labels.get(i, i) for i in str(raw).split(",") if i]
+    if kind in ("date", "daterange"):
+        return datetime.date.fromisoformat(raw)
+    if kind in ("double", "monetary"):
+        return float(raw)
+    if kind in ("user", "org", "people"):
+        return int(raw)
+    return raw
+
+
+def test_every_field_type_round_trips(sandbox):
+    fields = [f for f in sandbox.data("pipedrive", "person_fields") if f["edit_flag"]]
+    assert {f["field_type"] for f in fields} == set(TYPES), "the sandbox seeds every type"
+    people = {p["id"]: p for p in sandbox.data("pipedrive", "persons")}
+    conn = pyodbc.connect(sandbox.connstr("pipedrive"), autocommit=True)
+    cur = conn.cursor()
+    # Each field's column is the one whose REMARKS name its key (not a part such as _currency).
+    by_key = {}
+    sql_types = {}
+    for c in cur.columns(table="persons", schema="pipedrive").fetchall():
+        sql_types[c.column_name] = c.data_type
+        for f in fields:
+            if c.remarks and c.remarks.endswith(f"key {f['key']})"):
+                by_key[f["key"]] = c.column_name
+    assert len(by_key) == len(fields), by_key
+    names = [by_key[f["key"]] for f in fields]
+    rows = cur.execute(f"SELECT id, {', '.join(names)} FROM persons ORDER BY id").fetchall()
+    assert len(rows) == len(people)
+    seen = {f["key"]: 0 for f in fields}
+    for row in rows:
+        record = people[row[0]]
+        for f, value in zip(fields, row[1:]):
+            python_type, sql_type = TYPES[f["field_type"]]
+            assert sql_types[by_key[f["key"]]] == sql_type, f
+            want = expected(f, record)
+            if f["field_type"] == "set" and value is not None:
+                value = json.loads(value)
+            assert value == want, (row[0], f["name"], value, want)
+            if value is not None:
+                assert isinstance(value, python_type if f["field_type"] != "set" else list)
+                seen[f["key"]] += 1
+    assert all(seen.values()), "every field has a value somewhere"
+
+
+def test_sub_values_and_collisions(sandbox):
+    conn = pyodbc.connect(sandbox.connstr("pipedrive"), autocommit=True)
+    cur = conn.cursor()
+    row = cur.execute(
+        "SELECT contract_value, contract_value_currency, contract_period, contract_period_until, "
+        "name, name_custom, region, region_2 FROM persons "
+        "WHERE contract_value IS NOT NULL AND contract_period IS NOT NULL LIMIT 1"
+    ).fetchone()
+    assert row.contract_value_currency in ("USD", "EUR")
+    assert row.contract_period_until > row.contract_period
+    assert row.name != row.name_custom
+    assert row.region_2 in (None, "North", "South")
+
+
+def test_definitions_are_asked_for_once_per_connection(sandbox):
+    sandbox.reset()
+    conn = pyodbc.connect(sandbox.connstr("pipedrive"), autocommit=True)
+    cur = conn.cursor()
+    for _ in range(3):
+        cur.execute("SELECT tier, count(*) FROM persons GROUP BY tier").fetchall()
+    asked = [r["path"] for r in sandbox.stats() if r["path"].endswith("Fields")]
+    assert asked == ["/pipedrive/api/v1/personFields"]
