@@ -21,6 +21,7 @@ use crate::common::{
 use crate::control::table;
 use crate::data::{self, company_name, fmt_date, fmt_iso_ms, Gen, FIRST_NAMES, LAST_NAMES};
 use crate::faults::{Fault, RateInfo};
+use crate::keap_fields::{self, Model};
 use crate::{AppState, Shared};
 
 const CONTACT: u64 = 0x40;
@@ -396,6 +397,23 @@ impl Table {
         }
     }
 
+    /// Record `i`, with its `custom_fields` when `custom` (the request asked for them).
+    fn render_with(self, d: &Data, i: usize, custom: bool) -> Value {
+        let mut record = self.render(d, i);
+        let model = match self {
+            Table::Contacts => Model::Contact,
+            Table::Companies => Model::Company,
+            _ => return record,
+        };
+        if let (true, Value::Object(map)) = (custom, &mut record) {
+            map.insert(
+                "custom_fields".into(),
+                keap_fields::values(&d.g, model, i, USERS),
+            );
+        }
+        record
+    }
+
     fn render(self, d: &Data, i: usize) -> Value {
         match self {
             Table::Contacts => d.contact_json(i),
@@ -559,8 +577,9 @@ fn list(st: &Shared, name: &str, t: Table, uri: &Uri) -> Response {
             query_string(&q)
         )
     };
+    let custom = keap_fields::asked(param(&p, "optional_properties"));
     ok(json!({
-        name: rows.into_iter().map(|i| t.render(d, i)).collect::<Vec<_>>(),
+        name: rows.into_iter().map(|i| t.render_with(d, i, custom)).collect::<Vec<_>>(),
         "count": total,
         "next": link(offset + limit),
         "previous": link(offset.saturating_sub(limit)),
@@ -579,14 +598,22 @@ pub fn router() -> Router<AppState> {
             .route(
                 &format!("/{name}/{{id}}"),
                 get(
-                    move |State(st): State<AppState>, Path(id): Path<String>| async move {
+                    move |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
+                        let custom =
+                            keap_fields::asked(param(&params(&uri), "optional_properties"));
                         match id_of(&id, t.count(&st.keap)) {
-                            Some(i) => ok(t.render(&st.keap, i)),
+                            Some(i) => ok(t.render_with(&st.keap, i, custom)),
                             None => message(StatusCode::NOT_FOUND, "Resource not found"),
                         }
                     },
                 ),
             );
+    }
+    for model in Model::ALL {
+        r = r.route(
+            &format!("/{}/model", model.collection()),
+            get(move || async move { ok(keap_fields::model_json(model)) }),
+        );
     }
     r.fallback(|| async { message(StatusCode::NOT_FOUND, "Resource not found") })
 }
@@ -678,6 +705,12 @@ pub fn manifest(st: &Shared) -> Value {
         tables.insert(name.into(), table(t.count(d), None));
     }
     tables.insert("contact_emails".into(), table(d.email_rows, None));
+    for model in Model::ALL {
+        tables.insert(
+            model.table().into(),
+            table(keap_fields::fields(model).len(), None),
+        );
+    }
     json!({
         "tables": tables,
         "credentials": { "api_key": st.creds.keap_key, "access_token": st.creds.keap_token },
@@ -703,6 +736,16 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         }
         return Some(rows);
     }
+    if let Some(model) = Model::ALL.into_iter().find(|m| m.table() == name) {
+        let fields = keap_fields::fields(model);
+        return Some(
+            fields
+                .iter()
+                .map(|f| keap_fields::field_json(model, f))
+                .collect(),
+        );
+    }
+    // Records as the driver reads them when it shows custom fields.
     let (_, t) = TABLES.iter().find(|(n, _)| *n == name)?;
-    Some((0..t.count(d)).map(|i| t.render(d, i)).collect())
+    Some((0..t.count(d)).map(|i| t.render_with(d, i, true)).collect())
 }

@@ -17,6 +17,7 @@ mod faults;
 mod helpscout;
 mod helpscout_docs;
 mod keap;
+mod keap_fields;
 mod leaddesk;
 mod oauth;
 mod pipedrive;

@@ -451,9 +451,14 @@ pub struct CustomFields {
     /// (the API's built-in fields, already columns) are skipped.
     #[serde(default)]
     pub custom: Option<String>,
-    /// Path of a field's value in a record, `{key}` standing for the field's key.
+    /// Path of a field's value in a record, `{key}` standing for the field's key
+    /// (`custom_fields.[id={key}].content` for an array of `{id, content}`).
     #[serde(default = "default_value_path")]
     pub value: String,
+    /// Query parameters the table's list and single requests carry once it shows custom fields
+    /// (Keap: `optional_properties = "custom_fields"`), and only then.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
     /// API field type → column type (`text`, `int64`, `float64`, `date`, …), or `label` (an
     /// option id shown as its label) or `labels` (several option ids, a JSON array of labels).
     /// A type not listed is a `json` column holding the value as the API sends it.
@@ -630,6 +635,9 @@ pub struct Single {
     /// Body path of the record object; "" when the body is the record.
     #[serde(default)]
     pub records: String,
+    /// Query parameters of the request (templates allowed).
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
 }
 
 /// Endpoint nested under another table's records (Docs articles under collections).

@@ -122,7 +122,8 @@ impl ScanContext {
             .find(|c| c.key)
             .map(|c| c.name.as_str())
             .unwrap_or("id");
-        let url = self.url(&single.path, &[(key_col, key)], &[], &[])?;
+        let query: Vec<(&String, &String)> = single.query.iter().collect();
+        let url = self.url(&single.path, &[(key_col, key)], &query, &[])?;
         match self.client.get(url.clone()).await? {
             Outcome::NotFound => Ok(None),
             Outcome::Ok(mut r) => match jsonpath::take(&mut r.body, &single.records) {

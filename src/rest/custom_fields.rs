@@ -231,6 +231,7 @@ mod tests {
             options: Some("options".into()),
             custom: Some("edit_flag".into()),
             value: "{key}".into(),
+            query: BTreeMap::new(),
             types: [
                 ("double", "float64"),
                 ("enum", "label"),

@@ -1,5 +1,7 @@
 //! Dotted JSON paths (`additional_data.pagination.next_start`, `_embedded.errors.0.message`):
-//! object keys, and array indexes when a segment is a number. "" and `$` are the value itself.
+//! object keys, array indexes when a segment is a number, and `[field=value]` for the first
+//! element of an array whose `field` is `value` (Keap's `custom_fields.[id=7].content`). "" and
+//! `$` are the value itself.
 
 use serde_json::Value;
 
@@ -9,9 +11,21 @@ pub fn get<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     }
     path.split('.').try_fold(value, |cur, seg| match cur {
         Value::Object(map) => map.get(seg),
-        Value::Array(items) => items.get(seg.parse::<usize>().ok()?),
+        Value::Array(items) => match selector(seg) {
+            Some((field, wanted)) => items.iter().find(|item| {
+                item.get(field)
+                    .and_then(scalar_text)
+                    .is_some_and(|v| v == wanted)
+            }),
+            None => items.get(seg.parse::<usize>().ok()?),
+        },
         _ => None,
     })
+}
+
+/// `[field=value]` as (field, value).
+fn selector(seg: &str) -> Option<(&str, &str)> {
+    seg.strip_prefix('[')?.strip_suffix(']')?.split_once('=')
 }
 
 /// Like [`get`], but JSON null counts as absent.
@@ -54,5 +68,13 @@ mod tests {
         assert_eq!(get(&v, "a.x"), None);
         assert!(get_present(&v, "n").is_none());
         assert_eq!(get(&v, ""), Some(&v));
+    }
+
+    #[test]
+    fn array_elements_by_a_field() {
+        let v = json!({"custom_fields": [{"id": 3, "content": "x"}, {"id": "7", "content": 5}]});
+        assert_eq!(get(&v, "custom_fields.[id=7].content"), Some(&json!(5)));
+        assert_eq!(get(&v, "custom_fields.[id=3].content"), Some(&json!("x")));
+        assert_eq!(get(&v, "custom_fields.[id=9].content"), None);
     }
 }

@@ -125,6 +125,10 @@ impl RestTable {
                         "custom fields discovered"
                     );
                     table.columns.extend(added);
+                    table.query.extend(decl.query.clone());
+                    if let Some(single) = &mut table.single {
+                        single.query.extend(decl.query.clone());
+                    }
                 }
                 Err(e) if matches!(e.native, 403 | 404) => tracing::warn!(
                     "The custom fields of {} could not be read from {} ({}); it shows its built-in columns",

@@ -756,9 +756,19 @@ pub fn json_path<'v>(record: &'v Value, path: &str) -> Option<&'v Value> {
     }
     let mut cur = record;
     for part in path.split('.') {
-        cur = match cur {
-            Value::Object(m) => m.get(part)?,
-            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+        // `[field=value]`: the element of an array whose field is the value.
+        let selector = part
+            .strip_prefix('[')
+            .and_then(|p| p.strip_suffix(']'))
+            .and_then(|p| p.split_once('='));
+        cur = match (cur, selector) {
+            (Value::Array(a), Some((field, wanted))) => a.iter().find(|item| {
+                item.get(field).is_some_and(|v| {
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned) == wanted
+                })
+            })?,
+            (Value::Object(m), _) => m.get(part)?,
+            (Value::Array(a), None) => a.get(part.parse::<usize>().ok()?)?,
             _ => return None,
         };
         if cur.is_null() {

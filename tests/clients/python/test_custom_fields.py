@@ -122,3 +122,61 @@ def test_definitions_are_asked_for_once_per_connection(sandbox):
         cur.execute("SELECT tier, count(*) FROM persons GROUP BY tier").fetchall()
     asked = [r["path"] for r in sandbox.stats() if r["path"].endswith("Fields")]
     assert asked == ["/pipedrive/api/v1/personFields"]
+
+
+# Keap field type → the Python type pyodbc gives.
+KEAP_TYPES = {
+    "Text": str, "TextArea": str, "Email": str, "PhoneNumber": str, "Website": str, "State": str,
+    "WholeNumber": int, "Year": int, "User": int,
+    "DecimalNumber": float, "Currency": float, "Percent": float,
+    "Date": datetime.date, "DateTime": datetime.datetime, "YesNo": bool,
+    "Dropdown": str, "Radio": str, "ListBox": list,
+}
+
+
+def keap_expected(field, content):
+    labels = {o["id"]: o["label"] for o in field["options"]}
+    kind = field["field_type"]
+    if kind in ("Dropdown", "Radio"):
+        return labels.get(content, content)
+    if kind == "ListBox":
+        return [labels.get(i, i) for i in content.split(",") if i]
+    if kind == "Date":
+        return datetime.date.fromisoformat(content)
+    if kind == "DateTime":
+        return datetime.datetime.fromisoformat(content.replace("Z", "+00:00")).replace(tzinfo=None)
+    if kind in ("DecimalNumber", "Currency", "Percent"):
+        return float(content)
+    return content
+
+
+def test_keap_custom_fields_round_trip(sandbox):
+    """Keap keeps values in `custom_fields: [{id, content}]` and sends them only when asked."""
+    fields = sandbox.data("keap", "contact_custom_fields")
+    assert {f["field_type"] for f in fields} <= set(KEAP_TYPES)
+    contacts = {c["id"]: c for c in sandbox.data("keap", "contacts")}
+    conn = pyodbc.connect(sandbox.connstr("keap"), autocommit=True)
+    cur = conn.cursor()
+    by_id = {}
+    for c in cur.columns(table="contacts", schema="keap").fetchall():
+        for f in fields:
+            if c.remarks and c.remarks.endswith(f"key {f['id']})"):
+                by_id[f["id"]] = c.column_name
+    assert len(by_id) == len(fields), by_id
+    assert by_id[fields[-3]["id"]] == "given_name_custom"
+    sandbox.reset()
+    rows = cur.execute(
+        f"SELECT id, {', '.join(by_id[f['id']] for f in fields)} FROM contacts ORDER BY id"
+    ).fetchall()
+    asked = [r["query"] for r in sandbox.stats() if r["path"].endswith("/contacts")]
+    assert asked and all("optional_properties=custom_fields" in q for q in asked), asked
+    assert len(rows) == len(contacts)
+    for row in rows:
+        contents = {v["id"]: v["content"] for v in contacts[row[0]]["custom_fields"]}
+        for f, value in zip(fields, row[1:]):
+            want = keap_expected(f, contents[f["id"]]) if f["id"] in contents else None
+            if f["field_type"] == "ListBox" and value is not None:
+                value = json.loads(value)
+            assert value == want, (row[0], f["label"], value, want)
+            if value is not None:
+                assert isinstance(value, KEAP_TYPES[f["field_type"]]), (f["label"], value)
