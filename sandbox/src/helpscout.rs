@@ -16,6 +16,7 @@ use crate::common::{bearer, json, num, ok, param, params, select, Params, Reject
 use crate::control::table;
 use crate::data::{self, fmt_iso, mix, Gen, FIRST_NAMES, LAST_NAMES};
 use crate::faults::{Fault, RateInfo};
+use crate::helpscout_fields;
 use crate::{AppState, Shared};
 
 const CONV: u64 = 0x20;
@@ -202,7 +203,7 @@ impl Data {
             })).collect::<Vec<_>>(),
             "cc": [],
             "bcc": [],
-            "customFields": [],
+            "customFields": helpscout_fields::values(&self.g, c.mailbox, i),
             "_embedded": { "threads": [] },
             "_links": {
                 "self": { "href": format!("{base}/conversations/{id}") },
@@ -602,6 +603,32 @@ fn threads(st: &Shared, id: &str, uri: &Uri) -> Response {
     ))
 }
 
+fn mailbox_fields(st: &Shared, id: &str, uri: &Uri) -> Response {
+    let Some(mailbox) = id
+        .parse::<usize>()
+        .ok()
+        .and_then(|id| id.checked_sub(MAILBOX_BASE))
+        .filter(|m| *m < MAILBOXES.len())
+    else {
+        return error(StatusCode::NOT_FOUND, "Resource not found");
+    };
+    let fields = helpscout_fields::of_mailbox(mailbox);
+    let page = page_of(&params(uri));
+    let (rows, total) = select(fields.len(), None, (page - 1) * PAGE, PAGE);
+    let base = api_base(st);
+    ok(hal(
+        &base,
+        &format!("/mailboxes/{id}/fields"),
+        "fields",
+        rows.into_iter()
+            .map(|k| helpscout_fields::field_json(&fields[k]))
+            .collect(),
+        page,
+        PAGE,
+        total,
+    ))
+}
+
 pub fn router() -> Router<AppState> {
     let mut r = Router::new();
     for t in [
@@ -631,6 +658,14 @@ pub fn router() -> Router<AppState> {
         get(|State(st): State<AppState>| async move {
             one(&st, Table::Users, &USER_BASE.to_string())
         }),
+    )
+    .route(
+        "/mailboxes/{id}/fields",
+        get(
+            |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
+                mailbox_fields(&st, &id, &uri)
+            },
+        ),
     )
     .route(
         "/conversations/{id}/threads",
@@ -713,6 +748,7 @@ pub fn manifest(st: &Shared) -> Value {
             "tags": table(TAGS.len(), None),
             "teams": table(TEAMS.len(), None),
             "threads": table(d.thread_rows, Some("conversations")),
+            "mailbox_fields": table(helpscout_fields::all().len(), Some("mailboxes")),
         },
         "credentials": { "access_token": st.creds.helpscout_token },
         "connection_strings": {
@@ -736,6 +772,14 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "users" => Table::Users,
         "tags" => Table::Tags,
         "teams" => Table::Teams,
+        "mailbox_fields" => {
+            return Some(
+                helpscout_fields::all()
+                    .iter()
+                    .map(helpscout_fields::field_json)
+                    .collect(),
+            )
+        }
         // Threads carry their conversation's id (not in the API's thread object) for joins.
         "threads" => {
             let mut rows = Vec::with_capacity(d.thread_rows);

@@ -16,6 +16,7 @@ mod data;
 mod faults;
 mod helpscout;
 mod helpscout_docs;
+mod helpscout_fields;
 mod keap;
 mod keap_fields;
 mod leaddesk;

@@ -560,11 +560,11 @@ fn validate_custom_fields(cx: &Ctx, p: &Profile, place: &str, cf: &CustomFields)
             format!("no table '{}'", cf.definitions),
         ));
     };
-    if defs.custom_fields.is_some() || defs.parent.is_some() || defs.report.is_some() {
+    if defs.custom_fields.is_some() || defs.child.is_some() || defs.report.is_some() {
         return Err(cx.err(
             place,
             "custom_fields.definitions",
-            "the table listing the fields must be a plain table without custom fields",
+            "the table listing the fields must be a list (under a parent or not) without custom fields of its own",
         ));
     }
     let column_type = |key: &str, name: &str| -> Result<String> {

@@ -52,7 +52,7 @@ impl ScanContext {
             .map(|c| c.json_path().to_string())
             .unwrap_or_else(|| column.to_string());
         Ok(self
-            .records(t)
+            .list_records(t, &[])
             .await?
             .iter()
             .filter_map(|r| jsonpath::get_present(r, &path))
@@ -60,9 +60,37 @@ impl ScanContext {
             .collect())
     }
 
-    /// Every record of a table's list, as the API sent it.
+    /// Every record of a table's list, as the API sent it; a table under a parent (a plain
+    /// table, as profiles require) is listed for each of the parent's records in turn.
     pub async fn records(&self, t: &Table) -> Result<Vec<serde_json::Value>> {
-        let url = self.url(&t.path, &[], &self.list_query(t), &[])?;
+        let Some(parent) = &t.parent else {
+            return self.list_records(t, &[]).await;
+        };
+        let Some(pt) = self
+            .profile
+            .tables
+            .iter()
+            .find(|x| x.name.eq_ignore_ascii_case(&parent.table))
+        else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for key in self.column_values(pt, &parent.key).await? {
+            out.extend(
+                self.list_records(t, &[(parent.column.as_str(), key.as_str())])
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The records of one list endpoint, its path placeholders filled from `vars`.
+    async fn list_records(
+        &self,
+        t: &Table,
+        vars: &[(&str, &str)],
+    ) -> Result<Vec<serde_json::Value>> {
+        let url = self.url(&t.path, vars, &self.list_query(t), &[])?;
         let mut pager = self.pager(t, url, None, false, true)?;
         let mut out = Vec::new();
         while let Some(records) = pager.next().await? {

@@ -180,3 +180,38 @@ def test_keap_custom_fields_round_trip(sandbox):
             assert value == want, (row[0], f["label"], value, want)
             if value is not None:
                 assert isinstance(value, KEAP_TYPES[f["field_type"]]), (f["label"], value)
+
+
+def test_helpscout_mailbox_fields_round_trip(sandbox):
+    """Each mailbox has its own fields; a conversation shows the values of its mailbox's, a
+    dropdown as its option's label (Help Scout stores the option's id)."""
+    fields = sandbox.data("helpscout", "mailbox_fields")
+    conversations = {c["id"]: c for c in sandbox.data("helpscout", "conversations")}
+    conn = pyodbc.connect(sandbox.connstr("helpscout"), autocommit=True)
+    cur = conn.cursor()
+    by_id = {}
+    for c in cur.columns(table="conversations", schema="helpscout").fetchall():
+        for f in fields:
+            if c.remarks and c.remarks.endswith(f"key {f['id']})"):
+                by_id[f["id"]] = c.column_name
+    assert len(by_id) == len(fields), by_id
+    assert "status_custom" in by_id.values() and "plan_2" in by_id.values()
+    kinds = {"single_line": str, "multi_line": str, "number": float, "date": datetime.date,
+             "dropdown": str}
+    rows = cur.execute(
+        f"SELECT id, {', '.join(by_id[f['id']] for f in fields)} FROM conversations"
+    ).fetchall()
+    assert len(rows) == len(conversations)
+    for row in rows:
+        stored = {v["id"]: v for v in conversations[row[0]]["customFields"]}
+        for f, value in zip(fields, row[1:]):
+            v = stored.get(f["id"])
+            if v is None:
+                assert value is None
+                continue
+            want = {
+                "number": lambda: float(v["value"]),
+                "date": lambda: datetime.date.fromisoformat(v["value"]),
+                "dropdown": lambda: v["text"],
+            }.get(f["type"], lambda: v["value"])()
+            assert value == want and isinstance(value, kinds[f["type"]]), (f["name"], value, v)
