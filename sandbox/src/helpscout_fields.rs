@@ -85,7 +85,7 @@ pub fn values(g: &Gen, mailbox: usize, i: usize) -> Value {
             }
             "number" => {
                 let n = g.range(FIELDS, i, field + 1, 1, 99_999);
-                let v = if n % 2 == 0 {
+                let v = if n.is_multiple_of(2) {
                     n.to_string()
                 } else {
                     format!("{}.5", n / 10)
