@@ -34,7 +34,7 @@ impl Service {
         match self {
             Service::Pipedrive => "pipedrive",
             Service::HelpScout => "helpscout",
-            Service::HelpScoutDocs => "helpscout-docs",
+            Service::HelpScoutDocs => "helpscout_docs",
             Service::Keap => "keap",
             Service::Talkdesk => "talkdesk",
             Service::LeadDesk => "leaddesk",

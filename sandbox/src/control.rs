@@ -210,7 +210,7 @@ async fn table_data(
     let rows = match service.as_str() {
         "pipedrive" => pipedrive::table_data(&st, &table),
         "helpscout" => helpscout::table_data(&st, &table),
-        "helpscout-docs" => helpscout_docs::table_data(&st, &table),
+        "helpscout_docs" => helpscout_docs::table_data(&st, &table),
         "keap" => keap::table_data(&st, &table),
         "talkdesk" => talkdesk::table_data(&st, &table, all),
         "leaddesk" => leaddesk::table_data(&st, &table),

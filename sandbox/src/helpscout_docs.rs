@@ -442,7 +442,7 @@ pub fn manifest(st: &Shared) -> Value {
         "credentials": { "api_key": st.creds.docs_key },
         "connection_strings": {
             "APIKEY": format!(
-                "Profile=helpscout-docs;ProfileSettings='APIKey={}';BaseURL={}/helpscout-docs/v1",
+                "Profile=helpscout_docs;ProfileSettings='APIKey={}';BaseURL={}/helpscout-docs/v1",
                 st.creds.docs_key, st.base_url
             ),
         },

@@ -372,7 +372,7 @@ fn support_encode(s: &str) -> String {
 fn docs_scan(sb: &Sandbox, path: &str, extra: &str, name: &str) -> Vec<Value> {
     let auth = format!(
         "Basic {}",
-        base64(format!("{}:X", sb.cred("helpscout-docs", "api_key")).as_bytes())
+        base64(format!("{}:X", sb.cred("helpscout_docs", "api_key")).as_bytes())
     );
     let (mut page, mut rows) = (1, Vec::new());
     loop {
@@ -396,9 +396,9 @@ fn docs_scan(sb: &Sandbox, path: &str, extra: &str, name: &str) -> Vec<Value> {
 fn helpscout_docs_pages_through_every_table_once() {
     let sb = Sandbox::with_records(130);
     let sites = docs_scan(&sb, "sites", "", "sites");
-    assert_scan(&sb, "helpscout-docs", "sites", &sites, "id");
+    assert_scan(&sb, "helpscout_docs", "sites", &sites, "id");
     let collections = docs_scan(&sb, "collections", "", "collections");
-    assert_scan(&sb, "helpscout-docs", "collections", &collections, "id");
+    assert_scan(&sb, "helpscout_docs", "collections", &collections, "id");
     let (mut cats, mut arts) = (Vec::new(), Vec::new());
     for c in &collections {
         let id = c["id"].as_str().unwrap();
@@ -418,8 +418,8 @@ fn helpscout_docs_pages_through_every_table_once() {
         assert_eq!(a.len() as u64, c["articleCount"].as_u64().unwrap());
         arts.extend(a);
     }
-    assert_scan(&sb, "helpscout-docs", "categories", &cats, "id");
-    assert_scan(&sb, "helpscout-docs", "articles", &arts, "id");
+    assert_scan(&sb, "helpscout_docs", "categories", &cats, "id");
+    assert_scan(&sb, "helpscout_docs", "articles", &arts, "id");
     // siteId narrows collections; category articles and status filters are exact.
     let site = sites[1]["id"].as_str().unwrap();
     let c2 = docs_scan(
@@ -452,7 +452,7 @@ fn helpscout_docs_pages_through_every_table_once() {
 
     let auth = format!(
         "Basic {}",
-        base64(format!("{}:X", sb.cred("helpscout-docs", "api_key")).as_bytes())
+        base64(format!("{}:X", sb.cred("helpscout_docs", "api_key")).as_bytes())
     );
     let one = sb
         .get(

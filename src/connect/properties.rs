@@ -205,7 +205,7 @@ connection_properties! {
         field: profile: Option<String> = None,
         name: "Profile", aliases: [],
         parse: text,
-        allowed: "pipedrive, helpscout, helpscout-docs (alias helpscout_docs), keap (alias infusionsoft), talkdesk, leaddesk, or a file path",
+        allowed: "pipedrive, helpscout, helpscout_docs (alias helpscout-docs), keap (alias infusionsoft), talkdesk, leaddesk, or a file path",
         liftable: false,
         description: "Built-in profile name or path of a profile file; absent: only the sys schema.",
     }

@@ -22,9 +22,9 @@ pub const BUILTINS: &[Builtin] = &[
         toml: include_str!("../../profiles/helpscout.toml"),
     },
     Builtin {
-        name: "helpscout-docs",
-        aliases: &["helpscout_docs", "helpscoutdocs"],
-        toml: include_str!("../../profiles/helpscout-docs.toml"),
+        name: "helpscout_docs",
+        aliases: &["helpscout-docs", "helpscoutdocs"],
+        toml: include_str!("../../profiles/helpscout_docs.toml"),
     },
     Builtin {
         name: "keap",

@@ -58,7 +58,7 @@ fn helpscout_scans_survive_faults() {
 
 #[test]
 fn helpscout_docs_scans_survive_faults() {
-    full_scans_survive_faults("helpscout-docs");
+    full_scans_survive_faults("helpscout_docs");
 }
 
 #[test]

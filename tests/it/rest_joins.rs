@@ -172,13 +172,13 @@ fn helpscout_docs_articles_per_collection() {
     // articles are iterated per collection (parent iteration), then joined back to them.
     let sb = clean();
     let rows = query_text(
-        &sb.connect("helpscout-docs"),
-        "SELECT c.name, COUNT(a.id) AS articles FROM \"helpscout-docs\".articles a \
-         JOIN \"helpscout-docs\".collections c ON a.collection_id = c.id \
+        &sb.connect("helpscout_docs"),
+        "SELECT c.name, COUNT(a.id) AS articles FROM helpscout_docs.articles a \
+         JOIN helpscout_docs.collections c ON a.collection_id = c.id \
          GROUP BY c.name ORDER BY c.name",
     );
     let collections: BTreeMap<String, String> = sb
-        .data("helpscout-docs", "collections")
+        .data("helpscout_docs", "collections")
         .iter()
         .map(|c| {
             (
@@ -190,7 +190,7 @@ fn helpscout_docs_articles_per_collection() {
         })
         .collect();
     let mut want: BTreeMap<String, usize> = BTreeMap::new();
-    for a in sb.data("helpscout-docs", "articles") {
+    for a in sb.data("helpscout_docs", "articles") {
         let cid = a["collectionId"]
             .as_str()
             .map_or_else(|| a["collectionId"].to_string(), str::to_owned);

@@ -159,7 +159,7 @@ macro_rules! per_service {
 per_service! { key_lookup_is_one_request:
     pipedrive_key_lookup_is_one_request => "pipedrive",
     helpscout_key_lookup_is_one_request => "helpscout",
-    helpscout_docs_key_lookup_is_one_request => "helpscout-docs",
+    helpscout_docs_key_lookup_is_one_request => "helpscout_docs",
     keap_key_lookup_is_one_request => "keap",
     talkdesk_key_lookup_is_one_request => "talkdesk",
     leaddesk_key_lookup_is_one_request => "leaddesk",
@@ -171,7 +171,7 @@ per_service! { limit_10_is_one_request:
     keap_limit_10_is_one_request => "keap",
     talkdesk_limit_10_is_one_request => "talkdesk",
 }
-// helpscout-docs (sites, collections) and leaddesk have no top-level keyed table with 10 rows at
+// helpscout_docs (sites, collections) and leaddesk have no top-level keyed table with 10 rows at
 // this size, so LIMIT 10 could not stop early there.
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +470,7 @@ fn helpscout_filters_are_pushed_and_agree_with_the_engine() {
 
 #[test]
 fn helpscout_docs_filters_are_pushed_and_agree_with_the_engine() {
-    filters_agree_with_the_engine("helpscout-docs");
+    filters_agree_with_the_engine("helpscout_docs");
 }
 
 #[test]
@@ -505,7 +505,7 @@ fn keap_boolean_filter_is_pushed() {
 
 #[test]
 fn every_service_with_filters_is_checked() {
-    let tested = ["pipedrive", "helpscout", "helpscout-docs", "keap"];
+    let tested = ["pipedrive", "helpscout", "helpscout_docs", "keap"];
     for service in sandbox::profile_names() {
         let sb = counting();
         let has_filters = sb

@@ -228,7 +228,7 @@ fn helpscout_tables_are_listed_counted_and_scanned_once() {
 
 #[test]
 fn helpscout_docs_tables_are_listed_counted_and_scanned_once() {
-    check_service("helpscout-docs");
+    check_service("helpscout_docs");
 }
 
 #[test]

@@ -51,11 +51,11 @@ const API_QUERIES: &[(&str, &str, &[&str])] = &[
     ),
     (
         "Help Scout Docs",
-        "helpscout-docs",
+        "helpscout_docs",
         &[
             "SELECT c.name AS collection, COUNT(a.id) AS articles, SUM(a.view_count) AS views \
-             FROM \"helpscout-docs\".articles a \
-             JOIN \"helpscout-docs\".collections c ON a.collection_id = c.id \
+             FROM helpscout_docs.articles a \
+             JOIN helpscout_docs.collections c ON a.collection_id = c.id \
              GROUP BY c.name ORDER BY articles DESC, c.name",
         ],
     ),
