@@ -31,7 +31,8 @@ fn replacement(run: &str, schemas: &[String]) -> Option<String> {
     schemas
         .iter()
         .find(|s| !s.contains('-') && s.eq_ignore_ascii_case(&underscored))
-        .cloned()
+        // Quoted, so a profile name in mixed case is found as it is spelled.
+        .map(|s| format!("\"{s}\""))
 }
 
 /// `sql` with the mentions of hyphenated `schemas` quoted and former spellings renamed.
@@ -49,7 +50,8 @@ pub fn quote<'a>(sql: &'a str, schemas: &[String]) -> Cow<'a, str> {
             let quoted = &sql[i..end];
             let inner = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"'));
             if let Some(inner) = inner.filter(|q| q.contains('-') && b.get(end) == Some(&b'.')) {
-                if let Some(name) = replacement(inner, schemas).filter(|r| !r.starts_with('"')) {
+                let renamed = !schemas.iter().any(|s| s == inner);
+                if let Some(name) = replacement(inner, schemas).filter(|_| renamed) {
                     out.push_str(&sql[copied..i]);
                     out.push_str(&name);
                     copied = end;
@@ -144,11 +146,11 @@ mod tests {
         for (sql, want) in [
             (
                 "SELECT * FROM helpscout-docs.articles",
-                "SELECT * FROM helpscout_docs.articles",
+                "SELECT * FROM \"helpscout_docs\".articles",
             ),
             (
                 "SELECT * FROM \"helpscout-docs\".articles a JOIN HelpScout-Docs.sites s ON 1=1",
-                "SELECT * FROM helpscout_docs.articles a JOIN helpscout_docs.sites s ON 1=1",
+                "SELECT * FROM \"helpscout_docs\".articles a JOIN \"helpscout_docs\".sites s ON 1=1",
             ),
         ] {
             assert_eq!(quote(sql, &schemas), want);

@@ -6,7 +6,8 @@
 //! profiles): it asks a [`LateColumns`] for the complete provider.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use datafusion::catalog::TableProvider;
 use datafusion::common::TableReference;
@@ -41,16 +42,41 @@ pub enum OnFailure {
     Skip,
 }
 
-/// The tables still to complete, by (schema, name). Completion holds the lock, so two statements
-/// of one connection never ask the API twice for the same table.
+/// One table waiting for its late columns. Its lock is held while they are asked for, so two
+/// statements of one connection never ask the API twice for one table; other tables, and
+/// statements naming none still waiting, do not wait for it.
+struct Slot {
+    columns: Arc<dyn LateColumns>,
+    done: tokio::sync::Mutex<bool>,
+}
+
+/// The tables with late columns, by (schema, name).
 #[derive(Default)]
-pub struct LateTables(tokio::sync::Mutex<BTreeMap<(String, String), Arc<dyn LateColumns>>>);
+pub struct LateTables {
+    slots: BTreeMap<(String, String), Arc<Slot>>,
+    /// Tables not completed yet: a statement checks this without taking any lock.
+    pending: AtomicUsize,
+    /// Held while a completed table replaces its provider and the catalog; never across an await.
+    apply: Mutex<()>,
+}
 
 impl LateTables {
     pub fn add(&mut self, schema: &str, name: &str, columns: Arc<dyn LateColumns>) {
-        self.0
-            .get_mut()
-            .insert((schema.to_string(), name.to_string()), columns);
+        let slot = Arc::new(Slot {
+            columns,
+            done: tokio::sync::Mutex::new(false),
+        });
+        if self
+            .slots
+            .insert((schema.to_string(), name.to_string()), slot)
+            .is_none()
+        {
+            *self.pending.get_mut() += 1;
+        }
+    }
+
+    fn any_pending(&self) -> bool {
+        self.pending.load(Ordering::SeqCst) > 0
     }
 }
 
@@ -64,57 +90,69 @@ impl Engine {
         wanted: impl Fn(&str, &str) -> bool,
         on_failure: OnFailure,
     ) -> Result<()> {
-        let mut late = self.late.0.lock().await;
-        let due: Vec<((String, String), Arc<dyn LateColumns>)> = late
-            .iter()
-            .filter(|((schema, name), _)| wanted(schema, name))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if due.is_empty() {
+        if !self.late.any_pending() {
             return Ok(());
         }
-        let answers =
-            futures::future::join_all(due.iter().map(|(_, columns)| columns.complete())).await;
-        let mut catalog = catalog::CatalogInfo::clone(&self.catalog());
-        let mut first_error = None;
-        for (((schema, name), _), answer) in due.iter().zip(answers) {
-            let provider = match answer {
-                Ok(Some(provider)) => provider,
-                Ok(None) => continue,
-                Err(e) => {
-                    tracing::warn!(
-                        "The columns of {schema}.{name} could not all be read: {}",
-                        e.message
-                    );
-                    first_error.get_or_insert(e);
-                    continue;
-                }
-            };
-            let reference = TableReference::partial(schema.as_str(), name.as_str());
-            self.ctx
-                .deregister_table(reference.clone())
-                .map_err(from_datafusion)?;
-            self.ctx
-                .register_table(reference, provider.clone())
-                .map_err(from_datafusion)?;
-            let info = TableInfo::from_schema(schema, name, catalog::TABLE, &provider.schema());
-            if let Some(entry) = catalog
-                .tables
-                .iter_mut()
-                .find(|t| t.schema == *schema && t.name == *name)
-            {
-                *entry = info;
-            }
-            late.remove(&(schema.clone(), name.clone()));
+        let due: Vec<(&(String, String), &Arc<Slot>)> = self
+            .late
+            .slots
+            .iter()
+            .filter(|((schema, name), _)| wanted(schema, name))
+            .collect();
+        let answers = futures::future::join_all(
+            due.iter()
+                .map(|((schema, name), slot)| self.complete_one(schema, name, slot)),
+        )
+        .await;
+        match answers.into_iter().find_map(Result::err) {
+            Some(e) if on_failure == OnFailure::Fail => Err(e),
+            _ => Ok(()),
         }
+    }
+
+    async fn complete_one(&self, schema: &str, name: &str, slot: &Slot) -> Result<()> {
+        let mut done = slot.done.lock().await;
+        if *done {
+            return Ok(());
+        }
+        let provider = match slot.columns.complete().await {
+            Ok(Some(provider)) => provider,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(
+                    "The columns of {schema}.{name} could not all be read: {}",
+                    e.message
+                );
+                return Err(e);
+            }
+        };
+        self.replace_table(schema, name, provider)?;
+        *done = true;
+        self.late.pending.fetch_sub(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Puts a completed table's provider in place (one step: plans made before keep the old
+    /// one), with its catalog entry, the `sys` tables and the mixed-case names that follow.
+    fn replace_table(&self, schema: &str, name: &str, provider: Arc<dyn TableProvider>) -> Result<()> {
+        let _applying = self.late.apply.lock().unwrap_or_else(|p| p.into_inner());
+        let mut catalog = catalog::CatalogInfo::clone(&self.catalog());
+        let info = TableInfo::from_schema(schema, name, catalog::TABLE, &provider.schema());
+        if let Some(entry) = catalog
+            .tables
+            .iter_mut()
+            .find(|t| t.schema == schema && t.name == name)
+        {
+            *entry = info;
+        }
+        self.ctx
+            .register_table(TableReference::partial(schema, name), provider)
+            .map_err(from_datafusion)?;
         register_system_tables(&self.ctx, &catalog, &self.connection_props)?;
         *self.mixed_case.write().unwrap_or_else(|p| p.into_inner()) =
             Arc::new(MixedCaseColumns::from_catalog(&catalog));
         *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(catalog);
-        match first_error {
-            Some(e) if on_failure == OnFailure::Fail => Err(e),
-            _ => Ok(()),
-        }
+        Ok(())
     }
 
     /// Completes the tables a statement names (every table when it reads the `sys` table of
@@ -124,7 +162,7 @@ impl Engine {
         state: &SessionState,
         statement: &DFStatement,
     ) -> Result<()> {
-        if self.late.0.lock().await.is_empty() {
+        if !self.late.any_pending() {
             return Ok(());
         }
         let references = state

@@ -11,6 +11,7 @@ mod hints;
 mod hyphenated_schemas;
 pub mod identifier_case;
 mod late_columns;
+mod replaceable_schema;
 pub mod placeholders;
 pub mod procedure_call;
 pub mod procedures;
@@ -41,6 +42,7 @@ use self::escape::TranslateContext;
 use self::identifier_case::{missing_field, MixedCaseColumns};
 use self::procedure_call::ProcedureCall;
 use self::procedures::{Procedure, ProcedureRegistry};
+use self::replaceable_schema::ReplaceableSchema;
 use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
 use crate::error::{Error, Result, SqlError};
 use crate::request_log::RequestLog;
@@ -167,12 +169,13 @@ impl Engine {
         schemas.push(SYS_SCHEMA.to_string());
         schemas.sort();
         schemas.dedup();
-        for schema in schemas.iter().filter(|s| **s != options.default_schema) {
+        // Every schema, the default one too, replaces a table's provider in one step.
+        schemas.push(options.default_schema.clone());
+        schemas.sort();
+        schemas.dedup();
+        for schema in &schemas {
             catalog_provider
-                .register_schema(
-                    schema,
-                    Arc::new(datafusion::catalog::MemorySchemaProvider::new()),
-                )
+                .register_schema(schema, Arc::new(ReplaceableSchema::default()))
                 .map_err(from_datafusion)?;
         }
 
@@ -561,19 +564,16 @@ fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
     }
 }
 
-/// Registers the `sys` tables built from `catalog`, replacing those registered before.
+/// Registers the `sys` tables built from `catalog`, replacing those registered before (the sys
+/// schema replaces a provider in one step).
 fn register_system_tables(
     ctx: &SessionContext,
     catalog: &CatalogInfo,
     connection_props: &[ConnectionProp],
 ) -> Result<()> {
     for (name, batch) in sys_tables::system_table_batches(catalog, connection_props)? {
-        let table =
-            MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(from_datafusion)?;
-        let reference = TableReference::partial(SYS_SCHEMA, name.as_str());
-        ctx.deregister_table(reference.clone())
-            .map_err(from_datafusion)?;
-        ctx.register_table(reference, Arc::new(table))
+        let table = MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(from_datafusion)?;
+        ctx.register_table(TableReference::partial(SYS_SCHEMA, name.as_str()), Arc::new(table))
             .map_err(from_datafusion)?;
     }
     Ok(())

@@ -167,7 +167,7 @@ pub fn pattern_matches(pattern: &str, value: &str) -> bool {
 
 /// Whether SQLColumns with these names may list `schema.table`'s columns.
 pub fn may_list(names: &Names, schema: &str, table: &str) -> bool {
-    matches(&names.schema, schema) && matches(&names.table, table)
+    catalog_ok(&names.catalog) && matches(&names.schema, schema) && matches(&names.table, table)
 }
 
 fn matches(pattern: &Option<String>, value: &str) -> bool {

@@ -369,7 +369,7 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
         types.columns.push((ty, format));
     }
     if let Some(cf) = &t.custom_fields {
-        validate_custom_fields(cx, p, &place, cf)?;
+        validate_custom_fields(cx, p, t, &place, cf)?;
     }
     let has_col = |n: &str| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(n));
     if t.child.is_none() && t.path.trim().is_empty() && t.report.is_none() {
@@ -548,7 +548,17 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
     Ok(types)
 }
 
-fn validate_custom_fields(cx: &Ctx, p: &Profile, place: &str, cf: &CustomFields) -> Result<()> {
+/// The longest part suffix: a field's name (at most 80 characters, `_custom`), `_`, the suffix, `_`, an
+/// 8-character key tag and a number stay within SQL_MAX_IDENTIFIER_LEN (128).
+const MAX_PART_SUFFIX: usize = 22;
+
+fn validate_custom_fields(
+    cx: &Ctx,
+    p: &Profile,
+    table: &Table,
+    place: &str,
+    cf: &CustomFields,
+) -> Result<()> {
     let Some(defs) = p
         .tables
         .iter()
@@ -593,6 +603,13 @@ fn validate_custom_fields(cx: &Ctx, p: &Profile, place: &str, cf: &CustomFields)
             return Err(cx.err(place, "custom_fields.custom", "must name a boolean column"));
         }
     }
+    if let Some(both) = cf.query.keys().find(|k| table.query.contains_key(*k)) {
+        return Err(cx.err(
+            place,
+            "custom_fields.query",
+            format!("'{both}' is already in the table's query; say it once"),
+        ));
+    }
     if !cf.value.contains("{key}") {
         return Err(cx.err(place, "custom_fields.value", "must contain {key}"));
     }
@@ -617,6 +634,7 @@ fn validate_custom_fields(cx: &Ctx, p: &Profile, place: &str, cf: &CustomFields)
             return Err(cx.err(place, "custom_fields.part.path", "must contain {key}"));
         }
         if part.suffix.is_empty()
+            || part.suffix.len() > MAX_PART_SUFFIX
             || !part
                 .suffix
                 .chars()
@@ -625,7 +643,7 @@ fn validate_custom_fields(cx: &Ctx, p: &Profile, place: &str, cf: &CustomFields)
             return Err(cx.err(
                 place,
                 "custom_fields.part.suffix",
-                "use lower-case letters, digits and '_'",
+                format!("use at most {MAX_PART_SUFFIX} lower-case letters, digits and '_'"),
             ));
         }
         if let Some(f) = &part.format {

@@ -5,7 +5,7 @@
 //! definitions table's ordinary list. This module must not decide when discovery happens: the
 //! engine asks once per connection, when the table is first used or its columns listed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -14,7 +14,7 @@ use crate::profile::{Column, ColumnType, CustomFieldType, CustomFields, Table, T
 
 /// Longest name made from a field's name, leaving room for a part's suffix or a number within
 /// SQL_MAX_IDENTIFIER_LEN (128).
-const MAX_BASE_NAME: usize = 96;
+const MAX_BASE_NAME: usize = 80;
 
 /// The least length a label column declares: room for an option id without a label.
 const MIN_LABEL_LENGTH: usize = 20;
@@ -88,19 +88,19 @@ fn options(list: Option<&Value>) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The columns the fields add after the table's own `builtin` columns. Names are made unique in
-/// the fields' order: a name a built-in column has gets `_custom`, a name taken already `_2`,
-/// `_3`, … (docs/profiles.md, "Custom fields").
+/// The columns the fields add after the table's own `builtin` columns (docs/profiles.md, "Custom
+/// fields"). A name one of `builtin` has gets `_custom`; names two columns would share all get
+/// `_` and the field's key (its first 8 letters and digits), so that which field a name means
+/// never depends on the order the API lists them in, or on other fields coming and going.
 pub fn columns(decl: &CustomFields, builtin: &[Column], fields: &[FieldDefinition]) -> Vec<Column> {
     let own: HashSet<String> = builtin.iter().map(|c| c.name.to_lowercase()).collect();
-    let mut taken = own.clone();
-    let mut out = Vec::new();
+    // (wanted name, field key, column) for every value and part.
+    let mut wanted: Vec<(String, String, Column)> = Vec::new();
     for field in fields {
         let mut base = sql_name(&field.name);
         if own.contains(&base) {
             base.push_str(CUSTOM_SUFFIX);
         }
-        let name = unique(&base, &mut taken);
         let what = describe(field);
         let (ty, labels) = match decl
             .types
@@ -113,7 +113,7 @@ pub fn columns(decl: &CustomFields, builtin: &[Column], fields: &[FieldDefinitio
             CustomFieldType::Labels => (ColumnType::Json, field.options.clone()),
         };
         let mut value = column(
-            &name,
+            &base,
             decl.value.replace("{key}", &field.key),
             ty,
             TimeFormat::Guess,
@@ -125,11 +125,11 @@ pub fn columns(decl: &CustomFields, builtin: &[Column], fields: &[FieldDefinitio
             let longest = value.labels.values().map(|l| l.chars().count()).max();
             value.max_length = longest.map(|n| n.max(MIN_LABEL_LENGTH) as u64);
         }
-        out.push(value);
+        wanted.push((base.clone(), field.key.clone(), value));
         for part in decl.parts.iter().filter(|p| p.field_type == field.api_type) {
-            let part_name = unique(&format!("{name}_{}", part.suffix), &mut taken);
-            out.push(column(
-                &part_name,
+            let name = format!("{base}_{}", part.suffix);
+            let part_column = column(
+                &name,
                 part.path.replace("{key}", &field.key),
                 ColumnType::parse(&part.type_name).unwrap_or_default(),
                 part.format
@@ -138,10 +138,50 @@ pub fn columns(decl: &CustomFields, builtin: &[Column], fields: &[FieldDefinitio
                     .unwrap_or_default(),
                 format!("{what}: its {}", part.suffix.replace('_', " ")),
                 BTreeMap::new(),
-            ));
+            );
+            wanted.push((name, field.key.clone(), part_column));
         }
     }
-    out
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for (name, ..) in &wanted {
+        *count.entry(name.clone()).or_default() += 1;
+    }
+    let mut named: Vec<(String, String, Column)> = wanted
+        .into_iter()
+        .map(|(name, key, column)| {
+            let name = if count[&name] > 1 || own.contains(&name) {
+                format!("{name}_{}", key_tag(&key))
+            } else {
+                name
+            };
+            (name, key, column)
+        })
+        .collect();
+    // Two keys with one tag, or a tagged name another field has: numbered in key order, which
+    // does not depend on the API's order either.
+    let mut order: Vec<usize> = (0..named.len()).collect();
+    order.sort_by(|a, b| (&named[*a].0, &named[*a].1).cmp(&(&named[*b].0, &named[*b].1)));
+    let mut taken = own;
+    for i in order {
+        let name = unique(&named[i].0, &mut taken);
+        named[i].0 = name;
+    }
+    named
+        .into_iter()
+        .map(|(name, _, mut column)| {
+            column.name = name;
+            column
+        })
+        .collect()
+}
+
+/// A field key's first 8 letters and digits, lower case: enough to tell fields apart.
+fn key_tag(key: &str) -> String {
+    key.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .flat_map(|c| c.to_lowercase())
+        .take(8)
+        .collect()
 }
 
 fn describe(field: &FieldDefinition) -> String {
@@ -189,7 +229,8 @@ fn unique(base: &str, taken: &mut HashSet<String>) -> String {
 
 /// A field's name as an unquoted SQL identifier: lower case, letters and digits kept, every other
 /// run of characters one `_`; a name starting with a digit gets `field_` in front, an empty one is
-/// `field`.
+/// `field`, a word the SQL parser reserves (`order`, `from`, `null`) gets `_field`; at most
+/// [`MAX_BASE_NAME`] characters.
 pub fn sql_name(name: &str) -> String {
     let mut out = String::new();
     let mut gap = false;
@@ -203,9 +244,6 @@ pub fn sql_name(name: &str) -> String {
         } else {
             gap = true;
         }
-        if out.chars().count() >= MAX_BASE_NAME {
-            break;
-        }
     }
     if out.is_empty() {
         return "field".to_string();
@@ -213,7 +251,37 @@ pub fn sql_name(name: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "field_");
     }
+    let mut out: String = out.chars().take(MAX_BASE_NAME).collect();
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if !is_plain_column_name(&out) {
+        out.push_str("_field");
+    }
     out
+}
+
+/// Whether the engine's SQL parser reads `name`, unquoted, as a column name (not as a keyword
+/// such as `order` or a literal such as `null`). Asked of the parser itself, so the answer is the
+/// engine's.
+fn is_plain_column_name(name: &str) -> bool {
+    use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    use datafusion::sql::sqlparser::parser::Parser;
+    let sql = format!("SELECT {name} FROM t WHERE {name} IS NULL");
+    let Ok(statements) = Parser::parse_sql(&GenericDialect {}, &sql) else {
+        return false;
+    };
+    let Some(Statement::Query(query)) = statements.first() else {
+        return false;
+    };
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return false;
+    };
+    matches!(
+        select.projection.as_slice(),
+        [SelectItem::UnnamedExpr(Expr::Identifier(ident))] if ident.value == name
+    )
 }
 
 #[cfg(test)]
@@ -283,41 +351,54 @@ mod tests {
         assert_eq!(sql_name("2nd phone"), "field_2nd_phone");
         assert_eq!(sql_name("Größe"), "größe");
         assert_eq!(sql_name("%%"), "field");
+        assert_eq!(sql_name("Order"), "order_field");
+        assert_eq!(sql_name("NULL"), "null_field");
+        assert_eq!(sql_name("Status"), "status");
+        assert_eq!(sql_name("Date"), "date");
         assert!(sql_name(&"x".repeat(500)).chars().count() <= MAX_BASE_NAME);
+        assert!(sql_name(&format!("1{}", "x".repeat(500))).chars().count() <= MAX_BASE_NAME);
     }
 
     #[test]
-    fn collisions_get_a_defined_name_in_the_fields_order() {
-        let cols = columns(
-            &decl(),
-            &builtin(&["id", "name"]),
-            &[
-                field("a1", "Name", "varchar"),
-                field("b2", "Region", "varchar"),
-                field("c3", "region", "varchar"),
-                field("d4", "Deal value", "monetary"),
-                field("e5", "Deal value currency", "varchar"),
-            ],
-        );
-        let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "name_custom",
-                "region",
-                "region_2",
-                "deal_value",
-                "deal_value_currency",
-                "deal_value_currency_2"
-            ]
-        );
-        assert_eq!(cols[0].json_path(), "a1");
-        assert_eq!(cols[4].json_path(), "d4_currency");
-        assert!(
-            cols[0].description.contains("key a1"),
-            "{}",
-            cols[0].description
-        );
+    fn collisions_are_told_apart_by_key_whatever_the_order() {
+        let fields = [
+            field("a1", "Name", "varchar"),
+            field("b2", "Region", "varchar"),
+            field("c3", "region", "varchar"),
+            field("d4", "Deal value", "monetary"),
+            field("e5", "Deal value currency", "varchar"),
+            field("f6", "Score", "double"),
+        ];
+        let names = |fields: &[FieldDefinition]| -> BTreeMap<String, String> {
+            columns(&decl(), &builtin(&["id", "name"]), fields)
+                .into_iter()
+                .map(|c| (c.json_path().to_string(), c.name))
+                .collect()
+        };
+        let got = names(&fields);
+        let want: BTreeMap<String, String> = [
+            ("a1", "name_custom"),
+            ("b2", "region_b2"),
+            ("c3", "region_c3"),
+            ("d4", "deal_value"),
+            ("d4_currency", "deal_value_currency_d4"),
+            ("e5", "deal_value_currency_e5"),
+            ("f6", "score"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into();
+        assert_eq!(got, want);
+        // Reversed, or with one of two same-named fields gone, no name means another field.
+        let mut reversed = fields.to_vec();
+        reversed.reverse();
+        assert_eq!(names(&reversed), want);
+        let without_b2: Vec<FieldDefinition> =
+            fields.iter().filter(|f| f.key != "b2").cloned().collect();
+        let after = names(&without_b2);
+        assert_eq!(after["c3"], "region");
+        assert!(!after.values().any(|n| n == "region_b2" || n == "region_c3"));
+        let cols = columns(&decl(), &builtin(&["id"]), &fields[..1]);
+        assert!(cols[0].description.contains("key a1"), "{}", cols[0].description);
     }
 
     #[test]

@@ -242,6 +242,12 @@ fn int(v: &Value) -> Option<Option<i64>> {
         Value::String(s) if s.trim().is_empty() => Some(None),
         Value::String(s) => s.trim().parse::<i64>().ok().map(Some),
         Value::Bool(b) => Some(Some(i64::from(*b))),
+        // A reference some responses expand into an object (Pipedrive v1's user, organization
+        // and person fields): its id.
+        Value::Object(m) => m.get("value").or_else(|| m.get("id")).and_then(|v| match v {
+            Value::Object(_) => None,
+            v => int(v),
+        }),
         _ => None,
     }
 }

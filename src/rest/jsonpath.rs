@@ -12,15 +12,28 @@ pub fn get<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |cur, seg| match cur {
         Value::Object(map) => map.get(seg),
         Value::Array(items) => match selector(seg) {
-            Some((field, wanted)) => items.iter().find(|item| {
-                item.get(field)
-                    .and_then(scalar_text)
-                    .is_some_and(|v| v == wanted)
-            }),
+            Some((field, wanted)) => items
+                .iter()
+                .find(|item| item.get(field).is_some_and(|v| scalar_is(v, wanted))),
             None => items.get(seg.parse::<usize>().ok()?),
         },
         _ => None,
     })
+}
+
+/// Whether a scalar reads as `text` (a string equal to it, or a number it spells), without
+/// building text: the selector is compared once per element of every record.
+fn scalar_is(v: &Value, text: &str) -> bool {
+    match v {
+        Value::String(s) => s == text,
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => text.parse::<i64>().ok() == Some(i),
+            (None, Some(u)) => text.parse::<u64>().ok() == Some(u),
+            _ => n.as_f64().is_some_and(|f| text.parse::<f64>().ok() == Some(f)),
+        },
+        Value::Bool(b) => text == if *b { "true" } else { "false" },
+        _ => false,
+    }
 }
 
 /// `[field=value]` as (field, value).
