@@ -134,7 +134,12 @@ impl Engine {
 
     /// Puts a completed table's provider in place (one step: plans made before keep the old
     /// one), with its catalog entry, the `sys` tables and the mixed-case names that follow.
-    fn replace_table(&self, schema: &str, name: &str, provider: Arc<dyn TableProvider>) -> Result<()> {
+    fn replace_table(
+        &self,
+        schema: &str,
+        name: &str,
+        provider: Arc<dyn TableProvider>,
+    ) -> Result<()> {
         let _applying = self.late.apply.lock().unwrap_or_else(|p| p.into_inner());
         let mut catalog = catalog::CatalogInfo::clone(&self.catalog());
         let info = TableInfo::from_schema(schema, name, catalog::TABLE, &provider.schema());

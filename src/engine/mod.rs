@@ -11,11 +11,11 @@ mod hints;
 mod hyphenated_schemas;
 pub mod identifier_case;
 mod late_columns;
-mod replaceable_schema;
 pub mod placeholders;
 pub mod procedure_call;
 pub mod procedures;
 mod regroup;
+mod replaceable_schema;
 mod sql_lexer;
 mod statement_log;
 mod sys_requests;
@@ -572,9 +572,13 @@ fn register_system_tables(
     connection_props: &[ConnectionProp],
 ) -> Result<()> {
     for (name, batch) in sys_tables::system_table_batches(catalog, connection_props)? {
-        let table = MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(from_datafusion)?;
-        ctx.register_table(TableReference::partial(SYS_SCHEMA, name.as_str()), Arc::new(table))
-            .map_err(from_datafusion)?;
+        let table =
+            MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(from_datafusion)?;
+        ctx.register_table(
+            TableReference::partial(SYS_SCHEMA, name.as_str()),
+            Arc::new(table),
+        )
+        .map_err(from_datafusion)?;
     }
     Ok(())
 }

@@ -268,7 +268,10 @@ fn is_plain_column_name(name: &str) -> bool {
     use datafusion::sql::sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
     use datafusion::sql::sqlparser::dialect::GenericDialect;
     use datafusion::sql::sqlparser::parser::Parser;
-    let sql = format!("SELECT {name} FROM t WHERE {name} IS NULL");
+    // The name first and later in a list, in a condition after another, grouped and ordered by.
+    let sql = format!(
+        "SELECT {name}, x, {name} FROM t WHERE x = 1 AND {name} = 1 GROUP BY {name}, x ORDER BY {name}, x"
+    );
     let Ok(statements) = Parser::parse_sql(&GenericDialect {}, &sql) else {
         return false;
     };
@@ -280,7 +283,11 @@ fn is_plain_column_name(name: &str) -> bool {
     };
     matches!(
         select.projection.as_slice(),
-        [SelectItem::UnnamedExpr(Expr::Identifier(ident))] if ident.value == name
+        [
+            SelectItem::UnnamedExpr(Expr::Identifier(first)),
+            SelectItem::UnnamedExpr(Expr::Identifier(_)),
+            SelectItem::UnnamedExpr(Expr::Identifier(last)),
+        ] if first.value == name && last.value == name
     )
 }
 
@@ -398,7 +405,11 @@ mod tests {
         assert_eq!(after["c3"], "region");
         assert!(!after.values().any(|n| n == "region_b2" || n == "region_c3"));
         let cols = columns(&decl(), &builtin(&["id"]), &fields[..1]);
-        assert!(cols[0].description.contains("key a1"), "{}", cols[0].description);
+        assert!(
+            cols[0].description.contains("key a1"),
+            "{}",
+            cols[0].description
+        );
     }
 
     #[test]

@@ -244,10 +244,13 @@ fn int(v: &Value) -> Option<Option<i64>> {
         Value::Bool(b) => Some(Some(i64::from(*b))),
         // A reference some responses expand into an object (Pipedrive v1's user, organization
         // and person fields): its id.
-        Value::Object(m) => m.get("value").or_else(|| m.get("id")).and_then(|v| match v {
-            Value::Object(_) => None,
-            v => int(v),
-        }),
+        Value::Object(m) => m
+            .get("value")
+            .or_else(|| m.get("id"))
+            .and_then(|v| match v {
+                Value::Object(_) => None,
+                v => int(v),
+            }),
         _ => None,
     }
 }

@@ -29,7 +29,9 @@ fn scalar_is(v: &Value, text: &str) -> bool {
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
             (Some(i), _) => text.parse::<i64>().ok() == Some(i),
             (None, Some(u)) => text.parse::<u64>().ok() == Some(u),
-            _ => n.as_f64().is_some_and(|f| text.parse::<f64>().ok() == Some(f)),
+            _ => n
+                .as_f64()
+                .is_some_and(|f| text.parse::<f64>().ok() == Some(f)),
         },
         Value::Bool(b) => text == if *b { "true" } else { "false" },
         _ => false,
