@@ -23,6 +23,10 @@ use crate::faults::{Fault, RateInfo};
 use crate::pipedrive_fields::{self as fields, Entity, Field};
 use crate::{AppState, Shared};
 
+mod catalogs;
+mod leads;
+mod notes;
+
 const PERSON: u64 = 0x10;
 const ORG: u64 = 0x11;
 const DEAL: u64 = 0x12;
@@ -718,6 +722,43 @@ fn int_filter(p: &Params, key: &str) -> Result<Option<u64>, Rejection> {
     }
 }
 
+/// `updated_since` (RFC 3339): records changed at or after it; malformed is Pipedrive's 400.
+fn since_filter(p: &Params) -> Result<Option<i64>, Rejection> {
+    match param(p, "updated_since") {
+        None => Ok(None),
+        Some(v) => data::parse_datetime(v).map(Some).ok_or_else(|| {
+            Box::new(error(
+                StatusCode::BAD_REQUEST,
+                "Validation failed: updated_since: Parameter 'updated_since' must be a valid RFC 3339 date",
+            ))
+        }),
+    }
+}
+
+/// One v1 offset page (`start`, `limit` clamped to 500, default 100) of the records `keep`
+/// selects among `count`, with `additional_data.pagination`.
+fn v1_page(
+    count: usize,
+    keep: Option<&dyn Fn(usize) -> bool>,
+    p: &Params,
+    render: impl Fn(usize) -> Value,
+) -> Response {
+    let start = num(p, "start").unwrap_or(0).max(0) as usize;
+    let limit = num(p, "limit").filter(|l| *l > 0).unwrap_or(100).min(500) as usize;
+    let (rows, total) = select(count, keep, start, limit);
+    let more = start + rows.len() < total;
+    let mut pagination = json!({"start": start, "limit": limit, "more_items_in_collection": more});
+    if more {
+        pagination["next_start"] = json!(start + limit);
+    }
+    let data: Vec<Value> = rows.into_iter().map(render).collect();
+    ok(json!({
+        "success": true,
+        "data": if data.is_empty() { Value::Null } else { Value::Array(data) },
+        "additional_data": { "pagination": pagination },
+    }))
+}
+
 fn first_char_of(s: &str) -> Option<char> {
     s.chars().flat_map(char::to_lowercase).next()
 }
@@ -919,6 +960,7 @@ pub fn router() -> Router<AppState> {
                 ),
             );
     }
+    r = notes::routes(leads::routes(catalogs::routes(r)));
     r.route(
         "/users/me",
         get(|State(st): State<AppState>| async move { one(&st, Table::Users, "1") }),
@@ -985,6 +1027,12 @@ pub fn manifest(st: &Shared) -> Value {
             "person_fields": table(d.fields_of(Entity::Person).len(), None),
             "deal_fields": table(d.fields_of(Entity::Deal).len(), None),
             "organization_fields": table(d.fields_of(Entity::Organization).len(), None),
+            "notes": table(d.n, None),
+            "leads": table(d.lead_count(), None),
+            "activity_types": table(ACTIVITY_TYPES.len(), None),
+            "currencies": table(catalogs::table_data("currencies").map_or(0, |r| r.len()), None),
+            "lead_labels": table(catalogs::LEAD_LABELS.len(), None),
+            "lead_sources": table(catalogs::LEAD_SOURCES.len(), None),
         },
         "credentials": {
             "api_token": st.creds.pipedrive_token,
@@ -1028,6 +1076,9 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "users" => Table::Users,
         "person_emails" => return Some(child_rows(d, "email")),
         "person_phones" => return Some(child_rows(d, "phone")),
+        "notes" => return Some(notes::table_data(d)),
+        "leads" => return Some(leads::table_data(d)),
+        name if catalogs::TABLES.contains(&name) => return catalogs::table_data(name),
         name => {
             let e = Entity::ALL.into_iter().find(|e| e.table() == name)?;
             return Some(d.fields_of(e).iter().map(fields::field_json).collect());

@@ -1,0 +1,157 @@
+//! Pipedrive leads (API v1): `GET /leads` (offset pages, oldest first; exact `owner_id`,
+//! `person_id`, `organization_id`; `updated_since`, on or after) and `GET /leads/{id}`. Leads have
+//! UUID ids, ISO 8601 times (`…Z`, unlike other v1 tables), a `value` object, label ids, and the
+//! deal custom fields at the top level — absent, not null, when unset, as Pipedrive sends them.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::catalogs::{lead_label_id, LEAD_LABELS, LEAD_SOURCES};
+use super::{error, fields, int_filter, since_filter, v1_page, Data, Entity, CC_EMAIL, USERS};
+use crate::common::{ok, params, Rejection};
+use crate::data::{fmt_date, fmt_iso};
+use crate::{AppState, Shared};
+
+const LEAD: u64 = 0x16;
+/// Lead custom values are drawn apart from the deals' own.
+const VALUES_APART: usize = 1 << 30;
+
+struct Lead {
+    owner: usize,
+    person: Option<usize>,
+    org: Option<usize>,
+    add: i64,
+    upd: i64,
+}
+
+impl Data {
+    pub(super) fn lead_count(&self) -> usize {
+        self.n / 2
+    }
+
+    fn lead(&self, i: usize) -> Lead {
+        let g = &self.g;
+        let add = g.time(LEAD, i, 1);
+        let person = (!g.chance(LEAD, i, 2, 25)).then(|| g.range(LEAD, i, 3, 0, self.n as u64 - 1) as usize);
+        Lead {
+            owner: g.range(LEAD, i, 4, 0, USERS as u64 - 1) as usize,
+            person,
+            org: match person {
+                Some(p) => self.person(p).org,
+                None => Some(g.range(LEAD, i, 5, 0, self.n as u64 - 1) as usize),
+            },
+            add,
+            upd: add + g.range(LEAD, i, 6, 0, 30 * 86_400) as i64,
+        }
+    }
+
+    fn lead_id(&self, i: usize) -> String {
+        let h = self.g.hex(LEAD, i, 7, 32);
+        format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    }
+
+    fn lead_json(&self, i: usize) -> Value {
+        let l = self.lead(i);
+        let g = &self.g;
+        let labels: Vec<String> = (0..LEAD_LABELS.len())
+            .filter(|k| g.chance(LEAD, i, 10 + *k as u64, 30))
+            .map(lead_label_id)
+            .collect();
+        let name = match (l.person, l.org) {
+            (Some(p), _) => self.person(p).name(),
+            (None, Some(o)) => self.org(o).name,
+            (None, None) => "Unknown".into(),
+        };
+        let mut record = json!({
+            "id": self.lead_id(i),
+            "title": format!("{name} lead"),
+            "owner_id": l.owner + 1,
+            "creator_id": l.owner + 1,
+            "label_ids": labels,
+            "person_id": l.person.map(|p| p + 1),
+            "organization_id": l.org.map(|o| o + 1),
+            "source_name": g.pick(LEAD, i, 8, LEAD_SOURCES),
+            "origin": "ManuallyCreated",
+            "origin_id": null,
+            "channel": null,
+            "channel_id": null,
+            "is_archived": false,
+            "was_seen": g.chance(LEAD, i, 9, 60),
+            "value": (!g.chance(LEAD, i, 14, 30)).then(|| json!({
+                "amount": g.range(LEAD, i, 15, 100, 90_000) as f64,
+                "currency": if g.chance(LEAD, i, 16, 50) { "EUR" } else { "USD" },
+            })),
+            "expected_close_date": g.chance(LEAD, i, 17, 50).then(|| fmt_date(l.upd + 45 * 86_400)),
+            "next_activity_id": null,
+            "add_time": fmt_iso(l.add),
+            "update_time": fmt_iso(l.upd),
+            "visible_to": "3",
+            "cc_email": CC_EMAIL,
+        });
+        let custom = fields::values(g, Entity::Deal, self.fields_of(Entity::Deal), VALUES_APART + i, USERS, self.n);
+        if let Value::Object(map) = &mut record {
+            map.extend(custom.into_iter().filter(|(_, v)| !v.is_null()));
+        }
+        record
+    }
+
+    fn lead_index(&self, id: &str) -> Option<usize> {
+        (0..self.lead_count()).find(|i| self.lead_id(*i) == id)
+    }
+}
+
+fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
+    let d = &st.pipedrive;
+    let p = params(uri);
+    let read = || -> Result<_, Rejection> {
+        Ok((
+            int_filter(&p, "owner_id")?,
+            int_filter(&p, "person_id")?,
+            int_filter(&p, "organization_id")?,
+            since_filter(&p)?,
+        ))
+    };
+    let (owner, person, org, since) = match read() {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let id = |x: Option<usize>| x.map(|v| v as u64 + 1);
+    let keep = |i: usize| {
+        let l = d.lead(i);
+        owner.is_none_or(|u| u == l.owner as u64 + 1)
+            && person.is_none_or(|v| id(l.person) == Some(v))
+            && org.is_none_or(|v| id(l.org) == Some(v))
+            && since.is_none_or(|s| l.upd >= s)
+    };
+    let filtered = owner.is_some() || person.is_some() || org.is_some() || since.is_some();
+    v1_page(
+        d.lead_count(),
+        filtered.then_some(&keep as &dyn Fn(usize) -> bool),
+        &p,
+        |i| d.lead_json(i),
+    )
+}
+
+pub fn table_data(d: &Data) -> Vec<Value> {
+    (0..d.lead_count()).map(|i| d.lead_json(i)).collect()
+}
+
+pub fn routes(r: Router<AppState>) -> Router<AppState> {
+    r.route(
+        "/leads",
+        get(|State(st): State<AppState>, uri: Uri| async move { list(&st, &uri) }),
+    )
+    .route(
+        "/leads/{id}",
+        get(|State(st): State<AppState>, Path(id): Path<String>| async move {
+            match st.pipedrive.lead_index(&id) {
+                Some(i) => ok(json!({ "success": true, "data": st.pipedrive.lead_json(i) })),
+                // Pipedrive answers an unknown or malformed lead id with 404 (400 for not a UUID).
+                None => error(StatusCode::NOT_FOUND, "Lead not found"),
+            }
+        }),
+    )
+}

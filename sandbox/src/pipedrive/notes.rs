@@ -1,0 +1,122 @@
+//! Pipedrive notes (API v1): `GET /notes` (offset pages; exact `user_id`, `deal_id`, `person_id`,
+//! `org_id`; `updated_since`, RFC 3339, on or after) and `GET /notes/{id}`. One note per person
+//! of the generated data, attached to the person and, for some, their deal or organization;
+//! content is HTML, times `YYYY-MM-DD HH:MM:SS` UTC.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::{error, int_filter, since_filter, v1_page, Data, CC_EMAIL, USERS};
+use crate::common::{id_of, ok, params, Rejection};
+use crate::data::fmt_space;
+use crate::{AppState, Shared};
+
+const NOTE: u64 = 0x15;
+
+struct Note {
+    user: usize,
+    person: Option<usize>,
+    deal: Option<usize>,
+    org: Option<usize>,
+    add: i64,
+    upd: i64,
+}
+
+impl Data {
+    fn note(&self, i: usize) -> Note {
+        let g = &self.g;
+        let add = g.time(NOTE, i, 1);
+        let person = (!g.chance(NOTE, i, 2, 20)).then_some(i);
+        Note {
+            user: g.range(NOTE, i, 3, 0, USERS as u64 - 1) as usize,
+            person,
+            deal: g.chance(NOTE, i, 4, 40).then_some(i),
+            org: person.and_then(|p| self.person(p).org),
+            add,
+            upd: add + g.range(NOTE, i, 5, 0, 60 * 86_400) as i64,
+        }
+    }
+
+    fn note_json(&self, i: usize) -> Value {
+        let n = self.note(i);
+        let topic = self.g.pick(NOTE, i, 6, &["pricing", "the demo", "renewal", "onboarding"]);
+        json!({
+            "id": i + 1,
+            "user_id": n.user + 1,
+            "deal_id": n.deal.map(|d| d + 1),
+            "person_id": n.person.map(|p| p + 1),
+            "org_id": n.org.map(|o| o + 1),
+            "lead_id": null,
+            "project_id": null,
+            "content": format!("<p>Talked about {topic}.</p><p>Next step: follow up in {} days.</p>", 1 + i % 14),
+            "add_time": fmt_space(n.add),
+            "update_time": fmt_space(n.upd),
+            "active_flag": true,
+            "pinned_to_deal_flag": n.deal.is_some() && i % 5 == 0,
+            "pinned_to_person_flag": false,
+            "pinned_to_organization_flag": false,
+            "pinned_to_project_flag": false,
+            "last_update_user_id": n.user + 1,
+            "organization": n.org.map(|o| json!({ "name": self.org(o).name })),
+            "person": n.person.map(|p| json!({ "name": self.person(p).name() })),
+            "deal": n.deal.map(|d| json!({ "title": self.deal(d).title })),
+            "user": {
+                "email": self.user_email(n.user), "name": self.user_name(n.user),
+                "icon_url": null, "is_you": n.user == 0,
+            },
+            "cc_email": CC_EMAIL,
+        })
+    }
+}
+
+fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
+    let d = &st.pipedrive;
+    let p = params(uri);
+    let read = || -> Result<_, Rejection> {
+        Ok((
+            int_filter(&p, "user_id")?,
+            int_filter(&p, "deal_id")?,
+            int_filter(&p, "person_id")?,
+            int_filter(&p, "org_id")?,
+            since_filter(&p)?,
+        ))
+    };
+    let (user, deal, person, org, since) = match read() {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let id = |x: Option<usize>| x.map(|v| v as u64 + 1);
+    let keep = |i: usize| {
+        let n = d.note(i);
+        user.is_none_or(|u| u == n.user as u64 + 1)
+            && deal.is_none_or(|v| id(n.deal) == Some(v))
+            && person.is_none_or(|v| id(n.person) == Some(v))
+            && org.is_none_or(|v| id(n.org) == Some(v))
+            && since.is_none_or(|s| n.upd >= s)
+    };
+    let filtered = user.is_some() || deal.is_some() || person.is_some() || org.is_some() || since.is_some();
+    v1_page(d.n, filtered.then_some(&keep as &dyn Fn(usize) -> bool), &p, |i| d.note_json(i))
+}
+
+pub fn table_data(d: &Data) -> Vec<Value> {
+    (0..d.n).map(|i| d.note_json(i)).collect()
+}
+
+pub fn routes(r: Router<AppState>) -> Router<AppState> {
+    r.route(
+        "/notes",
+        get(|State(st): State<AppState>, uri: Uri| async move { list(&st, &uri) }),
+    )
+    .route(
+        "/notes/{id}",
+        get(|State(st): State<AppState>, Path(id): Path<String>| async move {
+            match id_of(&id, st.pipedrive.n) {
+                Some(i) => ok(json!({ "success": true, "data": st.pipedrive.note_json(i) })),
+                None => error(StatusCode::NOT_FOUND, "Note not found"),
+            }
+        }),
+    )
+}
