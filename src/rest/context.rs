@@ -2,6 +2,7 @@
 //! and row cap) and the requests they all build from it: URLs with placeholders and query
 //! parameters, pagers, single-record fetches.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use reqwest::Url;
@@ -24,9 +25,24 @@ pub struct ScanContext {
     pub max_rows: u64,
     /// MaxConcurrentRequests property: requests in flight at once where none waits for another.
     pub concurrency: usize,
+    /// The records of each custom-field definitions table read so far on this connection: two
+    /// tables sharing one list (Pipedrive's deals and leads) read it once.
+    pub field_definitions: tokio::sync::Mutex<HashMap<String, Arc<Vec<Value>>>>,
 }
 
 impl ScanContext {
+    /// The records of a custom-field definitions table, read once per connection (a failed read
+    /// is tried again next time).
+    pub async fn field_definitions(&self, t: &Table) -> Result<Arc<Vec<Value>>> {
+        let mut read = self.field_definitions.lock().await;
+        if let Some(records) = read.get(&t.name) {
+            return Ok(records.clone());
+        }
+        let records = Arc::new(self.records(t).await?);
+        read.insert(t.name.clone(), records.clone());
+        Ok(records)
+    }
+
     pub fn page_size(&self, t: &Table) -> Option<u32> {
         let pg = self.profile.pagination_of(t)?;
         pg.size_param.as_ref()?;

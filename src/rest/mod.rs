@@ -95,6 +95,7 @@ pub fn open(
         pagesize: options.pagesize,
         max_rows: options.max_rows,
         concurrency: options.max_concurrent_requests.max(1),
+        field_definitions: Default::default(),
     });
     profile
         .tables

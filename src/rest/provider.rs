@@ -115,7 +115,7 @@ impl RestTable {
             if !self.ctx.client.has_credential().await? {
                 return Ok(None);
             }
-            match self.ctx.records(&definitions.table).await {
+            match self.ctx.field_definitions(&definitions.table).await {
                 Ok(records) => {
                     let fields = custom_fields::definitions(decl, &definitions.table, &records);
                     let added = custom_fields::columns(decl, &self.table.columns, &fields);

@@ -79,7 +79,12 @@ pub fn table_data(name: &str) -> Option<Vec<Value>> {
     })
 }
 
-pub const TABLES: &[&str] = &["activity_types", "currencies", "lead_labels", "lead_sources"];
+pub const TABLES: &[&str] = &[
+    "activity_types",
+    "currencies",
+    "lead_labels",
+    "lead_sources",
+];
 
 /// Pipedrive's envelope of an unpaged list.
 fn unpaged(rows: Vec<Value>) -> axum::response::Response {

@@ -35,7 +35,8 @@ impl Data {
     fn lead(&self, i: usize) -> Lead {
         let g = &self.g;
         let add = g.time(LEAD, i, 1);
-        let person = (!g.chance(LEAD, i, 2, 25)).then(|| g.range(LEAD, i, 3, 0, self.n as u64 - 1) as usize);
+        let person =
+            (!g.chance(LEAD, i, 2, 25)).then(|| g.range(LEAD, i, 3, 0, self.n as u64 - 1) as usize);
         Lead {
             owner: g.range(LEAD, i, 4, 0, USERS as u64 - 1) as usize,
             person,
@@ -50,7 +51,14 @@ impl Data {
 
     fn lead_id(&self, i: usize) -> String {
         let h = self.g.hex(LEAD, i, 7, 32);
-        format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
     }
 
     fn lead_json(&self, i: usize) -> Value {
@@ -91,7 +99,14 @@ impl Data {
             "visible_to": "3",
             "cc_email": CC_EMAIL,
         });
-        let custom = fields::values(g, Entity::Deal, self.fields_of(Entity::Deal), VALUES_APART + i, USERS, self.n);
+        let custom = fields::values(
+            g,
+            Entity::Deal,
+            self.fields_of(Entity::Deal),
+            VALUES_APART + i,
+            USERS,
+            self.n,
+        );
         if let Value::Object(map) = &mut record {
             map.extend(custom.into_iter().filter(|(_, v)| !v.is_null()));
         }
@@ -146,12 +161,14 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
     )
     .route(
         "/leads/{id}",
-        get(|State(st): State<AppState>, Path(id): Path<String>| async move {
-            match st.pipedrive.lead_index(&id) {
-                Some(i) => ok(json!({ "success": true, "data": st.pipedrive.lead_json(i) })),
-                // Pipedrive answers an unknown or malformed lead id with 404 (400 for not a UUID).
-                None => error(StatusCode::NOT_FOUND, "Lead not found"),
-            }
-        }),
+        get(
+            |State(st): State<AppState>, Path(id): Path<String>| async move {
+                match st.pipedrive.lead_index(&id) {
+                    Some(i) => ok(json!({ "success": true, "data": st.pipedrive.lead_json(i) })),
+                    // Pipedrive answers an unknown or malformed lead id with 404 (400 for not a UUID).
+                    None => error(StatusCode::NOT_FOUND, "Lead not found"),
+                }
+            },
+        ),
     )
 }

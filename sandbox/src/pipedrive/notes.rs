@@ -42,7 +42,12 @@ impl Data {
 
     fn note_json(&self, i: usize) -> Value {
         let n = self.note(i);
-        let topic = self.g.pick(NOTE, i, 6, &["pricing", "the demo", "renewal", "onboarding"]);
+        let topic = self.g.pick(
+            NOTE,
+            i,
+            6,
+            &["pricing", "the demo", "renewal", "onboarding"],
+        );
         json!({
             "id": i + 1,
             "user_id": n.user + 1,
@@ -55,7 +60,7 @@ impl Data {
             "add_time": fmt_space(n.add),
             "update_time": fmt_space(n.upd),
             "active_flag": true,
-            "pinned_to_deal_flag": n.deal.is_some() && i % 5 == 0,
+            "pinned_to_deal_flag": n.deal.is_some() && i.is_multiple_of(5),
             "pinned_to_person_flag": false,
             "pinned_to_organization_flag": false,
             "pinned_to_project_flag": false,
@@ -97,8 +102,14 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
             && org.is_none_or(|v| id(n.org) == Some(v))
             && since.is_none_or(|s| n.upd >= s)
     };
-    let filtered = user.is_some() || deal.is_some() || person.is_some() || org.is_some() || since.is_some();
-    v1_page(d.n, filtered.then_some(&keep as &dyn Fn(usize) -> bool), &p, |i| d.note_json(i))
+    let filtered =
+        user.is_some() || deal.is_some() || person.is_some() || org.is_some() || since.is_some();
+    v1_page(
+        d.n,
+        filtered.then_some(&keep as &dyn Fn(usize) -> bool),
+        &p,
+        |i| d.note_json(i),
+    )
 }
 
 pub fn table_data(d: &Data) -> Vec<Value> {
@@ -112,11 +123,13 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
     )
     .route(
         "/notes/{id}",
-        get(|State(st): State<AppState>, Path(id): Path<String>| async move {
-            match id_of(&id, st.pipedrive.n) {
-                Some(i) => ok(json!({ "success": true, "data": st.pipedrive.note_json(i) })),
-                None => error(StatusCode::NOT_FOUND, "Note not found"),
-            }
-        }),
+        get(
+            |State(st): State<AppState>, Path(id): Path<String>| async move {
+                match id_of(&id, st.pipedrive.n) {
+                    Some(i) => ok(json!({ "success": true, "data": st.pipedrive.note_json(i) })),
+                    None => error(StatusCode::NOT_FOUND, "Note not found"),
+                }
+            },
+        ),
     )
 }
