@@ -24,6 +24,8 @@ use crate::faults::{Fault, RateInfo};
 use crate::keap_fields::{self, Model};
 use crate::{AppState, Shared};
 
+mod more;
+
 const CONTACT: u64 = 0x40;
 const COMPANY: u64 = 0x41;
 const OPPORTUNITY: u64 = 0x42;
@@ -231,6 +233,13 @@ impl Data {
         })
     }
 
+    /// Items over every order: the rows of the order_items child table.
+    fn order_item_rows(&self) -> usize {
+        (0..self.n)
+            .map(|i| self.g.range(ORDER, i, 3, 1, 3) as usize)
+            .sum()
+    }
+
     /// (contact, paid)
     fn order(&self, i: usize) -> (Option<usize>, bool) {
         (
@@ -374,9 +383,13 @@ enum Table {
     Tasks,
     Products,
     Users,
+    Notes,
+    Subscriptions,
+    Transactions,
+    Campaigns,
 }
 
-const TABLES: [(&str, Table); 8] = [
+const TABLES: [(&str, Table); 12] = [
     ("contacts", Table::Contacts),
     ("companies", Table::Companies),
     ("opportunities", Table::Opportunities),
@@ -385,6 +398,10 @@ const TABLES: [(&str, Table); 8] = [
     ("tasks", Table::Tasks),
     ("products", Table::Products),
     ("users", Table::Users),
+    ("notes", Table::Notes),
+    ("subscriptions", Table::Subscriptions),
+    ("transactions", Table::Transactions),
+    ("campaigns", Table::Campaigns),
 ];
 
 impl Table {
@@ -393,6 +410,9 @@ impl Table {
             Table::Tags => TAGS,
             Table::Products => PRODUCTS,
             Table::Users => USERS,
+            Table::Subscriptions => d.subscription_count(),
+            Table::Transactions => d.transaction_count(),
+            Table::Campaigns => more::CAMPAIGNS.len(),
             _ => d.n,
         }
     }
@@ -424,6 +444,10 @@ impl Table {
             Table::Tasks => d.task_json(i),
             Table::Products => d.product_json(i),
             Table::Users => d.user_json(i),
+            Table::Notes => d.note_json(i),
+            Table::Subscriptions => d.subscription_json(i),
+            Table::Transactions => d.transaction_json(i),
+            Table::Campaigns => d.campaign_json(i),
         }
     }
 }
@@ -528,6 +552,31 @@ fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rej
             }
             if let Some(paid) = bool_filter(p, "paid")? {
                 out.push(Box::new(move |i| d.order(i).1 == paid));
+            }
+        }
+        Table::Notes => {
+            if let Some(c) = id_filter(p, "contact_id")? {
+                out.push(Box::new(move |i| d.note(i).0 + 1 == c));
+            }
+            if let Some(u) = id_filter(p, "user_id")? {
+                out.push(Box::new(move |i| d.note(i).1 + 1 == u));
+            }
+        }
+        Table::Subscriptions => {
+            if let Some(c) = id_filter(p, "contact_id")? {
+                out.push(Box::new(move |i| d.subscription_contact(i) + 1 == c));
+            }
+        }
+        Table::Transactions => {
+            if let Some(c) = id_filter(p, "contact_id")? {
+                out.push(Box::new(move |i| d.transaction(i).0 + 1 == c));
+            }
+            // `since` and `until` bound transaction_date, both ends included.
+            if let Some(since) = time_filter(p, "since")? {
+                out.push(Box::new(move |i| d.transaction(i).1 >= since));
+            }
+            if let Some(until) = time_filter(p, "until")? {
+                out.push(Box::new(move |i| d.transaction(i).1 <= until));
             }
         }
         Table::Opportunities => {
@@ -705,6 +754,7 @@ pub fn manifest(st: &Shared) -> Value {
         tables.insert(name.into(), table(t.count(d), None));
     }
     tables.insert("contact_emails".into(), table(d.email_rows, None));
+    tables.insert("order_items".into(), table(d.order_item_rows(), None));
     for model in Model::ALL {
         tables.insert(
             model.table().into(),
@@ -732,6 +782,19 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
                 rows.push(json!({
                     "contact_id": i + 1, "email": d.contact_email(i, k), "field": format!("EMAIL{}", k + 1),
                 }));
+            }
+        }
+        return Some(rows);
+    }
+    if name == "order_items" {
+        let mut rows = Vec::new();
+        for i in 0..d.n {
+            if let Value::Array(items) = &d.order_json(i)["order_items"] {
+                for item in items {
+                    let mut row = item.clone();
+                    row["order_id"] = json!(i + 1);
+                    rows.push(row);
+                }
             }
         }
         return Some(rows);
