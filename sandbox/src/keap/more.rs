@@ -14,7 +14,12 @@ const SUBSCRIPTION: u64 = 0x48;
 const TRANSACTION: u64 = 0x49;
 const CAMPAIGN: u64 = 0x4A;
 
-pub const CAMPAIGNS: &[&str] = &["Welcome series", "Webinar follow-up", "Win-back", "Newsletter 2025"];
+pub const CAMPAIGNS: &[&str] = &[
+    "Welcome series",
+    "Webinar follow-up",
+    "Win-back",
+    "Newsletter 2025",
+];
 const NOTE_TYPES: &[&str] = &["Appointment", "Call", "Email", "Fax", "Letter", "Other"];
 const CYCLES: &[&str] = &["YEAR", "MONTH", "WEEK", "DAY"];
 
