@@ -46,6 +46,19 @@ def sandbox():
     sb.stop()
 
 
+def columns_by_key(cur, schema, table, keys):
+    """Each field key's column (the one whose REMARKS end with the key, not a part such as
+    _currency), and every column's SQL type."""
+    by_key, sql_types = {}, {}
+    for c in cur.columns(table=table, schema=schema).fetchall():
+        sql_types[c.column_name] = c.data_type
+        for k in keys:
+            if c.remarks and c.remarks.endswith(f"key {k})"):
+                by_key[k] = c.column_name
+    assert len(by_key) == len(keys), by_key
+    return by_key, sql_types
+
+
 def expected(field, record):
     """What the driver should show for a field's value in a raw record."""
     raw = record.get(field["key"])
@@ -72,15 +85,7 @@ def test_every_field_type_round_trips(sandbox):
     people = {p["id"]: p for p in sandbox.data("pipedrive", "persons")}
     conn = pyodbc.connect(sandbox.connstr("pipedrive"), autocommit=True)
     cur = conn.cursor()
-    # Each field's column is the one whose REMARKS name its key (not a part such as _currency).
-    by_key = {}
-    sql_types = {}
-    for c in cur.columns(table="persons", schema="pipedrive").fetchall():
-        sql_types[c.column_name] = c.data_type
-        for f in fields:
-            if c.remarks and c.remarks.endswith(f"key {f['key']})"):
-                by_key[f["key"]] = c.column_name
-    assert len(by_key) == len(fields), by_key
+    by_key, sql_types = columns_by_key(cur, "pipedrive", "persons", [f["key"] for f in fields])
     names = [by_key[f["key"]] for f in fields]
     rows = cur.execute(f"SELECT id, {', '.join(names)} FROM persons ORDER BY id").fetchall()
     assert len(rows) == len(people)
@@ -162,12 +167,7 @@ def test_keap_custom_fields_round_trip(sandbox):
     contacts = {c["id"]: c for c in sandbox.data("keap", "contacts")}
     conn = pyodbc.connect(sandbox.connstr("keap"), autocommit=True)
     cur = conn.cursor()
-    by_id = {}
-    for c in cur.columns(table="contacts", schema="keap").fetchall():
-        for f in fields:
-            if c.remarks and c.remarks.endswith(f"key {f['id']})"):
-                by_id[f["id"]] = c.column_name
-    assert len(by_id) == len(fields), by_id
+    by_id, _ = columns_by_key(cur, "keap", "contacts", [f["id"] for f in fields])
     assert by_id[fields[-3]["id"]] == "given_name_custom"
     sandbox.reset()
     rows = cur.execute(
@@ -194,12 +194,7 @@ def test_helpscout_mailbox_fields_round_trip(sandbox):
     conversations = {c["id"]: c for c in sandbox.data("helpscout", "conversations")}
     conn = pyodbc.connect(sandbox.connstr("helpscout"), autocommit=True)
     cur = conn.cursor()
-    by_id = {}
-    for c in cur.columns(table="conversations", schema="helpscout").fetchall():
-        for f in fields:
-            if c.remarks and c.remarks.endswith(f"key {f['id']})"):
-                by_id[f["id"]] = c.column_name
-    assert len(by_id) == len(fields), by_id
+    by_id, _ = columns_by_key(cur, "helpscout", "conversations", [f["id"] for f in fields])
     assert "status_custom" in by_id.values()
     # Two mailboxes with a field called Plan: each column is named with its field's id.
     plans = [f["id"] for f in fields if f["name"] == "Plan"]
