@@ -25,6 +25,8 @@ use crate::data::{self, fmt_iso, mix, parse_datetime, Gen, FIRST_NAMES, LAST_NAM
 use crate::faults::Fault;
 use crate::{AppState, Shared};
 
+mod ring_groups;
+
 const USER: u64 = 0x50;
 const CONTACT: u64 = 0x51;
 const CALL: u64 = 0x52;
@@ -437,7 +439,7 @@ fn file(st: &Shared, id: &str, headers: &HeaderMap) -> Response {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    ring_groups::routes(Router::new())
         .route(
             "/users",
             get(|State(st): State<AppState>, uri: Uri| async move { list(&st, "users", &uri) }),
@@ -542,6 +544,8 @@ pub fn manifest(st: &Shared) -> Value {
             "users": table(d.n, None),
             "contacts": table(d.n.min(CONTACTS_CAP), None),
             "calls": table(d.calls_in_window, None),
+            "ring_groups": table(ring_groups::RING_GROUPS.len(), None),
+            "ring_group_users": table(ring_groups::member_rows(d), Some("ring_groups")),
         },
         "calls_window": { "from": fmt_iso(d.calls_from()), "to": fmt_iso(d.calls_to) },
         // Every generated call starts in here; `/_sandbox/data/talkdesk/calls?all=true` lists them.
@@ -569,6 +573,6 @@ pub fn table_data(st: &Shared, name: &str, all: bool) -> Option<Vec<Value>> {
             .collect(),
         "calls" if all => d.calls_between(i64::MIN, d.calls_to),
         "calls" => d.calls_between(d.calls_from(), d.calls_to),
-        _ => return None,
+        other => return ring_groups::table_data(st, other),
     })
 }
