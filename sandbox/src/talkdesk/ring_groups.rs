@@ -78,14 +78,23 @@ fn ring_groups(st: &Shared, uri: &Uri) -> Response {
 
 fn members(st: &Shared, name: &str, uri: &Uri) -> Response {
     let Some(k) = RING_GROUPS.iter().position(|g| g.0 == name) else {
-        return error(StatusCode::NOT_FOUND, "0360404", "Not Found", "ring group not found");
+        return error(
+            StatusCode::NOT_FOUND,
+            "0360404",
+            "Not Found",
+            "ring group not found",
+        );
     };
     let d = &st.talkdesk;
     let base = api_base(st);
     let users = d.ring_group_members(k);
-    let mut body = page(st, &format!("/ring-groups/{name}/users"), uri, users.len(), |i| {
-        member_json(d, &base, users[i])
-    });
+    let mut body = page(
+        st,
+        &format!("/ring-groups/{name}/users"),
+        uri,
+        users.len(),
+        |i| member_json(d, &base, users[i]),
+    );
     body["ring_group"] = json!(name);
     body["_embedded"] = json!({ "users": body["items"].take() });
     body.as_object_mut().map(|b| b.remove("items"));
@@ -99,9 +108,11 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
     )
     .route(
         "/ring-groups/{name}/users",
-        get(|State(st): State<AppState>, Path(name): Path<String>, uri: Uri| async move {
-            members(&st, &name, &uri)
-        }),
+        get(
+            |State(st): State<AppState>, Path(name): Path<String>, uri: Uri| async move {
+                members(&st, &name, &uri)
+            },
+        ),
     )
 }
 
@@ -123,5 +134,7 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
 }
 
 pub fn member_rows(d: &Data) -> usize {
-    (0..RING_GROUPS.len()).map(|k| d.ring_group_members(k).len()).sum()
+    (0..RING_GROUPS.len())
+        .map(|k| d.ring_group_members(k).len())
+        .sum()
 }
