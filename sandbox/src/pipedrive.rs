@@ -936,11 +936,10 @@ pub fn router() -> Router<AppState> {
             .route(
                 e.path(),
                 get(move |State(st): State<AppState>, uri: Uri| async move {
-                    let p = params(&uri);
-                    let start = num(&p, "start").unwrap_or(0).max(0) as usize;
-                    let limit =
-                        num(&p, "limit").filter(|l| *l > 0).unwrap_or(100).min(500) as usize;
-                    ok(fields::list(st.pipedrive.fields_of(e), start, limit))
+                    let defs = st.pipedrive.fields_of(e);
+                    v1_page(defs.len(), None, &params(&uri), |i| {
+                        fields::field_json(&defs[i])
+                    })
                 }),
             )
             .route(

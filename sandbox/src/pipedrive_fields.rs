@@ -329,23 +329,3 @@ pub fn write_values(values: &Map<String, Value>, out: &mut String) {
         out.push_str(&value.to_string());
     }
 }
-
-/// A fields list as Pipedrive answers `GET /…Fields?start=&limit=`.
-pub fn list(fields: &[Field], start: usize, limit: usize) -> Value {
-    let page: Vec<Value> = fields
-        .iter()
-        .skip(start)
-        .take(limit)
-        .map(field_json)
-        .collect();
-    let more = start + page.len() < fields.len();
-    let mut pagination = json!({"start": start, "limit": limit, "more_items_in_collection": more});
-    if more {
-        pagination["next_start"] = json!(start + limit);
-    }
-    json!({
-        "success": true,
-        "data": if page.is_empty() { Value::Null } else { Value::Array(page) },
-        "additional_data": {"pagination": pagination},
-    })
-}

@@ -166,10 +166,8 @@ impl Engine {
             .iter()
             .map(|table| table.schema.clone())
             .collect();
-        schemas.push(SYS_SCHEMA.to_string());
-        schemas.sort();
-        schemas.dedup();
         // Every schema, the default one too, replaces a table's provider in one step.
+        schemas.push(SYS_SCHEMA.to_string());
         schemas.push(options.default_schema.clone());
         schemas.sort();
         schemas.dedup();
