@@ -4,8 +4,8 @@
 //! column named `TableName` (the `sys` tables keep the commercial driver's spellings; a profile
 //! file may declare `createdAt`) could only be reached as `"TableName"`. Users of ODBC sources
 //! expect `WHERE TableName = 'persons'` to work. When planning fails because a field is missing,
-//! and that name folds to exactly one mixed-case column spelling in the catalog (and to no
-//! lower-case one), the unquoted references to that one name are quoted in the catalog's spelling
+//! and that name folds to exactly one mixed-case column spelling among the tables the statement
+//! reads (and to no lower-case one), the unquoted references to that one name are quoted in the catalog's spelling
 //! and the statement is planned again — name by name, so a name the query resolves itself (an
 //! alias, a CTE column) is never touched. Statements that plan as written are never touched, and
 //! the error shown at the end is about a name this could not resolve.
@@ -16,36 +16,47 @@ use std::ops::ControlFlow;
 use datafusion::common::{DataFusionError, SchemaError};
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{
-    visit_expressions_mut, Expr, Ident, OrderBy, OrderByKind, Query, SelectItem, SetExpr, VisitMut,
-    VisitorMut,
+    visit_expressions_mut, visit_relations, Expr, Ident, OrderBy, OrderByKind, Query, SelectItem,
+    SetExpr, VisitMut, VisitorMut,
 };
 
 use super::catalog::CatalogInfo;
 
-/// Lower-cased name → every spelling of it in the catalog.
+/// Lower-cased name → every (lower-cased table name, spelling) of it in the catalog.
 #[derive(Debug, Default)]
-pub struct MixedCaseColumns(HashMap<String, HashSet<String>>);
+pub struct MixedCaseColumns(HashMap<String, Vec<(String, String)>>);
 
 impl MixedCaseColumns {
     pub fn from_catalog(catalog: &CatalogInfo) -> MixedCaseColumns {
-        let mut names: HashMap<String, HashSet<String>> = HashMap::new();
-        for column in catalog.tables.iter().flat_map(|t| &t.columns) {
-            names
-                .entry(column.name.to_lowercase())
-                .or_default()
-                .insert(column.name.clone());
+        let mut names: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for table in &catalog.tables {
+            for column in &table.columns {
+                names
+                    .entry(column.name.to_lowercase())
+                    .or_default()
+                    .push((table.name.to_lowercase(), column.name.clone()));
+            }
         }
         // Names spelled only in lower case resolve as they are.
-        names.retain(|lower, spellings| spellings.iter().any(|s| s != lower));
+        names.retain(|lower, spellings| spellings.iter().any(|(_, s)| s != lower));
         MixedCaseColumns(names)
     }
 
-    /// The one spelling `name` (folded) can mean, if it is unambiguous and not lower case.
-    fn spelling(&self, folded: &str) -> Option<&str> {
-        let spellings = self.0.get(folded)?;
-        let mut only = spellings.iter();
+    /// The one spelling `folded` can mean among the columns of `tables` (lower-cased names the
+    /// statement reads; all tables when it names none), if it is unambiguous there and not
+    /// lower case. Only the statement's tables count: a lower-case `description` of some other
+    /// table must not hide `sys_tablecolumns.Description`.
+    fn spelling(&self, folded: &str, tables: &HashSet<String>) -> Option<&str> {
+        let spellings: HashSet<&str> = self
+            .0
+            .get(folded)?
+            .iter()
+            .filter(|(t, _)| tables.is_empty() || tables.contains(t))
+            .map(|(_, s)| s.as_str())
+            .collect();
+        let mut only = spellings.into_iter();
         match (only.next(), only.next()) {
-            (Some(s), None) => Some(s.as_str()),
+            (Some(s), None) if s != folded => Some(s),
             _ => None,
         }
     }
@@ -57,7 +68,14 @@ impl MixedCaseColumns {
             return false;
         };
         let folded = missing.to_lowercase();
-        let Some(exact) = self.spelling(&folded) else {
+        let mut tables = HashSet::new();
+        let _ = visit_relations(inner.as_ref(), |name| {
+            if let Some(last) = name.0.last().and_then(|part| part.as_ident()) {
+                tables.insert(last.value.to_lowercase());
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        let Some(exact) = self.spelling(&folded, &tables) else {
             return false;
         };
         // `ORDER BY x` names the select list's alias x before any column; pin those references
@@ -211,10 +229,17 @@ mod tests {
             .as_deref(),
             Some("SELECT ColumnName AS tablename FROM sys_tables WHERE \"TableName\" = 'x' ORDER BY \"tablename\"")
         );
-        // Ambiguous (createdAt vs CREATEDAT; title vs Title), or not mixed case: left alone.
+        // Only the tables the statement reads count: events' lower-case `title` does not make
+        // deals' `Title` ambiguous.
+        assert_eq!(
+            requoted(&names, "SELECT title FROM deals", "title").as_deref(),
+            Some("SELECT \"Title\" FROM deals")
+        );
+        // Ambiguous (createdAt vs CREATEDAT; title vs Title in one query), or not mixed case:
+        // left alone.
         for (sql, missing) in [
             ("SELECT createdat FROM events", "createdat"),
-            ("SELECT title FROM deals", "title"),
+            ("SELECT title FROM deals, events", "title"),
             ("SELECT id FROM sys_tables", "id"),
             ("SELECT \"TableName\" FROM sys_tables", "nosuch"),
         ] {
