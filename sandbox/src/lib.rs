@@ -158,6 +158,10 @@ fn router(st: AppState) -> Router {
             guarded(pipedrive::router(), &st, Service::Pipedrive),
         )
         .nest(
+            "/pipedrive/api/v2",
+            guarded(pipedrive::router_v2(), &st, Service::Pipedrive),
+        )
+        .nest(
             "/helpscout/v2",
             guarded(helpscout::router(), &st, Service::HelpScout),
         )

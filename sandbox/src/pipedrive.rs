@@ -1,6 +1,7 @@
-//! Pipedrive API v1 imitation under `/pipedrive/api/v1`: persons, organizations, deals,
-//! activities, pipelines, stages, users; `start`/`limit` paging with
-//! `additional_data.pagination`; the documented list filters; the three credential forms
+//! Pipedrive API imitation under `/pipedrive/api/v1` (persons, organizations, deals,
+//! activities, pipelines, stages, users here; more in the child modules) and `/pipedrive/api/v2`
+//! (products, deal products); v1 `start`/`limit` paging with `additional_data.pagination`, v2
+//! (and some v1) cursor paging with `additional_data.next_cursor`; the documented list filters; the three credential forms
 //! (`api_token` query, `x-api-token` header, OAuth bearer); its error and 429 bodies and
 //! `x-ratelimit-*` headers.
 
@@ -23,9 +24,14 @@ use crate::faults::{Fault, RateInfo};
 use crate::pipedrive_fields::{self as fields, Entity, Field};
 use crate::{AppState, Shared};
 
+mod admin;
+mod call_logs;
 mod catalogs;
+mod files;
 mod leads;
 mod notes;
+mod products;
+mod projects;
 
 const PERSON: u64 = 0x10;
 const ORG: u64 = 0x11;
@@ -127,8 +133,8 @@ pub struct Data {
     /// Serialised `owner_id` objects and names of the users, reused by every person row.
     user_refs: Vec<String>,
     user_names: Vec<String>,
-    /// Field definitions of persons, deals and organizations (`Entity::ALL` order).
-    fields: [Vec<Field>; 3],
+    /// Field definitions of persons, deals, organizations and products (`Entity::ALL` order).
+    fields: [Vec<Field>; 4],
 }
 
 impl Data {
@@ -759,6 +765,37 @@ fn v1_page(
     }))
 }
 
+/// One cursor page (`cursor`, `limit` clamped to 500, default 100) of the records `keep` selects
+/// among `count`, with `additional_data.next_cursor` (null on the last page): API v2 lists and
+/// the v1 lists Pipedrive pages by cursor (projects, tasks). The cursor is opaque to clients; a
+/// malformed one is a 400.
+fn cursor_page(
+    count: usize,
+    keep: Option<&dyn Fn(usize) -> bool>,
+    p: &Params,
+    render: impl Fn(usize) -> Value,
+) -> Response {
+    let start = match param(p, "cursor") {
+        None | Some("") => 0,
+        Some(c) => match c
+            .strip_prefix("pdc")
+            .and_then(|h| usize::from_str_radix(h, 16).ok())
+        {
+            Some(start) => start,
+            None => return error(StatusCode::BAD_REQUEST, "Invalid cursor"),
+        },
+    };
+    let limit = num(p, "limit").filter(|l| *l > 0).unwrap_or(100).min(500) as usize;
+    let (rows, total) = select(count, keep, start, limit);
+    let next = (start + rows.len() < total).then(|| format!("pdc{:08x}", start + limit));
+    let data: Vec<Value> = rows.into_iter().map(render).collect();
+    ok(json!({
+        "success": true,
+        "data": data,
+        "additional_data": { "next_cursor": next },
+    }))
+}
+
 fn first_char_of(s: &str) -> Option<char> {
     s.chars().flat_map(char::to_lowercase).next()
 }
@@ -960,11 +997,21 @@ pub fn router() -> Router<AppState> {
             );
     }
     r = notes::routes(leads::routes(catalogs::routes(r)));
+    r = products::routes_v1(projects::routes(call_logs::routes(files::routes(
+        admin::routes(r),
+    ))));
     r.route(
         "/users/me",
         get(|State(st): State<AppState>| async move { one(&st, Table::Users, "1") }),
     )
     .fallback(|| async { error(StatusCode::NOT_FOUND, "Unknown method .") })
+}
+
+/// API v2 under `/api/v2`: the resources Pipedrive moved there that the sandbox serves
+/// (products and deal products); same credentials, envelope and errors as v1.
+pub fn router_v2() -> Router<AppState> {
+    products::routes_v2(Router::new())
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "Unknown method .") })
 }
 
 /// Pipedrive's error envelope.
@@ -1026,6 +1073,17 @@ pub fn manifest(st: &Shared) -> Value {
             "person_fields": table(d.fields_of(Entity::Person).len(), None),
             "deal_fields": table(d.fields_of(Entity::Deal).len(), None),
             "organization_fields": table(d.fields_of(Entity::Organization).len(), None),
+            "product_fields": table(d.fields_of(Entity::Product).len(), None),
+            "products": table(d.product_count(), None),
+            "product_prices": table(products::table_data(d, "product_prices").map_or(0, |r| r.len()), None),
+            "deal_products": table(products::table_data(d, "deal_products").map_or(0, |r| r.len()), Some("deals")),
+            "deal_participants": table(products::table_data(d, "deal_participants").map_or(0, |r| r.len()), Some("deals")),
+            "files": table(d.file_count(), None),
+            "call_logs": table(d.call_log_count(), None),
+            "projects": table(d.project_count(), None),
+            "tasks": table(d.task_count(), None),
+            "filters": table(admin::table_data("filters").map_or(0, |r| r.len()), None),
+            "roles": table(admin::table_data("roles").map_or(0, |r| r.len()), None),
             "notes": table(d.n, None),
             "leads": table(d.lead_count(), None),
             "activity_types": table(ACTIVITY_TYPES.len(), None),
@@ -1078,6 +1136,11 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "notes" => return Some(notes::table_data(d)),
         "leads" => return Some(leads::table_data(d)),
         name if catalogs::TABLES.contains(&name) => return catalogs::table_data(name),
+        name if admin::TABLES.contains(&name) => return admin::table_data(name),
+        name if products::TABLES.contains(&name) => return products::table_data(d, name),
+        name if projects::TABLES.contains(&name) => return projects::table_data(d, name),
+        "files" => return Some(files::table_data(d)),
+        "call_logs" => return Some(call_logs::table_data(d)),
         name => {
             let e = Entity::ALL.into_iter().find(|e| e.table() == name)?;
             return Some(d.fields_of(e).iter().map(fields::field_json).collect());

@@ -1,5 +1,6 @@
-//! Pipedrive's field definitions (`/personFields`, `/dealFields`, `/organizationFields`, API v1)
-//! and the custom-field values in person, deal and organization records. As Pipedrive does: a
+//! Pipedrive's field definitions (`/personFields`, `/dealFields`, `/organizationFields`,
+//! `/productFields`, API v1) and the custom-field values in person, deal, organization and
+//! product records (products are read through API v2: see `values_v2`). As Pipedrive does: a
 //! field list holds the built-in fields (`edit_flag: false`, plain keys) and the account's own
 //! (`edit_flag: true`, 40-character hex keys that differ per company); records carry a custom
 //! value under its key at the top level, with sub-values under suffixed keys (`<key>_currency`,
@@ -19,10 +20,16 @@ pub enum Entity {
     Person,
     Deal,
     Organization,
+    Product,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 3] = [Entity::Person, Entity::Deal, Entity::Organization];
+    pub const ALL: [Entity; 4] = [
+        Entity::Person,
+        Entity::Deal,
+        Entity::Organization,
+        Entity::Product,
+    ];
 
     /// The table of field definitions in the manifest and its path.
     pub fn table(self) -> &'static str {
@@ -30,6 +37,7 @@ impl Entity {
             Entity::Person => "person_fields",
             Entity::Deal => "deal_fields",
             Entity::Organization => "organization_fields",
+            Entity::Product => "product_fields",
         }
     }
 
@@ -38,6 +46,7 @@ impl Entity {
             Entity::Person => "/personFields",
             Entity::Deal => "/dealFields",
             Entity::Organization => "/organizationFields",
+            Entity::Product => "/productFields",
         }
     }
 
@@ -46,6 +55,7 @@ impl Entity {
             Entity::Person => 1,
             Entity::Deal => 2,
             Entity::Organization => 3,
+            Entity::Product => 4,
         }
     }
 
@@ -74,6 +84,15 @@ impl Entity {
                 ("owner_id", "Owner", "user"),
                 ("address", "Address", "address"),
                 ("add_time", "Organization created", "date"),
+            ],
+            Entity::Product => &[
+                ("name", "Name", "varchar"),
+                ("code", "Product code", "varchar"),
+                ("unit", "Unit", "varchar"),
+                ("tax", "Tax", "double"),
+                ("category", "Category", "enum"),
+                ("owner_id", "Owner", "user"),
+                ("prices", "Unit prices", "price_list"),
             ],
         }
     }
@@ -121,6 +140,18 @@ impl Entity {
                 ),
                 ("Employees", "double", &[]),
                 ("Website", "varchar", &[]),
+            ],
+            // API v2 products carry these under `custom_fields`; "Unit" is named like the
+            // built-in `unit` column.
+            Entity::Product => &[
+                ("Warranty months", "double", &[]),
+                ("List price", "monetary", &[]),
+                ("Launch date", "date", &[]),
+                ("Product line", "enum", &["Core", "Add-on", "Service"]),
+                ("Regions", "set", &["EMEA", "Americas", "APAC"]),
+                ("Product manager", "user", &[]),
+                ("Availability window", "daterange", &[]),
+                ("Unit", "varchar", &[]),
             ],
         }
     }
@@ -316,6 +347,43 @@ pub fn values(
                 out.insert(key.clone(), value(json!(v)));
             }
         }
+    }
+    out
+}
+
+/// The same values as API v2 sends them in a record's `custom_fields` object: an enum's option
+/// id as a number, a set's as an array of numbers, and a type with sub-values as one object
+/// (`{value, currency}`, `{value, until}`, `{value, formatted_address, …}`).
+pub fn values_v2(fields: &[Field], v1: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for f in fields.iter().filter(|f| f.custom) {
+        let key = &f.key;
+        let raw = v1.get(key).cloned().unwrap_or(Value::Null);
+        let sub = |suffix: &str| {
+            v1.get(&format!("{key}_{suffix}"))
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        let value = match (f.field_type, &raw) {
+            (_, Value::Null) => Value::Null,
+            ("enum", Value::String(id)) => id.parse::<u64>().map_or(raw.clone(), |n| json!(n)),
+            ("set", Value::String(ids)) => Value::Array(
+                ids.split(',')
+                    .filter_map(|id| id.parse::<u64>().ok())
+                    .map(|n| json!(n))
+                    .collect(),
+            ),
+            ("monetary", _) => json!({"value": raw, "currency": sub("currency")}),
+            ("daterange" | "timerange", _) => json!({"value": raw, "until": sub("until")}),
+            ("address", _) => json!({
+                "value": raw, "street_number": sub("street_number"), "route": sub("route"),
+                "sublocality": null, "locality": sub("locality"), "admin_area_level_1": null,
+                "admin_area_level_2": null, "country": null, "postal_code": null,
+                "formatted_address": sub("formatted_address"),
+            }),
+            _ => raw,
+        };
+        out.insert(key.clone(), value);
     }
     out
 }

@@ -455,6 +455,11 @@ pub struct CustomFields {
     /// (`custom_fields.[id={key}].content` for an array of `{id, content}`).
     #[serde(default = "default_value_path")]
     pub value: String,
+    /// API field type → path of its value where fields of that type hold an object rather than
+    /// the value itself (Pipedrive API v2: a monetary field is `{value, currency}`, so
+    /// `monetary = "custom_fields.{key}.value"`). Types not listed use `value`.
+    #[serde(default)]
+    pub value_by_type: BTreeMap<String, String>,
     /// Query parameters the table's list and single requests carry once it shows custom fields
     /// (Keap: `optional_properties = "custom_fields"`), and only then.
     #[serde(default)]

@@ -613,6 +613,15 @@ fn validate_custom_fields(
     if !cf.value.contains("{key}") {
         return Err(cx.err(place, "custom_fields.value", "must contain {key}"));
     }
+    for (api_type, path) in &cf.value_by_type {
+        if !path.contains("{key}") {
+            return Err(cx.err(
+                place,
+                &format!("custom_fields.value_by_type.{api_type}"),
+                "must contain {key}",
+            ));
+        }
+    }
     for (api_type, ours) in &cf.types {
         if CustomFieldType::parse(ours).is_none() {
             return Err(cx.err(

@@ -114,7 +114,10 @@ pub fn columns(decl: &CustomFields, builtin: &[Column], fields: &[FieldDefinitio
         };
         let mut value = column(
             &base,
-            decl.value.replace("{key}", &field.key),
+            decl.value_by_type
+                .get(&field.api_type)
+                .unwrap_or(&decl.value)
+                .replace("{key}", &field.key),
             ty,
             TimeFormat::Guess,
             what.clone(),
@@ -306,6 +309,7 @@ mod tests {
             options: Some("options".into()),
             custom: Some("edit_flag".into()),
             value: "{key}".into(),
+            value_by_type: BTreeMap::new(),
             query: BTreeMap::new(),
             types: [
                 ("double", "float64"),
@@ -349,6 +353,31 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_type_whose_value_is_an_object_reads_it_where_value_by_type_says() {
+        let mut d = decl();
+        d.value = "custom_fields.{key}".into();
+        d.value_by_type = [(
+            "monetary".to_string(),
+            "custom_fields.{key}.value".to_string(),
+        )]
+        .into();
+        let cols = columns(
+            &d,
+            &builtin(&["id"]),
+            &[
+                field("aa11", "Budget", "monetary"),
+                field("bb22", "Score", "double"),
+            ],
+        );
+        let path_of = |name: &str| {
+            let c = cols.iter().find(|c| c.name == name).expect(name);
+            c.path.clone().unwrap_or_default()
+        };
+        assert_eq!(path_of("budget"), "custom_fields.aa11.value");
+        assert_eq!(path_of("score"), "custom_fields.bb22");
     }
 
     #[test]

@@ -354,12 +354,29 @@ impl Sandbox {
             self.api_base_path(service),
             profile(service).table(table).path()
         );
+        let template = without_dot_segments(&template);
         stats
             .iter()
             .filter(|r| path_matches(&template, &r.path))
             .cloned()
             .collect()
     }
+}
+
+/// A path with its `..` segments resolved, as a URL parser does (`/api/v1/../v2/x` is
+/// `/api/v2/x`): profiles reach a sibling API version that way.
+fn without_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            ".." => {
+                out.pop();
+            }
+            "." => {}
+            s => out.push(s),
+        }
+    }
+    out.join("/")
 }
 
 /// Whether `path` fits `template`, where a `{name}` segment matches any one segment.
@@ -609,7 +626,16 @@ impl TableDef<'_> {
     }
 
     /// The table's `[table.pagination]`, or the profile's `[pagination]`.
+    /// How the table's list is paged: a child table's is its parent's, whose pages it reads.
     pub fn pagination(&self) -> toml::Table {
+        let of = self
+            .doc
+            .get("child")
+            .and_then(toml::Value::as_table)
+            .and_then(|c| str_of(c, "of"));
+        if let Some(of) = of {
+            return self.profile.table(&of).pagination();
+        }
         self.doc
             .get("pagination")
             .or_else(|| self.profile.doc.get("pagination"))
@@ -703,6 +729,10 @@ impl TableDef<'_> {
                 None => ("json".to_owned(), BTreeMap::new()),
             };
             let main = format!("key {key})");
+            let value = decl
+                .get("value_by_type")
+                .and_then(|t| str_of(t.as_table()?, &api_type))
+                .unwrap_or_else(|| value.clone());
             out.push((
                 main.clone(),
                 ColumnDef {
@@ -839,6 +869,9 @@ pub fn expected(column: &ColumnDef, record: &Value) -> Option<String> {
             .map_or_else(|| raw.to_string(), canon_float),
         "boolean" => match raw {
             Value::Bool(b) => b.to_string(),
+            // APIs that send flags as 0/1 (Pipedrive v1's `done`).
+            Value::Number(n) if n.as_i64() == Some(0) => "false".to_owned(),
+            Value::Number(n) if n.as_i64() == Some(1) => "true".to_owned(),
             other => other.to_string(),
         },
         "date" => text.map_or_else(|| raw.to_string(), |s| s.chars().take(10).collect()),

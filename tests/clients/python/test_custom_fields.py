@@ -124,6 +124,49 @@ def test_sub_values_and_collisions(sandbox):
     assert {f"region_{k[:8]}" for k in regions} <= names and "region" not in names
 
 
+def expected_v2(field, value):
+    """What the driver should show for a value of API v2's `custom_fields` object (products):
+    option ids are numbers, and a monetary or range value is an object whose `value` is shown."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    if value is None:
+        return None
+    if field["field_type"] == "set":
+        return expected(field, {field["key"]: ",".join(str(i) for i in value)})
+    return expected(field, {field["key"]: value})
+
+
+def test_product_fields_of_api_v2_round_trip(sandbox):
+    fields = [f for f in sandbox.data("pipedrive", "product_fields") if f["edit_flag"]]
+    products = {p["id"]: p for p in sandbox.data("pipedrive", "products")}
+    conn = pyodbc.connect(sandbox.connstr("pipedrive"), autocommit=True)
+    cur = conn.cursor()
+    by_key, sql_types = columns_by_key(cur, "pipedrive", "products", [f["key"] for f in fields])
+    names = [by_key[f["key"]] for f in fields]
+    rows = cur.execute(f"SELECT id, {', '.join(names)} FROM products ORDER BY id").fetchall()
+    assert len(rows) == len(products)
+    seen = {f["key"]: 0 for f in fields}
+    for row in rows:
+        values = products[row[0]]["custom_fields"]
+        for f, value in zip(fields, row[1:]):
+            assert sql_types[by_key[f["key"]]] == TYPES[f["field_type"]][1], f
+            if f["field_type"] == "set" and value is not None:
+                value = json.loads(value)
+            want = expected_v2(f, values.get(f["key"]))
+            assert value == want, (row[0], f["name"], value, want)
+            seen[f["key"]] += value is not None
+    assert all(seen.values()), "every field has a value somewhere"
+    # The currency of a monetary value, the end of a range; a field named like a built-in.
+    row = cur.execute(
+        "SELECT list_price, list_price_currency, availability_window, availability_window_until, "
+        "unit, unit_custom FROM products WHERE list_price IS NOT NULL "
+        "AND availability_window IS NOT NULL ORDER BY id LIMIT 1"
+    ).fetchone()
+    assert row.list_price_currency in ("USD", "EUR")
+    assert row.availability_window_until > row.availability_window
+    assert row.unit in ("seat", "hour", "piece", "month") and row.unit != row.unit_custom
+
+
 def test_definitions_are_asked_for_once_per_connection(sandbox):
     sandbox.reset()
     conn = pyodbc.connect(sandbox.connstr("pipedrive"), autocommit=True)

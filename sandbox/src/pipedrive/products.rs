@@ -1,0 +1,301 @@
+//! Pipedrive products and what deals hold of them. API v2 (Pipedrive retired the v1 product
+//! endpoints): `GET /api/v2/products` (cursor pages; exact `owner_id`, `ids` up to 100),
+//! `/api/v2/products/{id}`, and a deal's product attachments `/api/v2/deals/{id}/products`
+//! (cursor pages). API v1: a deal's participants `/v1/deals/{id}/participants` (offset pages),
+//! which have no company-wide list. v2 records carry ids rather than expanded objects, RFC 3339
+//! times and their custom fields in a `custom_fields` object.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::{cursor_page, error, int_filter, v1_page, Data, Entity, CC_EMAIL, PRODUCTS, USERS};
+use crate::common::{id_of, ok, param, params, Rejection};
+use crate::data::{fmt_iso, fmt_space};
+use crate::pipedrive_fields as fields;
+use crate::{AppState, Shared};
+
+const PRODUCT: u64 = 0x16;
+const ATTACHMENT: u64 = 0x17;
+const PARTICIPANT: u64 = 0x18;
+/// Most attachments and participants a deal has; their ids are `deal index × this + k + 1`.
+const PER_DEAL: usize = 3;
+const UNITS: &[&str] = &["seat", "hour", "piece", "month"];
+const TAX: &[f64] = &[0.0, 10.0, 24.0];
+const FREQUENCIES: &[&str] = &["one-time", "monthly", "annually"];
+
+/// (product index, quantity, discount percent) of one attachment.
+type Attachment = (usize, u64, f64);
+
+impl Data {
+    pub(super) fn product_count(&self) -> usize {
+        (self.n / 2).max(5)
+    }
+
+    fn product_price(&self, i: usize) -> f64 {
+        self.g.range(PRODUCT, i, 1, 40, 4_000) as f64 / 4.0
+    }
+
+    pub(super) fn product_json(&self, i: usize) -> Value {
+        let g = &self.g;
+        let add = g.time(PRODUCT, i, 2);
+        let upd = add + g.range(PRODUCT, i, 3, 0, 90 * 86_400) as i64;
+        let price = self.product_price(i);
+        let mut prices = vec![json!({
+            "product_id": i + 1, "currency": "EUR", "price": price,
+            "cost": (price * 0.6 * 100.0).round() / 100.0, "direct_cost": null, "notes": "",
+        })];
+        if g.chance(PRODUCT, i, 4, 50) {
+            prices.push(json!({
+                "product_id": i + 1, "currency": "USD", "price": (price * 1.1 * 100.0).round() / 100.0,
+                "cost": (price * 0.66 * 100.0).round() / 100.0,
+                "direct_cost": (price * 0.1 * 100.0).round() / 100.0, "notes": "List price in USD",
+            }));
+        }
+        let frequency = g.pick(PRODUCT, i, 5, FREQUENCIES);
+        let v1 = self.custom_values(Entity::Product, i);
+        json!({
+            "id": i + 1,
+            "name": format!("{} {}", PRODUCTS[i % PRODUCTS.len()], i / PRODUCTS.len() + 1),
+            "code": format!("SKU-{:04}", i + 1),
+            "description": g.chance(PRODUCT, i, 6, 60).then(|| format!("{} for teams.", PRODUCTS[i % PRODUCTS.len()])),
+            "unit": g.pick(PRODUCT, i, 7, UNITS),
+            "tax": g.pick(PRODUCT, i, 8, TAX),
+            "category": g.chance(PRODUCT, i, 9, 70).then(|| (260 + i % 3).to_string()),
+            "owner_id": g.range(PRODUCT, i, 10, 1, USERS as u64),
+            "is_linkable": true,
+            "is_deleted": false,
+            "visible_to": 3,
+            "add_time": fmt_iso(add),
+            "update_time": fmt_iso(upd),
+            "billing_frequency": frequency,
+            "billing_frequency_cycles": (frequency == "monthly").then_some(12),
+            "prices": prices,
+            "custom_fields": fields::values_v2(self.fields_of(Entity::Product), &v1),
+        })
+    }
+
+    /// The products deal `i` holds.
+    fn attachments(&self, i: usize) -> Vec<Attachment> {
+        let g = &self.g;
+        let count = g.range(ATTACHMENT, i, 1, 0, PER_DEAL as u64) as usize;
+        (0..count)
+            .map(|k| {
+                let k = k as u64;
+                (
+                    g.range(ATTACHMENT, i, 2 + 3 * k, 0, self.product_count() as u64 - 1) as usize,
+                    g.range(ATTACHMENT, i, 3 + 3 * k, 1, 20),
+                    if g.chance(ATTACHMENT, i, 4 + 3 * k, 25) {
+                        5.0
+                    } else {
+                        0.0
+                    },
+                )
+            })
+            .collect()
+    }
+
+    fn attachment_json(
+        &self,
+        deal: usize,
+        k: usize,
+        (product, quantity, discount): Attachment,
+    ) -> Value {
+        let d = self.deal(deal);
+        let price = self.product_price(product);
+        let sum = (price * quantity as f64 * (100.0 - discount)).round() / 100.0;
+        json!({
+            "id": deal * PER_DEAL + k + 1,
+            "deal_id": deal + 1,
+            "product_id": product + 1,
+            "product_variation_id": null,
+            "name": format!("{} {}", PRODUCTS[product % PRODUCTS.len()], product / PRODUCTS.len() + 1),
+            "order_nr": k + 1,
+            "item_price": price,
+            "quantity": quantity,
+            "sum": sum,
+            "tax": self.g.pick(PRODUCT, product, 8, TAX),
+            "discount": discount,
+            "discount_type": "percentage",
+            "tax_method": "exclusive",
+            "currency": d.currency,
+            "is_enabled": true,
+            "comments": "",
+            "add_time": fmt_iso(d.add),
+            "update_time": fmt_iso(d.upd),
+            "billing_frequency": "one-time",
+            "billing_frequency_cycles": null,
+            "billing_start_date": null,
+        })
+    }
+
+    fn deal_products(&self, deal: usize) -> Vec<Value> {
+        self.attachments(deal)
+            .into_iter()
+            .enumerate()
+            .map(|(k, a)| self.attachment_json(deal, k, a))
+            .collect()
+    }
+
+    /// The persons taking part in deal `i`: its contact person first, then up to two more.
+    fn participants(&self, i: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self.deal(i).person.into_iter().collect();
+        for k in 0..self.g.range(PARTICIPANT, i, 1, 0, 2) as usize {
+            let p = (i + 7 * (k + 1)) % self.n;
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    fn participant_json(&self, deal: usize, k: usize, person: usize) -> Value {
+        let d = self.deal(deal);
+        let p = self.person(person);
+        json!({
+            "id": deal * PER_DEAL + k + 1,
+            "person_id": {
+                "active_flag": true, "name": p.name(), "owner_id": p.owner + 1,
+                "company_id": 7_700_001, "value": person + 1,
+                "email": self.contact_list(person, p.emails, 0, &p),
+                "phone": self.contact_list(person, p.phones, 1, &p),
+            },
+            "person": self.person_json(person),
+            "added_by_user_id": self.user_ref(d.user),
+            "related_item_data": { "deal_id": deal + 1, "title": d.title },
+            "related_item_type": "deal",
+            "related_item_id": deal + 1,
+            "add_time": fmt_space(d.add + 3_600 * k as i64),
+            "active_flag": true,
+            "cc_email": CC_EMAIL,
+        })
+    }
+
+    fn deal_participants(&self, deal: usize) -> Vec<Value> {
+        self.participants(deal)
+            .into_iter()
+            .enumerate()
+            .map(|(k, p)| self.participant_json(deal, k, p))
+            .collect()
+    }
+}
+
+/// `ids`: up to 100 comma-separated product ids.
+fn ids_filter(p: &crate::common::Params) -> Result<Option<Vec<u64>>, Rejection> {
+    let Some(raw) = param(p, "ids") else {
+        return Ok(None);
+    };
+    let ids: Option<Vec<u64>> = raw.split(',').map(|s| s.trim().parse().ok()).collect();
+    match ids {
+        Some(ids) if ids.len() <= 100 => Ok(Some(ids)),
+        Some(_) => Err(Box::new(error(
+            StatusCode::BAD_REQUEST,
+            "Validation failed: ids: Must contain at most 100 items",
+        ))),
+        None => Err(Box::new(error(
+            StatusCode::BAD_REQUEST,
+            "Validation failed: ids: Parameter 'ids' must be a comma-separated list of integers",
+        ))),
+    }
+}
+
+fn list_products(st: &Shared, uri: &Uri) -> axum::response::Response {
+    let d = &st.pipedrive;
+    let p = params(uri);
+    let (owner, ids) = match (int_filter(&p, "owner_id"), ids_filter(&p)) {
+        (Ok(o), Ok(i)) => (o, i),
+        (Err(r), _) | (_, Err(r)) => return *r,
+    };
+    let keep = |i: usize| {
+        owner.is_none_or(|o| d.product_json(i)["owner_id"] == json!(o))
+            && ids.as_ref().is_none_or(|ids| ids.contains(&(i as u64 + 1)))
+    };
+    let filtered = owner.is_some() || ids.is_some();
+    cursor_page(
+        d.product_count(),
+        filtered.then_some(&keep as &dyn Fn(usize) -> bool),
+        &p,
+        |i| d.product_json(i),
+    )
+}
+
+/// Deal `id` of a path, or Pipedrive's 404.
+fn deal_of(st: &Shared, id: &str) -> Result<usize, Rejection> {
+    id_of(id, st.pipedrive.n)
+        .ok_or_else(|| Box::new(error(StatusCode::NOT_FOUND, "Deal not found")))
+}
+
+/// The v1 routes: a deal's participants.
+pub fn routes_v1(r: Router<AppState>) -> Router<AppState> {
+    r.route(
+        "/deals/{id}/participants",
+        get(
+            |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
+                let deal = match deal_of(&st, &id) {
+                    Ok(d) => d,
+                    Err(r) => return *r,
+                };
+                let rows = st.pipedrive.deal_participants(deal);
+                v1_page(rows.len(), None, &params(&uri), |k| rows[k].clone())
+            },
+        ),
+    )
+}
+
+/// The v2 routes: products and a deal's products.
+pub fn routes_v2(r: Router<AppState>) -> Router<AppState> {
+    r.route(
+        "/products",
+        get(|State(st): State<AppState>, uri: Uri| async move { list_products(&st, &uri) }),
+    )
+    .route(
+        "/products/{id}",
+        get(
+            |State(st): State<AppState>, Path(id): Path<String>| async move {
+                let d = &st.pipedrive;
+                match id_of(&id, d.product_count()) {
+                    Some(i) => ok(json!({ "success": true, "data": d.product_json(i) })),
+                    None => error(StatusCode::NOT_FOUND, "Product not found"),
+                }
+            },
+        ),
+    )
+    .route(
+        "/deals/{id}/products",
+        get(
+            |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
+                let deal = match deal_of(&st, &id) {
+                    Ok(d) => d,
+                    Err(r) => return *r,
+                };
+                let rows = st.pipedrive.deal_products(deal);
+                cursor_page(rows.len(), None, &params(&uri), |k| rows[k].clone())
+            },
+        ),
+    )
+}
+
+/// Table name → its rows, for the manifest and `/_sandbox/data`.
+pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
+    Some(match name {
+        "products" => (0..d.product_count()).map(|i| d.product_json(i)).collect(),
+        "product_prices" => (0..d.product_count())
+            .flat_map(|i| match d.product_json(i)["prices"].take() {
+                Value::Array(prices) => prices,
+                _ => Vec::new(),
+            })
+            .collect(),
+        "deal_products" => (0..d.n).flat_map(|i| d.deal_products(i)).collect(),
+        "deal_participants" => (0..d.n).flat_map(|i| d.deal_participants(i)).collect(),
+        _ => return None,
+    })
+}
+
+pub const TABLES: &[&str] = &[
+    "products",
+    "product_prices",
+    "deal_products",
+    "deal_participants",
+];
