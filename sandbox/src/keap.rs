@@ -1,5 +1,7 @@
 //! Keap (Infusionsoft) REST v1 imitation under `/keap/crm/rest/v1`: contacts, companies,
-//! opportunities, orders, tags, tasks, products, users; `limit`/`offset` paging (max 1000) with
+//! opportunities, orders, tags, tasks, products, users (more tables in keap/: notes,
+//! subscriptions, transactions, campaigns, appointments, sent e-mails, files, affiliates, the
+//! stage pipeline, order payments); `limit`/`offset` paging (max 1000) with
 //! `{"<plural>": [...], "count", "next", "previous"}` where `next` is present even on the last
 //! page; the documented filters; `X-Keap-API-Key` or Bearer auth; Apigee `fault` bodies on
 //! 401/429; `x-keap-product-quota-*` / `-throttle-*` headers.
@@ -24,7 +26,12 @@ use crate::faults::{Fault, RateInfo};
 use crate::keap_fields::{self, Model};
 use crate::{AppState, Shared};
 
+mod activity;
+mod affiliates;
+mod files;
 mod more;
+mod payments;
+mod stages;
 
 const CONTACT: u64 = 0x40;
 const COMPANY: u64 = 0x41;
@@ -387,9 +394,13 @@ enum Table {
     Subscriptions,
     Transactions,
     Campaigns,
+    Appointments,
+    Emails,
+    Files,
+    Affiliates,
 }
 
-const TABLES: [(&str, Table); 12] = [
+const TABLES: [(&str, Table); 16] = [
     ("contacts", Table::Contacts),
     ("companies", Table::Companies),
     ("opportunities", Table::Opportunities),
@@ -402,6 +413,10 @@ const TABLES: [(&str, Table); 12] = [
     ("subscriptions", Table::Subscriptions),
     ("transactions", Table::Transactions),
     ("campaigns", Table::Campaigns),
+    ("appointments", Table::Appointments),
+    ("emails", Table::Emails),
+    ("files", Table::Files),
+    ("affiliates", Table::Affiliates),
 ];
 
 impl Table {
@@ -413,6 +428,10 @@ impl Table {
             Table::Subscriptions => d.subscription_count(),
             Table::Transactions => d.transaction_count(),
             Table::Campaigns => more::CAMPAIGNS.len(),
+            Table::Appointments => d.appointment_count(),
+            Table::Emails => d.email_count(),
+            Table::Files => d.file_count(),
+            Table::Affiliates => affiliates::AFFILIATES,
             _ => d.n,
         }
     }
@@ -448,6 +467,21 @@ impl Table {
             Table::Subscriptions => d.subscription_json(i),
             Table::Transactions => d.transaction_json(i),
             Table::Campaigns => d.campaign_json(i),
+            Table::Appointments => d.appointment_json(i),
+            Table::Emails => d.email_json(i),
+            Table::Files => d.file_json(i),
+            Table::Affiliates => d.affiliate_json(i),
+        }
+    }
+
+    /// What `GET /<table>/{id}` answers: the list record, except that a sent e-mail adds its
+    /// content and a file comes wrapped in `file_descriptor`.
+    fn render_single(self, d: &Data, i: usize, p: &Params) -> Value {
+        let optional = param(p, "optional_properties");
+        match self {
+            Table::Emails => d.email_single(i),
+            Table::Files => d.file_single(i, optional),
+            _ => self.render_with(d, i, keap_fields::asked(optional)),
         }
     }
 }
@@ -587,6 +621,10 @@ fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rej
                 out.push(Box::new(move |i| d.opportunity(i).1 + 1 == u));
             }
         }
+        Table::Appointments => activity::appointment_filters(d, p, &mut out)?,
+        Table::Emails => activity::email_filters(d, p, &mut out)?,
+        Table::Files => files::file_filters(d, p, &mut out)?,
+        Table::Affiliates => affiliates::affiliate_filters(d, p, &mut out)?,
         _ => {}
     }
     Ok(out)
@@ -627,12 +665,16 @@ fn list(st: &Shared, name: &str, t: Table, uri: &Uri) -> Response {
         )
     };
     let custom = keap_fields::asked(param(&p, "optional_properties"));
-    ok(json!({
+    let mut body = json!({
         name: rows.into_iter().map(|i| t.render_with(d, i, custom)).collect::<Vec<_>>(),
         "count": total,
         "next": link(offset + limit),
         "previous": link(offset.saturating_sub(limit)),
-    }))
+    });
+    if let Table::Appointments = t {
+        body["sync_token"] = json!(format!("{:016x}", d.g.seed()));
+    }
+    ok(body)
 }
 
 pub fn router() -> Router<AppState> {
@@ -648,10 +690,8 @@ pub fn router() -> Router<AppState> {
                 &format!("/{name}/{{id}}"),
                 get(
                     move |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
-                        let custom =
-                            keap_fields::asked(param(&params(&uri), "optional_properties"));
                         match id_of(&id, t.count(&st.keap)) {
-                            Some(i) => ok(t.render_with(&st.keap, i, custom)),
+                            Some(i) => ok(t.render_single(&st.keap, i, &params(&uri))),
                             None => message(StatusCode::NOT_FOUND, "Resource not found"),
                         }
                     },
@@ -664,6 +704,8 @@ pub fn router() -> Router<AppState> {
             get(move || async move { ok(keap_fields::model_json(model)) }),
         );
     }
+    r = stages::routes(r);
+    r = payments::routes(r);
     r.fallback(|| async { message(StatusCode::NOT_FOUND, "Resource not found") })
 }
 
@@ -755,6 +797,11 @@ pub fn manifest(st: &Shared) -> Value {
     }
     tables.insert("contact_emails".into(), table(d.email_rows, None));
     tables.insert("order_items".into(), table(d.order_item_rows(), None));
+    tables.insert("opportunity_stages".into(), table(STAGES.len(), None));
+    tables.insert(
+        "order_payments".into(),
+        table(d.order_payment_rows(), Some("orders")),
+    );
     for model in Model::ALL {
         tables.insert(
             model.table().into(),
@@ -795,6 +842,19 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
                     row["order_id"] = json!(i + 1);
                     rows.push(row);
                 }
+            }
+        }
+        return Some(rows);
+    }
+    if name == "opportunity_stages" {
+        return Some(d.stage_pipeline());
+    }
+    if name == "order_payments" {
+        let mut rows = Vec::new();
+        for i in 0..d.n {
+            for mut payment in d.order_payments(i) {
+                payment["order_id"] = json!(i + 1);
+                rows.push(payment);
             }
         }
         return Some(rows);
