@@ -1,7 +1,15 @@
 //! Help Scout Inbox (Mailbox API 2.0) imitation under `/helpscout/v2`: conversations (25 per
 //! page, `status=active` by default), customers, mailboxes, users, tags, teams (50 per page),
 //! threads under each conversation; HAL envelopes whose links do not carry filters (as the
-//! real API); Bearer auth; `{logRef, message}` errors; `X-RateLimit-*-Minute` headers.
+//! real API); Bearer auth; `{logRef, message}` errors; `X-RateLimit-*-Minute` headers. The
+//! newer tables (customer entries, organizations, folders, workflows, team members) live in
+//! `helpscout/`.
+
+mod customers;
+mod folders;
+mod organizations;
+mod team_members;
+mod workflows;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -82,6 +90,7 @@ pub struct Data {
     customer_mailboxes: Vec<u8>,
     tag_counts: [u32; 10],
     thread_rows: usize,
+    folder_counts: folders::Counts,
 }
 
 impl Data {
@@ -92,6 +101,7 @@ impl Data {
             customer_mailboxes: vec![0; n],
             tag_counts: [0; 10],
             thread_rows: 0,
+            folder_counts: Default::default(),
         };
         for i in 0..n {
             let c = d.conv(i);
@@ -102,6 +112,7 @@ impl Data {
                 d.tag_counts[t] += 1;
             }
             d.thread_rows += c.threads;
+            folders::tally(&mut d.folder_counts, c.mailbox, c.status, c.assignee);
         }
         d
     }
@@ -187,7 +198,7 @@ impl Data {
             "number": i + 1,
             "threads": c.threads,
             "type": c.kind,
-            "folderId": 1000 + c.mailbox * 10 + usize::from(c.status == "closed"),
+            "folderId": folders::of_conversation(c.mailbox, c.status, c.assignee),
             "status": c.status,
             "state": "published",
             "subject": subject,
@@ -233,14 +244,16 @@ impl Data {
         let phones: Vec<Value> = (0..g.range(CUSTOMER, c, 5, 0, 2) as usize)
             .map(|k| json!({"id": id * 10 + k, "value": data::phone(g, CUSTOMER, c, k), "type": "work"}))
             .collect();
-        json!({
+        let org = organizations::of_customer(self, c);
+        let mut v = json!({
             "id": id,
             "firstName": first,
             "lastName": last,
             "gender": "unknown",
             "jobTitle": (!g.chance(CUSTOMER, c, 6, 40)).then(|| g.pick(CUSTOMER, c, 7, &["CTO", "Buyer", "Office manager", "Développeur"])),
             "location": (!g.chance(CUSTOMER, c, 8, 50)).then(|| g.pick(CUSTOMER, c, 9, data::CITIES)),
-            "organization": (!g.chance(CUSTOMER, c, 10, 50)).then(|| data::company_name(g, CUSTOMER, c)),
+            "organization": org.as_ref().map(|o| o.1.clone()),
+            "organizationId": org.as_ref().map(|o| o.0),
             "photoType": "default",
             "photoUrl": format!("https://d33v4339jhl8k0.cloudfront.net/customer-avatar/{}.png", c % 10),
             "createdAt": fmt_iso(created),
@@ -254,7 +267,9 @@ impl Data {
                 "chats": [], "social_profiles": [], "websites": [],
             },
             "_links": { "self": { "href": format!("{base}/customers/{id}") } },
-        })
+        });
+        customers::embed(self, c, &mut v["_embedded"]);
+        v
     }
 
     fn thread_json(&self, base: &str, conv: usize, k: usize) -> Value {
@@ -426,6 +441,14 @@ fn hal(
         "_links": links,
         "page": { "size": size, "totalElements": total, "totalPages": pages, "number": page },
     })
+}
+
+/// The index of the record with this id among `count` ids from `base`.
+fn index_of(id: &str, base: usize, count: usize) -> Option<usize> {
+    id.parse::<usize>()
+        .ok()
+        .and_then(|id| id.checked_sub(base))
+        .filter(|i| *i < count)
 }
 
 fn page_of(p: &Params) -> usize {
@@ -675,6 +698,11 @@ pub fn router() -> Router<AppState> {
             },
         ),
     )
+    .merge(customers::router())
+    .merge(organizations::router())
+    .merge(folders::router())
+    .merge(workflows::router())
+    .merge(team_members::router())
     .fallback(|| async { error(StatusCode::NOT_FOUND, "Resource not found") })
 }
 
@@ -739,17 +767,29 @@ pub fn rate_headers(info: &RateInfo, limited: bool) -> Vec<(&'static str, String
 
 pub fn manifest(st: &Shared) -> Value {
     let d = &st.helpscout;
+    let base = api_base(st);
+    let mut tables = json!({
+        "conversations": table(d.n, None),
+        "customers": table(d.n, None),
+        "mailboxes": table(MAILBOXES.len(), None),
+        "users": table(USERS, None),
+        "tags": table(TAGS.len(), None),
+        "teams": table(TEAMS.len(), None),
+        "threads": table(d.thread_rows, Some("conversations")),
+        "mailbox_fields": table(helpscout_fields::all().len(), Some("mailboxes")),
+        "customer_property_definitions": table(customers::definition_count(), None),
+        "organizations": table(organizations::count(d), None),
+        "mailbox_folders": table(folders::count(), Some("mailboxes")),
+        "workflows": table(workflows::count(), None),
+        "team_members": table(team_members::count(), Some("teams")),
+    });
+    // Child tables (rows from their parent's nested arrays) have no parent to iterate.
+    for (name, _) in customers::CHILDREN {
+        let rows = customers::table_data(d, &base, name).map_or(0, |r| r.len());
+        tables[*name] = table(rows, None);
+    }
     json!({
-        "tables": {
-            "conversations": table(d.n, None),
-            "customers": table(d.n, None),
-            "mailboxes": table(MAILBOXES.len(), None),
-            "users": table(USERS, None),
-            "tags": table(TAGS.len(), None),
-            "teams": table(TEAMS.len(), None),
-            "threads": table(d.thread_rows, Some("conversations")),
-            "mailbox_fields": table(helpscout_fields::all().len(), Some("mailboxes")),
-        },
+        "tables": tables,
         "credentials": { "access_token": st.creds.helpscout_token },
         "connection_strings": {
             // A static token, for tests that skip the OAuth flow; the OAuth flows' strings
@@ -772,6 +812,10 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "users" => Table::Users,
         "tags" => Table::Tags,
         "teams" => Table::Teams,
+        "organizations" => return Some(organizations::table_data(d, &base)),
+        "mailbox_folders" => return Some(folders::table_data(d)),
+        "workflows" => return Some(workflows::table_data()),
+        "team_members" => return Some(team_members::table_data(d, &base)),
         "mailbox_fields" => {
             return Some(
                 helpscout_fields::all()
@@ -792,7 +836,7 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
             }
             return Some(rows);
         }
-        _ => return None,
+        _ => return customers::table_data(d, &base, name),
     };
     Some((0..t.count(d)).map(|i| t.render(d, &base, i)).collect())
 }
