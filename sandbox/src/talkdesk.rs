@@ -1,11 +1,12 @@
 //! Talkdesk imitation under `/talkdesk`: users and contacts as HAL lists (`page`/`per_page`,
-//! `_links.next` as a full URL, contacts capped at 10 000 like the real API), and calls through
+//! `_links.next` as a full URL, contacts capped at 10 000 like the real API), and calls (and the
+//! report types of `reports`) through
 //! the asynchronous Explore report flow: POST a job, poll it (created → processing → done),
 //! fetch its file through a 303 redirect to `/talkdesk/_files/{id}` on another origin (`localhost`
 //! for `127.0.0.1` and the other way round), standing in for a storage bucket whose pre-signed URL
 //! is its own authorization: like such a bucket it refuses a request that also carries an
-//! `Authorization` header. A job's file holds the calls that started within its timespan,
-//! which must be at most a month long. Each created job's timespan goes to `/_sandbox/stats`.
+//! `Authorization` header. A job's file holds the calls that started within its timespan
+//! (other reports: the rows whose end time lies in it), which must be at most a month long. Each created job's timespan goes to `/_sandbox/stats`.
 //! Bearer auth; `{code, message, description, fields}` errors.
 
 use std::collections::HashMap;
@@ -25,6 +26,8 @@ use crate::data::{self, fmt_iso, mix, parse_datetime, Gen, FIRST_NAMES, LAST_NAM
 use crate::faults::Fault;
 use crate::{AppState, Shared};
 
+mod outbound;
+mod reports;
 mod ring_groups;
 
 const USER: u64 = 0x50;
@@ -48,6 +51,8 @@ const TEAMS: &[&str] = &["Support", "Sales", "Retenção"];
 const DISPOSITIONS: &[&str] = &["Sale", "Callback", "Not interested", "Resolved"];
 
 struct Job {
+    /// The report type (`calls`, or one of `reports::TABLES`).
+    kind: String,
     from: i64,
     to: i64,
     timezone: String,
@@ -146,8 +151,14 @@ impl Data {
     }
 
     fn call_start(&self, i: usize) -> i64 {
+        self.window_time(CALL, i)
+    }
+
+    /// The time of row `i` of a report's `table` that the report's timespan filters on: in the
+    /// 90 days before the sandbox started, clear of the default window's edges.
+    fn window_time(&self, table: u64, i: usize) -> i64 {
         let mut start =
-            self.calls_to - CALLS_SPAN + (self.g.h(CALL, i, 1) % CALLS_SPAN as u64) as i64;
+            self.calls_to - CALLS_SPAN + (self.g.h(table, i, 1) % CALLS_SPAN as u64) as i64;
         let from = self.calls_from();
         if (from - EDGE_MARGIN..from + EDGE_MARGIN).contains(&start) {
             start -= 2 * EDGE_MARGIN;
@@ -156,6 +167,14 @@ impl Data {
             start -= END_MARGIN;
         }
         start
+    }
+
+    /// The rows of report `kind` in `from..to`; None for a type the sandbox does not serve.
+    fn entries(&self, kind: &str, from: i64, to: i64) -> Option<Vec<Value>> {
+        match kind {
+            "calls" => Some(self.calls_between(from, to)),
+            other => self.report_entries(other, from, to),
+        }
     }
 
     fn call_json(&self, i: usize) -> Value {
@@ -290,13 +309,14 @@ fn list(st: &Shared, name: &str, uri: &Uri) -> Response {
 }
 
 fn job_json(base: &str, id: &str, job: &Job, status: &str) -> Value {
-    let mut links = json!({ "self": { "href": format!("{base}/data/reports/calls/jobs/{id}") } });
+    let kind = &job.kind;
+    let mut links = json!({ "self": { "href": format!("{base}/data/reports/{kind}/jobs/{id}") } });
     if status == "done" {
-        links["files"] = json!({ "href": format!("{base}/data/reports/calls/files/{id}") });
+        links["files"] = json!({ "href": format!("{base}/data/reports/{kind}/files/{id}") });
     }
     json!({ "job": {
         "id": id,
-        "name": "calls report",
+        "name": format!("{kind} report"),
         "status": status,
         "format": "json",
         "timezone": job.timezone,
@@ -316,12 +336,12 @@ fn field_error(name: &str, description: &str) -> Response {
 }
 
 fn create_job(st: &Shared, kind: &str, body: &[u8]) -> Response {
-    if kind != "calls" {
+    if kind != "calls" && !reports::TABLES.iter().any(|(_, k)| *k == kind) {
         return error(
             StatusCode::NOT_FOUND,
             "0330404",
             "Not Found",
-            "the sandbox serves only the calls report",
+            "the sandbox does not serve this report type",
         );
     }
     let Ok(req) = serde_json::from_slice::<Value>(body) else {
@@ -348,6 +368,7 @@ fn create_job(st: &Shared, kind: &str, body: &[u8]) -> Response {
         .g
         .hex(0x5_0B, jobs.len(), mix(from as u64 ^ to as u64), 24);
     let job = Job {
+        kind: kind.to_owned(),
         from,
         to,
         timezone: span["timezone"].as_str().unwrap_or("UTC").to_owned(),
@@ -366,10 +387,11 @@ fn create_job(st: &Shared, kind: &str, body: &[u8]) -> Response {
     json(StatusCode::ACCEPTED, body)
 }
 
-/// Each poll moves the job on: created → processing → done.
-fn poll_job(st: &Shared, id: &str) -> Response {
+/// Each poll moves the job on: created → processing → done. A job is found under its own
+/// report type only.
+fn poll_job(st: &Shared, kind: &str, id: &str) -> Response {
     let mut jobs = st.talkdesk.jobs.lock().unwrap_or_else(|p| p.into_inner());
-    let Some(job) = jobs.get_mut(id) else {
+    let Some(job) = jobs.get_mut(id).filter(|j| j.kind == kind) else {
         return error(
             StatusCode::NOT_FOUND,
             "0330404",
@@ -382,9 +404,9 @@ fn poll_job(st: &Shared, id: &str) -> Response {
     ok(job_json(&api_base(st), id, job, status))
 }
 
-fn file_redirect(st: &Shared, id: &str) -> Response {
+fn file_redirect(st: &Shared, kind: &str, id: &str) -> Response {
     let jobs = st.talkdesk.jobs.lock().unwrap_or_else(|p| p.into_inner());
-    match jobs.get(id) {
+    match jobs.get(id).filter(|j| j.kind == kind) {
         Some(job) if job.polls >= 2 => (
             StatusCode::SEE_OTHER,
             [(
@@ -420,15 +442,17 @@ fn file(st: &Shared, id: &str, headers: &HeaderMap) -> Response {
     }
     let span = {
         let jobs = st.talkdesk.jobs.lock().unwrap_or_else(|p| p.into_inner());
-        jobs.get(id).map(|j| (j.from, j.to))
+        jobs.get(id).map(|j| (j.kind.clone(), j.from, j.to))
     };
-    match span {
-        Some((from, to)) => {
-            let entries = st.talkdesk.calls_between(from, to);
-            ok(
-                json!({ "type": "calls", "version": "1.0", "total": entries.len(), "entries": entries }),
-            )
-        }
+    match span
+        .and_then(|(kind, from, to)| Some((kind.clone(), st.talkdesk.entries(&kind, from, to)?)))
+    {
+        // The calls report's documented file carries its type and version; the newer examples
+        // of the other reports show only `entries` and `total`.
+        Some((kind, entries)) if kind == "calls" => ok(
+            json!({ "type": "calls", "version": "1.0", "total": entries.len(), "entries": entries }),
+        ),
+        Some((_, entries)) => ok(json!({ "total": entries.len(), "entries": entries })),
         None => error(
             StatusCode::NOT_FOUND,
             "0330404",
@@ -439,7 +463,7 @@ fn file(st: &Shared, id: &str, headers: &HeaderMap) -> Response {
 }
 
 pub fn router() -> Router<AppState> {
-    ring_groups::routes(Router::new())
+    outbound::routes(ring_groups::routes(Router::new()))
         .route(
             "/users",
             get(|State(st): State<AppState>, uri: Uri| async move { list(&st, "users", &uri) }),
@@ -450,23 +474,37 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/users/{id}",
-            get(|State(st): State<AppState>, Path(id): Path<String>| async move {
-                let d = &st.talkdesk;
-                match d.index_of(USER, &id, d.n) {
-                    Some(u) => ok(d.user_json(&api_base(&st), u)),
-                    None => error(StatusCode::NOT_FOUND, "0310404", "Not Found", "user not found"),
-                }
-            }),
+            get(
+                |State(st): State<AppState>, Path(id): Path<String>| async move {
+                    let d = &st.talkdesk;
+                    match d.index_of(USER, &id, d.n) {
+                        Some(u) => ok(d.user_json(&api_base(&st), u)),
+                        None => error(
+                            StatusCode::NOT_FOUND,
+                            "0310404",
+                            "Not Found",
+                            "user not found",
+                        ),
+                    }
+                },
+            ),
         )
         .route(
             "/contacts/{id}",
-            get(|State(st): State<AppState>, Path(id): Path<String>| async move {
-                let d = &st.talkdesk;
-                match d.index_of(CONTACT, &id, d.n) {
-                    Some(c) => ok(json!({ "contact": d.contact_json(&api_base(&st), c) })),
-                    None => error(StatusCode::NOT_FOUND, "0320404", "Not Found", "contact not found"),
-                }
-            }),
+            get(
+                |State(st): State<AppState>, Path(id): Path<String>| async move {
+                    let d = &st.talkdesk;
+                    match d.index_of(CONTACT, &id, d.n) {
+                        Some(c) => ok(json!({ "contact": d.contact_json(&api_base(&st), c) })),
+                        None => error(
+                            StatusCode::NOT_FOUND,
+                            "0320404",
+                            "Not Found",
+                            "contact not found",
+                        ),
+                    }
+                },
+            ),
         )
         .route(
             "/data/reports/{kind}/jobs",
@@ -477,18 +515,29 @@ pub fn router() -> Router<AppState> {
             ),
         )
         .route(
-            "/data/reports/calls/jobs/{id}",
-            get(|State(st): State<AppState>, Path(id): Path<String>| async move {
-                poll_job(&st, &id)
-            }),
+            "/data/reports/{kind}/jobs/{id}",
+            get(
+                |State(st): State<AppState>, Path((kind, id)): Path<(String, String)>| async move {
+                    poll_job(&st, &kind, &id)
+                },
+            ),
         )
         .route(
-            "/data/reports/calls/files/{id}",
-            get(|State(st): State<AppState>, Path(id): Path<String>| async move {
-                file_redirect(&st, &id)
-            }),
+            "/data/reports/{kind}/files/{id}",
+            get(
+                |State(st): State<AppState>, Path((kind, id)): Path<(String, String)>| async move {
+                    file_redirect(&st, &kind, &id)
+                },
+            ),
         )
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "0000404", "Not Found", "no such resource") })
+        .fallback(|| async {
+            error(
+                StatusCode::NOT_FOUND,
+                "0000404",
+                "Not Found",
+                "no such resource",
+            )
+        })
 }
 
 /// The report files, outside auth and faults (merged next to the guarded router).
@@ -539,14 +588,24 @@ pub fn authorized(st: &Shared, h: &HeaderMap) -> bool {
 
 pub fn manifest(st: &Shared) -> Value {
     let d = &st.talkdesk;
+    let mut tables = json!({
+        "users": table(d.n, None),
+        "contacts": table(d.n.min(CONTACTS_CAP), None),
+        "calls": table(d.calls_in_window, None),
+        "ring_groups": table(ring_groups::RING_GROUPS.len(), None),
+        "ring_group_users": table(ring_groups::member_rows(d), Some("ring_groups")),
+    });
+    // The other reports count their rows in the same default window as calls.
+    for (name, kind) in reports::TABLES {
+        tables[*name] = table(d.report_rows(kind, d.calls_from(), d.calls_to), None);
+    }
+    for (name, rows, parent) in outbound::manifest_tables(d) {
+        tables[name] = table(rows, parent);
+    }
     json!({
-        "tables": {
-            "users": table(d.n, None),
-            "contacts": table(d.n.min(CONTACTS_CAP), None),
-            "calls": table(d.calls_in_window, None),
-            "ring_groups": table(ring_groups::RING_GROUPS.len(), None),
-            "ring_group_users": table(ring_groups::member_rows(d), Some("ring_groups")),
-        },
+        "tables": tables,
+        // The default window of every report table (each counts the rows whose window time,
+        // calls: start_at, others: their end time, lies in it).
         "calls_window": { "from": fmt_iso(d.calls_from()), "to": fmt_iso(d.calls_to) },
         // Every generated call starts in here; `/_sandbox/data/talkdesk/calls?all=true` lists them.
         "calls_span": { "from": fmt_iso(d.calls_to - CALLS_SPAN), "to": fmt_iso(d.calls_to) },
@@ -562,7 +621,7 @@ pub fn manifest(st: &Shared) -> Value {
     })
 }
 
-/// A full scan's rows; with `all`, the calls outside the default window too.
+/// A full scan's rows; with `all`, the report rows outside the default window too.
 pub fn table_data(st: &Shared, name: &str, all: bool) -> Option<Vec<Value>> {
     let d = &st.talkdesk;
     let base = api_base(st);
@@ -573,6 +632,12 @@ pub fn table_data(st: &Shared, name: &str, all: bool) -> Option<Vec<Value>> {
             .collect(),
         "calls" if all => d.calls_between(i64::MIN, d.calls_to),
         "calls" => d.calls_between(d.calls_from(), d.calls_to),
-        other => return ring_groups::table_data(st, other),
+        other => {
+            if let Some((_, kind)) = reports::TABLES.iter().find(|(t, _)| *t == other) {
+                let from = if all { i64::MIN } else { d.calls_from() };
+                return d.report_entries(kind, from, d.calls_to);
+            }
+            return ring_groups::table_data(st, other).or_else(|| outbound::table_data(st, other));
+        }
     })
 }

@@ -44,8 +44,14 @@ fn member_json(d: &Data, base: &str, u: usize) -> Value {
 }
 
 /// One HAL page of `total` items (`page`, `per_page` as `/users` takes them), with Talkdesk's
-/// `next` and `previous` links.
-fn page(st: &Shared, path: &str, uri: &Uri, total: usize, item: impl Fn(usize) -> Value) -> Value {
+/// `next` and `previous` links; the items are at `items` for the caller to embed.
+pub(super) fn page(
+    st: &Shared,
+    path: &str,
+    uri: &Uri,
+    total: usize,
+    item: impl Fn(usize) -> Value,
+) -> Value {
     let p = params(uri);
     let page = num(&p, "page").filter(|n| *n > 0).unwrap_or(1) as usize;
     let per_page = num(&p, "per_page")
