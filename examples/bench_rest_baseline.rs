@@ -1,6 +1,7 @@
 //! Benchmark baseline of issue 3: what a hand-written client does with the Pipedrive persons the
-//! driver reads, in one process: fetch every page of `/persons` from the sandbox sequentially with
-//! reqwest (`limit=500`, following `additional_data.pagination.next_start`), parse each body into a
+//! driver reads, in one process: fetch every page of API v2's `/persons` from the sandbox
+//! sequentially with reqwest (`limit=500` and the counts the driver asks for, following
+//! `additional_data.next_cursor`), parse each body into a
 //! `serde_json::Value`, and touch every record (count it, add its `id`). Prints the result line of
 //! `cargo xtask bench`.
 //!
@@ -60,16 +61,22 @@ async fn fetch_all(
     base: &str,
     token: &str,
 ) -> Result<RestSum, Box<dyn std::error::Error>> {
-    let url = format!("{}/persons", base.trim_end_matches('/'));
+    // The base is API v1's; persons live in its sibling v2 (the URL parser resolves the `..`).
+    let url = format!("{}/../v2/persons", base.trim_end_matches('/'));
     let mut sum = RestSum::default();
-    let mut start = 0u64;
+    let mut cursor: Option<String> = None;
     loop {
         let mut page_url = url::Url::parse(&url)?;
-        page_url
-            .query_pairs_mut()
-            .append_pair("start", &start.to_string())
-            .append_pair("limit", &PAGE.to_string())
-            .append_pair("api_token", token);
+        {
+            let mut query = page_url.query_pairs_mut();
+            query
+                .append_pair("include_fields", "open_deals_count,closed_deals_count")
+                .append_pair("limit", &PAGE.to_string());
+            if let Some(c) = &cursor {
+                query.append_pair("cursor", c);
+            }
+            query.append_pair("api_token", token);
+        }
         let response = client.get(page_url).send().await?.error_for_status()?;
         let body = response.bytes().await?;
         let page: Value = serde_json::from_slice(&body)?;
@@ -83,13 +90,10 @@ async fn fetch_all(
                 .ok_or("a person without an integer id")?;
             sum.id = sum.id.wrapping_add(id);
         }
-        let pagination = &page["additional_data"]["pagination"];
-        if pagination["more_items_in_collection"].as_bool() != Some(true) {
-            break;
+        match page["additional_data"]["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
         }
-        start = pagination["next_start"]
-            .as_u64()
-            .ok_or("more_items_in_collection without next_start")?;
     }
     Ok(sum)
 }

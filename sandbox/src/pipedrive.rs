@@ -1,7 +1,9 @@
 //! Pipedrive API imitation under `/pipedrive/api/v1` (persons, organizations, deals,
 //! activities, pipelines, stages, users here; more in the child modules) and `/pipedrive/api/v2`
-//! (products, deal products); v1 `start`/`limit` paging with `additional_data.pagination`, v2
-//! (and some v1) cursor paging with `additional_data.next_cursor`; the documented list filters; the three credential forms
+//! (the same persons, organizations, deals, activities, pipelines and stages in v2's shape — see
+//! `v2` — plus products and deal products); v1 `start`/`limit` paging with
+//! `additional_data.pagination`, v2 (and some v1) cursor paging with
+//! `additional_data.next_cursor`; the documented list filters; the three credential forms
 //! (`api_token` query, `x-api-token` header, OAuth bearer); its error and 429 bodies and
 //! `x-ratelimit-*` headers.
 
@@ -32,6 +34,7 @@ mod leads;
 mod notes;
 mod products;
 mod projects;
+mod v2;
 
 const PERSON: u64 = 0x10;
 const ORG: u64 = 0x11;
@@ -159,9 +162,10 @@ impl Data {
             if let Some(o) = p.org {
                 d.org_people[o] += 1;
             }
-            // An empty email/phone list is served as one blank entry, as Pipedrive does.
-            d.email_rows += p.emails.max(1);
-            d.phone_rows += p.phones.max(1);
+            // The profile reads persons from API v2, which lists no blank entry for none (v1
+            // serves an empty list as one).
+            d.email_rows += p.emails;
+            d.phone_rows += p.phones;
             let deal = d.deal(i);
             let open = deal.status == "open";
             if let Some(p) = deal.person {
@@ -765,6 +769,17 @@ fn v1_page(
     }))
 }
 
+/// Where a cursor page starts; a cursor the sandbox did not hand out is a 400.
+fn cursor_start(p: &Params) -> Result<usize, Rejection> {
+    match param(p, "cursor") {
+        None | Some("") => Ok(0),
+        Some(c) => c
+            .strip_prefix("pdc")
+            .and_then(|h| usize::from_str_radix(h, 16).ok())
+            .ok_or_else(|| Box::new(error(StatusCode::BAD_REQUEST, "Invalid cursor"))),
+    }
+}
+
 /// One cursor page (`cursor`, `limit` clamped to 500, default 100) of the records `keep` selects
 /// among `count`, with `additional_data.next_cursor` (null on the last page): API v2 lists and
 /// the v1 lists Pipedrive pages by cursor (projects, tasks). The cursor is opaque to clients; a
@@ -775,15 +790,9 @@ fn cursor_page(
     p: &Params,
     render: impl Fn(usize) -> Value,
 ) -> Response {
-    let start = match param(p, "cursor") {
-        None | Some("") => 0,
-        Some(c) => match c
-            .strip_prefix("pdc")
-            .and_then(|h| usize::from_str_radix(h, 16).ok())
-        {
-            Some(start) => start,
-            None => return error(StatusCode::BAD_REQUEST, "Invalid cursor"),
-        },
+    let start = match cursor_start(p) {
+        Ok(s) => s,
+        Err(e) => return *e,
     };
     let limit = num(p, "limit").filter(|l| *l > 0).unwrap_or(100).min(500) as usize;
     let (rows, total) = select(count, keep, start, limit);
@@ -1010,7 +1019,7 @@ pub fn router() -> Router<AppState> {
 /// API v2 under `/api/v2`: the resources Pipedrive moved there that the sandbox serves
 /// (products and deal products); same credentials, envelope and errors as v1.
 pub fn router_v2() -> Router<AppState> {
-    products::routes_v2(Router::new())
+    v2::routes(products::routes_v2(Router::new()))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "Unknown method .") })
 }
 
@@ -1104,11 +1113,11 @@ pub fn manifest(st: &Shared) -> Value {
     })
 }
 
-/// Child rows of a person's `email`/`phone` array, carrying `person_id`.
+/// Child rows of a v2 person's `emails`/`phones` array, carrying `person_id`.
 fn child_rows(d: &Data, key: &str) -> Vec<Value> {
     let mut rows = Vec::new();
     for i in 0..d.n {
-        if let Value::Array(items) = &d.person_json(i)[key] {
+        if let Value::Array(items) = &d.person_v2(i, &[])[key] {
             for item in items {
                 let mut row = json!({ "person_id": i + 1 });
                 if let (Value::Object(r), Value::Object(it)) = (&mut row, item) {
@@ -1124,15 +1133,13 @@ fn child_rows(d: &Data, key: &str) -> Vec<Value> {
 pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
     let d = &st.pipedrive;
     let t = match name {
-        "persons" => Table::Persons,
-        "organizations" => Table::Organizations,
-        "deals" => Table::Deals,
-        "activities" => Table::Activities,
-        "pipelines" => Table::Pipelines,
-        "stages" => Table::Stages,
         "users" => Table::Users,
-        "person_emails" => return Some(child_rows(d, "email")),
-        "person_phones" => return Some(child_rows(d, "phone")),
+        "person_emails" => return Some(child_rows(d, "emails")),
+        "person_phones" => return Some(child_rows(d, "phones")),
+        // The profile reads these from API v2.
+        "persons" | "organizations" | "deals" | "activities" | "pipelines" | "stages" => {
+            return v2::table_data(d, name)
+        }
         "notes" => return Some(notes::table_data(d)),
         "leads" => return Some(leads::table_data(d)),
         name if catalogs::TABLES.contains(&name) => return catalogs::table_data(name),

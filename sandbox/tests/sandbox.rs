@@ -76,11 +76,17 @@ fn pipedrive_pages_through_every_table_once() {
         let rows = pipedrive_scan(&sb, table, "", 7);
         assert_scan(&sb, "pipedrive", table, &rows, "id");
     }
+    // v1 serves a person without addresses one blank entry; the child tables count what v2
+    // lists, which has none.
     let persons = pipedrive_scan(&sb, "persons", "", 500);
     for (child, key) in [("person_emails", "email"), ("person_phones", "phone")] {
         let n: usize = persons
             .iter()
-            .map(|p| p[key].as_array().map_or(0, Vec::len))
+            .map(|p| {
+                p[key]
+                    .as_array()
+                    .map_or(0, |a| a.iter().filter(|e| e["value"] != "").count())
+            })
             .sum();
         assert_eq!(n, sb.rows("pipedrive", child));
         assert_eq!(sb.data("pipedrive", child).len(), n);
@@ -88,7 +94,7 @@ fn pipedrive_pages_through_every_table_once() {
     // Relations point at existing rows.
     let deals = sb.data("pipedrive", "deals");
     for d in &deals {
-        if let Some(p) = d["person_id"]["value"].as_u64() {
+        if let Some(p) = d["person_id"].as_u64() {
             assert!((1..=120).contains(&p));
         }
         assert!((1..=12).contains(&d["stage_id"].as_u64().unwrap_or(0)));
@@ -117,7 +123,7 @@ fn pipedrive_filters_limits_auth_and_errors() {
         got.len(),
         deals
             .iter()
-            .filter(|d| d["stage_id"] == 5 && d["user_id"]["id"] == 3)
+            .filter(|d| d["stage_id"] == 5 && d["owner_id"] == 3)
             .count()
     );
     let persons = sb.data("pipedrive", "persons");

@@ -137,14 +137,22 @@ fn pages_are_asked_for_ahead_and_rows_keep_their_order() {
                 overlapped.push(format!("{service}.{table}"));
             } else {
                 // A page named by the API (cursor, link) is asked for as soon as it is named,
-                // and no page that was not named.
-                assert_eq!(one.requests, many.requests, "{sql}: {kind} pages differ");
+                // and no page that was not named. (The table's custom-field definitions are an
+                // offset list of their own, which may be asked ahead.)
+                let own = |run: &Run| -> Vec<(String, String, String)> {
+                    run.requests
+                        .iter()
+                        .filter(|(_, path, _)| sb.is_table_path(&service, &table, path))
+                        .cloned()
+                        .collect()
+                };
+                assert_eq!(own(&one), own(&many), "{sql}: {kind} pages differ");
                 named.push(format!("{service}.{table}"));
             }
         }
     }
     assert!(
-        overlapped.iter().any(|t| t == "pipedrive.persons")
+        overlapped.iter().any(|t| t.starts_with("pipedrive."))
             && overlapped.iter().any(|t| t.starts_with("keap.")),
         "offset lists not covered: {overlapped:?}"
     );

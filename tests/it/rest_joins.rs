@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::harness::query_text;
-use crate::sandbox::{clean, json_path};
+use crate::sandbox::{clean, json_path, profile};
 
 fn int(v: Option<&Value>) -> Option<i64> {
     match v? {
@@ -95,8 +95,10 @@ fn pipedrive_deals_per_person() {
     let persons_data = sb.data("pipedrive", "persons");
     let persons = by_id(&persons_data);
     let mut want = Groups::new();
+    // Where the profile reads a deal's person from (an id in API v2).
+    let person_path = profile("pipedrive").table("deals").column("person_id").path;
     for d in sb.data("pipedrive", "deals") {
-        let Some(pid) = int(json_path(&d, "person_id.value")) else {
+        let Some(pid) = int(json_path(&d, &person_path)) else {
             continue;
         };
         if persons.contains_key(&pid) {
@@ -124,10 +126,11 @@ fn pipedrive_persons_with_their_organization() {
     let orgs = by_id(&orgs_data);
     let mut persons = sb.data("pipedrive", "persons");
     persons.sort_by_key(|p| int(json_path(p, "id")));
+    let org_path = profile("pipedrive").table("persons").column("org_id").path;
     let want: Vec<Vec<Option<String>>> = persons
         .iter()
         .map(|p| {
-            let org = int(json_path(p, "org_id.value")).and_then(|o| orgs.get(&o));
+            let org = int(json_path(p, &org_path)).and_then(|o| orgs.get(&o));
             vec![
                 int(json_path(p, "id")).map(|i| i.to_string()),
                 org.and_then(|o| text(json_path(o, "name"))),

@@ -349,17 +349,21 @@ impl Sandbox {
 
     /// The requests that went to a table's own list endpoint (its profile path template).
     pub fn table_requests(&self, stats: &[Request], service: &str, table: &str) -> Vec<Request> {
+        stats
+            .iter()
+            .filter(|r| self.is_table_path(service, table, &r.path))
+            .cloned()
+            .collect()
+    }
+
+    /// Whether a request's path is the list (or, under a parent, a list) of `table`.
+    pub fn is_table_path(&self, service: &str, table: &str, path: &str) -> bool {
         let template = format!(
             "{}{}",
             self.api_base_path(service),
             profile(service).table(table).path()
         );
-        let template = without_dot_segments(&template);
-        stats
-            .iter()
-            .filter(|r| path_matches(&template, &r.path))
-            .cloned()
-            .collect()
+        path_matches(&without_dot_segments(&template), path)
     }
 }
 

@@ -10,6 +10,7 @@ Run by `cargo xtask bench`; needs APIODBC_DRIVER_PATH, APIODBC_BENCH_SANDBOX (ba
 APIODBC_BENCH_LATENCY_MS.
 """
 
+import datetime
 import os
 import sys
 import time
@@ -37,7 +38,12 @@ def spread(values, n):
 
 
 def queries():
-    persons = [p["id"] for p in SANDBOX.data("pipedrive", "persons")]
+    records = SANDBOX.data("pipedrive", "persons")
+    persons = [p["id"] for p in records]
+    # An incremental read: what changed in the 30 days before the newest change.
+    newest = max(datetime.datetime.fromisoformat(p["update_time"].replace("Z", "+00:00"))
+                 for p in records)
+    recent = (newest - datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
     conversations = [c["id"] for c in SANDBOX.data("helpscout", "conversations")]
     ids = ", ".join(str(i) for i in spread(persons, 50))
     conv = ", ".join(str(i) for i in spread(conversations, 20))
@@ -48,8 +54,14 @@ def queries():
          "SELECT * FROM pipedrive.persons WHERE id IN (1, 2, 3, 4, 5)"),
         ("threads of 20 conversations", "helpscout", "OAUTH_CLIENT", "", 1,
          f"SELECT * FROM helpscout.threads WHERE conversation_id IN ({conv})"),
-        ("SELECT * persons, Pagesize=100", "pipedrive", "BASIC", "Pagesize=100", 1,
+        # Persons page by cursor (API v2): each page is named by the one before, so only the
+        # conversion overlaps. Notes page by offset (v1): pages go out together.
+        ("SELECT * persons (cursor), Pagesize=100", "pipedrive", "BASIC", "Pagesize=100", 1,
          "SELECT * FROM pipedrive.persons"),
+        ("SELECT * notes (offset), Pagesize=100", "pipedrive", "BASIC", "Pagesize=100", 1,
+         "SELECT * FROM pipedrive.notes"),
+        ("persons changed in the last 30 days", "pipedrive", "BASIC", "", 1,
+         f"SELECT * FROM pipedrive.persons WHERE update_time >= TIMESTAMP '{recent}'"),
         ("self-join of persons, Pagesize=100", "pipedrive", "BASIC", "Pagesize=100", 1,
          "SELECT count(*) FROM pipedrive.persons a JOIN pipedrive.persons b ON a.id = b.id"),
         ("deals WHERE person_id = 17", "pipedrive", "BASIC", "", 1,
