@@ -39,13 +39,14 @@ async fn pipedrive_server(n: u64, log: Arc<Mutex<Vec<String>>>) -> String {
                         .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
                         .and_then(|v| v.parse::<u64>().ok())
                 };
-                let person = |i: u64| serde_json::json!({"id": i, "name": format!("P{i}"), "owner_id": {"id": i % 3, "name": "o"}, "email": [{"value": format!("p{i}@x"), "primary": true, "label": "work"}], "add_time": "2024-01-02 03:04:05", "active_flag": true});
+                // Pipedrive API v2's person, as the built-in profile reads persons.
+                let person = |i: u64| serde_json::json!({"id": i, "name": format!("P{i}"), "owner_id": i % 3, "emails": [{"value": format!("p{i}@x"), "primary": true, "label": "work"}], "add_time": "2024-01-02T03:04:05Z", "is_deleted": false});
                 let (status, body) = if !query.contains("api_token=tok") {
                     (
                         401,
                         serde_json::json!({"success": false, "error": "unauthorized access"}),
                     )
-                } else if let Some(id) = path.strip_prefix("/persons/") {
+                } else if let Some(id) = path.strip_prefix("/api/v2/persons/") {
                     match id.parse::<u64>() {
                         Ok(i) if i >= 1 && i <= n => {
                             (200, serde_json::json!({"success": true, "data": person(i)}))
@@ -56,18 +57,15 @@ async fn pipedrive_server(n: u64, log: Arc<Mutex<Vec<String>>>) -> String {
                         ),
                     }
                 } else {
-                    let start = param("start").unwrap_or(0);
+                    // Cursor pages; the cursor is the offset as text.
+                    let start = param("cursor").unwrap_or(0);
                     let limit = param("limit").unwrap_or(100);
                     let end = (start + limit).min(n);
                     let data: Vec<_> = (start + 1..=end).map(person).collect();
-                    let more = end < n;
-                    let mut pag = serde_json::json!({"start": start, "limit": limit, "more_items_in_collection": more});
-                    if more {
-                        pag["next_start"] = end.into();
-                    }
+                    let next = (end < n).then(|| end.to_string());
                     (
                         200,
-                        serde_json::json!({"success": true, "data": if data.is_empty() { serde_json::Value::Null } else { data.into() }, "additional_data": {"pagination": pag}}),
+                        serde_json::json!({"success": true, "data": data, "additional_data": {"next_cursor": next}}),
                     )
                 };
                 let text = body.to_string();
@@ -76,7 +74,7 @@ async fn pipedrive_server(n: u64, log: Arc<Mutex<Vec<String>>>) -> String {
             });
         }
     });
-    format!("http://{addr}")
+    format!("http://{addr}/api/v1")
 }
 
 async fn context(base: &str, token: &str) -> crate::error::Result<SessionContext> {
@@ -138,7 +136,7 @@ async fn pipedrive_pages_keys_limit_children() {
     {
         let l = log.lock().unwrap_or_else(|e| e.into_inner());
         assert_eq!(l.len(), 3, "{l:?}");
-        assert!(l[0].starts_with("/persons/5?"), "{l:?}");
+        assert!(l[0].starts_with("/api/v2/persons/5?"), "{l:?}");
     }
 
     log.lock().unwrap_or_else(|e| e.into_inner()).clear();

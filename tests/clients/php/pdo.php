@@ -73,7 +73,7 @@ try {
     $sandbox = getenv("APIODBC_PHP_PIPEDRIVE");
     if ($sandbox !== false && $sandbox !== "") {
         $api = connect("DRIVER={apiodbc};" . $sandbox);
-        $people = $api->query("SELECT id, name, email FROM pipedrive.persons ORDER BY id")
+        $people = $api->query("SELECT id, name, emails FROM pipedrive.persons ORDER BY id")
             ->fetchAll(PDO::FETCH_ASSOC);
         $want = (int) getenv("APIODBC_PHP_PERSONS");
         check(count($people) == $want && $want > 0, "every Pipedrive person", count($people) . " of $want");
