@@ -16,6 +16,7 @@ pub mod procedure_call;
 pub mod procedures;
 mod regroup;
 mod replaceable_schema;
+mod sort_through_filters;
 mod sql_lexer;
 mod statement_log;
 mod sys_requests;
@@ -29,6 +30,7 @@ use datafusion::catalog::{MemTable, TableProvider};
 use datafusion::common::ScalarValue;
 use datafusion::common::TableReference;
 use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::SendableRecordBatchStream;
@@ -43,6 +45,7 @@ use self::identifier_case::{missing_field, MixedCaseColumns};
 use self::procedure_call::ProcedureCall;
 use self::procedures::{Procedure, ProcedureRegistry};
 use self::replaceable_schema::ReplaceableSchema;
+use self::sort_through_filters::SortThroughFilters;
 use self::sys_tables::{ConnectionProp, SYS_SCHEMA};
 use crate::error::{Error, Result, SqlError};
 use crate::request_log::RequestLog;
@@ -157,7 +160,13 @@ impl Engine {
                 "datafusion.sql_parser.recursion_limit",
                 complexity::PARSER_RECURSION_LIMIT,
             );
-        let ctx = SessionContext::new_with_config(config);
+        // After DataFusion's own rules: ORDER BY a source's order through the filters above it.
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .with_physical_optimizer_rule(Arc::new(SortThroughFilters))
+            .build();
+        let ctx = SessionContext::new_with_state(state);
         let catalog_provider = ctx
             .catalog(CATALOG)
             .ok_or_else(|| Error::general("Internal error: the engine has no catalog"))?;

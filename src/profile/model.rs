@@ -426,6 +426,40 @@ pub struct Table {
     /// Columns the account defines itself, listed by another table of the profile.
     #[serde(default)]
     pub custom_fields: Option<CustomFields>,
+    /// How the list endpoint sorts, so that ORDER BY one of its columns is the API's.
+    #[serde(default)]
+    pub sort: Option<Sort>,
+}
+
+/// `[table.sort]`: the list endpoint returns its records ordered by a column the query names, so
+/// `ORDER BY` that column (and a LIMIT after it) needs no sorting by the driver. Only columns the
+/// API never leaves empty and orders as SQL does (numbers, times) belong in `columns`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sort {
+    /// The parameter naming what to sort by (`sort_by`).
+    pub param: String,
+    /// SQL column → the value of `param` that sorts by it.
+    pub columns: BTreeMap<String, String>,
+    /// The parameter giving the direction (`sort_direction`); absent: the API sorts ascending.
+    #[serde(default)]
+    pub direction_param: Option<String>,
+    /// The column the list is ordered by, ascending, when no parameter says otherwise: ORDER BY
+    /// it sends nothing, so the request (and a cached answer) is the plain list's.
+    #[serde(default)]
+    pub natural: Option<String>,
+    #[serde(default = "default_ascending")]
+    pub ascending: String,
+    #[serde(default = "default_descending")]
+    pub descending: String,
+}
+
+fn default_ascending() -> String {
+    "asc".into()
+}
+
+fn default_descending() -> String {
+    "desc".into()
 }
 
 /// Custom fields: columns an account adds to a table, whose definitions another table of the

@@ -174,6 +174,55 @@ format = "rfc3339"
     );
 }
 
+#[test]
+fn sort_columns_are_orderable_columns_of_a_list_table() {
+    let profile = |columns: &str, natural: &str| {
+        format!(
+            r#"
+name = "x"
+base_url = "https://x.test"
+[[table]]
+name = "contacts"
+path = "/contacts"
+pagination = {{ kind = "none" }}
+[table.sort]
+param = "order"
+direction_param = "dir"
+natural = "{natural}"
+columns = {{ {columns} }}
+[[table.column]]
+name = "id"
+type = "int64"
+[[table.column]]
+name = "tags"
+type = "json"
+"#
+        )
+    };
+    let p = parse(&profile(r#"id = "id""#, "id"), "'s.toml'")
+        .unwrap_or_else(|e| panic!("{}", e.message));
+    let sort = p.tables[0]
+        .sort
+        .as_ref()
+        .unwrap_or_else(|| panic!("no sort"));
+    assert_eq!(
+        (sort.ascending.as_str(), sort.descending.as_str()),
+        ("asc", "desc")
+    );
+    for (columns, natural, says) in [
+        (r#"nope = "n""#, "nope", "'nope' is not a column"),
+        (r#"tags = "tags""#, "tags", "non-JSON column"),
+        (r#"id = "id""#, "tags", "'tags' is not one of sort.columns"),
+    ] {
+        let e = parse(&profile(columns, natural), "'s.toml'").unwrap_err();
+        assert!(
+            e.message.contains(says) && e.message.contains("'s.toml'"),
+            "{}",
+            e.message
+        );
+    }
+}
+
 /// The Profile property's allowed values (sys_connection_props, messages) list the built-ins.
 #[test]
 fn the_profile_property_lists_the_builtins() {

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::model::{
-    CustomFields, FilterOp, PageKind, Pagination, PlacementKind, Profile, SchemeDecl, Table,
+    CustomFields, FilterOp, PageKind, Pagination, PlacementKind, Profile, SchemeDecl, Sort, Table,
 };
 use super::template::placeholders;
 use super::types::{ColumnType, CustomFieldType, TimeFormat, TYPE_NAMES};
@@ -371,6 +371,9 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
     if let Some(cf) = &t.custom_fields {
         validate_custom_fields(cx, p, t, &place, cf)?;
     }
+    if let Some(sort) = &t.sort {
+        validate_sort(cx, t, &place, sort, &types.columns)?;
+    }
     let has_col = |n: &str| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(n));
     if t.child.is_none() && t.path.trim().is_empty() && t.report.is_none() {
         return Err(cx.err(&place, "path", "must not be empty"));
@@ -551,6 +554,56 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
 /// The longest part suffix: a field's name (at most 80 characters, `_custom`), `_`, the suffix, `_`, an
 /// 8-character key tag and a number stay within SQL_MAX_IDENTIFIER_LEN (128).
 const MAX_PART_SUFFIX: usize = 22;
+
+/// `[table.sort]`: a list table's own columns of an orderable type, each with its API value.
+fn validate_sort(
+    cx: &Ctx,
+    t: &Table,
+    place: &str,
+    sort: &Sort,
+    types: &[(ColumnType, TimeFormat)],
+) -> Result<()> {
+    if t.child.is_some() || t.report.is_some() || t.parent.is_some() {
+        return Err(cx.err(
+            place,
+            "sort",
+            "applies to a table read from its own list (not a child, report or per-parent table)",
+        ));
+    }
+    if sort.param.trim().is_empty() || sort.columns.is_empty() {
+        return Err(cx.err(place, "sort", "name the parameter and at least one column"));
+    }
+    if let Some(natural) = &sort.natural {
+        if !sort.columns.keys().any(|c| c.eq_ignore_ascii_case(natural)) {
+            return Err(cx.err(
+                place,
+                "sort.natural",
+                format!("'{natural}' is not one of sort.columns"),
+            ));
+        }
+    }
+    for (column, value) in &sort.columns {
+        let at = t
+            .columns
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(column))
+            .ok_or_else(|| {
+                cx.err(
+                    place,
+                    "sort.columns",
+                    format!("'{column}' is not a column of the table"),
+                )
+            })?;
+        if matches!(types[at].0, ColumnType::Json) || value.trim().is_empty() {
+            return Err(cx.err(
+                place,
+                &format!("sort.columns.{column}"),
+                "must be a non-JSON column with the API's name for it",
+            ));
+        }
+    }
+    Ok(())
+}
 
 fn validate_custom_fields(
     cx: &Ctx,

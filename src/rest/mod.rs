@@ -15,6 +15,7 @@ pub mod jsonpath;
 mod origin;
 pub mod page_values;
 pub mod pager;
+mod planned_scan;
 mod prefetch;
 mod provider;
 mod record_splitter;

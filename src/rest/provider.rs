@@ -1,7 +1,6 @@
 //! The DataFusion side of a REST table: a `TableProvider` that says which filters the API honours
-//! exactly (and which ones narrow a report's window, a superset the engine still filters), and a
-//! streaming partition whose batches come from a spawned scan task through a channel of
-//! capacity 1. Dropping the stream aborts the task and with it the request in flight.
+//! exactly (and which ones narrow a report's window, a superset the engine still filters) and
+//! plans a scan from them (`planned_scan`, which runs it).
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,21 +8,16 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{Field, SchemaRef};
 use datafusion::catalog::Session;
-use datafusion::common::{DataFusionError, ScalarValue};
+use datafusion::common::ScalarValue;
 use datafusion::datasource::{TableProvider, TableType};
-use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::{BinaryExpr, Expr, Operator, TableProviderFilterPushDown};
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 use datafusion::physical_plan::ExecutionPlan;
-use futures::StreamExt;
-use tokio::sync::mpsc;
 
 use super::context::ScanContext;
 use super::custom_fields;
 use super::json_to_arrow::{Converter, OutColumn};
+use super::planned_scan::PlannedScan;
 use super::scan::{Mode, ScanPlan};
-use super::scan_exec::{self, ApiScanExec};
 use super::window::{self, Bounds};
 use crate::profile::{FilterOp, Table, ValueFormat};
 use crate::table_meta;
@@ -456,75 +450,17 @@ impl TableProvider for RestTable {
             columns,
             schema: schema.clone(),
         });
-        let requests = scan_exec::describe(&self.ctx, &self.table, &plan);
-        let part = Arc::new(ScanPartition {
+        PlannedScan {
             ctx: self.ctx.clone(),
             // Scans are planned as their statement executes, right after it was numbered.
             statement: self.ctx.client.log().last_statement(),
             table: self.table.clone(),
             conv,
             plan,
-            schema: schema.clone(),
-        });
-        let exec = StreamingTableExec::try_new(schema, vec![part], None, Vec::new(), false, limit)?;
-        Ok(Arc::new(ApiScanExec::new(Arc::new(exec), requests)))
-    }
-}
-
-struct ScanPartition {
-    ctx: Arc<ScanContext>,
-    /// The statement this scan belongs to, for the request log.
-    statement: u64,
-    table: Arc<Table>,
-    conv: Arc<Converter>,
-    plan: ScanPlan,
-    schema: SchemaRef,
-}
-
-impl fmt::Debug for ScanPartition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RestScan({}, {:?})", self.table.name, self.plan)
-    }
-}
-
-/// Aborts the scan task when the stream is dropped (end of query, LIMIT reached, SQLCancel).
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl PartitionStream for ScanPartition {
-    fn schema(&self) -> &SchemaRef {
-        &self.schema
-    }
-
-    fn execute(&self, _ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
-        let ctx = self.ctx.clone();
-        let table = self.table.clone();
-        let conv = self.conv.clone();
-        let plan = self.plan.clone();
-        let statement = self.statement;
-        // The task starts on the first poll, which always happens inside the runtime.
-        let started = futures::stream::once(async move {
-            let (tx, rx) = mpsc::channel(1);
-            let handle = tokio::spawn(crate::request_log::in_statement(
-                statement,
-                ctx.run(table, conv, plan, tx),
-            ));
-            let guard = AbortOnDrop(handle);
-            futures::stream::unfold((rx, guard), |(mut rx, guard)| async move {
-                let item = rx.recv().await?;
-                Some((
-                    item.map_err(|e| DataFusionError::External(Box::new(e))),
-                    (rx, guard),
-                ))
-            })
-        })
-        .flatten();
-        Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), started))
+            schema,
+            ordering: None,
+        }
+        .exec()
     }
 }
 

@@ -1,7 +1,8 @@
 //! A REST scan's node in DataFusion's physical plan. DataFusion's `StreamingTableExec` runs the
-//! scan; this node only says what reaches the API (the endpoint with the pushed-down parameters,
+//! scan; this node says what reaches the API (the endpoint with the pushed-down parameters,
 //! the keys looked up, the parents iterated, the page size and the limit), so that `EXPLAIN`
-//! shows the requests a query makes. It must not change how the scan runs: everything else is
+//! shows the requests a query makes, and passes the optimizer's requests for sorted or fewer rows
+//! to the planned scan (`Replan`). It must not change how the scan runs: everything else is
 //! delegated. URLs are shown as the client masks them (no credential).
 
 use std::fmt;
@@ -10,12 +11,21 @@ use std::sync::Arc;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{internal_err, Result as DfResult};
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
-use datafusion::physical_expr::PhysicalExpr;
-use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties};
+use datafusion::physical_expr::{PhysicalExpr, PhysicalSortExpr};
+use datafusion::physical_plan::{
+    DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SortOrderPushdownResult,
+};
 
 use super::context::ScanContext;
 use super::scan::{Mode, ScanPlan};
 use crate::profile::{PageKind, Table};
+
+/// A scan that can be planned again: with the API sorting its rows, or stopping after `fetch`.
+/// `None`: it cannot (the profile declares no such sort, or the scan is not a list read).
+pub trait Replan: fmt::Debug + Send + Sync {
+    fn sorted(&self, order: &[PhysicalSortExpr]) -> Option<DfResult<Arc<dyn ExecutionPlan>>>;
+    fn limited(&self, fetch: usize) -> Option<DfResult<Arc<dyn ExecutionPlan>>>;
+}
 
 /// Keys or parents listed by name before the rest are only counted.
 const SHOWN_VALUES: usize = 10;
@@ -25,11 +35,20 @@ pub struct ApiScanExec {
     inner: Arc<dyn ExecutionPlan>,
     /// What the scan asks of the API, for EXPLAIN.
     requests: String,
+    replan: Option<Arc<dyn Replan>>,
 }
 
 impl ApiScanExec {
-    pub fn new(inner: Arc<dyn ExecutionPlan>, requests: String) -> ApiScanExec {
-        ApiScanExec { inner, requests }
+    pub fn new(
+        inner: Arc<dyn ExecutionPlan>,
+        requests: String,
+        replan: Option<Arc<dyn Replan>>,
+    ) -> ApiScanExec {
+        ApiScanExec {
+            inner,
+            requests,
+            replan,
+        }
     }
 }
 
@@ -83,6 +102,21 @@ impl ExecutionPlan for ApiScanExec {
 
     fn fetch(&self) -> Option<usize> {
         self.inner.fetch()
+    }
+
+    fn with_fetch(&self, limit: Option<usize>) -> Option<Arc<dyn ExecutionPlan>> {
+        self.replan.as_ref()?.limited(limit?)?.ok()
+    }
+
+    /// ORDER BY a column the API sorts by: the API's order is the query's, so the sort goes.
+    fn try_pushdown_sort(
+        &self,
+        order: &[PhysicalSortExpr],
+    ) -> DfResult<SortOrderPushdownResult<Arc<dyn ExecutionPlan>>> {
+        match self.replan.as_ref().and_then(|r| r.sorted(order)) {
+            Some(plan) => Ok(SortOrderPushdownResult::Exact { inner: plan? }),
+            None => Ok(SortOrderPushdownResult::Unsupported),
+        }
     }
 }
 

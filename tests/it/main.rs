@@ -35,5 +35,6 @@ mod rest_pushdown;
 mod rest_rate_budget;
 mod rest_report_window;
 mod rest_requests_table;
+mod rest_sort;
 mod rest_tables;
 mod secrets_in_text;
