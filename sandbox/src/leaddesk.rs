@@ -1,8 +1,9 @@
 //! LeadDesk "Original API" imitation at `/leaddesk/`: one endpoint, `GET|POST
-//! ?auth=<32-char key>&mod=<module>&cmd=<command>&...`, dispatching agent/calling_list/campaign
-//! lists, contact find by phone, call get by call_ref_id. No pagination, no rate headers;
-//! errors are the documented plain-text codes (`ERR_AUTHENTICATION`, `ERR_ARGUMENT_MISSING`,
-//! `ERR_ARGUMENT_INVALID`, `ERR_NOT_FOUND:<what>`, `ERR_UNDEFINED`) with HTTP 400 or 500.
+//! ?auth=<32-char key>&mod=<module>&cmd=<command>&...`, dispatching `agent/list|find`,
+//! `calling_list/list|export`, `campaign/list`, `contact/find|get` and `call/get`. No
+//! pagination, no rate headers; errors are the documented plain-text codes
+//! (`ERR_AUTHENTICATION`, `ERR_ARGUMENT_MISSING`, `ERR_ARGUMENT_INVALID`, `ERR_INVALID_MODULE`,
+//! `ERR_INVALID_COMMAND`, `ERR_NOT_FOUND:<what>`, `ERR_UNDEFINED`) with HTTP 400 or 500.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
@@ -11,9 +12,12 @@ use axum::routing::any;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::common::{ok, param, params, Params};
+use crate::common::{ok, param, params, Params, Rejection};
 use crate::control::table;
-use crate::data::{self, fmt_space, Gen, FIRST_NAMES, LAST_NAMES};
+use crate::data::{self, Gen, FIRST_NAMES, LAST_NAMES};
+
+mod calls;
+mod contacts;
 use crate::faults::Fault;
 use crate::{AppState, Shared};
 
@@ -37,7 +41,15 @@ const CAMPAIGNS: [&str; 4] = [
     "Surveys",
     "Kampanja 2025",
 ];
-const CALL_BASE: usize = 500_001;
+/// Call ending reasons ("results"), as calls and calling-list exports name them.
+const RESULTS: [&str; 6] = [
+    "Sale",
+    "No answer",
+    "Call back",
+    "Not interested",
+    "Wrong number",
+    "Ei kiinnostunut",
+];
 
 pub struct Data {
     g: Gen,
@@ -67,21 +79,12 @@ impl Data {
         data::phone(&self.g, CONTACT, c, 0)
     }
 
-    fn call_json(&self, i: usize) -> Value {
-        let g = &self.g;
-        let start = g.time(CALL, i, 1);
-        let talk = g.range(CALL, i, 2, 5, 1200);
-        let orders: Vec<u64> = (0..g.range(CALL, i, 3, 0, 2))
-            .map(|k| 900_000 + g.range(CALL, i, 10 + k, 0, 99_999))
-            .collect();
-        json!({
-            "agent_id": AGENT_BASE + g.range(CALL, i, 4, 0, AGENTS as u64 - 1) as usize,
-            "number": g.index(CALL, i, 5, self.n).map_or_else(|| data::phone(g, CALL, i, 0), |c| self.contact_phone(c)),
-            "talk_start": fmt_space(start),
-            "talk_end": fmt_space(start + talk as i64),
-            "talk_time": talk.to_string(),
-            "order_ids": orders,
-        })
+    fn agent_name(&self, a: usize) -> String {
+        let (f, l) = (
+            self.g.pick(AGENT, a, 1, FIRST_NAMES),
+            self.g.pick(AGENT, a, 2, LAST_NAMES),
+        );
+        format!("{f} {l}")
     }
 
     fn list(&self, module: &str) -> Vec<Value> {
@@ -115,6 +118,32 @@ fn bad(code: &str) -> Response {
     err(StatusCode::BAD_REQUEST, code)
 }
 
+/// A mandatory integer argument: `ERR_ARGUMENT_MISSING` when absent, `ERR_ARGUMENT_INVALID`
+/// when not an integer.
+fn int_arg(p: &Params, key: &str) -> Result<u64, Rejection> {
+    match param(p, key) {
+        None => Err(Box::new(bad("ERR_ARGUMENT_MISSING"))),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| Box::new(bad("ERR_ARGUMENT_INVALID"))),
+    }
+}
+
+/// `agent/find&username=`: one `{id, name}` object (Microsoft's connector).
+fn agent_find(d: &Data, p: &Params) -> Response {
+    let Some(username) = param(p, "username") else {
+        return bad("ERR_ARGUMENT_MISSING");
+    };
+    (0..AGENTS)
+        .map(|a| d.agent_json(a))
+        .find(|a| a["username"] == username)
+        .map_or_else(
+            || bad("ERR_NOT_FOUND:agent"),
+            |a| ok(json!({ "id": a["id"], "name": a["name"] })),
+        )
+}
+
 fn dispatch(st: &Shared, p: &Params) -> Response {
     let d = &st.leaddesk;
     let (Some(module), Some(cmd)) = (param(p, "mod"), param(p, "cmd")) else {
@@ -122,41 +151,15 @@ fn dispatch(st: &Shared, p: &Params) -> Response {
     };
     match (module, cmd) {
         ("agent" | "calling_list" | "campaign", "list") => ok(Value::Array(d.list(module))),
-        ("agent", "get") => {
-            let Some(id) = param(p, "agent_id") else {
-                return bad("ERR_ARGUMENT_MISSING");
-            };
-            match id.parse::<usize>() {
-                Err(_) => bad("ERR_ARGUMENT_INVALID"),
-                Ok(id) => match id.checked_sub(AGENT_BASE).filter(|a| *a < AGENTS) {
-                    Some(a) => ok(d.agent_json(a)),
-                    None => bad("ERR_NOT_FOUND:agent"),
-                },
-            }
+        ("agent", "find") => agent_find(d, p),
+        ("calling_list", "export") => contacts::export(d, p),
+        ("contact", "find") => contacts::find(d, p),
+        ("contact", "get") => contacts::get(d, p),
+        ("call", "get") => calls::get(d, p),
+        ("agent" | "calling_list" | "campaign" | "contact" | "call", _) => {
+            bad("ERR_INVALID_COMMAND")
         }
-        ("contact", "find") => {
-            let Some(phone) = param(p, "phone") else {
-                return bad("ERR_ARGUMENT_MISSING");
-            };
-            let ids: Vec<usize> = (0..d.n)
-                .filter(|c| d.contact_phone(*c) == phone)
-                .map(|c| c + 1)
-                .collect();
-            ok(json!(ids))
-        }
-        ("call", "get") => {
-            let Some(id) = param(p, "call_ref_id") else {
-                return bad("ERR_ARGUMENT_MISSING");
-            };
-            match id.parse::<usize>() {
-                Err(_) => bad("ERR_ARGUMENT_INVALID"),
-                Ok(id) => match id.checked_sub(CALL_BASE).filter(|i| *i < d.n) {
-                    Some(i) => ok(d.call_json(i)),
-                    None => bad("ERR_NOT_FOUND:call"),
-                },
-            }
-        }
-        _ => bad("ERR_ARGUMENT_INVALID"),
+        _ => bad("ERR_INVALID_MODULE"),
     }
 }
 
@@ -188,6 +191,8 @@ pub fn manifest(st: &Shared) -> Value {
             "agents": table(AGENTS, None),
             "calling_lists": table(CALLING_LISTS.len(), None),
             "campaigns": table(CAMPAIGNS.len(), None),
+            "calling_list_contacts": table(st.leaddesk.n, Some("calling_lists")),
+            "calling_list_export": table(st.leaddesk.n, Some("calling_lists")),
         },
         "credentials": { "api_key": st.creds.leaddesk_key },
         "connection_strings": {
@@ -200,11 +205,14 @@ pub fn manifest(st: &Shared) -> Value {
 }
 
 pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+    let d = &st.leaddesk;
     let module = match name {
         "agents" => "agent",
         "calling_lists" => "calling_list",
         "campaigns" => "campaign",
+        "calling_list_contacts" => return Some(d.all_list_contact_ids()),
+        "calling_list_export" => return Some(d.all_export_rows()),
         _ => return None,
     };
-    Some(st.leaddesk.list(module))
+    Some(d.list(module))
 }

@@ -847,7 +847,8 @@ fn leaddesk_original_api() {
             &[],
         )
         .json();
-    assert!(found.is_array());
+    assert_eq!(found["success"], true);
+    assert!(found["contact_ids"].is_array());
     for (q, status, text) in [
         (
             "auth=wrong&mod=agent&cmd=list".to_owned(),
@@ -859,10 +860,10 @@ fn leaddesk_original_api() {
         (
             format!("auth={key}&mod=nope&cmd=list"),
             400,
-            "ERR_ARGUMENT_INVALID",
+            "ERR_INVALID_MODULE",
         ),
         (
-            format!("auth={key}&mod=agent&cmd=get&agent_id=1"),
+            format!("auth={key}&mod=agent&cmd=find&username=nobody"),
             400,
             "ERR_NOT_FOUND:agent",
         ),
