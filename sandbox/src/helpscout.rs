@@ -1,6 +1,7 @@
 //! Help Scout Inbox (Mailbox API 2.0) imitation under `/helpscout/v2`: conversations (25 per
 //! page, `status=active` by default), customers, mailboxes, users, tags, teams (50 per page),
-//! threads under each conversation; HAL envelopes whose links do not carry filters (as the
+//! threads under each conversation; conversations and customers sorted by `sortField` and
+//! `sortOrder` (helpscout/sort.rs); HAL envelopes whose links do not carry filters (as the
 //! real API); Bearer auth; `{logRef, message}` errors; `X-RateLimit-*-Minute` headers. The
 //! newer tables (customer entries, organizations, folders, workflows, team members) live in
 //! `helpscout/`.
@@ -8,6 +9,7 @@
 mod customers;
 mod folders;
 mod organizations;
+mod sort;
 mod team_members;
 mod workflows;
 
@@ -189,10 +191,14 @@ impl Data {
         })
     }
 
+    fn conversation_subject(&self, i: usize) -> String {
+        format!("{} ({})", self.g.pick(CONV, i, 30, SUBJECTS), i + 1)
+    }
+
     fn conversation_json(&self, base: &str, i: usize) -> Value {
         let c = self.conv(i);
         let id = CONV_BASE + i;
-        let subject = format!("{} ({})", self.g.pick(CONV, i, 30, SUBJECTS), i + 1);
+        let subject = self.conversation_subject(i);
         let mut v = json!({
             "id": id,
             "number": i + 1,
@@ -236,10 +242,19 @@ impl Data {
         v
     }
 
+    /// (createdAt, updatedAt) of customer `c`.
+    fn customer_times(&self, c: usize) -> (i64, i64) {
+        let created = self.g.time(CUSTOMER, c, 4);
+        (
+            created,
+            created + self.g.range(CUSTOMER, c, 11, 0, 90 * 86_400) as i64,
+        )
+    }
+
     fn customer_json(&self, base: &str, c: usize) -> Value {
         let g = &self.g;
         let (first, last) = self.customer_name(c);
-        let created = g.time(CUSTOMER, c, 4);
+        let (created, updated) = self.customer_times(c);
         let id = CUSTOMER_BASE + c;
         let phones: Vec<Value> = (0..g.range(CUSTOMER, c, 5, 0, 2) as usize)
             .map(|k| json!({"id": id * 10 + k, "value": data::phone(g, CUSTOMER, c, k), "type": "work"}))
@@ -257,7 +272,7 @@ impl Data {
             "photoType": "default",
             "photoUrl": format!("https://d33v4339jhl8k0.cloudfront.net/customer-avatar/{}.png", c % 10),
             "createdAt": fmt_iso(created),
-            "updatedAt": fmt_iso(created + g.range(CUSTOMER, c, 11, 0, 90 * 86_400) as i64),
+            "updatedAt": fmt_iso(updated),
             "background": null,
             "age": null,
             "draft": false,
@@ -571,7 +586,17 @@ fn list(st: &Shared, t: Table, uri: &Uri) -> Response {
     };
     let page = page_of(&p);
     let offset = (page - 1).saturating_mul(size);
-    let (rows, total) = select(t.count(d), keep_ref, offset, size);
+    let sorted = match sort::order(d, t, &p, || (0..t.count(d)).filter(|i| keep(*i)).collect()) {
+        Ok(sorted) => sorted,
+        Err(resp) => return *resp,
+    };
+    let (rows, total) = match sorted {
+        Some(sorted) => {
+            let total = sorted.len();
+            (sorted.into_iter().skip(offset).take(size).collect(), total)
+        }
+        None => select(t.count(d), keep_ref, offset, size),
+    };
     let base = api_base(st);
     let items = rows.into_iter().map(|i| t.render(d, &base, i)).collect();
     ok(hal(

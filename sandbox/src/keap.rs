@@ -3,7 +3,7 @@
 //! subscriptions, transactions, campaigns, appointments, sent e-mails, files, affiliates, the
 //! stage pipeline, order payments); `limit`/`offset` paging (max 1000) with
 //! `{"<plural>": [...], "count", "next", "previous"}` where `next` is present even on the last
-//! page; the documented filters; `X-Keap-API-Key` or Bearer auth; Apigee `fault` bodies on
+//! page; the documented filters and `order`/`order_direction` (keap/sort.rs); `X-Keap-API-Key` or Bearer auth; Apigee `fault` bodies on
 //! 401/429; `x-keap-product-quota-*` / `-throttle-*` headers.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +31,7 @@ mod affiliates;
 mod files;
 mod more;
 mod payments;
+mod sort;
 mod stages;
 
 const CONTACT: u64 = 0x40;
@@ -642,12 +643,29 @@ fn list(st: &Shared, name: &str, t: Table, uri: &Uri) -> Response {
         Err(resp) => return *resp,
     };
     let keep = |i: usize| filters.iter().all(|f| f(i));
-    let keep_ref: Option<&dyn Fn(usize) -> bool> = if filters.is_empty() {
-        None
+    let sorted = if param(&p, "order").is_some() || param(&p, "order_direction").is_some() {
+        let kept: Vec<usize> = (0..t.count(d)).filter(|i| keep(*i)).collect();
+        match sort::order(d, t, &p, &kept) {
+            Ok(sorted) => sorted,
+            Err(resp) => return *resp,
+        }
     } else {
-        Some(&keep)
+        None
     };
-    let (rows, total) = select(t.count(d), keep_ref, offset, limit);
+    let (rows, total) = match sorted {
+        Some(sorted) => {
+            let total = sorted.len();
+            (sorted.into_iter().skip(offset).take(limit).collect(), total)
+        }
+        None => {
+            let keep_ref: Option<&dyn Fn(usize) -> bool> = if filters.is_empty() {
+                None
+            } else {
+                Some(&keep)
+            };
+            select(t.count(d), keep_ref, offset, limit)
+        }
+    };
     // Keap carries the request's other parameters into its links.
     let others: Vec<(String, String)> = p
         .iter()

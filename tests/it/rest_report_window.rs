@@ -2,7 +2,9 @@
 //! timespan of the report jobs, so calls older than the default 30 days are found, a short range
 //! asks for that range only, a long one is split into jobs of at most 31 days, and an empty or
 //! future one runs no job. Expected rows come from the sandbox's list of every call it generated
-//! (`/_sandbox/data/talkdesk/calls?all=true`), the timespans from its log of report jobs.
+//! (`/_sandbox/data/talkdesk/calls?all=true`), the timespans from its log of report jobs. The
+//! first two checks also run over every report table of the profile with a `window_column`
+//! (`/_sandbox/data/talkdesk/<table>?all=true`), comparing the window column's values.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
 use odbc_api::parameter::WithDataType;
@@ -10,8 +12,8 @@ use odbc_api::sys::Timestamp;
 use odbc_api::{Connection, DataType};
 use serde_json::Value;
 
-use crate::harness::rows_as_text;
-use crate::sandbox::{clean, counting, counting_guard, http, Sandbox};
+use crate::harness::{query_text, rows_as_text};
+use crate::sandbox::{clean, counting, counting_guard, http, profile, Sandbox};
 
 /// Every generated call as (call_id, start_at), the ones before the default window included.
 fn every_call(sb: &Sandbox) -> Vec<(String, DateTime<Utc>)> {
@@ -255,5 +257,171 @@ fn an_empty_or_future_window_runs_no_job() {
         assert!(got(&conn, &condition).is_empty(), "{condition}");
         let stats = sb.stats();
         assert!(stats.is_empty(), "{condition}: {stats:?}");
+    }
+}
+
+/// A report table of the profile whose window column conditions set the jobs' timespan.
+struct Windowed {
+    table: String,
+    column: String,
+    /// Where a report row keeps the column's value.
+    path: String,
+}
+
+/// Every report table of the Talkdesk profile with a `window_column`.
+fn windowed() -> Vec<Windowed> {
+    let p = profile("talkdesk");
+    let out: Vec<Windowed> = p.doc["table"]
+        .as_array()
+        .expect("[[table]]")
+        .iter()
+        .filter_map(toml::Value::as_table)
+        .filter_map(|t| {
+            let name = t["name"].as_str()?;
+            let column = t.get("report")?.get("window_column")?.as_str()?;
+            let path = p.table(name).column(column).path;
+            Some(Windowed {
+                table: name.to_owned(),
+                column: column.to_owned(),
+                path,
+            })
+        })
+        .collect();
+    assert!(
+        out.len() > 1,
+        "report tables with a window_column: {}",
+        out.len()
+    );
+    out
+}
+
+/// A report time as the report writes it (RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC) or as the
+/// driver shows it (fractional seconds allowed).
+fn parse_time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").map(|t| t.and_utc())
+        })
+        .unwrap_or_else(|e| panic!("{text}: not a time: {e}"))
+}
+
+/// Every row of a report table, before the default window too, as (its window column's time, the
+/// time the report selects it by). The two are the same except for studio_flow_execution: that
+/// report selects whole flows by their finish time,
+/// `studio_flow_executions_aggregated.flow_execution_finished_time`, a key with a dot the
+/// profile's column paths cannot address, so its window column is the step's start, up to a
+/// flow's length earlier. A step that starts inside a range whose flow finishes after it is
+/// therefore not found, as the table's description says; the expected rows leave it out.
+fn every_row(sb: &Sandbox, w: &Windowed) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let url = format!("/_sandbox/data/talkdesk/{}?all=true", w.table);
+    let r = http(&sb.base, "GET", &url);
+    assert_eq!(r.status, 200, "{url}");
+    let Value::Array(rows) = r.json() else {
+        panic!("{url} is not an array")
+    };
+    assert!(!rows.is_empty(), "{url}: no rows");
+    let selected_by = (w.table == "studio_flow_execution")
+        .then_some("studio_flow_executions_aggregated.flow_execution_finished_time");
+    rows.iter()
+        .map(|row| {
+            let at = |key: &str| {
+                parse_time(
+                    crate::sandbox::json_path(row, key)
+                        .or_else(|| row.get(key))
+                        .and_then(Value::as_str)
+                        .unwrap_or_else(|| panic!("{url}: no {key} in {row}")),
+                )
+            };
+            let t = at(&w.path);
+            (t, selected_by.map_or(t, at))
+        })
+        .collect()
+}
+
+/// The window column's times of the rows whose window column `cond` accepts and which a job for
+/// `job` holds, sorted.
+fn want_times(
+    rows: &[(DateTime<Utc>, DateTime<Utc>)],
+    job: (DateTime<Utc>, DateTime<Utc>),
+    cond: impl Fn(DateTime<Utc>) -> bool,
+) -> Vec<DateTime<Utc>> {
+    let mut out: Vec<DateTime<Utc>> = rows
+        .iter()
+        .filter(|(t, by)| cond(*t) && *by >= job.0 && *by < job.1)
+        .map(|(t, _)| *t)
+        .collect();
+    out.sort();
+    out
+}
+
+/// The window column's times `SELECT {column} FROM talkdesk.{table} WHERE {condition}` returns,
+/// sorted.
+fn got_times(conn: &Connection<'_>, w: &Windowed, condition: &str) -> Vec<DateTime<Utc>> {
+    let sql = format!(
+        "SELECT {} FROM talkdesk.{} WHERE {condition}",
+        w.column, w.table
+    );
+    let mut out: Vec<DateTime<Utc>> = query_text(conn, &sql)
+        .into_iter()
+        .map(|r| parse_time(r[0].as_deref().unwrap_or_else(|| panic!("{sql}: NULL"))))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn report_rows_older_than_the_default_window_are_found() {
+    let sb = clean();
+    let conn = sb.connect("talkdesk");
+    let first = manifest_time(sb, "calls_span", "from");
+    let window = manifest_time(sb, "calls_window", "from");
+    for w in windowed() {
+        let rows = every_row(sb, &w);
+        let (table, column) = (&w.table, &w.column);
+
+        let older = want_times(&rows, (first, window), |t| t >= first && t < window);
+        assert!(
+            !older.is_empty(),
+            "{table}: no rows before the default window"
+        );
+        let condition = format!("{column} >= {} AND {column} < {}", lit(first), lit(window));
+        assert_eq!(
+            got_times(&conn, &w, &condition),
+            older,
+            "{table}: {condition}"
+        );
+
+        // An upper bound alone reads the 30 days before it.
+        let month = (window - Duration::days(30), window);
+        let month_before = want_times(&rows, month, |t| t < window);
+        let condition = format!("{column} < {}", lit(window));
+        assert_eq!(
+            got_times(&conn, &w, &condition),
+            month_before,
+            "{table}: {condition}"
+        );
+    }
+}
+
+#[test]
+fn a_short_range_asks_every_report_for_that_range_only() {
+    let sb = counting();
+    let conn = sb.connect("talkdesk");
+    let end = manifest_time(sb, "calls_window", "to");
+    let (from, to) = (end - Duration::days(3), end - Duration::days(1));
+    for w in windowed() {
+        let rows = every_row(sb, &w);
+        let (table, column) = (&w.table, &w.column);
+        let condition = format!("{column} >= {} AND {column} < {}", lit(from), lit(to));
+        let _guard = counting_guard();
+        sb.reset();
+        let got = got_times(&conn, &w, &condition);
+        assert_eq!(jobs(sb), [(from, to)], "{table}: {condition}");
+        assert_eq!(
+            got,
+            want_times(&rows, (from, to), |t| t >= from && t < to),
+            "{table}: {condition}"
+        );
     }
 }

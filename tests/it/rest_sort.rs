@@ -136,6 +136,16 @@ fn pipedrive_order_by_is_the_apis() {
     sorted_by_the_api("pipedrive");
 }
 
+#[test]
+fn keap_order_by_is_the_apis() {
+    sorted_by_the_api("keap");
+}
+
+#[test]
+fn helpscout_order_by_is_the_apis() {
+    sorted_by_the_api("helpscout");
+}
+
 /// A sort the profile does not declare, or below a LIMIT, stays the engine's.
 #[test]
 fn other_orders_are_sorted_by_the_driver() {

@@ -1,0 +1,161 @@
+//! Keap REST v1 list order: `order=<attribute>` with `order_direction=ASCENDING|DESCENDING` on
+//! the lists whose spec enumerates both (contacts, companies, campaigns, affiliates), with
+//! exactly the spec's values and case; anything else is a 400. Lists whose `order` has no
+//! direction (opportunities; orders, "most recent at the top") or no enumerated values (tasks)
+//! ignore it here, as the sandbox does any parameter it does not know.
+//!
+//! The sandbox sorts by the field of the rendered record the attribute names; the spec does not
+//! say where Keap puts empty values, so they come first ascending (as in MySQL) and ties keep id
+//! order. Attributes the sandbox's records do not carry (a campaign's counts, category, status,
+//! last_updated; a v1 company's date_created) sort as ties, so in id order, which is the order
+//! the sandbox created them in.
+
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use super::{message, Data, Table};
+use crate::common::{param, Params, Rejection};
+
+/// One record's value of the attribute sorted by.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Empty,
+    Number(i64),
+    Text(String),
+}
+
+fn key(v: Option<&Value>) -> Key {
+    match v {
+        Some(Value::Number(n)) => n.as_i64().map_or(Key::Empty, Key::Number),
+        Some(Value::String(s)) if !s.is_empty() => Key::Text(s.clone()),
+        _ => Key::Empty,
+    }
+}
+
+/// `order` values of a list, each with the record field it sorts by (None: not in the records).
+fn attributes(t: Table) -> Option<&'static [(&'static str, Option<&'static str>)]> {
+    Some(match t {
+        Table::Contacts => &[
+            ("id", Some("id")),
+            ("date_created", Some("date_created")),
+            ("last_updated", Some("last_updated")),
+            ("name", Some("family_name")),
+            ("firstName", Some("given_name")),
+            ("email", Some("email_addresses.0.email")),
+        ],
+        Table::Companies => &[
+            ("id", Some("id")),
+            ("date_created", None),
+            ("name", Some("company_name")),
+            ("email", Some("email_address")),
+        ],
+        Table::Campaigns => &[
+            ("id", Some("id")),
+            ("name", Some("name")),
+            ("published_date", Some("published_date")),
+            ("completed_contact_count", None),
+            ("active_contact_count", None),
+            ("date_created", Some("date_created")),
+            ("last_updated", None),
+            ("category", None),
+            ("status", None),
+        ],
+        Table::Affiliates => &[("id", Some("id")), ("name", Some("name"))],
+        _ => return None,
+    })
+}
+
+fn field<'v>(record: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(record, |v, part| match v {
+        Value::Array(a) => a.get(part.parse::<usize>().ok()?),
+        _ => v.get(part),
+    })
+}
+
+/// `rows` (record indices, in id order) in the order `order`/`order_direction` ask for; `None`
+/// when the list is not asked to sort (or does not sort). A direction without `order` is
+/// checked, and leaves the list as it is.
+pub(super) fn order(
+    d: &Data,
+    t: Table,
+    p: &Params,
+    rows: &[usize],
+) -> Result<Option<Vec<usize>>, Rejection> {
+    let Some(attributes) = attributes(t) else {
+        return Ok(None);
+    };
+    let desc = match param(p, "order_direction") {
+        None | Some("ASCENDING") => false,
+        Some("DESCENDING") => true,
+        Some(other) => {
+            return Err(Box::new(message(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid order_direction: {other} (ASCENDING or DESCENDING)"),
+            )))
+        }
+    };
+    let path = match param(p, "order") {
+        None => return Ok(None),
+        Some(by) => match attributes.iter().find(|(name, _)| *name == by) {
+            Some((_, path)) => *path,
+            None => {
+                let names: Vec<&str> = attributes.iter().map(|(n, _)| *n).collect();
+                return Err(Box::new(message(
+                    StatusCode::BAD_REQUEST,
+                    &format!("Invalid order: {by} (one of {})", names.join(", ")),
+                )));
+            }
+        },
+    };
+    let mut keyed: Vec<(Key, usize)> = rows
+        .iter()
+        .map(|&i| {
+            let k = match path {
+                Some(path) => key(field(&t.render(d, i), path)),
+                None => Key::Empty,
+            };
+            (k, i)
+        })
+        .collect();
+    keyed.sort();
+    if desc {
+        keyed.reverse();
+    }
+    Ok(Some(keyed.into_iter().map(|(_, i)| i).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Gen;
+
+    #[test]
+    fn sorts_by_the_spec_attributes_and_rejects_others() {
+        let d = Data::new(&Gen::new(5), 30);
+        let p = |q: &[(&str, &str)]| -> Params {
+            q.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let all: Vec<usize> = (0..30).collect();
+        let asked = p(&[("order", "last_updated"), ("order_direction", "DESCENDING")]);
+        let got = order(&d, Table::Contacts, &asked, &all).unwrap().unwrap();
+        let times: Vec<i64> = got.iter().map(|i| d.contact(*i).updated).collect();
+        assert!(times.windows(2).all(|w| w[0] >= w[1]));
+        assert!(order(&d, Table::Contacts, &p(&[]), &all).unwrap().is_none());
+        // Lists without an enumerated order and direction ignore it.
+        assert!(order(&d, Table::Orders, &p(&[("order", "x")]), &all)
+            .unwrap()
+            .is_none());
+        for bad in [
+            [("order", "lastUpdated"), ("order_direction", "ASCENDING")],
+            [("order", "id"), ("order_direction", "descending")],
+        ] {
+            assert!(
+                order(&d, Table::Contacts, &p(&bad), &all).is_err(),
+                "{bad:?}"
+            );
+        }
+        assert!(order(&d, Table::Companies, &p(&[("order", "last_updated")]), &all).is_err());
+    }
+}
