@@ -619,6 +619,10 @@ pub struct Filter {
     pub format: ValueFormat,
     #[serde(default = "default_separator")]
     pub separator: String,
+    /// The most values an `in` list may carry in one request (Pipedrive's `ids`: 100); a longer
+    /// list is not sent (a key is then looked up one request each).
+    #[serde(default)]
+    pub max_values: Option<usize>,
 }
 
 /// An operator a filter parameter honours exactly.

@@ -386,6 +386,9 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
         return Err(cx.err(&place, "pagination", "declare [table.pagination] or a profile-wide [pagination] (kind = \"none\" for one request)"));
     }
     for f in &t.filters {
+        if f.max_values == Some(0) {
+            return Err(cx.err(&place, "filter.max_values", "must be at least 1"));
+        }
         if !has_col(&f.column) {
             return Err(cx.err(
                 &place,

@@ -259,10 +259,21 @@ impl RestTable {
                 && t.report.is_none()
                 && key_col.is_some_and(|k| k.eq_ignore_ascii_case(c))
         };
+        // Several keys the list takes in one request (`ids=1,2,3`) are one list read, which the
+        // other filters can narrow too, rather than a lookup per key.
+        let listed = |c: &str, n: usize| {
+            n > 1
+                && t.filters.iter().any(|f| {
+                    f.column.eq_ignore_ascii_case(c)
+                        && f.accepts(FilterOp::In)
+                        && f.max_values.is_none_or(|m| n <= m)
+                })
+        };
         // A key lookup ignores list parameters, so with a key filter the others go to the engine.
-        let key_at = eqs
-            .iter()
-            .position(|e| e.as_ref().is_some_and(|(c, _)| is_key(c)));
+        let key_at = eqs.iter().position(|e| {
+            e.as_ref()
+                .is_some_and(|(c, vals)| is_key(c) && !listed(c, vals.len()))
+        });
         let window_col = t.report.as_ref().and_then(|r| r.window_column.as_deref());
         let mut used_params: Vec<String> = Vec::new();
         let mut parent_done = false;
@@ -317,7 +328,9 @@ impl RestTable {
                 if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param)) {
                     return Use::Engine;
                 }
-                let op_ok = f.accepts(FilterOp::In) || (vals.len() == 1 && f.accepts(FilterOp::Eq));
+                let op_ok = (f.accepts(FilterOp::In)
+                    && f.max_values.is_none_or(|m| vals.len() <= m))
+                    || (vals.len() == 1 && f.accepts(FilterOp::Eq));
                 if !op_ok {
                     return Use::Engine;
                 }

@@ -59,6 +59,15 @@ fn key_lookups_go_out_together_and_return_the_same_rows() {
             if !def.has_single() || sb.parent(&service, &table).is_some() || def.is_report() {
                 continue;
             }
+            // A list that takes the keys at once reads them in one request
+            // (rest_pushdown::key_lists_are_one_request).
+            if def
+                .filters()
+                .iter()
+                .any(|f| f.column == key.name && f.ops.iter().any(|o| o == "in"))
+            {
+                continue;
+            }
             let data = sb.data(&service, &table);
             // Six keys from across the table, in an order that is not the list's.
             let keys: Vec<String> = (0..6)

@@ -156,6 +156,63 @@ macro_rules! per_service {
     };
 }
 
+/// Tables whose list takes several keys at once (an `in` filter on the key column): `key IN
+/// (a, b, c)` is one list request carrying them, and returns those records.
+fn key_lists_are_one_request(service: &str) {
+    let sb = counting();
+    let conn = sb.connect_built_in(service);
+    let mut checked = 0;
+    for (table, key) in top_level_keyed(service) {
+        let def = profile(service).table(&table);
+        let Some(filter) = def
+            .filters()
+            .into_iter()
+            .find(|f| f.column == key.name && f.ops.iter().any(|o| o == "in"))
+        else {
+            continue;
+        };
+        let data = sb.data(service, &table);
+        let mut values: Vec<String> = [data.len() / 4, data.len() / 2, data.len() - 1]
+            .iter()
+            .filter_map(|i| expected(&key, &data[*i]))
+            .collect();
+        values.dedup();
+        let listed: Vec<String> = values.iter().map(|v| literal(&key, v)).collect();
+        let sql = format!(
+            "SELECT * FROM {} WHERE {} IN ({}) ORDER BY {}",
+            qualified(service, &table),
+            key.name,
+            listed.join(", "),
+            key.name
+        );
+        let _guard = counting_guard();
+        sb.reset();
+        let (names, rows) = query_named(&conn, &sql);
+        let stats = sb.stats();
+        drop(_guard);
+        let got = comparable_rows(&def.columns(), &names, &rows);
+        let mut want = values.clone();
+        want.sort();
+        let mut keys: Vec<String> = got.iter().filter_map(|r| r[&key.name].clone()).collect();
+        keys.sort();
+        assert_eq!(keys, want, "{sql}");
+        assert_eq!(stats.len(), 1, "{sql}: one request, got {stats:#?}");
+        let sent = stats[0].param(&filter.param).unwrap_or_default();
+        let mut sent: Vec<&str> = sent.split(filter.separator.as_str()).collect();
+        sent.sort();
+        let mut wire: Vec<&str> = values.iter().map(String::as_str).collect();
+        wire.sort();
+        assert_eq!(sent, wire, "{sql}: {stats:?}");
+        checked += 1;
+    }
+    assert!(checked > 0, "{service}: no table takes a list of keys");
+}
+
+#[test]
+fn pipedrive_key_lists_are_one_request() {
+    key_lists_are_one_request("pipedrive");
+}
+
 per_service! { key_lookup_is_one_request:
     pipedrive_key_lookup_is_one_request => "pipedrive",
     helpscout_key_lookup_is_one_request => "helpscout",
