@@ -107,6 +107,13 @@ impl<'a> Pager<'a> {
 
     fn page_size(&self) -> Option<u32> {
         let size = self.size?;
+        // Page n of size s holds records (n-1)s+1..ns: once a page was asked for, every later
+        // one is asked with that size, and rows past the limit are cut here, not by the API.
+        if self.pg.kind == PageKind::Page {
+            if let Some(asked) = self.asked {
+                return Some(asked);
+            }
+        }
         Some(match self.want {
             Some(w) => size.min(u32::try_from(w.max(1)).unwrap_or(u32::MAX)),
             None => size,

@@ -145,6 +145,40 @@ fn a_limit_past_the_last_row_is_one_request() {
     );
 }
 
+/// A LIMIT that ends inside a later page of a list paged by page number and size: every page
+/// is asked with the same size (page n of size s holds rows (n-1)s+1..ns), so the rows are the
+/// list's first ones, once each. Asking the last page smaller read rows of the page before again.
+#[test]
+fn a_limit_inside_a_later_page_number_page_returns_the_first_rows() {
+    let sb = counting();
+    let conn = sb.connect_with("helpscout_docs", "Pagesize=4");
+    let articles = sb.data("helpscout_docs", "articles");
+    // The collection with the most articles, so the LIMIT ends inside its second page.
+    let mut per: std::collections::BTreeMap<String, usize> = Default::default();
+    for a in &articles {
+        *per.entry(a["collectionId"].as_str().unwrap_or_default().to_owned())
+            .or_default() += 1;
+    }
+    let (collection, count) = per.into_iter().max_by_key(|(_, n)| *n).unwrap_or_default();
+    assert!(
+        count >= 7,
+        "no collection with two pages of 4 articles: {count}"
+    );
+    let _guard = counting_guard();
+    let all = query_text(
+        &conn,
+        &format!("SELECT id FROM helpscout_docs.articles WHERE collection_id = '{collection}'"),
+    );
+    let limited = query_text(
+        &conn,
+        &format!(
+            "SELECT id FROM helpscout_docs.articles WHERE collection_id = '{collection}' LIMIT 6"
+        ),
+    );
+    drop(_guard);
+    assert_eq!(limited, all[..6], "LIMIT 6 over pages of 4");
+}
+
 macro_rules! per_service {
     ($check:ident: $($test:ident => $service:literal),* $(,)?) => {
         $(
