@@ -433,7 +433,8 @@ pub struct Table {
 
 /// `[table.sort]`: the list endpoint returns its records ordered by a column the query names, so
 /// `ORDER BY` that column (and a LIMIT after it) needs no sorting by the driver. Only columns the
-/// API never leaves empty and orders as SQL does (numbers, times) belong in `columns`.
+/// API never leaves empty and orders as SQL does (numbers, dates, times) belong in `columns`:
+/// where an API puts empty values is not declared, and text collation differs.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sort {
@@ -448,6 +449,12 @@ pub struct Sort {
     /// it sends nothing, so the request (and a cached answer) is the plain list's.
     #[serde(default)]
     pub natural: Option<String>,
+    /// Columns whose values change as records are edited (`update_time`). Sorted by such a
+    /// column, a list read over several pages can skip or repeat a record edited meanwhile, so
+    /// the API sorts by it only when one page holds the rows wanted (`ORDER BY ... LIMIT n`);
+    /// otherwise the list is read in its own order and the driver sorts.
+    #[serde(default)]
+    pub changing: Vec<String>,
     #[serde(default = "default_ascending")]
     pub ascending: String,
     #[serde(default = "default_descending")]

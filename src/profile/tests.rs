@@ -211,7 +211,11 @@ type = "json"
     );
     for (columns, natural, says) in [
         (r#"nope = "n""#, "nope", "'nope' is not a column"),
-        (r#"tags = "tags""#, "tags", "non-JSON column"),
+        (
+            r#"tags = "tags""#,
+            "tags",
+            "a number, date or timestamp column",
+        ),
         (r#"id = "id""#, "tags", "'tags' is not one of sort.columns"),
     ] {
         let e = parse(&profile(columns, natural), "'s.toml'").unwrap_err();

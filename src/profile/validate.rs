@@ -597,11 +597,29 @@ fn validate_sort(
                     format!("'{column}' is not a column of the table"),
                 )
             })?;
-        if matches!(types[at].0, ColumnType::Json) || value.trim().is_empty() {
+        let orderable = matches!(
+            types[at].0,
+            ColumnType::Int64
+                | ColumnType::Int32
+                | ColumnType::Float64
+                | ColumnType::Decimal(..)
+                | ColumnType::Date
+                | ColumnType::Timestamp
+        );
+        if !orderable || value.trim().is_empty() {
             return Err(cx.err(
                 place,
                 &format!("sort.columns.{column}"),
-                "must be a non-JSON column with the API's name for it",
+                "must be a number, date or timestamp column with the API's name for it (text sorts by the API's collation)",
+            ));
+        }
+    }
+    for column in &sort.changing {
+        if !sort.columns.keys().any(|c| c.eq_ignore_ascii_case(column)) {
+            return Err(cx.err(
+                place,
+                "sort.changing",
+                format!("'{column}' is not one of sort.columns"),
             ));
         }
     }

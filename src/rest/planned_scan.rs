@@ -1,8 +1,10 @@
 //! A REST scan as planned (the table, the pushed-down requests, the converter) and the streaming
 //! partition that runs it. The physical plan may ask a planned scan again for its rows ordered
 //! by a column the API sorts by (`[table.sort]`, so that ORDER BY needs no sort by the engine)
-//! or for fewer rows (a LIMIT after that ORDER BY); both only change what is asked of the API.
-//! It must not decide what the API honours beyond what the profile declares.
+//! or for fewer rows (a LIMIT after that ORDER BY). By a column that changes as records are
+//! edited, the API sorts only what one page holds; a longer read keeps the list's own order and
+//! is sorted here, since an edit during it could move a record past the pages read. It must not
+//! decide what the API honours beyond what the profile declares.
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use datafusion::common::{DataFusionError, Result as DfResult};
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::physical_expr::expressions::Column as ColumnExpr;
 use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
+use datafusion::physical_plan::sorts::sort::SortExec;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 use datafusion::physical_plan::ExecutionPlan;
@@ -34,43 +37,80 @@ pub struct PlannedScan {
     pub conv: Arc<Converter>,
     pub plan: ScanPlan,
     pub schema: SchemaRef,
-    /// The order the API returns the rows in, when the scan asks it to sort.
-    pub ordering: Option<LexOrdering>,
+    /// The order the scan's rows come in, when the query asked for one.
+    pub sort: Option<SortedBy>,
+}
+
+/// An ORDER BY the scan took over.
+#[derive(Clone, Debug)]
+pub struct SortedBy {
+    /// The API's sort parameters.
+    params: Vec<(String, String)>,
+    ordering: LexOrdering,
+    /// By a column that changes as records are edited: the API sorts only when one page holds
+    /// the rows wanted, since a record edited while later pages are read could move past them.
+    changing: bool,
 }
 
 impl PlannedScan {
     /// The scan's node in the physical plan.
     pub fn exec(self) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let requests = scan_exec::describe(&self.ctx, &self.table, &self.plan);
         let limit = self.plan.limit.map(|l| l as usize);
+        let (plan, ordering, sort_here) = match &self.sort {
+            None => (self.plan.clone(), None, None),
+            Some(s) if !s.changing || self.one_page() => {
+                let mut plan = self.plan.clone();
+                plan.params.extend(s.params.iter().cloned());
+                (plan, Some(s.ordering.clone()), None)
+            }
+            // Read in the list's own order, which edits do not move records through, and sort.
+            Some(s) => (self.plan.clone(), None, Some(s.ordering.clone())),
+        };
+        let mut requests = scan_exec::describe(&self.ctx, &self.table, &plan);
+        if sort_here.is_some() {
+            requests.push_str(", sorted by the driver (the column changes as records are edited)");
+        }
         let part = Arc::new(ScanPartition {
             ctx: self.ctx.clone(),
             statement: self.statement,
             table: self.table.clone(),
             conv: self.conv.clone(),
-            plan: self.plan.clone(),
+            plan,
             schema: self.schema.clone(),
         });
-        let orderings: Vec<LexOrdering> = self.ordering.clone().into_iter().collect();
-        let exec = StreamingTableExec::try_new(
+        let mut exec: Arc<dyn ExecutionPlan> = Arc::new(StreamingTableExec::try_new(
             self.schema.clone(),
             vec![part],
             None,
-            orderings,
+            ordering,
             false,
-            limit,
-        )?;
+            limit.filter(|_| sort_here.is_none()),
+        )?);
+        if let Some(ordering) = sort_here {
+            exec = Arc::new(SortExec::new(ordering, exec).with_fetch(limit));
+        }
         Ok(Arc::new(ApiScanExec::new(
-            Arc::new(exec),
+            exec,
             requests,
             Some(Arc::new(self)),
         )))
     }
 
+    /// Whether the rows wanted fit in the first page, so one request answers the query.
+    fn one_page(&self) -> bool {
+        let size = self.ctx.page_size(&self.table);
+        self.plan
+            .limit
+            .is_some_and(|l| size.is_some_and(|s| l <= u64::from(s)))
+    }
+
     /// The `(parameter, value)` pairs asking the API for `order`, if the profile says it sorts
     /// by that column in that direction and this scan is a plain list read.
-    fn sort_params(&self, order: &[PhysicalSortExpr]) -> Option<Vec<(String, String)>> {
+    fn sort_params(&self, order: &[PhysicalSortExpr]) -> Option<(Vec<(String, String)>, bool)> {
         let sort = self.table.sort.as_ref()?;
+        if self.sort.is_some() {
+            return None;
+        }
         let [only] = order else {
             return None;
         };
@@ -88,8 +128,9 @@ impl PlannedScan {
             .as_ref()
             .is_some_and(|n| n.eq_ignore_ascii_case(name));
         if natural && !only.options.descending {
-            return Some(Vec::new());
+            return Some((Vec::new(), false));
         }
+        let changing = sort.changing.iter().any(|c| c.eq_ignore_ascii_case(name));
         let value = sort
             .columns
             .iter()
@@ -117,7 +158,7 @@ impl PlannedScan {
             (None, false) => {}
             (None, true) => return None,
         }
-        Some(params)
+        Some((params, changing))
     }
 }
 
@@ -129,10 +170,13 @@ impl fmt::Debug for PlannedScan {
 
 impl Replan for PlannedScan {
     fn sorted(&self, order: &[PhysicalSortExpr]) -> Option<DfResult<Arc<dyn ExecutionPlan>>> {
-        let params = self.sort_params(order)?;
+        let (params, changing) = self.sort_params(order)?;
         let mut again = self.clone();
-        again.plan.params.extend(params);
-        again.ordering = LexOrdering::new(order.iter().cloned());
+        again.sort = Some(SortedBy {
+            params,
+            ordering: LexOrdering::new(order.iter().cloned())?,
+            changing,
+        });
         Some(again.exec())
     }
 

@@ -263,11 +263,8 @@ impl RestTable {
         // other filters can narrow too, rather than a lookup per key.
         let listed = |c: &str, n: usize| {
             n > 1
-                && t.filters.iter().any(|f| {
-                    f.column.eq_ignore_ascii_case(c)
-                        && f.accepts(FilterOp::In)
-                        && f.max_values.is_none_or(|m| n <= m)
-                })
+                && exact_filter(t, c)
+                    .is_some_and(|f| f.accepts(FilterOp::In) && f.max_values.is_none_or(|m| n <= m))
         };
         // A key lookup ignores list parameters, so with a key filter the others go to the engine.
         let key_at = eqs.iter().position(|e| {
@@ -319,10 +316,7 @@ impl RestTable {
                 if t.child.is_some() || t.report.is_some() {
                     return Use::Engine;
                 }
-                let Some(f) = t.filters.iter().find(|f| {
-                    f.column.eq_ignore_ascii_case(col)
-                        && (f.accepts(FilterOp::Eq) || f.accepts(FilterOp::In))
-                }) else {
+                let Some(f) = exact_filter(t, col) else {
                     return Use::Engine;
                 };
                 if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param)) {
@@ -344,6 +338,14 @@ impl RestTable {
             })
             .collect()
     }
+}
+
+/// The filter that sends `column = v` / `column IN (...)` to the API, if any.
+fn exact_filter<'t>(t: &'t Table, column: &str) -> Option<&'t crate::profile::Filter> {
+    t.filters.iter().find(|f| {
+        f.column.eq_ignore_ascii_case(column)
+            && (f.accepts(FilterOp::Eq) || f.accepts(FilterOp::In))
+    })
 }
 
 /// Unix seconds as a range parameter in `fmt`; an upper bound (`upper`) given as a day is the
@@ -471,7 +473,7 @@ impl TableProvider for RestTable {
             conv,
             plan,
             schema,
-            ordering: None,
+            sort: None,
         }
         .exec()
     }

@@ -57,12 +57,23 @@ async fn pipedrive_server(n: u64, log: Arc<Mutex<Vec<String>>>) -> String {
                         ),
                     }
                 } else {
-                    // Cursor pages; the cursor is the offset as text.
-                    let start = param("cursor").unwrap_or(0);
-                    let limit = param("limit").unwrap_or(100);
-                    let end = (start + limit).min(n);
-                    let data: Vec<_> = (start + 1..=end).map(person).collect();
-                    let next = (end < n).then(|| end.to_string());
+                    // Cursor pages (the cursor is the offset as text) of the persons `ids`
+                    // names, or of all.
+                    let ids: Option<Vec<u64>> = query
+                        .split('&')
+                        .find_map(|kv| kv.strip_prefix("ids="))
+                        .map(|v| v.split("%2C").filter_map(|i| i.parse().ok()).collect());
+                    let all: Vec<u64> = (1..=n)
+                        .filter(|i| ids.as_ref().is_none_or(|ids| ids.contains(i)))
+                        .collect();
+                    let start = param("cursor").unwrap_or(0) as usize;
+                    let limit = param("limit").unwrap_or(100) as usize;
+                    let end = (start + limit).min(all.len());
+                    let data: Vec<_> = all[start.min(end)..end]
+                        .iter()
+                        .map(|i| person(*i))
+                        .collect();
+                    let next = (end < all.len()).then(|| end.to_string());
                     (
                         200,
                         serde_json::json!({"success": true, "data": data, "additional_data": {"next_cursor": next}}),
@@ -135,8 +146,10 @@ async fn pipedrive_pages_keys_limit_children() {
     assert!(none.contains("P6") && !none.contains("999"), "{none}");
     {
         let l = log.lock().unwrap_or_else(|e| e.into_inner());
-        assert_eq!(l.len(), 3, "{l:?}");
+        // One key: its record; two: one list request naming both (`ids`).
+        assert_eq!(l.len(), 2, "{l:?}");
         assert!(l[0].starts_with("/api/v2/persons/5?"), "{l:?}");
+        assert!(l[1].contains("ids=6%2C999"), "{l:?}");
     }
 
     log.lock().unwrap_or_else(|e| e.into_inner()).clear();
