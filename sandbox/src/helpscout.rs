@@ -809,9 +809,8 @@ pub fn manifest(st: &Shared) -> Value {
         "team_members": table(team_members::count(), Some("teams")),
     });
     // Child tables (rows from their parent's nested arrays) have no parent to iterate.
-    for (name, _) in customers::CHILDREN {
-        let rows = customers::table_data(d, &base, name).map_or(0, |r| r.len());
-        tables[*name] = table(rows, None);
+    for (name, rows) in customers::child_counts(d, &base) {
+        tables[name] = table(rows, None);
     }
     json!({
         "tables": tables,

@@ -34,6 +34,22 @@ impl Data {
         (self.n / 2).max(5)
     }
 
+    /// Rows of product_prices, deal_products and deal_participants, counted without building
+    /// them (the manifest of a million records must not build every participant's person).
+    pub(super) fn product_price_rows(&self) -> usize {
+        (0..self.product_count())
+            .map(|i| 1 + usize::from(self.g.chance(PRODUCT, i, 4, 50)))
+            .sum()
+    }
+
+    pub(super) fn deal_product_rows(&self) -> usize {
+        (0..self.n).map(|i| self.attachments(i).len()).sum()
+    }
+
+    pub(super) fn deal_participant_rows(&self) -> usize {
+        (0..self.n).map(|i| self.participants(i).len()).sum()
+    }
+
     fn product_price(&self, i: usize) -> f64 {
         self.g.range(PRODUCT, i, 1, 40, 4_000) as f64 / 4.0
     }
