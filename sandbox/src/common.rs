@@ -158,6 +158,29 @@ pub fn select(
     }
 }
 
+/// One record's value of the field a list is sorted by; empty values sort first.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Empty,
+    Number(i64),
+    Text(String),
+}
+
+/// `rows` ordered by `key`, ties in the order given (ids ascending), all reversed for a
+/// descending sort: what the sandbox's APIs do with their sort parameters.
+pub fn sorted_rows<K: Ord>(
+    rows: impl IntoIterator<Item = usize>,
+    key: impl Fn(usize) -> K,
+    descending: bool,
+) -> Vec<usize> {
+    let mut keyed: Vec<(K, usize)> = rows.into_iter().map(|i| (key(i), i)).collect();
+    keyed.sort();
+    if descending {
+        keyed.reverse();
+    }
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Percent-encodes a query component (RFC 3986 unreserved characters pass through).
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -11,7 +11,7 @@
 //! of a search) is a tie; empty values come first ascending.
 
 use super::{validation, Data, Table};
-use crate::common::{param, Params, Rejection};
+use crate::common::{param, sorted_rows, Params, Rejection, SortKey};
 
 const CONVERSATION_FIELDS: &[&str] = &[
     "createdAt",
@@ -27,44 +27,36 @@ const CONVERSATION_FIELDS: &[&str] = &[
 ];
 const CUSTOMER_FIELDS: &[&str] = &["createdAt", "firstName", "lastName", "modifiedAt"];
 
-/// One record's value of the field sorted by.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum Key {
-    Empty,
-    Number(i64),
-    Text(String),
+fn text(s: Option<impl Into<String>>) -> SortKey {
+    s.map_or(SortKey::Empty, |s| SortKey::Text(s.into()))
 }
 
-fn text(s: Option<impl Into<String>>) -> Key {
-    s.map_or(Key::Empty, |s| Key::Text(s.into()))
-}
-
-fn conversation_key(d: &Data, field: &str, i: usize) -> Key {
+fn conversation_key(d: &Data, field: &str, i: usize) -> SortKey {
     let c = d.conv(i);
     match field {
-        "createdAt" => Key::Number(c.created),
-        "modifiedAt" | "waitingSince" => Key::Number(c.updated),
-        "number" => Key::Number(i as i64 + 1),
+        "createdAt" => SortKey::Number(c.created),
+        "modifiedAt" | "waitingSince" => SortKey::Number(c.updated),
+        "number" => SortKey::Number(i as i64 + 1),
         "customerEmail" => text(c.customer.map(|cu| d.customer_email(cu))),
         "customerName" => text(c.customer.map(|cu| {
             let (first, last) = d.customer_name(cu);
             format!("{first} {}", last.unwrap_or_default())
         })),
-        "mailboxid" => Key::Number(c.mailbox as i64),
-        "status" => Key::Text(c.status.into()),
-        "subject" => Key::Text(d.conversation_subject(i)),
-        _ => Key::Empty,
+        "mailboxid" => SortKey::Number(c.mailbox as i64),
+        "status" => SortKey::Text(c.status.into()),
+        "subject" => SortKey::Text(d.conversation_subject(i)),
+        _ => SortKey::Empty,
     }
 }
 
-fn customer_key(d: &Data, field: &str, c: usize) -> Key {
+fn customer_key(d: &Data, field: &str, c: usize) -> SortKey {
     let (created, updated) = d.customer_times(c);
     match field {
-        "createdAt" => Key::Number(created),
-        "modifiedAt" => Key::Number(updated),
-        "firstName" => Key::Text(d.customer_name(c).0.into()),
+        "createdAt" => SortKey::Number(created),
+        "modifiedAt" => SortKey::Number(updated),
+        "firstName" => SortKey::Text(d.customer_name(c).0.into()),
         "lastName" => text(d.customer_name(c).1),
-        _ => Key::Empty,
+        _ => SortKey::Empty,
     }
 }
 
@@ -104,21 +96,11 @@ pub(super) fn order(
             )))
         }
     };
-    let mut keyed: Vec<(Key, usize)> = rows()
-        .into_iter()
-        .map(|i| {
-            let k = match t {
-                Table::Conversations => conversation_key(d, field, i),
-                _ => customer_key(d, field, i),
-            };
-            (k, i)
-        })
-        .collect();
-    keyed.sort();
-    if desc {
-        keyed.reverse();
-    }
-    Ok(Some(keyed.into_iter().map(|(_, i)| i).collect()))
+    let key = |i| match t {
+        Table::Conversations => conversation_key(d, field, i),
+        _ => customer_key(d, field, i),
+    };
+    Ok(Some(sorted_rows(rows(), key, desc)))
 }
 
 #[cfg(test)]

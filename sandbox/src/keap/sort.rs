@@ -14,21 +14,13 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use super::{message, Data, Table};
-use crate::common::{param, Params, Rejection};
+use crate::common::{param, sorted_rows, Params, Rejection, SortKey};
 
-/// One record's value of the attribute sorted by.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum Key {
-    Empty,
-    Number(i64),
-    Text(String),
-}
-
-fn key(v: Option<&Value>) -> Key {
+fn key(v: Option<&Value>) -> SortKey {
     match v {
-        Some(Value::Number(n)) => n.as_i64().map_or(Key::Empty, Key::Number),
-        Some(Value::String(s)) if !s.is_empty() => Key::Text(s.clone()),
-        _ => Key::Empty,
+        Some(Value::Number(n)) => n.as_i64().map_or(SortKey::Empty, SortKey::Number),
+        Some(Value::String(s)) if !s.is_empty() => SortKey::Text(s.clone()),
+        _ => SortKey::Empty,
     }
 }
 
@@ -107,21 +99,11 @@ pub(super) fn order(
             }
         },
     };
-    let mut keyed: Vec<(Key, usize)> = rows
-        .iter()
-        .map(|&i| {
-            let k = match path {
-                Some(path) => key(field(&t.render(d, i), path)),
-                None => Key::Empty,
-            };
-            (k, i)
-        })
-        .collect();
-    keyed.sort();
-    if desc {
-        keyed.reverse();
-    }
-    Ok(Some(keyed.into_iter().map(|(_, i)| i).collect()))
+    let value = |i| match path {
+        Some(path) => key(field(&t.render(d, i), path)),
+        None => SortKey::Empty,
+    };
+    Ok(Some(sorted_rows(rows.iter().copied(), value, desc)))
 }
 
 #[cfg(test)]

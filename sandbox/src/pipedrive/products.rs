@@ -11,8 +11,8 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{cursor_page, error, int_filter, v1_page, Data, Entity, CC_EMAIL, PRODUCTS, USERS};
-use crate::common::{id_of, ok, param, params, Rejection};
+use super::{cursor_page, error, int_filter, v1_page, v2, Data, Entity, CC_EMAIL, PRODUCTS, USERS};
+use crate::common::{id_of, ok, params, sorted_rows, Rejection};
 use crate::data::{fmt_iso, fmt_space};
 use crate::pipedrive_fields as fields;
 use crate::{AppState, Shared};
@@ -198,29 +198,10 @@ impl Data {
     }
 }
 
-/// `ids`: up to 100 comma-separated product ids.
-fn ids_filter(p: &crate::common::Params) -> Result<Option<Vec<u64>>, Rejection> {
-    let Some(raw) = param(p, "ids") else {
-        return Ok(None);
-    };
-    let ids: Option<Vec<u64>> = raw.split(',').map(|s| s.trim().parse().ok()).collect();
-    match ids {
-        Some(ids) if ids.len() <= 100 => Ok(Some(ids)),
-        Some(_) => Err(Box::new(error(
-            StatusCode::BAD_REQUEST,
-            "Validation failed: ids: Must contain at most 100 items",
-        ))),
-        None => Err(Box::new(error(
-            StatusCode::BAD_REQUEST,
-            "Validation failed: ids: Parameter 'ids' must be a comma-separated list of integers",
-        ))),
-    }
-}
-
 fn list_products(st: &Shared, uri: &Uri) -> axum::response::Response {
     let d = &st.pipedrive;
     let p = params(uri);
-    let (owner, ids) = match (int_filter(&p, "owner_id"), ids_filter(&p)) {
+    let (owner, ids) = match (int_filter(&p, "owner_id"), v2::ids_filter(&p)) {
         (Ok(o), Ok(i)) => (o, i),
         (Err(r), _) | (_, Err(r)) => return *r,
     };
@@ -252,49 +233,23 @@ fn product_order(
     p: &crate::common::Params,
     keep: impl Fn(usize) -> bool,
 ) -> Result<Option<Vec<usize>>, Rejection> {
-    const SORTABLE: [&str; 4] = ["id", "name", "add_time", "update_time"];
-    let by = param(p, "sort_by").unwrap_or("id");
-    if !SORTABLE.contains(&by) {
-        return Err(Box::new(error(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "Validation failed: sort_by: Parameter 'sort_by' must be one of {}",
-                SORTABLE.join(", ")
-            ),
-        )));
-    }
-    let desc = match param(p, "sort_direction").unwrap_or("asc") {
-        "asc" => false,
-        "desc" => true,
-        _ => {
-            return Err(Box::new(error(
-                StatusCode::BAD_REQUEST,
-                "Validation failed: sort_direction: Parameter 'sort_direction' must be one of asc, desc",
-            )))
-        }
-    };
+    let (by, desc) = v2::sort_request(p, &["id", "name", "add_time", "update_time"])?;
     if by == "id" && !desc {
         return Ok(None);
     }
-    let mut keyed: Vec<(String, usize)> = (0..d.product_count())
-        .filter(|i| keep(*i))
-        .map(|i| {
-            let key = match by {
-                // RFC 3339 times of one width sort as text.
-                "name" | "add_time" | "update_time" => d.product_json(i)[by]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-                _ => String::new(),
-            };
-            (key, i)
-        })
-        .collect();
-    keyed.sort();
-    if desc {
-        keyed.reverse();
-    }
-    Ok(Some(keyed.into_iter().map(|(_, i)| i).collect()))
+    // RFC 3339 times of one width sort as text.
+    let key = |i: usize| match by {
+        "name" | "add_time" | "update_time" => d.product_json(i)[by]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        _ => String::new(),
+    };
+    Ok(Some(sorted_rows(
+        (0..d.product_count()).filter(|i| keep(*i)),
+        key,
+        desc,
+    )))
 }
 
 /// Deal `id` of a path, or Pipedrive's 404.

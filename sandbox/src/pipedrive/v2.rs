@@ -17,7 +17,7 @@ use super::{
     cursor_start, error, int_filter, Data, Entity, DEAL, LOST_REASONS, PIPELINES, PIPELINE_NAMES,
     STAGES, STAGES_PER_PIPELINE, STAGE_NAMES, STAGE_PROBABILITY,
 };
-use crate::common::{num, ok, param, params, Params, Rejection};
+use crate::common::{num, ok, param, params, sorted_rows, Params, Rejection};
 use crate::data::{self, fmt_date, fmt_iso};
 use crate::pipedrive_fields as fields;
 use crate::{AppState, Shared};
@@ -308,7 +308,7 @@ fn time_filter(p: &Params, key: &str) -> Result<Option<i64>, Rejection> {
     }
 }
 
-fn ids_filter(p: &Params) -> Result<Option<Vec<u64>>, Rejection> {
+pub(super) fn ids_filter(p: &Params) -> Result<Option<Vec<u64>>, Rejection> {
     let Some(raw) = param(p, "ids") else {
         return Ok(None);
     };
@@ -417,43 +417,48 @@ fn filters<'a>(d: &'a Data, r: Resource, p: &Params) -> Result<Vec<Keep<'a>>, Re
 }
 
 /// The record order `sort_by`/`sort_direction` ask for; `None` for ascending ids.
+/// `sort_by` (one of `sortable`, `id` by default) and whether `sort_direction` is `desc`, as
+/// every v2 list reads them; other values are Pipedrive's 400.
+pub(super) fn sort_request<'p>(
+    p: &'p Params,
+    sortable: &[&str],
+) -> Result<(&'p str, bool), Rejection> {
+    let by = param(p, "sort_by").unwrap_or("id");
+    if !sortable.contains(&by) {
+        return Err(bad(&format!(
+            "Validation failed: sort_by: Parameter 'sort_by' must be one of {}",
+            sortable.join(", ")
+        )));
+    }
+    match param(p, "sort_direction").unwrap_or("asc") {
+        "asc" => Ok((by, false)),
+        "desc" => Ok((by, true)),
+        _ => Err(bad("Validation failed: sort_direction: Parameter 'sort_direction' must be one of asc, desc")),
+    }
+}
+
+/// The record order `sort_by`/`sort_direction` ask for; `None` for ascending ids.
 fn order(
     d: &Data,
     r: Resource,
     p: &Params,
     rows: &[usize],
 ) -> Result<Option<Vec<usize>>, Rejection> {
-    let by = param(p, "sort_by").unwrap_or("id");
-    if !r.sortable().contains(&by) {
-        return Err(bad(&format!(
-            "Validation failed: sort_by: Parameter 'sort_by' must be one of {}",
-            r.sortable().join(", ")
-        )));
-    }
-    let desc = match param(p, "sort_direction").unwrap_or("asc") {
-        "asc" => false,
-        "desc" => true,
-        _ => return Err(bad("Validation failed: sort_direction: Parameter 'sort_direction' must be one of asc, desc")),
-    };
+    let (by, desc) = sort_request(p, r.sortable())?;
     if by == "id" && !desc {
         return Ok(None);
     }
-    let mut sorted = rows.to_vec();
-    sorted.sort_by_key(|i| {
-        let (add, upd, due) = d.times(r, *i);
-        let key = match by {
+    let key = |i: usize| {
+        let (add, upd, due) = d.times(r, i);
+        match by {
             "add_time" => add,
             "update_time" => upd,
             "due_date" => due.div_euclid(86_400),
-            "order_nr" => (*i % STAGES_PER_PIPELINE) as i64,
-            _ => *i as i64,
-        };
-        (key, *i)
-    });
-    if desc {
-        sorted.reverse();
-    }
-    Ok(Some(sorted))
+            "order_nr" => (i % STAGES_PER_PIPELINE) as i64,
+            _ => i as i64,
+        }
+    };
+    Ok(Some(sorted_rows(rows.iter().copied(), key, desc)))
 }
 
 fn include_fields(r: Resource, p: &Params) -> Result<Vec<&'static str>, Rejection> {
