@@ -423,6 +423,9 @@ pub struct Table {
     pub child: Option<Child>,
     #[serde(default)]
     pub report: Option<Report>,
+    /// The period every request of the list carries.
+    #[serde(default)]
+    pub window: Option<Window>,
     /// Columns the account defines itself, listed by another table of the profile.
     #[serde(default)]
     pub custom_fields: Option<CustomFields>,
@@ -690,15 +693,74 @@ pub struct Single {
     pub query: BTreeMap<String, String>,
 }
 
-/// Endpoint nested under another table's records (Docs articles under collections).
+/// Endpoint nested under another table's records (Docs articles under collections), or read
+/// once for each of a fixed list of values (Pipedrive's mail folders).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parent {
-    pub table: String,
+    /// The table whose records give the values; validation requires it or `values`, not both.
+    #[serde(default)]
+    pub table: Option<String>,
     /// The parent's column whose value fills the placeholder.
-    pub key: String,
+    #[serde(default)]
+    pub key: Option<String>,
+    /// The values themselves, when the API documents a fixed set rather than a list endpoint.
+    #[serde(default)]
+    pub values: Vec<String>,
     /// This table's column holding that value; `{column}` is the placeholder in `path`.
     pub column: String,
+}
+
+/// Where a parent's values come from.
+#[derive(Clone, Copy, Debug)]
+pub enum ParentSource<'a> {
+    /// Each record's `key` column of `table`.
+    Table { table: &'a str, key: &'a str },
+    /// A fixed list.
+    Values(&'a [String]),
+}
+
+impl Parent {
+    pub fn source(&self) -> ParentSource<'_> {
+        match (&self.table, &self.key) {
+            (Some(table), Some(key)) if self.values.is_empty() => {
+                ParentSource::Table { table, key }
+            }
+            _ => ParentSource::Values(&self.values),
+        }
+    }
+}
+
+/// The period a list endpoint requires or accepts (Help Scout's reports: `start`, `end`), set
+/// from the query's range conditions on one column.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// The timestamp or date column the period filters.
+    pub column: String,
+    /// Query parameter of the period's start (inclusive).
+    pub from_param: String,
+    /// Query parameter of the period's end.
+    pub to_param: String,
+    #[serde(default)]
+    pub format: WindowFormat,
+    /// Longest period per request, in days; a longer window is read as consecutive periods.
+    #[serde(default = "default_max_days")]
+    pub max_window_days: u32,
+    /// Period when the query gives none: the last N days.
+    #[serde(default = "default_window_days")]
+    pub default_window_days: u32,
+}
+
+/// How the period's bounds are written.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowFormat {
+    /// `2026-01-01T00:00:00Z`, the end exclusive.
+    #[default]
+    Rfc3339,
+    /// `2026-01-01`, the end being the last day included.
+    Date,
 }
 
 /// A table made of a nested array of another table's records (a person's emails).

@@ -83,7 +83,7 @@ fn documented_example_is_valid() {
         .unwrap_or(doc.len());
     let p =
         parse(&doc[start..end], "'docs/profiles.md'").unwrap_or_else(|e| panic!("{}", e.message));
-    assert_eq!(p.tables.len(), 4);
+    assert_eq!(p.tables.len(), 6);
 }
 
 #[test]
@@ -127,6 +127,96 @@ type = "date"
         "{}",
         e.message
     );
+}
+
+#[test]
+fn a_parent_is_a_list_table_or_fixed_values_and_a_window_a_time_column() {
+    let profile = |loans: &str, shelves: &str| {
+        format!(
+            r#"
+name = "x"
+base_url = "https://x.test"
+[pagination]
+kind = "none"
+[[table]]
+name = "shelves"
+path = "/branches/{{branch}}/shelves"
+{shelves}
+[[table.column]]
+name = "id"
+type = "text"
+[[table.column]]
+name = "branch"
+type = "text"
+[[table.column]]
+name = "placed"
+type = "timestamp"
+[[table]]
+name = "loans"
+path = "/shelves/{{shelf}}/loans"
+{loans}
+[[table.column]]
+name = "shelf"
+type = "text"
+[[table.column]]
+name = "at"
+type = "timestamp"
+"#
+        )
+    };
+    let values = r#"parent = { values = ["north", "south"], column = "branch" }"#;
+    let per_shelf = r#"parent = { table = "shelves", key = "id", column = "shelf" }"#;
+    let window = r#"window = { column = "at", from_param = "from", to_param = "to" }"#;
+    for (loans, shelves) in [
+        (per_shelf.to_string(), values.to_string()),
+        (format!("{per_shelf}\n{window}"), values.to_string()),
+    ] {
+        parse(&profile(&loans, &shelves), "'p.toml'")
+            .unwrap_or_else(|e| panic!("{loans} / {shelves}: {}", e.message));
+    }
+    let bad = [
+        (
+            r#"parent = { table = "shelves", key = "id", values = ["a"], column = "shelf" }"#
+                .to_string(),
+            values.to_string(),
+            "either table and key, or values",
+        ),
+        (
+            r#"parent = { values = ["a", " "], column = "shelf" }"#.to_string(),
+            values.to_string(),
+            "empty value",
+        ),
+        (
+            per_shelf.to_string(),
+            format!(
+                "{values}\n{}",
+                r#"window = { column = "placed", from_param = "from", to_param = "to" }"#
+            ),
+            "a parent must be a list",
+        ),
+        (
+            format!(
+                "{per_shelf}\n{}",
+                r#"window = { column = "shelf", from_param = "f", to_param = "t" }"#
+            ),
+            values.to_string(),
+            "timestamp or date",
+        ),
+        (
+            per_shelf.to_string(),
+            r#"parent = { table = "loans", key = "shelf", column = "branch" }"#.to_string(),
+            "cycle",
+        ),
+    ];
+    for (loans, shelves, says) in bad {
+        let e = parse(&profile(&loans, &shelves), "'p.toml'").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Connect(ConnectError::Profile));
+        assert!(
+            e.message.contains(says),
+            "{loans} / {shelves}: {}",
+            e.message
+        );
+    }
 }
 
 #[test]

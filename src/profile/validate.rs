@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 
 use super::model::{
-    CustomFields, FilterOp, PageKind, Pagination, PlacementKind, Profile, SchemeDecl, Sort, Table,
+    CustomFields, FilterOp, PageKind, Pagination, Parent, PlacementKind, Profile, SchemeDecl, Sort,
+    Table,
 };
 use super::template::placeholders;
 use super::types::{ColumnType, CustomFieldType, TimeFormat, TYPE_NAMES};
@@ -228,12 +229,15 @@ fn validate_auth(cx: &Ctx, p: &Profile) -> Result<()> {
                 && t.parent.is_none()
                 && t.child.is_none()
                 && t.report.is_none()
+                && t.window.is_none()
         });
         if !readable {
             return Err(cx.err(
                 "[auth] ",
                 "check_table",
-                format!("'{name}' is not a table read on its own (no parent, child or report)"),
+                format!(
+                    "'{name}' is not a table read on its own (no parent, child, report or window)"
+                ),
             ));
         }
     }
@@ -441,40 +445,7 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
         }
     }
     if let Some(par) = &t.parent {
-        let Some(pt) = p
-            .tables
-            .iter()
-            .find(|x| x.name.eq_ignore_ascii_case(&par.table))
-        else {
-            return Err(cx.err(&place, "parent.table", format!("no table '{}'", par.table)));
-        };
-        if !pt
-            .columns
-            .iter()
-            .any(|c| c.name.eq_ignore_ascii_case(&par.key))
-        {
-            return Err(cx.err(
-                &place,
-                "parent.key",
-                format!("'{}' is not a column of '{}'", par.key, pt.name),
-            ));
-        }
-        if !has_col(&par.column) {
-            return Err(cx.err(&place, "parent.column", "is not a column of this table"));
-        }
-        if !placeholders(&t.path)
-            .iter()
-            .any(|ph| ph.eq_ignore_ascii_case(&par.column))
-        {
-            return Err(cx.err(&place, "path", format!("must contain {{{}}}", par.column)));
-        }
-        if pt.parent.is_some() || pt.child.is_some() {
-            return Err(cx.err(
-                &place,
-                "parent.table",
-                "a parent must itself be a plain table",
-            ));
-        }
+        validate_parent(cx, p, t, &place, par, &has_col)?;
     }
     if let Some(ch) = &t.child {
         let Some(pt) = p
@@ -527,31 +498,140 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
             return Err(cx.err(&place, "report.max_window_days", "must be at least 1"));
         }
         if let Some(w) = &r.window_column {
-            let Some(i) = t
-                .columns
-                .iter()
-                .position(|c| c.name.eq_ignore_ascii_case(w))
-            else {
-                return Err(cx.err(
-                    &place,
-                    "report.window_column",
-                    format!("'{w}' is not a column of the table"),
-                ));
-            };
-            let c = &t.columns[i];
-            if !matches!(types.columns[i].0, ColumnType::Timestamp | ColumnType::Date) {
-                return Err(cx.err(
-                    &place,
-                    "report.window_column",
-                    format!(
-                        "'{w}' is of type {}; it must be a timestamp or date column",
-                        c.type_name
-                    ),
-                ));
-            }
+            time_column(cx, t, &place, "report.window_column", w, &types.columns)?;
+        }
+    }
+    if let Some(w) = &t.window {
+        if t.report.is_some() || t.child.is_some() {
+            return Err(cx.err(
+                &place,
+                "window",
+                "applies to a list (a report has its own window; a child table has no requests)",
+            ));
+        }
+        time_column(cx, t, &place, "window.column", &w.column, &types.columns)?;
+        if w.from_param.trim().is_empty() || w.to_param.trim().is_empty() {
+            return Err(cx.err(&place, "window", "name from_param and to_param"));
+        }
+        if w.max_window_days == 0 || w.default_window_days == 0 {
+            return Err(cx.err(
+                &place,
+                "window.max_window_days",
+                "and default_window_days must be at least 1",
+            ));
         }
     }
     Ok(types)
+}
+
+/// `name` is a timestamp or date column of `t` (a window's column).
+fn time_column(
+    cx: &Ctx,
+    t: &Table,
+    place: &str,
+    key: &str,
+    name: &str,
+    types: &[(ColumnType, TimeFormat)],
+) -> Result<()> {
+    let Some(i) = t
+        .columns
+        .iter()
+        .position(|c| c.name.eq_ignore_ascii_case(name))
+    else {
+        return Err(cx.err(place, key, format!("'{name}' is not a column of the table")));
+    };
+    if !matches!(types[i].0, ColumnType::Timestamp | ColumnType::Date) {
+        return Err(cx.err(
+            place,
+            key,
+            format!(
+                "'{name}' is of type {}; it must be a timestamp or date column",
+                t.columns[i].type_name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Parents to read before a table's own requests; a chain this long is surely a mistake.
+const MAX_PARENT_DEPTH: usize = 4;
+
+/// `parent`: a table's column or fixed values, a column of this table that the path names; a
+/// parent table may itself be read per parent, up to a few levels and never in a cycle.
+fn validate_parent(
+    cx: &Ctx,
+    p: &Profile,
+    t: &Table,
+    place: &str,
+    par: &Parent,
+    has_col: &dyn Fn(&str) -> bool,
+) -> Result<()> {
+    if !has_col(&par.column) {
+        return Err(cx.err(place, "parent.column", "is not a column of this table"));
+    }
+    if !placeholders(&t.path)
+        .iter()
+        .any(|ph| ph.eq_ignore_ascii_case(&par.column))
+    {
+        return Err(cx.err(place, "path", format!("must contain {{{}}}", par.column)));
+    }
+    let (table, key) = match (&par.table, &par.key, par.values.is_empty()) {
+        (None, None, false) => {
+            if par.values.iter().any(|v| v.trim().is_empty()) {
+                return Err(cx.err(place, "parent.values", "must not hold an empty value"));
+            }
+            return Ok(());
+        }
+        (Some(table), Some(key), true) => (table, key),
+        _ => {
+            return Err(cx.err(
+                place,
+                "parent",
+                "needs either table and key, or values (not both)",
+            ))
+        }
+    };
+    let Some(pt) = p.tables.iter().find(|x| x.name.eq_ignore_ascii_case(table)) else {
+        return Err(cx.err(place, "parent.table", format!("no table '{table}'")));
+    };
+    if !pt.columns.iter().any(|c| c.name.eq_ignore_ascii_case(key)) {
+        return Err(cx.err(
+            place,
+            "parent.key",
+            format!("'{key}' is not a column of '{}'", pt.name),
+        ));
+    }
+    let mut chain = vec![t.name.as_str()];
+    let mut at = pt;
+    loop {
+        if at.child.is_some() || at.report.is_some() || at.window.is_some() {
+            return Err(cx.err(
+                place,
+                "parent.table",
+                format!(
+                    "'{}' is a child, report or windowed table; a parent must be a list",
+                    at.name
+                ),
+            ));
+        }
+        if chain.iter().any(|n| n.eq_ignore_ascii_case(&at.name)) || chain.len() > MAX_PARENT_DEPTH
+        {
+            return Err(cx.err(
+                place,
+                "parent.table",
+                format!(
+                    "the parents of '{}' form a cycle or a chain over {MAX_PARENT_DEPTH} long",
+                    t.name
+                ),
+            ));
+        }
+        chain.push(&at.name);
+        let next = at.parent.as_ref().and_then(|pp| pp.table.as_deref());
+        match next.and_then(|n| p.tables.iter().find(|x| x.name.eq_ignore_ascii_case(n))) {
+            Some(up) => at = up,
+            None => return Ok(()),
+        }
+    }
 }
 
 /// The longest part suffix: a field's name (at most 80 characters, `_custom`), `_`, the suffix, `_`, an
@@ -566,11 +646,11 @@ fn validate_sort(
     sort: &Sort,
     types: &[(ColumnType, TimeFormat)],
 ) -> Result<()> {
-    if t.child.is_some() || t.report.is_some() || t.parent.is_some() {
+    if t.child.is_some() || t.report.is_some() || t.parent.is_some() || t.window.is_some() {
         return Err(cx.err(
             place,
             "sort",
-            "applies to a table read from its own list (not a child, report or per-parent table)",
+            "applies to a table read from its own list (not a child, report, windowed or per-parent table)",
         ));
     }
     if sort.param.trim().is_empty() || sort.columns.is_empty() {

@@ -41,7 +41,8 @@ enum Use {
     Key(Vec<String>),
     Param(String, String),
     Parent(Vec<String>),
-    /// Narrows a report's window; the engine still applies the filter (the window is coarser).
+    /// Narrows a report's or windowed list's window; the engine still applies the filter (the
+    /// window is coarser).
     Window(Bounds),
     /// Bounds of a time column sent as the API's range parameters (`since`, `until`), a
     /// little wider than asked; the engine still applies the filter.
@@ -136,11 +137,11 @@ impl RestTable {
         RestTable::new(self.ctx.clone(), table).map(Some)
     }
 
-    /// Whether the table is read on its own (no parent, child or report job): one request with
+    /// Whether the table is read on its own (no parent, child, report job or period): one request with
     /// a page size of 1 reads its first record.
     pub fn reads_on_its_own(&self) -> bool {
         let t = &self.table;
-        t.parent.is_none() && t.child.is_none() && t.report.is_none()
+        t.parent.is_none() && t.child.is_none() && t.report.is_none() && t.window.is_none()
     }
 
     /// Asks for the table's first record, never from the cache: the API's answer to the
@@ -271,7 +272,11 @@ impl RestTable {
             e.as_ref()
                 .is_some_and(|(c, vals)| is_key(c) && !listed(c, vals.len()))
         });
-        let window_col = t.report.as_ref().and_then(|r| r.window_column.as_deref());
+        let window_col = t
+            .report
+            .as_ref()
+            .and_then(|r| r.window_column.as_deref())
+            .or(t.window.as_ref().map(|w| w.column.as_str()));
         let mut used_params: Vec<String> = Vec::new();
         let mut parent_done = false;
         eqs.iter()

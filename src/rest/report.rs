@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::Utc;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -34,7 +34,7 @@ pub async fn run(
     for (from, to) in window::chunks(start, end, r.max_window_days) {
         let body = json!({
             "format": "json",
-            "timespan": { "from": rfc3339(from)?, "to": rfc3339(to)?, "timezone": "UTC" }
+            "timespan": { "from": window::rfc3339(from)?, "to": window::rfc3339(to)?, "timezone": "UTC" }
         });
         let url = ctx.url(&r.create_path, &[], &[], &[])?;
         let created = match ctx.client.send(Method::POST, url, Some(&body)).await? {
@@ -87,17 +87,6 @@ pub async fn run(
         }
     }
     Ok(())
-}
-
-fn rfc3339(secs: i64) -> Result<String> {
-    DateTime::<Utc>::from_timestamp(secs, 0)
-        .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .ok_or_else(|| {
-            Error::new(
-                ApiError::Unexpected,
-                format!("The report window bound {secs} (Unix seconds) is out of range"),
-            )
-        })
 }
 
 async fn wait_done(ctx: &ScanContext, r: &Report, id: &str) -> Result<()> {

@@ -1,11 +1,13 @@
 //! One table scan as HTTP requests: list pages with pushed-down query parameters, single-record
 //! fetches for key lookups, iteration over a parent's keys, child rows from a parent's nested
-//! arrays, and Talkdesk-style report jobs. Pages become record batches sent through an
+//! arrays, lists read over a period (`window`), and Talkdesk-style report jobs. Pages become record batches sent through an
 //! [`Emitter`]; the requests themselves are built by [`ScanContext`].
 
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::sync::Arc;
+
+use chrono::Utc;
 
 use futures::{Stream, StreamExt};
 use reqwest::Url;
@@ -16,9 +18,9 @@ use super::emitter::{Emitter, Sender};
 use super::json_to_arrow::{Converter, Row};
 use super::jsonpath;
 use super::report;
-use super::window::Bounds;
+use super::window::{self, Bounds};
 use crate::error::{Error, Result};
-use crate::profile::Table;
+use crate::profile::{Parent, ParentSource, Table};
 
 /// How the rows are found.
 #[derive(Clone, Debug)]
@@ -37,13 +39,13 @@ pub struct ScanPlan {
     pub params: Vec<(String, String)>,
     /// Parent keys given by the query (parent iteration, child tables); `None`: all parents.
     pub parents: Option<Vec<String>>,
-    /// What the filters say about a report's window column (report tables only).
+    /// What the filters say about the window column (report and windowed tables only).
     pub window: Bounds,
     pub limit: Option<u64>,
 }
 
 impl ScanContext {
-    /// All values of `column` over a table's list (the parents of a nested table).
+    /// All values of `column` over a table's records (the parents of a nested table).
     async fn column_values(&self, t: &Table, column: &str) -> Result<Vec<String>> {
         let path = t
             .columns
@@ -52,7 +54,7 @@ impl ScanContext {
             .map(|c| c.json_path().to_string())
             .unwrap_or_else(|| column.to_string());
         Ok(self
-            .list_records(t, &[])
+            .records(t)
             .await?
             .iter()
             .filter_map(|r| jsonpath::get_present(r, &path))
@@ -60,36 +62,43 @@ impl ScanContext {
             .collect())
     }
 
-    /// Every record of a table's list, as the API sent it; a table under a parent (a plain
-    /// table, as profiles require) is listed for each of the parent's records in turn.
-    pub async fn records(&self, t: &Table) -> Result<Vec<serde_json::Value>> {
-        let Some(parent) = &t.parent else {
-            return self.list_records(t, &[]).await;
-        };
-        let Some(pt) = self
-            .profile
-            .tables
-            .iter()
-            .find(|x| x.name.eq_ignore_ascii_case(&parent.table))
-        else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        for key in self.column_values(pt, &parent.key).await? {
-            out.extend(
-                self.list_records(t, &[(parent.column.as_str(), key.as_str())])
-                    .await?,
-            );
+    /// The values a parent gives: its fixed list, or its table's key over all its records.
+    async fn parent_values(&self, par: &Parent) -> Result<Vec<String>> {
+        match par.source() {
+            ParentSource::Values(values) => Ok(values.to_vec()),
+            ParentSource::Table { table, key } => {
+                let pt = self
+                    .profile
+                    .table(table)
+                    .ok_or_else(|| Error::general(format!("No parent table {table}")))?;
+                self.column_values(pt, key).await
+            }
         }
-        Ok(out)
+    }
+
+    /// Every record of a table's list, as the API sent it; a table under a parent is listed for
+    /// each of the parent's values in turn (validation bounds how deep parents nest).
+    pub fn records<'a>(
+        &'a self,
+        t: &'a Table,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Value>>> + Send + 'a>> {
+        Box::pin(async move {
+            let Some(parent) = &t.parent else {
+                return self.list_records(t, &[]).await;
+            };
+            let mut out = Vec::new();
+            for key in self.parent_values(parent).await? {
+                out.extend(
+                    self.list_records(t, &[(parent.column.as_str(), key.as_str())])
+                        .await?,
+                );
+            }
+            Ok(out)
+        })
     }
 
     /// The records of one list endpoint, its path placeholders filled from `vars`.
-    async fn list_records(
-        &self,
-        t: &Table,
-        vars: &[(&str, &str)],
-    ) -> Result<Vec<serde_json::Value>> {
+    async fn list_records(&self, t: &Table, vars: &[(&str, &str)]) -> Result<Vec<Value>> {
         let url = self.url(&t.path, vars, &self.list_query(t), &[])?;
         let mut pager = self.pager(t, url, None, false, true)?;
         let mut out = Vec::new();
@@ -157,42 +166,63 @@ impl ScanContext {
             }
             return Ok(());
         }
-        let query = self.list_query(t);
-        match &t.parent {
-            None => {
-                let url = self.url(&t.path, &[], &query, &plan.params)?;
-                self.pages_into(t, url, None, &mut out, false).await
-            }
-            Some(par) => {
-                let parents = match &plan.parents {
-                    Some(p) => p.clone(),
-                    None => {
-                        let pt = self.profile.table(&par.table).ok_or_else(|| {
-                            Error::general(format!("No parent table {}", par.table))
-                        })?;
-                        self.column_values(pt, &par.key).await?
-                    }
-                };
-                let want = out.left;
-                let (query, params) = (&query, &plan.params);
-                let scans = parents.into_iter().map(|pk| async move {
-                    let url = self.url(
-                        &t.path,
-                        &[(par.column.as_str(), pk.as_str())],
-                        query,
-                        params,
-                    )?;
-                    self.rows_of(t, url, Value::String(pk), want).await
-                });
-                let mut per_parent = pin!(self.in_order(scans, out.left));
-                while let Some(rows) = per_parent.next().await {
-                    if !out.emit(rows?).await? || out.tx.is_closed() {
+        match &t.window {
+            None => self.list_into(t, &plan, &plan.params, &mut out).await,
+            Some(w) => {
+                for params in window::periods(w, &plan.window, Utc::now().timestamp())? {
+                    let params: Vec<(String, String)> =
+                        plan.params.iter().cloned().chain(params).collect();
+                    self.list_into(t, &plan, &params, &mut out).await?;
+                    if out.done() || out.tx.is_closed() {
                         break;
                     }
                 }
                 Ok(())
             }
         }
+    }
+
+    /// The list's rows with these query parameters, for each parent when it has one.
+    async fn list_into(
+        &self,
+        t: &Table,
+        plan: &ScanPlan,
+        params: &[(String, String)],
+        out: &mut Emitter<'_>,
+    ) -> Result<()> {
+        let query = self.list_query(t);
+        let Some(par) = &t.parent else {
+            let url = self.url(&t.path, &[], &query, params)?;
+            return self.pages_into(t, url, None, out, false).await;
+        };
+        let parents = match (&plan.parents, par.source()) {
+            // A value the fixed list lacks is not one the API knows: nothing to read.
+            (Some(given), ParentSource::Values(known)) => given
+                .iter()
+                .filter(|v| known.contains(v))
+                .cloned()
+                .collect(),
+            (Some(given), ParentSource::Table { .. }) => given.clone(),
+            (None, _) => self.parent_values(par).await?,
+        };
+        let want = out.left;
+        let query = &query;
+        let scans = parents.into_iter().map(|pk| async move {
+            let url = self.url(
+                &t.path,
+                &[(par.column.as_str(), pk.as_str())],
+                query,
+                params,
+            )?;
+            self.rows_of(t, url, Value::String(pk), want).await
+        });
+        let mut per_parent = pin!(self.in_order(scans, out.left));
+        while let Some(rows) = per_parent.next().await {
+            if !out.emit(rows?).await? || out.tx.is_closed() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Runs `requests` with up to MaxConcurrentRequests in flight (no more than the `wanted`

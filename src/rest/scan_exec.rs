@@ -18,7 +18,8 @@ use datafusion::physical_plan::{
 
 use super::context::ScanContext;
 use super::scan::{Mode, ScanPlan};
-use crate::profile::{PageKind, Table};
+use super::window;
+use crate::profile::{PageKind, ParentSource, Table};
 
 /// A scan that can be planned again: with the API sorting its rows, or stopping after `fetch`.
 /// `None`: it cannot (the profile declares no such sort, or the scan is not a list read).
@@ -195,7 +196,19 @@ pub fn describe(ctx: &ScanContext, t: &Table, plan: &ScanPlan) -> String {
                         parent.column,
                         some_of(p)
                     ),
-                    None => format!("each {} record's {}", parent.table, parent.key),
+                    None => match parent.source() {
+                        ParentSource::Table { table, key } => {
+                            format!("each {table} record's {key}")
+                        }
+                        ParentSource::Values(values) => {
+                            format!(
+                                "each of {} {}: {}",
+                                values.len(),
+                                parent.column,
+                                some_of(values)
+                            )
+                        }
+                    },
                 };
                 format!("{}: GET {list} for {parents}", t.name)
             }
@@ -218,6 +231,22 @@ pub fn describe(ctx: &ScanContext, t: &Table, plan: &ScanPlan) -> String {
                     text.push_str(&format!(", {size} per page"));
                 }
             }
+        }
+    }
+    if let Some(w) = &t.window {
+        match window::periods(w, &plan.window, chrono::Utc::now().timestamp()) {
+            Ok(periods) => match (periods.first(), periods.last()) {
+                (Some([from, _]), Some([_, to])) => text.push_str(&format!(
+                    ", over {} period(s) from {}={} to {}={}",
+                    periods.len(),
+                    from.0,
+                    from.1,
+                    to.0,
+                    to.1
+                )),
+                _ => text.push_str(", over an empty period: no request"),
+            },
+            Err(e) => text.push_str(&format!(", over no valid period ({})", e.message)),
         }
     }
     if let Some(limit) = plan.limit {

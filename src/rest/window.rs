@@ -1,12 +1,16 @@
-//! The time window of a report job from the query's filters: range conditions on the report's
-//! `window_column` (`>`, `>=`, `<`, `<=`, `=`, `BETWEEN`, `IN`, and `AND`/`OR` of them) become
-//! bounds in whole Unix seconds, and the bounds with the clock become the timespans the jobs ask
-//! for. The window is a superset of what the filters select (whole seconds, `>` read as `>=`), so
-//! the engine still applies the filters themselves.
+//! The time window of a report job or a windowed list from the query's filters: range conditions
+//! on the window column (`>`, `>=`, `<`, `<=`, `=`, `BETWEEN`, `IN`, and `AND`/`OR` of them)
+//! become bounds in whole Unix seconds, and the bounds with the clock become the timespans the
+//! jobs or requests ask for. The window is a superset of what the filters select (whole seconds,
+//! `>` read as `>=`), so the engine still applies the filters themselves.
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator};
+
+use crate::error::{ApiError, Error, Result};
+use crate::profile::{Window, WindowFormat};
 
 const DAY: i64 = 86_400;
 
@@ -71,6 +75,43 @@ pub fn chunks(from: i64, to: i64, max_days: u32) -> Vec<(i64, i64)> {
         start = end;
     }
     out
+}
+
+/// The query parameters of each request period of a windowed list, in order: the window the
+/// bounds and the clock give, cut at the API's longest period. Empty when there is nothing to read.
+pub fn periods(w: &Window, bounds: &Bounds, now: i64) -> Result<Vec<[(String, String); 2]>> {
+    let Some((start, end)) = bounds.timespan(now, w.default_window_days) else {
+        return Ok(Vec::new());
+    };
+    chunks(start, end, w.max_window_days)
+        .into_iter()
+        .map(|(from, to)| {
+            let (from, to) = match w.format {
+                WindowFormat::Rfc3339 => (rfc3339(from)?, rfc3339(to)?),
+                // The last day that holds an instant before `to`.
+                WindowFormat::Date => (day(from)?, day(to - 1)?),
+            };
+            Ok([(w.from_param.clone(), from), (w.to_param.clone(), to)])
+        })
+        .collect()
+}
+
+/// Unix seconds as `2026-01-01T00:00:00Z`.
+pub fn rfc3339(secs: i64) -> Result<String> {
+    Ok(instant_at(secs)?.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+fn day(secs: i64) -> Result<String> {
+    Ok(instant_at(secs)?.format("%Y-%m-%d").to_string())
+}
+
+fn instant_at(secs: i64) -> Result<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp(secs, 0).ok_or_else(|| {
+        Error::new(
+            ApiError::Unexpected,
+            format!("The window bound {secs} (Unix seconds) is out of range"),
+        )
+    })
 }
 
 /// The bounds `e` implies for `column`; unbounded for anything it cannot read.

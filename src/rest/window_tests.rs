@@ -263,3 +263,56 @@ async fn datafusion_pushes_window_filters_inexactly_after_its_casts() {
         ]
     );
 }
+
+#[test]
+fn periods_are_written_in_the_window_format_and_cut_at_the_longest() {
+    use crate::profile::{Window, WindowFormat};
+    let w = |format| Window {
+        column: "day".into(),
+        from_param: "start".into(),
+        to_param: "end".into(),
+        format,
+        max_window_days: 2,
+        default_window_days: 1,
+    };
+    let pairs = |p: Vec<[(String, String); 2]>| -> Vec<(String, String)> {
+        p.into_iter().map(|[a, z]| (a.1, z.1)).collect()
+    };
+    // Three days and a second: the last period's date holds that second.
+    let bounds = b(Some(JAN1), Some(JAN1 + 3 * DAY + 1));
+    let dates = super::periods(&w(WindowFormat::Date), &bounds, JAN1 + 10 * DAY).unwrap();
+    assert_eq!(
+        pairs(dates),
+        [
+            ("2026-01-01".to_string(), "2026-01-02".to_string()),
+            ("2026-01-03".to_string(), "2026-01-04".to_string()),
+        ]
+    );
+    let instants = super::periods(&w(WindowFormat::Rfc3339), &bounds, JAN1 + 10 * DAY).unwrap();
+    assert_eq!(
+        pairs(instants),
+        [
+            (
+                "2026-01-01T00:00:00Z".to_string(),
+                "2026-01-03T00:00:00Z".to_string()
+            ),
+            (
+                "2026-01-03T00:00:00Z".to_string(),
+                "2026-01-04T00:00:01Z".to_string()
+            ),
+        ]
+    );
+    // No bound: the last default_window_days before now; a future window: nothing.
+    let last = super::periods(&w(WindowFormat::Rfc3339), &Bounds::default(), JAN1).unwrap();
+    assert_eq!(
+        pairs(last),
+        [(
+            "2025-12-31T00:00:00Z".to_string(),
+            "2026-01-01T00:00:00Z".to_string()
+        )]
+    );
+    let future = b(Some(JAN1 + DAY), None);
+    assert!(super::periods(&w(WindowFormat::Date), &future, JAN1)
+        .unwrap()
+        .is_empty());
+}

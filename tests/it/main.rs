@@ -30,6 +30,7 @@ mod rest_concurrency;
 mod rest_faults;
 mod rest_joins;
 mod rest_origins;
+mod rest_periods;
 mod rest_profile_file;
 mod rest_pushdown;
 mod rest_rate_budget;
