@@ -630,7 +630,7 @@ pub struct Filter {
     #[serde(default = "default_separator")]
     pub separator: String,
     /// The most values an `in` list may carry in one request (Pipedrive's `ids`: 100); a longer
-    /// list is not sent (a key is then looked up one request each).
+    /// list is sent in several requests of at most this many.
     #[serde(default)]
     pub max_values: Option<usize>,
 }

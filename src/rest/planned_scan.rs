@@ -117,6 +117,7 @@ impl PlannedScan {
         // A scan already cut short (a LIMIT below the ORDER BY) must stay the API's first rows.
         if !matches!(self.plan.mode, Mode::List)
             || self.plan.parents.is_some()
+            || self.plan.in_turn.is_some()
             || self.plan.limit.is_some()
         {
             return None;

@@ -40,6 +40,8 @@ impl fmt::Debug for RestTable {
 enum Use {
     Key(Vec<String>),
     Param(String, String),
+    /// A parameter sent with each of these values in turn (a list too long for one request).
+    InTurn(String, Vec<String>),
     Parent(Vec<String>),
     /// Narrows a report's or windowed list's window; the engine still applies the filter (the
     /// window is coarser).
@@ -262,10 +264,9 @@ impl RestTable {
         };
         // Several keys the list takes in one request (`ids=1,2,3`) are one list read, which the
         // other filters can narrow too, rather than a lookup per key.
+        // A list longer than the filter's `max_values` is read in several such requests.
         let listed = |c: &str, n: usize| {
-            n > 1
-                && exact_filter(t, c)
-                    .is_some_and(|f| f.accepts(FilterOp::In) && f.max_values.is_none_or(|m| n <= m))
+            n > 1 && exact_filter(t, c).is_some_and(|f| f.accepts(FilterOp::In))
         };
         // A key lookup ignores list parameters, so with a key filter the others go to the engine.
         let key_at = eqs.iter().position(|e| {
@@ -279,6 +280,7 @@ impl RestTable {
             .or(t.window.as_ref().map(|w| w.column.as_str()));
         let mut used_params: Vec<String> = Vec::new();
         let mut parent_done = false;
+        let mut in_turn_done = false;
         eqs.iter()
             .enumerate()
             .map(|(i, e)| {
@@ -327,19 +329,28 @@ impl RestTable {
                 if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param)) {
                     return Use::Engine;
                 }
-                let op_ok = (f.accepts(FilterOp::In)
-                    && f.max_values.is_none_or(|m| vals.len() <= m))
-                    || (vals.len() == 1 && f.accepts(FilterOp::Eq));
+                let op_ok = f.accepts(FilterOp::In) || (vals.len() == 1 && f.accepts(FilterOp::Eq));
                 if !op_ok {
                     return Use::Engine;
                 }
-                match texts(vals, f.format) {
-                    Some(v) if !v.is_empty() => {
-                        used_params.push(f.param.clone());
-                        Use::Param(f.param.clone(), v.join(&f.separator))
+                let Some(mut v) = texts(vals, f.format).filter(|v| !v.is_empty()) else {
+                    return Use::Engine;
+                };
+                let most = f.max_values.unwrap_or(usize::MAX).max(1);
+                if v.len() > most {
+                    // Requests in turn multiply with a second such list: that one is the engine's.
+                    if in_turn_done {
+                        return Use::Engine;
                     }
-                    _ => Use::Engine,
+                    in_turn_done = true;
+                    v.sort();
+                    v.dedup();
+                    used_params.push(f.param.clone());
+                    let lists = v.chunks(most).map(|c| c.join(&f.separator)).collect();
+                    return Use::InTurn(f.param.clone(), lists);
                 }
+                used_params.push(f.param.clone());
+                Use::Param(f.param.clone(), v.join(&f.separator))
             })
             .collect()
     }
@@ -436,6 +447,7 @@ impl TableProvider for RestTable {
             mode: Mode::List,
             params: Vec::new(),
             parents: None,
+            in_turn: None,
             window: Bounds::default(),
             limit: limit.map(|l| l as u64),
         };
@@ -443,6 +455,7 @@ impl TableProvider for RestTable {
             match u {
                 Use::Key(keys) => plan.mode = Mode::Keys(keys),
                 Use::Param(p, v) => plan.params.push((p, v)),
+                Use::InTurn(p, lists) => plan.in_turn = Some((p, lists)),
                 Use::Range(ps) => plan.params.extend(ps),
                 Use::Parent(ps) => plan.parents = Some(ps),
                 Use::Window(b) => plan.window = plan.window.and(b),

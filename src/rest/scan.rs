@@ -39,6 +39,9 @@ pub struct ScanPlan {
     pub params: Vec<(String, String)>,
     /// Parent keys given by the query (parent iteration, child tables); `None`: all parents.
     pub parents: Option<Vec<String>>,
+    /// A list parameter sent with each of these values in turn (an `IN` list longer than the
+    /// filter's `max_values`, cut into lists it takes); the rows are those of every request.
+    pub in_turn: Option<(String, Vec<String>)>,
     /// What the filters say about the window column (report and windowed tables only).
     pub window: Bounds,
     pub limit: Option<u64>,
@@ -166,20 +169,36 @@ impl ScanContext {
             }
             return Ok(());
         }
-        match &t.window {
-            None => self.list_into(t, &plan, &plan.params, &mut out).await,
-            Some(w) => {
-                for params in window::periods(w, &plan.window, Utc::now().timestamp())? {
-                    let params: Vec<(String, String)> =
-                        plan.params.iter().cloned().chain(params).collect();
-                    self.list_into(t, &plan, &params, &mut out).await?;
-                    if out.done() || out.tx.is_closed() {
-                        break;
-                    }
+        let periods: Vec<Vec<(String, String)>> = match &t.window {
+            None => vec![Vec::new()],
+            Some(w) => window::periods(w, &plan.window, Utc::now().timestamp())?
+                .into_iter()
+                .map(Vec::from)
+                .collect(),
+        };
+        let turns: Vec<Option<(String, String)>> = match &plan.in_turn {
+            None => vec![None],
+            Some((param, lists)) => lists
+                .iter()
+                .map(|l| Some((param.clone(), l.clone())))
+                .collect(),
+        };
+        for turn in &turns {
+            for period in &periods {
+                let params: Vec<(String, String)> = plan
+                    .params
+                    .iter()
+                    .cloned()
+                    .chain(turn.iter().cloned())
+                    .chain(period.iter().cloned())
+                    .collect();
+                self.list_into(t, &plan, &params, &mut out).await?;
+                if out.done() || out.tx.is_closed() {
+                    return Ok(());
                 }
-                Ok(())
             }
         }
+        Ok(())
     }
 
     /// The list's rows with these query parameters, for each parent when it has one.

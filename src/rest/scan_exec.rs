@@ -233,6 +233,12 @@ pub fn describe(ctx: &ScanContext, t: &Table, plan: &ScanPlan) -> String {
             }
         }
     }
+    if let Some((param, lists)) = &plan.in_turn {
+        text.push_str(&format!(
+            ", in {} requests, each with a part of the {param} list",
+            lists.len()
+        ));
+    }
     if let Some(w) = &t.window {
         match window::periods(w, &plan.window, chrono::Utc::now().timestamp()) {
             Ok(periods) => match (periods.first(), periods.last()) {

@@ -247,6 +247,94 @@ fn pipedrive_key_lists_are_one_request() {
     key_lists_are_one_request("pipedrive");
 }
 
+/// `key IN (...)` longer than the filter's `max_values` (the table's keys padded with keys that
+/// do not exist) is read in the fewest lists the API takes, each within its limit, together
+/// holding every key once; the rows are exactly the keys that exist.
+fn long_key_lists_go_in_parts(service: &str) {
+    let sb = counting();
+    let conn = sb.connect_built_in(service);
+    let mut checked = 0;
+    for (table, key) in top_level_keyed(service) {
+        let def = profile(service).table(&table);
+        let Some(filter) = def
+            .filters()
+            .into_iter()
+            .find(|f| f.column == key.name && f.ops.iter().any(|o| o == "in"))
+        else {
+            continue;
+        };
+        let most = def.doc["filter"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(toml::Value::as_table)
+            .find(|f| f.get("param").and_then(toml::Value::as_str) == Some(filter.param.as_str()))
+            .and_then(|f| f.get("max_values"))
+            .and_then(toml::Value::as_integer);
+        let (Some(most), "int64") = (most, key.kind.as_str()) else {
+            continue;
+        };
+        let most = usize::try_from(most).expect("max_values");
+        let data = sb.data(service, &table);
+        let existing: Vec<String> = data.iter().filter_map(|r| expected(&key, r)).collect();
+        let top: i64 = existing
+            .iter()
+            .filter_map(|k| k.parse().ok())
+            .max()
+            .unwrap_or(0);
+        let wanted = most + most / 2 + 1;
+        let mut values: Vec<String> = existing.iter().take(wanted).cloned().collect();
+        values.extend(
+            (1..)
+                .map(|i| (top + i).to_string())
+                .take(wanted - values.len()),
+        );
+        let sql = format!(
+            "SELECT {key} FROM {} WHERE {key} IN ({})",
+            qualified(service, &table),
+            values.join(", "),
+            key = key.name,
+        );
+        let _guard = counting_guard();
+        sb.reset();
+        let rows = query_text(&conn, &sql);
+        let stats = sb.stats();
+        drop(_guard);
+        let mut got: Vec<String> = rows.into_iter().filter_map(|r| r[0].clone()).collect();
+        got.sort();
+        let mut want: Vec<String> = existing.iter().take(wanted).cloned().collect();
+        want.sort();
+        assert_eq!(got, want, "{sql}");
+        assert_eq!(stats.len(), wanted.div_ceil(most), "{sql}: {stats:#?}");
+        let mut sent: Vec<String> = Vec::new();
+        for s in &stats {
+            let part: Vec<String> = s
+                .param(&filter.param)
+                .unwrap_or_default()
+                .split(filter.separator.as_str())
+                .map(str::to_owned)
+                .collect();
+            assert!(
+                part.len() <= most,
+                "{sql}: {} values in one request",
+                part.len()
+            );
+            sent.extend(part);
+        }
+        sent.sort();
+        let mut all = values.clone();
+        all.sort();
+        assert_eq!(sent, all, "{sql}: every key sent once");
+        checked += 1;
+    }
+    assert!(checked > 0, "{service}: no table limits its list of keys");
+}
+
+#[test]
+fn pipedrive_long_key_lists_go_in_parts() {
+    long_key_lists_go_in_parts("pipedrive");
+}
+
 per_service! { key_lookup_is_one_request:
     pipedrive_key_lookup_is_one_request => "pipedrive",
     helpscout_key_lookup_is_one_request => "helpscout",
