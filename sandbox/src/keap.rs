@@ -1,7 +1,9 @@
-//! Keap (Infusionsoft) REST v1 imitation under `/keap/crm/rest/v1`: contacts, companies,
-//! opportunities, orders, tags, tasks, products, users (more tables in keap/: notes,
-//! subscriptions, transactions, campaigns, appointments, sent e-mails, files, affiliates, the
-//! stage pipeline, order payments); `limit`/`offset` paging (max 1000) with
+//! Keap (Infusionsoft) REST v1 imitation under `/keap/crm/rest/v1`: contacts (with their phone
+//! numbers and addresses as Keap documents them), companies, opportunities, orders, tags, tasks,
+//! products, users (more tables in keap/: notes, subscriptions, transactions, campaigns,
+//! appointments, sent e-mails, files, affiliates, the stage pipeline, order payments, applied
+//! tags); REST v2's lists that v1 lacks under `/keap/crm/rest/v2` (keap/v2.rs); `limit`/`offset`
+//! paging (max 1000) with
 //! `{"<plural>": [...], "count", "next", "previous"}` where `next` is present even on the last
 //! page; the documented filters and `order`/`order_direction` (keap/sort.rs); `X-Keap-API-Key` or Bearer auth; Apigee `fault` bodies on
 //! 401/429; `x-keap-product-quota-*` / `-throttle-*` headers.
@@ -29,10 +31,17 @@ use crate::{AppState, Shared};
 mod activity;
 mod affiliates;
 mod files;
+mod lead_sources;
+mod links;
 mod more;
 mod payments;
 mod sort;
+mod stage_moves;
 mod stages;
+mod tags;
+mod v2;
+
+pub use v2::router as router_v2;
 
 const CONTACT: u64 = 0x40;
 const COMPANY: u64 = 0x41;
@@ -70,7 +79,8 @@ const TAG_NAMES: [&str; TAGS] = [
     "Referral",
     "Do not call",
 ];
-const TAG_CATEGORIES: [&str; 3] = ["Lifecycle", "Marketing", "Sales"];
+/// Tag categories; the last holds no tag.
+const TAG_CATEGORIES: [&str; 4] = ["Lifecycle", "Marketing", "Sales", "Archive"];
 const PRODUCT_NAMES: &[&str] = &[
     "Starter plan",
     "Pro plan",
@@ -97,6 +107,12 @@ pub struct Data {
     g: Gen,
     n: usize,
     email_rows: usize,
+    phone_rows: usize,
+    address_rows: usize,
+    contact_tag_rows: usize,
+    /// Where each opportunity's stage moves start among all of them (keap/stage_moves.rs), then
+    /// their number.
+    stage_move_starts: Vec<usize>,
 }
 
 impl Data {
@@ -105,8 +121,19 @@ impl Data {
             g: *g,
             n,
             email_rows: 0,
+            phone_rows: 0,
+            address_rows: 0,
+            contact_tag_rows: 0,
+            stage_move_starts: Vec::new(),
         };
-        d.email_rows = (0..n).map(|i| d.contact(i).emails).sum();
+        for i in 0..n {
+            let c = d.contact(i);
+            d.email_rows += c.emails;
+            d.phone_rows += c.phones;
+            d.address_rows += d.address_fields(i).len();
+            d.contact_tag_rows += d.contact_tags(i).len();
+        }
+        d.stage_move_starts = d.count_stage_moves();
         d
     }
 
@@ -151,22 +178,13 @@ impl Data {
         let emails: Vec<Value> = (0..c.emails)
             .map(|k| json!({ "email": self.contact_email(i, k), "field": format!("EMAIL{}", k + 1) }))
             .collect();
-        let phones: Vec<Value> = (0..c.phones)
-            .map(|k| json!({
-                "number": data::phone(g, CONTACT, i, k), "extension": null,
-                "field": format!("PHONE{}", k + 1), "type": if k == 0 { "Work" } else { "Mobile" },
-            }))
+        let phones: Vec<Value> = (0..c.phones).map(|k| self.phone_json(i, k)).collect();
+        let addresses: Vec<Value> = self
+            .address_fields(i)
+            .iter()
+            .enumerate()
+            .map(|(k, field)| self.address_json(i, k, field))
             .collect();
-        let addresses: Vec<Value> = if g.chance(CONTACT, i, 12, 50) {
-            vec![json!({
-                "line1": format!("{} {}", g.pick(CONTACT, i, 13, data::STREETS), g.range(CONTACT, i, 14, 1, 99)),
-                "line2": null, "locality": g.pick(CONTACT, i, 15, data::CITIES), "region": null,
-                "postal_code": format!("{:05}", g.range(CONTACT, i, 16, 1000, 99_999)),
-                "country_code": g.pick(CONTACT, i, 17, &["FIN", "DEU", "USA", "PRT"]), "field": "BILLING",
-            })]
-        } else {
-            Vec::new()
-        };
         json!({
             "id": i + 1,
             "given_name": c.first,
@@ -183,6 +201,66 @@ impl Data {
             "email_opted_in": g.chance(CONTACT, i, 21, 60),
             "date_created": fmt_iso_ms(c.created),
             "last_updated": fmt_iso_ms(c.updated),
+        })
+    }
+
+    /// Phone `k` of contact `i`, as v1 documents it: `{number, extension, type, field,
+    /// number_e164}`. The second number is written as a person types it; some lack the E.164
+    /// form (an empty value the child table must show as NULL).
+    fn phone_json(&self, i: usize, k: usize) -> Value {
+        let g = &self.g;
+        let e164 = data::phone(g, CONTACT, i, k);
+        let number = if k == 0 {
+            e164.clone()
+        } else {
+            format!("{} {} {}", &e164[..4], &e164[4..7], &e164[7..])
+        };
+        json!({
+            "number": number,
+            "extension": (k == 0 && g.chance(CONTACT, i, 31, 20)).then(|| format!("{}", g.range(CONTACT, i, 32, 10, 999))),
+            "field": format!("PHONE{}", k + 1),
+            "type": if k == 0 { "Work" } else { "Mobile" },
+            "number_e164": (!g.chance(CONTACT, i, 33 + k as u64, 10)).then_some(e164),
+        })
+    }
+
+    /// The address slots contact `i` fills: a billing address for half the contacts, a shipping
+    /// one for some of those.
+    fn address_fields(&self, i: usize) -> &'static [&'static str] {
+        match (
+            self.g.chance(CONTACT, i, 12, 50),
+            self.g.chance(CONTACT, i, 30, 40),
+        ) {
+            (false, _) => &[],
+            (true, false) => &["BILLING"],
+            (true, true) => &["BILLING", "SHIPPING"],
+        }
+    }
+
+    /// Address `k` of contact `i` in slot `field` (BILLING, SHIPPING, OTHER), as v1 documents
+    /// it: a US address has `zip_code` and `zip_four`, any other `postal_code`; `country_code`
+    /// is ISO 3166-1 alpha-3.
+    fn address_json(&self, i: usize, k: usize, field: &str) -> Value {
+        let g = &self.g;
+        let f = 40 * k as u64;
+        // The first address keeps the draws it had before shipping addresses existed.
+        let (street, number, city, code, country) = if k == 0 {
+            (13, 14, 15, 16, 17)
+        } else {
+            (41 + f, 42 + f, 43 + f, 44 + f, 45 + f)
+        };
+        let country = g.pick(CONTACT, i, country, &["FIN", "DEU", "USA", "PRT"]);
+        let us = country == "USA";
+        json!({
+            "field": field,
+            "line1": format!("{} {}", g.pick(CONTACT, i, street, data::STREETS), g.range(CONTACT, i, number, 1, 99)),
+            "line2": g.chance(CONTACT, i, 46 + f, 20).then_some("Apartment 4 B"),
+            "locality": g.pick(CONTACT, i, city, data::CITIES),
+            "region": us.then_some("Arizona"),
+            "postal_code": (!us).then(|| format!("{:05}", g.range(CONTACT, i, code, 1000, 99_999))),
+            "zip_code": us.then(|| format!("{:05}", g.range(CONTACT, i, code, 10_000, 99_999))),
+            "zip_four": (us && g.chance(CONTACT, i, 47 + f, 50)).then(|| format!("{:04}", g.range(CONTACT, i, 48 + f, 0, 9999))),
+            "country_code": country,
         })
     }
 
@@ -337,12 +415,17 @@ impl Data {
         })
     }
 
+    /// The category of tag `k` (an index of TAG_CATEGORIES); every fourth tag has none.
+    fn tag_category(&self, k: usize) -> Option<usize> {
+        (k % 4 != 3).then_some(k % 3)
+    }
+
     fn tag_json(&self, k: usize) -> Value {
         json!({
             "id": k + 1,
             "name": TAG_NAMES[k],
             "description": k.is_multiple_of(3).then(|| format!("Contacts tagged {}", TAG_NAMES[k])),
-            "category": (k % 4 != 3).then(|| json!({ "id": k % 3 + 1, "name": TAG_CATEGORIES[k % 3] })),
+            "category": self.tag_category(k).map(|c| json!({ "id": c + 1, "name": TAG_CATEGORIES[c] })),
         })
     }
 
@@ -724,6 +807,7 @@ pub fn router() -> Router<AppState> {
     }
     r = stages::routes(r);
     r = payments::routes(r);
+    r = tags::routes(r);
     r.fallback(|| async { message(StatusCode::NOT_FOUND, "Resource not found") })
 }
 
@@ -814,6 +898,42 @@ pub fn manifest(st: &Shared) -> Value {
         tables.insert(name.into(), table(t.count(d), None));
     }
     tables.insert("contact_emails".into(), table(d.email_rows, None));
+    tables.insert("contact_phones".into(), table(d.phone_rows, None));
+    tables.insert("contact_addresses".into(), table(d.address_rows, None));
+    tables.insert(
+        "contact_tags".into(),
+        table(d.contact_tag_rows, Some("contacts")),
+    );
+    tables.insert(
+        "tagged_contacts".into(),
+        table(d.contact_tag_rows, Some("tags")),
+    );
+    tables.insert(
+        "opportunity_stage_moves".into(),
+        table(d.stage_move_count(), None),
+    );
+    tables.insert(
+        "contact_links".into(),
+        table(d.contact_link_count(), Some("contacts")),
+    );
+    for name in [
+        "tag_categories",
+        "contact_link_types",
+        "automation_categories",
+        "user_groups",
+    ] {
+        let rows = d.reference_rows(name).map_or(0, |r| r.len());
+        tables.insert(name.into(), table(rows, None));
+    }
+    for (name, parent) in [
+        ("lead_sources", None),
+        ("lead_source_categories", None),
+        ("lead_source_expenses", Some("lead_sources")),
+        ("lead_source_recurring_expenses", Some("lead_sources")),
+    ] {
+        let rows = d.lead_source_rows(name).map_or(0, |r| r.len());
+        tables.insert(name.into(), table(rows, parent));
+    }
     tables.insert("order_items".into(), table(d.order_item_rows(), None));
     tables.insert("opportunity_stages".into(), table(STAGES.len(), None));
     tables.insert(
@@ -849,6 +969,12 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
                 }));
             }
         }
+        return Some(rows);
+    }
+    if let Some(rows) = child_rows(d, name) {
+        return Some(rows);
+    }
+    if let Some(rows) = d.reference_rows(name).or_else(|| d.lead_source_rows(name)) {
         return Some(rows);
     }
     if name == "order_items" {
@@ -889,4 +1015,33 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
     // Records as the driver reads them when it shows custom fields.
     let (_, t) = TABLES.iter().find(|(n, _)| *n == name)?;
     Some((0..t.count(d)).map(|i| t.render_with(d, i, true)).collect())
+}
+
+/// The rows of the tables made from contacts' nested arrays and of the tables read per contact,
+/// tag or opportunity, each with the parent's id as the profile's column holds it.
+fn child_rows(d: &Data, name: &str) -> Option<Vec<Value>> {
+    let with_contact = |array: &str| {
+        let mut rows = Vec::new();
+        for i in 0..d.n {
+            if let Value::Array(items) = &d.contact_json(i)[array] {
+                for item in items {
+                    let mut row = item.clone();
+                    row["contact_id"] = json!(i + 1);
+                    rows.push(row);
+                }
+            }
+        }
+        rows
+    };
+    Some(match name {
+        "contact_phones" => with_contact("phone_numbers"),
+        "contact_addresses" => with_contact("addresses"),
+        "contact_tags" => d.contact_tag_rows(),
+        "tagged_contacts" => d.tagged_contact_rows(),
+        "contact_links" => d.contact_link_rows(),
+        "opportunity_stage_moves" => (0..d.stage_move_count())
+            .map(|m| d.stage_move_json(m))
+            .collect(),
+        _ => return None,
+    })
 }

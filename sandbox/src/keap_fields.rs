@@ -1,12 +1,15 @@
-//! Keap's custom-field models (`GET /contacts/model`, `/companies/model`, REST v1) and the values
+//! Keap's custom-field models (REST v1 `GET /<collection>/model` of contacts, companies,
+//! opportunities, orders, subscriptions, tasks, notes, appointments and affiliates) and the values
 //! in contact and company records. As Keap documents it: a model is
 //! `{custom_fields: [{id, label, field_name, field_type, default_value, record_type, options}],
-//! optional_properties}` without paging; a record carries `custom_fields: [{id, content}]` only
-//! when the request asks for `optional_properties=custom_fields`. Contents: text as strings,
-//! numbers as numbers, Date as `YYYY-MM-DD`, DateTime as RFC 3339, YesNo as a boolean, a
+//! optional_properties}` without paging; tasks, notes and appointments share one set of fields
+//! (record type TASK_NOTE_APPOINTMENT), so their three models list the same fields. A contact or
+//! company record carries `custom_fields: [{id, content}]` only when the request asks for
+//! `optional_properties=custom_fields` (v1's other lists carry no values). Contents: text as
+//! strings, numbers as numbers, Date as `YYYY-MM-DD`, DateTime as RFC 3339, YesNo as a boolean, a
 //! Dropdown or Radio as its option's id (a string), a ListBox as ids joined by commas, User as a
-//! user id. The seeded fields cover each kind, one labelled like a built-in column and two of one
-//! label.
+//! user id. The seeded contact fields cover each kind, one labelled like a built-in column and two
+//! of one label.
 
 use serde_json::{json, Value};
 
@@ -18,16 +21,40 @@ const FIELDS: u64 = 0x4F;
 pub enum Model {
     Contact,
     Company,
+    Opportunity,
+    Order,
+    Subscription,
+    Task,
+    Note,
+    Appointment,
+    Affiliate,
 }
 
 impl Model {
-    pub const ALL: [Model; 2] = [Model::Contact, Model::Company];
+    pub const ALL: [Model; 9] = [
+        Model::Contact,
+        Model::Company,
+        Model::Opportunity,
+        Model::Order,
+        Model::Subscription,
+        Model::Task,
+        Model::Note,
+        Model::Appointment,
+        Model::Affiliate,
+    ];
 
     /// The definitions table in the manifest, and the collection the model belongs to.
     pub fn table(self) -> &'static str {
         match self {
             Model::Contact => "contact_custom_fields",
             Model::Company => "company_custom_fields",
+            Model::Opportunity => "opportunity_custom_fields",
+            Model::Order => "order_custom_fields",
+            Model::Subscription => "subscription_custom_fields",
+            Model::Task => "task_custom_fields",
+            Model::Note => "note_custom_fields",
+            Model::Appointment => "appointment_custom_fields",
+            Model::Affiliate => "affiliate_custom_fields",
         }
     }
 
@@ -35,6 +62,13 @@ impl Model {
         match self {
             Model::Contact => "contacts",
             Model::Company => "companies",
+            Model::Opportunity => "opportunities",
+            Model::Order => "orders",
+            Model::Subscription => "subscriptions",
+            Model::Task => "tasks",
+            Model::Note => "notes",
+            Model::Appointment => "appointments",
+            Model::Affiliate => "affiliates",
         }
     }
 
@@ -42,6 +76,24 @@ impl Model {
         match self {
             Model::Contact => "CONTACT",
             Model::Company => "COMPANY",
+            Model::Opportunity => "OPPORTUNITY",
+            Model::Order => "ORDER",
+            Model::Subscription => "SUBSCRIPTION",
+            Model::Task | Model::Note | Model::Appointment => "TASK_NOTE_APPOINTMENT",
+            Model::Affiliate => "REFERRAL_PARTNER",
+        }
+    }
+
+    /// Where the model's field ids start; one shared set has one range.
+    fn first_id(self) -> u64 {
+        match self {
+            Model::Contact => 100,
+            Model::Company => 300,
+            Model::Opportunity => 400,
+            Model::Order => 500,
+            Model::Subscription => 600,
+            Model::Task | Model::Note | Model::Appointment => 700,
+            Model::Affiliate => 800,
         }
     }
 
@@ -78,6 +130,33 @@ impl Model {
                 ("Employees", "WholeNumber", &[]),
                 ("Annual revenue", "Currency", &[]),
             ],
+            Model::Opportunity => &[
+                (
+                    "Deal source",
+                    "Dropdown",
+                    &["Inbound", "Outbound", "Partner"],
+                ),
+                ("Commission", "Percent", &[]),
+                ("Decision date", "Date", &[]),
+            ],
+            Model::Order => &[("PO number", "Text", &[]), ("Gift wrap", "YesNo", &[])],
+            Model::Subscription => &[
+                ("Renewal reminder", "DateTime", &[]),
+                ("Licences", "WholeNumber", &[]),
+            ],
+            Model::Task | Model::Note | Model::Appointment => &[
+                ("Outcome", "Radio", &["Reached", "Voicemail", "No answer"]),
+                ("Follow-up by", "User", &[]),
+                ("Région", "State", &[]),
+            ],
+            Model::Affiliate => &[
+                (
+                    "Payout method",
+                    "Dropdown",
+                    &["PayPal", "Check", "Bank transfer"],
+                ),
+                ("Tax ID", "SocialSecurityNumber", &[]),
+            ],
         }
     }
 }
@@ -90,10 +169,7 @@ pub struct Field {
 }
 
 pub fn fields(model: Model) -> Vec<Field> {
-    let base = match model {
-        Model::Contact => 100,
-        Model::Company => 300,
-    };
+    let base = model.first_id();
     model
         .fields()
         .iter()
@@ -132,6 +208,7 @@ pub fn model_json(model: Model) -> Value {
         "optional_properties": match model {
             Model::Contact => json!(["custom_fields", "job_title", "lead_source_id", "notes", "origin", "website"]),
             Model::Company => json!(["custom_fields", "fax_number", "notes"]),
+            _ => json!([]),
         },
     })
 }

@@ -173,6 +173,10 @@ fn router(st: AppState) -> Router {
             "/keap/crm/rest/v1",
             guarded(keap::router(), &st, Service::Keap),
         )
+        .nest(
+            "/keap/crm/rest/v2",
+            guarded(keap::router_v2(), &st, Service::Keap),
+        )
         // The report files stand in for an S3 download: no API auth, no API faults.
         .nest(
             "/talkdesk",

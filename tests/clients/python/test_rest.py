@@ -235,7 +235,9 @@ def json_path(record, path):
 
 def parse_timestamp(text, fmt):
     if fmt and fmt != "rfc3339":
-        return datetime.datetime.strptime(text, fmt)
+        # chrono's `%.f` (fraction with its dot) is strptime's `.%f`; an offset (`%z`) is read but
+        # not applied, as the driver's chrono pattern does (Keap's `+0000`).
+        return datetime.datetime.strptime(text, fmt.replace("%.f", ".%f")).replace(tzinfo=None)
     dt = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if dt.tzinfo is not None:
         dt = dt.astimezone(datetime.timezone.utc).replace(tzinfo=None)
