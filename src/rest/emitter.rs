@@ -4,7 +4,10 @@
 use datafusion::arrow::record_batch::RecordBatch;
 use tokio::sync::mpsc;
 
+use serde_json::Value;
+
 use super::json_to_arrow::{Converter, Row};
+use super::records::Records;
 use crate::error::Result;
 
 pub type Sender = mpsc::Sender<Result<RecordBatch>>;
@@ -29,6 +32,25 @@ impl Emitter<'_> {
         }
         if !rows.is_empty() {
             let batch = self.conv.convert(&rows)?;
+            if self.tx.send(Ok(batch)).await.is_err() {
+                return Ok(false);
+            }
+        }
+        Ok(!self.done())
+    }
+
+    /// Like [`Emitter::emit`] for a pager's chunk, every row with `context`.
+    pub async fn emit_records(
+        &mut self,
+        mut records: Records,
+        context: Option<&Value>,
+    ) -> Result<bool> {
+        if let Some(left) = self.left {
+            records.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+            self.left = Some(left - records.len() as u64);
+        }
+        if !records.is_empty() {
+            let batch = self.conv.convert_records(&records, context)?;
             if self.tx.send(Ok(batch)).await.is_err() {
                 return Ok(false);
             }

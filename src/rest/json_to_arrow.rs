@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
-use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int32Builder,
-    Int64Builder, LargeStringBuilder, StringBuilder, TimestampMicrosecondBuilder,
-};
+use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use serde_json::Value;
 
+use super::column_sink::ColumnSink;
 use super::jsonpath;
+use super::record_cells::PathTree;
+use super::records::Records;
 use crate::error::{ApiError, Error, Result};
 use crate::profile::{Column, ColumnType, TimeFormat};
 
@@ -57,15 +57,111 @@ pub struct Converter {
     pub key_path: Option<String>,
     pub columns: Vec<OutColumn>,
     pub schema: SchemaRef,
+    /// The columns' paths, to read records straight from their bytes.
+    tree: PathTree,
 }
 
 impl Converter {
-    pub fn convert(&self, rows: &[Row]) -> Result<RecordBatch> {
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.columns.len());
-        for col in &self.columns {
-            arrays.push(self.column(col, rows)?);
+    pub fn new(
+        table: String,
+        key_path: Option<String>,
+        columns: Vec<OutColumn>,
+        schema: SchemaRef,
+    ) -> Converter {
+        let tree = PathTree::new(&columns);
+        Converter {
+            table,
+            key_path,
+            columns,
+            schema,
+            tree,
         }
-        let options = RecordBatchOptions::new().with_row_count(Some(rows.len()));
+    }
+
+    pub fn convert(&self, rows: &[Row]) -> Result<RecordBatch> {
+        let mut sinks = self.sinks(rows.len())?;
+        for row in rows {
+            for (col, sink) in self.columns.iter().zip(sinks.iter_mut()) {
+                let v = self.value(col, row);
+                if let Err(what) = sink.push(v) {
+                    let v = v.unwrap_or(&Value::Null);
+                    return Err(self.bad(col, &row.record, v, what));
+                }
+            }
+        }
+        self.batch(sinks, rows.len())
+    }
+
+    /// Converts a pager's chunk, each streamed record read from its bytes into the cells its
+    /// columns want (no record is built); `context` fills the context's columns. A record that
+    /// is not JSON, or a value that does not fit its column, sends the chunk the parsed way, so
+    /// the error is the same as there.
+    pub fn convert_records(
+        &self,
+        records: &Records,
+        context: Option<&Value>,
+    ) -> Result<RecordBatch> {
+        match self.convert_direct(records, context) {
+            Some(batch) => batch,
+            None => {
+                let rows: Vec<Row> = records
+                    .to_values()?
+                    .into_iter()
+                    .map(|record| Row {
+                        record,
+                        context: context.cloned(),
+                    })
+                    .collect();
+                self.convert(&rows)
+            }
+        }
+    }
+
+    /// `None` when the chunk must be converted the parsed way.
+    fn convert_direct(
+        &self,
+        records: &Records,
+        context: Option<&Value>,
+    ) -> Option<Result<RecordBatch>> {
+        let mut sinks = match self.sinks(records.len()) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut slots = Vec::with_capacity(self.columns.len());
+        for raw in records.raw() {
+            self.tree.read(raw, &mut slots).ok()?;
+            for ((col, sink), slot) in self.columns.iter().zip(sinks.iter_mut()).zip(&slots) {
+                let v = if col.from_context {
+                    context
+                } else {
+                    slot.as_ref()
+                };
+                sink.push(v).ok()?;
+            }
+        }
+        for record in records.parsed() {
+            for (col, sink) in self.columns.iter().zip(sinks.iter_mut()) {
+                let v = if col.from_context {
+                    context
+                } else {
+                    jsonpath::get(record, &col.path)
+                };
+                sink.push(v).ok()?;
+            }
+        }
+        Some(self.batch(sinks, records.len()))
+    }
+
+    fn sinks(&self, rows: usize) -> Result<Vec<ColumnSink>> {
+        self.columns
+            .iter()
+            .map(|c| ColumnSink::new(c, rows))
+            .collect()
+    }
+
+    fn batch(&self, sinks: Vec<ColumnSink>, rows: usize) -> Result<RecordBatch> {
+        let arrays: Vec<ArrayRef> = sinks.into_iter().map(ColumnSink::finish).collect();
+        let options = RecordBatchOptions::new().with_row_count(Some(rows));
         RecordBatch::try_new_with_options(self.schema.clone(), arrays, &options).map_err(|e| {
             Error::general(format!(
                 "Internal error building a batch of {}: {e}",
@@ -83,11 +179,11 @@ impl Converter {
         v.filter(|v| !v.is_null())
     }
 
-    fn bad(&self, col: &OutColumn, row: &Row, v: &Value, what: &str) -> Error {
+    fn bad(&self, col: &OutColumn, record: &Value, v: &Value, what: &str) -> Error {
         let key = self
             .key_path
             .as_deref()
-            .and_then(|p| jsonpath::get(&row.record, p))
+            .and_then(|p| jsonpath::get(record, p))
             .map(|k| k.to_string())
             .unwrap_or_else(|| "(none)".into());
         let shown = crate::secret::excerpt(&v.to_string(), 200);
@@ -99,96 +195,10 @@ impl Converter {
             ),
         )
     }
-
-    fn column(&self, col: &OutColumn, rows: &[Row]) -> Result<ArrayRef> {
-        let n = rows.len();
-        macro_rules! build {
-            ($builder:expr, $conv:expr, $what:expr) => {{
-                let mut b = $builder;
-                for row in rows {
-                    match self.value(col, row) {
-                        None => b.append_null(),
-                        Some(v) => match $conv(v) {
-                            Some(Some(x)) => b.append_value(x),
-                            Some(None) => b.append_null(),
-                            None => return Err(self.bad(col, row, v, $what)),
-                        },
-                    }
-                }
-                Arc::new(b.finish()) as ArrayRef
-            }};
-        }
-        let fmt = &col.format;
-        if let Some(labels) = &col.labels {
-            match col.ty {
-                ColumnType::Text => {
-                    return Ok(build!(
-                        StringBuilder::with_capacity(n, n * 16),
-                        |v: &Value| Some(Some(label_of(labels, v).into_owned())),
-                        "an option"
-                    ))
-                }
-                ColumnType::Json => {
-                    return Ok(build!(
-                        LargeStringBuilder::with_capacity(n, n * 32),
-                        |v: &Value| labels_of(labels, v).map(Some),
-                        "a list of options"
-                    ))
-                }
-                _ => {}
-            }
-        }
-        Ok(match col.ty {
-            ColumnType::Text => build!(StringBuilder::with_capacity(n, n * 16), text_cell, "text"),
-            ColumnType::Json => build!(
-                LargeStringBuilder::with_capacity(n, n * 32),
-                text_cell,
-                "JSON"
-            ),
-            ColumnType::Int64 => build!(
-                Int64Builder::with_capacity(n),
-                |v: &Value| int(v),
-                "an integer"
-            ),
-            ColumnType::Int32 => build!(
-                Int32Builder::with_capacity(n),
-                |v: &Value| int(v)
-                    .map(|o| o.and_then(|i| i32::try_from(i).ok()))
-                    .filter(|o| o.is_some()),
-                "a 32-bit integer"
-            ),
-            ColumnType::Float64 => build!(
-                Float64Builder::with_capacity(n),
-                |v: &Value| float(v),
-                "a number"
-            ),
-            ColumnType::Boolean => build!(
-                BooleanBuilder::with_capacity(n),
-                |v: &Value| boolean(v),
-                "a boolean"
-            ),
-            ColumnType::Date => build!(
-                Date32Builder::with_capacity(n),
-                |v: &Value| date(v, fmt),
-                "a date"
-            ),
-            ColumnType::Timestamp => build!(
-                TimestampMicrosecondBuilder::with_capacity(n),
-                |v: &Value| timestamp(v, fmt),
-                "a timestamp"
-            ),
-            ColumnType::Decimal(p, s) => {
-                let b = Decimal128Builder::with_capacity(n)
-                    .with_precision_and_scale(p, s)
-                    .map_err(|e| Error::general(format!("Bad decimal({p},{s}): {e}")))?;
-                build!(b, |v: &Value| decimal(v, p, s), "a decimal")
-            }
-        })
-    }
 }
 
 /// An option id's label; an id without one (an option deleted since) is shown as it is.
-fn label_of<'a>(labels: &'a BTreeMap<String, String>, v: &'a Value) -> Cow<'a, str> {
+pub(super) fn label_of<'a>(labels: &'a BTreeMap<String, String>, v: &'a Value) -> Cow<'a, str> {
     let id = text(v);
     match labels.get(id.as_ref()) {
         Some(label) => Cow::Borrowed(label),
@@ -197,7 +207,7 @@ fn label_of<'a>(labels: &'a BTreeMap<String, String>, v: &'a Value) -> Cow<'a, s
 }
 
 /// Several option ids (a JSON array, or ids joined by commas) as a JSON array of their labels.
-fn labels_of(labels: &BTreeMap<String, String>, v: &Value) -> Option<String> {
+pub(super) fn labels_of(labels: &BTreeMap<String, String>, v: &Value) -> Option<String> {
     let shown: Vec<Value> = match v {
         Value::Array(items) => items
             .iter()
@@ -215,13 +225,9 @@ fn labels_of(labels: &BTreeMap<String, String>, v: &Value) -> Option<String> {
     Some(Value::Array(shown).to_string())
 }
 
-fn text_cell(v: &Value) -> Option<Option<Cow<'_, str>>> {
-    Some(Some(text(v)))
-}
-
 /// Scalars as their text, objects and arrays as JSON text. Strings are borrowed: the builder
 /// copies them anyway, so an owned copy per cell would be pure allocation.
-fn text(v: &Value) -> Cow<'_, str> {
+pub(super) fn text(v: &Value) -> Cow<'_, str> {
     match v {
         Value::String(s) => Cow::Borrowed(s),
         other => Cow::Owned(other.to_string()),
@@ -229,7 +235,7 @@ fn text(v: &Value) -> Cow<'_, str> {
 }
 
 /// `None`: does not fit. `Some(None)`: empty string, read as NULL.
-fn int(v: &Value) -> Option<Option<i64>> {
+pub(super) fn int(v: &Value) -> Option<Option<i64>> {
     match v {
         Value::Number(n) => n
             .as_i64()
@@ -255,7 +261,7 @@ fn int(v: &Value) -> Option<Option<i64>> {
     }
 }
 
-fn float(v: &Value) -> Option<Option<f64>> {
+pub(super) fn float(v: &Value) -> Option<Option<f64>> {
     match v {
         Value::Number(n) => n.as_f64().map(Some),
         Value::String(s) if s.trim().is_empty() => Some(None),
@@ -264,7 +270,7 @@ fn float(v: &Value) -> Option<Option<f64>> {
     }
 }
 
-fn boolean(v: &Value) -> Option<Option<bool>> {
+pub(super) fn boolean(v: &Value) -> Option<Option<bool>> {
     match v {
         Value::Bool(b) => Some(Some(*b)),
         Value::Number(n) => match n.as_i64() {
@@ -284,7 +290,7 @@ fn boolean(v: &Value) -> Option<Option<bool>> {
 
 const EPOCH_DAYS_CE: i32 = 719_163;
 
-fn date(v: &Value, fmt: &TimeFormat) -> Option<Option<i32>> {
+pub(super) fn date(v: &Value, fmt: &TimeFormat) -> Option<Option<i32>> {
     let Value::String(s) = v else { return None };
     let s = s.trim();
     if s.is_empty() {
@@ -305,7 +311,7 @@ fn date(v: &Value, fmt: &TimeFormat) -> Option<Option<i32>> {
     Some(Some(d.num_days_from_ce() - EPOCH_DAYS_CE))
 }
 
-fn timestamp(v: &Value, fmt: &TimeFormat) -> Option<Option<i64>> {
+pub(super) fn timestamp(v: &Value, fmt: &TimeFormat) -> Option<Option<i64>> {
     let Value::String(s) = v else { return None };
     let s = s.trim();
     if s.is_empty() {
@@ -351,7 +357,7 @@ fn plain_datetime(s: &str, sep: u8) -> Option<NaiveDateTime> {
     date.and_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?)
 }
 
-fn decimal(v: &Value, p: u8, s: i8) -> Option<Option<i128>> {
+pub(super) fn decimal(v: &Value, p: u8, s: i8) -> Option<Option<i128>> {
     let t = match v {
         Value::Number(n) => n.to_string(),
         Value::String(x) if x.trim().is_empty() => return Some(None),
@@ -407,12 +413,12 @@ mod tests {
             .iter()
             .map(|c| Field::new(&c.name, c.ty.arrow(), true))
             .collect();
-        Converter {
-            table: "t".into(),
-            key_path: Some("id".into()),
-            columns: cols,
-            schema: Arc::new(Schema::new(fields)),
-        }
+        Converter::new(
+            "t".into(),
+            Some("id".into()),
+            cols,
+            Arc::new(Schema::new(fields)),
+        )
     }
     fn col(name: &str, path: &str, ty: ColumnType, format: Option<&str>) -> OutColumn {
         OutColumn {

@@ -6,6 +6,7 @@
 
 mod body_stream;
 pub mod client;
+mod column_sink;
 mod context;
 pub mod custom_fields;
 mod disk_cache;
@@ -18,7 +19,9 @@ pub mod pager;
 mod planned_scan;
 mod prefetch;
 mod provider;
+mod record_cells;
 mod record_splitter;
+pub mod records;
 mod report;
 mod response_cache;
 pub mod scan;

@@ -12,6 +12,7 @@ use super::jsonpath;
 use super::page_values;
 use super::prefetch::Prefetch;
 use super::record_splitter::RecordSplitter;
+use super::records::{not_json, Records};
 use crate::error::{ApiError, Error, Result};
 use crate::profile::{PageKind, Pagination};
 
@@ -168,10 +169,18 @@ impl<'a> Pager<'a> {
     /// out as it arrives, never held whole), the start of the next page when one is done, or
     /// `None` after the last. A chunk may be empty.
     pub async fn next(&mut self) -> Result<Option<Vec<Value>>> {
+        match self.next_records().await? {
+            Some(records) => records.into_values().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Like [`Pager::next`], with the streamed records left as their bytes for the converter.
+    pub async fn next_records(&mut self) -> Result<Option<Records>> {
         if self.page.is_none() && !self.start_page().await? {
             return Ok(None);
         }
-        let mut chunk = Vec::new();
+        let mut chunk = Records::new(self.page.as_ref().map_or("", |p| p.shown.as_str()));
         let mut rereads = 0u32;
         while chunk.len() < CHUNK_RECORDS {
             let Some(page) = self.page.as_mut() else {
@@ -198,18 +207,8 @@ impl<'a> Pager<'a> {
             };
             match piece {
                 Some(piece) => {
-                    let mut failed = None;
                     page.splitter
-                        .feed(
-                            &piece,
-                            &mut |record: &[u8]| match serde_json::from_slice(record) {
-                                Ok(value) => chunk.push(value),
-                                Err(e) => failed = failed.take().or(Some(e)),
-                            },
-                        );
-                    if let Some(e) = failed {
-                        return Err(not_json(&page.shown, &e));
-                    }
+                        .feed(&piece, &mut |record: &[u8]| chunk.push_raw(record));
                     if let Some(why) = page.splitter.broken() {
                         return Err(Error::new(
                             ApiError::Unexpected,
@@ -219,7 +218,7 @@ impl<'a> Pager<'a> {
                 }
                 None => {
                     let rest = self.finish_page(chunk.len() as u64)?;
-                    chunk.extend(rest);
+                    chunk.extend_parsed(rest);
                     return Ok(Some(chunk));
                 }
             }
@@ -578,15 +577,6 @@ impl<'a> Pager<'a> {
 
 fn parse_json(bytes: &[u8], shown: &str) -> Result<Value> {
     serde_json::from_slice(bytes).map_err(|e| not_json(shown, &e))
-}
-
-fn not_json(shown: &str, e: &serde_json::Error) -> Error {
-    Error::new(
-        ApiError::Broken,
-        format!(
-            "The response from {shown} is not valid JSON ({e}); the body may be truncated, so the rows read from it are not a complete result. Retry the query"
-        ),
-    )
 }
 
 fn kind_of(v: &Value) -> &'static str {

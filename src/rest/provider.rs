@@ -477,12 +477,12 @@ impl TableProvider for RestTable {
             .iter()
             .find(|c| c.key)
             .map(|c| c.json_path().to_string());
-        let conv = Arc::new(Converter {
-            table: self.table.name.clone(),
+        let conv = Arc::new(Converter::new(
+            self.table.name.clone(),
             key_path,
             columns,
-            schema: schema.clone(),
-        });
+            schema.clone(),
+        ));
         PlannedScan {
             ctx: self.ctx.clone(),
             // Scans are planned as their statement executes, right after it was numbered.

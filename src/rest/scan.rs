@@ -298,15 +298,8 @@ impl ScanContext {
         missing_is_empty: bool,
     ) -> Result<()> {
         let mut pager = self.pager(t, url, out.left, missing_is_empty, true)?;
-        while let Some(records) = pager.next().await? {
-            let rows = records
-                .into_iter()
-                .map(|record| Row {
-                    record,
-                    context: context.clone(),
-                })
-                .collect();
-            if !out.emit(rows).await? {
+        while let Some(records) = pager.next_records().await? {
+            if !out.emit_records(records, context.as_ref()).await? {
                 break;
             }
         }
