@@ -188,9 +188,11 @@ pub fn manifest(st: &Shared) -> Value {
             "collections": table(COLLECTIONS, None),
             "categories": table(CATEGORIES, Some("collections")),
             "articles": table(d.n, Some("collections")),
+            "article_details": table(d.n, Some("articles")),
             "category_articles": table(d.in_categories(), Some("categories")),
             "related_articles": table(d.related, Some("articles")),
             "article_revisions": table(d.revisions, Some("articles")),
+            "revision_texts": table(d.revisions, Some("article_revisions")),
             "redirects": table(redirects::count(d), Some("sites")),
         },
         "credentials": { "api_key": st.creds.docs_key },
@@ -207,8 +209,11 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
     let d = &st.docs;
     Some(match name {
         "sites" | "collections" | "categories" => catalog::table_data(d, name)?,
-        "articles" | "category_articles" | "related_articles" => articles::table_data(d, name)?,
+        "articles" | "article_details" | "category_articles" | "related_articles" => {
+            articles::table_data(d, name)?
+        }
         "article_revisions" => revisions::table_data(d),
+        "revision_texts" => revisions::texts(d),
         "redirects" => redirects::table_data(d),
         _ => return None,
     })

@@ -423,6 +423,10 @@ pub struct Table {
     pub child: Option<Child>,
     #[serde(default)]
     pub report: Option<Report>,
+    /// The endpoint answers with one record (an object at `records`) rather than a list: a
+    /// detail read, usually one per parent record (a Docs article's body). 404 is no row.
+    #[serde(default)]
+    pub one_record: bool,
     /// The period every request of the list carries.
     #[serde(default)]
     pub window: Option<Window>,

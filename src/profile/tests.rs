@@ -356,3 +356,35 @@ fn max_length_applies_to_text_and_json_and_is_bounded() {
         );
     }
 }
+
+#[test]
+fn a_detail_read_has_no_pages() {
+    let profile = |pagination: &str| {
+        format!(
+            r#"
+name = "x"
+base_url = "https://x.test"
+[pagination]
+kind = "page"
+page_param = "page"
+[[table]]
+name = "article"
+path = "/article"
+records = "article"
+one_record = true
+{pagination}
+[[table.column]]
+name = "id"
+type = "text"
+"#
+        )
+    };
+    parse(&profile(r#"pagination = { kind = "none" }"#), "'d.toml'")
+        .unwrap_or_else(|e| panic!("{}", e.message));
+    let e = parse(&profile(""), "'d.toml'").unwrap_err();
+    assert!(
+        e.message.contains("one_record") && e.message.contains("kind = \"none\""),
+        "{}",
+        e.message
+    );
+}

@@ -501,6 +501,16 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
             time_column(cx, t, &place, "report.window_column", w, &types.columns)?;
         }
     }
+    if t.one_record {
+        let own_kind = t.pagination.as_ref().map(|pg| pg.kind);
+        if t.report.is_some() || t.child.is_some() || own_kind != Some(PageKind::None) {
+            return Err(cx.err(
+                &place,
+                "one_record",
+                "applies to a list endpoint with its own pagination = { kind = \"none\" } (one record per request)",
+            ));
+        }
+    }
     if let Some(w) = &t.window {
         if t.report.is_some() || t.child.is_some() {
             return Err(cx.err(

@@ -120,6 +120,7 @@ impl ScanContext {
             want,
             missing_is_empty,
         )
+        .one_record(t.one_record)
         .with_prefetch(
             ahead
                 .then(|| Prefetch::new(self.client.clone(), self.concurrency))

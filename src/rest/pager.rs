@@ -59,6 +59,8 @@ pub struct Pager<'a> {
     /// The last page count or record total the API gave, so no page past the end is asked ahead.
     total_pages: Option<u64>,
     total_records: Option<u64>,
+    /// The records path holds one record, not an array.
+    one_record: bool,
 }
 
 /// A page in the middle of being read.
@@ -97,7 +99,14 @@ impl<'a> Pager<'a> {
             prefetch: None,
             total_pages: None,
             total_records: None,
+            one_record: false,
         }
+    }
+
+    /// The endpoint answers with one record, an object at the records path (a detail read).
+    pub fn one_record(mut self, yes: bool) -> Pager<'a> {
+        self.one_record = yes;
+        self
     }
 
     /// Lets the pager ask for pages ahead of their turn.
@@ -396,6 +405,7 @@ impl<'a> Pager<'a> {
     fn records_in(&self, body: &mut Value, shown: &str) -> Result<Vec<Value>> {
         match jsonpath::take(body, &self.records) {
             Some(Value::Array(items)) => Ok(items),
+            Some(record @ Value::Object(_)) if self.one_record => Ok(vec![record]),
             // An explicit null is how some APIs say "no records" (Pipedrive's `data: null`), but
             // it is also what their error bodies carry.
             Some(Value::Null) => {

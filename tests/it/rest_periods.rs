@@ -2,7 +2,8 @@
 //! whose every request carries the period the query's conditions give (cut at the API's longest
 //! period, the last N days without conditions, nothing for an empty or future one), the same with
 //! dates rather than instants, a parent of fixed values (`WHERE branch = ...` reads only that
-//! branch, an unknown branch nothing) and a parent that is itself read per parent.
+//! branch, an unknown branch nothing), a parent that is itself read per parent, and a detail
+//! read (`one_record`) per parent record, a 404 being no row.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -93,6 +94,24 @@ key = true
 [[table.column]]
 name = "branch"
 type = "text"
+
+[[table]]
+name = "shelf_details"
+description = "Each shelf's own record; one was removed (404)."
+path = "/shelves/{shelf_id}"
+records = "shelf"
+one_record = true
+pagination = { kind = "none" }
+parent = { table = "shelves", key = "id", column = "shelf_id" }
+[[table.column]]
+name = "shelf_id"
+type = "text"
+[[table.column]]
+name = "label"
+type = "text"
+[[table.column]]
+name = "tags"
+type = "json"
 
 [[table]]
 name = "shelf_books"
@@ -207,6 +226,11 @@ fn api(req: &Req) -> Reply {
         ["branches", branch, "shelves"] => Reply::Json(
             200,
             json!({ "shelves": [{ "id": format!("{branch}-a") }, { "id": format!("{branch}-b") }] }),
+        ),
+        ["shelves", "south-b"] => Reply::Json(404, json!({ "error": "no such shelf" })),
+        ["shelves", shelf] => Reply::Json(
+            200,
+            json!({ "shelf": { "label": format!("Shelf {shelf}"), "tags": [shelf] } }),
         ),
         ["shelves", shelf, "books"] => Reply::Json(
             200,
@@ -460,4 +484,36 @@ fn a_parent_read_per_parent_gives_its_keys_to_the_next_level() {
     assert_eq!(rows, want);
     // Two shelf lists, then four book lists: nothing read twice.
     assert_eq!(b.api.requests().len(), 6, "{:?}", b.api.requests());
+}
+
+#[test]
+fn a_detail_read_per_parent_gives_one_row_each_and_a_404_none() {
+    let _guard = lock();
+    let b = branches();
+    let conn = connect();
+    let rows = query_text(
+        &conn,
+        "SELECT shelf_id, label, tags FROM branches.shelf_details ORDER BY shelf_id",
+    );
+    let want: Vec<Vec<Option<String>>> = ["north-a", "north-b", "south-a"]
+        .iter()
+        .map(|s| {
+            vec![
+                Some(s.to_string()),
+                Some(format!("Shelf {s}")),
+                Some(format!("[\"{s}\"]")),
+            ]
+        })
+        .collect();
+    assert_eq!(rows, want);
+    b.api.clear();
+    assert_eq!(
+        query_text(
+            &conn,
+            "SELECT label FROM branches.shelf_details WHERE shelf_id = 'north-b'"
+        ),
+        vec![vec![Some("Shelf north-b".to_owned())]]
+    );
+    let paths: Vec<String> = b.api.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/v1/shelves/north-b"], "one request for one shelf");
 }

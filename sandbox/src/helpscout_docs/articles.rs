@@ -243,6 +243,15 @@ pub(super) fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
             .flat_map(|k| d.by_category[k].iter().map(move |i| (k, *i as usize)))
             .map(|(k, i)| with(d.article_ref(i), "category_id", d.id(CATEGORY, k)))
             .collect(),
+        "article_details" => d
+            .by_collection
+            .iter()
+            .flatten()
+            .map(|i| {
+                let i = *i as usize;
+                with(d.article_full(i, false), "article_id", d.id(ARTICLE, i))
+            })
+            .collect(),
         "related_articles" => d
             .by_collection
             .iter()

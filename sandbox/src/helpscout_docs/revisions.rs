@@ -88,6 +88,23 @@ pub(super) fn router() -> Router<AppState> {
         )
 }
 
+/// Every revision with its text, as `GET /revisions/{id}` gives it, in `table_data`'s order.
+pub(super) fn texts(d: &Data) -> Vec<Value> {
+    d.by_collection
+        .iter()
+        .flatten()
+        .flat_map(|i| {
+            let i = *i as usize;
+            (0..count(d, i)).rev().map(move |k| (i, k))
+        })
+        .map(|(i, k)| {
+            let mut v = d.revision_json(i, k, true);
+            v["revision_id"] = v["id"].clone();
+            v
+        })
+        .collect()
+}
+
 /// Every revision, article by article in the order a full scan reads the articles.
 pub(super) fn table_data(d: &Data) -> Vec<Value> {
     d.by_collection
