@@ -317,11 +317,21 @@ pub(super) fn timestamp(v: &Value, fmt: &TimeFormat) -> Option<Option<i64>> {
     if s.is_empty() {
         return Some(None);
     }
-    let rfc = || DateTime::parse_from_rfc3339(s).ok().map(|t| t.naive_utc());
+    // An offset without its colon (Keap's `+0000`) is not RFC 3339 but means the same.
+    let rfc = || {
+        DateTime::parse_from_rfc3339(s)
+            .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+            .ok()
+            .map(|t| t.naive_utc())
+    };
     let naive = |f: &str| NaiveDateTime::parse_from_str(s, f).ok();
     let t = match fmt {
         TimeFormat::Rfc3339 => rfc(),
         TimeFormat::Pattern(f) if f == SPACED => plain_datetime(s, b' ').or_else(|| naive(SPACED)),
+        // A pattern with an offset: the instant in UTC, never the local time with it dropped.
+        TimeFormat::Pattern(f) if f.contains("%z") || f.contains("%:z") || f.contains("%#z") => {
+            DateTime::parse_from_str(s, f).ok().map(|t| t.naive_utc())
+        }
         TimeFormat::Pattern(f) => naive(f),
         TimeFormat::Guess => plain_datetime(s, b' ')
             .or_else(rfc)
@@ -516,6 +526,24 @@ mod tests {
             ),
             Some(Some(1_704_164_645_000_000))
         );
+    }
+
+    #[test]
+    fn offsets_are_applied_with_or_without_their_colon() {
+        let micros = |s: &str, f: Option<&str>| {
+            let fmt = f.and_then(TimeFormat::parse).unwrap_or(TimeFormat::Rfc3339);
+            timestamp(&json!(s), &fmt).flatten()
+        };
+        let noon_utc = micros("2026-03-01T12:00:00Z", None);
+        assert!(noon_utc.is_some());
+        for (text, f) in [
+            ("2026-03-01T12:00:00.000+0000", None),
+            ("2026-03-01T14:00:00+0200", None),
+            ("2026-03-01T14:00:00.000+0200", Some("%Y-%m-%dT%H:%M:%S%.f%z")),
+            ("2026-03-01T07:00:00.000-0500", Some("%Y-%m-%dT%H:%M:%S%.f%z")),
+        ] {
+            assert_eq!(micros(text, f), noon_utc, "{text}");
+        }
     }
 
     #[test]
