@@ -205,11 +205,12 @@ async fn table_data(
     Path((service, table)): Path<(String, String)>,
     uri: Uri,
 ) -> Response {
-    // `all=true`: rows a full scan does not reach too (Talkdesk calls before `calls_window`).
+    // `all=true`: rows a full scan does not reach too (Talkdesk calls before `calls_window`, Help
+    // Scout report rows before their manifest `window`).
     let all = param(&params(&uri), "all") == Some("true");
     let rows = match service.as_str() {
         "pipedrive" => pipedrive::table_data(&st, &table),
-        "helpscout" => helpscout::table_data(&st, &table),
+        "helpscout" => helpscout::table_data(&st, &table, all),
         "helpscout_docs" => helpscout_docs::table_data(&st, &table),
         "keap" => keap::table_data(&st, &table),
         "talkdesk" => talkdesk::table_data(&st, &table, all),

@@ -3,15 +3,24 @@
 //! threads under each conversation; conversations and customers sorted by `sortField` and
 //! `sortOrder` (helpscout/sort.rs); HAL envelopes whose links do not carry filters (as the
 //! real API); Bearer auth; `{logRef, message}` errors; `X-RateLimit-*-Minute` headers. The
-//! newer tables (customer entries, organizations, folders, workflows, team members) live in
-//! `helpscout/`.
+//! newer tables (customer entries, organizations, folders, workflows, team members, saved
+//! replies, system users (v3)) and the reports that list rows (ratings, conversation
+//! drill-downs) live in `helpscout/`.
 
 mod customers;
+mod drilldowns;
 mod folders;
 mod organizations;
+mod ratings;
+mod report_scope;
+mod report_window;
+mod saved_replies;
 mod sort;
+mod system_users;
 mod team_members;
 mod workflows;
+
+pub use system_users::router_v3;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -93,6 +102,12 @@ pub struct Data {
     tag_counts: [u32; 10],
     thread_rows: usize,
     folder_counts: folders::Counts,
+    /// The times report rows lie in, up to the day the sandbox started.
+    span: report_window::Span,
+    /// Rows of the drill-down reports in their default window.
+    drilldown_counts: drilldowns::Counts,
+    /// Ratings in the ratings reports' default window.
+    ratings_in_window: usize,
 }
 
 impl Data {
@@ -104,9 +119,16 @@ impl Data {
             tag_counts: [0; 10],
             thread_rows: 0,
             folder_counts: Default::default(),
+            span: report_window::Span::starting_today(),
+            drilldown_counts: Default::default(),
+            ratings_in_window: 0,
         };
+        let mut drilldown_counts = drilldowns::Counts::default();
+        let mut ratings_in_window = 0;
         for i in 0..n {
             let c = d.conv(i);
+            drilldown_counts.add(&d, i, &c);
+            ratings_in_window += d.ratings_in(i, d.span.default_period());
             if let Some(cu) = c.customer {
                 d.customer_mailboxes[cu] |= 1 << c.mailbox;
             }
@@ -116,6 +138,8 @@ impl Data {
             d.thread_rows += c.threads;
             folders::tally(&mut d.folder_counts, c.mailbox, c.status, c.assignee);
         }
+        d.drilldown_counts = drilldown_counts;
+        d.ratings_in_window = ratings_in_window;
         d
     }
 
@@ -287,17 +311,27 @@ impl Data {
         v
     }
 
-    fn thread_json(&self, base: &str, conv: usize, k: usize) -> Value {
-        let c = self.conv(conv);
-        let created = c.created + k as i64 * 3600;
-        let from_customer = k.is_multiple_of(2) || c.assignee.is_none();
-        let kind = if from_customer {
+    /// Thread `k` of conversation `conv`: the customer writes every other one (all of them while
+    /// nobody is assigned), the assignee answers with a reply (`message`) or, now and then, a note.
+    fn thread_kind(&self, c: &Conversation, conv: usize, k: usize) -> &'static str {
+        if k.is_multiple_of(2) || c.assignee.is_none() {
             "customer"
         } else if self.g.chance(THREAD, conv, k as u64, 25) {
             "note"
         } else {
             "message"
-        };
+        }
+    }
+
+    fn thread_created(c: &Conversation, k: usize) -> i64 {
+        c.created + k as i64 * 3600
+    }
+
+    fn thread_json(&self, base: &str, conv: usize, k: usize) -> Value {
+        let c = self.conv(conv);
+        let created = Self::thread_created(&c, k);
+        let kind = self.thread_kind(&c, conv, k);
+        let from_customer = kind == "customer";
         let author = match (from_customer, c.assignee, c.customer) {
             (false, Some(u), _) => self.user_ref(u),
             (_, _, Some(cu)) => self.customer_ref(cu),
@@ -728,6 +762,9 @@ pub fn router() -> Router<AppState> {
     .merge(folders::router())
     .merge(workflows::router())
     .merge(team_members::router())
+    .merge(saved_replies::router())
+    .merge(ratings::router())
+    .merge(drilldowns::router())
     .fallback(|| async { error(StatusCode::NOT_FOUND, "Resource not found") })
 }
 
@@ -807,7 +844,22 @@ pub fn manifest(st: &Shared) -> Value {
         "mailbox_folders": table(folders::count(), Some("mailboxes")),
         "workflows": table(workflows::count(), None),
         "team_members": table(team_members::count(), Some("teams")),
+        "saved_replies": table(saved_replies::count(), Some("mailboxes")),
+        "system_users": table(system_users::count(), None),
     });
+    // The reports' tables read a period (`start`/`end`): they count the rows of the default
+    // window (the last 30 days) and describe it and the span of all their rows.
+    let counts = &d.drilldown_counts;
+    for (name, rows, parent) in [
+        ("report_happiness_ratings", d.ratings_in_window, None),
+        ("report_user_ratings", d.ratings_in_window, Some("users")),
+        ("report_conversations", counts.conversations, None),
+        ("report_tag_conversations", counts.tagged, Some("tags")),
+        ("report_user_conversations", counts.assigned, Some("users")),
+    ] {
+        tables[name] = table(rows, parent);
+        tables[name]["window"] = d.span.manifest();
+    }
     // Child tables (rows from their parent's nested arrays) have no parent to iterate.
     for (name, rows) in customers::child_counts(d, &base) {
         tables[name] = table(rows, None);
@@ -826,9 +878,15 @@ pub fn manifest(st: &Shared) -> Value {
     })
 }
 
-pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+/// A full scan's rows; with `all`, the report rows outside the default window too.
+pub fn table_data(st: &Shared, name: &str, all: bool) -> Option<Vec<Value>> {
     let d = &st.helpscout;
     let base = api_base(st);
+    let period = if all {
+        d.span.all()
+    } else {
+        d.span.default_period()
+    };
     let t = match name {
         "conversations" => Table::Conversations,
         "customers" => Table::Customers,
@@ -840,6 +898,13 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "mailbox_folders" => return Some(folders::table_data(d)),
         "workflows" => return Some(workflows::table_data()),
         "team_members" => return Some(team_members::table_data(d, &base)),
+        "saved_replies" => return Some(saved_replies::table_data()),
+        "system_users" => return Some(system_users::table_data(st)),
+        "report_happiness_ratings" => return Some(ratings::table_data(d, period, false)),
+        "report_user_ratings" => return Some(ratings::table_data(d, period, true)),
+        "report_conversations" | "report_tag_conversations" | "report_user_conversations" => {
+            return drilldowns::table_data(d, name, period)
+        }
         "mailbox_fields" => {
             return Some(
                 helpscout_fields::all()

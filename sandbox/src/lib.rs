@@ -166,6 +166,10 @@ fn router(st: AppState) -> Router {
             guarded(helpscout::router(), &st, Service::HelpScout),
         )
         .nest(
+            "/helpscout/v3",
+            guarded(helpscout::router_v3(), &st, Service::HelpScout),
+        )
+        .nest(
             "/helpscout-docs/v1",
             guarded(helpscout_docs::router(), &st, Service::HelpScoutDocs),
         )

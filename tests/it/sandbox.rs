@@ -215,9 +215,21 @@ impl Sandbox {
             .collect()
     }
 
+    /// A table's rows; for the name of a fixed list of values a table is read once per value
+    /// (`parent = { values }`, in the manifest `"parent": <column>, "parent_values": [...]`),
+    /// the number of values.
     pub fn rows(&self, service: &str, table: &str) -> usize {
-        self.manifest["services"][service]["tables"][table]["rows"]
+        let tables = &self.manifest["services"][service]["tables"];
+        let values = || {
+            let listed = tables
+                .as_object()?
+                .values()
+                .find(|t| t["parent"] == table)?;
+            Some(listed["parent_values"].as_array()?.len() as u64)
+        };
+        tables[table]["rows"]
             .as_u64()
+            .or_else(values)
             .unwrap_or_else(|| panic!("no table {service}.{table} in the manifest"))
             as usize
     }
@@ -358,11 +370,11 @@ impl Sandbox {
 
     /// Whether a request's path is the list (or, under a parent, a list) of `table`.
     pub fn is_table_path(&self, service: &str, table: &str, path: &str) -> bool {
-        let template = format!(
-            "{}{}",
-            self.api_base_path(service),
-            profile(service).table(table).path()
-        );
+        // A profile path may carry a query (`/reports/user/ratings?user={user_id}`); the
+        // request log's path has none.
+        let table_path = profile(service).table(table).path();
+        let table_path = table_path.split('?').next().unwrap_or_default();
+        let template = format!("{}{table_path}", self.api_base_path(service));
         path_matches(&without_dot_segments(&template), path)
     }
 }

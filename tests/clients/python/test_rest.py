@@ -177,7 +177,9 @@ def rows_as_dicts(cursor):
 def api_requests(stats, sandbox, service, table):
     """Requests that went to the table's own list endpoint (a path template of the profile)."""
     base = urllib.parse.urlparse(_base_url(sandbox, service)).path.rstrip("/")
-    tpl = table_def(service, table)["path"]
+    # A profile path may carry a query (`/goals/find?type.name={type_name}`); the logged path
+    # has none.
+    tpl = table_def(service, table)["path"].split("?")[0]
     # `..` reaches a sibling API version (`/api/v1/../v2/persons`), as a URL parser resolves it.
     pattern = re.escape(posixpath.normpath(base + tpl))
     pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", pattern)
@@ -251,7 +253,9 @@ def expected_value(col, raw):
     if kind == "json":
         return raw
     if kind == "text":
-        return raw if isinstance(raw, str) else json.dumps(raw)
+        text = raw if isinstance(raw, str) else json.dumps(raw)
+        # A column's own `labels` (a value → its label): the driver shows the label.
+        return col.get("labels", {}).get(text, text)
     if raw == "":
         return None
     if kind in ("int64", "int32"):
