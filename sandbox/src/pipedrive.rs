@@ -29,12 +29,18 @@ use crate::{AppState, Shared};
 mod admin;
 mod call_logs;
 mod catalogs;
+mod deal_billing;
 mod files;
+mod goals;
 mod leads;
+mod mail;
 mod notes;
+mod permissions;
 mod products;
 mod projects;
+mod v1_sort;
 mod v2;
+mod variations;
 
 const PERSON: u64 = 0x10;
 const ORG: u64 = 0x11;
@@ -1009,6 +1015,7 @@ pub fn router() -> Router<AppState> {
     r = products::routes_v1(projects::routes(call_logs::routes(files::routes(
         admin::routes(r),
     ))));
+    r = mail::routes(goals::routes(permissions::routes(r)));
     r.route(
         "/users/me",
         get(|State(st): State<AppState>| async move { one(&st, Table::Users, "1") }),
@@ -1019,8 +1026,8 @@ pub fn router() -> Router<AppState> {
 /// API v2 under `/api/v2`: the resources Pipedrive moved there that the sandbox serves
 /// (products and deal products); same credentials, envelope and errors as v1.
 pub fn router_v2() -> Router<AppState> {
-    v2::routes(products::routes_v2(Router::new()))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "Unknown method .") })
+    let r = variations::routes(deal_billing::routes(products::routes_v2(Router::new())));
+    v2::routes(r).fallback(|| async { error(StatusCode::NOT_FOUND, "Unknown method .") })
 }
 
 /// Pipedrive's error envelope.
@@ -1065,41 +1072,137 @@ pub fn rate_headers(info: &RateInfo, limited: bool) -> Vec<(&'static str, String
     v
 }
 
+/// A table read once per value of a fixed list: its parent is named by the list's column, and
+/// the values are listed (tests count them as the parents).
+fn values_parent(rows: usize, column: &str, values: &[&str]) -> Value {
+    json!({ "rows": rows, "parent": column, "parent_values": values })
+}
+
+/// Every table the profile reads, with its row count and, for a table read once per value of
+/// another (a parent table or a fixed list), that parent.
+fn manifest_tables(d: &Data) -> Value {
+    let tables: Vec<(&str, Value)> = vec![
+        ("persons", table(d.n, None)),
+        ("organizations", table(d.n, None)),
+        ("deals", table(d.n, None)),
+        ("activities", table(d.n, None)),
+        ("pipelines", table(PIPELINES, None)),
+        ("stages", table(STAGES, None)),
+        ("users", table(USERS, None)),
+        ("person_emails", table(d.email_rows, None)),
+        ("person_phones", table(d.phone_rows, None)),
+        (
+            "person_fields",
+            table(d.fields_of(Entity::Person).len(), None),
+        ),
+        ("deal_fields", table(d.fields_of(Entity::Deal).len(), None)),
+        (
+            "organization_fields",
+            table(d.fields_of(Entity::Organization).len(), None),
+        ),
+        (
+            "product_fields",
+            table(d.fields_of(Entity::Product).len(), None),
+        ),
+        ("products", table(d.product_count(), None)),
+        ("product_prices", table(d.product_price_rows(), None)),
+        ("deal_products", table(d.deal_product_rows(), Some("deals"))),
+        (
+            "deal_participants",
+            table(d.deal_participant_rows(), Some("deals")),
+        ),
+        ("files", table(d.file_count(), None)),
+        ("call_logs", table(d.call_log_count(), None)),
+        ("projects", table(d.project_count(), None)),
+        ("tasks", table(d.task_count(), None)),
+        (
+            "filters",
+            table(admin::table_data("filters").map_or(0, |r| r.len()), None),
+        ),
+        (
+            "roles",
+            table(admin::table_data("roles").map_or(0, |r| r.len()), None),
+        ),
+        ("notes", table(d.n, None)),
+        ("leads", table(d.lead_count(), None)),
+        ("archived_leads", table(d.archived_lead_count(), None)),
+        ("archived_deals", table(d.archived_deal_count(), None)),
+        (
+            "goals",
+            values_parent(goals::table_data(d).len(), "type_name", goals::TYPES),
+        ),
+        (
+            "mail_threads",
+            values_parent(d.mail_thread_count(), "folder", mail::FOLDERS),
+        ),
+        (
+            "mail_messages",
+            table(d.mail_message_rows(), Some("mail_threads")),
+        ),
+        (
+            "product_variations",
+            table(d.variation_rows(), Some("products")),
+        ),
+        (
+            "deal_discounts",
+            table(d.deal_discount_rows(), Some("deals")),
+        ),
+        (
+            "deal_installments",
+            table(d.deal_installment_rows(), Some("deals")),
+        ),
+        (
+            "permission_sets",
+            table(
+                permissions::table_data("permission_sets").map_or(0, |r| r.len()),
+                None,
+            ),
+        ),
+        (
+            "permission_set_assignments",
+            table(
+                permissions::table_data("permission_set_assignments").map_or(0, |r| r.len()),
+                Some("permission_sets"),
+            ),
+        ),
+        (
+            "project_boards",
+            table(
+                projects::table_data(d, "project_boards").map_or(0, |r| r.len()),
+                None,
+            ),
+        ),
+        (
+            "project_phases",
+            table(
+                projects::table_data(d, "project_phases").map_or(0, |r| r.len()),
+                Some("project_boards"),
+            ),
+        ),
+        ("activity_types", table(ACTIVITY_TYPES.len(), None)),
+        (
+            "currencies",
+            table(
+                catalogs::table_data("currencies").map_or(0, |r| r.len()),
+                None,
+            ),
+        ),
+        ("lead_labels", table(catalogs::LEAD_LABELS.len(), None)),
+        ("lead_sources", table(catalogs::LEAD_SOURCES.len(), None)),
+    ];
+    Value::Object(
+        tables
+            .into_iter()
+            .map(|(name, t)| (name.to_owned(), t))
+            .collect(),
+    )
+}
+
 pub fn manifest(st: &Shared) -> Value {
     let d = &st.pipedrive;
     let base = format!("{}/pipedrive/api/v1", st.base_url);
     json!({
-        "tables": {
-            "persons": table(d.n, None),
-            "organizations": table(d.n, None),
-            "deals": table(d.n, None),
-            "activities": table(d.n, None),
-            "pipelines": table(PIPELINES, None),
-            "stages": table(STAGES, None),
-            "users": table(USERS, None),
-            "person_emails": table(d.email_rows, None),
-            "person_phones": table(d.phone_rows, None),
-            "person_fields": table(d.fields_of(Entity::Person).len(), None),
-            "deal_fields": table(d.fields_of(Entity::Deal).len(), None),
-            "organization_fields": table(d.fields_of(Entity::Organization).len(), None),
-            "product_fields": table(d.fields_of(Entity::Product).len(), None),
-            "products": table(d.product_count(), None),
-            "product_prices": table(d.product_price_rows(), None),
-            "deal_products": table(d.deal_product_rows(), Some("deals")),
-            "deal_participants": table(d.deal_participant_rows(), Some("deals")),
-            "files": table(d.file_count(), None),
-            "call_logs": table(d.call_log_count(), None),
-            "projects": table(d.project_count(), None),
-            "tasks": table(d.task_count(), None),
-            "filters": table(admin::table_data("filters").map_or(0, |r| r.len()), None),
-            "roles": table(admin::table_data("roles").map_or(0, |r| r.len()), None),
-            "notes": table(d.n, None),
-            "leads": table(d.lead_count(), None),
-            "activity_types": table(ACTIVITY_TYPES.len(), None),
-            "currencies": table(catalogs::table_data("currencies").map_or(0, |r| r.len()), None),
-            "lead_labels": table(catalogs::LEAD_LABELS.len(), None),
-            "lead_sources": table(catalogs::LEAD_SOURCES.len(), None),
-        },
+        "tables": manifest_tables(d),
         "credentials": {
             "api_token": st.creds.pipedrive_token,
             "oauth_access_token": st.creds.pipedrive_oauth,
@@ -1137,11 +1240,15 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "person_emails" => return Some(child_rows(d, "emails")),
         "person_phones" => return Some(child_rows(d, "phones")),
         // The profile reads these from API v2.
-        "persons" | "organizations" | "deals" | "activities" | "pipelines" | "stages" => {
-            return v2::table_data(d, name)
-        }
+        "persons" | "organizations" | "deals" | "activities" | "pipelines" | "stages"
+        | "archived_deals" => return v2::table_data(d, name),
         "notes" => return Some(notes::table_data(d)),
-        "leads" => return Some(leads::table_data(d)),
+        "goals" => return Some(goals::table_data(d)),
+        name if leads::TABLES.contains(&name) => return leads::table_data(d, name),
+        name if mail::TABLES.contains(&name) => return mail::table_data(d, name),
+        name if variations::TABLES.contains(&name) => return variations::table_data(d, name),
+        name if deal_billing::TABLES.contains(&name) => return deal_billing::table_data(d, name),
+        name if permissions::TABLES.contains(&name) => return permissions::table_data(name),
         name if catalogs::TABLES.contains(&name) => return catalogs::table_data(name),
         name if admin::TABLES.contains(&name) => return admin::table_data(name),
         name if products::TABLES.contains(&name) => return products::table_data(d, name),

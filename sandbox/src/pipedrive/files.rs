@@ -9,8 +9,8 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{error, v1_page, Data, USERS};
-use crate::common::{id_of, num, ok, param, params};
+use super::{error, v1_page, v1_sort, Data, USERS};
+use crate::common::{id_of, num, ok, params, SortKey};
 use crate::data::fmt_space;
 use crate::{AppState, Shared};
 
@@ -83,24 +83,17 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
             "Validation failed: limit: Number must be less than or equal to 100",
         );
     }
-    let mut order: Vec<usize> = (0..d.file_count()).collect();
-    match param(&p, "sort").map(str::trim) {
-        None | Some("") | Some("id") | Some("id ASC") => {}
-        Some("id DESC") => order.reverse(),
-        Some(s) if s.starts_with("update_time") => {
-            let upd = |i: &usize| d.file_json(*i)["update_time"].as_str().map(str::to_owned);
-            order.sort_by_key(upd);
-            if s.ends_with("DESC") {
-                order.reverse();
-            }
+    let sort = match v1_sort::request(&p, &["id", "update_time"]) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let order = v1_sort::order((0..d.file_count()).collect(), &sort, |i, f| {
+        match &d.file_json(i)[f] {
+            Value::Number(n) => SortKey::Number(n.as_i64().unwrap_or_default()),
+            Value::String(s) => SortKey::Text(s.clone()),
+            _ => SortKey::Empty,
         }
-        Some(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "Validation failed: sort: Allowed fields are id, update_time",
-            )
-        }
-    }
+    });
     v1_page(order.len(), None, &p, |k| d.file_json(order[k]))
 }
 

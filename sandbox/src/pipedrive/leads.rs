@@ -1,7 +1,9 @@
 //! Pipedrive leads (API v1): `GET /leads` (offset pages, oldest first; exact `owner_id`,
-//! `person_id`, `organization_id`; `updated_since`, on or after) and `GET /leads/{id}`. Leads have
-//! UUID ids, ISO 8601 times (`…Z`, unlike other v1 tables), a `value` object, label ids, and the
-//! deal custom fields at the top level — absent, not null, when unset, as Pipedrive sends them.
+//! `person_id`, `organization_id`; `updated_since`, on or after; `sort`), `GET /leads/{id}`, and
+//! the archived ones, `GET /leads/archived` (the same but for `updated_since`, which it does not
+//! document). Leads have UUID ids, ISO 8601 times (`…Z`, unlike other v1 tables), a `value`
+//! object, label ids, and the deal custom fields at the top level — absent, not null, when unset,
+//! as Pipedrive sends them.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -10,14 +12,35 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::catalogs::{lead_label_id, LEAD_LABELS, LEAD_SOURCES};
-use super::{error, fields, int_filter, since_filter, v1_page, Data, Entity, CC_EMAIL, USERS};
-use crate::common::{ok, params, Rejection};
+use super::{
+    error, fields, int_filter, since_filter, v1_page, v1_sort, Data, Entity, CC_EMAIL, USERS,
+};
+use crate::common::{ok, params, Rejection, SortKey};
 use crate::data::{fmt_date, fmt_iso};
 use crate::{AppState, Shared};
 
 const LEAD: u64 = 0x16;
 /// Lead custom values are drawn apart from the deals' own.
 const VALUES_APART: usize = 1 << 30;
+/// The fields `sort` takes.
+const SORTABLE: &[&str] = &[
+    "id",
+    "title",
+    "owner_id",
+    "creator_id",
+    "was_seen",
+    "expected_close_date",
+    "next_activity_id",
+    "add_time",
+    "update_time",
+];
+
+/// Which of the two lists: the leads, or the archived ones.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Leads,
+    Archived,
+}
 
 struct Lead {
     owner: usize,
@@ -30,6 +53,24 @@ struct Lead {
 impl Data {
     pub(super) fn lead_count(&self) -> usize {
         self.n / 2
+    }
+
+    /// Archived leads follow the others: indexes `lead_count()..` of the same generator.
+    pub(super) fn archived_lead_count(&self) -> usize {
+        self.n / 10
+    }
+
+    /// The indexes of a list's leads, oldest first, as Pipedrive lists them.
+    fn leads_in_order(&self, list: List) -> Vec<usize> {
+        let (from, count) = match list {
+            List::Leads => (0, self.lead_count()),
+            List::Archived => (self.lead_count(), self.archived_lead_count()),
+        };
+        let mut rows: Vec<(i64, usize)> = (from..from + count)
+            .map(|i| (self.g.time(LEAD, i, 1), i))
+            .collect();
+        rows.sort();
+        rows.into_iter().map(|(_, i)| i).collect()
     }
 
     fn lead(&self, i: usize) -> Lead {
@@ -86,7 +127,7 @@ impl Data {
             "origin_id": null,
             "channel": null,
             "channel_id": null,
-            "is_archived": false,
+            "is_archived": i >= self.lead_count(),
             "was_seen": g.chance(LEAD, i, 9, 60),
             "value": (!g.chance(LEAD, i, 14, 30)).then(|| json!({
                 "amount": g.range(LEAD, i, 15, 100, 90_000) as f64,
@@ -118,7 +159,18 @@ impl Data {
     }
 }
 
-fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
+/// A lead's value of a field `sort` names.
+fn sort_key(d: &Data, i: usize, field: &str) -> SortKey {
+    let r = d.lead_json(i);
+    match &r[field] {
+        Value::Number(n) => SortKey::Number(n.as_i64().unwrap_or_default()),
+        Value::Bool(b) => SortKey::Number(i64::from(*b)),
+        Value::String(s) => SortKey::Text(s.clone()),
+        _ => SortKey::Empty,
+    }
+}
+
+fn list(st: &Shared, uri: &Uri, which: List) -> axum::response::Response {
     let d = &st.pipedrive;
     let p = params(uri);
     let read = || -> Result<_, Rejection> {
@@ -126,10 +178,15 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
             int_filter(&p, "owner_id")?,
             int_filter(&p, "person_id")?,
             int_filter(&p, "organization_id")?,
-            since_filter(&p)?,
+            // The archived list does not document `updated_since`: ignored there.
+            match which {
+                List::Leads => since_filter(&p)?,
+                List::Archived => None,
+            },
+            v1_sort::request(&p, SORTABLE)?,
         ))
     };
-    let (owner, person, org, since) = match read() {
+    let (owner, person, org, since, sort) = match read() {
         Ok(f) => f,
         Err(r) => return *r,
     };
@@ -141,23 +198,40 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
             && org.is_none_or(|v| id(l.org) == Some(v))
             && since.is_none_or(|s| l.upd >= s)
     };
-    let filtered = owner.is_some() || person.is_some() || org.is_some() || since.is_some();
-    v1_page(
-        d.lead_count(),
-        filtered.then_some(&keep as &dyn Fn(usize) -> bool),
-        &p,
-        |i| d.lead_json(i),
+    let rows: Vec<usize> = d
+        .leads_in_order(which)
+        .into_iter()
+        .filter(|i| keep(*i))
+        .collect();
+    let rows = v1_sort::order(rows, &sort, |i, f| sort_key(d, i, f));
+    v1_page(rows.len(), None, &p, |k| d.lead_json(rows[k]))
+}
+
+/// `leads` or `archived_leads`: every record, in list order.
+pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
+    let which = match name {
+        "leads" => List::Leads,
+        "archived_leads" => List::Archived,
+        _ => return None,
+    };
+    Some(
+        d.leads_in_order(which)
+            .into_iter()
+            .map(|i| d.lead_json(i))
+            .collect(),
     )
 }
 
-pub fn table_data(d: &Data) -> Vec<Value> {
-    (0..d.lead_count()).map(|i| d.lead_json(i)).collect()
-}
+pub const TABLES: &[&str] = &["leads", "archived_leads"];
 
 pub fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route(
         "/leads",
-        get(|State(st): State<AppState>, uri: Uri| async move { list(&st, &uri) }),
+        get(|State(st): State<AppState>, uri: Uri| async move { list(&st, &uri, List::Leads) }),
+    )
+    .route(
+        "/leads/archived",
+        get(|State(st): State<AppState>, uri: Uri| async move { list(&st, &uri, List::Archived) }),
     )
     .route(
         "/leads/{id}",

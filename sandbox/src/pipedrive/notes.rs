@@ -1,5 +1,5 @@
 //! Pipedrive notes (API v1): `GET /notes` (offset pages; exact `user_id`, `deal_id`, `person_id`,
-//! `org_id`; `updated_since`, RFC 3339, on or after) and `GET /notes/{id}`. One note per person
+//! `org_id`; `updated_since`, RFC 3339, on or after; `sort`) and `GET /notes/{id}`. One note per person
 //! of the generated data, attached to the person and, for some, their deal or organization;
 //! content is HTML, times `YYYY-MM-DD HH:MM:SS` UTC.
 
@@ -9,12 +9,23 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{error, int_filter, since_filter, v1_page, Data, CC_EMAIL, USERS};
-use crate::common::{id_of, ok, params, Rejection};
+use super::{error, int_filter, since_filter, v1_page, v1_sort, Data, CC_EMAIL, USERS};
+use crate::common::{id_of, ok, params, Rejection, SortKey};
 use crate::data::fmt_space;
 use crate::{AppState, Shared};
 
 const NOTE: u64 = 0x15;
+/// The fields `sort` takes.
+const SORTABLE: &[&str] = &[
+    "id",
+    "user_id",
+    "deal_id",
+    "person_id",
+    "org_id",
+    "content",
+    "add_time",
+    "update_time",
+];
 
 struct Note {
     user: usize,
@@ -87,9 +98,10 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
             int_filter(&p, "person_id")?,
             int_filter(&p, "org_id")?,
             since_filter(&p)?,
+            v1_sort::request(&p, SORTABLE)?,
         ))
     };
-    let (user, deal, person, org, since) = match read() {
+    let (user, deal, person, org, since, sort) = match read() {
         Ok(f) => f,
         Err(r) => return *r,
     };
@@ -104,12 +116,26 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
     };
     let filtered =
         user.is_some() || deal.is_some() || person.is_some() || org.is_some() || since.is_some();
+    if !sort.is_empty() {
+        let rows = (0..d.n).filter(|i| keep(*i)).collect();
+        let rows = v1_sort::order(rows, &sort, |i, f| sort_key(d, i, f));
+        return v1_page(rows.len(), None, &p, |k| d.note_json(rows[k]));
+    }
     v1_page(
         d.n,
         filtered.then_some(&keep as &dyn Fn(usize) -> bool),
         &p,
         |i| d.note_json(i),
     )
+}
+
+/// A note's value of a field `sort` names; times `YYYY-MM-DD HH:MM:SS` sort as text.
+fn sort_key(d: &Data, i: usize, field: &str) -> SortKey {
+    match &d.note_json(i)[field] {
+        Value::Number(n) => SortKey::Number(n.as_i64().unwrap_or_default()),
+        Value::String(s) => SortKey::Text(s.clone()),
+        _ => SortKey::Empty,
+    }
 }
 
 pub fn table_data(d: &Data) -> Vec<Value> {

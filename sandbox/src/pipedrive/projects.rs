@@ -1,8 +1,10 @@
 //! Pipedrive projects and their tasks (Projects add-on, API v1, which pages them by cursor):
 //! `GET /projects` (exact `status`, `phase_id`; deleted projects left out as by default) and
 //! `/projects/{id}`; `GET /tasks` (exact `project_id`, `assignee_id`, `done` 0/1,
-//! `parent_task_id`) and `/tasks/{id}`. One project per five deals, three tasks per project (the
-//! third a subtask of the first).
+//! `parent_task_id`) and `/tasks/{id}`; the boards projects sit on, `GET /projects/boards`, and a
+//! board's phases, `GET /projects/phases?board_id=` (required), neither paged. One project per
+//! five deals, three tasks per project (the third a subtask of the first); two boards of four
+//! phases (projects use the first board's).
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -20,6 +22,45 @@ const TASK: u64 = 0x1C;
 const TASKS_PER_PROJECT: usize = 3;
 const STATUSES: &[&str] = &["open", "open", "completed", "canceled"];
 const TASK_TITLES: &[&str] = &["Kick-off call", "Set up accounts", "Send welcome pack"];
+const BOARDS: &[&str] = &["Onboarding", "Implementation"];
+const PHASES: &[&str] = &["Planning", "In progress", "Review", "Done"];
+
+/// Board `b` (0-based): created a year before the data, renamed a month later.
+fn board_json(b: usize) -> Value {
+    let add = crate::data::DATA_START - 365 * 86_400 + b as i64 * 86_400;
+    json!({
+        "id": b + 1, "name": BOARDS[b], "order_nr": b + 1,
+        "add_time": fmt_space(add), "update_time": fmt_space(add + 30 * 86_400),
+    })
+}
+
+/// Phase `k` (0-based over all boards); phase ids 1..=4 are the first board's.
+fn phase_json(k: usize) -> Value {
+    let (b, o) = (k / PHASES.len(), k % PHASES.len());
+    let add = crate::data::DATA_START - 365 * 86_400 + k as i64 * 3_600;
+    json!({
+        "id": k + 1, "name": PHASES[o], "board_id": b + 1, "order_nr": o + 1,
+        "add_time": fmt_space(add), "update_time": fmt_space(add),
+    })
+}
+
+fn phases(p: &Params) -> axum::response::Response {
+    let board = match int_filter(p, "board_id") {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Validation failed: board_id: Parameter 'board_id' is required",
+            )
+        }
+        Err(r) => return *r,
+    };
+    let rows: Vec<Value> = (0..BOARDS.len() * PHASES.len())
+        .map(phase_json)
+        .filter(|r| r["board_id"] == json!(board))
+        .collect();
+    ok(json!({ "success": true, "data": rows, "additional_data": null }))
+}
 
 impl Data {
     pub(super) fn project_count(&self) -> usize {
@@ -156,11 +197,13 @@ pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
     Some(match name {
         "projects" => (0..d.project_count()).map(|i| d.project_json(i)).collect(),
         "tasks" => (0..d.task_count()).map(|i| d.task_json(i)).collect(),
+        "project_boards" => (0..BOARDS.len()).map(board_json).collect(),
+        "project_phases" => (0..BOARDS.len() * PHASES.len()).map(phase_json).collect(),
         _ => return None,
     })
 }
 
-pub const TABLES: &[&str] = &["projects", "tasks"];
+pub const TABLES: &[&str] = &["projects", "tasks", "project_boards", "project_phases"];
 
 pub fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route(
@@ -177,6 +220,17 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
                 }
             },
         ),
+    )
+    .route(
+        "/projects/boards",
+        get(|| async {
+            let rows: Vec<Value> = (0..BOARDS.len()).map(board_json).collect();
+            ok(json!({ "success": true, "data": rows, "additional_data": null }))
+        }),
+    )
+    .route(
+        "/projects/phases",
+        get(|uri: Uri| async move { phases(&params(&uri)) }),
     )
     .route(
         "/tasks",

@@ -1,5 +1,6 @@
 //! Pipedrive API v2 for the resources Pipedrive moved there from v1: persons, organizations,
-//! deals, activities, pipelines and stages (`/api/v2/<resource>` and `/{id}`). The same generated
+//! deals, activities, pipelines and stages (`/api/v2/<resource>` and `/{id}`), and the archived
+//! deals, `/api/v2/deals/archived` (the deals list's filters and sorting; no `/{id}` of their own). The same generated
 //! records as v1 in v2's shape: ids instead of expanded owner/person/organization objects, RFC
 //! 3339 times, `is_deleted` instead of `active_flag`, integer `visible_to`, `label_ids`, custom
 //! fields in a `custom_fields` object, counts only when `include_fields` names them. Cursor pages;
@@ -30,6 +31,8 @@ pub enum Resource {
     Activities,
     Pipelines,
     Stages,
+    /// Deals archived: generator indexes `n..n + n/10`, listed apart from the deals.
+    ArchivedDeals,
 }
 
 impl Resource {
@@ -46,7 +49,16 @@ impl Resource {
         match self {
             Resource::Pipelines => PIPELINES,
             Resource::Stages => STAGES,
+            Resource::ArchivedDeals => d.archived_deal_count(),
             _ => d.n,
+        }
+    }
+
+    /// The resource whose generator makes row `i` of this list, and the index it has there.
+    fn source(self, d: &Data, i: usize) -> (Resource, usize) {
+        match self {
+            Resource::ArchivedDeals => (Resource::Deals, d.n + i),
+            r => (r, i),
         }
     }
 
@@ -75,11 +87,16 @@ impl Resource {
             Resource::Activities => "Activity not found",
             Resource::Pipelines => "Pipeline not found",
             Resource::Stages => "Stage not found",
+            Resource::ArchivedDeals => "Deal not found",
         }
     }
 }
 
 impl Data {
+    pub(super) fn archived_deal_count(&self) -> usize {
+        self.n / 10
+    }
+
     fn custom_v2(&self, e: Entity, i: usize) -> Value {
         Value::Object(fields::values_v2(
             self.fields_of(e),
@@ -156,6 +173,7 @@ impl Data {
 
     fn deal_v2(&self, i: usize) -> Value {
         let d = self.deal(i);
+        let archived = i >= self.n;
         let closed = (d.status != "open").then_some(d.upd);
         json!({
             "id": i + 1,
@@ -172,8 +190,8 @@ impl Data {
             "update_time": fmt_iso(d.upd),
             "stage_change_time": fmt_iso(d.upd),
             "is_deleted": false,
-            "is_archived": false,
-            "archive_time": null,
+            "is_archived": archived,
+            "archive_time": archived.then(|| fmt_iso(d.upd)),
             "status": d.status,
             "probability": null,
             "lost_reason": (d.status == "lost").then(|| self.g.pick(DEAL, i, 20, LOST_REASONS)),
@@ -253,6 +271,7 @@ impl Data {
     }
 
     pub fn render_v2(&self, r: Resource, i: usize, include: &[&str]) -> Value {
+        let (r, i) = r.source(self, i);
         match r {
             Resource::Persons => self.person_v2(i, include),
             Resource::Organizations => self.org_v2(i, include),
@@ -260,11 +279,13 @@ impl Data {
             Resource::Activities => self.activity_v2(i),
             Resource::Pipelines => self.pipeline_v2(i),
             Resource::Stages => self.stage_v2(i),
+            Resource::ArchivedDeals => Value::Null,
         }
     }
 
     /// (add, update) times of record `i`, and for activities its due time, for filters and sorting.
     fn times(&self, r: Resource, i: usize) -> (i64, i64, i64) {
+        let (r, i) = r.source(self, i);
         match r {
             Resource::Persons => {
                 let p = self.person(i);
@@ -286,6 +307,7 @@ impl Data {
                 let t = data::DATA_START + i as i64 * 86_400;
                 (t, t + 3600, 0)
             }
+            Resource::ArchivedDeals => (0, 0, 0),
         }
     }
 }
@@ -329,7 +351,9 @@ fn quick_filters(r: Resource) -> &'static [&'static str] {
     match r {
         Resource::Persons => &["owner_id", "org_id", "deal_id"],
         Resource::Organizations => &["owner_id"],
-        Resource::Deals => &["owner_id", "person_id", "org_id", "pipeline_id", "stage_id"],
+        Resource::Deals | Resource::ArchivedDeals => {
+            &["owner_id", "person_id", "org_id", "pipeline_id", "stage_id"]
+        }
         Resource::Activities => &["owner_id", "deal_id", "person_id", "org_id"],
         Resource::Stages => &["pipeline_id"],
         Resource::Pipelines => &[],
@@ -338,6 +362,7 @@ fn quick_filters(r: Resource) -> &'static [&'static str] {
 
 /// The value record `i` has for a quick filter.
 fn quick_value(d: &Data, r: Resource, i: usize, key: &str) -> Option<u64> {
+    let (r, i) = r.source(d, i);
     let id = |x: Option<usize>| x.map(|v| v as u64 + 1);
     match (r, key) {
         (Resource::Persons, "owner_id") => Some(d.person(i).owner as u64 + 1),
@@ -362,7 +387,9 @@ fn quick_value(d: &Data, r: Resource, i: usize, key: &str) -> Option<u64> {
 fn filters<'a>(d: &'a Data, r: Resource, p: &Params) -> Result<Vec<Keep<'a>>, Rejection> {
     let mut out: Vec<Keep<'a>> = Vec::new();
     if let Some(ids) = ids_filter(p)? {
-        out.push(Box::new(move |i| ids.contains(&(i as u64 + 1))));
+        out.push(Box::new(move |i| {
+            ids.contains(&(r.source(d, i).1 as u64 + 1))
+        }));
     }
     for key in quick_filters(r) {
         let Some(v) = int_filter(p, key)? else {
@@ -385,7 +412,7 @@ fn filters<'a>(d: &'a Data, r: Resource, p: &Params) -> Result<Vec<Keep<'a>>, Re
     if let Some(until) = time_filter(p, "updated_until")? {
         out.push(Box::new(move |i| d.times(r, i).1 < until));
     }
-    if r == Resource::Deals {
+    if matches!(r, Resource::Deals | Resource::ArchivedDeals) {
         // Without `status`, every deal but the deleted (none is generated deleted).
         if let Some(list) = param(p, "status") {
             let mut wanted = Vec::new();
@@ -397,7 +424,7 @@ fn filters<'a>(d: &'a Data, r: Resource, p: &Params) -> Result<Vec<Keep<'a>>, Re
                 }
             }
             out.push(Box::new(move |i| {
-                wanted.iter().any(|s| s == d.deal(i).status)
+                wanted.iter().any(|s| s == d.deal(r.source(d, i).1).status)
             }));
         }
     }
@@ -455,7 +482,7 @@ fn order(
             "update_time" => upd,
             "due_date" => due.div_euclid(86_400),
             "order_nr" => (i % STAGES_PER_PIPELINE) as i64,
-            _ => i as i64,
+            _ => r.source(d, i).1 as i64,
         }
     };
     Ok(Some(sorted_rows(rows.iter().copied(), key, desc)))
@@ -542,10 +569,13 @@ fn one(st: &Shared, r: Resource, id: &str, uri: &Uri) -> Response {
 
 /// `table_data` of a resource: every record, with the counts the profile asks for.
 pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
-    let r = Resource::ALL
-        .iter()
-        .find(|(path, _)| &path[1..] == name)
-        .map(|(_, r)| *r)?;
+    let r = match name {
+        "archived_deals" => Resource::ArchivedDeals,
+        _ => Resource::ALL
+            .iter()
+            .find(|(path, _)| &path[1..] == name)
+            .map(|(_, r)| *r)?,
+    };
     let include = r.optional();
     Some(
         (0..r.count(d))
@@ -555,6 +585,12 @@ pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
 }
 
 pub fn routes(mut router: Router<AppState>) -> Router<AppState> {
+    router = router.route(
+        "/deals/archived",
+        get(|State(st): State<AppState>, uri: Uri| async move {
+            list(&st, Resource::ArchivedDeals, &uri)
+        }),
+    );
     for (path, r) in Resource::ALL {
         router = router
             .route(
