@@ -637,6 +637,17 @@ pub struct Filter {
     /// list is sent in several requests of at most this many.
     #[serde(default)]
     pub max_values: Option<usize>,
+    /// A clause the value goes into (`opportunity_id=={value}`) when the API takes all its
+    /// conditions in one parameter (Keap v2's `filter`); the clauses of several such filters are
+    /// joined by `clause_separator` in that one parameter. Only `=`.
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default = "default_clause_separator")]
+    pub clause_separator: String,
+}
+
+fn default_clause_separator() -> String {
+    ";".into()
 }
 
 /// An operator a filter parameter honours exactly.

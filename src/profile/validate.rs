@@ -400,6 +400,15 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
                 format!("'{}' is not a column of the table", f.column),
             ));
         }
+        if let Some(tpl) = &f.template {
+            if !tpl.contains("{value}") || f.ops.iter().any(|o| o != "=") {
+                return Err(cx.err(
+                    &place,
+                    "filter.template",
+                    "must contain {value} and the filter's ops must be [\"=\"]",
+                ));
+            }
+        }
         let mut ops = Vec::with_capacity(f.ops.len());
         for op in &f.ops {
             let parsed = FilterOp::parse(op).ok_or_else(|| {

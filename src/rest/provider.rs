@@ -40,6 +40,8 @@ impl fmt::Debug for RestTable {
 enum Use {
     Key(Vec<String>),
     Param(String, String),
+    /// A clause of a parameter that holds several (`filter=a==1;b==2`), and the separator.
+    Clause(String, String, String),
     /// A parameter sent with each of these values in turn (a list too long for one request).
     InTurn(String, Vec<String>),
     Parent(Vec<String>),
@@ -326,7 +328,28 @@ impl RestTable {
                 let Some(f) = exact_filter(t, col) else {
                     return Use::Engine;
                 };
-                if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param)) {
+                if let Some(tpl) = &f.template {
+                    // Clauses share their parameter with each other, never with a plain value.
+                    let plain_use = used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param));
+                    return match texts(vals, f.format).as_deref() {
+                        Some([v]) if !plain_use => Use::Clause(
+                            f.param.clone(),
+                            tpl.replace("{value}", v),
+                            f.clause_separator.clone(),
+                        ),
+                        _ => Use::Engine,
+                    };
+                }
+                if used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param))
+                    || t.filters.iter().any(|o| {
+                        o.template.is_some()
+                            && o.param.eq_ignore_ascii_case(&f.param)
+                            && eqs
+                                .iter()
+                                .flatten()
+                                .any(|(c, _)| o.column.eq_ignore_ascii_case(c))
+                    })
+                {
                     return Use::Engine;
                 }
                 let op_ok = f.accepts(FilterOp::In) || (vals.len() == 1 && f.accepts(FilterOp::Eq));
@@ -455,6 +478,19 @@ impl TableProvider for RestTable {
             match u {
                 Use::Key(keys) => plan.mode = Mode::Keys(keys),
                 Use::Param(p, v) => plan.params.push((p, v)),
+                Use::Clause(p, clause, sep) => {
+                    match plan
+                        .params
+                        .iter_mut()
+                        .find(|(q, _)| q.eq_ignore_ascii_case(&p))
+                    {
+                        Some((_, v)) => {
+                            v.push_str(&sep);
+                            v.push_str(&clause);
+                        }
+                        None => plan.params.push((p, clause)),
+                    }
+                }
                 Use::InTurn(p, lists) => plan.in_turn = Some((p, lists)),
                 Use::Range(ps) => plan.params.extend(ps),
                 Use::Parent(ps) => plan.parents = Some(ps),

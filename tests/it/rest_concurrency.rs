@@ -141,7 +141,13 @@ fn pages_are_asked_for_ahead_and_rows_keep_their_order() {
                 continue;
             }
             let sql = format!("SELECT * FROM {}", qualified(&service, &table));
-            let one = run(sb, &service, &table, "Pagesize=5;MaxConcurrentRequests=1", &sql);
+            let one = run(
+                sb,
+                &service,
+                &table,
+                "Pagesize=5;MaxConcurrentRequests=1",
+                &sql,
+            );
             let many = run(sb, &service, &table, "Pagesize=5", &sql);
             assert_eq!(one.rows.len(), rows, "{sql}");
             assert_eq!(

@@ -374,10 +374,15 @@ fn engine_literal(column: &ColumnDef, value: &str) -> String {
 }
 
 fn wire(filter: &FilterDef, value: &str) -> String {
-    match (filter.format.as_str(), value) {
+    let text = match (filter.format.as_str(), value) {
         ("bool01", "true") => "1".to_owned(),
         ("bool01", _) => "0".to_owned(),
         _ => value.to_owned(),
+    };
+    // A clause of a parameter that holds conditions (Keap v2's `filter=opportunity_id==14`).
+    match &filter.template {
+        Some(template) => template.replace("{value}", &text),
+        None => text,
     }
 }
 
@@ -696,4 +701,39 @@ fn every_service_with_filters_is_checked() {
             "{service} has pushdown filters but no filter test"
         );
     }
+}
+
+/// Conditions on two columns whose filters are clauses of one parameter (Keap v2's
+/// `filter=opportunity_id==…;user_id==…`) reach the API together in that parameter, and the rows
+/// are those both conditions select.
+#[test]
+fn clauses_of_one_parameter_are_sent_together() {
+    let sb = counting();
+    let conn = sb.connect_built_in("keap");
+    let data = sb.data("keap", "opportunity_stage_moves");
+    let first = &data[data.len() / 2];
+    let (opportunity, user) = (
+        first["opportunity_id"].as_str().expect("opportunity_id"),
+        first["user_id"].as_str().expect("user_id"),
+    );
+    let want = data
+        .iter()
+        .filter(|r| r["opportunity_id"] == opportunity && r["user_id"] == user)
+        .count();
+    let sql = format!(
+        "SELECT id FROM keap.opportunity_stage_moves WHERE opportunity_id = {opportunity} AND user_id = {user}"
+    );
+    let _guard = counting_guard();
+    sb.reset();
+    let rows = query_text(&conn, &sql);
+    let stats = sb.stats();
+    drop(_guard);
+    assert_eq!(rows.len(), want, "{sql}");
+    assert!(want > 0);
+    assert_eq!(stats.len(), 1, "{sql}: {stats:#?}");
+    assert_eq!(
+        stats[0].param("filter").as_deref(),
+        Some(format!("opportunity_id=={opportunity};user_id=={user}").as_str()),
+        "{sql}"
+    );
 }

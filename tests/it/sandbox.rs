@@ -497,6 +497,8 @@ pub struct FilterDef {
     pub ops: Vec<String>,
     pub separator: String,
     pub format: String,
+    /// The clause the value goes into (`opportunity_id=={value}`), if the filter has one.
+    pub template: Option<String>,
 }
 
 pub fn profiles_dir() -> PathBuf {
@@ -635,6 +637,7 @@ impl TableDef<'_> {
                             .unwrap_or_else(|| vec!["=".into()]),
                         separator: str_of(f, "separator").unwrap_or_else(|| ",".into()),
                         format: str_of(f, "format").unwrap_or_else(|| "text".into()),
+                        template: str_of(f, "template"),
                     })
                     .collect()
             })

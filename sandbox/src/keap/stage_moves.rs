@@ -1,5 +1,5 @@
-//! Keap REST v2 opportunity stage moves: `GET /opportunities/stageMoves` (page tokens, see
-//! keap/v2.rs) and `GET /opportunities/stageMoves/{id}`, records `{id, opportunity_id, move_time,
+//! Keap REST v2 opportunity stage moves: `GET /opportunities/stageMoves` (page tokens and
+//! `filter=opportunity_id==…;user_id==…`, see keap/v2.rs) and `GET /opportunities/stageMoves/{id}`, records `{id, opportunity_id, move_time,
 //! move_from_stage_id, move_to_stage_id, prev_stage_move_time, user_id, created_by,
 //! create_time}`, every id a string. Times are written as Keap's examples write them,
 //! `2024-03-15T10:30:00.000+0000` (an offset without a colon). Each opportunity moved through the
@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::v2::{not_found, page};
+use super::v2::{filtered_page, not_found};
 use super::Data;
 use crate::common::{id_of, ok, params};
 use crate::data::fmt_iso_ms;
@@ -76,9 +76,20 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         "/opportunities/stageMoves",
         get(|State(st): State<AppState>, uri: Uri| async move {
             let d = &st.keap;
-            page(&params(&uri), "stage_moves", d.stage_move_count(), |m| {
-                d.stage_move_json(m)
-            })
+            let keep = |m: usize, clauses: &[(String, String)]| {
+                let record = d.stage_move_json(m);
+                clauses
+                    .iter()
+                    .all(|(field, value)| record[field.as_str()].as_str() == Some(value.as_str()))
+            };
+            filtered_page(
+                &params(&uri),
+                "stage_moves",
+                &["opportunity_id", "user_id"],
+                d.stage_move_count(),
+                keep,
+                |m| d.stage_move_json(m),
+            )
         }),
     )
     .route(

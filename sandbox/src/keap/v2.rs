@@ -71,14 +71,55 @@ pub(super) fn page(
     total: usize,
     render: impl Fn(usize) -> Value,
 ) -> Response {
-    for unimitated in ["filter", "order_by"] {
-        if param(p, unimitated).is_some() {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("{unimitated} is not imitated by the sandbox"),
-            );
-        }
+    if param(p, "filter").is_some() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "filter is not imitated by the sandbox for this list",
+        );
     }
+    filtered_page(p, key, &[], total, |_, _| true, render)
+}
+
+/// Keap v2's `filter`: `field==value` clauses joined by `;` (the value as given). A field the
+/// list does not filter on, or a clause without `==`, is a 400 as Keap answers it.
+fn filter_clauses(p: &Params, fields: &[&str]) -> Result<Vec<(String, String)>, String> {
+    let Some(text) = param(p, "filter") else {
+        return Ok(Vec::new());
+    };
+    text.split(';')
+        .filter(|c| !c.trim().is_empty())
+        .map(|clause| match clause.split_once("==") {
+            Some((f, v)) if fields.contains(&f.trim()) => {
+                Ok((f.trim().to_string(), v.trim().to_string()))
+            }
+            Some((f, _)) => Err(format!("Invalid filter field: {}", f.trim())),
+            None => Err(format!("Invalid filter: {clause}")),
+        })
+        .collect()
+}
+
+/// Like [`page`] over the records `keep` accepts under the request's `filter` clauses on
+/// `fields` (all of them must hold).
+pub(super) fn filtered_page(
+    p: &Params,
+    key: &str,
+    fields: &[&str],
+    total: usize,
+    keep: impl Fn(usize, &[(String, String)]) -> bool,
+    render: impl Fn(usize) -> Value,
+) -> Response {
+    if param(p, "order_by").is_some() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "order_by is not imitated by the sandbox",
+        );
+    }
+    let clauses = match filter_clauses(p, fields) {
+        Ok(c) => c,
+        Err(message) => return error(StatusCode::BAD_REQUEST, &message),
+    };
+    let list: Vec<usize> = (0..total).filter(|k| keep(*k, &clauses)).collect();
+    let total = list.len();
     let size = match param(p, "page_size").map(|v| v.trim().parse::<usize>()) {
         None | Some(Ok(0)) => MAX_PAGE,
         Some(Ok(s)) if s <= MAX_PAGE => s,
@@ -106,7 +147,7 @@ pub(super) fn page(
         String::new()
     };
     ok(json!({
-        key: (start.min(end)..end).map(render).collect::<Vec<_>>(),
+        key: (start.min(end)..end).map(|k| render(list[k])).collect::<Vec<_>>(),
         "next_page_token": next,
     }))
 }

@@ -560,10 +560,13 @@ def _engine_literal(col, value):
 def _wire(f, value):
     fmt = f.get("format", "text")
     if fmt == "bool01":
-        return "1" if value else "0"
-    if fmt == "bool_word":
-        return "true" if value else "false"
-    return str(value)
+        text = "1" if value else "0"
+    elif fmt == "bool_word":
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    # A clause of a parameter that holds conditions (Keap v2's `filter=opportunity_id==14`).
+    return f["template"].replace("{value}", text) if "template" in f else text
 
 
 @pytest.mark.parametrize("service,table,flt,op", FILTERS)
