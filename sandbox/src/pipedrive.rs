@@ -1144,6 +1144,10 @@ fn manifest_tables(d: &Data) -> Value {
             table(d.variation_rows(), Some("products")),
         ),
         (
+            "product_variation_prices",
+            table(variations::price_rows(d), None),
+        ),
+        (
             "deal_discounts",
             table(d.deal_discount_rows(), Some("deals")),
         ),

@@ -599,6 +599,10 @@ fn validate_parent(
             if par.values.iter().any(|v| v.trim().is_empty()) {
                 return Err(cx.err(place, "parent.values", "must not hold an empty value"));
             }
+            let mut seen = HashSet::new();
+            if let Some(again) = par.values.iter().find(|v| !seen.insert(v.as_str())) {
+                return Err(cx.err(place, "parent.values", format!("lists '{again}' twice")));
+            }
             return Ok(());
         }
         (Some(table), Some(key), true) => (table, key),

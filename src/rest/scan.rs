@@ -65,7 +65,9 @@ impl ScanContext {
             .collect())
     }
 
-    /// The values a parent gives: its fixed list, or its table's key over all its records.
+    /// The values a parent gives: its fixed list, or its table's key over all its records, each
+    /// once (a record listed under two of its own parents, as a mail thread in two folders, is
+    /// still one parent).
     async fn parent_values(&self, par: &Parent) -> Result<Vec<String>> {
         match par.source() {
             ParentSource::Values(values) => Ok(values.to_vec()),
@@ -74,7 +76,13 @@ impl ScanContext {
                     .profile
                     .table(table)
                     .ok_or_else(|| Error::general(format!("No parent table {table}")))?;
-                self.column_values(pt, key).await
+                let mut seen = std::collections::HashSet::new();
+                Ok(self
+                    .column_values(pt, key)
+                    .await?
+                    .into_iter()
+                    .filter(|v| seen.insert(v.clone()))
+                    .collect())
             }
         }
     }
@@ -349,6 +357,12 @@ impl ScanContext {
                     }
                 }
             }
+            return Ok(());
+        }
+        if pt.parent.is_some() {
+            // The records of a table read per parent come from its own iteration.
+            let records = self.records(pt).await?;
+            out.emit(explode(records)).await?;
             return Ok(());
         }
         let url = self.url(&pt.path, &[], &self.list_query(pt), &[])?;

@@ -96,6 +96,17 @@ name = "branch"
 type = "text"
 
 [[table]]
+name = "shelf_readers"
+description = "Readers of each shelf, nested in the shelf records."
+child = { of = "shelves", array = "readers", parent_column = "shelf_id" }
+[[table.column]]
+name = "shelf_id"
+type = "text"
+[[table.column]]
+name = "name"
+type = "text"
+
+[[table]]
 name = "shelf_details"
 description = "Each shelf's own record; one was removed (404)."
 path = "/shelves/{shelf_id}"
@@ -223,10 +234,18 @@ fn api(req: &Req) -> Reply {
                 .collect();
             Reply::Json(200, json!({ "visits": visits }))
         }
-        ["branches", branch, "shelves"] => Reply::Json(
-            200,
-            json!({ "shelves": [{ "id": format!("{branch}-a") }, { "id": format!("{branch}-b") }] }),
-        ),
+        // The south branch also lists a north shelf it shares.
+        ["branches", branch, "shelves"] => {
+            let mut ids = vec![format!("{branch}-a"), format!("{branch}-b")];
+            if *branch == "south" {
+                ids.push("north-a".into());
+            }
+            let shelves: Vec<Value> = ids
+                .iter()
+                .map(|id| json!({ "id": id, "readers": [{ "name": format!("reader of {id}") }] }))
+                .collect();
+            Reply::Json(200, json!({ "shelves": shelves }))
+        }
         ["shelves", "south-b"] => Reply::Json(404, json!({ "error": "no such shelf" })),
         ["shelves", shelf] => Reply::Json(
             200,
@@ -482,8 +501,27 @@ fn a_parent_read_per_parent_gives_its_keys_to_the_next_level() {
         }
     }
     assert_eq!(rows, want);
-    // Two shelf lists, then four book lists: nothing read twice.
+    // Two shelf lists, then four book lists: the shelf both branches list is read once.
     assert_eq!(b.api.requests().len(), 6, "{:?}", b.api.requests());
+}
+
+#[test]
+fn a_child_of_a_table_read_per_parent_has_a_row_per_element_of_each_record() {
+    let _guard = lock();
+    let b = branches();
+    let conn = connect();
+    b.api.clear();
+    let rows = query_text(
+        &conn,
+        "SELECT shelf_id, name FROM branches.shelf_readers ORDER BY shelf_id",
+    );
+    // Five shelf records (north-a listed by both branches), one reader each.
+    let want: Vec<Vec<Option<String>>> = ["north-a", "north-a", "north-b", "south-a", "south-b"]
+        .iter()
+        .map(|s| vec![Some(s.to_string()), Some(format!("reader of {s}"))])
+        .collect();
+    assert_eq!(rows, want);
+    assert_eq!(b.api.requests().len(), 2, "the two shelf lists");
 }
 
 #[test]

@@ -62,16 +62,32 @@ impl Data {
     }
 }
 
-/// `product_variations`, product by product.
+/// `product_variations`, product by product, and `product_variation_prices`, their prices.
 pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
-    (name == "product_variations").then(|| {
-        (0..d.product_count())
-            .flat_map(|i| d.variations(i))
-            .collect()
-    })
+    let variations = || (0..d.product_count()).flat_map(|i| d.variations(i));
+    match name {
+        "product_variations" => Some(variations().collect()),
+        "product_variation_prices" => Some(
+            variations()
+                .flat_map(|mut v| match v["prices"].take() {
+                    Value::Array(prices) => prices,
+                    _ => Vec::new(),
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
-pub const TABLES: &[&str] = &["product_variations"];
+/// Rows of `product_variation_prices`.
+pub fn price_rows(d: &Data) -> usize {
+    (0..d.product_count())
+        .flat_map(|i| d.variations(i))
+        .map(|v| v["prices"].as_array().map_or(0, Vec::len))
+        .sum()
+}
+
+pub const TABLES: &[&str] = &["product_variations", "product_variation_prices"];
 
 /// The v2 route.
 pub fn routes(r: Router<AppState>) -> Router<AppState> {
