@@ -1129,7 +1129,11 @@ fn manifest_tables(d: &Data) -> Value {
         ("archived_deals", table(d.archived_deal_count(), None)),
         (
             "goals",
-            values_parent(goals::table_data(d).len(), "type_name", goals::TYPES),
+            values_parent(goals::table_data(d, true).len(), "type_name", goals::TYPES),
+        ),
+        (
+            "inactive_goals",
+            values_parent(goals::table_data(d, false).len(), "type_name", goals::TYPES),
         ),
         (
             "mail_threads",
@@ -1247,7 +1251,8 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
         "persons" | "organizations" | "deals" | "activities" | "pipelines" | "stages"
         | "archived_deals" => return v2::table_data(d, name),
         "notes" => return Some(notes::table_data(d)),
-        "goals" => return Some(goals::table_data(d)),
+        "goals" => return Some(goals::table_data(d, true)),
+        "inactive_goals" => return Some(goals::table_data(d, false)),
         name if leads::TABLES.contains(&name) => return leads::table_data(d, name),
         name if mail::TABLES.contains(&name) => return mail::table_data(d, name),
         name if variations::TABLES.contains(&name) => return variations::table_data(d, name),

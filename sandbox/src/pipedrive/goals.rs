@@ -183,12 +183,12 @@ fn find(st: &AppState, uri: &Uri) -> axum::response::Response {
     ok(json!({ "success": true, "data": { "goals": goals } }))
 }
 
-/// `goals`: what the profile reads, every goal type's active goals, with the type it was asked
-/// for as `type_name`.
-pub fn table_data(d: &Data) -> Vec<Value> {
+/// `goals` (`active`) or `inactive_goals`: what the profile reads, every goal type's goals of
+/// that state, with the type it was asked for as `type_name`.
+pub fn table_data(d: &Data, active: bool) -> Vec<Value> {
     (0..GOALS)
         .map(|i| d.goal_json(i))
-        .filter(|g| g["is_active"] == json!(true))
+        .filter(|g| g["is_active"] == json!(active))
         .map(|mut g| {
             g["type_name"] = g["type"]["name"].clone();
             g
