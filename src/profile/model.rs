@@ -462,6 +462,8 @@ pub struct Sort {
     /// otherwise the list is read in its own order and the driver sorts.
     #[serde(default)]
     pub changing: Vec<String>,
+    /// The direction parameter's values; without a direction parameter, a value holding
+    /// `{value}` is the sort parameter's value itself (`{value} DESC`: Pipedrive v1).
     #[serde(default = "default_ascending")]
     pub ascending: String,
     #[serde(default = "default_descending")]

@@ -147,6 +147,12 @@ impl PlannedScan {
             return None;
         }
         let mut params = vec![(sort.param.clone(), value)];
+        // Without a direction parameter, a direction may sit in the value (`{value} DESC`).
+        let in_value = |direction: &str| {
+            direction
+                .contains("{value}")
+                .then(|| direction.replace("{value}", &params[0].1))
+        };
         match (&sort.direction_param, only.options.descending) {
             (Some(d), descending) => params.push((
                 d.clone(),
@@ -156,8 +162,12 @@ impl PlannedScan {
                     sort.ascending.clone()
                 },
             )),
-            (None, false) => {}
-            (None, true) => return None,
+            (None, false) => {
+                if let Some(v) = in_value(&sort.ascending) {
+                    params[0].1 = v;
+                }
+            }
+            (None, true) => params[0].1 = in_value(&sort.descending)?,
         }
         Some((params, changing))
     }
