@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -26,7 +27,7 @@ pub struct PathTree {
 struct Node {
     /// Columns whose path ends here.
     leaves: Vec<usize>,
-    children: HashMap<String, usize>,
+    children: HashMap<String, usize, BuildHasherDefault<KeyHasher>>,
     /// Every column at or below this node, with the rest of its path from here ("" for a leaf).
     under: Vec<(usize, String)>,
 }
@@ -89,9 +90,14 @@ impl PathTree {
     /// A value that is not an object where the tree goes on: each column under the node finds
     /// its value in it as on a parsed record.
     fn fill(&self, node: usize, v: Value, slots: &mut [Option<Value>]) {
-        let under = &self.nodes[node].under;
-        for (col, rest) in under {
-            slots[*col] = jsonpath::get(&v, rest).cloned();
+        match self.nodes[node].under.as_slice() {
+            // One column takes the value whole (the usual leaf): it is moved, not copied.
+            [(col, rest)] if rest.is_empty() => slots[*col] = Some(v),
+            under => {
+                for (col, rest) in under {
+                    slots[*col] = jsonpath::get(&v, rest).cloned();
+                }
+            }
         }
     }
 
@@ -198,8 +204,27 @@ impl NodeSeed<'_, '_> {
     }
 }
 
+/// FNV-1a over an object key: every key of every record is looked up, and the keys are short
+/// names the profile chose, not input an attacker picks to collide (SipHash's reason to exist).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// An object key: the child node it leads to, `None` when no column goes that way.
-struct KeySeed<'t>(&'t HashMap<String, usize>);
+struct KeySeed<'t>(&'t HashMap<String, usize, BuildHasherDefault<KeyHasher>>);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Option<usize>;
