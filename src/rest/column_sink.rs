@@ -1,5 +1,5 @@
 //! One output column's Arrow builder, filled a cell at a time from a JSON value by the rules of
-//! [`super::json_to_arrow`] (which owns what each type accepts). Both ways of converting records,
+//! [`super::cell_values`] (which owns what each type accepts). Both ways of converting records,
 //! from parsed records and straight from their bytes, fill columns through it, so they cannot
 //! disagree on a value. It does not find values in records.
 
@@ -12,7 +12,7 @@ use datafusion::arrow::array::{
 };
 use serde_json::Value;
 
-use super::json_to_arrow::{
+use super::cell_values::{
     boolean, date, decimal, float, int, label_of, labels_of, text, timestamp, OutColumn,
 };
 use crate::error::{Error, Result};

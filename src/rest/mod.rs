@@ -5,6 +5,7 @@
 //! flow: it asks the token source it is given for a token before each request.
 
 mod body_stream;
+mod cell_values;
 pub mod client;
 mod column_sink;
 mod context;
