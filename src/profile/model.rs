@@ -726,6 +726,17 @@ pub struct Parent {
     pub values: Vec<String>,
     /// This table's column holding that value; `{column}` is the placeholder in `path`.
     pub column: String,
+    /// Up to this many parent keys in one request, joined by `batch_separator` in the
+    /// placeholder (Pipedrive's `deal_ids=1,2,3`): the column is then read from each record,
+    /// which must carry its parent's key.
+    #[serde(default)]
+    pub batch: Option<usize>,
+    #[serde(default = "default_batch_separator")]
+    pub batch_separator: String,
+}
+
+fn default_batch_separator() -> String {
+    ",".into()
 }
 
 /// Where a parent's values come from.

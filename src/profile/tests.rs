@@ -207,6 +207,12 @@ type = "timestamp"
             r#"parent = { table = "loans", key = "shelf", column = "branch" }"#.to_string(),
             "cycle",
         ),
+        (
+            r#"parent = { table = "shelves", key = "id", column = "shelf", batch = 0 }"#
+                .to_string(),
+            values.to_string(),
+            "at least 1",
+        ),
     ];
     for (loans, shelves, says) in bad {
         let e = parse(&profile(&loans, &shelves), "'p.toml'").unwrap_err();

@@ -588,6 +588,13 @@ fn validate_parent(
     if !has_col(&par.column) {
         return Err(cx.err(place, "parent.column", "is not a column of this table"));
     }
+    if par.batch == Some(0) || (par.batch.is_some() && par.batch_separator.is_empty()) {
+        return Err(cx.err(
+            place,
+            "parent.batch",
+            "must be at least 1, with a non-empty batch_separator",
+        ));
+    }
     if !placeholders(&t.path)
         .iter()
         .any(|ph| ph.eq_ignore_ascii_case(&par.column))

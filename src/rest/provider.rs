@@ -56,9 +56,11 @@ enum Use {
 
 impl RestTable {
     pub fn new(ctx: Arc<ScanContext>, table: Table) -> crate::error::Result<RestTable> {
+        // A batched parent's column is in each record (one request covers several parents).
         let context_col = table
             .parent
             .as_ref()
+            .filter(|p| p.batch.is_none())
             .map(|p| p.column.clone())
             .or_else(|| table.child.as_ref().map(|c| c.parent_column.clone()));
         let mut columns = Vec::new();

@@ -98,7 +98,7 @@ impl ScanContext {
                 return self.list_records(t, &[]).await;
             };
             let mut out = Vec::new();
-            for key in self.parent_values(parent).await? {
+            for key in batched(parent, self.parent_values(parent).await?) {
                 out.extend(
                     self.list_records(t, &[(parent.column.as_str(), key.as_str())])
                         .await?,
@@ -234,14 +234,17 @@ impl ScanContext {
         };
         let want = out.left;
         let query = &query;
-        let scans = parents.into_iter().map(|pk| async move {
+        let context = par.batch.is_none();
+        let scans = batched(par, parents).into_iter().map(|pk| async move {
             let url = self.url(
                 &t.path,
                 &[(par.column.as_str(), pk.as_str())],
                 query,
                 params,
             )?;
-            self.rows_of(t, url, Value::String(pk), want).await
+            // A batch's records carry their parent's key themselves.
+            self.rows_of(t, url, context.then_some(Value::String(pk)), want)
+                .await
         });
         let mut per_parent = pin!(self.in_order(scans, out.left));
         while let Some(rows) = per_parent.next().await {
@@ -279,7 +282,7 @@ impl ScanContext {
         &self,
         t: &Table,
         url: Url,
-        parent: Value,
+        parent: Option<Value>,
         want: Option<u64>,
     ) -> Result<Vec<Row>> {
         // One parent's list is short, and parents are already read side by side.
@@ -288,7 +291,7 @@ impl ScanContext {
         while let Some(records) = pager.next().await? {
             rows.extend(records.into_iter().map(|record| Row {
                 record,
-                context: Some(parent.clone()),
+                context: parent.clone(),
             }));
             if want.is_some_and(|w| rows.len() as u64 >= w) {
                 break;
@@ -374,5 +377,16 @@ impl ScanContext {
         }
         let _ = t;
         Ok(())
+    }
+}
+
+/// The parent values as the placeholder takes them: one each, or up to `batch` joined.
+fn batched(par: &Parent, values: Vec<String>) -> Vec<String> {
+    match par.batch {
+        None => values,
+        Some(n) => values
+            .chunks(n.max(1))
+            .map(|c| c.join(&par.batch_separator))
+            .collect(),
     }
 }

@@ -210,7 +210,11 @@ pub fn describe(ctx: &ScanContext, t: &Table, plan: &ScanPlan) -> String {
                         }
                     },
                 };
-                format!("{}: GET {list} for {parents}", t.name)
+                let batch = parent
+                    .batch
+                    .map(|n| format!(", up to {n} per request"))
+                    .unwrap_or_default();
+                format!("{}: GET {list} for {parents}{batch}", t.name)
             }
         }
     };

@@ -96,6 +96,21 @@ name = "branch"
 type = "text"
 
 [[table]]
+name = "batched_books"
+description = "Books of up to three shelves per request."
+path = "/books?shelves={shelf_id}"
+records = "books"
+pagination = { kind = "none" }
+parent = { table = "shelves", key = "id", column = "shelf_id", batch = 3 }
+[[table.column]]
+name = "shelf_id"
+type = "text"
+path = "shelf"
+[[table.column]]
+name = "title"
+type = "text"
+
+[[table]]
 name = "shelf_readers"
 description = "Readers of each shelf, nested in the shelf records."
 child = { of = "shelves", array = "readers", parent_column = "shelf_id" }
@@ -245,6 +260,19 @@ fn api(req: &Req) -> Reply {
                 .map(|id| json!({ "id": id, "readers": [{ "name": format!("reader of {id}") }] }))
                 .collect();
             Reply::Json(200, json!({ "shelves": shelves }))
+        }
+        ["books"] => {
+            let books: Vec<Value> = req
+                .param("shelves")
+                .unwrap_or_default()
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .flat_map(|shelf| {
+                    ["one", "two"]
+                        .map(|t| json!({ "shelf": shelf, "title": format!("{shelf} {t}") }))
+                })
+                .collect();
+            Reply::Json(200, json!({ "books": books }))
         }
         ["shelves", "south-b"] => Reply::Json(404, json!({ "error": "no such shelf" })),
         ["shelves", shelf] => Reply::Json(
@@ -554,4 +582,50 @@ fn a_detail_read_per_parent_gives_one_row_each_and_a_404_none() {
     );
     let paths: Vec<String> = b.api.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths, ["/v1/shelves/north-b"], "one request for one shelf");
+}
+
+#[test]
+fn a_batched_parent_sends_several_keys_per_request() {
+    let _guard = lock();
+    let b = branches();
+    let conn = connect();
+    b.api.clear();
+    let rows = query_text(
+        &conn,
+        "SELECT shelf_id, title FROM branches.batched_books ORDER BY shelf_id, title",
+    );
+    let shelves = ["north-a", "north-b", "south-a", "south-b"];
+    let want: Vec<Vec<Option<String>>> = shelves
+        .iter()
+        .flat_map(|s| ["one", "two"].map(|t| vec![Some(s.to_string()), Some(format!("{s} {t}"))]))
+        .collect();
+    assert_eq!(rows, want);
+    // Two shelf lists, then four distinct shelves in batches of at most three (sent together,
+    // so in either order).
+    let mut sent: Vec<String> = b
+        .api
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/books")
+        .map(|r| r.param("shelves").unwrap_or_default().to_owned())
+        .collect();
+    sent.sort();
+    assert_eq!(sent, ["north-a,north-b,south-a", "south-b"]);
+    b.api.clear();
+    let rows = query_text(
+        &conn,
+        "SELECT COUNT(*) FROM branches.batched_books WHERE shelf_id IN ('north-b', 'south-a')",
+    );
+    assert_eq!(rows, vec![vec![Some("4".to_owned())]]);
+    let paths: Vec<String> = b
+        .api
+        .requests()
+        .iter()
+        .map(|r| format!("{}?{}", r.path, r.param("shelves").unwrap_or_default()))
+        .collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(
+        paths[0] == "/v1/books?north-b,south-a" || paths[0] == "/v1/books?south-a,north-b",
+        "{paths:?}"
+    );
 }
