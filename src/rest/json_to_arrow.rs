@@ -378,4 +378,84 @@ mod tests {
             "{e}"
         );
     }
+
+    /// A chunk of raw records, as the pager hands it out.
+    fn chunk(records: &[Value]) -> Records {
+        let mut chunk = Records::new("http://api.test/list");
+        for r in records {
+            chunk.push_raw(&serde_json::to_vec(r).expect("json"));
+        }
+        chunk
+    }
+
+    #[test]
+    fn records_read_from_their_bytes_convert_as_parsed_ones_do() {
+        let mut labelled = col("stage", "stage", ColumnType::Text, None);
+        labelled.labels = Some(Arc::new(BTreeMap::from([("1".into(), "Won".into())])));
+        let mut parent = col("parent_id", "", ColumnType::Text, None);
+        parent.from_context = true;
+        let c = conv(vec![
+            col("id", "id", ColumnType::Int64, None),
+            col("name", "name", ColumnType::Text, None),
+            col("owner", "owner.id", ColumnType::Int32, None),
+            col("value", "value", ColumnType::Float64, None),
+            col("ok", "ok", ColumnType::Boolean, None),
+            col("day", "day", ColumnType::Date, None),
+            col("at", "at", ColumnType::Timestamp, Some("rfc3339")),
+            col("amount", "amount", ColumnType::Decimal(12, 2), None),
+            col("tags", "tags", ColumnType::Json, None),
+            col("first_email", "emails.0.value", ColumnType::Text, None),
+            col("cf", "custom.[id=7].content", ColumnType::Text, None),
+            labelled,
+            parent,
+        ]);
+        let records = [
+            json!({"id": 1, "name": "Ann", "owner": {"id": 5}, "value": 1.5, "ok": true,
+                   "day": "2026-01-02", "at": "2026-01-02T03:04:05Z", "amount": "12.50",
+                   "tags": ["a", {"b": 1}], "emails": [{"value": "a@x"}],
+                   "custom": [{"id": 7, "content": "seven"}], "stage": 1}),
+            json!({"id": "2", "name": null, "owner": 6, "value": "2", "ok": "no", "day": "",
+                   "at": "2026-01-02T05:04:05+02:00", "amount": 3, "stage": "9",
+                   "unknown": {"deep": [1, 2, {"x": "y"}]}}),
+            json!({"id": 3, "name": "é \" \\ \u{e9} 😀", "owner": {"name": "no id"}, "ok": 0}),
+            json!({}),
+        ];
+        let context = json!("p-1");
+        let rows: Vec<Row> = records
+            .iter()
+            .map(|r| Row {
+                record: r.clone(),
+                context: Some(context.clone()),
+            })
+            .collect();
+        let parsed = c.convert(&rows).expect("parsed");
+        let direct = c
+            .convert_records(&chunk(&records), Some(&context))
+            .expect("direct");
+        assert_eq!(parsed, direct);
+        assert_eq!(direct.num_rows(), 4);
+    }
+
+    #[test]
+    fn a_misfit_or_broken_record_in_a_chunk_fails_as_the_parsed_way_does() {
+        let c = conv(vec![
+            col("id", "id", ColumnType::Int64, None),
+            col("n", "n", ColumnType::Int64, None),
+        ]);
+        let misfit = chunk(&[json!({"id": 4, "n": 1}), json!({"id": 5, "n": "abc"})]);
+        let e = c.convert_records(&misfit, None).err().map(|e| e.message);
+        assert!(
+            e.as_deref()
+                .is_some_and(|m| m.contains("Table t, column n, key 5")),
+            "{e:?}"
+        );
+        let mut broken = Records::new("http://api.test/list");
+        broken.push_raw(br#"{"id": 1, "n": tru}"#);
+        let e = c.convert_records(&broken, None).err().map(|e| e.message);
+        assert!(
+            e.as_deref()
+                .is_some_and(|m| m.contains("http://api.test/list") && m.contains("not valid JSON")),
+            "{e:?}"
+        );
+    }
 }
