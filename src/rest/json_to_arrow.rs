@@ -12,7 +12,7 @@ use serde_json::Value;
 pub use super::cell_values::OutColumn;
 use super::column_sink::ColumnSink;
 use super::jsonpath;
-use super::record_cells::PathTree;
+use super::record_cells::{Cells, PathTree};
 use super::records::Records;
 use crate::error::{ApiError, Error, Result};
 
@@ -97,14 +97,14 @@ impl Converter {
             Ok(s) => s,
             Err(e) => return Some(Err(e)),
         };
-        let mut slots = Vec::with_capacity(self.columns.len());
+        let mut cells = Cells::default();
         for raw in records.raw() {
-            self.tree.read(raw, &mut slots).ok()?;
-            for ((col, sink), slot) in self.columns.iter().zip(sinks.iter_mut()).zip(&slots) {
+            self.tree.read(raw, &mut cells).ok()?;
+            for (i, (col, sink)) in self.columns.iter().zip(sinks.iter_mut()).enumerate() {
                 let v = if col.from_context {
                     context
                 } else {
-                    slot.as_ref()
+                    cells.get(i)
                 };
                 sink.push(v).ok()?;
             }

@@ -1,7 +1,8 @@
 //! Reads one record's bytes into the values its columns want, without building the record: the
 //! columns' paths form a tree of object keys; keys on it are followed, everything else is skipped
 //! unparsed, and only a value a column takes is built (an object or array one when a column takes
-//! it whole, or when the path goes on into an array). The result is what [`super::jsonpath::get`]
+//! it whole, or when the path goes on into an array), into cells that keep their text buffers from
+//! one record to the next. The result is what [`super::jsonpath::get`]
 //! finds on the parsed record, the last of duplicate keys included; converting the values stays
 //! with [`super::column_sink`].
 
@@ -72,16 +73,15 @@ impl PathTree {
         }
     }
 
-    /// The values of `record` at each column's path, in `slots` (one per column; `None` where
-    /// absent, and for the context's columns).
-    pub fn read(&self, record: &[u8], slots: &mut Vec<Option<Value>>) -> serde_json::Result<()> {
-        slots.clear();
-        slots.resize(self.columns, None);
+    /// The values of `record` at each column's path, in `cells` (absent where the record has
+    /// none, and for the context's columns).
+    pub fn read(&self, record: &[u8], cells: &mut Cells) -> serde_json::Result<()> {
+        cells.reset(self.columns);
         let mut de = serde_json::Deserializer::from_slice(record);
         NodeSeed {
             tree: self,
             node: 0,
-            slots,
+            cells,
         }
         .deserialize(&mut de)?;
         de.end()
@@ -89,42 +89,105 @@ impl PathTree {
 
     /// A value that is not an object where the tree goes on: each column under the node finds
     /// its value in it as on a parsed record.
-    fn fill(&self, node: usize, v: Value, slots: &mut [Option<Value>]) {
+    fn fill(&self, node: usize, v: Value, cells: &mut Cells) {
         match self.nodes[node].under.as_slice() {
             // One column takes the value whole (the usual leaf): it is moved, not copied.
-            [(col, rest)] if rest.is_empty() => slots[*col] = Some(v),
+            [(col, rest)] if rest.is_empty() => cells.set(*col, v),
             under => {
                 for (col, rest) in under {
-                    slots[*col] = jsonpath::get(&v, rest).cloned();
+                    match jsonpath::get(&v, rest) {
+                        Some(found) => cells.set(*col, found.clone()),
+                        None => cells.unset(*col),
+                    }
                 }
             }
         }
     }
 
     /// An object seen again under the same key: what the earlier one gave is replaced.
-    fn clear(&self, node: usize, slots: &mut [Option<Value>]) {
+    fn clear(&self, node: usize, cells: &mut Cells) {
         for (col, _) in &self.nodes[node].under {
-            slots[*col] = None;
+            cells.unset(*col);
         }
+    }
+
+    /// The column a node's value goes to whole when it is the only one there (a plain leaf).
+    fn single_leaf(&self, node: usize) -> Option<usize> {
+        match self.nodes[node].under.as_slice() {
+            [(col, rest)] if rest.is_empty() => Some(*col),
+            _ => None,
+        }
+    }
+}
+
+/// One record's values, a cell per column. A text cell keeps its buffer from one record to the
+/// next, so reading a string costs no allocation once the buffer is large enough.
+#[derive(Debug, Default)]
+pub struct Cells {
+    values: Vec<Value>,
+    present: Vec<bool>,
+}
+
+impl Cells {
+    fn reset(&mut self, columns: usize) {
+        if self.values.len() != columns {
+            self.values.resize(columns, Value::Null);
+            self.present.resize(columns, false);
+        }
+        self.present.fill(false);
+    }
+
+    /// The value of column `col`, if the record has one.
+    pub fn get(&self, col: usize) -> Option<&Value> {
+        self.present
+            .get(col)
+            .copied()
+            .unwrap_or(false)
+            .then(|| &self.values[col])
+    }
+
+    fn set(&mut self, col: usize, v: Value) {
+        self.values[col] = v;
+        self.present[col] = true;
+    }
+
+    fn set_str(&mut self, col: usize, s: &str) {
+        match &mut self.values[col] {
+            Value::String(buffer) => {
+                buffer.clear();
+                buffer.push_str(s);
+            }
+            other => *other = Value::String(s.to_owned()),
+        }
+        self.present[col] = true;
+    }
+
+    fn unset(&mut self, col: usize) {
+        self.present[col] = false;
     }
 }
 
 struct NodeSeed<'t, 's> {
     tree: &'t PathTree,
     node: usize,
-    slots: &'s mut [Option<Value>],
+    cells: &'s mut Cells,
 }
 
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        if self.tree.nodes[self.node].leaves.is_empty() {
+        if let Some(col) = self.tree.single_leaf(self.node) {
+            d.deserialize_any(LeafSeed {
+                col,
+                cells: self.cells,
+            })
+        } else if self.tree.nodes[self.node].leaves.is_empty() {
             d.deserialize_any(self)
         } else {
             // A column takes this value whole: build it once for it and for the paths below.
             let v = Value::deserialize(d)?;
-            self.tree.fill(self.node, v, self.slots);
+            self.tree.fill(self.node, v, self.cells);
             Ok(())
         }
     }
@@ -140,7 +203,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let tree = self.tree;
         if self.node != 0 {
-            tree.clear(self.node, self.slots);
+            tree.clear(self.node, self.cells);
         }
         let node = &tree.nodes[self.node];
         while let Some(child) = map.next_key_seed(KeySeed(&node.children))? {
@@ -148,7 +211,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                 Some(next) => map.next_value_seed(NodeSeed {
                     tree,
                     node: next,
-                    slots: &mut *self.slots,
+                    cells: &mut *self.cells,
                 })?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -160,7 +223,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-        self.tree.fill(self.node, v, self.slots);
+        self.tree.fill(self.node, v, self.cells);
         Ok(())
     }
 
@@ -199,7 +262,71 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
 
 impl NodeSeed<'_, '_> {
     fn scalar<E>(self, v: Value) -> Result<(), E> {
-        self.tree.fill(self.node, v, self.slots);
+        self.tree.fill(self.node, v, self.cells);
+        Ok(())
+    }
+}
+
+/// The value of a plain leaf: a string goes into the cell's own buffer.
+struct LeafSeed<'s> {
+    col: usize,
+    cells: &'s mut Cells,
+}
+
+impl<'de> Visitor<'de> for LeafSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<(), E> {
+        self.cells.set_str(self.col, s);
+        Ok(())
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<(), E> {
+        self.put(Value::String(s))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<(), E> {
+        self.put(Value::from(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<(), E> {
+        self.put(Value::from(n))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<(), E> {
+        self.put(Value::from(n))
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<(), E> {
+        self.put(Value::Bool(b))
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.put(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.put(Value::Null)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        self.put(v)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        self.put(v)
+    }
+}
+
+impl LeafSeed<'_> {
+    fn put<E>(self, v: Value) -> Result<(), E> {
+        self.cells.set(self.col, v);
         Ok(())
     }
 }
@@ -267,16 +394,14 @@ mod tests {
         }
     }
 
-    /// Every column's slot equals what jsonpath finds on the parsed record.
-    fn agrees(paths: &[&str], record: &Value) {
-        let cols: Vec<OutColumn> = paths.iter().map(|p| col(p, false)).collect();
-        let tree = PathTree::new(&cols);
-        let mut slots = Vec::new();
+    /// Every column's cell equals what jsonpath finds on the parsed record (the cells reused
+    /// from the record before, as a chunk reuses them).
+    fn agrees(cols: &[OutColumn], tree: &PathTree, cells: &mut Cells, record: &Value) {
         let bytes = serde_json::to_vec(record).unwrap();
-        tree.read(&bytes, &mut slots).unwrap();
-        for (c, slot) in cols.iter().zip(&slots) {
+        tree.read(&bytes, cells).unwrap();
+        for (i, c) in cols.iter().enumerate() {
             assert_eq!(
-                slot.as_ref(),
+                cells.get(i),
                 jsonpath::get(record, &c.path),
                 "{} of {record}",
                 c.path
@@ -285,7 +410,7 @@ mod tests {
     }
 
     #[test]
-    fn slots_are_what_the_path_finds_on_the_parsed_record() {
+    fn cells_are_what_the_path_finds_on_the_parsed_record() {
         let paths = [
             "id",
             "name",
@@ -299,6 +424,9 @@ mod tests {
             "missing.deeper",
             "n",
         ];
+        let cols: Vec<OutColumn> = paths.iter().map(|p| col(p, false)).collect();
+        let tree = PathTree::new(&cols);
+        let mut cells = Cells::default();
         for record in [
             json!({"id": 1, "name": "Ann", "owner": {"id": 5, "name": "Bo"}, "n": null}),
             json!({"id": "7", "owner": 5, "emails": [{"value": "a@x"}, {"value": "b@x"}]}),
@@ -309,7 +437,7 @@ mod tests {
             json!([1, 2]),
             json!("text"),
         ] {
-            agrees(&paths, &record);
+            agrees(&cols, &tree, &mut cells, &record);
         }
     }
 
@@ -321,13 +449,13 @@ mod tests {
             col("id", false),
         ];
         let tree = PathTree::new(&cols);
-        let mut slots = Vec::new();
+        let mut cells = Cells::default();
         let text =
             br#"{"id": 1, "owner": {"id": 2, "name": "x"}, "owner": {"name": "y"}, "id": 3}"#;
-        tree.read(text, &mut slots).unwrap();
+        tree.read(text, &mut cells).unwrap();
         let parsed: Value = serde_json::from_slice(text).unwrap();
-        for (c, slot) in cols.iter().zip(&slots) {
-            assert_eq!(slot.as_ref(), jsonpath::get(&parsed, &c.path), "{}", c.path);
+        for (i, c) in cols.iter().enumerate() {
+            assert_eq!(cells.get(i), jsonpath::get(&parsed, &c.path), "{}", c.path);
         }
     }
 
@@ -335,18 +463,22 @@ mod tests {
     fn the_context_column_and_a_whole_record_column() {
         let cols = vec![col("parent_id", true), col("", false), col("a", false)];
         let tree = PathTree::new(&cols);
-        let mut slots = Vec::new();
-        tree.read(br#"{"a": 1, "b": [2]}"#, &mut slots).unwrap();
-        assert_eq!(slots[0], None);
-        assert_eq!(slots[1], Some(json!({"a": 1, "b": [2]})));
-        assert_eq!(slots[2], Some(json!(1)));
+        let mut cells = Cells::default();
+        tree.read(br#"{"a": 1, "b": [2]}"#, &mut cells).unwrap();
+        assert_eq!(cells.get(0), None);
+        assert_eq!(cells.get(1), Some(&json!({"a": 1, "b": [2]})));
+        assert_eq!(cells.get(2), Some(&json!(1)));
+        // The next record reuses the cells: what it lacks is absent, not the last record's.
+        tree.read(br#"{"b": 3}"#, &mut cells).unwrap();
+        assert_eq!(cells.get(1), Some(&json!({"b": 3})));
+        assert_eq!(cells.get(2), None);
     }
 
     #[test]
     fn broken_json_is_an_error_not_a_partial_record() {
         let cols = vec![col("a", false)];
         let tree = PathTree::new(&cols);
-        let mut slots = Vec::new();
+        let mut cells = Cells::default();
         for bad in [
             &br#"{"a": 1,"#[..],
             br#"{"a": tru}"#,
@@ -354,7 +486,7 @@ mod tests {
             br#"{"b": [1,}"#,
         ] {
             assert!(
-                tree.read(bad, &mut slots).is_err(),
+                tree.read(bad, &mut cells).is_err(),
                 "{}",
                 String::from_utf8_lossy(bad)
             );
