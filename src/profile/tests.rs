@@ -213,6 +213,12 @@ type = "timestamp"
             values.to_string(),
             "at least 1",
         ),
+        (
+            format!("{per_shelf}\none_record = true\npagination = {{ kind = \"none\" }}")
+                .replace("column = \"shelf\"", "column = \"shelf\", batch = 5"),
+            values.to_string(),
+            "cannot be used with one_record",
+        ),
     ];
     for (loans, shelves, says) in bad {
         let e = parse(&profile(&loans, &shelves), "'p.toml'").unwrap_err();

@@ -464,11 +464,11 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
         else {
             return Err(cx.err(&place, "child.of", format!("no table '{}'", ch.of)));
         };
-        if pt.child.is_some() || pt.report.is_some() {
+        if pt.child.is_some() || pt.report.is_some() || pt.window.is_some() {
             return Err(cx.err(
                 &place,
                 "child.of",
-                "the table holding the array must be a plain table",
+                "the table holding the array must be a plain table (not a child, report or windowed list)",
             ));
         }
         if !pt.columns.iter().any(|c| c.key) {
@@ -595,6 +595,25 @@ fn validate_parent(
             "must be at least 1, with a non-empty batch_separator",
         ));
     }
+    if par.batch.is_some() && t.one_record {
+        return Err(cx.err(
+            place,
+            "parent.batch",
+            "cannot be used with one_record: one record cannot answer several parents",
+        ));
+    }
+    if par.batch.is_some()
+        && par
+            .values
+            .iter()
+            .any(|v| v.contains(par.batch_separator.as_str()))
+    {
+        return Err(cx.err(
+            place,
+            "parent.values",
+            "a value holds the batch_separator, so a batch would split it",
+        ));
+    }
     if !placeholders(&t.path)
         .iter()
         .any(|ph| ph.eq_ignore_ascii_case(&par.column))
@@ -686,6 +705,14 @@ fn validate_sort(
     if sort.param.trim().is_empty() || sort.columns.is_empty() {
         return Err(cx.err(place, "sort", "name the parameter and at least one column"));
     }
+    let in_value = sort.ascending.contains("{value}") || sort.descending.contains("{value}");
+    if in_value && sort.direction_param.is_some() {
+        return Err(cx.err(
+            place,
+            "sort",
+            "a direction inside the value ({value}) needs no direction_param",
+        ));
+    }
     if let Some(natural) = &sort.natural {
         if !sort.columns.keys().any(|c| c.eq_ignore_ascii_case(natural)) {
             return Err(cx.err(
@@ -754,7 +781,11 @@ fn validate_custom_fields(
             format!("no table '{}'", cf.definitions),
         ));
     };
-    if defs.custom_fields.is_some() || defs.child.is_some() || defs.report.is_some() {
+    if defs.custom_fields.is_some()
+        || defs.child.is_some()
+        || defs.report.is_some()
+        || defs.window.is_some()
+    {
         return Err(cx.err(
             place,
             "custom_fields.definitions",

@@ -309,7 +309,7 @@ impl RestTable {
                         return Use::Engine;
                     }
                     return texts(vals, ValueFormat::Text)
-                        .map(Use::Key)
+                        .map(|keys| Use::Key(distinct(keys)))
                         .unwrap_or(Use::Engine);
                 }
                 let parent_col = t.parent.as_ref().map(|p| p.column.as_str()).or_else(|| {
@@ -321,7 +321,7 @@ impl RestTable {
                 if !parent_done && parent_col.is_some_and(|p| p.eq_ignore_ascii_case(col)) {
                     parent_done = true;
                     return texts(vals, ValueFormat::Text)
-                        .map(Use::Parent)
+                        .map(|parents| Use::Parent(distinct(parents)))
                         .unwrap_or(Use::Engine);
                 }
                 if t.child.is_some() || t.report.is_some() {
@@ -334,11 +334,14 @@ impl RestTable {
                     // Clauses share their parameter with each other, never with a plain value.
                     let plain_use = used_params.iter().any(|p| p.eq_ignore_ascii_case(&f.param));
                     return match texts(vals, f.format).as_deref() {
-                        Some([v]) if !plain_use => Use::Clause(
-                            f.param.clone(),
-                            tpl.replace("{value}", v),
-                            f.clause_separator.clone(),
-                        ),
+                        // A value holding the separator would read as a second clause.
+                        Some([v]) if !plain_use && !v.contains(f.clause_separator.as_str()) => {
+                            Use::Clause(
+                                f.param.clone(),
+                                tpl.replace("{value}", v),
+                                f.clause_separator.clone(),
+                            )
+                        }
                         _ => Use::Engine,
                     };
                 }
@@ -533,6 +536,16 @@ impl TableProvider for RestTable {
         }
         .exec()
     }
+}
+
+/// The values in their first order, each once: `IN ('a', 'b', 'a')` asks for `a` once, and a
+/// value asked for twice must not come back as two rows.
+fn distinct(values: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .collect()
 }
 
 #[cfg(test)]

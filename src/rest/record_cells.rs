@@ -77,6 +77,12 @@ impl PathTree {
     /// none, and for the context's columns).
     pub fn read(&self, record: &[u8], cells: &mut Cells) -> serde_json::Result<()> {
         cells.reset(self.columns);
+        // The values skipped unparsed are not checked for UTF-8; the record as a whole is, as
+        // parsing it would. (Lone surrogate escapes and nesting past 128 in a skipped value
+        // still pass here where a full parse refuses them.)
+        if let Err(e) = std::str::from_utf8(record) {
+            return Err(serde::de::Error::custom(format!("invalid UTF-8: {e}")));
+        }
         let mut de = serde_json::Deserializer::from_slice(record);
         NodeSeed {
             tree: self,

@@ -111,7 +111,9 @@ impl ScanContext {
     /// The records of one list endpoint, its path placeholders filled from `vars`.
     async fn list_records(&self, t: &Table, vars: &[(&str, &str)]) -> Result<Vec<Value>> {
         let url = self.url(&t.path, vars, &self.list_query(t), &[])?;
-        let mut pager = self.pager(t, url, None, false, true)?;
+        // Under a single parent a 404 is that parent gone since it was listed.
+        let one_parent = t.parent.as_ref().is_some_and(|p| p.batch.is_none());
+        let mut pager = self.pager(t, url, None, one_parent, true)?;
         let mut out = Vec::new();
         while let Some(records) = pager.next().await? {
             out.extend(records);
@@ -177,6 +179,11 @@ impl ScanContext {
             }
             return Ok(());
         }
+        // The parents are read once, whatever the periods and parts of the list.
+        let parents = match &t.parent {
+            Some(par) => Some(self.parents_of(par, &plan).await?),
+            None => None,
+        };
         let periods: Vec<Vec<(String, String)>> = match &t.window {
             None => vec![Vec::new()],
             Some(w) => window::periods(w, &plan.window, Utc::now().timestamp())?
@@ -200,7 +207,8 @@ impl ScanContext {
                     .chain(turn.iter().cloned())
                     .chain(period.iter().cloned())
                     .collect();
-                self.list_into(t, &plan, &params, &mut out).await?;
+                self.list_into(t, parents.as_deref(), &params, &mut out)
+                    .await?;
                 if out.done() || out.tx.is_closed() {
                     return Ok(());
                 }
@@ -209,20 +217,10 @@ impl ScanContext {
         Ok(())
     }
 
-    /// The list's rows with these query parameters, for each parent when it has one.
-    async fn list_into(
-        &self,
-        t: &Table,
-        plan: &ScanPlan,
-        params: &[(String, String)],
-        out: &mut Emitter<'_>,
-    ) -> Result<()> {
-        let query = self.list_query(t);
-        let Some(par) = &t.parent else {
-            let url = self.url(&t.path, &[], &query, params)?;
-            return self.pages_into(t, url, None, out, false).await;
-        };
-        let parents = match (&plan.parents, par.source()) {
+    /// The parents a scan reads: those the query names (of a fixed list, only those in it), or
+    /// all of them.
+    async fn parents_of(&self, par: &Parent, plan: &ScanPlan) -> Result<Vec<String>> {
+        Ok(match (&plan.parents, par.source()) {
             // A value the fixed list lacks is not one the API knows: nothing to read.
             (Some(given), ParentSource::Values(known)) => given
                 .iter()
@@ -231,7 +229,23 @@ impl ScanContext {
                 .collect(),
             (Some(given), ParentSource::Table { .. }) => given.clone(),
             (None, _) => self.parent_values(par).await?,
+        })
+    }
+
+    /// The list's rows with these query parameters, for each of `parents` when it has a parent.
+    async fn list_into(
+        &self,
+        t: &Table,
+        parents: Option<&[String]>,
+        params: &[(String, String)],
+        out: &mut Emitter<'_>,
+    ) -> Result<()> {
+        let query = self.list_query(t);
+        let (Some(par), Some(parents)) = (&t.parent, parents) else {
+            let url = self.url(&t.path, &[], &query, params)?;
+            return self.pages_into(t, url, None, out, false).await;
         };
+        let parents = parents.to_vec();
         let want = out.left;
         let query = &query;
         let context = par.batch.is_none();
@@ -285,8 +299,10 @@ impl ScanContext {
         parent: Option<Value>,
         want: Option<u64>,
     ) -> Result<Vec<Row>> {
-        // One parent's list is short, and parents are already read side by side.
-        let mut pager = self.pager(t, url, want, true, false)?;
+        // One parent's list is short, and parents are already read side by side. A 404 for one
+        // parent is that parent gone meanwhile; for a batch it cannot be pinned on one, so it
+        // stays an error.
+        let mut pager = self.pager(t, url, want, parent.is_some(), false)?;
         let mut rows = Vec::new();
         while let Some(records) = pager.next().await? {
             rows.extend(records.into_iter().map(|record| Row {
@@ -362,10 +378,17 @@ impl ScanContext {
             }
             return Ok(());
         }
-        if pt.parent.is_some() {
-            // The records of a table read per parent come from its own iteration.
-            let records = self.records(pt).await?;
-            out.emit(explode(records)).await?;
+        if let Some(par) = &pt.parent {
+            // The records of a table read per parent come from its own iteration, sent parent
+            // by parent so that a LIMIT stops the reading.
+            for key in batched(par, self.parent_values(par).await?) {
+                let records = self
+                    .list_records(pt, &[(par.column.as_str(), key.as_str())])
+                    .await?;
+                if !out.emit(explode(records)).await? {
+                    break;
+                }
+            }
             return Ok(());
         }
         let url = self.url(&pt.path, &[], &self.list_query(pt), &[])?;

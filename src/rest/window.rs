@@ -80,9 +80,15 @@ pub fn chunks(from: i64, to: i64, max_days: u32) -> Vec<(i64, i64)> {
 /// The query parameters of each request period of a windowed list, in order: the window the
 /// bounds and the clock give, cut at the API's longest period. Empty when there is nothing to read.
 pub fn periods(w: &Window, bounds: &Bounds, now: i64) -> Result<Vec<[(String, String); 2]>> {
-    let Some((start, end)) = bounds.timespan(now, w.default_window_days) else {
+    let Some((mut start, mut end)) = bounds.timespan(now, w.default_window_days) else {
         return Ok(Vec::new());
     };
+    if w.format == WindowFormat::Date {
+        // Whole days, so that consecutive periods never share a day (both ends are sent
+        // inclusive) and the first and last day are read whole.
+        start = start.div_euclid(DAY) * DAY;
+        end = end.saturating_add(DAY - 1).div_euclid(DAY) * DAY;
+    }
     chunks(start, end, w.max_window_days)
         .into_iter()
         .map(|(from, to)| {

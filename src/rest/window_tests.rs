@@ -316,3 +316,30 @@ fn periods_are_written_in_the_window_format_and_cut_at_the_longest() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn date_periods_are_whole_days_that_never_overlap() {
+    use crate::profile::{Window, WindowFormat};
+    let w = Window {
+        column: "day".into(),
+        from_param: "start".into(),
+        to_param: "end".into(),
+        format: WindowFormat::Date,
+        max_window_days: 2,
+        default_window_days: 1,
+    };
+    // From noon on Jan 1 to noon on Jan 4: Jan 1..4 whole, in periods of two days.
+    let bounds = b(Some(JAN1 + DAY / 2), Some(JAN1 + 3 * DAY + DAY / 2));
+    let days: Vec<(String, String)> = super::periods(&w, &bounds, JAN1 + 10 * DAY)
+        .unwrap()
+        .into_iter()
+        .map(|[a, z]| (a.1, z.1))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("2026-01-01".to_string(), "2026-01-02".to_string()),
+            ("2026-01-03".to_string(), "2026-01-04".to_string()),
+        ]
+    );
+}

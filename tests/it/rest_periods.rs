@@ -582,6 +582,16 @@ fn a_detail_read_per_parent_gives_one_row_each_and_a_404_none() {
     );
     let paths: Vec<String> = b.api.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths, ["/v1/shelves/north-b"], "one request for one shelf");
+    // A value named twice is asked for, and returned, once.
+    b.api.clear();
+    assert_eq!(
+        query_text(
+            &conn,
+            "SELECT COUNT(*) FROM branches.shelf_details WHERE shelf_id IN ('north-a', 'north-b', 'north-a', 'south-a')"
+        ),
+        vec![vec![Some("3".to_owned())]]
+    );
+    assert_eq!(b.api.requests().len(), 3, "{:?}", b.api.requests());
 }
 
 #[test]
