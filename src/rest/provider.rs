@@ -17,7 +17,7 @@ use super::context::ScanContext;
 use super::custom_fields;
 use super::json_to_arrow::{Converter, OutColumn};
 use super::planned_scan::PlannedScan;
-use super::scan::{Mode, ScanPlan};
+use super::scan::{distinct, Mode, ScanPlan};
 use super::window::{self, Bounds};
 use crate::profile::{FilterOp, Table, ValueFormat};
 use crate::table_meta;
@@ -361,7 +361,7 @@ impl RestTable {
                 if !op_ok {
                     return Use::Engine;
                 }
-                let Some(mut v) = texts(vals, f.format).filter(|v| !v.is_empty()) else {
+                let Some(v) = texts(vals, f.format).filter(|v| !v.is_empty()) else {
                     return Use::Engine;
                 };
                 let most = f.max_values.unwrap_or(usize::MAX).max(1);
@@ -371,8 +371,7 @@ impl RestTable {
                         return Use::Engine;
                     }
                     in_turn_done = true;
-                    v.sort();
-                    v.dedup();
+                    let v = distinct(v);
                     used_params.push(f.param.clone());
                     let lists = v.chunks(most).map(|c| c.join(&f.separator)).collect();
                     return Use::InTurn(f.param.clone(), lists);
@@ -536,16 +535,6 @@ impl TableProvider for RestTable {
         }
         .exec()
     }
-}
-
-/// The values in their first order, each once: `IN ('a', 'b', 'a')` asks for `a` once, and a
-/// value asked for twice must not come back as two rows.
-fn distinct(values: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    values
-        .into_iter()
-        .filter(|v| seen.insert(v.clone()))
-        .collect()
 }
 
 #[cfg(test)]

@@ -96,16 +96,14 @@ impl PathTree {
     /// A value that is not an object where the tree goes on: each column under the node finds
     /// its value in it as on a parsed record.
     fn fill(&self, node: usize, v: Value, cells: &mut Cells) {
-        match self.nodes[node].under.as_slice() {
-            // One column takes the value whole (the usual leaf): it is moved, not copied.
-            [(col, rest)] if rest.is_empty() => cells.set(*col, v),
-            under => {
-                for (col, rest) in under {
-                    match jsonpath::get(&v, rest) {
-                        Some(found) => cells.set(*col, found.clone()),
-                        None => cells.unset(*col),
-                    }
-                }
+        // One column takes the value whole (the usual leaf): it is moved, not copied.
+        if let Some(col) = self.single_leaf(node) {
+            return cells.set(col, v);
+        }
+        for (col, rest) in &self.nodes[node].under {
+            match jsonpath::get(&v, rest) {
+                Some(found) => cells.set(*col, found.clone()),
+                None => cells.unset(*col),
             }
         }
     }
@@ -183,12 +181,10 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        if let Some(col) = self.tree.single_leaf(self.node) {
-            d.deserialize_any(LeafSeed {
-                col,
-                cells: self.cells,
-            })
-        } else if self.tree.nodes[self.node].leaves.is_empty() {
+        // A plain leaf goes through the visitor too, so that a string lands in its cell's buffer.
+        if self.tree.single_leaf(self.node).is_some()
+            || self.tree.nodes[self.node].leaves.is_empty()
+        {
             d.deserialize_any(self)
         } else {
             // A column takes this value whole: build it once for it and for the paths below.
@@ -208,6 +204,10 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let tree = self.tree;
+        if tree.single_leaf(self.node).is_some() {
+            let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            return self.scalar(v);
+        }
         if self.node != 0 {
             tree.clear(self.node, self.cells);
         }
@@ -234,7 +234,13 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
     }
 
     fn visit_str<E>(self, s: &str) -> Result<(), E> {
-        self.scalar(Value::String(s.to_string()))
+        match self.tree.single_leaf(self.node) {
+            Some(col) => {
+                self.cells.set_str(col, s);
+                Ok(())
+            }
+            None => self.scalar(Value::String(s.to_string())),
+        }
     }
 
     fn visit_string<E>(self, s: String) -> Result<(), E> {
@@ -269,70 +275,6 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
 impl NodeSeed<'_, '_> {
     fn scalar<E>(self, v: Value) -> Result<(), E> {
         self.tree.fill(self.node, v, self.cells);
-        Ok(())
-    }
-}
-
-/// The value of a plain leaf: a string goes into the cell's own buffer.
-struct LeafSeed<'s> {
-    col: usize,
-    cells: &'s mut Cells,
-}
-
-impl<'de> Visitor<'de> for LeafSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<(), E> {
-        self.cells.set_str(self.col, s);
-        Ok(())
-    }
-
-    fn visit_string<E>(self, s: String) -> Result<(), E> {
-        self.put(Value::String(s))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> Result<(), E> {
-        self.put(Value::from(n))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> Result<(), E> {
-        self.put(Value::from(n))
-    }
-
-    fn visit_f64<E>(self, n: f64) -> Result<(), E> {
-        self.put(Value::from(n))
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<(), E> {
-        self.put(Value::Bool(b))
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.put(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<(), E> {
-        self.put(Value::Null)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        self.put(v)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-        self.put(v)
-    }
-}
-
-impl LeafSeed<'_> {
-    fn put<E>(self, v: Value) -> Result<(), E> {
-        self.cells.set(self.col, v);
         Ok(())
     }
 }

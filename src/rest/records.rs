@@ -71,21 +71,24 @@ impl Records {
 
     /// Every record parsed, in order; a streamed record that is not JSON is the page's error.
     pub fn into_values(self) -> Result<Vec<Value>> {
-        let mut out = Vec::with_capacity(self.len());
-        for record in self.raw() {
-            out.push(serde_json::from_slice(record).map_err(|e| self.not_json(&e))?);
-        }
+        let mut out = self.raw_values()?;
         out.extend(self.parsed);
         Ok(out)
     }
 
     /// Like [`Records::into_values`], keeping the chunk.
     pub fn to_values(&self) -> Result<Vec<Value>> {
+        let mut out = self.raw_values()?;
+        out.extend(self.parsed.iter().cloned());
+        Ok(out)
+    }
+
+    /// The streamed records parsed.
+    fn raw_values(&self) -> Result<Vec<Value>> {
         let mut out = Vec::with_capacity(self.len());
         for record in self.raw() {
             out.push(serde_json::from_slice(record).map_err(|e| self.not_json(&e))?);
         }
-        out.extend(self.parsed.iter().cloned());
         Ok(out)
     }
 

@@ -76,13 +76,7 @@ impl ScanContext {
                     .profile
                     .table(table)
                     .ok_or_else(|| Error::general(format!("No parent table {table}")))?;
-                let mut seen = std::collections::HashSet::new();
-                Ok(self
-                    .column_values(pt, key)
-                    .await?
-                    .into_iter()
-                    .filter(|v| seen.insert(v.clone()))
-                    .collect())
+                Ok(distinct(self.column_values(pt, key).await?))
             }
         }
     }
@@ -412,4 +406,14 @@ fn batched(par: &Parent, values: Vec<String>) -> Vec<String> {
             .map(|c| c.join(&par.batch_separator))
             .collect(),
     }
+}
+
+/// The values in their first order, each once: a parent listed twice is read once, and a value
+/// a query names twice (`IN ('a', 'b', 'a')`) is asked for, and comes back, once.
+pub(super) fn distinct(values: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .collect()
 }

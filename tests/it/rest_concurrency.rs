@@ -88,11 +88,7 @@ fn key_lookups_go_out_together_and_return_the_same_rows() {
             }
             // A list that takes the keys at once reads them in one request
             // (rest_pushdown::key_lists_are_one_request).
-            if def
-                .filters()
-                .iter()
-                .any(|f| f.column == key.name && f.ops.iter().any(|o| o == "in"))
-            {
+            if def.key_list_filter(&key).is_some() {
                 continue;
             }
             let data = sb.data(&service, &table);

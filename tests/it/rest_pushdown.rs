@@ -198,11 +198,7 @@ fn key_lists_are_one_request(service: &str) {
     let mut checked = 0;
     for (table, key) in top_level_keyed(service) {
         let def = profile(service).table(&table);
-        let Some(filter) = def
-            .filters()
-            .into_iter()
-            .find(|f| f.column == key.name && f.ops.iter().any(|o| o == "in"))
-        else {
+        let Some(filter) = def.key_list_filter(&key) else {
             continue;
         };
         let data = sb.data(service, &table);
@@ -256,25 +252,12 @@ fn long_key_lists_go_in_parts(service: &str) {
     let mut checked = 0;
     for (table, key) in top_level_keyed(service) {
         let def = profile(service).table(&table);
-        let Some(filter) = def
-            .filters()
-            .into_iter()
-            .find(|f| f.column == key.name && f.ops.iter().any(|o| o == "in"))
-        else {
+        let Some(filter) = def.key_list_filter(&key) else {
             continue;
         };
-        let most = def.doc["filter"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(toml::Value::as_table)
-            .find(|f| f.get("param").and_then(toml::Value::as_str) == Some(filter.param.as_str()))
-            .and_then(|f| f.get("max_values"))
-            .and_then(toml::Value::as_integer);
-        let (Some(most), "int64") = (most, key.kind.as_str()) else {
+        let (Some(most), "int64") = (filter.max_values, key.kind.as_str()) else {
             continue;
         };
-        let most = usize::try_from(most).expect("max_values");
         let data = sb.data(service, &table);
         let existing: Vec<String> = data.iter().filter_map(|r| expected(&key, r)).collect();
         let top: i64 = existing

@@ -499,6 +499,8 @@ pub struct FilterDef {
     pub format: String,
     /// The clause the value goes into (`opportunity_id=={value}`), if the filter has one.
     pub template: Option<String>,
+    /// The most values one `in` request may carry, if the API limits them.
+    pub max_values: Option<usize>,
 }
 
 pub fn profiles_dir() -> PathBuf {
@@ -616,6 +618,13 @@ impl TableDef<'_> {
         self.columns().into_iter().find(|c| c.key)
     }
 
+    /// The filter that takes a list of `key`s in one request (`ids=1,2,3`), if there is one.
+    pub fn key_list_filter(&self, key: &ColumnDef) -> Option<FilterDef> {
+        self.filters()
+            .into_iter()
+            .find(|f| f.column == key.name && f.ops.iter().any(|o| o == "in"))
+    }
+
     pub fn filters(&self) -> Vec<FilterDef> {
         self.doc
             .get("filter")
@@ -638,6 +647,10 @@ impl TableDef<'_> {
                         separator: str_of(f, "separator").unwrap_or_else(|| ",".into()),
                         format: str_of(f, "format").unwrap_or_else(|| "text".into()),
                         template: str_of(f, "template"),
+                        max_values: f
+                            .get("max_values")
+                            .and_then(toml::Value::as_integer)
+                            .and_then(|n| usize::try_from(n).ok()),
                     })
                     .collect()
             })
