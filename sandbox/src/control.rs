@@ -137,6 +137,8 @@ pub fn router() -> Router<AppState> {
         .route("/manifest", get(manifest))
         .route("/stats", get(stats))
         .route("/reset", post(reset))
+        .route("/writes/reset", post(reset_writes))
+        .route("/faults", post(set_faults))
         .route("/data/{service}/{table}", get(table_data))
 }
 
@@ -198,6 +200,28 @@ async fn reset(State(st): State<AppState>) -> Response {
     st.stats.clear();
     st.oauth.reset_stats();
     ok(json!({ "reset": true }))
+}
+
+/// Forgets every record written through the API: the data reads as generated again.
+async fn reset_writes(State(st): State<AppState>) -> Response {
+    st.writes.clear();
+    ok(json!({ "reset": true }))
+}
+
+/// `{"fail_after_apply": N}`: the next N writes are applied, then answered with a 500.
+async fn set_faults(State(st): State<AppState>, body: axum::body::Bytes) -> Response {
+    let asked: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    match asked["fail_after_apply"].as_u64() {
+        Some(n) => {
+            st.writes
+                .set_fail_after_apply(n.min(u32::MAX as u64) as u32);
+            ok(json!({ "fail_after_apply": n }))
+        }
+        None => json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "send {\"fail_after_apply\": N}"}),
+        ),
+    }
 }
 
 async fn table_data(

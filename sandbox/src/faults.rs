@@ -135,11 +135,11 @@ pub async fn guard(
     }
     let (info, limited) = st.faults.take(svc, st.config.rate_limit);
     let mut resp = if limited {
-        fault(svc, Fault::RateLimited)
+        fault_response(svc, Fault::RateLimited)
     } else if st.faults.should_fail(st.gen.seed(), st.config.fail_rate) {
-        fault(svc, Fault::Internal)
+        fault_response(svc, Fault::Internal)
     } else if let Err(f) = check_auth(svc, &st, &req) {
-        fault(svc, f)
+        fault_response(svc, f)
     } else {
         next.run(req).await
     };
@@ -172,7 +172,8 @@ fn authorized(svc: Service, st: &crate::Shared, req: &Request) -> bool {
     }
 }
 
-fn fault(svc: Service, f: Fault) -> Response {
+/// The service's own answer to a fault (its error body and status).
+pub fn fault_response(svc: Service, f: Fault) -> Response {
     match svc {
         Service::Pipedrive => pipedrive::fault(f),
         Service::HelpScout => helpscout::fault(f),

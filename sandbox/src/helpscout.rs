@@ -6,11 +6,17 @@
 //! newer tables (customer entries, organizations, folders, workflows, team members, saved
 //! replies, system users (v3)) and the reports that list rows (ratings, conversation
 //! drill-downs) live in `helpscout/`.
+//!
+//! Writes (customers, conversations, their tags, custom fields and threads) live in
+//! `helpscout/writes.rs` and the `write_*.rs` beside it; `helpscout/overlay.rs` lays what they
+//! wrote over the generated records for every read of those tables.
 
+mod bad_request;
 mod customers;
 mod drilldowns;
 mod folders;
 mod organizations;
+mod overlay;
 mod ratings;
 mod report_scope;
 mod report_window;
@@ -18,7 +24,13 @@ mod saved_replies;
 mod sort;
 mod system_users;
 mod team_members;
+mod thread_reads;
 mod workflows;
+mod write_conversation_edits;
+mod write_conversations;
+mod write_customers;
+mod write_threads;
+mod writes;
 
 pub use system_users::router_v3;
 
@@ -603,6 +615,9 @@ fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rej
 fn list(st: &Shared, t: Table, uri: &Uri) -> Response {
     let d = &st.helpscout;
     let p = params(uri);
+    if let Some(resp) = overlay::list(st, t, &p) {
+        return resp;
+    }
     let filters = match filters(d, t, &p) {
         Ok(f) => f,
         Err(resp) => return *resp,
@@ -632,7 +647,12 @@ fn list(st: &Shared, t: Table, uri: &Uri) -> Response {
         None => select(t.count(d), keep_ref, offset, size),
     };
     let base = api_base(st);
-    let items = rows.into_iter().map(|i| t.render(d, &base, i)).collect();
+    let mut items: Vec<Value> = rows.into_iter().map(|i| t.render(d, &base, i)).collect();
+    if matches!(t, Table::Conversations) && thread_reads::embeds_threads(&p) {
+        items
+            .iter_mut()
+            .for_each(|c| thread_reads::embed_threads(st, c));
+    }
     ok(hal(
         &base,
         &format!("/{}", t.name()),
@@ -644,35 +664,45 @@ fn list(st: &Shared, t: Table, uri: &Uri) -> Response {
     ))
 }
 
-fn one(st: &Shared, t: Table, id: &str) -> Response {
+fn one(st: &Shared, t: Table, id: &str, uri: &Uri) -> Response {
     let d = &st.helpscout;
-    let idx = id
-        .parse::<usize>()
-        .ok()
-        .and_then(|id| id.checked_sub(t.id_base()))
-        .filter(|i| *i < t.count(d));
-    match idx {
-        Some(i) => ok(t.render(d, &api_base(st), i)),
+    let found = match t {
+        // Tables the write endpoints change read through their writes.
+        Table::Conversations | Table::Customers | Table::Tags => overlay::record(st, t, id),
+        _ => id
+            .parse::<usize>()
+            .ok()
+            .and_then(|id| id.checked_sub(t.id_base()))
+            .filter(|i| *i < t.count(d))
+            .map(|i| t.render(d, &api_base(st), i)),
+    };
+    match found {
+        Some(mut v) => {
+            if matches!(t, Table::Conversations) && thread_reads::embeds_threads(&params(uri)) {
+                thread_reads::embed_threads(st, &mut v);
+            }
+            ok(v)
+        }
         None => error(StatusCode::NOT_FOUND, "Resource not found"),
     }
 }
 
+/// A conversation's threads, with the ones added through the API after the generated ones.
 fn threads(st: &Shared, id: &str, uri: &Uri) -> Response {
-    let d = &st.helpscout;
-    let Some(conv) = id
-        .parse::<usize>()
+    let Some(all) = id
+        .parse::<u64>()
         .ok()
-        .and_then(|id| id.checked_sub(CONV_BASE))
-        .filter(|i| *i < d.n)
+        .and_then(|id| thread_reads::conversation_threads(st, id))
     else {
         return error(StatusCode::NOT_FOUND, "Resource not found");
     };
     let page = page_of(&params(uri));
-    let (rows, total) = select(d.conv(conv).threads, None, (page - 1) * PAGE, PAGE);
+    let total = all.len();
     let base = api_base(st);
-    let items = rows
+    let items = all
         .into_iter()
-        .map(|k| d.thread_json(&base, conv, k))
+        .skip((page - 1).saturating_mul(PAGE))
+        .take(PAGE)
         .collect();
     ok(hal(
         &base,
@@ -729,16 +759,16 @@ pub fn router() -> Router<AppState> {
             .route(
                 &format!("/{}/{{id}}", t.name()),
                 get(
-                    move |State(st): State<AppState>, Path(id): Path<String>| async move {
-                        one(&st, t, &id)
+                    move |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
+                        one(&st, t, &id, &uri)
                     },
                 ),
             );
     }
     r.route(
         "/users/me",
-        get(|State(st): State<AppState>| async move {
-            one(&st, Table::Users, &USER_BASE.to_string())
+        get(|State(st): State<AppState>, uri: Uri| async move {
+            one(&st, Table::Users, &USER_BASE.to_string(), &uri)
         }),
     )
     .route(
@@ -765,6 +795,7 @@ pub fn router() -> Router<AppState> {
     .merge(saved_replies::router())
     .merge(ratings::router())
     .merge(drilldowns::router())
+    .merge(writes::router())
     .fallback(|| async { error(StatusCode::NOT_FOUND, "Resource not found") })
 }
 
@@ -829,15 +860,14 @@ pub fn rate_headers(info: &RateInfo, limited: bool) -> Vec<(&'static str, String
 
 pub fn manifest(st: &Shared) -> Value {
     let d = &st.helpscout;
-    let base = api_base(st);
     let mut tables = json!({
-        "conversations": table(d.n, None),
-        "customers": table(d.n, None),
+        "conversations": table(overlay::count(st, Table::Conversations), None),
+        "customers": table(overlay::count(st, Table::Customers), None),
         "mailboxes": table(MAILBOXES.len(), None),
         "users": table(USERS, None),
-        "tags": table(TAGS.len(), None),
+        "tags": table(overlay::count(st, Table::Tags), None),
         "teams": table(TEAMS.len(), None),
-        "threads": table(d.thread_rows, Some("conversations")),
+        "threads": table(thread_reads::thread_count(st), Some("conversations")),
         "mailbox_fields": table(helpscout_fields::all().len(), Some("mailboxes")),
         "customer_property_definitions": table(customers::definition_count(), None),
         "organizations": table(organizations::count(d), None),
@@ -861,9 +891,10 @@ pub fn manifest(st: &Shared) -> Value {
         tables[name]["window"] = d.span.manifest();
     }
     // Child tables (rows from their parent's nested arrays) have no parent to iterate.
-    for (name, rows) in customers::child_counts(d, &base) {
+    for (name, rows) in customers::child_counts(st) {
         tables[name] = table(rows, None);
     }
+    writes::manifest_entries(&mut tables);
     json!({
         "tables": tables,
         "credentials": { "access_token": st.creds.helpscout_token },
@@ -914,18 +945,10 @@ pub fn table_data(st: &Shared, name: &str, all: bool) -> Option<Vec<Value>> {
             )
         }
         // Threads carry their conversation's id (not in the API's thread object) for joins.
-        "threads" => {
-            let mut rows = Vec::with_capacity(d.thread_rows);
-            for c in 0..d.n {
-                for k in 0..d.conv(c).threads {
-                    let mut t = d.thread_json(&base, c, k);
-                    t["conversationId"] = json!(CONV_BASE + c);
-                    rows.push(t);
-                }
-            }
-            return Some(rows);
-        }
-        _ => return customers::table_data(d, &base, name),
+        "threads" => return Some(thread_reads::thread_table(st)),
+        _ => return customers::table_data(st, name),
     };
-    Some((0..t.count(d)).map(|i| t.render(d, &base, i)).collect())
+    let mut rows = Vec::with_capacity(t.count(d));
+    overlay::each_record(st, t, |v| rows.push(v));
+    Some(rows)
 }

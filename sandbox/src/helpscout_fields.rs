@@ -3,6 +3,7 @@
 //! text}]`: `value` as stored — a dropdown's option id as a string — and `text` as shown). Each
 //! mailbox has its own fields, ids unique across mailboxes; the seeded ones cover each type, two
 //! mailboxes have a field of one name, and one is named like a built-in column (`Status`).
+//! Writes give values by option id too ([`option_label`] reads one back).
 
 use serde_json::{json, Value};
 
@@ -51,6 +52,13 @@ pub fn all() -> Vec<Field> {
             order: DEFINITIONS[..k].iter().filter(|d| d.0 == *mailbox).count() + 1,
         })
         .collect()
+}
+
+/// The label of the option of dropdown `f` whose id is `id` (as text, the way values are sent).
+pub fn option_label(f: &Field, id: &str) -> Option<&'static str> {
+    let id: usize = id.trim().parse().ok()?;
+    let o = id.checked_sub(option_id(f.id, 0))?;
+    f.options.get(o).copied()
 }
 
 pub fn of_mailbox(mailbox: usize) -> Vec<Field> {

@@ -3,16 +3,21 @@
 //! products, users (more tables in keap/: notes, subscriptions, transactions, campaigns,
 //! appointments, sent e-mails, files, affiliates, the stage pipeline, order payments, applied
 //! tags); REST v2's lists that v1 lacks under `/keap/crm/rest/v2` (keap/v2.rs); `limit`/`offset`
-//! paging (max 1000) with
-//! `{"<plural>": [...], "count", "next", "previous"}` where `next` is present even on the last
-//! page; the documented filters and `order`/`order_direction` (keap/sort.rs); `X-Keap-API-Key` or Bearer auth; Apigee `fault` bodies on
-//! 401/429; `x-keap-product-quota-*` / `-throttle-*` headers.
+//! paging (max 1000) with `{"<plural>": [...], "count", "next", "previous"}` where `next` is
+//! present even on the last page; the documented filters and `order`/`order_direction`
+//! (keap/sort.rs); `X-Keap-API-Key` or Bearer auth; Apigee `fault` bodies on 401/429;
+//! `x-keap-product-quota-*` / `-throttle-*` headers.
+//!
+//! Writes (keap/writes.rs and keap/write_*.rs): contacts, companies, opportunities, tasks, notes
+//! and applied tags; every read of those tables shows them (keap/overlay.rs, keap/applied.rs),
+//! the v2 stage moves and contact links included. The manifest and `/_sandbox/data` are
+//! keap/export.rs's.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -22,7 +27,6 @@ use crate::common::{
     bearer, header_str, id_of, json, num, ok, param, params, query_string, select, Params,
     Rejection,
 };
-use crate::control::table;
 use crate::data::{self, company_name, fmt_date, fmt_iso_ms, Gen, FIRST_NAMES, LAST_NAMES};
 use crate::faults::{Fault, RateInfo};
 use crate::keap_fields::{self, Model};
@@ -30,17 +34,32 @@ use crate::{AppState, Shared};
 
 mod activity;
 mod affiliates;
+mod applied;
+mod export;
 mod files;
 mod lead_sources;
 mod links;
 mod more;
+mod overlay;
 mod payments;
+mod record_filters;
 mod sort;
 mod stage_moves;
 mod stages;
 mod tags;
 mod v2;
+mod write_body;
+mod write_companies;
+mod write_contacts;
+mod write_manifest;
+mod write_notes;
+mod write_opportunities;
+mod write_store;
+mod write_tags;
+mod write_tasks;
+mod writes;
 
+pub use export::{manifest, table_data};
 pub use v2::router as router_v2;
 
 const CONTACT: u64 = 0x40;
@@ -91,6 +110,14 @@ const PRODUCT_NAMES: &[&str] = &[
     "Kaffeemaschine",
 ];
 const TASK_TYPES: &[&str] = &["Call", "Email", "Appointment", "Fax", "Letter", "Other"];
+
+/// The stage object opportunities embed, of stage `s` (0-based).
+fn stage_json(s: usize) -> Value {
+    json!({
+        "id": s + 1, "name": STAGES[s],
+        "details": { "order": s + 1, "probability": (s + 1) * 20, "target_num_days": 30, "check_list_items": [] },
+    })
+}
 
 struct Contact {
     first: &'static str,
@@ -296,16 +323,12 @@ impl Data {
         let (contact, user, stage) = self.opportunity(i);
         let low = g.range(OPPORTUNITY, i, 4, 100, 50_000) as f64;
         let created = g.time(OPPORTUNITY, i, 5);
-        let (uf, ul) = self.user_name(user);
         json!({
             "id": i + 1,
             "opportunity_title": format!("{} for {}", g.pick(OPPORTUNITY, i, 6, PRODUCT_NAMES), i + 1),
             "contact": contact.map(|c| self.contact_ref(c)),
-            "user": { "id": user + 1, "first_name": uf, "last_name": ul },
-            "stage": {
-                "id": stage + 1, "name": STAGES[stage],
-                "details": { "order": stage + 1, "probability": (stage + 1) * 20, "target_num_days": 30, "check_list_items": [] },
-            },
+            "user": self.user_ref(user),
+            "stage": stage_json(stage),
             "projected_revenue_low": low,
             "projected_revenue_high": low * 1.5,
             "estimated_close_date": (!g.chance(OPPORTUNITY, i, 7, 30)).then(|| fmt_iso_ms(created + 60 * 86_400)),
@@ -317,6 +340,12 @@ impl Data {
             "date_created": fmt_iso_ms(created),
             "last_updated": fmt_iso_ms(created + 86_400),
         })
+    }
+
+    /// The user object opportunities embed.
+    fn user_ref(&self, u: usize) -> Value {
+        let (first, last) = self.user_name(u);
+        json!({ "id": u + 1, "first_name": first, "last_name": last })
     }
 
     /// Items over every order: the rows of the order_items child table.
@@ -714,13 +743,55 @@ fn filters<'a>(d: &'a Data, t: Table, p: &Params) -> Result<Vec<Filter<'a>>, Rej
     Ok(out)
 }
 
+/// The page a v1 list request asks for: (offset, limit), limit capped at 1000.
+fn window(p: &Params) -> (usize, usize) {
+    let offset = num(p, "offset").unwrap_or(0).max(0) as usize;
+    let limit = num(p, "limit")
+        .filter(|l| *l > 0)
+        .map_or(MAX_LIMIT, |l| (l as usize).min(MAX_LIMIT));
+    (offset, limit)
+}
+
+/// v1's list envelope: `{<name>: records, count, next, previous}`, the links carrying the
+/// request's other parameters as Keap's do.
+fn envelope(
+    st: &Shared,
+    name: &str,
+    p: &Params,
+    (offset, limit): (usize, usize),
+    records: Vec<Value>,
+    total: usize,
+) -> Value {
+    let others: Vec<(String, String)> = p
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "limit" | "offset" | "access_token"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let link = |off: usize| {
+        let mut q = others.clone();
+        q.push(("limit".into(), limit.to_string()));
+        q.push(("offset".into(), off.to_string()));
+        format!(
+            "{}/keap/crm/rest/v1/{name}/?{}",
+            st.base_url,
+            query_string(&q)
+        )
+    };
+    json!({
+        name: records,
+        "count": total,
+        "next": link(offset + limit),
+        "previous": link(offset.saturating_sub(limit)),
+    })
+}
+
 fn list(st: &Shared, name: &str, t: Table, uri: &Uri) -> Response {
     let d = &st.keap;
     let p = params(uri);
-    let offset = num(&p, "offset").unwrap_or(0).max(0) as usize;
-    let limit = num(&p, "limit")
-        .filter(|l| *l > 0)
-        .map_or(MAX_LIMIT, |l| (l as usize).min(MAX_LIMIT));
+    if let Some(resp) = written_list(st, name, t, &p) {
+        return resp;
+    }
+    let (offset, limit) = window(&p);
     let filters = match filters(d, t, &p) {
         Ok(f) => f,
         Err(resp) => return *resp,
@@ -749,33 +820,66 @@ fn list(st: &Shared, name: &str, t: Table, uri: &Uri) -> Response {
             select(t.count(d), keep_ref, offset, limit)
         }
     };
-    // Keap carries the request's other parameters into its links.
-    let others: Vec<(String, String)> = p
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "limit" | "offset" | "access_token"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let link = |off: usize| {
-        let mut q = others.clone();
-        q.push(("limit".into(), limit.to_string()));
-        q.push(("offset".into(), off.to_string()));
-        format!(
-            "{}/keap/crm/rest/v1/{name}/?{}",
-            st.base_url,
-            query_string(&q)
-        )
-    };
     let custom = keap_fields::asked(param(&p, "optional_properties"));
-    let mut body = json!({
-        name: rows.into_iter().map(|i| t.render_with(d, i, custom)).collect::<Vec<_>>(),
-        "count": total,
-        "next": link(offset + limit),
-        "previous": link(offset.saturating_sub(limit)),
-    });
+    let records = rows
+        .into_iter()
+        .map(|i| t.render_with(d, i, custom))
+        .collect();
+    let mut body = envelope(st, name, &p, (offset, limit), records, total);
     if let Table::Appointments = t {
         body["sync_token"] = json!(format!("{:016x}", d.g.seed()));
     }
     ok(body)
+}
+
+/// The list of a table written to (None: nobody wrote to it, the generated path serves it): its
+/// records as they read now (keap/overlay.rs), filtered and sorted as the generated ones are.
+fn written_list(st: &Shared, name: &str, t: Table, p: &Params) -> Option<Response> {
+    let w = overlay::active(st, t)?;
+    let filters = match record_filters::of(t, p) {
+        Ok(f) => f,
+        Err(resp) => return Some(*resp),
+    };
+    let mut records: Vec<Value> = overlay::records(st, t, &w)
+        .into_iter()
+        .filter(|r| filters.iter().all(|f| f(r)))
+        .collect();
+    if param(p, "order").is_some() || param(p, "order_direction").is_some() {
+        match sort::order_records(t, p, &records) {
+            Ok(Some(order)) => {
+                let mut slots: Vec<Option<Value>> = records.into_iter().map(Some).collect();
+                records = order.into_iter().filter_map(|k| slots[k].take()).collect();
+            }
+            Ok(None) => {}
+            Err(resp) => return Some(*resp),
+        }
+    }
+    let (offset, limit) = window(p);
+    let total = records.len();
+    let custom = keap_fields::asked(param(p, "optional_properties"));
+    let page = records
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|r| overlay::shown(t, r, custom))
+        .collect();
+    Some(ok(envelope(st, name, p, (offset, limit), page, total)))
+}
+
+/// `GET /<table>/{id}`: the record as it reads now; Keap's 404 when there is none.
+fn single(st: &Shared, t: Table, id: &str, p: &Params) -> Response {
+    let d = &st.keap;
+    if t.writable().is_some() {
+        let custom = keap_fields::asked(param(p, "optional_properties"));
+        return match overlay::find(st, t, id) {
+            Some(r) => ok(overlay::shown(t, r, custom)),
+            None => message(StatusCode::NOT_FOUND, "Resource not found"),
+        };
+    }
+    match id_of(id, t.count(d)) {
+        Some(i) => ok(t.render_single(d, i, p)),
+        None => message(StatusCode::NOT_FOUND, "Resource not found"),
+    }
 }
 
 pub fn router() -> Router<AppState> {
@@ -791,10 +895,7 @@ pub fn router() -> Router<AppState> {
                 &format!("/{name}/{{id}}"),
                 get(
                     move |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
-                        match id_of(&id, t.count(&st.keap)) {
-                            Some(i) => ok(t.render_single(&st.keap, i, &params(&uri))),
-                            None => message(StatusCode::NOT_FOUND, "Resource not found"),
-                        }
+                        single(&st, t, &id, &params(&uri))
                     },
                 ),
             );
@@ -808,7 +909,16 @@ pub fn router() -> Router<AppState> {
     r = stages::routes(r);
     r = payments::routes(r);
     r = tags::routes(r);
+    r = writes::routes(r);
     r.fallback(|| async { message(StatusCode::NOT_FOUND, "Resource not found") })
+        .method_not_allowed_fallback(|method: Method| async move {
+            // A documented path asked with a method Keap does not document there (DELETE of a
+            // company or an opportunity): Spring's answer behind Keap's gateway.
+            message(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &format!("Request method '{method}' not supported"),
+            )
+        })
 }
 
 /// Keap v1's own (Java-style) error body, for errors behind the gateway.
@@ -889,159 +999,4 @@ pub fn rate_headers(info: &RateInfo, _limited: bool) -> Vec<(&'static str, Strin
             (info.limit - info.remaining).to_string(),
         ),
     ]
-}
-
-pub fn manifest(st: &Shared) -> Value {
-    let d = &st.keap;
-    let mut tables = serde_json::Map::new();
-    for (name, t) in TABLES {
-        tables.insert(name.into(), table(t.count(d), None));
-    }
-    tables.insert("contact_emails".into(), table(d.email_rows, None));
-    tables.insert("contact_phones".into(), table(d.phone_rows, None));
-    tables.insert("contact_addresses".into(), table(d.address_rows, None));
-    tables.insert(
-        "contact_tags".into(),
-        table(d.contact_tag_rows, Some("contacts")),
-    );
-    tables.insert(
-        "tagged_contacts".into(),
-        table(d.contact_tag_rows, Some("tags")),
-    );
-    tables.insert(
-        "opportunity_stage_moves".into(),
-        table(d.stage_move_count(), None),
-    );
-    tables.insert(
-        "contact_links".into(),
-        table(d.contact_link_count(), Some("contacts")),
-    );
-    for name in [
-        "tag_categories",
-        "contact_link_types",
-        "automation_categories",
-        "user_groups",
-    ] {
-        let rows = d.reference_rows(name).map_or(0, |r| r.len());
-        tables.insert(name.into(), table(rows, None));
-    }
-    for (name, parent) in [
-        ("lead_sources", None),
-        ("lead_source_categories", None),
-        ("lead_source_expenses", Some("lead_sources")),
-        ("lead_source_recurring_expenses", Some("lead_sources")),
-    ] {
-        let rows = d.lead_source_rows(name).map_or(0, |r| r.len());
-        tables.insert(name.into(), table(rows, parent));
-    }
-    tables.insert("order_items".into(), table(d.order_item_rows(), None));
-    tables.insert("opportunity_stages".into(), table(STAGES.len(), None));
-    tables.insert(
-        "order_payments".into(),
-        table(d.order_payment_rows(), Some("orders")),
-    );
-    for model in Model::ALL {
-        tables.insert(
-            model.table().into(),
-            table(keap_fields::fields(model).len(), None),
-        );
-    }
-    json!({
-        "tables": tables,
-        "credentials": { "api_key": st.creds.keap_key, "access_token": st.creds.keap_token },
-        "connection_strings": {
-            "APIKEY": format!(
-                "Profile=keap;AuthScheme=APIKey;APIKey={};BaseURL={}/keap/crm/rest/v1",
-                st.creds.keap_key, st.base_url
-            ),
-        },
-    })
-}
-
-pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
-    let d = &st.keap;
-    if name == "contact_emails" {
-        let mut rows = Vec::with_capacity(d.email_rows);
-        for i in 0..d.n {
-            for k in 0..d.contact(i).emails {
-                rows.push(json!({
-                    "contact_id": i + 1, "email": d.contact_email(i, k), "field": format!("EMAIL{}", k + 1),
-                }));
-            }
-        }
-        return Some(rows);
-    }
-    if let Some(rows) = child_rows(d, name) {
-        return Some(rows);
-    }
-    if let Some(rows) = d.reference_rows(name).or_else(|| d.lead_source_rows(name)) {
-        return Some(rows);
-    }
-    if name == "order_items" {
-        let mut rows = Vec::new();
-        for i in 0..d.n {
-            if let Value::Array(items) = &d.order_json(i)["order_items"] {
-                for item in items {
-                    let mut row = item.clone();
-                    row["order_id"] = json!(i + 1);
-                    rows.push(row);
-                }
-            }
-        }
-        return Some(rows);
-    }
-    if name == "opportunity_stages" {
-        return Some(d.stage_pipeline());
-    }
-    if name == "order_payments" {
-        let mut rows = Vec::new();
-        for i in 0..d.n {
-            for mut payment in d.order_payments(i) {
-                payment["order_id"] = json!(i + 1);
-                rows.push(payment);
-            }
-        }
-        return Some(rows);
-    }
-    if let Some(model) = Model::ALL.into_iter().find(|m| m.table() == name) {
-        let fields = keap_fields::fields(model);
-        return Some(
-            fields
-                .iter()
-                .map(|f| keap_fields::field_json(model, f))
-                .collect(),
-        );
-    }
-    // Records as the driver reads them when it shows custom fields.
-    let (_, t) = TABLES.iter().find(|(n, _)| *n == name)?;
-    Some((0..t.count(d)).map(|i| t.render_with(d, i, true)).collect())
-}
-
-/// The rows of the tables made from contacts' nested arrays and of the tables read per contact,
-/// tag or opportunity, each with the parent's id as the profile's column holds it.
-fn child_rows(d: &Data, name: &str) -> Option<Vec<Value>> {
-    let with_contact = |array: &str| {
-        let mut rows = Vec::new();
-        for i in 0..d.n {
-            if let Value::Array(items) = &d.contact_json(i)[array] {
-                for item in items {
-                    let mut row = item.clone();
-                    row["contact_id"] = json!(i + 1);
-                    rows.push(row);
-                }
-            }
-        }
-        rows
-    };
-    Some(match name {
-        "contact_phones" => with_contact("phone_numbers"),
-        "contact_addresses" => with_contact("addresses"),
-        "contact_tags" => d.contact_tag_rows(),
-        "tagged_contacts" => d.tagged_contact_rows(),
-        "contact_links" => d.contact_link_rows(),
-        "opportunity_stage_moves" => (0..d.stage_move_count())
-            .map(|m| d.stage_move_json(m))
-            .collect(),
-        _ => return None,
-    })
 }

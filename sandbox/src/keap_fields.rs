@@ -185,7 +185,7 @@ pub fn fields(model: Model) -> Vec<Field> {
 
 /// An option's id: Keap's ids are strings; these are the label's slug, as a real account's often
 /// are not, so a driver that showed ids for labels would be caught.
-fn option_id(label: &str) -> String {
+pub fn option_id(label: &str) -> String {
     format!("opt_{}", data::ascii_slug(label))
 }
 

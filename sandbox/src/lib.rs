@@ -24,6 +24,7 @@ mod oauth;
 mod pipedrive;
 mod pipedrive_fields;
 mod talkdesk;
+mod writes;
 
 use std::io;
 use std::net::SocketAddr;
@@ -119,6 +120,8 @@ pub(crate) struct Shared {
     pub keap: keap::Data,
     pub talkdesk: talkdesk::Data,
     pub leaddesk: leaddesk::Data,
+    /// Records created, changed and deleted through the write endpoints.
+    pub writes: writes::Writes,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -138,6 +141,7 @@ impl Shared {
             keap: keap::Data::new(&gen, n),
             talkdesk: talkdesk::Data::new(&gen, n),
             leaddesk: leaddesk::Data::new(&gen, n),
+            writes: writes::Writes::default(),
             gen,
             base_url,
             config,

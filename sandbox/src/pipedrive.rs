@@ -5,7 +5,10 @@
 //! `additional_data.pagination`, v2 (and some v1) cursor paging with
 //! `additional_data.next_cursor`; the documented list filters; the three credential forms
 //! (`api_token` query, `x-api-token` header, OAuth bearer); its error and 429 bodies and
-//! `x-ratelimit-*` headers.
+//! `x-ratelimit-*` headers. Writes: v2 persons, organizations, deals, activities and products
+//! (`writes`, `records`), v1 notes and leads (`note_writes`, `lead_writes`); every read of
+//! those tables shows them (`overlay`, `v2_written`, `products_written`), and the v1 lists of
+//! persons, organizations, deals and activities, which the profile no longer reads, do not.
 
 use std::fmt::Write;
 
@@ -27,20 +30,30 @@ use crate::pipedrive_fields::{self as fields, Entity, Field};
 use crate::{AppState, Shared};
 
 mod admin;
+mod body;
 mod call_logs;
 mod catalogs;
 mod deal_billing;
 mod files;
 mod goals;
+mod lead_writes;
 mod leads;
 mod mail;
+mod note_writes;
 mod notes;
+mod overlay;
 mod permissions;
 mod products;
+mod products_written;
 mod projects;
+mod record_rules;
+mod records;
 mod v1_sort;
 mod v2;
+mod v2_written;
 mod variations;
+mod write_manifest;
+mod writes;
 
 const PERSON: u64 = 0x10;
 const ORG: u64 = 0x11;
@@ -1012,6 +1025,7 @@ pub fn router() -> Router<AppState> {
             );
     }
     r = notes::routes(leads::routes(catalogs::routes(r)));
+    r = note_writes::routes(lead_writes::routes(r));
     r = products::routes_v1(projects::routes(call_logs::routes(files::routes(
         admin::routes(r),
     ))));
@@ -1027,7 +1041,8 @@ pub fn router() -> Router<AppState> {
 /// (products and deal products); same credentials, envelope and errors as v1.
 pub fn router_v2() -> Router<AppState> {
     let r = variations::routes(deal_billing::routes(products::routes_v2(Router::new())));
-    v2::routes(r).fallback(|| async { error(StatusCode::NOT_FOUND, "Unknown method .") })
+    writes::routes(v2::routes(r))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "Unknown method .") })
 }
 
 /// Pipedrive's error envelope.
@@ -1080,8 +1095,9 @@ fn values_parent(rows: usize, column: &str, values: &[&str]) -> Value {
 
 /// Every table the profile reads, with its row count and, for a table read once per value of
 /// another (a parent table or a fixed list), that parent.
-fn manifest_tables(d: &Data) -> Value {
-    let tables: Vec<(&str, Value)> = vec![
+fn manifest_tables(st: &Shared) -> Value {
+    let d = &st.pipedrive;
+    let mut tables: Vec<(&str, Value)> = vec![
         ("persons", table(d.n, None)),
         ("organizations", table(d.n, None)),
         ("deals", table(d.n, None)),
@@ -1198,6 +1214,7 @@ fn manifest_tables(d: &Data) -> Value {
         ("lead_labels", table(catalogs::LEAD_LABELS.len(), None)),
         ("lead_sources", table(catalogs::LEAD_SOURCES.len(), None)),
     ];
+    write_manifest::adjust(st, &mut tables);
     Value::Object(
         tables
             .into_iter()
@@ -1207,10 +1224,9 @@ fn manifest_tables(d: &Data) -> Value {
 }
 
 pub fn manifest(st: &Shared) -> Value {
-    let d = &st.pipedrive;
     let base = format!("{}/pipedrive/api/v1", st.base_url);
     json!({
-        "tables": manifest_tables(d),
+        "tables": manifest_tables(st),
         "credentials": {
             "api_token": st.creds.pipedrive_token,
             "oauth_access_token": st.creds.pipedrive_oauth,
@@ -1224,13 +1240,19 @@ pub fn manifest(st: &Shared) -> Value {
     })
 }
 
-/// Child rows of a v2 person's `emails`/`phones` array, carrying `person_id`.
-fn child_rows(d: &Data, key: &str) -> Vec<Value> {
+/// Child rows of a v2 person's `emails`/`phones` array, carrying `person_id`; persons as they
+/// read now once clients wrote to them.
+fn child_rows(st: &Shared, key: &str) -> Vec<Value> {
+    let d = &st.pipedrive;
+    let persons: Vec<Value> = match overlay::writes(st, "persons") {
+        Some(_) => v2::table_data(st, "persons").unwrap_or_default(),
+        None => (0..d.n).map(|i| d.person_v2(i, &[])).collect(),
+    };
     let mut rows = Vec::new();
-    for i in 0..d.n {
-        if let Value::Array(items) = &d.person_v2(i, &[])[key] {
+    for person in persons {
+        if let Value::Array(items) = &person[key] {
             for item in items {
-                let mut row = json!({ "person_id": i + 1 });
+                let mut row = json!({ "person_id": person["id"] });
                 if let (Value::Object(r), Value::Object(it)) = (&mut row, item) {
                     r.extend(it.clone());
                 }
@@ -1245,22 +1267,22 @@ pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
     let d = &st.pipedrive;
     let t = match name {
         "users" => Table::Users,
-        "person_emails" => return Some(child_rows(d, "emails")),
-        "person_phones" => return Some(child_rows(d, "phones")),
+        "person_emails" => return Some(child_rows(st, "emails")),
+        "person_phones" => return Some(child_rows(st, "phones")),
         // The profile reads these from API v2.
         "persons" | "organizations" | "deals" | "activities" | "pipelines" | "stages"
-        | "archived_deals" => return v2::table_data(d, name),
-        "notes" => return Some(notes::table_data(d)),
+        | "archived_deals" => return v2::table_data(st, name),
+        "notes" => return Some(notes::table_data(st)),
         "goals" => return Some(goals::table_data(d, true)),
         "inactive_goals" => return Some(goals::table_data(d, false)),
-        name if leads::TABLES.contains(&name) => return leads::table_data(d, name),
+        name if leads::TABLES.contains(&name) => return leads::table_data(st, name),
         name if mail::TABLES.contains(&name) => return mail::table_data(d, name),
-        name if variations::TABLES.contains(&name) => return variations::table_data(d, name),
-        name if deal_billing::TABLES.contains(&name) => return deal_billing::table_data(d, name),
+        name if variations::TABLES.contains(&name) => return variations::table_data(st, name),
+        name if deal_billing::TABLES.contains(&name) => return deal_billing::table_data(st, name),
         name if permissions::TABLES.contains(&name) => return permissions::table_data(name),
         name if catalogs::TABLES.contains(&name) => return catalogs::table_data(name),
         name if admin::TABLES.contains(&name) => return admin::table_data(name),
-        name if products::TABLES.contains(&name) => return products::table_data(d, name),
+        name if products::TABLES.contains(&name) => return products::table_data(st, name),
         name if projects::TABLES.contains(&name) => return projects::table_data(d, name),
         "files" => return Some(files::table_data(d)),
         "call_logs" => return Some(call_logs::table_data(d)),

@@ -397,3 +397,235 @@ pub fn write_values(values: &Map<String, Value>, out: &mut String) {
         out.push_str(&value.to_string());
     }
 }
+
+/// An option id written for an enum or set field: a number or its text, one of the field's.
+fn option_id(f: &Field, v: &Value) -> Result<u64, String> {
+    let id = match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| "must be an option id".to_owned())?;
+    if f.options.iter().any(|(o, _)| *o == id) {
+        Ok(id)
+    } else {
+        Err(format!("has no option with id {id}"))
+    }
+}
+
+/// The option ids written for a set field: an array, or the ids joined by commas.
+fn option_ids(f: &Field, v: &Value) -> Result<Vec<u64>, String> {
+    match v {
+        Value::Array(items) => items.iter().map(|i| option_id(f, i)).collect(),
+        Value::String(s) if s.trim().is_empty() => Ok(Vec::new()),
+        Value::String(s) => s
+            .split(',')
+            .map(|i| option_id(f, &Value::String(i.to_owned())))
+            .collect(),
+        Value::Number(_) => Ok(vec![option_id(f, v)?]),
+        _ => Err("must be an array of option ids".to_owned()),
+    }
+}
+
+fn text_of(v: &Value) -> Result<String, String> {
+    v.as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "must be a string".to_owned())
+}
+
+fn date_of(v: &Value) -> Result<String, String> {
+    match v.as_str() {
+        Some(s) if s.len() == 10 && data::parse_datetime(s).is_some() => Ok(s.to_owned()),
+        _ => Err("must be a date in YYYY-MM-DD format".to_owned()),
+    }
+}
+
+/// `HH:MM` or `HH:MM:SS` as `HH:MM:SS`, the form Pipedrive keeps times in.
+fn time_of(v: &Value) -> Result<String, String> {
+    let bad = || "must be a time in HH:MM format".to_owned();
+    let s = v.as_str().ok_or_else(bad)?;
+    let parts: Vec<u32> = s
+        .split(':')
+        .map(|p| if p.len() == 2 { p.parse().ok() } else { None })
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
+    match parts.as_slice() {
+        [h, m] | [h, m, 0] if *h < 24 && *m < 60 => Ok(format!("{h:02}:{m:02}:00")),
+        [h, m, s] if *h < 24 && *m < 60 && *s < 60 => Ok(format!("{h:02}:{m:02}:{s:02}")),
+        _ => Err(bad()),
+    }
+}
+
+/// A range's end, of the range's own kind.
+fn range_end(field_type: &str, v: &Value) -> Result<Value, String> {
+    match v {
+        Value::Null => Ok(Value::Null),
+        _ if field_type == "daterange" => date_of(v).map(Value::String),
+        _ => time_of(v).map(Value::String),
+    }
+}
+
+/// A value written through API v2 (a member of `custom_fields`) in the form v2 records hold it
+/// (see [`values_v2`]). A bare value for a type that carries an object (monetary, ranges,
+/// address) sets its `value` and keeps what `old`, the current value, has of the rest; a new
+/// monetary value without a currency is in the company's default, EUR. Err: why it is refused.
+pub fn write_v2(f: &Field, raw: &Value, old: &Value) -> Result<Value, String> {
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let number = |v: &Value| {
+        v.as_f64()
+            .map(|_| v.clone())
+            .ok_or_else(|| "must be a number".to_owned())
+    };
+    let integer = |v: &Value| {
+        v.as_u64()
+            .map(|_| v.clone())
+            .ok_or_else(|| "must be an integer".to_owned())
+    };
+    // The object a sub-valued type keeps, from the old one and the members written.
+    let merged =
+        |base: Value, written: &Value, check: &dyn Fn(&str, &Value) -> Result<Value, String>| {
+            let mut out = match (old, base) {
+                (Value::Object(o), _) => Value::Object(o.clone()),
+                (_, b) => b,
+            };
+            match written {
+                Value::Object(members) => {
+                    for (k, v) in members {
+                        if out.get(k).is_none() {
+                            return Err(format!("has no member '{k}'"));
+                        }
+                        out[k] = if v.is_null() {
+                            Value::Null
+                        } else {
+                            check(k, v)?
+                        };
+                    }
+                }
+                bare => out["value"] = check("value", bare)?,
+            }
+            Ok(out)
+        };
+    match f.field_type {
+        "enum" => option_id(f, raw).map(|id| json!(id)),
+        "set" => option_ids(f, raw).map(|ids| {
+            if ids.is_empty() {
+                Value::Null
+            } else {
+                json!(ids)
+            }
+        }),
+        "monetary" => {
+            let mut v = merged(json!({"value": null, "currency": null}), raw, &|k, v| {
+                if k == "value" {
+                    number(v)
+                } else {
+                    text_of(v).map(Value::String)
+                }
+            })?;
+            if v["currency"].is_null() && !v["value"].is_null() {
+                v["currency"] = json!("EUR");
+            }
+            Ok(v)
+        }
+        "daterange" | "timerange" => merged(json!({"value": null, "until": null}), raw, &|_, v| {
+            range_end(f.field_type, v)
+        }),
+        "address" => {
+            let blank = json!({
+                "value": null, "street_number": null, "route": null, "sublocality": null,
+                "locality": null, "admin_area_level_1": null, "admin_area_level_2": null,
+                "country": null, "postal_code": null, "formatted_address": null,
+            });
+            let mut v = merged(blank, raw, &|_, v| text_of(v).map(Value::String))?;
+            // Pipedrive geocodes the address; the sandbox formats it as written.
+            if raw.is_string() || raw.get("formatted_address").is_none() {
+                v["formatted_address"] = v["value"].clone();
+            }
+            Ok(v)
+        }
+        "double" => number(raw),
+        "date" => date_of(raw).map(Value::String),
+        "time" => time_of(raw).map(Value::String),
+        "user" | "org" | "people" => integer(raw),
+        _ => text_of(raw).map(Value::String),
+    }
+}
+
+/// The suffixes of the sub-values a field of this type carries next to its value in API v1
+/// records (`<key>_currency`, …), which a v1 body may write as members of their own.
+pub fn parts_v1(field_type: &str) -> &'static [&'static str] {
+    match field_type {
+        "monetary" => &["currency"],
+        "daterange" | "timerange" => &["until"],
+        "address" => &["formatted_address", "street_number", "route", "locality"],
+        _ => &[],
+    }
+}
+
+/// A value written through API v1 (a top-level member) as the members it sets in v1 records
+/// (see [`values`]): an enum's option id as text, a set's ids joined by commas, an address
+/// also as its formatted form. Err: why it is refused.
+pub fn write_v1(f: &Field, raw: &Value) -> Result<Vec<(String, Value)>, String> {
+    let key = f.key.clone();
+    if raw.is_null() {
+        return Ok(vec![(key, Value::Null)]);
+    }
+    let one = |v: Value| Ok(vec![(f.key.clone(), v)]);
+    match f.field_type {
+        "enum" => one(json!(option_id(f, raw)?.to_string())),
+        "set" => {
+            let ids = option_ids(f, raw)?;
+            if ids.is_empty() {
+                return one(Value::Null);
+            }
+            let joined: Vec<String> = ids.iter().map(u64::to_string).collect();
+            one(json!(joined.join(",")))
+        }
+        "monetary" | "double" => match raw.as_f64() {
+            Some(_) => one(raw.clone()),
+            None => Err("must be a number".to_owned()),
+        },
+        "date" | "daterange" => one(Value::String(date_of(raw)?)),
+        "time" | "timerange" => one(Value::String(time_of(raw)?)),
+        "user" | "org" | "people" => match raw.as_u64() {
+            Some(_) => one(raw.clone()),
+            None => Err("must be an integer".to_owned()),
+        },
+        "address" => {
+            let s = text_of(raw)?;
+            Ok(vec![
+                (format!("{key}_formatted_address"), json!(s)),
+                (key, json!(s)),
+            ])
+        }
+        _ => one(Value::String(text_of(raw)?)),
+    }
+}
+
+/// A sub-value written through API v1 (`<key>_<suffix>`).
+pub fn write_v1_part(f: &Field, suffix: &str, raw: &Value) -> Result<Value, String> {
+    match (f.field_type, suffix, raw) {
+        (_, _, Value::Null) => Ok(Value::Null),
+        ("daterange" | "timerange", "until", v) => range_end(f.field_type, v),
+        (_, _, v) => text_of(v).map(Value::String),
+    }
+}
+
+/// The custom field a v1 body member names, and the sub-value suffix when it names one.
+pub fn member_v1<'a>(
+    fields: &'a [Field],
+    member: &str,
+) -> Option<(&'a Field, Option<&'static str>)> {
+    fields.iter().filter(|f| f.custom).find_map(|f| {
+        if member == f.key {
+            return Some((f, None));
+        }
+        let suffix = member.strip_prefix(f.key.as_str())?.strip_prefix('_')?;
+        parts_v1(f.field_type)
+            .iter()
+            .find(|s| **s == suffix)
+            .map(|s| (f, Some(*s)))
+    })
+}

@@ -7,7 +7,8 @@
 //! is its own authorization: like such a bucket it refuses a request that also carries an
 //! `Authorization` header. A job's file holds the calls that started within its timespan
 //! (other reports: the rows whose end time lies in it), which must be at most a month long. Each created job's timespan goes to `/_sandbox/stats`.
-//! Bearer auth; `{code, message, description, fields}` errors.
+//! Bearer auth; `{code, message, description, fields}` errors. No writes: Talkdesk documents
+//! none for users or contacts, so POST, PATCH and DELETE there are a 405.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -536,6 +537,17 @@ pub fn router() -> Router<AppState> {
                 "0000404",
                 "Not Found",
                 "no such resource",
+            )
+        })
+        // Talkdesk documents no write for users or contacts (only GET /contacts and
+        // GET /contacts/{id}, scope contacts:read), so a write to them is refused in its error
+        // shape rather than imitated (docs/services/talkdesk.md, "Writes").
+        .method_not_allowed_fallback(|| async {
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "0000405",
+                "Method Not Allowed",
+                "this resource does not accept this method",
             )
         })
 }

@@ -1,7 +1,8 @@
 //! Help Scout customers' `_embedded` entries beyond e-mails and phones — chats, social profiles,
 //! websites, properties and the address (in list and single records alike) — the customer
 //! property definitions (`GET /v2/customer-properties`, one unpaged HAL body under
-//! `_embedded["customer-properties"]`), and the rows of the customer child tables.
+//! `_embedded["customer-properties"]`), and the rows of the customer child tables (from the
+//! customers as they read now, writes included).
 
 use axum::extract::State;
 use axum::response::Response;
@@ -9,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{api_base, Data, CUSTOMER_BASE};
+use super::{api_base, overlay, Data, Table, CUSTOMER_BASE};
 use crate::common::ok;
 use crate::data::{self, Gen};
 use crate::{AppState, Shared};
@@ -169,38 +170,38 @@ pub(super) const CHILDREN: &[(&str, &str)] = &[
     ("customer_properties", "properties"),
 ];
 
-pub(super) fn table_data(d: &Data, base: &str, name: &str) -> Option<Vec<Value>> {
+/// The rows of a customer child table, from the customers as they read now (with writes).
+pub(super) fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
     if name == "customer_property_definitions" {
         return Some(
             (0..PROPERTIES.len())
-                .map(|p| definition_json(&d.g, p))
+                .map(|p| definition_json(&st.helpscout.g, p))
                 .collect(),
         );
     }
     let (_, array) = CHILDREN.iter().find(|(t, _)| *t == name)?;
     let mut rows = Vec::new();
-    for c in 0..d.n {
-        let mut customer = d.customer_json(base, c);
+    overlay::each_record(st, Table::Customers, |mut customer| {
+        let id = customer["id"].clone();
         if let Value::Array(items) = customer["_embedded"][*array].take() {
             for mut item in items {
-                item["customer_id"] = json!(CUSTOMER_BASE + c);
+                item["customer_id"] = id.clone();
                 rows.push(item);
             }
         }
-    }
+    });
     Some(rows)
 }
 
 /// How many rows each child table has, from one pass over the customers (the manifest's counts;
 /// building each table's rows for it made a million-customer manifest take minutes).
-pub(super) fn child_counts(d: &Data, base: &str) -> Vec<(&'static str, usize)> {
+pub(super) fn child_counts(st: &Shared) -> Vec<(&'static str, usize)> {
     let mut counts = vec![0usize; CHILDREN.len()];
-    for c in 0..d.n {
-        let customer = d.customer_json(base, c);
+    overlay::each_record(st, Table::Customers, |customer| {
         for (k, (_, array)) in CHILDREN.iter().enumerate() {
             counts[k] += customer["_embedded"][*array].as_array().map_or(0, Vec::len);
         }
-    }
+    });
     CHILDREN
         .iter()
         .zip(counts)

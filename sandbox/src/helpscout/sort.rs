@@ -9,9 +9,15 @@
 //! default is createdAt, newest first). Ties keep id order; a conversation's `modifiedAt` is its
 //! `userUpdatedAt` here, `waitingSince` the customer's waiting time, and `score` (relevance
 //! of a search) is a tie; empty values come first ascending.
+//!
+//! Records changed or created through the write endpoints sort by the same keys, read from
+//! their JSON ([`json_key`]).
 
-use super::{validation, Data, Table};
+use serde_json::Value;
+
+use super::{validation, Data, Table, MAILBOX_BASE};
 use crate::common::{param, sorted_rows, Params, Rejection, SortKey};
+use crate::data::parse_datetime;
 
 const CONVERSATION_FIELDS: &[&str] = &[
     "createdAt",
@@ -60,14 +66,9 @@ fn customer_key(d: &Data, field: &str, c: usize) -> SortKey {
     }
 }
 
-/// The rows (`rows()`: the kept record indices in id order) in the order `sortField` and
-/// `sortOrder` ask for; `None` when the list is not asked to sort or does not sort.
-pub(super) fn order(
-    d: &Data,
-    t: Table,
-    p: &Params,
-    rows: impl FnOnce() -> Vec<usize>,
-) -> Result<Option<Vec<usize>>, Rejection> {
+/// The sort a list asks for: `(sortField, descending)`, None when it asks for neither
+/// parameter (id order), or Help Scout's 400 for a field or direction it does not know.
+pub(super) fn parse(t: Table, p: &Params) -> Result<Option<(String, bool)>, Rejection> {
     let fields = match t {
         Table::Conversations => CONVERSATION_FIELDS,
         Table::Customers => CUSTOMER_FIELDS,
@@ -96,11 +97,69 @@ pub(super) fn order(
             )))
         }
     };
-    let key = |i| match t {
+    Ok(Some((field.to_owned(), desc)))
+}
+
+/// The sort key of generated record `i`.
+pub(super) fn index_key(d: &Data, t: Table, field: &str, i: usize) -> SortKey {
+    match t {
         Table::Conversations => conversation_key(d, field, i),
         _ => customer_key(d, field, i),
+    }
+}
+
+/// The sort key of a record as written; agrees with [`index_key`] on a record as generated.
+pub(super) fn json_key(t: Table, field: &str, v: &Value) -> SortKey {
+    let time = |f: &str| {
+        v[f].as_str()
+            .and_then(parse_datetime)
+            .map_or(SortKey::Empty, SortKey::Number)
     };
-    Ok(Some(sorted_rows(rows(), key, desc)))
+    let number = |x: &Value| x.as_i64().map_or(SortKey::Empty, SortKey::Number);
+    let string = |x: &Value| text(x.as_str());
+    match (t, field) {
+        (Table::Conversations, "createdAt") | (Table::Customers, "createdAt") => time("createdAt"),
+        (Table::Conversations, "modifiedAt" | "waitingSince") => time("userUpdatedAt"),
+        (Table::Conversations, "number") => number(&v["number"]),
+        (Table::Conversations, "customerEmail") => string(&v["primaryCustomer"]["email"]),
+        (Table::Conversations, "customerName") => {
+            let c = &v["primaryCustomer"];
+            text(c.is_object().then(|| {
+                format!(
+                    "{} {}",
+                    c["first"].as_str().unwrap_or_default(),
+                    c["last"].as_str().unwrap_or_default()
+                )
+            }))
+        }
+        (Table::Conversations, "mailboxid") => v["mailboxId"]
+            .as_i64()
+            .map_or(SortKey::Empty, |m| SortKey::Number(m - MAILBOX_BASE as i64)),
+        (Table::Conversations, "status") => string(&v["status"]),
+        (Table::Conversations, "subject") => string(&v["subject"]),
+        (Table::Customers, "modifiedAt") => time("updatedAt"),
+        (Table::Customers, "firstName") => string(&v["firstName"]),
+        (Table::Customers, "lastName") => string(&v["lastName"]),
+        _ => SortKey::Empty,
+    }
+}
+
+/// The rows (`rows()`: the kept record indices in id order) in the order `sortField` and
+/// `sortOrder` ask for; `None` when the list is not asked to sort or does not sort.
+pub(super) fn order(
+    d: &Data,
+    t: Table,
+    p: &Params,
+    rows: impl FnOnce() -> Vec<usize>,
+) -> Result<Option<Vec<usize>>, Rejection> {
+    let Some((field, desc)) = parse(t, p)? else {
+        return Ok(None);
+    };
+    Ok(Some(sorted_rows(
+        rows(),
+        |i| index_key(d, t, &field, i),
+        desc,
+    )))
 }
 
 #[cfg(test)]
@@ -148,5 +207,25 @@ mod tests {
             );
         }
         assert!(order(&d, Table::Customers, &p(&[("sortField", "number")]), all).is_err());
+    }
+
+    #[test]
+    fn written_records_sort_like_generated_ones() {
+        let d = Data::new(&Gen::new(5), 30);
+        for (t, fields) in [
+            (Table::Conversations, CONVERSATION_FIELDS),
+            (Table::Customers, CUSTOMER_FIELDS),
+        ] {
+            for field in fields.iter().filter(|f| **f != "score") {
+                for i in 0..30 {
+                    let v = t.render(&d, "http://x", i);
+                    assert!(
+                        index_key(&d, t, field, i) == json_key(t, field, &v),
+                        "{} {field} {i}",
+                        t.name()
+                    );
+                }
+            }
+        }
     }
 }

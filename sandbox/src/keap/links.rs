@@ -3,6 +3,11 @@
 //! strings; Keap documents no paging parameter here, so the sandbox answers every link at once.
 //! An unknown contact is a 404. Contacts are linked in pairs (ids 1 and 2, 3 and 4, …), some pairs
 //! only; a link appears in both contacts' lists, the lower id as `contact1_id`.
+//!
+//! Contacts written through v1 show here too: a created contact has no links, a deleted one is a
+//! 404 and its partner's link to it is gone.
+
+use std::collections::HashSet;
 
 use axum::extract::{Path, State};
 use axum::routing::get;
@@ -10,9 +15,9 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::v2::{all, not_found, LINK_TYPES};
-use super::Data;
-use crate::common::id_of;
-use crate::AppState;
+use super::{overlay, Data, Table};
+use crate::common::{id_of, Service};
+use crate::{AppState, Shared};
 
 const CONTACT_LINK: u64 = 0x3C;
 
@@ -43,21 +48,65 @@ impl Data {
             .into_iter()
             .collect()
     }
+}
 
-    /// The rows of the contact_links table: each contact's links with its id.
-    pub(super) fn contact_link_rows(&self) -> Vec<Value> {
-        (0..self.n)
-            .flat_map(|i| {
-                self.contact_links(i).into_iter().map(move |mut link| {
+/// The generated contacts deleted through v1 (by index); None when none was.
+fn deleted(st: &Shared) -> Option<HashSet<usize>> {
+    let w = st.writes.snapshot(Service::Keap, "contacts");
+    (!w.deleted.is_empty()).then(|| {
+        w.deleted
+            .iter()
+            .filter_map(|k| k.parse::<usize>().ok()?.checked_sub(1))
+            .collect()
+    })
+}
+
+/// The links of generated contact `i` whose both ends still exist.
+fn links_of(st: &Shared, gone: Option<&HashSet<usize>>, i: usize) -> Vec<Value> {
+    let d = &st.keap;
+    let alive = |c: usize| gone.is_none_or(|g| !g.contains(&c));
+    match d.pair_link(i) {
+        Some((a, b, _)) if alive(a) && alive(b) => d.contact_links(i),
+        _ => Vec::new(),
+    }
+}
+
+/// `GET /contacts/{id}/links` of contact `id`; None: no such contact.
+fn contact_links_now(st: &Shared, id: &str) -> Option<Vec<Value>> {
+    let d = &st.keap;
+    if st.writes.snapshot(Service::Keap, "contacts").is_empty() {
+        return id_of(id, d.n).map(|i| d.contact_links(i));
+    }
+    overlay::find(st, Table::Contacts, id)?;
+    let n: usize = id.parse().ok()?;
+    if n > d.n {
+        return Some(Vec::new());
+    }
+    Some(links_of(st, deleted(st).as_ref(), n - 1))
+}
+
+/// The rows of the contact_links table: each contact's links with its id.
+pub(super) fn contact_link_rows(st: &Shared) -> Vec<Value> {
+    let gone = deleted(st);
+    (0..st.keap.n)
+        .filter(|i| gone.as_ref().is_none_or(|g| !g.contains(i)))
+        .flat_map(|i| {
+            links_of(st, gone.as_ref(), i)
+                .into_iter()
+                .map(move |mut link| {
                     link["contact_id"] = json!(i + 1);
                     link
                 })
-            })
-            .collect()
-    }
+        })
+        .collect()
+}
 
-    pub(super) fn contact_link_count(&self) -> usize {
-        (0..self.n).filter(|i| self.pair_link(*i).is_some()).count()
+pub(super) fn contact_link_count(st: &Shared) -> usize {
+    match deleted(st) {
+        None => (0..st.keap.n)
+            .filter(|i| st.keap.pair_link(*i).is_some())
+            .count(),
+        Some(_) => contact_link_rows(st).len(),
     }
 }
 
@@ -66,8 +115,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         "/contacts/{id}/links",
         get(
             |State(st): State<AppState>, Path(id): Path<String>| async move {
-                match id_of(&id, st.keap.n) {
-                    Some(i) => all("links", st.keap.contact_links(i)),
+                match contact_links_now(&st, &id) {
+                    Some(links) => all("links", links),
                     None => not_found(),
                 }
             },

@@ -20,7 +20,7 @@ pub const CAMPAIGNS: &[&str] = &[
     "Win-back",
     "Newsletter 2025",
 ];
-const NOTE_TYPES: &[&str] = &["Appointment", "Call", "Email", "Fax", "Letter", "Other"];
+pub(super) const NOTE_TYPES: &[&str] = &["Appointment", "Call", "Email", "Fax", "Letter", "Other"];
 const CYCLES: &[&str] = &["YEAR", "MONTH", "WEEK", "DAY"];
 
 impl Data {

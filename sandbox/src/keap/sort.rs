@@ -64,15 +64,10 @@ fn field<'v>(record: &'v Value, path: &str) -> Option<&'v Value> {
     })
 }
 
-/// `rows` (record indices, in id order) in the order `order`/`order_direction` ask for; `None`
-/// when the list is not asked to sort (or does not sort). A direction without `order` is
-/// checked, and leaves the list as it is.
-pub(super) fn order(
-    d: &Data,
-    t: Table,
-    p: &Params,
-    rows: &[usize],
-) -> Result<Option<Vec<usize>>, Rejection> {
+/// What `order`/`order_direction` ask of table `t`: the record field to sort by (None: one the
+/// records do not carry) and whether descending; None when the list is not asked to sort (or
+/// does not sort). A direction without `order` is checked, and leaves the list as it is.
+fn asked(t: Table, p: &Params) -> Result<Option<(Option<&'static str>, bool)>, Rejection> {
     let Some(attributes) = attributes(t) else {
         return Ok(None);
     };
@@ -86,24 +81,54 @@ pub(super) fn order(
             )))
         }
     };
-    let path = match param(p, "order") {
-        None => return Ok(None),
+    match param(p, "order") {
+        None => Ok(None),
         Some(by) => match attributes.iter().find(|(name, _)| *name == by) {
-            Some((_, path)) => *path,
+            Some((_, path)) => Ok(Some((*path, desc))),
             None => {
                 let names: Vec<&str> = attributes.iter().map(|(n, _)| *n).collect();
-                return Err(Box::new(message(
+                Err(Box::new(message(
                     StatusCode::BAD_REQUEST,
                     &format!("Invalid order: {by} (one of {})", names.join(", ")),
-                )));
+                )))
             }
         },
+    }
+}
+
+/// `rows` (record indices, in id order) in the order `order`/`order_direction` ask for; `None`
+/// when the list is not asked to sort (or does not sort).
+pub(super) fn order(
+    d: &Data,
+    t: Table,
+    p: &Params,
+    rows: &[usize],
+) -> Result<Option<Vec<usize>>, Rejection> {
+    let Some((path, desc)) = asked(t, p)? else {
+        return Ok(None);
     };
     let value = |i| match path {
         Some(path) => key(field(&t.render(d, i), path)),
         None => SortKey::Empty,
     };
     Ok(Some(sorted_rows(rows.iter().copied(), value, desc)))
+}
+
+/// Like [`order`] over records as they read after writes (keap/overlay.rs), in id order: the
+/// positions of `records` in the order asked for.
+pub(super) fn order_records(
+    t: Table,
+    p: &Params,
+    records: &[Value],
+) -> Result<Option<Vec<usize>>, Rejection> {
+    let Some((path, desc)) = asked(t, p)? else {
+        return Ok(None);
+    };
+    let value = |i: usize| match path {
+        Some(path) => key(field(&records[i], path)),
+        None => SortKey::Empty,
+    };
+    Ok(Some(sorted_rows(0..records.len(), value, desc)))
 }
 
 #[cfg(test)]

@@ -2,23 +2,40 @@
 //! `{stage_id, stage_name, stage_order, stage_count, end_stage, is_default}`, unpaged (Keap
 //! documents no `limit`/`offset` here, so they are ignored). The stages are the ones the
 //! opportunities carry; `stage_count`, whose meaning Keap does not document, holds the number of
-//! opportunities in the stage.
+//! opportunities in the stage (as they read after writes, keap/overlay.rs).
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{Data, STAGES};
+use super::{overlay, Data, Table, STAGES};
 use crate::common::ok;
-use crate::AppState;
+use crate::{AppState, Shared};
+
+/// The pipeline's stages, first to last, counting the opportunities as they read now.
+pub(super) fn pipeline(st: &Shared) -> Vec<Value> {
+    let Some(w) = overlay::active(st, Table::Opportunities) else {
+        return st.keap.stage_pipeline(|s| {
+            (0..st.keap.n)
+                .filter(|i| st.keap.opportunity(*i).2 == s)
+                .count()
+        });
+    };
+    let stages: Vec<u64> = overlay::records(st, Table::Opportunities, &w)
+        .iter()
+        .filter_map(|o| o["stage"]["id"].as_u64())
+        .collect();
+    st.keap
+        .stage_pipeline(|s| stages.iter().filter(|id| **id == s as u64 + 1).count())
+}
 
 impl Data {
-    /// The pipeline's stages, first to last.
-    pub(super) fn stage_pipeline(&self) -> Vec<Value> {
+    /// The pipeline's stages, first to last, with `in_stage(s)` opportunities in stage `s`.
+    fn stage_pipeline(&self, in_stage: impl Fn(usize) -> usize) -> Vec<Value> {
         (0..STAGES.len())
             .map(|s| {
-                let in_stage = (0..self.n).filter(|i| self.opportunity(*i).2 == s).count();
+                let in_stage = in_stage(s);
                 json!({
                     "stage_id": s + 1,
                     "stage_name": STAGES[s],
@@ -35,6 +52,6 @@ impl Data {
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route(
         "/opportunity/stage_pipeline",
-        get(|State(st): State<AppState>| async move { ok(Value::Array(st.keap.stage_pipeline())) }),
+        get(|State(st): State<AppState>| async move { ok(Value::Array(pipeline(&st))) }),
     )
 }

@@ -4,7 +4,8 @@
 //! `GET /tags/{tagId}/contacts` → `{contacts: [{contact: {id, email, first_name, last_name},
 //! date_applied}], count, next, previous}`. Both page by `limit`/`offset` like the other v1 lists
 //! (v1 documents no filter on either); an unknown contact or tag is a 404. Each contact carries
-//! each tag with a fixed chance, so some have none and some several.
+//! each tag with a fixed chance, so some have none and some several; tags applied and removed
+//! through the API, and contacts created and deleted, show in both (keap/applied.rs).
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -12,7 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{message, Data, MAX_LIMIT, TAGS, TAG_CATEGORIES, TAG_NAMES};
+use super::{applied, message, Data, MAX_LIMIT, TAGS, TAG_CATEGORIES, TAG_NAMES};
 use crate::common::{id_of, num, ok, params, query_string, Params};
 use crate::data::fmt_iso_ms;
 use crate::{AppState, Shared};
@@ -34,7 +35,7 @@ impl Data {
     }
 
     /// One element of `GET /contacts/{id}/tags`.
-    fn applied_tag_json(&self, k: usize, applied: i64) -> Value {
+    pub(super) fn applied_tag_json(&self, k: usize, applied: i64) -> Value {
         json!({
             "date_applied": fmt_iso_ms(applied),
             "tag": {
@@ -46,7 +47,7 @@ impl Data {
     }
 
     /// The contacts carrying tag `k`, by contact id: (contact index, when applied).
-    fn tagged_contacts(&self, k: usize) -> Vec<(usize, i64)> {
+    pub(super) fn tagged_contacts(&self, k: usize) -> Vec<(usize, i64)> {
         (0..self.n)
             .filter_map(|i| {
                 self.contact_tags(i)
@@ -58,7 +59,7 @@ impl Data {
     }
 
     /// One element of `GET /tags/{id}/contacts`.
-    fn tagged_contact_json(&self, i: usize, applied: i64) -> Value {
+    pub(super) fn tagged_contact_json(&self, i: usize, applied: i64) -> Value {
         let c = self.contact(i);
         json!({
             "contact": {
@@ -130,16 +131,10 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         "/contacts/{id}/tags",
         get(
             |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
-                let d = &st.keap;
-                let Some(i) = id_of(&id, d.n) else {
+                let Some(rows) = applied::contact_rows(&st, &id) else {
                     return message(StatusCode::NOT_FOUND, "Resource not found");
                 };
-                let rows = d
-                    .contact_tags(i)
-                    .into_iter()
-                    .map(|(k, at)| d.applied_tag_json(k, at))
-                    .collect();
-                let path = format!("/contacts/{}/tags", i + 1);
+                let path = format!("/contacts/{}/tags", id.parse::<u64>().unwrap_or_default());
                 ok(offset_page(&st, &path, "tags", &params(&uri), rows))
             },
         ),
@@ -148,15 +143,10 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         "/tags/{id}/contacts",
         get(
             |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
-                let d = &st.keap;
                 let Some(k) = id_of(&id, TAGS) else {
                     return message(StatusCode::NOT_FOUND, "Resource not found");
                 };
-                let rows = d
-                    .tagged_contacts(k)
-                    .into_iter()
-                    .map(|(i, at)| d.tagged_contact_json(i, at))
-                    .collect();
+                let rows = applied::tag_rows(&st, k);
                 let path = format!("/tags/{}/contacts", k + 1);
                 ok(offset_page(&st, &path, "contacts", &params(&uri), rows))
             },

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{cursor_page, error, v2, Data, USERS};
+use super::{cursor_page, error, overlay, v2, Data, USERS};
 use crate::common::{id_of, ok, params, sorted_rows, Rejection};
 use crate::data::{fmt_date, fmt_iso};
 use crate::{AppState, Shared};
@@ -131,9 +131,12 @@ fn installments(st: &Shared, pairs: &[(String, String)], uri: &Uri) -> Response 
     };
     // (deal, k) of every installment of the deals asked for, in id order.
     let mut all: Vec<(usize, usize)> = Vec::new();
+    // Deals a client created have no installments; deleted ones none any more.
+    let written = overlay::writes(st, "deals");
     let mut deals: Vec<usize> = ids
         .iter()
         .filter_map(|id| id_of(&id.to_string(), d.n))
+        .filter(|i| !overlay::deleted(written.as_ref(), *i))
         .collect();
     deals.sort_unstable();
     deals.dedup();
@@ -156,17 +159,25 @@ fn installments(st: &Shared, pairs: &[(String, String)], uri: &Uri) -> Response 
     cursor_page(order.len(), None, &p, |k| rows[order[k]].clone())
 }
 
-/// Deal `id` of a path, or Pipedrive's 404.
-fn deal_of(st: &Shared, id: &str) -> Result<usize, Rejection> {
-    id_of(id, st.pipedrive.n)
-        .ok_or_else(|| Box::new(error(StatusCode::NOT_FOUND, "Deal not found")))
+/// Deal `id` of a path: Some(index) for a generated deal, None for one a client created (no
+/// discounts yet), or Pipedrive's 404.
+fn deal_of(st: &Shared, id: &str) -> Result<Option<usize>, Rejection> {
+    overlay::parent(st, "deals", id, st.pipedrive.n)
+        .map_err(|()| Box::new(error(StatusCode::NOT_FOUND, "Deal not found")))
 }
 
-/// `deal_discounts` and `deal_installments`, deal by deal.
-pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
+/// `deal_discounts` and `deal_installments`, deal by deal; a deleted deal's are gone with it.
+pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+    let d = &st.pipedrive;
+    let written = overlay::writes(st, "deals");
+    let live = |i: &usize| !overlay::deleted(written.as_ref(), *i);
     Some(match name {
-        "deal_discounts" => (0..d.n).flat_map(|i| d.deal_discounts(i)).collect(),
+        "deal_discounts" => (0..d.n)
+            .filter(live)
+            .flat_map(|i| d.deal_discounts(i))
+            .collect(),
         "deal_installments" => (0..d.n)
+            .filter(live)
             .flat_map(|i| (0..d.installment_count(i)).map(move |k| (i, k)))
             .map(|(i, k)| d.installment_json(i, k))
             .collect(),
@@ -192,7 +203,8 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
             |State(st): State<AppState>, Path(id): Path<String>| async move {
                 match deal_of(&st, &id) {
                     Ok(deal) => ok(json!({
-                        "success": true, "data": st.pipedrive.deal_discounts(deal),
+                        "success": true,
+                        "data": deal.map_or_else(Vec::new, |i| st.pipedrive.deal_discounts(i)),
                     })),
                     Err(r) => *r,
                 }

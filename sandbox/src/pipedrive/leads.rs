@@ -3,7 +3,8 @@
 //! the archived ones, `GET /leads/archived` (the same but for `updated_since`, which it does not
 //! document). Leads have UUID ids, ISO 8601 times (`…Z`, unlike other v1 tables), a `value`
 //! object, label ids, and the deal custom fields at the top level — absent, not null, when unset,
-//! as Pipedrive sends them.
+//! as Pipedrive sends them. Leads clients wrote (`lead_writes`) are listed and read here too, in
+//! the list their `is_archived` puts them in.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -12,11 +13,13 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::catalogs::{lead_label_id, LEAD_LABELS, LEAD_SOURCES};
+use super::overlay::{self, Row};
 use super::{
     error, fields, int_filter, since_filter, v1_page, v1_sort, Data, Entity, CC_EMAIL, USERS,
 };
 use crate::common::{ok, params, Rejection, SortKey};
 use crate::data::{fmt_date, fmt_iso};
+use crate::writes::TableWrites;
 use crate::{AppState, Shared};
 
 const LEAD: u64 = 0x16;
@@ -90,7 +93,7 @@ impl Data {
         }
     }
 
-    fn lead_id(&self, i: usize) -> String {
+    pub(super) fn lead_id(&self, i: usize) -> String {
         let h = self.g.hex(LEAD, i, 7, 32);
         format!(
             "{}-{}-4{}-a{}-{}",
@@ -102,7 +105,7 @@ impl Data {
         )
     }
 
-    fn lead_json(&self, i: usize) -> Value {
+    pub(super) fn lead_json(&self, i: usize) -> Value {
         let l = self.lead(i);
         let g = &self.g;
         let labels: Vec<String> = (0..LEAD_LABELS.len())
@@ -159,10 +162,18 @@ impl Data {
     }
 }
 
+/// The generator index of lead `id`, archived or not.
+pub(super) fn index_of(d: &Data, id: &str) -> Option<usize> {
+    (0..d.lead_count() + d.archived_lead_count()).find(|i| d.lead_id(*i) == id)
+}
+
 /// A lead's value of a field `sort` names.
 fn sort_key(d: &Data, i: usize, field: &str) -> SortKey {
-    let r = d.lead_json(i);
-    match &r[field] {
+    value_key(&d.lead_json(i)[field])
+}
+
+fn value_key(v: &Value) -> SortKey {
+    match v {
         Value::Number(n) => SortKey::Number(n.as_i64().unwrap_or_default()),
         Value::Bool(b) => SortKey::Number(i64::from(*b)),
         Value::String(s) => SortKey::Text(s.clone()),
@@ -198,6 +209,23 @@ fn list(st: &Shared, uri: &Uri, which: List) -> axum::response::Response {
             && org.is_none_or(|v| id(l.org) == Some(v))
             && since.is_none_or(|s| l.upd >= s)
     };
+    if let Some(w) = overlay::writes(st, "leads") {
+        let keep_rec = |v: &Value| {
+            let is = |field: &str, want: Option<u64>| {
+                want.is_none_or(|w| overlay::int(v, field) == Some(w))
+            };
+            is("owner_id", owner)
+                && is("person_id", person)
+                && is("organization_id", org)
+                && since.is_none_or(|s| overlay::time(v, "update_time").is_some_and(|t| t >= s))
+        };
+        let rows = written_rows(d, &w, which, keep, keep_rec);
+        let order = v1_sort::order((0..rows.len()).collect(), &sort, |k, f| match &rows[k] {
+            Row::Gen(i) => sort_key(d, *i, f),
+            Row::Rec(v) => value_key(&v[f]),
+        });
+        return v1_page(order.len(), None, &p, |k| render(d, &rows[order[k]]));
+    }
     let rows: Vec<usize> = d
         .leads_in_order(which)
         .into_iter()
@@ -207,13 +235,58 @@ fn list(st: &Shared, uri: &Uri, which: List) -> axum::response::Response {
     v1_page(rows.len(), None, &p, |k| d.lead_json(rows[k]))
 }
 
-/// `leads` or `archived_leads`: every record, in list order.
-pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
+/// The leads of list `which` with what clients wrote, oldest first: generated ones nobody
+/// changed that `keep` keeps, and written ones (archived or not, as the list) `keep_rec` keeps.
+fn written_rows(
+    d: &Data,
+    w: &TableWrites,
+    which: List,
+    keep: impl Fn(usize) -> bool,
+    keep_rec: impl Fn(&Value) -> bool,
+) -> Vec<Row> {
+    let archived = which == List::Archived;
+    let mut rows: Vec<((i64, usize), Row)> = d
+        .leads_in_order(which)
+        .into_iter()
+        .filter(|i| {
+            let key = d.lead_id(*i);
+            !w.deleted.contains(&key) && !w.changed.contains_key(&key) && keep(*i)
+        })
+        .map(|i| ((d.lead(i).add, i), Row::Gen(i)))
+        .collect();
+    let written = w.changed.values().chain(&w.created);
+    for v in written.filter(|v| v["is_archived"].as_bool() == Some(archived) && keep_rec(v)) {
+        // A changed lead keeps its place; a created one comes after every generated one.
+        let index = v["id"]
+            .as_str()
+            .and_then(|id| index_of(d, id))
+            .unwrap_or(usize::MAX);
+        let added = overlay::time(v, "add_time").unwrap_or(i64::MAX);
+        rows.push(((added, index), Row::Rec(v.clone())));
+    }
+    rows.sort_by_key(|(k, _)| *k);
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+fn render(d: &Data, row: &Row) -> Value {
+    match row {
+        Row::Gen(i) => d.lead_json(*i),
+        Row::Rec(v) => v.clone(),
+    }
+}
+
+/// `leads` or `archived_leads`: every record, in list order, with what clients wrote.
+pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+    let d = &st.pipedrive;
     let which = match name {
         "leads" => List::Leads,
         "archived_leads" => List::Archived,
         _ => return None,
     };
+    if let Some(w) = overlay::writes(st, "leads") {
+        let rows = written_rows(d, &w, which, |_| true, |_| true);
+        return Some(rows.iter().map(|r| render(d, r)).collect());
+    }
     Some(
         d.leads_in_order(which)
             .into_iter()
@@ -237,8 +310,15 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
         "/leads/{id}",
         get(
             |State(st): State<AppState>, Path(id): Path<String>| async move {
-                match st.pipedrive.lead_index(&id) {
-                    Some(i) => ok(json!({ "success": true, "data": st.pipedrive.lead_json(i) })),
+                let found = match overlay::writes(&st, "leads") {
+                    Some(_) => overlay::record(&st, "leads", &id),
+                    None => st
+                        .pipedrive
+                        .lead_index(&id)
+                        .map(|i| st.pipedrive.lead_json(i)),
+                };
+                match found {
+                    Some(lead) => ok(json!({ "success": true, "data": lead })),
                     // Pipedrive answers an unknown or malformed lead id with 404 (400 for not a UUID).
                     None => error(StatusCode::NOT_FOUND, "Lead not found"),
                 }

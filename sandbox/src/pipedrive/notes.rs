@@ -1,7 +1,8 @@
 //! Pipedrive notes (API v1): `GET /notes` (offset pages; exact `user_id`, `deal_id`, `person_id`,
 //! `org_id`; `updated_since`, RFC 3339, on or after; `sort`) and `GET /notes/{id}`. One note per person
 //! of the generated data, attached to the person and, for some, their deal or organization;
-//! content is HTML, times `YYYY-MM-DD HH:MM:SS` UTC.
+//! content is HTML, times `YYYY-MM-DD HH:MM:SS` UTC. Notes clients wrote (`note_writes`) are
+//! listed and read here too, filtered and sorted alike.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -9,6 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
+use super::overlay::{self, Row};
 use super::{error, int_filter, since_filter, v1_page, v1_sort, Data, CC_EMAIL, USERS};
 use crate::common::{id_of, ok, params, Rejection, SortKey};
 use crate::data::fmt_space;
@@ -51,7 +53,7 @@ impl Data {
         }
     }
 
-    fn note_json(&self, i: usize) -> Value {
+    pub(super) fn note_json(&self, i: usize) -> Value {
         let n = self.note(i);
         let topic = self.g.pick(
             NOTE,
@@ -114,6 +116,25 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
             && org.is_none_or(|v| id(n.org) == Some(v))
             && since.is_none_or(|s| n.upd >= s)
     };
+    if let Some(w) = overlay::writes(st, "notes") {
+        let keep_rec = |v: &Value| {
+            let is = |field: &str, want: Option<u64>| {
+                want.is_none_or(|w| overlay::int(v, field) == Some(w))
+            };
+            is("user_id", user)
+                && is("deal_id", deal)
+                && is("person_id", person)
+                && is("org_id", org)
+                && since.is_none_or(|s| overlay::time(v, "update_time").is_some_and(|t| t >= s))
+        };
+        let mut rows = overlay::merge(d.n, |i| (i + 1).to_string(), &w, keep, keep_rec);
+        overlay::by_id(&mut rows, |i| i as u64 + 1);
+        let order = v1_sort::order((0..rows.len()).collect(), &sort, |k, f| match &rows[k] {
+            Row::Gen(i) => sort_key(d, *i, f),
+            Row::Rec(v) => value_key(&v[f]),
+        });
+        return v1_page(order.len(), None, &p, |k| render(d, &rows[order[k]]));
+    }
     let filtered =
         user.is_some() || deal.is_some() || person.is_some() || org.is_some() || since.is_some();
     if !sort.is_empty() {
@@ -131,15 +152,35 @@ fn list(st: &Shared, uri: &Uri) -> axum::response::Response {
 
 /// A note's value of a field `sort` names; times `YYYY-MM-DD HH:MM:SS` sort as text.
 fn sort_key(d: &Data, i: usize, field: &str) -> SortKey {
-    match &d.note_json(i)[field] {
+    value_key(&d.note_json(i)[field])
+}
+
+fn value_key(v: &Value) -> SortKey {
+    match v {
         Value::Number(n) => SortKey::Number(n.as_i64().unwrap_or_default()),
         Value::String(s) => SortKey::Text(s.clone()),
         _ => SortKey::Empty,
     }
 }
 
-pub fn table_data(d: &Data) -> Vec<Value> {
-    (0..d.n).map(|i| d.note_json(i)).collect()
+fn render(d: &Data, row: &Row) -> Value {
+    match row {
+        Row::Gen(i) => d.note_json(*i),
+        Row::Rec(v) => v.clone(),
+    }
+}
+
+/// Every note, with what clients wrote.
+pub fn table_data(st: &Shared) -> Vec<Value> {
+    let d = &st.pipedrive;
+    match overlay::writes(st, "notes") {
+        Some(w) => {
+            let mut rows = overlay::merge(d.n, |i| (i + 1).to_string(), &w, |_| true, |_| true);
+            overlay::by_id(&mut rows, |i| i as u64 + 1);
+            rows.iter().map(|r| render(d, r)).collect()
+        }
+        None => (0..d.n).map(|i| d.note_json(i)).collect(),
+    }
 }
 
 pub fn routes(r: Router<AppState>) -> Router<AppState> {
@@ -151,8 +192,12 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
         "/notes/{id}",
         get(
             |State(st): State<AppState>, Path(id): Path<String>| async move {
-                match id_of(&id, st.pipedrive.n) {
-                    Some(i) => ok(json!({ "success": true, "data": st.pipedrive.note_json(i) })),
+                let found = match overlay::writes(&st, "notes") {
+                    Some(_) => overlay::record(&st, "notes", &id),
+                    None => id_of(&id, st.pipedrive.n).map(|i| st.pipedrive.note_json(i)),
+                };
+                match found {
+                    Some(note) => ok(json!({ "success": true, "data": note })),
                     None => error(StatusCode::NOT_FOUND, "Note not found"),
                 }
             },

@@ -3,7 +3,9 @@
 //! `sort_by` id, name, add_time or update_time and `sort_direction`), `/api/v2/products/{id}`, and a deal's product attachments `/api/v2/deals/{id}/products`
 //! (cursor pages). API v1: a deal's participants `/v1/deals/{id}/participants` (offset pages),
 //! which have no company-wide list. v2 records carry ids rather than expanded objects, RFC 3339
-//! times and their custom fields in a `custom_fields` object.
+//! times and their custom fields in a `custom_fields` object. With writes, products are listed
+//! by `products_written`; a deal a client created has no products or participants (an empty
+//! list), a deleted one is a 404.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -11,7 +13,10 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{cursor_page, error, int_filter, v1_page, v2, Data, Entity, CC_EMAIL, PRODUCTS, USERS};
+use super::{
+    cursor_page, error, int_filter, overlay, products_written, v1_page, v2, Data, Entity, CC_EMAIL,
+    PRODUCTS, USERS,
+};
 use crate::common::{id_of, ok, params, sorted_rows, Rejection};
 use crate::data::{fmt_iso, fmt_space};
 use crate::pipedrive_fields as fields;
@@ -205,6 +210,14 @@ fn list_products(st: &Shared, uri: &Uri) -> axum::response::Response {
         (Ok(o), Ok(i)) => (o, i),
         (Err(r), _) | (_, Err(r)) => return *r,
     };
+    if let Some(w) = overlay::writes(st, "products") {
+        return match products_written::rows(d, &w, &p, owner, ids.as_deref()) {
+            Ok(rows) => cursor_page(rows.len(), None, &p, |k| {
+                products_written::render(d, &rows[k])
+            }),
+            Err(r) => *r,
+        };
+    }
     let keep = |i: usize| {
         owner.is_none_or(|o| d.product_json(i)["owner_id"] == json!(o))
             && ids.as_ref().is_none_or(|ids| ids.contains(&(i as u64 + 1)))
@@ -252,10 +265,11 @@ fn product_order(
     )))
 }
 
-/// Deal `id` of a path, or Pipedrive's 404.
-fn deal_of(st: &Shared, id: &str) -> Result<usize, Rejection> {
-    id_of(id, st.pipedrive.n)
-        .ok_or_else(|| Box::new(error(StatusCode::NOT_FOUND, "Deal not found")))
+/// Deal `id` of a path: Some(index) for a generated deal, None for one a client created (it
+/// has no products or participants yet), or Pipedrive's 404.
+fn deal_of(st: &Shared, id: &str) -> Result<Option<usize>, Rejection> {
+    overlay::parent(st, "deals", id, st.pipedrive.n)
+        .map_err(|()| Box::new(error(StatusCode::NOT_FOUND, "Deal not found")))
 }
 
 /// The v1 routes: a deal's participants.
@@ -268,7 +282,7 @@ pub fn routes_v1(r: Router<AppState>) -> Router<AppState> {
                     Ok(d) => d,
                     Err(r) => return *r,
                 };
-                let rows = st.pipedrive.deal_participants(deal);
+                let rows = deal.map_or_else(Vec::new, |i| st.pipedrive.deal_participants(i));
                 v1_page(rows.len(), None, &params(&uri), |k| rows[k].clone())
             },
         ),
@@ -286,9 +300,13 @@ pub fn routes_v2(r: Router<AppState>) -> Router<AppState> {
         get(
             |State(st): State<AppState>, Path(id): Path<String>| async move {
                 let d = &st.pipedrive;
-                match id_of(&id, d.product_count()) {
-                    Some(i) => ok(json!({ "success": true, "data": d.product_json(i) })),
-                    None => error(StatusCode::NOT_FOUND, "Product not found"),
+                match products_written::one(st.as_ref(), &id) {
+                    Some(Some(record)) => ok(json!({ "success": true, "data": record })),
+                    Some(None) => error(StatusCode::NOT_FOUND, "Product not found"),
+                    None => match id_of(&id, d.product_count()) {
+                        Some(i) => ok(json!({ "success": true, "data": d.product_json(i) })),
+                        None => error(StatusCode::NOT_FOUND, "Product not found"),
+                    },
                 }
             },
         ),
@@ -301,25 +319,50 @@ pub fn routes_v2(r: Router<AppState>) -> Router<AppState> {
                     Ok(d) => d,
                     Err(r) => return *r,
                 };
-                let rows = st.pipedrive.deal_products(deal);
+                let rows = deal.map_or_else(Vec::new, |i| st.pipedrive.deal_products(i));
                 cursor_page(rows.len(), None, &params(&uri), |k| rows[k].clone())
             },
         ),
     )
 }
 
-/// Table name → its rows, for the manifest and `/_sandbox/data`.
-pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
+/// Table name → its rows, for the manifest and `/_sandbox/data`: with what clients wrote, the
+/// children of a deleted deal gone with it.
+pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+    let d = &st.pipedrive;
+    let deals = overlay::writes(st, "deals");
+    let live = |i: &usize| !overlay::deleted(deals.as_ref(), *i);
     Some(match name {
-        "products" => (0..d.product_count()).map(|i| d.product_json(i)).collect(),
-        "product_prices" => (0..d.product_count())
-            .flat_map(|i| match d.product_json(i)["prices"].take() {
-                Value::Array(prices) => prices,
-                _ => Vec::new(),
-            })
+        "products" | "product_prices" => {
+            let all = match overlay::writes(st, "products") {
+                Some(w) => {
+                    let rows = products_written::rows(d, &w, &Default::default(), None, None)
+                        .unwrap_or_default();
+                    rows.iter()
+                        .map(|r| products_written::render(d, r))
+                        .collect()
+                }
+                None => (0..d.product_count()).map(|i| d.product_json(i)).collect(),
+            };
+            if name == "products" {
+                all
+            } else {
+                all.into_iter()
+                    .flat_map(|mut p| match p["prices"].take() {
+                        Value::Array(prices) => prices,
+                        _ => Vec::new(),
+                    })
+                    .collect()
+            }
+        }
+        "deal_products" => (0..d.n)
+            .filter(live)
+            .flat_map(|i| d.deal_products(i))
             .collect(),
-        "deal_products" => (0..d.n).flat_map(|i| d.deal_products(i)).collect(),
-        "deal_participants" => (0..d.n).flat_map(|i| d.deal_participants(i)).collect(),
+        "deal_participants" => (0..d.n)
+            .filter(live)
+            .flat_map(|i| d.deal_participants(i))
+            .collect(),
         _ => return None,
     })
 }

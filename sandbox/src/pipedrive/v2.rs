@@ -5,7 +5,9 @@
 //! 3339 times, `is_deleted` instead of `active_flag`, integer `visible_to`, `label_ids`, custom
 //! fields in a `custom_fields` object, counts only when `include_fields` names them. Cursor pages;
 //! `ids` (up to 100), the exact quick filters each resource documents, `updated_since` (at or
-//! after) and `updated_until` (before), `sort_by`/`sort_direction`.
+//! after) and `updated_until` (before), `sort_by`/`sort_direction`. Once clients wrote to a
+//! resource, `v2_written` serves its lists and reads with the same filters; without writes
+//! nothing here changes.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -15,8 +17,8 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::{
-    cursor_start, error, int_filter, Data, Entity, DEAL, LOST_REASONS, PIPELINES, PIPELINE_NAMES,
-    STAGES, STAGES_PER_PIPELINE, STAGE_NAMES, STAGE_PROBABILITY,
+    cursor_start, error, int_filter, v2_written, Data, Entity, DEAL, LOST_REASONS, PIPELINES,
+    PIPELINE_NAMES, STAGES, STAGES_PER_PIPELINE, STAGE_NAMES, STAGE_PROBABILITY,
 };
 use crate::common::{num, ok, param, params, sorted_rows, Params, Rejection};
 use crate::data::{self, fmt_date, fmt_iso};
@@ -45,7 +47,18 @@ impl Resource {
         ("/stages", Resource::Stages),
     ];
 
-    fn count(self, d: &Data) -> usize {
+    /// The table whose writes this list shows (both deal lists show the deals'), if any.
+    pub(super) fn table(self) -> Option<&'static str> {
+        match self {
+            Resource::Persons => Some("persons"),
+            Resource::Organizations => Some("organizations"),
+            Resource::Deals | Resource::ArchivedDeals => Some("deals"),
+            Resource::Activities => Some("activities"),
+            Resource::Pipelines | Resource::Stages => None,
+        }
+    }
+
+    pub(super) fn count(self, d: &Data) -> usize {
         match self {
             Resource::Pipelines => PIPELINES,
             Resource::Stages => STAGES,
@@ -55,7 +68,7 @@ impl Resource {
     }
 
     /// The resource whose generator makes row `i` of this list, and the index it has there.
-    fn source(self, d: &Data, i: usize) -> (Resource, usize) {
+    pub(super) fn source(self, d: &Data, i: usize) -> (Resource, usize) {
         match self {
             Resource::ArchivedDeals => (Resource::Deals, d.n + i),
             r => (r, i),
@@ -63,7 +76,7 @@ impl Resource {
     }
 
     /// The `include_fields` values it honours, each an extra member of the record.
-    fn optional(self) -> &'static [&'static str] {
+    pub(super) fn optional(self) -> &'static [&'static str] {
         match self {
             Resource::Persons => &["open_deals_count", "closed_deals_count"],
             Resource::Organizations => &["open_deals_count", "people_count"],
@@ -71,7 +84,7 @@ impl Resource {
         }
     }
 
-    fn sortable(self) -> &'static [&'static str] {
+    pub(super) fn sortable(self) -> &'static [&'static str] {
         match self {
             Resource::Activities => &["id", "update_time", "add_time", "due_date"],
             Resource::Stages => &["id", "update_time", "add_time", "order_nr"],
@@ -79,7 +92,7 @@ impl Resource {
         }
     }
 
-    fn not_found(self) -> &'static str {
+    pub(super) fn not_found(self) -> &'static str {
         match self {
             Resource::Persons => "Person not found",
             Resource::Organizations => "Organization not found",
@@ -142,7 +155,7 @@ impl Data {
         r
     }
 
-    fn org_v2(&self, i: usize, include: &[&str]) -> Value {
+    pub(super) fn org_v2(&self, i: usize, include: &[&str]) -> Value {
         let o = self.org(i);
         let mut r = json!({
             "id": i + 1,
@@ -171,7 +184,7 @@ impl Data {
         r
     }
 
-    fn deal_v2(&self, i: usize) -> Value {
+    pub(super) fn deal_v2(&self, i: usize) -> Value {
         let d = self.deal(i);
         let archived = i >= self.n;
         let closed = (d.status != "open").then_some(d.upd);
@@ -215,7 +228,7 @@ impl Data {
         })
     }
 
-    fn activity_v2(&self, i: usize) -> Value {
+    pub(super) fn activity_v2(&self, i: usize) -> Value {
         let a = self.activity(i);
         let time = a.due % 86_400;
         let hm = |m: u64| format!("{:02}:{:02}", m / 60, m % 60);
@@ -284,7 +297,7 @@ impl Data {
     }
 
     /// (add, update) times of record `i`, and for activities its due time, for filters and sorting.
-    fn times(&self, r: Resource, i: usize) -> (i64, i64, i64) {
+    pub(super) fn times(&self, r: Resource, i: usize) -> (i64, i64, i64) {
         let (r, i) = r.source(self, i);
         match r {
             Resource::Persons => {
@@ -319,7 +332,7 @@ fn bad(msg: &str) -> Rejection {
 }
 
 /// An RFC 3339 time parameter; anything else is a 400.
-fn time_filter(p: &Params, key: &str) -> Result<Option<i64>, Rejection> {
+pub(super) fn time_filter(p: &Params, key: &str) -> Result<Option<i64>, Rejection> {
     match param(p, key) {
         None => Ok(None),
         Some(v) => data::parse_datetime(v).map(Some).ok_or_else(|| {
@@ -347,7 +360,7 @@ pub(super) fn ids_filter(p: &Params) -> Result<Option<Vec<u64>>, Rejection> {
 }
 
 /// The exact filters a resource documents: (parameter, the record's id for it).
-fn quick_filters(r: Resource) -> &'static [&'static str] {
+pub(super) fn quick_filters(r: Resource) -> &'static [&'static str] {
     match r {
         Resource::Persons => &["owner_id", "org_id", "deal_id"],
         Resource::Organizations => &["owner_id"],
@@ -384,7 +397,13 @@ fn quick_value(d: &Data, r: Resource, i: usize, key: &str) -> Option<u64> {
     }
 }
 
-fn filters<'a>(d: &'a Data, r: Resource, p: &Params) -> Result<Vec<Keep<'a>>, Rejection> {
+/// `contact(deal id)`: the id of the deal's contact person, for the persons' `deal_id`.
+pub(super) fn filters<'a>(
+    d: &'a Data,
+    r: Resource,
+    p: &Params,
+    contact: &dyn Fn(u64) -> Option<u64>,
+) -> Result<Vec<Keep<'a>>, Rejection> {
     let mut out: Vec<Keep<'a>> = Vec::new();
     if let Some(ids) = ids_filter(p)? {
         out.push(Box::new(move |i| {
@@ -397,11 +416,8 @@ fn filters<'a>(d: &'a Data, r: Resource, p: &Params) -> Result<Vec<Keep<'a>>, Re
         };
         if (r, *key) == (Resource::Persons, "deal_id") {
             // The persons of a deal: its contact person.
-            let person = (v as usize)
-                .checked_sub(1)
-                .filter(|x| *x < d.n)
-                .and_then(|x| d.deal(x).person);
-            out.push(Box::new(move |i| person == Some(i)));
+            let person = contact(v);
+            out.push(Box::new(move |i| person == Some(i as u64 + 1)));
         } else {
             out.push(Box::new(move |i| quick_value(d, r, i, key) == Some(v)));
         }
@@ -488,7 +504,7 @@ fn order(
     Ok(Some(sorted_rows(rows.iter().copied(), key, desc)))
 }
 
-fn include_fields(r: Resource, p: &Params) -> Result<Vec<&'static str>, Rejection> {
+pub(super) fn include_fields(r: Resource, p: &Params) -> Result<Vec<&'static str>, Rejection> {
     let Some(list) = param(p, "include_fields") else {
         return Ok(Vec::new());
     };
@@ -510,12 +526,24 @@ fn include_fields(r: Resource, p: &Params) -> Result<Vec<&'static str>, Rejectio
         .collect()
 }
 
+/// The contact person of generated deal `deal` (an id), as generated.
+fn generated_contact(d: &Data, deal: u64) -> Option<u64> {
+    (deal as usize)
+        .checked_sub(1)
+        .filter(|x| *x < d.n)
+        .and_then(|x| d.deal(x).person)
+        .map(|p| p as u64 + 1)
+}
+
 fn list(st: &Shared, r: Resource, uri: &Uri) -> Response {
     let d = &st.pipedrive;
     let p = params(uri);
+    if let Some(resp) = v2_written::list(st, r, &p) {
+        return resp;
+    }
     let prepared = (|| -> Result<_, Rejection> {
         Ok((
-            filters(d, r, &p)?,
+            filters(d, r, &p, &|deal| generated_contact(d, deal))?,
             include_fields(r, &p)?,
             cursor_start(&p)?,
         ))
@@ -561,6 +589,9 @@ fn one(st: &Shared, r: Resource, id: &str, uri: &Uri) -> Response {
         Ok(i) => i,
         Err(e) => return *e,
     };
+    if let Some(resp) = v2_written::one(st, r, id, &include) {
+        return resp;
+    }
     match crate::common::id_of(id, r.count(d)) {
         Some(i) => ok(json!({ "success": true, "data": d.render_v2(r, i, &include) })),
         None => error(StatusCode::NOT_FOUND, r.not_found()),
@@ -568,7 +599,8 @@ fn one(st: &Shared, r: Resource, id: &str, uri: &Uri) -> Response {
 }
 
 /// `table_data` of a resource: every record, with the counts the profile asks for.
-pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
+pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+    let d = &st.pipedrive;
     let r = match name {
         "archived_deals" => Resource::ArchivedDeals,
         _ => Resource::ALL
@@ -577,6 +609,9 @@ pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
             .map(|(_, r)| *r)?,
     };
     let include = r.optional();
+    if let Some(rows) = v2_written::all(st, r) {
+        return Some(rows);
+    }
     Some(
         (0..r.count(d))
             .map(|i| d.render_v2(r, i, include))

@@ -8,9 +8,9 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::{cursor_page, error, Data};
-use crate::common::{id_of, params};
-use crate::AppState;
+use super::{cursor_page, error, overlay, Data};
+use crate::common::params;
+use crate::{AppState, Shared};
 
 const VARIATION: u64 = 0x21;
 /// Most variations a product has; their ids are `product × this + k + 1`.
@@ -62,9 +62,16 @@ impl Data {
     }
 }
 
-/// `product_variations`, product by product, and `product_variation_prices`, their prices.
-pub fn table_data(d: &Data, name: &str) -> Option<Vec<Value>> {
-    let variations = || (0..d.product_count()).flat_map(|i| d.variations(i));
+/// `product_variations`, product by product, and `product_variation_prices`, their prices; a
+/// deleted product's are gone with it.
+pub fn table_data(st: &Shared, name: &str) -> Option<Vec<Value>> {
+    let d = &st.pipedrive;
+    let products = overlay::writes(st, "products");
+    let variations = || {
+        (0..d.product_count())
+            .filter(|i| !overlay::deleted(products.as_ref(), *i))
+            .flat_map(|i| d.variations(i))
+    };
     match name {
         "product_variations" => Some(variations().collect()),
         "product_variation_prices" => Some(
@@ -96,12 +103,12 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
         get(
             |State(st): State<AppState>, Path(id): Path<String>, uri: Uri| async move {
                 let d = &st.pipedrive;
-                match id_of(&id, d.product_count()) {
-                    Some(i) => {
-                        let rows = d.variations(i);
+                match overlay::parent(&st, "products", &id, d.product_count()) {
+                    Ok(product) => {
+                        let rows = product.map_or_else(Vec::new, |i| d.variations(i));
                         cursor_page(rows.len(), None, &params(&uri), |k| rows[k].clone())
                     }
-                    None => error(StatusCode::NOT_FOUND, "Product not found"),
+                    Err(()) => error(StatusCode::NOT_FOUND, "Product not found"),
                 }
             },
         ),
