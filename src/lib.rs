@@ -27,6 +27,7 @@ pub(crate) mod secret;
 pub(crate) mod session;
 pub(crate) mod table_meta;
 pub(crate) mod wchar;
+pub(crate) mod write_log;
 
 /// The SQL engine with no ODBC in between, for the benchmark baseline
 /// (`examples/bench_engine.rs`). Not an API: nothing else outside the crate may use it.
@@ -45,6 +46,7 @@ pub mod bench_api {
             batch_size: 8192,
             tables: Vec::new(),
             requests: Default::default(),
+            read_only: Some("a connection without a profile has nothing to write to".into()),
         })
         .map_err(|e| e.message)?;
         let prepared = engine.prepare(sql, true).await.map_err(|e| e.message)?;

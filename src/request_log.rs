@@ -47,6 +47,8 @@ pub struct RequestLog {
     /// Recent statements that asked to bypass the result cache (`/*+ NO_CACHE */`).
     uncached: Mutex<VecDeque<u64>>,
     entries: Mutex<VecDeque<RequestEntry>>,
+    /// What the connection's writes did, row by row.
+    pub writes: crate::write_log::WriteLog,
 }
 
 impl std::fmt::Debug for RequestLog {

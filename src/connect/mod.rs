@@ -14,7 +14,7 @@ mod values;
 
 pub use grammar::Attributes;
 pub use settings::Warning;
-pub use values::RateLimitSharing;
+pub use values::{RateLimitSharing, WriteErrors};
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 
 use super::grammar::Attributes;
 use super::profile_settings::ProfileSettings;
-use super::values::{self, AuthScheme, InitiateOAuth, RateLimitSharing, SettingsLocation};
+use super::values::{
+    self, AuthScheme, InitiateOAuth, RateLimitSharing, SettingsLocation, WriteErrors,
+};
 use crate::error::{ConnectError, Error, Result};
 use crate::secret::Secret;
 use crate::table_meta;
@@ -104,7 +106,8 @@ shown_as_text!(
     AuthScheme,
     InitiateOAuth,
     RateLimitSharing,
-    SettingsLocation
+    SettingsLocation,
+    WriteErrors
 );
 
 impl PropertyValue for ProfileSettings {
@@ -448,6 +451,38 @@ connection_properties! {
         allowed: "MACHINE, PROCESS",
         liftable: true,
         description: "Who shares an account's rate-limit budget, so requests wait for it instead of drawing 429s: MACHINE, every process of the user on this computer (a state file under $XDG_STATE_HOME/apiodbc); PROCESS, the connections of this process.",
+    }
+    ReadOnly {
+        field: read_only: bool = false,
+        name: "ReadOnly", aliases: [],
+        parse: yes_or_no,
+        allowed: "TRUE, FALSE",
+        liftable: true,
+        description: "TRUE refuses every INSERT, UPDATE and DELETE before any request, and tells clients the data source is read-only (SQL_DATA_SOURCE_READ_ONLY); FALSE lets the tables whose API can change records be written.",
+    }
+    WriteErrors {
+        field: write_errors: WriteErrors = WriteErrors::Stop,
+        name: "WriteErrors", aliases: [],
+        parse: |p, v| enumerated(p, v, WriteErrors::parse),
+        allowed: "STOP, CONTINUE",
+        liftable: true,
+        description: "What a write does after a row the API refuses: STOP sends no further rows; CONTINUE sends them all the same. Either way the statement fails, naming the rows applied and the rows that failed (sys.sys_writes lists each).",
+    }
+    WriteRowLimit {
+        field: write_row_limit: u64 = 100,
+        name: "WriteRowLimit", aliases: [],
+        parse: |p, v| whole(p, v, 0..=u64::MAX),
+        allowed: "whole numbers; 0 means no limit",
+        liftable: true,
+        description: "The most rows one UPDATE or DELETE may change; one that selects more fails before any change is sent, saying how many it selected.",
+    }
+    AllowUnfilteredWrites {
+        field: allow_unfiltered_writes: bool = false,
+        name: "AllowUnfilteredWrites", aliases: [],
+        parse: yes_or_no,
+        allowed: "TRUE, FALSE",
+        liftable: true,
+        description: "TRUE lets an UPDATE or DELETE without a WHERE change every row (up to WriteRowLimit); FALSE refuses it before any request.",
     }
     CacheTTL {
         field: cache_ttl: u32 = 0,

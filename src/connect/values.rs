@@ -119,6 +119,39 @@ impl fmt::Display for RateLimitSharing {
     }
 }
 
+/// What a write does after a row the API refuses (WriteErrors).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WriteErrors {
+    /// Stop: the rows after it are not sent.
+    #[default]
+    Stop,
+    /// Send the rows after it all the same; the error lists every row that failed.
+    Continue,
+}
+
+impl WriteErrors {
+    pub fn parse(s: &str) -> Option<WriteErrors> {
+        Some(match normalise(s).as_str() {
+            "STOP" => WriteErrors::Stop,
+            "CONTINUE" => WriteErrors::Continue,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            WriteErrors::Stop => "STOP",
+            WriteErrors::Continue => "CONTINUE",
+        }
+    }
+}
+
+impl fmt::Display for WriteErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 fn normalise(s: &str) -> String {
     s.trim()
         .chars()

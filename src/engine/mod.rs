@@ -10,6 +10,7 @@ pub mod escape;
 mod hints;
 mod hyphenated_schemas;
 pub mod identifier_case;
+mod insert_values;
 mod late_columns;
 pub mod placeholders;
 pub mod procedure_call;
@@ -21,6 +22,7 @@ mod sql_lexer;
 mod statement_log;
 mod sys_requests;
 pub mod sys_tables;
+mod sys_writes;
 pub mod type_names;
 
 use std::sync::{Arc, RwLock};
@@ -69,6 +71,9 @@ pub struct EngineOptions {
     pub tables: Vec<NamedTable>,
     /// The connection's request log: statements are numbered in it, `sys.sys_requests` reads it.
     pub requests: Arc<RequestLog>,
+    /// Why INSERT, UPDATE and DELETE are refused when prepared (ReadOnly, a profile without
+    /// writes, no profile); `None`: they may run.
+    pub read_only: Option<String>,
 }
 
 /// A table provider and the name it is queried by.
@@ -95,6 +100,9 @@ pub enum Prepared {
         plan: Arc<DropOnStack<LogicalPlan>>,
         schema: SchemaRef,
         param_types: Vec<Option<DataType>>,
+        /// An INSERT, UPDATE or DELETE: executing it changes the API's data and its one row is
+        /// the count of rows changed.
+        writes: bool,
     },
     Procedure {
         call: ProcedureCall,
@@ -118,6 +126,11 @@ impl Prepared {
         }
     }
 
+    /// Whether executing it changes the API's data (INSERT, UPDATE, DELETE).
+    pub fn writes(&self) -> bool {
+        matches!(self, Prepared::Query { writes: true, .. })
+    }
+
     /// The stack executing the statement and reading its rows needs: the large one for a deeply
     /// nested statement, whose expressions evaluate recursively.
     pub fn stack(&self) -> Stack {
@@ -139,6 +152,7 @@ impl Prepared {
 pub struct Engine {
     ctx: SessionContext,
     requests: Arc<RequestLog>,
+    read_only: Option<String>,
     /// Replaced whole when a table learns its late columns.
     catalog: RwLock<Arc<CatalogInfo>>,
     mixed_case: RwLock<Arc<MixedCaseColumns>>,
@@ -216,9 +230,15 @@ impl Engine {
             Arc::new(sys_requests::SysRequests::new(options.requests.clone())),
         )
         .map_err(from_datafusion)?;
+        ctx.register_table(
+            TableReference::partial(SYS_SCHEMA, sys_tables::SYS_WRITES.name),
+            Arc::new(sys_writes::SysWrites::new(options.requests.clone())),
+        )
+        .map_err(from_datafusion)?;
         Ok(Engine {
             ctx,
             requests: options.requests,
+            read_only: options.read_only,
             mixed_case: RwLock::new(Arc::new(MixedCaseColumns::from_catalog(&catalog))),
             catalog: RwLock::new(Arc::new(catalog)),
             default_schema: options.default_schema,
@@ -299,8 +319,17 @@ impl Engine {
             .map(|t| t.schema.clone())
             .collect();
         let translated = hyphenated_schemas::quote(&translated, &schemas).into_owned();
-        let (plan, param_types, complexity) = self.plan(&translated, |n| format!("${n}")).await?;
-        let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
+        let (plan, param_types, complexity) = self
+            .plan(&translated, |n| format!("${n}"))
+            .await
+            .map_err(|e| insert_values::name_bad_literal(&translated, e))?;
+        let writes = matches!(plan, LogicalPlan::Dml(_));
+        // A write has no result set: its count is the statement's row count.
+        let schema: SchemaRef = if writes {
+            Arc::new(Schema::empty())
+        } else {
+            Arc::new(plan.schema().as_arrow().clone())
+        };
         let stack = if complexity.is_deep() {
             Stack::Large
         } else {
@@ -311,6 +340,7 @@ impl Engine {
             plan: Arc::new(DropOnStack::new(plan, stack)),
             schema,
             param_types,
+            writes,
         })
     }
 
@@ -329,7 +359,7 @@ impl Engine {
             .sql_to_statement(&numbered, &state.config().options().sql_parser.dialect)
             .map_err(from_datafusion)?;
         // Refuse writes before planning, so `INSERT INTO missing` says read-only, not 42S02.
-        refuse_write_statement(&statement)?;
+        refuse_write_statement(&statement, self.read_only.as_deref())?;
         crate::request_log::in_statement(
             self.requests.next_statement(),
             self.complete_referenced(&state, &statement),
@@ -356,7 +386,19 @@ impl Engine {
                 }
             }
         };
-        refuse_writes(&plan)?;
+        refuse_writes(&plan, self.read_only.as_deref())?;
+        if let LogicalPlan::Dml(dml) = &plan {
+            let schema = dml.table_name.schema().unwrap_or(&self.default_schema);
+            if schema.eq_ignore_ascii_case(SYS_SCHEMA) {
+                return Err(Error::new(
+                    SqlError::ReadOnly,
+                    format!(
+                        "{} on {} is not possible: the sys tables describe the connection and cannot be changed",
+                        dml.op, dml.table_name
+                    ),
+                ));
+            }
+        }
         let unnamed = column_names::unnamed_positions(&statement, plan.schema().fields().len());
         let plan = column_names::rename(plan, &unnamed)?;
         let types = plan.get_parameter_types().map_err(from_datafusion)?;
@@ -455,8 +497,16 @@ impl Engine {
                 sql,
                 plan,
                 param_types,
+                writes,
                 ..
             } => {
+                let named = |e: Error| {
+                    if *writes {
+                        insert_values::name_bad_literal(sql, e)
+                    } else {
+                        e
+                    }
+                };
                 let statement = self.requests.begin_statement(hints::read(sql).no_cache);
                 tracing::debug!(statement, "executing");
                 let plan = if params.is_empty() {
@@ -469,8 +519,27 @@ impl Engine {
                     .ctx
                     .execute_logical_plan(plan)
                     .await
-                    .map_err(from_datafusion)?;
-                let stream = frame.execute_stream().await.map_err(from_datafusion)?;
+                    .map_err(|e| named(from_datafusion(e)))?;
+                let stream = frame
+                    .execute_stream()
+                    .await
+                    .map_err(|e| named(from_datafusion(e)))?;
+                let stream: SendableRecordBatchStream = if *writes {
+                    let sql = sql.clone();
+                    let schema = stream.schema();
+                    Box::pin(RecordBatchStreamAdapter::new(
+                        schema,
+                        futures::StreamExt::map(stream, move |batch| {
+                            batch.map_err(|e| {
+                                let named =
+                                    insert_values::name_bad_literal(&sql, from_datafusion(e));
+                                datafusion::error::DataFusionError::External(Box::new(named))
+                            })
+                        }),
+                    ))
+                } else {
+                    stream
+                };
                 Ok(Box::pin(statement_log::Logged::new(
                     stream,
                     statement,
@@ -513,17 +582,34 @@ fn read_only_error(verb: &str) -> Error {
     Error::new(
         SqlError::ReadOnly,
         format!(
-            "{verb} is not allowed: apiodbc connections are read-only; use SELECT, or EXEC for the stored procedures"
+            "{verb} is not possible on an API's tables; use SELECT, INSERT, UPDATE, DELETE, or EXEC for the stored procedures"
         ),
     )
 }
 
-fn refuse_write_statement(statement: &DFStatement) -> Result<()> {
+fn read_only_connection(verb: &str, why: &str) -> Error {
+    Error::new(
+        SqlError::ReadOnly,
+        format!("{verb} is not allowed: this connection is read-only ({why})"),
+    )
+}
+
+fn refuse_write_statement(statement: &DFStatement, read_only: Option<&str>) -> Result<()> {
     match statement {
         DFStatement::Statement(s) => match s.as_ref() {
             SqlStatement::Query(_)
             | SqlStatement::Explain { .. }
             | SqlStatement::ExplainTable { .. } => Ok(()),
+            w @ (SqlStatement::Insert(_) | SqlStatement::Update(_) | SqlStatement::Delete(_)) => {
+                match read_only {
+                    None => Ok(()),
+                    Some(why) => {
+                        let verb = w.to_string();
+                        let verb = verb.split_whitespace().next().unwrap_or("A write");
+                        Err(read_only_connection(&verb.to_uppercase(), why))
+                    }
+                }
+            }
             other => {
                 let text = other.to_string();
                 let verb: String = text
@@ -557,8 +643,22 @@ fn sql_words(plan_name: &str) -> String {
     words
 }
 
-fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
+fn refuse_writes(plan: &LogicalPlan, read_only: Option<&str>) -> Result<()> {
+    use datafusion::logical_expr::dml::InsertOp;
+    use datafusion::logical_expr::WriteOp;
     let verb = match plan {
+        LogicalPlan::Dml(dml) if read_only.is_some() => {
+            let why = read_only.unwrap_or_default();
+            return Err(read_only_connection(&dml.op.to_string(), why));
+        }
+        LogicalPlan::Dml(dml)
+            if matches!(
+                dml.op,
+                WriteOp::Insert(InsertOp::Append) | WriteOp::Update | WriteOp::Delete
+            ) =>
+        {
+            None
+        }
         LogicalPlan::Dml(dml) => Some(dml.op.to_string()),
         LogicalPlan::Ddl(ddl) => Some(sql_words(ddl.name())),
         LogicalPlan::Copy(_) => Some("COPY".to_string()),
@@ -595,6 +695,10 @@ mod tests {
     use super::*;
 
     fn engine() -> Engine {
+        engine_with(false)
+    }
+
+    fn engine_with(read_only: bool) -> Engine {
         Engine::new(EngineOptions {
             default_schema: SYS_SCHEMA.into(),
             database: "apiodbc".into(),
@@ -604,6 +708,7 @@ mod tests {
             batch_size: 1024,
             tables: Vec::new(),
             requests: Arc::default(),
+            read_only: read_only.then(|| "ReadOnly=TRUE".to_string()),
         })
         .expect("engine")
     }
@@ -659,13 +764,28 @@ mod tests {
     }
 
     #[test]
-    fn writes_are_refused_before_planning() {
-        let Err(err) = block_on(engine().prepare("INSERT INTO missing VALUES (1)", true)) else {
-            panic!("an INSERT must be refused");
+    fn read_only_refuses_writes_before_planning_and_ddl_is_always_refused() {
+        use crate::error::{ErrorKind, SqlError};
+        let kind = |engine: &Engine, sql: &str| match block_on(engine.prepare(sql, true)) {
+            Err(e) => e.kind,
+            Ok(_) => panic!("{sql} must be refused"),
         };
+        let read_only = engine_with(true);
+        let writable = engine_with(false);
+        let missing = "INSERT INTO missing VALUES (1)";
         assert_eq!(
-            err.kind,
-            crate::error::ErrorKind::Sql(crate::error::SqlError::ReadOnly)
+            kind(&read_only, missing),
+            ErrorKind::Sql(SqlError::ReadOnly)
         );
+        assert_eq!(
+            kind(&writable, missing),
+            ErrorKind::Sql(SqlError::TableNotFound)
+        );
+        for engine in [&read_only, &writable] {
+            assert_eq!(
+                kind(engine, "CREATE TABLE t (a INT)"),
+                ErrorKind::Sql(SqlError::ReadOnly)
+            );
+        }
     }
 }

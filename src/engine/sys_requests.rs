@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, Int64Array, StringArray};
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::catalog::{MemTable, Session, TableProvider};
+use datafusion::catalog::{Session, TableProvider};
 use datafusion::datasource::TableType;
 use datafusion::logical_expr::Expr;
 use datafusion::physical_plan::ExecutionPlan;
@@ -82,11 +82,8 @@ impl TableProvider for SysRequests {
         limit: Option<usize>,
     ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
         let entries = self.log.entries();
-        let (_, batch) = SYS_REQUESTS
-            .batch(Self::columns(&entries))
-            .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?;
-        MemTable::try_new(self.schema.clone(), vec![vec![batch]])?
-            .scan(state, projection, filters, limit)
+        SYS_REQUESTS
+            .scan_now(Self::columns(&entries), state, projection, filters, limit)
             .await
     }
 }

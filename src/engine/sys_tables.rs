@@ -72,6 +72,24 @@ impl SysTable {
         TableInfo::from_schema(SYS_SCHEMA, self.name, SYSTEM_TABLE, &self.schema())
     }
 
+    /// A scan of `columns` as this table's rows, read at the moment of the scan (the logs).
+    pub(super) async fn scan_now(
+        &self,
+        columns: Vec<ArrayRef>,
+        state: &dyn datafusion::catalog::Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[datafusion::logical_expr::Expr],
+        limit: Option<usize>,
+    ) -> datafusion::common::Result<Arc<dyn datafusion::physical_plan::ExecutionPlan>> {
+        use datafusion::catalog::TableProvider;
+        let (_, batch) = self
+            .batch(columns)
+            .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?;
+        datafusion::catalog::MemTable::try_new(self.schema(), vec![vec![batch]])?
+            .scan(state, projection, filters, limit)
+            .await
+    }
+
     pub(super) fn batch(&self, columns: Vec<ArrayRef>) -> Result<(String, RecordBatch)> {
         let batch = RecordBatch::try_new(self.schema(), columns).map_err(|e| {
             Error::general(format!(
@@ -233,13 +251,47 @@ pub(super) const SYS_REQUESTS: SysTable = SysTable {
     ],
 };
 
-const ALL: [&SysTable; 6] = [
+/// The rows of the connection's recent writes and what became of each (rows from
+/// `write_log`, read when the table is queried: `engine::sys_writes`).
+pub(super) const SYS_WRITES: SysTable = SysTable {
+    name: "sys_writes",
+    description: "Every row of this connection's recent INSERT, UPDATE and DELETE statements (the last 10,000): its key and whether the API applied it",
+    columns: &[
+        (
+            "StatementId",
+            DataType::Int64,
+            "The connection's statement, as sys_requests numbers it",
+        ),
+        ("TableName", DataType::Utf8, "The table written, schema.table"),
+        ("Operation", DataType::Utf8, "INSERT, UPDATE or DELETE"),
+        ("RowNumber", DataType::Int64, "The row's place in the statement, from 1"),
+        (
+            "RecordKey",
+            DataType::Utf8,
+            "The record's key: the one the API gave a new record, or the one the row had (several joined by commas)",
+        ),
+        (
+            "Outcome",
+            DataType::Utf8,
+            "applied; refused (the API said no, nothing changed); unknown (no answer after a request that may have been applied, never sent again); not sent (an earlier row failed)",
+        ),
+        (
+            "HttpStatus",
+            DataType::Int32,
+            "The HTTP status of a failed row's answer; NULL when applied or none came",
+        ),
+        ("Message", DataType::Utf8, "The API's message for a failed row"),
+    ],
+};
+
+const ALL: [&SysTable; 7] = [
     &SYS_TABLES,
     &SYS_TABLECOLUMNS,
     &SYS_PROCEDURES,
     &SYS_PROCEDUREPARAMETERS,
     &SYS_CONNECTION_PROPS,
     &SYS_REQUESTS,
+    &SYS_WRITES,
 ];
 
 /// The system tables' own catalog entries, so they appear in their own listing.

@@ -69,6 +69,9 @@ pub enum ApiError {
     Unexpected,
     /// A value in a record does not fit its column's declared type.
     BadValue,
+    /// The API refused a write (a 4xx other than 401, 403 and 429): a value it does not
+    /// accept, a record it does not have (native code: the HTTP status).
+    WriteRefused,
 }
 
 /// Preparing and running SQL (`engine`).
@@ -76,8 +79,13 @@ pub enum ApiError {
 pub enum SqlError {
     /// The statement does not parse, or uses something the driver does not support.
     Syntax,
-    /// A statement that would change data: connections are read-only.
+    /// A statement that would change data where nothing may be changed: ReadOnly, a table or
+    /// column the API does not let change, a change the connection's limits stop.
     ReadOnly,
+    /// A row a write cannot send: a required column without a value.
+    Constraint,
+    /// A write while SQL_AUTOCOMMIT is off: the APIs have no transactions to hold it in.
+    NoTransactions,
     /// A table that does not exist.
     TableNotFound,
     /// A column that does not exist.
@@ -137,6 +145,7 @@ impl ErrorKind {
                 ApiError::Timeout => state::TIMEOUT_EXPIRED,
                 ApiError::Unexpected => state::GENERAL_ERROR,
                 ApiError::BadValue => state::INVALID_CHARACTER_VALUE,
+                ApiError::WriteRefused => state::INTEGRITY_CONSTRAINT_VIOLATION,
             },
             ErrorKind::Sql(kind) => match kind {
                 SqlError::Syntax | SqlError::ReadOnly | SqlError::Procedure => state::SYNTAX_ERROR,
@@ -150,6 +159,8 @@ impl ErrorKind {
                 SqlError::DivisionByZero => state::DIVISION_BY_ZERO,
                 SqlError::NotImplemented => state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
                 SqlError::Execution => state::GENERAL_ERROR,
+                SqlError::Constraint => state::INTEGRITY_CONSTRAINT_VIOLATION,
+                SqlError::NoTransactions => state::INVALID_TRANSACTION_STATE,
             },
         }
     }

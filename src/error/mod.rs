@@ -58,6 +58,8 @@ pub mod state {
     pub const DIVISION_BY_ZERO: SqlState = SqlState::new("22012");
     pub const INVALID_CHARACTER_VALUE: SqlState = SqlState::new("22018");
     pub const INVALID_CURSOR_STATE: SqlState = SqlState::new("24000");
+    pub const INVALID_TRANSACTION_STATE: SqlState = SqlState::new("25000");
+    pub const INTEGRITY_CONSTRAINT_VIOLATION: SqlState = SqlState::new("23000");
     pub const INVALID_AUTHORIZATION: SqlState = SqlState::new("28000");
     pub const INVALID_CURSOR_NAME: SqlState = SqlState::new("34000");
     pub const DUPLICATE_CURSOR_NAME: SqlState = SqlState::new("3C000");
@@ -171,6 +173,9 @@ mod tests {
             (ApiError::Unexpected.into(), "HY000"),
             (ApiError::BadValue.into(), "22018"),
             (SqlError::ReadOnly.into(), "42000"),
+            (SqlError::Constraint.into(), "23000"),
+            (SqlError::NoTransactions.into(), "25000"),
+            (ApiError::WriteRefused.into(), "23000"),
             (SqlError::TableNotFound.into(), "42S02"),
             (SqlError::TooComplex.into(), "54001"),
             (state::FUNCTION_SEQUENCE_ERROR.into(), "HY010"),

@@ -9,7 +9,7 @@ use super::diag::Diagnostics;
 use super::environment::Environment;
 use super::lock;
 use crate::connect::{dsn, grammar, settings::Settings, Attributes};
-use crate::error::{state, Error, Result};
+use crate::error::{state, Error, Result, SqlError};
 use crate::odbc::attributes::{
     SQL_ATTR_ACCESS_MODE, SQL_ATTR_ANSI_APP, SQL_ATTR_ASYNC_DBC_FUNCTIONS_ENABLE,
     SQL_ATTR_AUTOCOMMIT, SQL_ATTR_AUTO_IPD, SQL_ATTR_CONNECTION_DEAD, SQL_ATTR_CONNECTION_TIMEOUT,
@@ -17,7 +17,7 @@ use crate::odbc::attributes::{
     SQL_ATTR_LOGIN_TIMEOUT, SQL_ATTR_METADATA_ID, SQL_ATTR_ODBC_CURSORS, SQL_ATTR_PACKET_SIZE,
     SQL_ATTR_QUIET_MODE, SQL_ATTR_RESET_CONNECTION, SQL_ATTR_TRACE, SQL_ATTR_TRACEFILE,
     SQL_ATTR_TRANSLATE_LIB, SQL_ATTR_TRANSLATE_OPTION, SQL_ATTR_TXN_ISOLATION, SQL_AUTOCOMMIT_ON,
-    SQL_CD_FALSE, SQL_MODE_READ_ONLY,
+    SQL_CD_FALSE, SQL_MODE_READ_ONLY, SQL_MODE_READ_WRITE,
 };
 use crate::runtime::wait_limited;
 use crate::session::{self, OpenSession};
@@ -34,6 +34,8 @@ pub struct ConnState {
     pub login_timeout: usize,
     pub connection_timeout: usize,
     pub autocommit: usize,
+    /// SQL_ATTR_ACCESS_MODE set to SQL_MODE_READ_ONLY: writes are refused.
+    pub access_read_only: bool,
     pub txn_isolation: usize,
     pub metadata_id: usize,
     pub packet_size: usize,
@@ -65,6 +67,7 @@ impl Connection {
                 login_timeout: 0,
                 connection_timeout: 0,
                 autocommit: SQL_AUTOCOMMIT_ON,
+                access_read_only: false,
                 txn_isolation: 0,
                 metadata_id: 0,
                 packet_size: 0,
@@ -83,6 +86,33 @@ impl Connection {
                 "The connection is not open; connect first",
             )
         })
+    }
+
+    /// Whether the connection may change data: open, not read-only by ReadOnly or
+    /// SQL_ATTR_ACCESS_MODE, and with autocommit on (the APIs have no transactions to hold a
+    /// change for a commit, so autocommit off would only pretend).
+    pub fn may_write(&self) -> Result<()> {
+        let st = lock(&self.state);
+        if st.access_read_only {
+            return Err(Error::new(
+                SqlError::ReadOnly,
+                "The connection is read-only (SQL_ATTR_ACCESS_MODE is SQL_MODE_READ_ONLY); set it to SQL_MODE_READ_WRITE to change data",
+            ));
+        }
+        if st.autocommit != SQL_AUTOCOMMIT_ON {
+            return Err(Error::new(
+                SqlError::NoTransactions,
+                "Nothing was sent: with autocommit off a change would wait for a commit, and the API has no transactions to hold it. Turn autocommit on (SQL_ATTR_AUTOCOMMIT; pyodbc: connect(..., autocommit=True)) and every statement is applied as it runs",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether INSERT, UPDATE and DELETE can run: some table takes them, ReadOnly is off and
+    /// SQL_ATTR_ACCESS_MODE is not read-only.
+    pub fn writable(&self) -> bool {
+        let st = lock(&self.state);
+        !st.access_read_only && st.session.as_ref().is_some_and(|s| s.writable)
     }
 
     pub fn is_connected(&self) -> bool {
@@ -205,8 +235,11 @@ impl Connection {
         };
         let mut st = lock(&self.state);
         match attribute {
-            SQL_ATTR_ACCESS_MODE
-            | SQL_ATTR_ANSI_APP
+            SQL_ATTR_ACCESS_MODE => {
+                st.access_read_only = int == SQL_MODE_READ_ONLY;
+                Ok(())
+            }
+            SQL_ATTR_ANSI_APP
             | SQL_ATTR_TRACE
             | SQL_ATTR_TRACEFILE
             | SQL_ATTR_TRANSLATE_LIB
@@ -272,7 +305,14 @@ impl Connection {
     pub fn get_attr(&self, attribute: i32) -> Result<AttrValue> {
         let st = lock(&self.state);
         let value = match attribute {
-            SQL_ATTR_ACCESS_MODE => AttrValue::Int(SQL_MODE_READ_ONLY),
+            SQL_ATTR_ACCESS_MODE => {
+                let writable = st.session.as_ref().is_some_and(|s| s.writable);
+                AttrValue::Int(if writable && !st.access_read_only {
+                    SQL_MODE_READ_WRITE
+                } else {
+                    SQL_MODE_READ_ONLY
+                })
+            }
             SQL_ATTR_AUTOCOMMIT => AttrValue::Int(st.autocommit),
             SQL_ATTR_LOGIN_TIMEOUT => AttrValue::Int(st.login_timeout),
             SQL_ATTR_CONNECTION_TIMEOUT => AttrValue::Int(st.connection_timeout),

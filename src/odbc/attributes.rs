@@ -25,6 +25,7 @@ pub const SQL_ATTR_ENLIST_IN_DTC: i32 = 1207;
 pub const SQL_ATTR_CONNECTION_DEAD: i32 = 1209;
 pub const SQL_ATTR_AUTO_IPD: i32 = 10001;
 pub const SQL_ATTR_METADATA_ID: i32 = 10014;
+pub const SQL_MODE_READ_WRITE: usize = 0;
 pub const SQL_MODE_READ_ONLY: usize = 1;
 pub const SQL_AUTOCOMMIT_ON: usize = 1;
 pub const SQL_CD_FALSE: usize = 0;

@@ -6,6 +6,7 @@ pub mod model;
 pub mod template;
 pub mod types;
 mod validate;
+mod validate_writes;
 
 pub use model::*;
 pub use types::{ColumnType, CustomFieldType, TimeFormat};

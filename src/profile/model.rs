@@ -436,6 +436,98 @@ pub struct Table {
     /// How the list endpoint sorts, so that ORDER BY one of its columns is the API's.
     #[serde(default)]
     pub sort: Option<Sort>,
+    /// How a row is created (`[[table.insert]]`); none: INSERT is refused.
+    #[serde(default)]
+    pub insert: Vec<WriteRoute>,
+    /// How a record is changed (`[[table.update]]`); none: UPDATE is refused.
+    #[serde(default)]
+    pub update: Vec<WriteRoute>,
+    /// How a record is removed (`[[table.delete]]`); none: DELETE is refused.
+    #[serde(default)]
+    pub delete: Vec<WriteRoute>,
+}
+
+/// How a write's values travel in its request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteBody {
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`, nested fields as `a[b]`.
+    Form,
+    /// One RFC 6902 operation per request and column: `{"op": "replace", "path": "/field",
+    /// "value": v}`, or `{"op": "remove", "path": "/field"}` for NULL.
+    JsonPatch,
+    /// No body (a DELETE, or a link made by its path alone).
+    None,
+}
+
+/// One request shape of an insert, update or delete (`docs/profiles.md`, "Writes").
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteRoute {
+    /// Path after the base URL with `{column}` placeholders; default: the table's path.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// POST, PUT, PATCH or DELETE; the default depends on the operation.
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub body: WriteBody,
+    /// The columns this route may set.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// Columns an INSERT must give a value (not NULL).
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Body field of a column where it is not the column's read path.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// Constant body fields sent with every request.
+    #[serde(default)]
+    pub fixed: BTreeMap<String, serde_json::Value>,
+    /// JSON path of the created record's key in the answer.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Header of the answer holding the created record's key.
+    #[serde(default)]
+    pub key_header: Option<String>,
+    /// Body field of a custom-field column, `{key}` being the field's key; none: custom fields
+    /// are not written by this route.
+    #[serde(default)]
+    pub custom_fields: Option<String>,
+    /// Values the row must have for this route to serve it.
+    #[serde(default)]
+    pub when: BTreeMap<String, serde_json::Value>,
+    /// A 2xx answer applied the row only when this holds.
+    #[serde(default)]
+    pub success: Option<WriteSuccess>,
+}
+
+/// `success = { path, values }`: the answer's value at `path` (`{column}` from the row) that
+/// says the row was applied.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteSuccess {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+impl WriteRoute {
+    /// The body field `column` is written to.
+    pub fn field_of(&self, column: &Column) -> String {
+        if let Some(f) = self
+            .fields
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(&column.name))
+        {
+            return f.1.clone();
+        }
+        match (&self.custom_fields, &column.custom_key) {
+            (Some(template), Some(key)) => template.replace("{key}", key),
+            _ => column.json_path().to_string(),
+        }
+    }
 }
 
 /// `[table.sort]`: the list endpoint returns its records ordered by a column the query names, so
@@ -590,6 +682,10 @@ pub struct Column {
     /// by commas) as a JSON array. A value without a label is shown as it is.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// The field key of a custom field's value column (not of its parts): such a column is
+    /// writable where a write route names `custom_fields`.
+    #[serde(skip)]
+    pub custom_key: Option<String>,
 }
 
 impl Column {

@@ -400,3 +400,67 @@ type = "text"
         e.message
     );
 }
+
+#[test]
+fn write_routes_name_columns_of_their_table() {
+    let base = |routes: &str| {
+        format!(
+            r#"
+name = "x"
+base_url = "https://x.test"
+[pagination]
+kind = "none"
+[[table]]
+name = "t"
+path = "/t"
+[[table.column]]
+name = "id"
+type = "int64"
+key = true
+[[table.column]]
+name = "name"
+type = "text"
+{routes}
+"#
+        )
+    };
+    let ok = base(
+        "[[table.insert]]\ncolumns = [\"name\"]\nrequired = [\"name\"]\nkey = \"id\"\n[[table.update]]\npath = \"/t/{id}\"\n[[table.delete]]\npath = \"/t/{id}\"",
+    );
+    parse(&ok, "ok").unwrap_or_else(|e| panic!("{}", e.message));
+    for (routes, says) in [
+        (
+            "[[table.insert]]\ncolumns = [\"nope\"]",
+            "'nope' is not a column",
+        ),
+        (
+            "[[table.insert]]\ncolumns = [\"name\"]\nrequired = [\"id\"]",
+            "neither in columns nor in the path",
+        ),
+        (
+            "[[table.update]]\npath = \"/t/{nope}\"\ncolumns = [\"name\"]",
+            "{nope} is not a column",
+        ),
+        (
+            "[[table.delete]]\npath = \"/t/{id}\"\nmethod = \"GET\"",
+            "'GET' is not one of",
+        ),
+        (
+            "[[table.insert]]\ncolumns = [\"name\"]\nbody = \"json_patch\"",
+            "update routes only",
+        ),
+        (
+            "[[table.update]]\npath = \"/t/{id}\"",
+            "name the columns an update may set",
+        ),
+        (
+            "[[table.insert]]\ncolumns = [\"name\"]\ncustom_fields = \"cf\"",
+            "must hold {key}",
+        ),
+    ] {
+        let e = parse(&base(routes), "bad")
+            .err()
+            .unwrap_or_else(|| panic!("{routes} passed"));
+        assert!(e.message.contains(says), "{routes}: {}", e.message);
+    }
+}

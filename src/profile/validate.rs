@@ -378,6 +378,7 @@ fn validate_table(cx: &Ctx, p: &Profile, t: &Table) -> Result<TableTypes> {
     if let Some(sort) = &t.sort {
         validate_sort(cx, t, &place, sort, &types.columns)?;
     }
+    super::validate_writes::routes(&|pl, k, m| cx.err(pl, k, m), t, &place)?;
     let has_col = |n: &str| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(n));
     if t.child.is_none() && t.path.trim().is_empty() && t.report.is_none() {
         return Err(cx.err(&place, "path", "must not be empty"));

@@ -93,9 +93,28 @@ struct Tally {
     waited: Duration,
 }
 
-/// A successful response's parsed JSON body.
+/// A successful response's parsed JSON body (null when it had none), with its headers.
 pub struct Response {
     pub body: Value,
+    pub headers: HeaderMap,
+}
+
+/// What a request carries.
+pub enum RequestBody {
+    Json(Value),
+    /// `application/x-www-form-urlencoded` pairs.
+    Form(Vec<(String, String)>),
+}
+
+/// Whether a request may be sent again after an answer that leaves unknown whether it was
+/// applied (a 5xx, a broken or timed-out connection).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    /// Reads, and writes that repeat without harm (PUT, PATCH, DELETE).
+    Allowed,
+    /// A POST that creates: sent again only after a 429 or a connection never made, which
+    /// prove the API did not take it.
+    OnlyIfNotTaken,
 }
 
 pub enum Outcome {
@@ -256,9 +275,27 @@ impl ApiClient {
                 let body = serde_json::from_slice(&cached.body).map_err(|e| {
                     Error::general(format!("A cached response from {shown} is not JSON ({e})"))
                 })?;
-                Arrival::Parsed(Outcome::Ok(Box::new(Response { body })))
+                Arrival::Parsed(Outcome::Ok(Box::new(Response {
+                    body,
+                    headers: cached.headers,
+                })))
             }
         })
+    }
+
+    /// After a write: what the result cache keeps for this account (in memory, and on disk
+    /// for every process using CacheLocation) is no longer used.
+    pub async fn forget_cached(&self) {
+        if self.cache_ttl.is_none() {
+            return;
+        }
+        let Ok(account) = self.account().await else {
+            return;
+        };
+        ResponseCache::shared().forget(account);
+        if let Some(disk) = &self.disk_cache {
+            disk.forget(account.digest());
+        }
     }
 
     /// The URL with credential query parameters shown as `********`.
@@ -317,7 +354,15 @@ impl ApiClient {
 
     async fn streamed(&self, url: Url, cache: CacheUse) -> Result<Streamed> {
         match self
-            .request(Method::GET, url, None, &[], BodyMode::Stream, cache)
+            .request(
+                Method::GET,
+                url,
+                None,
+                &[],
+                BodyMode::Stream,
+                cache,
+                Resend::Allowed,
+            )
             .await?
         {
             Arrival::Stream(body) => Ok(Streamed::Body(body)),
@@ -337,19 +382,57 @@ impl ApiClient {
 
     /// Sends with retries; `body` is JSON for POST.
     pub async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Outcome> {
-        self.parsed(method, url, body, &[], CacheUse::Never).await
+        let body = body.map(|b| RequestBody::Json(b.clone()));
+        self.parsed(method, url, body.as_ref(), &[], CacheUse::Never)
+            .await
+    }
+
+    /// Sends a write: never from the cache, sent again only as `resend` allows. A 404 is
+    /// `Outcome::NotFound`; any other refusal an error whose native code is the HTTP status.
+    pub async fn write(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&RequestBody>,
+        resend: Resend,
+    ) -> Result<Outcome> {
+        match self
+            .request(
+                method,
+                url,
+                body,
+                &[],
+                BodyMode::Parsed,
+                CacheUse::Never,
+                resend,
+            )
+            .await?
+        {
+            Arrival::Parsed(outcome) => Ok(outcome),
+            Arrival::Stream(_) => Err(Error::general(
+                "Internal error: a parsed request was streamed",
+            )),
+        }
     }
 
     async fn parsed(
         &self,
         method: Method,
         url: Url,
-        body: Option<&Value>,
+        body: Option<&RequestBody>,
         anonymous: &[String],
         cache: CacheUse,
     ) -> Result<Outcome> {
         match self
-            .request(method, url, body, anonymous, BodyMode::Parsed, cache)
+            .request(
+                method,
+                url,
+                body,
+                anonymous,
+                BodyMode::Parsed,
+                cache,
+                Resend::Allowed,
+            )
             .await?
         {
             Arrival::Parsed(outcome) => Ok(outcome),
@@ -362,14 +445,16 @@ impl ApiClient {
     /// Follows redirects by hand, so that each hop's URL is checked against the API's origin
     /// before anything is sent to it, and the credentials go only where `Origins` allows. A
     /// `cacheable` GET on the API's own origin may be answered by the result cache.
+    #[allow(clippy::too_many_arguments)]
     async fn request(
         &self,
         mut method: Method,
         mut url: Url,
-        mut body: Option<&Value>,
+        mut body: Option<&RequestBody>,
         anonymous: &[String],
         mode: BodyMode,
         cache_use: CacheUse,
+        resend: Resend,
     ) -> Result<Arrival> {
         let mut ticket = None;
         if let (Some(ttl), true) = (
@@ -412,7 +497,7 @@ impl ApiClient {
             let started = Instant::now();
             let mut tally = Tally::default();
             let hop = self
-                .send_to(&method, &url, body, route, &shown, mode, &mut tally)
+                .send_to(&method, &url, body, route, &shown, mode, resend, &mut tally)
                 .await;
             self.note_hop(&method, &url, &hop, &tally, started.elapsed());
             match hop? {
@@ -519,10 +604,11 @@ impl ApiClient {
         &self,
         method: &Method,
         url: &Url,
-        body: Option<&Value>,
+        body: Option<&RequestBody>,
         route: Route,
         shown: &str,
         mode: BodyMode,
+        resend: Resend,
         tally: &mut Tally,
     ) -> Result<Hop> {
         let credentialed = route == Route::WithCredentials;
@@ -551,10 +637,21 @@ impl ApiClient {
                     req = req.basic_auth(u.expose(), Some(p.expose()));
                 }
             }
-            if let Some(b) = body {
-                req = req
-                    .header("Content-Type", "application/json")
-                    .body(b.to_string());
+            match body {
+                Some(RequestBody::Json(b)) => {
+                    req = req
+                        .header("Content-Type", "application/json")
+                        .body(b.to_string());
+                }
+                Some(RequestBody::Form(pairs)) => {
+                    let encoded = url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(pairs)
+                        .finish();
+                    req = req
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .body(encoded);
+                }
+                None => {}
             }
             let result = match req.send().await {
                 Ok(resp) if mode == BodyMode::Stream && resp.status().is_success() => {
@@ -598,6 +695,19 @@ impl ApiClient {
                 Err(e) => {
                     self.budget.unanswered();
                     failures += 1;
+                    if resend == Resend::OnlyIfNotTaken && !e.is_connect() {
+                        return Err(Error::new(
+                            if e.is_timeout() {
+                                ApiError::Timeout
+                            } else {
+                                ApiError::Unreachable
+                            },
+                            format!(
+                                "The request to {shown} failed ({}); the API may have applied it, so it was not sent again",
+                                error_chain(&e)
+                            ),
+                        ));
+                    }
                     if failures > MAX_RETRIES {
                         let what = if e.is_timeout() {
                             "timed out (raise Timeout)"
@@ -642,7 +752,7 @@ impl ApiClient {
                     })?
                 };
                 return Ok(Hop::Arrived(Arrival::Parsed(Outcome::Ok(Box::new(
-                    Response { body },
+                    Response { body, headers },
                 )))));
             }
             let message = self.api_message(&bytes);
@@ -706,6 +816,16 @@ impl ApiClient {
                 }
                 s if s.is_server_error() => {
                     failures += 1;
+                    if resend == Resend::OnlyIfNotTaken {
+                        return Err(Error::new(
+                            ApiError::Unreachable,
+                            format!(
+                                "The API answered HTTP {} for {shown}: {message}; it may have applied the request, so it was not sent again",
+                                s.as_u16()
+                            ),
+                        )
+                        .with_native(i32::from(s.as_u16())));
+                    }
                     if failures > MAX_RETRIES {
                         return Err(Error::new(
                             ApiError::Unreachable,

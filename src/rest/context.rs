@@ -28,6 +28,8 @@ pub struct ScanContext {
     /// The records of each custom-field definitions table read so far on this connection: two
     /// tables sharing one list (Pipedrive's deals and leads) read it once.
     pub field_definitions: tokio::sync::Mutex<HashMap<String, Arc<Vec<Value>>>>,
+    /// What writes may do (WriteErrors, WriteRowLimit, AllowUnfilteredWrites).
+    pub writes: super::WriteSettings,
 }
 
 impl ScanContext {

@@ -123,6 +123,11 @@ pub fn columns(decl: &CustomFields, builtin: &[Column], fields: &[FieldDefinitio
             what.clone(),
             labels,
         );
+        // Only a plain value is written back as it reads; an object value (a monetary amount
+        // with its currency) is not.
+        if !decl.value_by_type.contains_key(&field.api_type) {
+            value.custom_key = Some(field.key.clone());
+        }
         // A label column holds a label, or an option id without one: clients size it by that.
         if ty == ColumnType::Text && !value.labels.is_empty() {
             let longest = value.labels.values().map(|l| l.chars().count()).max();
@@ -215,6 +220,7 @@ fn column(
         key: false,
         max_length: None,
         labels,
+        custom_key: None,
     }
 }
 

@@ -29,6 +29,8 @@ const MAGIC: &[u8] = b"apiodbc-cache 1\n";
 /// Files written between two sweeps of the folder for its size.
 const SWEEP_EVERY: usize = 32;
 const SUFFIX: &str = "resp";
+/// The suffix of the file holding an account's last write time.
+const WRITTEN_SUFFIX: &str = "written";
 
 /// A response as kept on disk.
 #[derive(Clone, Debug)]
@@ -105,12 +107,51 @@ impl DiskCache {
         self.dir.join(format!("{name}.{SUFFIX}"))
     }
 
-    /// The answer kept for `url` if stored within `ttl`, with its age; an expired one is
-    /// removed.
+    /// The file that says when `account` last wrote: answers stored before are stale.
+    fn written_marker(&self, account: &[u8]) -> PathBuf {
+        self.file_of(account, "").with_extension(WRITTEN_SUFFIX)
+    }
+
+    /// When `account` last wrote, in ms since the epoch (0: never, as far as this folder knows).
+    fn written_at(&self, account: &[u8]) -> u64 {
+        files::read_regular(&self.written_marker(account), 64, Follow::No)
+            .ok()
+            .and_then(|b| std::str::from_utf8(&b).ok()?.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// A write of `account` changed the API's data: every answer kept for it so far, by any
+    /// process using this folder, is stale from now on.
+    pub fn forget(&self, account: &[u8]) {
+        let path = self.written_marker(account);
+        let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+        let written = (|| {
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+            let mut file = options.open(&tmp)?;
+            // One past now: an answer stored in this very millisecond may predate the write.
+            file.write_all(format!("{}", now_ms() + 1).as_bytes())?;
+            fs::rename(&tmp, &path)
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            tracing::warn!(
+                "could not mark the cached answers in CacheLocation stale after a write: {e}"
+            );
+        }
+    }
+
+    /// The answer kept for `url` if stored within `ttl` and after the account's last write,
+    /// with its age; an expired one is removed.
     pub fn load(&self, account: &[u8], url: &str, ttl: Duration) -> Option<(Duration, Stored)> {
         let path = self.file_of(account, url);
         let bytes = files::read_regular(&path, self.max_bytes, Follow::No).ok()?;
         let (stored, cached) = decode(&bytes)?;
+        if stored <= self.written_at(account) {
+            return None;
+        }
         let age = Duration::from_millis(now_ms().saturating_sub(stored));
         if age > ttl {
             let _ = fs::remove_file(&path);

@@ -28,6 +28,9 @@ mod response_cache;
 pub mod scan;
 mod scan_exec;
 mod window;
+mod write;
+
+pub use write::WriteSettings;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -67,6 +70,8 @@ pub struct ScanOptions {
     pub cache_location: Option<PathBuf>,
     /// Who shares the account's rate budget.
     pub rate_limit_sharing: crate::rate_budget::Sharing,
+    /// What writes may do.
+    pub writes: WriteSettings,
 }
 
 /// Builds the HTTP client for `access` and returns every table of the profile.
@@ -101,6 +106,7 @@ pub fn open(
         max_rows: options.max_rows,
         concurrency: options.max_concurrent_requests.max(1),
         field_definitions: Default::default(),
+        writes: options.writes,
     });
     profile
         .tables

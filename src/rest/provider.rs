@@ -19,8 +19,11 @@ use super::json_to_arrow::{Converter, OutColumn};
 use super::planned_scan::PlannedScan;
 use super::scan::{distinct, Mode, ScanPlan};
 use super::window::{self, Bounds};
+use super::write;
 use crate::profile::{FilterOp, Table, ValueFormat};
 use crate::table_meta;
+use datafusion::common::DataFusionError;
+use datafusion::logical_expr::dml::InsertOp;
 
 pub struct RestTable {
     ctx: Arc<ScanContext>,
@@ -534,6 +537,67 @@ impl TableProvider for RestTable {
             sort: None,
         }
         .exec()
+    }
+
+    async fn insert_into(
+        &self,
+        _state: &dyn Session,
+        input: Arc<dyn ExecutionPlan>,
+        op: InsertOp,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        if op != InsertOp::Append {
+            return Err(DataFusionError::External(Box::new(
+                crate::error::Error::new(
+                    crate::error::SqlError::NotImplemented,
+                    format!("{op} is not possible on an API's table; use INSERT INTO"),
+                ),
+            )));
+        }
+        write::insert(&self.ctx, &self.table, self.schema.clone(), input)
+    }
+
+    async fn update(
+        &self,
+        state: &dyn Session,
+        assignments: Vec<(String, Expr)>,
+        filters: Vec<Expr>,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        self.change(state, &assignments, filters, write::Op::Update)
+            .await
+    }
+
+    async fn delete_from(
+        &self,
+        state: &dyn Session,
+        filters: Vec<Expr>,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        self.change(state, &[], filters, write::Op::Delete).await
+    }
+}
+
+impl RestTable {
+    /// An UPDATE or DELETE: the rows the filters select are read with this table's own scan
+    /// (the filters the API honours pushed down, as a SELECT would), then changed one by one.
+    async fn change(
+        &self,
+        state: &dyn Session,
+        assignments: &[(String, Expr)],
+        filters: Vec<Expr>,
+        op: write::Op,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        write::check_change(&self.ctx, &self.table, op, &filters)
+            .map_err(|e| DataFusionError::External(Box::new(e)))?;
+        let scan = self.scan(state, None, &filters, None).await?;
+        write::change(
+            &self.ctx,
+            &self.table,
+            self.schema.clone(),
+            state,
+            scan,
+            &filters,
+            assignments,
+            op,
+        )
     }
 }
 

@@ -213,6 +213,25 @@ impl ResponseCache {
         }
     }
 
+    /// Drops every answer kept for `account`: a write changed what the API answers.
+    pub fn forget(&self, account: Account) {
+        let mut store = self.lock();
+        let Store {
+            entries,
+            order,
+            bytes,
+            ..
+        } = &mut *store;
+        entries.retain(|key, entry| {
+            let keep = key.0 != account;
+            if !keep {
+                *bytes -= entry.response.body.len() + key.1.len();
+            }
+            keep
+        });
+        order.retain(|key| key.0 != account);
+    }
+
     /// Keeps `response`, stored `age` ago (a disk entry keeps its age in memory).
     fn insert(&self, key: &Key, response: Cached, age: Duration) {
         let capacity = self.capacity();

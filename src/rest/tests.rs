@@ -221,5 +221,6 @@ pub(super) fn options() -> super::ScanOptions {
         cache_max_bytes: 0,
         cache_location: None,
         rate_limit_sharing: crate::rate_budget::Sharing::Process,
+        writes: Default::default(),
     }
 }

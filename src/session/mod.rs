@@ -27,6 +27,9 @@ pub const BATCH_ROWS: usize = 8192;
 /// A connection once open: what it was opened with and the engine that answers its statements.
 pub struct OpenSession {
     pub settings: Settings,
+    /// Whether some table of the profile can be written (its API declares a write) and
+    /// ReadOnly does not forbid it.
+    pub writable: bool,
     pub engine: Engine,
     /// The data source it was opened through; empty without one.
     pub dsn: String,
@@ -46,18 +49,21 @@ pub async fn open(settings: Settings, dsn: String) -> Result<(OpenSession, Optio
         .filter(|key| profile.as_ref().is_none_or(|p| p.setting(key).is_none()))
         .collect();
     let warning = connect_settings::unknown_properties_warning(&unknown);
+    let read_only = read_only_reason(&settings, profile.as_ref());
     let engine = match &profile {
-        Some(profile) => open_profile(&settings, profile).await?,
+        Some(profile) => open_profile(&settings, profile, read_only.clone()).await?,
         None => engine(
             &settings,
             SYS_SCHEMA,
             Vec::new(),
             ProcedureRegistry::default(),
             Arc::default(),
+            read_only.clone(),
         )?,
     };
     Ok((
         OpenSession {
+            writable: read_only.is_none(),
             settings,
             engine,
             dsn,
@@ -66,9 +72,33 @@ pub async fn open(settings: Settings, dsn: String) -> Result<(OpenSession, Optio
     ))
 }
 
+/// Why the connection cannot write, if it cannot: what a refused INSERT, UPDATE or DELETE says.
+fn read_only_reason(settings: &Settings, profile: Option<&Profile>) -> Option<String> {
+    if settings.read_only {
+        return Some("ReadOnly=TRUE; connect with ReadOnly=FALSE to change data".into());
+    }
+    let Some(profile) = profile else {
+        return Some("a connection without a profile has nothing to write to".into());
+    };
+    let writes = profile
+        .tables
+        .iter()
+        .any(|t| !t.insert.is_empty() || !t.update.is_empty() || !t.delete.is_empty());
+    (!writes).then(|| {
+        format!(
+            "the {} profile declares no table its API lets change",
+            profile.name
+        )
+    })
+}
+
 /// The engine of a connection with a profile: its tables live in a schema named after it, which
 /// is also the default schema, so `SELECT * FROM persons` works.
-async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> {
+async fn open_profile(
+    settings: &Settings,
+    profile: &Profile,
+    read_only: Option<String>,
+) -> Result<Engine> {
     let access = credentials::resolve(profile, settings).await?;
     let options = ScanOptions {
         timeout_secs: settings.timeout,
@@ -84,6 +114,11 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
         rate_limit_sharing: match settings.rate_limit_sharing {
             RateLimitSharing::Machine => Sharing::Machine,
             RateLimitSharing::Process => Sharing::Process,
+        },
+        writes: crate::rest::WriteSettings {
+            continue_after_error: settings.write_errors == crate::connect::WriteErrors::Continue,
+            row_limit: settings.write_row_limit,
+            allow_unfiltered: settings.allow_unfiltered_writes,
         },
     };
     let requests = Arc::new(RequestLog::default());
@@ -107,7 +142,14 @@ async fn open_profile(settings: &Settings, profile: &Profile) -> Result<Engine> 
     for procedure in oauth_procedures::procedures(profile, settings)? {
         procedures.register(procedure);
     }
-    engine(settings, &profile.name, tables, procedures, requests)
+    engine(
+        settings,
+        &profile.name,
+        tables,
+        procedures,
+        requests,
+        read_only,
+    )
 }
 
 fn engine(
@@ -116,6 +158,7 @@ fn engine(
     tables: Vec<NamedTable>,
     procedures: ProcedureRegistry,
     requests: Arc<RequestLog>,
+    read_only: Option<String>,
 ) -> Result<Engine> {
     Engine::new(EngineOptions {
         database: if default_schema == SYS_SCHEMA {
@@ -130,6 +173,7 @@ fn engine(
         batch_size: BATCH_ROWS,
         tables,
         requests,
+        read_only,
     })
 }
 

@@ -10,13 +10,14 @@ use odbc_api::{Connection, Cursor, CursorImpl, ResultSetMetadata};
 
 use crate::harness::*;
 
-const SYSTEM_TABLES: [&str; 6] = [
+const SYSTEM_TABLES: [&str; 7] = [
     "sys_connection_props",
     "sys_procedureparameters",
     "sys_procedures",
     "sys_requests",
     "sys_tablecolumns",
     "sys_tables",
+    "sys_writes",
 ];
 
 // The catalog functions odbc-sys does not declare; libodbc (linked through odbc-sys) exports them.

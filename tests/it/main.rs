@@ -38,4 +38,5 @@ mod rest_report_window;
 mod rest_requests_table;
 mod rest_sort;
 mod rest_tables;
+mod rest_writes;
 mod secrets_in_text;

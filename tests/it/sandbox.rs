@@ -74,6 +74,25 @@ pub fn http(base: &str, method: &str, path: &str) -> Resp {
     parse_response(&raw)
 }
 
+/// One request carrying a JSON body, on a fresh connection.
+pub fn http_json(base: &str, method: &str, path: &str, body: &Value) -> Resp {
+    let addr = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream =
+        TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("read timeout");
+    let text = body.to_string();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+        text.len()
+    );
+    stream.write_all(request.as_bytes()).expect("write request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    parse_response(&raw)
+}
+
 fn parse_response(raw: &[u8]) -> Resp {
     let split = raw
         .windows(4)
@@ -446,6 +465,19 @@ pub fn slow() -> &'static Sandbox {
 
 /// Serialises the tests that reset and read the slow sandbox's request log.
 pub fn slow_guard() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The sandbox for tests that write: its data changes, so no reading test shares it; tests that
+/// reset and read its log, or arm its write fault, hold [`writable_guard`].
+pub fn writable() -> &'static Sandbox {
+    static SB: OnceLock<Sandbox> = OnceLock::new();
+    SB.get_or_init(|| Sandbox::start(config()))
+}
+
+/// Serialises the tests that count the writable sandbox's requests or arm its faults.
+pub fn writable_guard() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -19,6 +19,8 @@ pub enum InfoValue {
 pub struct InfoContext {
     /// Whether the connection is open. Before connect, connection-derived strings are empty.
     pub connected: bool,
+    /// Whether INSERT, UPDATE and DELETE can run (`Connection::writable`).
+    pub writable: bool,
     /// The DSN used to connect; empty when connected with `DRIVER=` only.
     pub data_source_name: String,
     /// The user name, or empty when the auth scheme has none.
@@ -52,6 +54,7 @@ impl Connection {
         let version = driver_version_string(env!("CARGO_PKG_VERSION"));
         InfoContext {
             connected: session.is_some(),
+            writable: self.writable(),
             data_source_name: session.as_ref().map(|s| s.dsn.clone()).unwrap_or_default(),
             user_name: session
                 .as_ref()

@@ -1,4 +1,4 @@
-//! SQLGetInfo: what the driver and its data source can do, answered honestly for a read-only,
+//! SQLGetInfo: what the driver and its data source can do, answered honestly for a
 //! non-transactional driver over Apache DataFusion (PostgreSQL-like SQL), whose catalog has no
 //! catalogs and two kinds of schema (`sys` and the profile's).
 //!

@@ -10,6 +10,7 @@ use crate::odbc::info::{SQL_CVT_GUID, SQL_CVT_INTERVAL_DAY_TIME};
 fn ctx() -> InfoContext {
     InfoContext {
         connected: true,
+        writable: false,
         data_source_name: "PipedriveDSN".into(),
         user_name: "alice".into(),
         database_name: "pipedrive".into(),
@@ -51,6 +52,24 @@ fn key_strings() {
     assert_eq!(text_of(SQL_IDENTIFIER_QUOTE_CHAR), "\"");
     assert_eq!(text_of(SQL_SEARCH_PATTERN_ESCAPE), "\\");
     assert_eq!(text_of(SQL_DATA_SOURCE_READ_ONLY), "Y");
+    let writable = InfoContext {
+        writable: true,
+        ..ctx()
+    };
+    assert_eq!(
+        get_info(SQL_DATA_SOURCE_READ_ONLY, &writable),
+        Some(InfoValue::Text("N".into()))
+    );
+    assert_eq!(
+        get_info(crate::odbc::info::SQL_INSERT_STATEMENT, &writable),
+        Some(InfoValue::U32(
+            crate::odbc::info::SQL_IS_INSERT_LITERALS | crate::odbc::info::SQL_IS_INSERT_SEARCHED
+        ))
+    );
+    assert_eq!(
+        get_info(crate::odbc::info::SQL_INSERT_STATEMENT, &ctx()),
+        Some(InfoValue::U32(0))
+    );
     assert_eq!(text_of(SQL_DESCRIBE_PARAMETER), "Y");
     assert_eq!(text_of(SQL_NEED_LONG_DATA_LEN), "N");
     assert_eq!(text_of(SQL_CATALOG_NAME), "N");

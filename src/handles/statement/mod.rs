@@ -88,6 +88,8 @@ pub struct StmtState {
     pub positioned: bool,
     /// Set by SQLExecute/SQLExecDirect; SQLRowCount and SQLMoreResults need it.
     pub executed: bool,
+    /// The rows the last INSERT, UPDATE or DELETE changed, for SQLRowCount.
+    pub rows_changed: Option<u64>,
     /// An execution waiting for data-at-execution parameters (SQLParamData, SQLPutData).
     pub need_data: Option<NeedData>,
 }
@@ -276,6 +278,21 @@ impl Statement {
         let session = self.conn.session()?;
         self.cancel.reset();
         let timeout = self.timeout(st);
+        st.rows_changed = None;
+        if prepared.writes() {
+            self.conn.may_write()?;
+            let changed = self.execute_write_sets(&session, &prepared, supplied, timeout)?;
+            st.cursor = None;
+            st.positioned = false;
+            st.executed = true;
+            st.rows_changed = Some(changed);
+            // ODBC 3: a searched UPDATE or DELETE that changes no row answers SQL_NO_DATA.
+            return Ok(if changed == 0 {
+                Status::NoData
+            } else {
+                Status::Success
+            });
+        }
         let stream = self.execute_sets(&session, &prepared, supplied, timeout)?;
         // The executed plan knows parameter types the prepared one could not (`SELECT ?`).
         let schema = stream.schema();
@@ -313,6 +330,7 @@ impl Statement {
         let stream =
             RecordBatchStreamAdapter::new(schema.clone(), futures::stream::iter(vec![Ok(batch)]));
         st.prepared = None;
+        st.rows_changed = None;
         st.cursor = Some(Cursor::new(
             schema,
             Box::pin(stream),
@@ -358,7 +376,9 @@ impl Statement {
             ));
         }
         // A SELECT's row count is unknown until the last row is fetched; -1 says so, per the spec.
-        Ok(-1)
+        Ok(st
+            .rows_changed
+            .map_or(-1, |n| isize::try_from(n).unwrap_or(isize::MAX)))
     }
 
     pub fn more_results(&self) -> Result<Status> {
