@@ -1,5 +1,6 @@
 //! What a table's Arrow schema says about it beyond names and types: the table's description, each
-//! column's description, which columns form its key, and the most characters a text column holds. A table provider (a REST table, a system
+//! column's description, which columns form its key, the most characters a text column holds,
+//! and which statements may change the table and set each column. A table provider (a REST table, a system
 //! table) writes these into its schema's metadata; the engine's catalog reads them back, so a
 //! table's columns are declared once, in the schema the provider scans with. Knows Arrow only.
 
@@ -10,6 +11,7 @@ use arrow::datatypes::{DataType, Field, Schema};
 const DESCRIPTION: &str = "apiodbc.description";
 const KEY: &str = "apiodbc.key";
 const MAX_LENGTH: &str = "apiodbc.max_length";
+const WRITES: &str = "apiodbc.writes";
 
 /// The largest declarable text length: 4 bytes a character still fits the SQLINTEGER columns
 /// that carry octet lengths (CHAR_OCTET_LENGTH, BUFFER_LENGTH).
@@ -50,6 +52,34 @@ pub fn max_length(field: &Field) -> Option<u64> {
         .get(MAX_LENGTH)
         .and_then(|v| v.parse().ok())
         .filter(|n| *n > 0)
+}
+
+/// `field` declared settable by these statements (`INSERT`, `UPDATE`): the API takes it.
+pub fn with_writes(field: Field, statements: &[&str]) -> Field {
+    if statements.is_empty() {
+        return field;
+    }
+    let mut metadata = field.metadata().clone();
+    metadata.insert(WRITES.to_string(), statements.join(","));
+    field.with_metadata(metadata)
+}
+
+/// The statements that may set the column (or, of a schema, change the table's rows).
+pub fn writes(metadata: &HashMap<String, String>) -> Vec<String> {
+    metadata
+        .get(WRITES)
+        .map(|w| w.split(',').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// `schema` declared changeable by these statements (`INSERT`, `UPDATE`, `DELETE`).
+pub fn table_with_writes(schema: Schema, statements: &[&str]) -> Schema {
+    if statements.is_empty() {
+        return schema;
+    }
+    let mut metadata = schema.metadata().clone();
+    metadata.insert(WRITES.to_string(), statements.join(","));
+    schema.with_metadata(metadata)
 }
 
 /// A table's schema with its description.

@@ -606,17 +606,21 @@ pub unsafe extern "C" fn SQLProcedureColumnsW(
     }
 }
 
-fn privileges<E: Encoding>(
-    hstmt: SQLHSTMT,
-    args: &[Arg],
-    rows: fn() -> Result<datafusion::arrow::record_batch::RecordBatch>,
-) -> SQLRETURN {
-    run(hstmt, |_| {
-        // The names are read so a bad pointer or length is reported as for any catalog call.
-        for arg in args {
-            read_input::<E>(arg.0, arg.1 as isize)?;
+/// Which privileges SQLTablePrivileges or SQLColumnPrivileges lists.
+#[derive(Clone, Copy)]
+enum Privileges {
+    Tables,
+    Columns,
+}
+
+fn privileges<E: Encoding>(hstmt: SQLHSTMT, args: &[Arg], of: Privileges) -> SQLRETURN {
+    run(hstmt, |stmt| {
+        let at = |i: usize| args.get(i).copied().unwrap_or(NONE);
+        let n = names::<E>(at(0), at(1), at(2), at(3))?;
+        match of {
+            Privileges::Tables => stmt.table_privileges(&n),
+            Privileges::Columns => stmt.column_privileges(&n),
         }
-        rows()
     })
 }
 
@@ -645,7 +649,7 @@ pub unsafe extern "C" fn SQLTablePrivileges(
                 (AppPtr::new(szSchemaName), cbSchemaName),
                 (AppPtr::new(szTableName), cbTableName),
             ],
-            catalog::table_privileges,
+            Privileges::Tables,
         )
     }
 }
@@ -675,7 +679,7 @@ pub unsafe extern "C" fn SQLTablePrivilegesW(
                 (AppPtr::new(szSchemaName), cbSchemaName),
                 (AppPtr::new(szTableName), cbTableName),
             ],
-            catalog::table_privileges,
+            Privileges::Tables,
         )
     }
 }
@@ -708,7 +712,7 @@ pub unsafe extern "C" fn SQLColumnPrivileges(
                 (AppPtr::new(szTableName), cbTableName),
                 (AppPtr::new(szColumnName), cbColumnName),
             ],
-            catalog::column_privileges,
+            Privileges::Columns,
         )
     }
 }
@@ -741,7 +745,7 @@ pub unsafe extern "C" fn SQLColumnPrivilegesW(
                 (AppPtr::new(szTableName), cbTableName),
                 (AppPtr::new(szColumnName), cbColumnName),
             ],
-            catalog::column_privileges,
+            Privileges::Columns,
         )
     }
 }

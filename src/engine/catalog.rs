@@ -23,6 +23,8 @@ pub struct ColumnInfo {
     pub remarks: String,
     /// The most characters a text value holds, where declared (`table_meta::max_length`).
     pub max_length: Option<u64>,
+    /// The statements that may set it (`INSERT`, `UPDATE`), as the provider declares.
+    pub writes: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -34,6 +36,8 @@ pub struct TableInfo {
     pub remarks: String,
     pub columns: Vec<ColumnInfo>,
     pub primary_key: Vec<String>,
+    /// The statements that may change its rows (`INSERT`, `UPDATE`, `DELETE`).
+    pub writes: Vec<String>,
 }
 
 impl TableInfo {
@@ -59,6 +63,7 @@ impl TableInfo {
                     nullable: f.is_nullable(),
                     remarks: table_meta::column_description(f).to_string(),
                     max_length: table_meta::max_length(f),
+                    writes: table_meta::writes(f.metadata()),
                 })
                 .collect(),
             primary_key: arrow
@@ -67,6 +72,7 @@ impl TableInfo {
                 .filter(|f| table_meta::is_key(f))
                 .map(|f| f.name().clone())
                 .collect(),
+            writes: table_meta::writes(arrow.metadata()),
         }
     }
 }

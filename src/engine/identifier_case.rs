@@ -177,9 +177,11 @@ mod tests {
                     nullable: true,
                     remarks: String::new(),
                     max_length: None,
+                    writes: vec![],
                 })
                 .collect(),
             primary_key: vec![],
+            writes: vec![],
         }
     }
 

@@ -83,6 +83,7 @@ impl ColumnInfo {
             nullable: true,
             remarks: remarks.into(),
             max_length: None,
+            writes: Vec::new(),
         }
     }
 }

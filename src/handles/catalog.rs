@@ -412,16 +412,77 @@ const COLUMN_PRIVILEGES: &[(&str, CatalogType)] = &[
     ("IS_GRANTABLE", CatalogType::Text),
 ];
 
-/// SQLTablePrivileges and SQLColumnPrivileges: the right columns, no rows. What an API account
-/// may read is the API's to decide at request time (SQL_ACCESSIBLE_TABLES says "N"); the driver
-/// has no grants to report.
-pub fn table_privileges() -> Result<RecordBatch> {
-    ResultBuilder::new(TABLE_PRIVILEGES).build()
+/// The privileges of a table or column on this connection: SELECT, and the writes its API
+/// takes (`writes`) where the connection may write at all.
+fn privileges_of(writes: &[String], writable: bool) -> Vec<&str> {
+    let mut out: Vec<&str> = std::iter::once("SELECT")
+        .chain(writes.iter().map(String::as_str).filter(|_| writable))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
-/// See [`table_privileges`].
-pub fn column_privileges() -> Result<RecordBatch> {
-    ResultBuilder::new(COLUMN_PRIVILEGES).build()
+/// SQLTablePrivileges (the table name is a pattern): per table, SELECT, and INSERT, UPDATE and
+/// DELETE where its API takes them and the connection may write (not ReadOnly, autocommit on
+/// or not). What the credentials may do is still the API's to decide at request time
+/// (SQL_ACCESSIBLE_TABLES says "N"). `grantee`: the connection's user, or PUBLIC.
+pub fn table_privileges(
+    catalog: &CatalogInfo,
+    names: &Names,
+    grantee: &str,
+    writable: bool,
+) -> Result<RecordBatch> {
+    let mut out = ResultBuilder::new(TABLE_PRIVILEGES);
+    for t in tables_of(catalog, names) {
+        for privilege in privileges_of(&t.writes, writable) {
+            out.push(vec![
+                NULL_TEXT,
+                text(&t.schema),
+                text(&t.name),
+                NULL_TEXT,
+                text(grantee),
+                text(privilege),
+                text("NO"),
+            ]);
+        }
+    }
+    out.build()
+}
+
+/// SQLColumnPrivileges (one table; the column name is a pattern): per column, SELECT, and
+/// INSERT and UPDATE where the API takes a value for it (the updatable columns).
+pub fn column_privileges(
+    catalog: &CatalogInfo,
+    names: &Names,
+    grantee: &str,
+    writable: bool,
+) -> Result<RecordBatch> {
+    let mut rows: Vec<(&TableInfo, &str, &str)> = Vec::new();
+    for t in named_tables(catalog, names) {
+        for c in t.columns.iter().filter(|c| matches(&names.column, &c.name)) {
+            for privilege in privileges_of(&c.writes, writable) {
+                rows.push((t, c.name.as_str(), privilege));
+            }
+        }
+    }
+    // Ordered by TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, PRIVILEGE, as the spec says.
+    rows.sort_by(|a, b| {
+        (&a.0.schema, &a.0.name, a.1, a.2).cmp(&(&b.0.schema, &b.0.name, b.1, b.2))
+    });
+    let mut out = ResultBuilder::new(COLUMN_PRIVILEGES);
+    for (t, column, privilege) in rows {
+        out.push(vec![
+            NULL_TEXT,
+            text(&t.schema),
+            text(&t.name),
+            text(column),
+            NULL_TEXT,
+            text(grantee),
+            text(privilege),
+            text("NO"),
+        ]);
+    }
+    out.build()
 }
 
 const STATISTICS: &[(&str, CatalogType)] = &[

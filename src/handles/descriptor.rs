@@ -52,6 +52,8 @@ pub struct DescRecord {
     pub unnamed: i16,
     pub parameter_type: i16,
     pub num_prec_radix: i16,
+    /// IRD: whether an UPDATE may set the column the result column shows (SQL_DESC_UPDATABLE).
+    pub updatable: bool,
     pub data_ptr: AppPtr,
     pub indicator_ptr: AppPtr,
     pub octet_length_ptr: AppPtr,
@@ -73,6 +75,7 @@ impl Default for DescRecord {
             unnamed: 1,
             parameter_type: SQL_PARAM_INPUT,
             num_prec_radix: 0,
+            updatable: false,
             data_ptr: AppPtr::default(),
             indicator_ptr: AppPtr::default(),
             octet_length_ptr: AppPtr::default(),

@@ -79,13 +79,17 @@ impl RestTable {
             .map(|(c, declared)| {
                 let field =
                     table_meta::column(&c.name, c.ty.arrow(), &declared.description, declared.key);
+                let field = table_meta::with_writes(field, &write::column_writes(&table, declared));
                 match declared.max_length {
                     Some(n) => table_meta::with_max_length(field, n),
                     None => field,
                 }
             })
             .collect();
-        let schema = Arc::new(table_meta::table(fields, &table.description));
+        let schema = Arc::new(table_meta::table_with_writes(
+            table_meta::table(fields, &table.description),
+            &write::table_writes(&table),
+        ));
         Ok(RestTable {
             ctx,
             table: Arc::new(table),

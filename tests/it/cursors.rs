@@ -248,55 +248,74 @@ fn cursor_names_are_generated_set_and_unique() {
     assert_eq!(diagnostics(&second)[0].0, "34000");
 }
 
-/// SQLTablePrivileges and SQLColumnPrivileges answer with the specification's columns and no rows
-/// (the API decides at request time what an account may read).
+/// SQLTablePrivileges (or, with `columns`, SQLColumnPrivileges) of `schema`.`table`: the
+/// result's column names and its rows as text.
+pub fn privileges(
+    conn: &odbc_api::Connection<'_>,
+    schema: &str,
+    table: &str,
+    columns: bool,
+) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+    let mut stmt: StatementImpl<'_> = conn.preallocate().unwrap().into_handle();
+    let h = raw_stmt(&mut stmt).0;
+    let (schema, table) = (wide(schema), wide(table));
+    // SAFETY: a live statement handle; null catalog and column names mean "any".
+    let ret = unsafe {
+        if columns {
+            odbc_api::sys::SQLColumnPrivilegesW(
+                h,
+                std::ptr::null(),
+                0,
+                schema.as_ptr(),
+                schema.len() as i16,
+                table.as_ptr(),
+                table.len() as i16,
+                std::ptr::null(),
+                0,
+            )
+        } else {
+            SQLTablePrivilegesW(
+                h,
+                std::ptr::null(),
+                0,
+                schema.as_ptr(),
+                schema.len() as i16,
+                table.as_ptr(),
+                table.len() as i16,
+            )
+        }
+    };
+    assert!(succeeded(ret), "{:?}", diagnostics(&stmt));
+    // SAFETY: the call opened a result set on the statement.
+    let mut cursor = unsafe { odbc_api::CursorImpl::new(stmt) };
+    let names: Vec<String> = odbc_api::ResultSetMetadata::column_names(&mut cursor)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let rows = crate::harness::rows_as_text(&mut cursor);
+    (names, rows)
+}
+
+/// SQLTablePrivileges and SQLColumnPrivileges answer with the specification's columns; the sys
+/// tables can only be read: SELECT, for the table and each column.
 #[test]
-fn privileges_have_the_spec_columns_and_no_rows() {
+fn privileges_have_the_spec_columns_and_the_sys_tables_are_select_only() {
     let conn = connect();
     for columns in [false, true] {
-        let mut stmt: StatementImpl<'_> = conn.preallocate().unwrap().into_handle();
-        let h = raw_stmt(&mut stmt).0;
-        let (schema, table) = (wide("sys"), wide("sys_tables"));
-        // SAFETY: a live statement handle; null catalog and column names mean "any".
-        let ret = unsafe {
-            if columns {
-                odbc_api::sys::SQLColumnPrivilegesW(
-                    h,
-                    std::ptr::null(),
-                    0,
-                    schema.as_ptr(),
-                    schema.len() as i16,
-                    table.as_ptr(),
-                    table.len() as i16,
-                    std::ptr::null(),
-                    0,
-                )
-            } else {
-                SQLTablePrivilegesW(
-                    h,
-                    std::ptr::null(),
-                    0,
-                    schema.as_ptr(),
-                    schema.len() as i16,
-                    table.as_ptr(),
-                    table.len() as i16,
-                )
-            }
-        };
-        assert!(succeeded(ret), "{:?}", diagnostics(&stmt));
-        // SAFETY: the call opened a result set on the statement.
-        let mut cursor = unsafe { odbc_api::CursorImpl::new(stmt) };
-        let names: Vec<String> = odbc_api::ResultSetMetadata::column_names(&mut cursor)
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let (names, rows) = privileges(&conn, "sys", "sys_tables", columns);
         let mut want = vec!["TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME"];
         if columns {
             want.push("COLUMN_NAME");
         }
         want.extend(["GRANTOR", "GRANTEE", "PRIVILEGE", "IS_GRANTABLE"]);
         assert_eq!(names, want);
-        assert!(odbc_api::Cursor::next_row(&mut cursor).unwrap().is_none());
+        assert!(!rows.is_empty());
+        let privilege = if columns { 6 } else { 5 };
+        assert!(
+            rows.iter()
+                .all(|r| r[privilege].as_deref() == Some("SELECT")),
+            "{rows:?}"
+        );
     }
 }
 

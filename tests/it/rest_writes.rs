@@ -569,3 +569,87 @@ fn the_sys_tables_cannot_be_changed() {
         );
     }
 }
+
+/// What SQLTablePrivileges, SQLColumnPrivileges and SQLColAttribute(SQL_DESC_UPDATABLE) say
+/// follows the profile's routes and the connection: a ReadOnly connection may only SELECT.
+#[test]
+fn privileges_say_what_may_be_written() {
+    let sb = writable();
+    let privileges_of = |extra: &str, columns: bool| -> Vec<(String, String)> {
+        let conn = sb.connect_with("pipedrive", extra);
+        let (_, rows) = crate::cursors::privileges(&conn, "pipedrive", "persons", columns);
+        rows.into_iter()
+            .map(|r| {
+                let (what, privilege) = if columns { (3, 6) } else { (2, 5) };
+                (r[what].clone().unwrap(), r[privilege].clone().unwrap())
+            })
+            .collect()
+    };
+    let table = privileges_of("CustomFields=FALSE", false);
+    let names: Vec<&str> = table.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(names, ["DELETE", "INSERT", "SELECT", "UPDATE"]);
+    let columns = privileges_of("CustomFields=FALSE", true);
+    let of = |column: &str| -> Vec<&str> {
+        columns
+            .iter()
+            .filter(|(c, _)| c == column)
+            .map(|(_, p)| p.as_str())
+            .collect()
+    };
+    assert_eq!(of("name"), ["INSERT", "SELECT", "UPDATE"]);
+    assert_eq!(of("id"), ["SELECT"], "the key is the API's");
+    assert_eq!(of("add_time"), ["SELECT"], "set by the API");
+    let read_only = privileges_of("CustomFields=FALSE;ReadOnly=TRUE", false);
+    assert_eq!(read_only, [("persons".to_string(), "SELECT".to_string())]);
+
+    let conn = sb.connect_with("pipedrive", "CustomFields=FALSE");
+    let mut cursor = conn
+        .execute("SELECT id, name FROM persons LIMIT 1", (), None)
+        .unwrap()
+        .unwrap();
+    let updatable = |cursor: &mut odbc_api::CursorImpl<_>, col: u16| {
+        odbc_api::ResultSetMetadata::col_data_type(cursor, col).unwrap();
+        let mut n: isize = -1;
+        let h = crate::harness::raw_stmt(cursor).0;
+        // SAFETY: a live statement with a result set; a numeric attribute goes to `n`.
+        let ret = unsafe {
+            odbc_api::sys::SQLColAttributeW(
+                h,
+                col,
+                odbc_api::sys::Desc::Updatable,
+                std::ptr::null_mut(),
+                0,
+                std::ptr::null_mut(),
+                &mut n,
+            )
+        };
+        assert!(crate::harness::succeeded(ret));
+        n
+    };
+    assert_eq!(
+        updatable(&mut cursor, 1),
+        0,
+        "SQL_ATTR_READONLY for the key"
+    );
+    assert_eq!(updatable(&mut cursor, 2), 1, "SQL_ATTR_WRITE for name");
+}
+
+#[test]
+fn insert_select_creates_one_record_per_row_selected() {
+    let _g = writable_guard();
+    let sb = writable();
+    let conn = sb.connect_with("pipedrive", "CustomFields=FALSE");
+    sb.reset();
+    let n = run_write(
+        &conn,
+        "INSERT INTO organizations (name, owner_id) SELECT name || ' (copy)', owner_id FROM organizations WHERE id IN (1, 2)",
+    )
+    .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(sent(sb, "POST", "/organizations"), 2);
+    let copies = scalar_text(
+        &conn,
+        "SELECT COUNT(*) FROM organizations WHERE name LIKE '% (copy)'",
+    );
+    assert_eq!(copies.as_deref(), Some("2"));
+}

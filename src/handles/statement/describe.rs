@@ -10,6 +10,7 @@ impl Statement {
     pub(super) fn describe_result(&self, schema: &SchemaRef) {
         let odbc2 = self.odbc_version() == 2;
         let text_len = self.text_len();
+        let writable = self.conn.writable();
         let records = schema
             .fields()
             .iter()
@@ -32,6 +33,11 @@ impl Statement {
                     name: field.name().clone(),
                     unnamed: if field.name().is_empty() { 1 } else { 0 },
                     num_prec_radix: ct.num_prec_radix,
+                    // A column read straight from a table keeps the table's metadata.
+                    updatable: writable
+                        && crate::table_meta::writes(field.metadata())
+                            .iter()
+                            .any(|w| w == "UPDATE"),
                     ..DescRecord::default()
                 }
             })
@@ -156,8 +162,10 @@ impl Statement {
             SQL_DESC_DISPLAY_SIZE => number(ct.display_size as isize),
             SQL_DESC_UNSIGNED => number(ct.unsigned as isize),
             SQL_DESC_FIXED_PREC_SCALE => number(ct.fixed_prec_scale as isize),
-            // Read-only results; no auto-increment columns.
-            SQL_DESC_UPDATABLE | SQL_DESC_AUTO_UNIQUE_VALUE => number(0),
+            // SQL_ATTR_WRITE (1) where an UPDATE may set the column shown, else
+            // SQL_ATTR_READONLY (0); no auto-increment columns.
+            SQL_DESC_UPDATABLE => number(if rec.updatable { 1 } else { 0 }),
+            SQL_DESC_AUTO_UNIQUE_VALUE => number(0),
             SQL_DESC_CASE_SENSITIVE => number(ct.case_sensitive as isize),
             SQL_DESC_SEARCHABLE => number(ct.searchable as isize),
             SQL_DESC_TYPE_NAME | SQL_DESC_LOCAL_TYPE_NAME => text(ct.type_name),

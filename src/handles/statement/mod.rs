@@ -242,6 +242,39 @@ impl Statement {
         Ok(session.engine.catalog())
     }
 
+    /// SQLTablePrivileges: what this connection may do to each table `names` matches.
+    pub fn table_privileges(&self, names: &crate::handles::catalog::Names) -> Result<RecordBatch> {
+        let session = self.conn.session()?;
+        crate::handles::catalog::table_privileges(
+            &session.engine.catalog(),
+            names,
+            &self.grantee(&session),
+            self.conn.writable(),
+        )
+    }
+
+    /// SQLColumnPrivileges: what this connection may do to each column `names` matches (the
+    /// table's custom fields learnt first, as for SQLColumns).
+    pub fn column_privileges(&self, names: &crate::handles::catalog::Names) -> Result<RecordBatch> {
+        let session = self.conn.session()?;
+        crate::handles::catalog::column_privileges(
+            &*self.catalog_with_columns(names)?,
+            names,
+            &self.grantee(&session),
+            self.conn.writable(),
+        )
+    }
+
+    /// The GRANTEE of the privileges: the connection's user, or PUBLIC without one.
+    fn grantee(&self, session: &crate::session::OpenSession) -> String {
+        session
+            .settings
+            .user
+            .clone()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| "PUBLIC".to_string())
+    }
+
     pub fn execute(&self) -> Result<Status> {
         let mut st = lock(&self.state);
         Self::no_data_pending(&st)?;

@@ -23,7 +23,7 @@ use datafusion::logical_expr::Expr;
 use datafusion::physical_plan::filter::FilterExec;
 use datafusion::physical_plan::ExecutionPlan;
 
-pub use request::Op;
+pub use request::{column_writes, table_writes, Op};
 use send::Sender;
 use sinks::{ChangeSink, InsertSink};
 

@@ -358,6 +358,30 @@ pub fn delete(t: &Table, current: &Row) -> Result<Planned, Problem> {
     })
 }
 
+/// The statements that may change `t`'s rows, as the routes declare them.
+pub fn table_writes(t: &Table) -> Vec<&'static str> {
+    [
+        (!t.insert.is_empty()).then_some("INSERT"),
+        (!t.update.is_empty()).then_some("UPDATE"),
+        (!t.delete.is_empty()).then_some("DELETE"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The statements that may set column `c` of `t`: an insert route takes it, an update route
+/// changes it (never the key).
+pub fn column_writes(t: &Table, c: &Column) -> Vec<&'static str> {
+    [
+        t.insert.iter().any(|r| sets(t, r, c)).then_some("INSERT"),
+        (!c.key && t.update.iter().any(|r| sets(t, r, c))).then_some("UPDATE"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// The row's key as text: its key columns' values, else its path's values.
 pub fn key_of(t: &Table, row: &Row, planned: Option<&Planned>) -> Option<String> {
     let keys: Vec<String> = t
