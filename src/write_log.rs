@@ -19,6 +19,9 @@ pub enum WriteOutcome {
     /// The request failed in a way that leaves unknown whether the API applied it (a 5xx or a
     /// broken connection after a POST, which is never sent again).
     Unknown,
+    /// A row that takes several requests (two routes, or one per column): some were applied,
+    /// then one failed.
+    Partial,
     /// Not sent: an earlier row failed and the statement stopped.
     NotSent,
 }
@@ -29,6 +32,7 @@ impl WriteOutcome {
             WriteOutcome::Applied => "applied",
             WriteOutcome::Refused => "refused",
             WriteOutcome::Unknown => "unknown",
+            WriteOutcome::Partial => "partly applied",
             WriteOutcome::NotSent => "not sent",
         }
     }

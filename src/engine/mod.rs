@@ -24,6 +24,7 @@ mod sys_requests;
 pub mod sys_tables;
 mod sys_writes;
 pub mod type_names;
+mod write_shape;
 
 use std::sync::{Arc, RwLock};
 
@@ -387,6 +388,7 @@ impl Engine {
             }
         };
         refuse_writes(&plan, self.read_only.as_deref())?;
+        write_shape::check_planned(&plan)?;
         if let LogicalPlan::Dml(dml) = &plan {
             let schema = dml.table_name.schema().unwrap_or(&self.default_schema);
             if schema.eq_ignore_ascii_case(SYS_SCHEMA) {
@@ -507,13 +509,29 @@ impl Engine {
                         e
                     }
                 };
-                let statement = self.requests.begin_statement(hints::read(sql).no_cache);
+                // A write reads the rows it changes from the API, never from the cache.
+                let statement = self
+                    .requests
+                    .begin_statement(*writes || hints::read(sql).no_cache);
                 tracing::debug!(statement, "executing");
                 let plan = if params.is_empty() {
                     LogicalPlan::clone(plan)
                 } else {
                     let (plan, values) = self.bind(sql, plan, param_types, params).await?;
                     plan.with_param_values(values).map_err(from_datafusion)?
+                };
+                let plan = if *writes {
+                    let optimized = self
+                        .ctx
+                        .state()
+                        .optimize(&plan)
+                        .map_err(|e| named(from_datafusion(e)))?;
+                    if write_shape::selects_nothing(&optimized)? {
+                        return nothing_changed(&optimized);
+                    }
+                    optimized
+                } else {
+                    plan
                 };
                 let frame = self
                     .ctx
@@ -563,6 +581,19 @@ impl Engine {
             }
         }
     }
+}
+
+/// The answer of a write that changes no row, sent without any request.
+fn nothing_changed(plan: &LogicalPlan) -> Result<SendableRecordBatchStream> {
+    let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
+    let count: datafusion::arrow::array::ArrayRef =
+        Arc::new(datafusion::arrow::array::UInt64Array::from(vec![0u64]));
+    let batch = datafusion::arrow::record_batch::RecordBatch::try_new(schema.clone(), vec![count])
+        .map_err(|e| Error::general(format!("Internal error: {e}")))?;
+    Ok(Box::pin(RecordBatchStreamAdapter::new(
+        schema,
+        futures::stream::iter(vec![Ok(batch)]),
+    )))
 }
 
 /// A bound parameter's value as procedure argument text.

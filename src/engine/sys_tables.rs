@@ -273,7 +273,7 @@ pub(super) const SYS_WRITES: SysTable = SysTable {
         (
             "Outcome",
             DataType::Utf8,
-            "applied; refused (the API said no, nothing changed); unknown (no answer after a request that may have been applied, never sent again); not sent (an earlier row failed)",
+            "applied; refused (the API said no, nothing changed); unknown (no answer after a request that may have been applied, never sent again); partly applied (some of the row's requests went through, then one failed); not sent (an earlier row failed)",
         ),
         (
             "HttpStatus",

@@ -235,10 +235,18 @@ impl Connection {
         };
         let mut st = lock(&self.state);
         match attribute {
-            SQL_ATTR_ACCESS_MODE => {
-                st.access_read_only = int == SQL_MODE_READ_ONLY;
-                Ok(())
-            }
+            SQL_ATTR_ACCESS_MODE => match int {
+                SQL_MODE_READ_ONLY | SQL_MODE_READ_WRITE => {
+                    st.access_read_only = int == SQL_MODE_READ_ONLY;
+                    Ok(())
+                }
+                other => Err(Error::new(
+                    state::INVALID_ATTRIBUTE_VALUE,
+                    format!(
+                        "SQL_ATTR_ACCESS_MODE {other} is not SQL_MODE_READ_ONLY (1) or SQL_MODE_READ_WRITE (0)"
+                    ),
+                )),
+            },
             SQL_ATTR_ANSI_APP
             | SQL_ATTR_TRACE
             | SQL_ATTR_TRACEFILE

@@ -457,6 +457,14 @@ type = "text"
             "[[table.insert]]\ncolumns = [\"name\"]\ncustom_fields = \"cf\"",
             "must hold {key}",
         ),
+        (
+            "[[table.delete]]\nmethod = \"DELETE\"",
+            "with a {column} placeholder",
+        ),
+        (
+            "[[table.insert]]\ncolumns = [\"name\"]\nbody = \"none\"",
+            "sends no column values",
+        ),
     ] {
         let e = parse(&base(routes), "bad")
             .err()

@@ -111,6 +111,22 @@ fn route(
             "name the columns an insert may set",
         ));
     }
+    if r.body == WriteBody::None && (!r.columns.is_empty() || r.custom_fields.is_some()) {
+        return Err(err(
+            place,
+            &at("body"),
+            "a route without a body sends no column values",
+        ));
+    }
+    // An update or delete names the record it changes: a path without a placeholder would send
+    // the same request for every row.
+    if op != Op::Insert && r.path.as_deref().is_none_or(|p| placeholders(p).is_empty()) {
+        return Err(err(
+            place,
+            &at("path"),
+            "name the record's path with a {column} placeholder (its key), as \"/items/{id}\"",
+        ));
+    }
     if op != Op::Insert && (r.key.is_some() || r.key_header.is_some()) {
         return Err(err(
             place,

@@ -286,9 +286,8 @@ impl ApiClient {
     /// After a write: what the result cache keeps for this account (in memory, and on disk
     /// for every process using CacheLocation) is no longer used.
     pub async fn forget_cached(&self) {
-        if self.cache_ttl.is_none() {
-            return;
-        }
+        // Other connections of the account in this process may keep answers even when this one
+        // does not.
         let Ok(account) = self.account().await else {
             return;
         };
@@ -502,6 +501,26 @@ impl ApiClient {
             self.note_hop(&method, &url, &hop, &tally, started.elapsed());
             match hop? {
                 Hop::Arrived(arrival) => return Ok(cache_into(arrival, ticket)),
+                Hop::Redirect(status, _)
+                    if (resend == Resend::OnlyIfNotTaken
+                        || matches!(method, Method::PUT | Method::PATCH | Method::DELETE))
+                        && (status == StatusCode::SEE_OTHER
+                            || matches!(
+                                status,
+                                StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND
+                            )) =>
+                {
+                    // Following would turn the write into a GET and call that success.
+                    return Err(Error::new(
+                        ApiError::Unexpected,
+                        format!(
+                            "The API answered the {method} to {} with a redirect (HTTP {}); a write is not sent on as a GET",
+                            self.mask(&url),
+                            status.as_u16()
+                        ),
+                    )
+                    .with_native(i32::from(status.as_u16())));
+                }
                 Hop::Redirect(status, location) => {
                     let next = url.join(&location).map_err(|e| {
                         Error::new(ApiError::Broken, format!(

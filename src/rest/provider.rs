@@ -476,6 +476,56 @@ impl TableProvider for RestTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        self.planned(projection, filters, limit, false)
+    }
+
+    async fn insert_into(
+        &self,
+        _state: &dyn Session,
+        input: Arc<dyn ExecutionPlan>,
+        op: InsertOp,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        if op != InsertOp::Append {
+            return Err(DataFusionError::External(Box::new(
+                crate::error::Error::new(
+                    crate::error::SqlError::NotImplemented,
+                    format!("{op} is not possible on an API's table; use INSERT INTO"),
+                ),
+            )));
+        }
+        write::insert(&self.ctx, &self.table, self.schema.clone(), input)
+    }
+
+    async fn update(
+        &self,
+        state: &dyn Session,
+        assignments: Vec<(String, Expr)>,
+        filters: Vec<Expr>,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        self.change(state, &assignments, filters, write::Op::Update)
+            .await
+    }
+
+    async fn delete_from(
+        &self,
+        state: &dyn Session,
+        filters: Vec<Expr>,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+        self.change(state, &[], filters, write::Op::Delete).await
+    }
+}
+
+impl RestTable {
+    /// The scan of the rows `filters` select (the ones the API honours sent with the requests),
+    /// of the columns `projection` names, at most `limit` of them, and past MaxRows when
+    /// `uncapped`.
+    fn planned(
+        &self,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+        uncapped: bool,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
         let refs: Vec<&Expr> = filters.iter().collect();
         let mut plan = ScanPlan {
             mode: Mode::List,
@@ -484,6 +534,7 @@ impl TableProvider for RestTable {
             in_turn: None,
             window: Bounds::default(),
             limit: limit.map(|l| l as u64),
+            uncapped,
         };
         for u in self.classify(&refs) {
             match u {
@@ -543,43 +594,6 @@ impl TableProvider for RestTable {
         .exec()
     }
 
-    async fn insert_into(
-        &self,
-        _state: &dyn Session,
-        input: Arc<dyn ExecutionPlan>,
-        op: InsertOp,
-    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
-        if op != InsertOp::Append {
-            return Err(DataFusionError::External(Box::new(
-                crate::error::Error::new(
-                    crate::error::SqlError::NotImplemented,
-                    format!("{op} is not possible on an API's table; use INSERT INTO"),
-                ),
-            )));
-        }
-        write::insert(&self.ctx, &self.table, self.schema.clone(), input)
-    }
-
-    async fn update(
-        &self,
-        state: &dyn Session,
-        assignments: Vec<(String, Expr)>,
-        filters: Vec<Expr>,
-    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
-        self.change(state, &assignments, filters, write::Op::Update)
-            .await
-    }
-
-    async fn delete_from(
-        &self,
-        state: &dyn Session,
-        filters: Vec<Expr>,
-    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
-        self.change(state, &[], filters, write::Op::Delete).await
-    }
-}
-
-impl RestTable {
     /// An UPDATE or DELETE: the rows the filters select are read with this table's own scan
     /// (the filters the API honours pushed down, as a SELECT would), then changed one by one.
     async fn change(
@@ -591,7 +605,7 @@ impl RestTable {
     ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
         write::check_change(&self.ctx, &self.table, op, &filters)
             .map_err(|e| DataFusionError::External(Box::new(e)))?;
-        let scan = self.scan(state, None, &filters, None).await?;
+        let scan = self.planned(None, &filters, None, true)?;
         write::change(
             &self.ctx,
             &self.table,

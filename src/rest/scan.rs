@@ -45,6 +45,9 @@ pub struct ScanPlan {
     /// What the filters say about the window column (report and windowed tables only).
     pub window: Bounds,
     pub limit: Option<u64>,
+    /// Reads every row the filters select, past MaxRows: the rows an UPDATE or DELETE changes
+    /// (a cap would change some of them and say nothing of the others).
+    pub uncapped: bool,
 }
 
 impl ScanContext {
@@ -136,7 +139,7 @@ impl ScanContext {
         plan: ScanPlan,
         tx: &Sender,
     ) -> Result<()> {
-        let cap = (self.max_rows > 0).then_some(self.max_rows);
+        let cap = (self.max_rows > 0 && !plan.uncapped).then_some(self.max_rows);
         let left = match (plan.limit, cap) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -653,3 +653,98 @@ fn insert_select_creates_one_record_per_row_selected() {
     );
     assert_eq!(copies.as_deref(), Some("2"));
 }
+
+/// DataFusion hands the table only the conditions on its own columns: a statement whose WHERE
+/// or SET needs more (a subquery, a join, LIMIT) is refused before anything is read or sent,
+/// instead of changing rows it did not select.
+#[test]
+fn updates_and_deletes_that_need_more_than_their_own_table_are_refused() {
+    let _g = writable_guard();
+    let sb = writable();
+    let conn = sb.connect_with("pipedrive", "CustomFields=FALSE;AllowUnfilteredWrites=TRUE");
+    sb.reset();
+    for sql in [
+        "DELETE FROM deals WHERE id NOT IN (SELECT id FROM deals WHERE status = 'won')",
+        "DELETE FROM persons WHERE visible_to = 3 AND org_id IN (SELECT id FROM organizations WHERE name = 'Acme')",
+        "DELETE FROM persons WHERE EXISTS (SELECT 1 FROM organizations WHERE organizations.id = persons.org_id)",
+        "UPDATE deals SET person_id = (SELECT id FROM persons WHERE name = 'Bob') WHERE id = 5",
+        "UPDATE persons SET name = organizations.name FROM organizations WHERE organizations.id = persons.org_id",
+        "EXPLAIN ANALYZE DELETE FROM persons WHERE id = 1",
+    ] {
+        let err = run_write(&conn, sql).expect_err(sql);
+        assert!(
+            ["HYC00", "42000"].contains(&sqlstate(&err).as_str()),
+            "{sql}: {}",
+            message(&err)
+        );
+    }
+    // DELETE ... LIMIT does not parse, or is refused: either way nothing is deleted.
+    assert!(run_write(&conn, "DELETE FROM deals WHERE status = 'lost' LIMIT 1").is_err());
+    let changes = sb.stats().iter().filter(|r| r.method != "GET").count();
+    assert_eq!(changes, 0, "nothing was changed");
+}
+
+/// A WHERE that selects nothing (the optimizer folds it away) changes nothing, even where a
+/// statement without WHERE would be allowed to change everything.
+#[test]
+fn a_where_that_selects_nothing_changes_nothing() {
+    let _g = writable_guard();
+    let sb = writable();
+    let conn = sb.connect_with("pipedrive", "CustomFields=FALSE;AllowUnfilteredWrites=TRUE");
+    sb.reset();
+    assert_eq!(
+        run_write(&conn, "DELETE FROM persons WHERE 1 = 0").unwrap(),
+        0
+    );
+    assert_eq!(
+        run_write(&conn, "UPDATE persons SET name = 'x' WHERE NULL").unwrap(),
+        0
+    );
+    let mut stmt = conn.preallocate().unwrap();
+    stmt.execute(
+        "DELETE FROM persons WHERE id = ?",
+        &odbc_api::Nullable::<i64>::null(),
+    )
+    .unwrap();
+    assert_eq!(stmt.row_count().unwrap(), Some(0));
+    assert!(sb.stats().is_empty(), "{:?}", sb.stats());
+}
+
+/// MaxRows caps what a query returns, never which rows an UPDATE changes.
+#[test]
+fn max_rows_does_not_cap_the_rows_a_write_changes() {
+    let _g = writable_guard();
+    let sb = writable();
+    let conn = sb.connect_with("pipedrive", "CustomFields=FALSE;MaxRows=2");
+    let n = run_write(
+        &conn,
+        "UPDATE organizations SET visible_to = 3 WHERE id <= 5",
+    )
+    .unwrap();
+    assert_eq!(n, 5);
+}
+
+/// A DELETE the API applied but answered with a 500 is sent again (it repeats without harm)
+/// and finds the record gone: that is the change asked for.
+#[test]
+fn a_delete_sent_again_that_finds_the_record_gone_is_applied() {
+    let _g = writable_guard();
+    let sb = writable();
+    let conn = sb.connect_with("pipedrive", "CustomFields=FALSE");
+    run_write(
+        &conn,
+        "INSERT INTO organizations (name) VALUES ('Gone Twice')",
+    )
+    .unwrap();
+    let id = last_insert_key(&conn, "pipedrive.organizations").unwrap();
+    sb.reset();
+    http_json(
+        &sb.base,
+        "POST",
+        "/_sandbox/faults",
+        &json!({"fail_after_apply": 1}),
+    );
+    let n = run_write(&conn, &format!("DELETE FROM organizations WHERE id = {id}")).unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(sent(sb, "DELETE", &format!("/organizations/{id}")), 2);
+}

@@ -165,6 +165,7 @@ const PYTEST_FILES: &[&str] = &[
     "tests/clients/python/test_rate_budget.py",
     "tests/clients/python/test_cache_location.py",
     "tests/clients/python/test_custom_fields.py",
+    "tests/clients/python/test_writes.py",
 ];
 
 /// The sandbox binary the REST tests run: the one built beside the driver under test (a

@@ -112,8 +112,15 @@ fn path_vars(t: &Table, path: &str, row: &Row) -> Result<Vec<(String, String)>, 
         .into_iter()
         .map(|name| {
             let value = index_of(t, name).and_then(|i| row[i].as_ref());
-            match value {
-                Some(v) => Ok((name.to_string(), as_text(v))),
+            match value.map(as_text) {
+                // An empty or dot segment would name another path than the record's.
+                Some(v) if matches!(v.as_str(), "" | "." | "..") => Err(problem(
+                    SqlError::Constraint,
+                    format!(
+                        "column {name} holds '{v}', which names no record in the request's path"
+                    ),
+                )),
+                Some(v) => Ok((name.to_string(), v)),
                 None => Err(problem(
                     SqlError::Constraint,
                     format!("column {name} needs a value: the request's path holds it"),
@@ -373,8 +380,18 @@ pub fn table_writes(t: &Table) -> Vec<&'static str> {
 /// The statements that may set column `c` of `t`: an insert route takes it, an update route
 /// changes it (never the key).
 pub fn column_writes(t: &Table, c: &Column) -> Vec<&'static str> {
+    // A column an insert route puts in its path or chooses by (`when`) is given on INSERT too.
+    let routes_by = |r: &WriteRoute| {
+        placeholders(&path_of(t, r))
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&c.name))
+            || r.when.keys().any(|w| w.eq_ignore_ascii_case(&c.name))
+    };
     [
-        t.insert.iter().any(|r| sets(t, r, c)).then_some("INSERT"),
+        t.insert
+            .iter()
+            .any(|r| sets(t, r, c) || routes_by(r))
+            .then_some("INSERT"),
         (!c.key && t.update.iter().any(|r| sets(t, r, c))).then_some("UPDATE"),
     ]
     .into_iter()

@@ -73,6 +73,7 @@ impl Sender {
         let mut applied: Vec<(usize, Option<String>)> = Vec::new();
         let mut failures: Vec<(usize, Failure)> = Vec::new();
         let mut stopped_at = None;
+        let mut cache_forgotten = false;
         for (n, job) in jobs.into_iter().enumerate() {
             if stopped_at.is_some() {
                 log.record([self.entry(n, job.key, WriteOutcome::NotSent, None)]);
@@ -85,13 +86,26 @@ impl Sender {
                     Ok(created) => key = created.or(key),
                     Err((outcome, error)) => {
                         failure = Some(Failure {
-                            outcome,
+                            outcome: if k > 0 {
+                                WriteOutcome::Partial
+                            } else {
+                                outcome
+                            },
                             error,
                             applied_before: k,
                         });
                         break;
                     }
                 }
+            }
+            // What the API answered before this write is stale from the first change on (also
+            // when the statement is cancelled or times out after it).
+            let may_have_changed = failure
+                .as_ref()
+                .is_none_or(|f| f.outcome != WriteOutcome::Refused);
+            if may_have_changed && !cache_forgotten {
+                self.ctx.client.forget_cached().await;
+                cache_forgotten = true;
             }
             match failure {
                 None => {
@@ -106,9 +120,6 @@ impl Sender {
                     failures.push((n, f));
                 }
             }
-        }
-        if !applied.is_empty() {
-            self.ctx.client.forget_cached().await;
         }
         if failures.is_empty() {
             return Ok(applied.len() as u64);
@@ -177,6 +188,9 @@ impl Sender {
                         .map(str::to_string),
                 })
             }
+            // A record to delete that is gone already is what the DELETE asked for (a DELETE
+            // sent again after an answer that never came finds it gone).
+            Ok(Outcome::NotFound) if p.method == Method::DELETE => Ok(None),
             Ok(Outcome::NotFound) => Err((
                 WriteOutcome::Refused,
                 Error::new(
@@ -199,6 +213,7 @@ impl Sender {
         let (first_row, first) = &failures[0];
         let what = match first.outcome {
             WriteOutcome::Unknown => "may or may not have been applied",
+            WriteOutcome::Partial => "was applied in part",
             _ => "was refused",
         };
         let partly = if first.applied_before > 0 {

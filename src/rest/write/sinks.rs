@@ -238,6 +238,8 @@ impl DataSink for ChangeSink {
             )));
         }
         let mut jobs = Vec::with_capacity(total);
+        // A record a list returned twice (offset pages while the data changes) is changed once.
+        let mut seen = std::collections::HashSet::new();
         let mut n = 0;
         for batch in &batches {
             let new_values = self
@@ -249,6 +251,11 @@ impl DataSink for ChangeSink {
                 n += 1;
                 let current = row_values(t, batch, r, n, false)?;
                 let key = request::key_of(t, &current, None);
+                if let Some(k) = &key {
+                    if !seen.insert(k.clone()) {
+                        continue;
+                    }
+                }
                 let requests = match self.sender.op {
                     Op::Delete => {
                         vec![request::delete(t, &current).map_err(|p| refused(n, total, p))?]
@@ -265,6 +272,10 @@ impl DataSink for ChangeSink {
                         request::update(t, &current, &set).map_err(|p| refused(n, total, p))?
                     }
                 };
+                // `SET c = c` changes nothing: no request, and the row is not counted.
+                if requests.is_empty() {
+                    continue;
+                }
                 let key = key.or_else(|| request::key_of(t, &current, requests.first()));
                 jobs.push(RowJob { key, requests });
             }

@@ -48,7 +48,7 @@ pub fn to_json(value: &ScalarValue, column: &Column) -> Result<Option<Value>, St
             other => return Err(format!("{other} is not a number")),
         },
         (ColumnType::Decimal(_, scale), v) => match v {
-            ScalarValue::Decimal128(Some(n), _, _) => decimal(*n, scale),
+            ScalarValue::Decimal128(Some(n), _, _) => decimal(*n, scale)?,
             other => return Err(format!("{other} is not a decimal")),
         },
         (ColumnType::Boolean, v) => match v {
@@ -60,7 +60,7 @@ pub fn to_json(value: &ScalarValue, column: &Column) -> Result<Option<Value>, St
                 let day = NaiveDate::from_num_days_from_ce_opt(*days + 719_163)
                     .ok_or_else(|| format!("day {days} is out of range"))?;
                 Value::String(match &column.time_format {
-                    TimeFormat::Pattern(p) => day.format(p).to_string(),
+                    TimeFormat::Pattern(p) => formatted(day.format(p), p)?,
                     _ => day.format("%Y-%m-%d").to_string(),
                 })
             }
@@ -71,7 +71,7 @@ pub fn to_json(value: &ScalarValue, column: &Column) -> Result<Option<Value>, St
                 let at = DateTime::from_timestamp_micros(*us)
                     .ok_or_else(|| format!("{us} µs is out of range"))?;
                 Value::String(match &column.time_format {
-                    TimeFormat::Pattern(p) => at.format(p).to_string(),
+                    TimeFormat::Pattern(p) => formatted(at.format(p), p)?,
                     _ => at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
                 })
             }
@@ -79,6 +79,16 @@ pub fn to_json(value: &ScalarValue, column: &Column) -> Result<Option<Value>, St
         },
     };
     Ok(Some(json))
+}
+
+/// A chrono format's text; a pattern the value cannot fill (a time of day for a date) is an
+/// error, not a panic.
+fn formatted(f: impl std::fmt::Display, pattern: &str) -> Result<String, String> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    write!(out, "{f}")
+        .map_err(|_| format!("the column's format '{pattern}' cannot write this value"))?;
+    Ok(out)
 }
 
 fn text_of(v: &ScalarValue) -> Result<String, String> {
@@ -108,8 +118,9 @@ fn unlabel(column: &Column, text: &str) -> Value {
     }
 }
 
-/// A decimal as a JSON number, exact where f64 can hold it.
-fn decimal(n: i128, scale: i8) -> Value {
+/// A decimal as a JSON number; one a JSON number (a double) cannot hold exactly is an error, not
+/// a silently rounded value.
+fn decimal(n: i128, scale: i8) -> Result<Value, String> {
     let text = if scale <= 0 {
         n.to_string()
     } else {
@@ -119,11 +130,14 @@ fn decimal(n: i128, scale: i8) -> Value {
         let (int, frac) = padded.split_at(padded.len() - scale);
         format!("{}{int}.{frac}", if n < 0 { "-" } else { "" })
     };
-    text.parse::<f64>()
-        .ok()
+    let exact = text.parse::<f64>().ok().filter(|f| {
+        let back = format!("{f:.prec$}", prec = scale.max(0) as usize);
+        back == text
+    });
+    exact
         .and_then(Number::from_f64)
         .map(Value::Number)
-        .unwrap_or(Value::String(text))
+        .ok_or_else(|| format!("{text} has more digits than the API's JSON numbers hold"))
 }
 
 fn shorten(text: &str) -> String {
@@ -210,6 +224,17 @@ mod tests {
                 .unwrap_err()
                 .contains("is not JSON")
         );
+    }
+
+    #[test]
+    fn what_cannot_be_written_exactly_is_an_error_not_a_panic_or_a_rounding() {
+        let day = column("date", TimeFormat::Pattern("%Y-%m-%d %H:%M".into()));
+        assert!(to_json(&ScalarValue::Date32(Some(19_675)), &day)
+            .unwrap_err()
+            .contains("cannot write"));
+        let dec = column("decimal(38,2)", TimeFormat::Guess);
+        let big = ScalarValue::Decimal128(Some(1_234_567_890_123_456_789), 38, 2);
+        assert!(to_json(&big, &dec).unwrap_err().contains("more digits"));
     }
 
     #[test]
