@@ -125,6 +125,12 @@ impl Statement {
 
     pub fn describe_param(&self, number: u16) -> Result<DescRecord> {
         let count = self.num_params()?;
+        // SQLFreeStmt(SQL_RESET_PARAMS) clears the IPD: describe the markers again from the
+        // statement, or SQLDescribeParam would answer SQL_C_DEFAULT with size 0.
+        let prepared = lock(&self.state).prepared.clone();
+        if let Some(prepared) = &prepared {
+            self.describe_params(prepared);
+        }
         if number == 0 || number as i16 > count {
             return Err(Error::new(
                 state::INVALID_DESCRIPTOR_INDEX,

@@ -290,7 +290,22 @@ impl Statement {
                 "Function sequence error: SQLExecute needs a statement prepared with SQLPrepare",
             )
         })?;
-        let pending = params::data_at_exec(&lock(&self.apd.state), prepared.param_count());
+        let (pending, sets) = {
+            let apd = lock(&self.apd.state);
+            (
+                params::data_at_exec(&apd, prepared.param_count()),
+                apd.header.array_size.max(1),
+            )
+        };
+        // SQLParamData hands back the bound address of one set only: with an array, the
+        // application could not tell which row's value is asked for (pyodbc would read the
+        // wrong memory), so this is refused before SQL_NEED_DATA.
+        if sets > 1 && !pending.is_empty() {
+            return Err(Error::new(
+                state::OPTIONAL_FEATURE_NOT_IMPLEMENTED,
+                "Data-at-execution parameters in an array of parameter sets are not supported; bind the values, or execute one set at a time",
+            ));
+        }
         if !pending.is_empty() {
             // The values come through SQLParamData and SQLPutData; SQLParamData runs the
             // statement once the last one is in.

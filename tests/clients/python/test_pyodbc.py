@@ -206,6 +206,19 @@ def test_executemany_style_reuse(cur):
         assert cur.execute("SELECT ? + 1", n).fetchval() == n + 1
 
 
+def test_fast_executemany_of_an_untyped_marker_fails_cleanly(cur):
+    # `SELECT ?` gives its marker no type: pyodbc's fast path then sends the value as
+    # data-at-execution in an array, which the driver refuses (HYC00) instead of answering
+    # SQLParamData with an address pyodbc would misread (it crashed).
+    cur.executemany("SELECT ? AS x", [("a",), ("b",)])
+    cur.fast_executemany = True
+    with pytest.raises(pyodbc.Error) as e:
+        cur.executemany("SELECT ? AS x", [("a",), ("b",)])
+    assert e.value.args[0] == "HYC00"
+    cur.fast_executemany = False
+    assert cur.execute("SELECT 1").fetchval() == 1
+
+
 # --- Unicode ---------------------------------------------------------------------------------
 
 

@@ -210,3 +210,19 @@ def test_read_only_is_what_getinfo_says(sandbox):
         assert len(sandbox.stats()) == before
     with connect(sandbox, "leaddesk") as conn:
         assert conn.getinfo(pyodbc.SQL_DATA_SOURCE_READ_ONLY) is True
+
+
+def test_executemany_slow_then_fast_on_one_cursor(sandbox):
+    # After SQLFreeStmt(SQL_RESET_PARAMS), SQLDescribeParam must describe the markers again:
+    # it answered SQL_C_DEFAULT with size 0, pyodbc's fast path then sent the values as
+    # data-at-execution and crashed reading SQLParamData's answer.
+    with connect(sandbox, "pipedrive") as conn:
+        cur = conn.cursor()
+        sql = "INSERT INTO organizations (name) VALUES (?)"
+        cur.executemany(sql, [("Slow One",), ("Slow Two",)])
+        cur.fast_executemany = True
+        cur.executemany(sql, [("Fast One",), ("Fast Two",)])
+        cur.execute(
+            "SELECT COUNT(*) FROM organizations WHERE name IN ('Slow One', 'Slow Two', 'Fast One', 'Fast Two')"
+        )
+        assert cur.fetchone()[0] == 4
