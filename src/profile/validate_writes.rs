@@ -59,7 +59,7 @@ pub(super) fn routes(
     }
     if t.update
         .iter()
-        .any(|r| r.columns.is_empty() && r.body != WriteBody::None)
+        .any(|r| r.columns.is_empty() && r.custom_fields.is_none() && r.body != WriteBody::None)
         && t.insert.first().is_none_or(|r| r.columns.is_empty())
     {
         return Err(err(

@@ -174,8 +174,13 @@ pub(super) fn manifest_entries(tables: &mut Value) {
         "insert": {
             "subject": "Printer on fire", "type": "email", "status": "active",
             "mailbox_id": MAILBOX_BASE, "customer_id": customer, "assignee_id": USER_BASE,
+            // Custom fields of the first mailbox: a dropdown (by its label) and a number.
+            "priority": "Urgent", "order_number": 42.0,
         },
-        "update": { "subject": "Printer no longer on fire", "status": "closed" },
+        "update": {
+            "subject": "Printer no longer on fire", "status": "closed",
+            "priority": "Low", "order_number": 43.0,
+        },
         // No mailbox has this id.
         "refused_insert": {
             "subject": "Printer on fire", "type": "email", "status": "active",

@@ -89,10 +89,10 @@ fn matches_when(t: &Table, r: &WriteRoute, row: &Row) -> bool {
     })
 }
 
-/// The columns a route may set: its own, or for an update without any, the first insert
-/// route's.
+/// The columns a route may set: its own, or for an update without any (and without custom
+/// fields, which a route of its own may set alone), the first insert route's.
 fn route_columns<'a>(t: &'a Table, r: &'a WriteRoute) -> &'a [String] {
-    if r.columns.is_empty() {
+    if r.columns.is_empty() && r.custom_fields.is_none() {
         t.insert.first().map_or(&[], |i| i.columns.as_slice())
     } else {
         &r.columns
