@@ -20,6 +20,7 @@ mod replaceable_schema;
 mod sort_through_filters;
 mod sql_lexer;
 mod statement_log;
+mod sys_log_table;
 mod sys_requests;
 pub mod sys_tables;
 mod sys_writes;
@@ -228,12 +229,20 @@ impl Engine {
         register_system_tables(&ctx, &catalog, &options.connection_props)?;
         ctx.register_table(
             TableReference::partial(SYS_SCHEMA, sys_tables::SYS_REQUESTS.name),
-            Arc::new(sys_requests::SysRequests::new(options.requests.clone())),
+            Arc::new(sys_log_table::SysLogTable::new(
+                options.requests.clone(),
+                &sys_tables::SYS_REQUESTS,
+                sys_requests::columns,
+            )),
         )
         .map_err(from_datafusion)?;
         ctx.register_table(
             TableReference::partial(SYS_SCHEMA, sys_tables::SYS_WRITES.name),
-            Arc::new(sys_writes::SysWrites::new(options.requests.clone())),
+            Arc::new(sys_log_table::SysLogTable::new(
+                options.requests.clone(),
+                &sys_tables::SYS_WRITES,
+                sys_writes::columns,
+            )),
         )
         .map_err(from_datafusion)?;
         Ok(Engine {
@@ -387,7 +396,7 @@ impl Engine {
                 }
             }
         };
-        refuse_writes(&plan, self.read_only.as_deref())?;
+        refuse_writes(&plan)?;
         write_shape::check_planned(&plan)?;
         if let LogicalPlan::Dml(dml) = &plan {
             let schema = dml.table_name.schema().unwrap_or(&self.default_schema);
@@ -489,80 +498,18 @@ impl Engine {
     }
 
     /// Starts a prepared statement with its parameter values; rows arrive as a stream of batches.
+    /// An INSERT, UPDATE or DELETE runs through [`Engine::execute_write`] instead.
     pub async fn execute(
         &self,
         prepared: &Prepared,
         params: Vec<ScalarValue>,
     ) -> Result<SendableRecordBatchStream> {
         match prepared {
-            Prepared::Query {
-                sql,
-                plan,
-                param_types,
-                writes,
-                ..
-            } => {
-                let named = |e: Error| {
-                    if *writes {
-                        insert_values::name_bad_literal(sql, e)
-                    } else {
-                        e
-                    }
-                };
-                // A write reads the rows it changes from the API, never from the cache.
-                let statement = self
-                    .requests
-                    .begin_statement(*writes || hints::read(sql).no_cache);
-                tracing::debug!(statement, "executing");
-                let plan = if params.is_empty() {
-                    LogicalPlan::clone(plan)
-                } else {
-                    let (plan, values) = self.bind(sql, plan, param_types, params).await?;
-                    plan.with_param_values(values).map_err(from_datafusion)?
-                };
-                let plan = if *writes {
-                    let optimized = self
-                        .ctx
-                        .state()
-                        .optimize(&plan)
-                        .map_err(|e| named(from_datafusion(e)))?;
-                    if write_shape::selects_nothing(&optimized)? {
-                        return nothing_changed(&optimized);
-                    }
-                    optimized
-                } else {
-                    plan
-                };
-                let frame = self
-                    .ctx
-                    .execute_logical_plan(plan)
-                    .await
-                    .map_err(|e| named(from_datafusion(e)))?;
-                let stream = frame
-                    .execute_stream()
-                    .await
-                    .map_err(|e| named(from_datafusion(e)))?;
-                let stream: SendableRecordBatchStream = if *writes {
-                    let sql = sql.clone();
-                    let schema = stream.schema();
-                    Box::pin(RecordBatchStreamAdapter::new(
-                        schema,
-                        futures::StreamExt::map(stream, move |batch| {
-                            batch.map_err(|e| {
-                                let named =
-                                    insert_values::name_bad_literal(&sql, from_datafusion(e));
-                                datafusion::error::DataFusionError::External(Box::new(named))
-                            })
-                        }),
-                    ))
-                } else {
-                    stream
-                };
-                Ok(Box::pin(statement_log::Logged::new(
-                    stream,
-                    statement,
-                    self.requests.clone(),
-                )))
+            Prepared::Query { sql, .. } => {
+                let (statement, plan) = self
+                    .bound(prepared, params, hints::read(sql).no_cache)
+                    .await?;
+                self.stream(plan, statement).await
             }
             Prepared::Procedure {
                 call,
@@ -581,19 +528,89 @@ impl Engine {
             }
         }
     }
-}
 
-/// The answer of a write that changes no row, sent without any request.
-fn nothing_changed(plan: &LogicalPlan) -> Result<SendableRecordBatchStream> {
-    let schema: SchemaRef = Arc::new(plan.schema().as_arrow().clone());
-    let count: datafusion::arrow::array::ArrayRef =
-        Arc::new(datafusion::arrow::array::UInt64Array::from(vec![0u64]));
-    let batch = datafusion::arrow::record_batch::RecordBatch::try_new(schema.clone(), vec![count])
-        .map_err(|e| Error::general(format!("Internal error: {e}")))?;
-    Ok(Box::pin(RecordBatchStreamAdapter::new(
-        schema,
-        futures::stream::iter(vec![Ok(batch)]),
-    )))
+    /// Runs an INSERT, UPDATE or DELETE to its end; the rows it changed. A value of an INSERT's
+    /// VALUES that cannot be converted is named by row and column, wherever DataFusion finds it.
+    pub async fn execute_write(
+        &self,
+        prepared: &Prepared,
+        params: Vec<ScalarValue>,
+    ) -> Result<u64> {
+        let Prepared::Query { sql, .. } = prepared else {
+            return Err(Error::general(
+                "Internal error: a procedure call is no write",
+            ));
+        };
+        self.write(prepared, params)
+            .await
+            .map_err(|e| insert_values::name_bad_literal(sql, e))
+    }
+
+    async fn write(&self, prepared: &Prepared, params: Vec<ScalarValue>) -> Result<u64> {
+        // A write reads the rows it changes from the API, never from the cache.
+        let (statement, plan) = self.bound(prepared, params, true).await?;
+        let optimized = self.ctx.state().optimize(&plan).map_err(from_datafusion)?;
+        if write_shape::selects_nothing(&optimized)? {
+            return Ok(0);
+        }
+        let mut stream = self.stream(optimized, statement).await?;
+        // DataFusion answers a write with one row: the count of rows changed.
+        let mut changed = 0;
+        while let Some(batch) = futures::StreamExt::next(&mut stream).await {
+            let batch = batch.map_err(from_datafusion)?;
+            if let Some(counts) = batch.columns().first().and_then(|c| {
+                c.as_any()
+                    .downcast_ref::<datafusion::arrow::array::UInt64Array>()
+            }) {
+                changed += counts.values().iter().sum::<u64>();
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Numbers the statement and binds its parameter values into its plan.
+    async fn bound(
+        &self,
+        prepared: &Prepared,
+        params: Vec<ScalarValue>,
+        no_cache: bool,
+    ) -> Result<(u64, LogicalPlan)> {
+        let Prepared::Query {
+            sql,
+            plan,
+            param_types,
+            ..
+        } = prepared
+        else {
+            return Err(Error::general(
+                "Internal error: a procedure call has no plan",
+            ));
+        };
+        let statement = self.requests.begin_statement(no_cache);
+        tracing::debug!(statement, "executing");
+        let plan = if params.is_empty() {
+            LogicalPlan::clone(plan)
+        } else {
+            let (plan, values) = self.bind(sql, plan, param_types, params).await?;
+            plan.with_param_values(values).map_err(from_datafusion)?
+        };
+        Ok((statement, plan))
+    }
+
+    /// The rows of `plan`, logged as statement `statement`'s.
+    async fn stream(&self, plan: LogicalPlan, statement: u64) -> Result<SendableRecordBatchStream> {
+        let frame = self
+            .ctx
+            .execute_logical_plan(plan)
+            .await
+            .map_err(from_datafusion)?;
+        let stream = frame.execute_stream().await.map_err(from_datafusion)?;
+        Ok(Box::pin(statement_log::Logged::new(
+            stream,
+            statement,
+            self.requests.clone(),
+        )))
+    }
 }
 
 /// A bound parameter's value as procedure argument text.
@@ -674,14 +691,13 @@ fn sql_words(plan_name: &str) -> String {
     words
 }
 
-fn refuse_writes(plan: &LogicalPlan, read_only: Option<&str>) -> Result<()> {
+/// Refuses what a plan would change that no API can: DDL, COPY, session statements, and DML
+/// other than INSERT, UPDATE and DELETE (a read-only connection refused those already, as
+/// statements, before planning).
+fn refuse_writes(plan: &LogicalPlan) -> Result<()> {
     use datafusion::logical_expr::dml::InsertOp;
     use datafusion::logical_expr::WriteOp;
     let verb = match plan {
-        LogicalPlan::Dml(dml) if read_only.is_some() => {
-            let why = read_only.unwrap_or_default();
-            return Err(read_only_connection(&dml.op.to_string(), why));
-        }
         LogicalPlan::Dml(dml)
             if matches!(
                 dml.op,

@@ -4,86 +4,46 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, Int64Array, StringArray};
-use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::catalog::{Session, TableProvider};
-use datafusion::datasource::TableType;
-use datafusion::logical_expr::Expr;
-use datafusion::physical_plan::ExecutionPlan;
 
-use super::sys_tables::SYS_REQUESTS;
-use crate::request_log::{RequestEntry, RequestLog};
+use crate::request_log::RequestEntry;
+use crate::request_log::RequestLog;
 
-#[derive(Debug)]
-pub struct SysRequests {
-    log: Arc<RequestLog>,
-    schema: SchemaRef,
+/// The table's columns, from the log as it is now.
+pub fn columns(log: &RequestLog) -> Vec<ArrayRef> {
+    columns_of(&log.entries())
 }
 
-impl SysRequests {
-    pub fn new(log: Arc<RequestLog>) -> SysRequests {
-        SysRequests {
-            log,
-            schema: SYS_REQUESTS.schema(),
-        }
-    }
-
-    fn columns(entries: &[RequestEntry]) -> Vec<ArrayRef> {
-        let int64 = |f: &dyn Fn(&RequestEntry) -> Option<i64>| -> ArrayRef {
-            Arc::new(Int64Array::from(entries.iter().map(f).collect::<Vec<_>>()))
-        };
-        let saturate = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        vec![
-            int64(&|e| Some(saturate(e.statement))),
-            Arc::new(StringArray::from_iter_values(
-                entries.iter().map(|e| e.method.as_str()),
-            )),
-            Arc::new(StringArray::from_iter_values(
-                entries.iter().map(|e| e.url.as_str()),
-            )),
-            Arc::new(Int32Array::from(
-                entries
-                    .iter()
-                    .map(|e| e.status.map(i32::from))
-                    .collect::<Vec<_>>(),
-            )),
-            Arc::new(BooleanArray::from(
-                entries.iter().map(|e| e.from_cache).collect::<Vec<_>>(),
-            )),
-            Arc::new(Int32Array::from(
-                entries
-                    .iter()
-                    .map(|e| i32::try_from(e.attempts).unwrap_or(i32::MAX))
-                    .collect::<Vec<_>>(),
-            )),
-            int64(&|e| Some(saturate(e.waited_ms))),
-            int64(&|e| e.bytes.map(saturate)),
-            int64(&|e| Some(saturate(e.elapsed_ms))),
-        ]
-    }
-}
-
-#[async_trait]
-impl TableProvider for SysRequests {
-    fn schema(&self) -> SchemaRef {
-        self.schema.clone()
-    }
-
-    fn table_type(&self) -> TableType {
-        TableType::Base
-    }
-
-    async fn scan(
-        &self,
-        state: &dyn Session,
-        projection: Option<&Vec<usize>>,
-        filters: &[Expr],
-        limit: Option<usize>,
-    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
-        let entries = self.log.entries();
-        SYS_REQUESTS
-            .scan_now(Self::columns(&entries), state, projection, filters, limit)
-            .await
-    }
+fn columns_of(entries: &[RequestEntry]) -> Vec<ArrayRef> {
+    let int64 = |f: &dyn Fn(&RequestEntry) -> Option<i64>| -> ArrayRef {
+        Arc::new(Int64Array::from(entries.iter().map(f).collect::<Vec<_>>()))
+    };
+    let saturate = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    vec![
+        int64(&|e| Some(saturate(e.statement))),
+        Arc::new(StringArray::from_iter_values(
+            entries.iter().map(|e| e.method.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            entries.iter().map(|e| e.url.as_str()),
+        )),
+        Arc::new(Int32Array::from(
+            entries
+                .iter()
+                .map(|e| e.status.map(i32::from))
+                .collect::<Vec<_>>(),
+        )),
+        Arc::new(BooleanArray::from(
+            entries.iter().map(|e| e.from_cache).collect::<Vec<_>>(),
+        )),
+        Arc::new(Int32Array::from(
+            entries
+                .iter()
+                .map(|e| i32::try_from(e.attempts).unwrap_or(i32::MAX))
+                .collect::<Vec<_>>(),
+        )),
+        int64(&|e| Some(saturate(e.waited_ms))),
+        int64(&|e| e.bytes.map(saturate)),
+        int64(&|e| Some(saturate(e.elapsed_ms))),
+    ]
 }

@@ -43,7 +43,7 @@ fn nulls(len: usize) -> ArrayRef {
 
 /// A system table as declared once: its schema (and so its catalog entry) and its rows come from
 /// this.
-pub(super) struct SysTable {
+pub struct SysTable {
     pub(super) name: &'static str,
     description: &'static str,
     columns: &'static [(&'static str, DataType, &'static str)],

@@ -78,10 +78,7 @@ impl Statement {
         let counts = self.run_sets(prepared, supplied, |values| {
             wait_statement(
                 Stack::Large,
-                async {
-                    let stream = session.engine.execute(prepared, values).await?;
-                    rows_changed(stream).await
-                },
+                session.engine.execute_write(prepared, values),
                 &self.cancel,
                 timeout,
             )
@@ -147,21 +144,4 @@ impl Statement {
         processed_at.write_usize(processed);
         Ok(done)
     }
-}
-
-/// The count a write's one row holds (DataFusion answers INSERT, UPDATE and DELETE with it).
-async fn rows_changed(mut stream: SendableRecordBatchStream) -> Result<u64> {
-    use datafusion::arrow::array::{Array, UInt64Array};
-    let mut total = 0;
-    while let Some(batch) = stream.next().await {
-        let batch = batch.map_err(from_datafusion)?;
-        if let Some(counts) = batch
-            .columns()
-            .first()
-            .and_then(|c| c.as_any().downcast_ref::<UInt64Array>())
-        {
-            total += (0..counts.len()).map(|i| counts.value(i)).sum::<u64>();
-        }
-    }
-    Ok(total)
 }

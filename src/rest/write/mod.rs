@@ -15,8 +15,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::Session;
-use datafusion::common::tree_node::{Transformed, TreeNode};
-use datafusion::common::{Column as DfColumn, DFSchema, DataFusionError, Result as DfResult};
+use datafusion::common::{DFSchema, DataFusionError, Result as DfResult};
 use datafusion::datasource::sink::DataSinkExec;
 use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::Expr;
@@ -101,7 +100,7 @@ pub fn change(
     let df_schema = DFSchema::try_from(schema.clone())?;
     let plan = match conjunction(filters.iter().cloned()) {
         Some(predicate) => {
-            let predicate = state.create_physical_expr(unqualified(predicate)?, &df_schema)?;
+            let predicate = state.create_physical_expr(predicate, &df_schema)?;
             Arc::new(FilterExec::try_new(predicate, scan)?) as Arc<dyn ExecutionPlan>
         }
         None => scan,
@@ -118,10 +117,7 @@ pub fn change(
                     format!("{}.{} has no column {name}", ctx.profile.name, table.name),
                 ))
             })?;
-        set.push((
-            index,
-            state.create_physical_expr(unqualified(expr.clone())?, &df_schema)?,
-        ));
+        set.push((index, state.create_physical_expr(expr.clone(), &df_schema)?));
     }
     let sink = ChangeSink {
         sender: sender(ctx, table, op),
@@ -162,14 +158,7 @@ pub fn check_change(
 }
 
 fn not_writable(ctx: &ScanContext, table: &Table, op: Op) -> Error {
-    let can: Vec<&str> = [
-        (!table.insert.is_empty()).then_some("INSERT"),
-        (!table.update.is_empty()).then_some("UPDATE"),
-        (!table.delete.is_empty()).then_some("DELETE"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let can = table_writes(table);
     let takes = if can.is_empty() {
         "it is read-only".to_string()
     } else {
@@ -184,18 +173,4 @@ fn not_writable(ctx: &ScanContext, table: &Table, op: Op) -> Error {
             table.name
         ),
     )
-}
-
-/// `expr` with its columns' table qualifiers removed: the rows it is evaluated on are the
-/// table's own.
-fn unqualified(expr: Expr) -> DfResult<Expr> {
-    expr.transform(|e| {
-        Ok(match e {
-            Expr::Column(c) if c.relation.is_some() => {
-                Transformed::yes(Expr::Column(DfColumn::new_unqualified(c.name)))
-            }
-            other => Transformed::no(other),
-        })
-    })
-    .map(|t| t.data)
 }

@@ -147,12 +147,12 @@ fn shorten(text: &str) -> String {
     }
 }
 
-/// A value as text for a path segment or a form field (strings without their quotes).
+/// A value as text for a path segment or a form field (strings without their quotes; NULL
+/// empty).
 pub fn as_text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
         Value::Null => String::new(),
-        other => other.to_string(),
+        other => crate::rest::jsonpath::scalar_text(other).unwrap_or_else(|| other.to_string()),
     }
 }
 
