@@ -70,6 +70,25 @@ struct PageRead {
     shown: String,
     /// Records of this page already handed out.
     delivered: u64,
+    /// The bytes of the chunk handed out last, to size the next one.
+    last_chunk_bytes: Option<usize>,
+}
+
+/// The most a chunk's buffer is sized ahead (it grows past this if it must).
+const MAX_CHUNK_RESERVE: u64 = 8 << 20;
+
+impl PageRead {
+    /// What the next chunk's records will likely take: as much as the last chunk, or for the
+    /// first the page's declared length (so a page's records are copied once, not again at
+    /// every doubling of their buffer).
+    fn chunk_bytes(&self) -> usize {
+        self.last_chunk_bytes.unwrap_or_else(|| {
+            self.stream
+                .declared_length()
+                .unwrap_or(0)
+                .min(MAX_CHUNK_RESERVE) as usize
+        })
+    }
 }
 
 impl<'a> Pager<'a> {
@@ -189,7 +208,10 @@ impl<'a> Pager<'a> {
         if self.page.is_none() && !self.start_page().await? {
             return Ok(None);
         }
-        let mut chunk = Records::new(self.page.as_ref().map_or("", |p| p.shown.as_str()));
+        let mut chunk = match self.page.as_ref() {
+            Some(page) => Records::with_capacity(&page.shown, page.chunk_bytes()),
+            None => Records::new(""),
+        };
         let mut rereads = 0u32;
         while chunk.len() < CHUNK_RECORDS {
             let Some(page) = self.page.as_mut() else {
@@ -234,6 +256,7 @@ impl<'a> Pager<'a> {
         }
         if let Some(page) = self.page.as_mut() {
             page.delivered += chunk.len() as u64;
+            page.last_chunk_bytes = Some(chunk.byte_len());
         }
         Ok(Some(chunk))
     }
@@ -268,6 +291,7 @@ impl<'a> Pager<'a> {
                     splitter: RecordSplitter::new(&self.records),
                     shown,
                     delivered: 0,
+                    last_chunk_bytes: None,
                 });
                 Ok(true)
             }

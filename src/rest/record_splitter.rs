@@ -43,6 +43,9 @@ pub struct RecordSplitter {
     key_buf: Vec<u8>,
     /// The stack depth of the records array while inside it.
     records_at: Option<usize>,
+    /// Inside the records array: how deep in the current record (0: between records). Records'
+    /// own objects and arrays are counted, not pushed on `stack`.
+    depth: usize,
     streamed: bool,
     /// Why the body cannot be split (too deep, the records array twice); nothing more is read.
     broken: Option<&'static str>,
@@ -77,6 +80,7 @@ impl RecordSplitter {
             string_is_key: false,
             key_buf: Vec::new(),
             records_at: None,
+            depth: 0,
             streamed: false,
             broken: None,
             record: Vec::new(),
@@ -88,11 +92,15 @@ impl RecordSplitter {
     pub fn feed(&mut self, bytes: &[u8], out: &mut impl FnMut(&[u8])) {
         let mut i = 0;
         while i < bytes.len() && self.broken.is_none() {
+            if self.records_at.is_some() {
+                i = self.feed_records(bytes, i, out);
+                continue;
+            }
             // Runs of bytes that change no state (string contents, numbers, blanks) are copied
             // whole; only the bytes that may change it go through `byte`.
             let end = if self.in_string {
                 if self.escape {
-                    self.byte(bytes[i], out);
+                    self.byte(bytes[i]);
                     i += 1;
                     continue;
                 }
@@ -108,9 +116,83 @@ impl RecordSplitter {
                 self.run(&bytes[i..end]);
             }
             if end < bytes.len() {
-                self.byte(bytes[end], out);
+                self.byte(bytes[end]);
             }
             i = end + 1;
+        }
+    }
+
+    /// Inside the records array, where most of a body is: only nesting and strings matter, so
+    /// the bytes are not copied one by one but handed out a record at a time, straight from
+    /// `bytes` when the record began in this piece. Returns where the array ended, or the end of
+    /// `bytes`.
+    fn feed_records(&mut self, bytes: &[u8], mut i: usize, out: &mut impl FnMut(&[u8])) -> usize {
+        let mut start = i;
+        let depth_left = MAX_DEPTH.saturating_sub(self.stack.len());
+        while i < bytes.len() {
+            if self.in_string {
+                if self.escape {
+                    self.escape = false;
+                    i += 1;
+                    continue;
+                }
+                match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+                    Some(p) => {
+                        i += p;
+                        if bytes[i] == b'\\' {
+                            self.escape = true;
+                        } else {
+                            self.in_string = false;
+                        }
+                        i += 1;
+                    }
+                    None => i = bytes.len(),
+                }
+                continue;
+            }
+            match bytes[i] {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    if self.depth >= depth_left {
+                        self.broken = Some("it nests more than 256 levels deep");
+                        return bytes.len();
+                    }
+                }
+                b @ (b'}' | b']') if self.depth == 0 => {
+                    if b == b'}' {
+                        self.broken = Some("its records array is not valid JSON");
+                        return bytes.len();
+                    }
+                    self.record_done(&bytes[start..i], out);
+                    self.records_at = None;
+                    self.streamed = true;
+                    self.stack.pop();
+                    self.rest.push(b);
+                    return i + 1;
+                }
+                b'}' | b']' => self.depth -= 1,
+                b',' if self.depth == 0 => {
+                    self.record_done(&bytes[start..i], out);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.record.extend_from_slice(&bytes[start..]);
+        bytes.len()
+    }
+
+    /// A record ends with `tail`: handed out from `tail` itself when it all arrived in this piece.
+    fn record_done(&mut self, tail: &[u8], out: &mut impl FnMut(&[u8])) {
+        if self.record.is_empty() {
+            if tail.iter().any(|b| !b.is_ascii_whitespace()) {
+                out(tail);
+            }
+        } else {
+            self.record.extend_from_slice(tail);
+            self.end_record(out);
         }
     }
 
@@ -119,11 +201,7 @@ impl RecordSplitter {
         if self.in_string && self.string_is_key {
             self.key_buf.extend_from_slice(bytes);
         }
-        if self.records_at.is_some() {
-            self.record.extend_from_slice(bytes);
-        } else {
-            self.rest.extend_from_slice(bytes);
-        }
+        self.rest.extend_from_slice(bytes);
     }
 
     /// The body without the records (`[]` in their place), and whether the records were found
@@ -137,8 +215,8 @@ impl RecordSplitter {
         self.broken
     }
 
-    fn byte(&mut self, b: u8, out: &mut impl FnMut(&[u8])) {
-        let inside = self.records_at.is_some();
+    /// One byte outside the records array.
+    fn byte(&mut self, b: u8) {
         if self.in_string {
             if self.escape {
                 self.escape = false;
@@ -155,7 +233,7 @@ impl RecordSplitter {
             if self.string_is_key && self.in_string {
                 self.key_buf.push(b);
             }
-            self.keep(b, inside);
+            self.rest.push(b);
             return;
         }
         match b {
@@ -166,26 +244,22 @@ impl RecordSplitter {
                     .last()
                     .is_some_and(|top| top.is_object && top.expect_key);
                 self.key_buf.clear();
-                self.keep(b, inside);
+                self.rest.push(b);
             }
             b':' => {
                 if let Some(top) = self.stack.last_mut() {
                     top.expect_key = false;
                 }
-                self.keep(b, inside);
+                self.rest.push(b);
             }
             b',' => {
-                if self.records_at == Some(self.stack.len()) {
-                    self.end_record(out);
-                    return;
-                }
                 if let Some(top) = self.stack.last_mut() {
                     if top.is_object {
                         top.expect_key = true;
                         top.key = None;
                     }
                 }
-                self.keep(b, inside);
+                self.rest.push(b);
             }
             b'{' | b'[' => {
                 let on_path = self.value_on_path();
@@ -196,7 +270,6 @@ impl RecordSplitter {
                 }
                 if b == b'['
                     && self.streamed
-                    && !inside
                     && self.streamable
                     && on_path
                     && depth == self.path.len()
@@ -213,29 +286,21 @@ impl RecordSplitter {
                     key: None,
                 });
                 let is_records = b == b'['
-                    && !inside
                     && !self.streamed
                     && self.streamable
                     && on_path
                     && depth == self.path.len();
-                self.keep(b, inside);
+                self.rest.push(b);
                 if is_records {
                     self.records_at = Some(self.stack.len());
+                    self.depth = 0;
                 }
             }
             b'}' | b']' => {
-                if b == b']' && self.records_at == Some(self.stack.len()) {
-                    self.end_record(out);
-                    self.records_at = None;
-                    self.streamed = true;
-                    self.stack.pop();
-                    self.rest.push(b);
-                    return;
-                }
                 self.stack.pop();
-                self.keep(b, inside);
+                self.rest.push(b);
             }
-            _ => self.keep(b, inside),
+            _ => self.rest.push(b),
         }
     }
 
@@ -251,14 +316,6 @@ impl RecordSplitter {
                     (Some(seg), Some(key)) if seg == key
                 )
             }
-        }
-    }
-
-    fn keep(&mut self, b: u8, inside: bool) {
-        if inside {
-            self.record.push(b);
-        } else {
-            self.rest.push(b);
         }
     }
 
@@ -360,6 +417,13 @@ mod tests {
         let mut s = RecordSplitter::new("data");
         s.feed(br#"{"data": [1, 2], "data": [3]}"#, &mut |_: &[u8]| {});
         assert!(s.broken().is_some_and(|why| why.contains("twice")));
+        let mut s = RecordSplitter::new("data");
+        let deep = format!("{{\"data\": [{}", "[".repeat(300));
+        s.feed(deep.as_bytes(), &mut |_: &[u8]| {});
+        assert!(s.broken().is_some_and(|why| why.contains("256 levels")));
+        let mut s = RecordSplitter::new("data");
+        s.feed(br#"{"data": [{"a": 1}}, 2]}"#, &mut |_: &[u8]| {});
+        assert!(s.broken().is_some_and(|why| why.contains("not valid JSON")));
     }
 
     #[test]

@@ -27,6 +27,19 @@ impl Records {
         }
     }
 
+    /// A chunk whose records' bytes will likely take `bytes`.
+    pub fn with_capacity(source: &str, bytes: usize) -> Records {
+        Records {
+            bytes: Vec::with_capacity(bytes),
+            ..Records::new(source)
+        }
+    }
+
+    /// The bytes of the streamed records.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     pub fn push_raw(&mut self, record: &[u8]) {
         self.bytes.extend_from_slice(record);
         self.ends.push(self.bytes.len());
