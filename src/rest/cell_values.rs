@@ -142,12 +142,17 @@ pub(super) fn date(v: &Value, fmt: &TimeFormat) -> Option<Option<i32>> {
         TimeFormat::Rfc3339 => DateTime::parse_from_rfc3339(s)
             .ok()
             .map(|t| t.naive_utc().date()),
+        TimeFormat::Pattern(f) if f == "%Y-%m-%d" => {
+            plain_date(s.as_bytes()).or_else(|| NaiveDate::parse_from_str(s, f).ok())
+        }
         TimeFormat::Pattern(f) => NaiveDate::parse_from_str(s, f).ok(),
-        TimeFormat::Guess => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
-            DateTime::parse_from_rfc3339(s)
-                .ok()
-                .map(|t| t.naive_utc().date())
-        }),
+        TimeFormat::Guess => plain_date(s.as_bytes())
+            .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .or_else(|| {
+                DateTime::parse_from_rfc3339(s)
+                    .ok()
+                    .map(|t| t.naive_utc().date())
+            }),
     }?;
     use chrono::Datelike;
     Some(Some(d.num_days_from_ce() - EPOCH_DAYS_CE))
@@ -191,22 +196,34 @@ pub(super) const SPACED: &str = "%Y-%m-%d %H:%M:%S";
 /// signs, fractions) is `None`, and the caller asks chrono.
 pub(super) fn plain_datetime(s: &str, sep: u8) -> Option<NaiveDateTime> {
     let b = s.as_bytes();
-    if b.len() != 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != sep
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b.len() != 19 || b[10] != sep || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let num = |from: usize, to: usize| -> Option<u32> {
-        b[from..to].iter().try_fold(0u32, |acc, d| {
-            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
-        })
-    };
-    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
-    date.and_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?)
+    let date = plain_date(&b[..10])?;
+    date.and_hms_opt(
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    )
+}
+
+/// `YYYY-MM-DD` exactly, read by hand for the reason [`plain_datetime`] is; else `None`.
+fn plain_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        digits(&b[..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
+}
+
+/// ASCII digits as a number; `None` for anything else.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |acc, d| {
+        d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+    })
 }
 
 pub(super) fn decimal(v: &Value, p: u8, s: i8) -> Option<Option<i128>> {

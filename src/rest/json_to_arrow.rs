@@ -245,6 +245,39 @@ mod tests {
     }
 
     #[test]
+    fn plain_dates_agree_with_chrono_and_leave_the_rest_to_it() {
+        use super::super::cell_values::date;
+        for text in [
+            "2024-02-29",
+            "1999-12-31",
+            "0001-01-01",
+            "2023-02-29",
+            "2024-13-01",
+        ] {
+            let chrono = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .map(|d| {
+                    Some(
+                        (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days()
+                            as i32,
+                    )
+                });
+            assert_eq!(date(&json!(text), &TimeFormat::Guess), chrono, "{text}");
+            let pattern = TimeFormat::Pattern("%Y-%m-%d".into());
+            assert_eq!(date(&json!(text), &pattern), chrono, "{text}");
+        }
+        // Fewer digits and RFC 3339 still go to chrono.
+        assert_eq!(
+            date(&json!("2024-1-5"), &TimeFormat::Guess),
+            Some(Some(19_727))
+        );
+        assert_eq!(
+            date(&json!("2024-01-05T10:00:00Z"), &TimeFormat::Guess),
+            Some(Some(19_727))
+        );
+    }
+
+    #[test]
     fn plain_datetimes_agree_with_chrono_and_leave_the_rest_to_it() {
         for text in [
             "2024-01-02 03:04:05",

@@ -12,6 +12,7 @@ mod context;
 pub mod custom_fields;
 mod disk_cache;
 mod emitter;
+mod json_text;
 pub mod json_to_arrow;
 pub mod jsonpath;
 mod origin;

@@ -15,13 +15,18 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::cell_values::OutColumn;
+use super::json_text;
 use super::jsonpath;
+use crate::profile::ColumnType;
 
 /// The columns' paths as a tree of object keys.
 #[derive(Debug)]
 pub struct PathTree {
     nodes: Vec<Node>,
     columns: usize,
+    /// Columns that show an object or array as its JSON text (text and json without option
+    /// labels): such a value is written out as text straight from the parser.
+    as_text: Vec<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -70,6 +75,10 @@ impl PathTree {
         PathTree {
             nodes,
             columns: columns.len(),
+            as_text: columns
+                .iter()
+                .map(|c| matches!(c.ty, ColumnType::Text | ColumnType::Json) && c.labels.is_none())
+                .collect(),
         }
     }
 
@@ -77,12 +86,9 @@ impl PathTree {
     /// none, and for the context's columns).
     pub fn read(&self, record: &[u8], cells: &mut Cells) -> serde_json::Result<()> {
         cells.reset(self.columns);
-        // The values skipped unparsed are not checked for UTF-8; the record as a whole is, as
-        // parsing it would. (Lone surrogate escapes and nesting past 128 in a skipped value
-        // still pass here where a full parse refuses them.)
-        if let Err(e) = std::str::from_utf8(record) {
-            return Err(serde::de::Error::custom(format!("invalid UTF-8: {e}")));
-        }
+        // Every value a column reads is checked as parsing checks it (UTF-8 included); a value
+        // skipped unparsed is only checked to be well-formed JSON: bytes no column shows cannot
+        // make a wrong cell, and checking them cost a twentieth of the whole conversion.
         let mut de = serde_json::Deserializer::from_slice(record);
         NodeSeed {
             tree: self,
@@ -100,11 +106,21 @@ impl PathTree {
         if let Some(col) = self.single_leaf(node) {
             return cells.set(col, v);
         }
+        // The paths below take copies of their parts; a column taking the value whole takes it
+        // last, moved.
+        let mut whole = None;
         for (col, rest) in &self.nodes[node].under {
+            if rest.is_empty() {
+                whole = Some(*col);
+                continue;
+            }
             match jsonpath::get(&v, rest) {
                 Some(found) => cells.set(*col, found.clone()),
                 None => cells.unset(*col),
             }
+        }
+        if let Some(col) = whole {
+            cells.set(col, v);
         }
     }
 
@@ -166,6 +182,24 @@ impl Cells {
         self.present[col] = true;
     }
 
+    /// Column `col`'s text, written by `write` into the cell's buffer (kept from one record to
+    /// the next like a string's).
+    fn set_written<E: serde::de::Error>(
+        &mut self,
+        col: usize,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut bytes = match std::mem::take(&mut self.values[col]) {
+            Value::String(s) => s.into_bytes(),
+            _ => Vec::new(),
+        };
+        bytes.clear();
+        write(&mut bytes)?;
+        self.values[col] = Value::String(String::from_utf8(bytes).map_err(E::custom)?);
+        self.present[col] = true;
+        Ok(())
+    }
+
     fn unset(&mut self, col: usize) {
         self.present[col] = false;
     }
@@ -204,7 +238,12 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let tree = self.tree;
-        if tree.single_leaf(self.node).is_some() {
+        if let Some(col) = tree.single_leaf(self.node) {
+            if tree.as_text[col] {
+                return self
+                    .cells
+                    .set_written(col, |out| json_text::write_map(map, out));
+            }
             let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
             return self.scalar(v);
         }
@@ -228,6 +267,13 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        if let Some(col) = self.tree.single_leaf(self.node) {
+            if self.tree.as_text[col] {
+                return self
+                    .cells
+                    .set_written(col, |out| json_text::write_seq(seq, out));
+            }
+        }
         let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
         self.tree.fill(self.node, v, self.cells);
         Ok(())
@@ -328,7 +374,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{ColumnType, TimeFormat};
+    use crate::profile::TimeFormat;
     use serde_json::json;
 
     fn col(path: &str, from_context: bool) -> OutColumn {
@@ -420,6 +466,24 @@ mod tests {
         tree.read(br#"{"b": 3}"#, &mut cells).unwrap();
         assert_eq!(cells.get(1), Some(&json!({"b": 3})));
         assert_eq!(cells.get(2), None);
+    }
+
+    #[test]
+    fn a_json_column_holds_the_text_its_value_prints() {
+        let cols = vec![col("tags", false), col("n", false), col("s", false)];
+        let tree = PathTree::new(&cols);
+        let mut cells = Cells::default();
+        for text in [
+            &br#"{"tags": [ {"z": 1, "a": 1.50}, "x\u00e9" ], "n": {"b" : 2, "a": [ ], "b": 3}}"#[..],
+            br#"{"tags": [], "n": {"a": {"y": null, "x": true}}, "s": "plain"}"#,
+        ] {
+            tree.read(text, &mut cells).unwrap();
+            let parsed: Value = serde_json::from_slice(text).unwrap();
+            for (i, name) in ["tags", "n"].iter().enumerate() {
+                assert_eq!(cells.get(i), Some(&Value::String(parsed[name].to_string())));
+            }
+            assert_eq!(cells.get(2), parsed.get("s"));
+        }
     }
 
     #[test]
