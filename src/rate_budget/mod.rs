@@ -1,5 +1,5 @@
 //! One rate-limit budget per API account (service, base URL and credential identity), shared by
-//! every connection of the process and, through a small lock-protected state file
+//! every connection of the process and, through a small lock-protected state file per account
 //! (`shared_file`), by the user's processes on this machine: a request waits for budget instead
 //! of drawing a 429. It owns the budget's bookkeeping only; the REST client tells it what the
 //! API's headers said. It sends nothing and holds no credential: accounts are known by a hash.
@@ -53,7 +53,8 @@ pub struct RateBudget {
     declared_ms: Option<u64>,
     /// The profile names a limit header: an unknown account's first request goes alone.
     learns_limit: bool,
-    file: Option<std::path::PathBuf>,
+    /// The directory of the shared files; `None`: this process's budgets only.
+    dir: Option<std::path::PathBuf>,
 }
 
 impl RateBudget {
@@ -68,8 +69,12 @@ impl RateBudget {
             account: account.iter().map(|b| format!("{b:02x}")).collect(),
             declared_ms: declared_window.map(|w| w.as_millis() as u64),
             learns_limit,
-            file: match sharing {
-                Sharing::Machine => shared_file::default_path(),
+            dir: match sharing {
+                Sharing::Machine => shared_file::default_dir().inspect(|dir| {
+                    // Once per process: accounts idle for a day lose their files.
+                    static SWEPT: std::sync::Once = std::sync::Once::new();
+                    SWEPT.call_once(|| shared_file::sweep_idle(dir));
+                }),
                 Sharing::Process => None,
             },
         }
@@ -80,10 +85,10 @@ impl RateBudget {
     /// beats a failed query.
     fn update<R>(&self, change: impl FnOnce(&mut Budget) -> R) -> R {
         let mut process = process_budgets().lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(path) = &self.file {
-            match shared_file::Locked::open(path) {
+        if let Some(path) = &self.dir {
+            match shared_file::Locked::open(path, &self.account) {
                 Ok(mut locked) => {
-                    let result = change(locked.budget(&self.account));
+                    let result = change(locked.budget());
                     if let Err(e) = locked.save(epoch_ms()) {
                         tracing::warn!(
                             "The shared rate-limit state {} could not be written ({e})",

@@ -1,32 +1,31 @@
-//! The state file that lets the user's processes share one budget per account:
-//! `$XDG_STATE_HOME/apiodbc/rate-budget.json` (else `~/.local/state/…`), a JSON map from account
-//! hash to budget, read and rewritten whole under an exclusive lock on a sidecar `.lock` file.
-//! It holds no credential and no URL, only hashes, counts and times; files are 0600, opened
-//! without following symbolic links. A file that does not parse is started afresh: losing what
-//! was learned costs one slower first request, never a query.
+//! The state files that let the user's processes share one budget per account: one file per
+//! account, `$XDG_STATE_HOME/apiodbc/rate-budget/<account hash>.json` (else
+//! `~/.local/state/…`), read and rewritten whole under an exclusive lock on the file itself. One
+//! file per account keeps each request's read and write a few hundred bytes however many
+//! accounts the user has, and accounts never wait on one another's lock. The files hold no
+//! credential and no URL, only counts and times under a hash; they are 0600 in a 0700 directory,
+//! opened without following symbolic links. A file that does not parse is started afresh: losing
+//! what was learned costs one slower first request, never a query.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 #[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 
 use super::policy::Budget;
 
-/// An account idle this long is dropped from the file (its limit is learned again).
-const IDLE_MS: u64 = 24 * 3_600_000;
-/// Accounts kept at most; the least recently used go first. Every request reads the whole file,
-/// so it stays small.
-const MAX_ACCOUNTS: usize = 256;
+/// An account idle this long loses its file (its limit is learned again).
+const IDLE: Duration = Duration::from_secs(24 * 3600);
 /// The longest a request waits for another process's hold on the file.
-const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+const LOCK_PATIENCE: Duration = Duration::from_secs(2);
 /// A state file larger than this is not ours and is started afresh.
-const MAX_BYTES: u64 = 16 << 20;
+const MAX_BYTES: u64 = 1 << 20;
 
-/// Where the file lives by default; `None` when neither XDG_STATE_HOME nor HOME is set.
-pub fn default_path() -> Option<PathBuf> {
+/// Where the files live by default; `None` when neither XDG_STATE_HOME nor HOME is set.
+pub fn default_dir() -> Option<PathBuf> {
     let state = std::env::var_os("XDG_STATE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
@@ -36,7 +35,7 @@ pub fn default_path() -> Option<PathBuf> {
                 .filter(|p| p.is_absolute())
                 .map(|h| h.join(".local").join("state"))
         })?;
-    Some(state.join("apiodbc").join("rate-budget.json"))
+    Some(state.join("apiodbc").join("rate-budget"))
 }
 
 fn open_private(path: &Path) -> std::io::Result<File> {
@@ -47,87 +46,111 @@ fn open_private(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-/// The file, locked, with its accounts read.
+fn create_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    builder.mode(0o700);
+    builder.create(dir)
+}
+
+/// Takes the exclusive lock on `file`, waiting up to [`LOCK_PATIENCE`].
+fn lock(file: &File) -> std::io::Result<()> {
+    // Held for microseconds by each request of each process; a holder that stalls (stopped,
+    // a slow network file system) must not stop this process's requests: give up after a
+    // while and let the caller keep its own budget.
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_PATIENCE => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(std::io::Error::other(format!(
+                    "another process has held its lock for {} s",
+                    LOCK_PATIENCE.as_secs()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
+    }
+}
+
+/// One account's file, locked, with its budget read.
 pub struct Locked {
-    data: File,
-    /// Held for the lifetime of `Locked`; closing it releases the lock.
-    lock: File,
-    accounts: HashMap<String, Budget>,
+    /// Locked for the lifetime of `Locked`; closing it releases the lock.
+    file: File,
+    budget: Budget,
+    /// The file's length when read.
+    read_len: u64,
 }
 
 impl Locked {
-    pub fn open(path: &Path) -> std::io::Result<Locked> {
-        if let Some(dir) = path.parent() {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            builder.mode(0o700);
-            builder.create(dir)?;
+    /// The file of `account` (a hex digest) in `dir`, created when missing.
+    pub fn open(dir: &Path, account: &str) -> std::io::Result<Locked> {
+        if account.is_empty() || !account.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(std::io::Error::other("an account key that is not a hash"));
         }
-        let mut lock_name = path.as_os_str().to_os_string();
-        lock_name.push(".lock");
-        let lock = open_private(Path::new(&lock_name))?;
-        // Held for microseconds by each request of each process; a holder that stalls (stopped,
-        // a slow network file system) must not stop this process's requests: give up after a
-        // while and let the caller keep its own budget.
-        let started = std::time::Instant::now();
-        loop {
-            match lock.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_PATIENCE => {
-                    std::thread::sleep(std::time::Duration::from_millis(1));
-                }
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(std::io::Error::other(format!(
-                        "another process has held its lock for {} s",
-                        LOCK_PATIENCE.as_secs()
-                    )))
-                }
-                Err(std::fs::TryLockError::Error(e)) => return Err(e),
-            }
-        }
-        let mut data = open_private(path)?;
+        create_dir(dir)?;
+        let mut file = open_private(&dir.join(format!("{account}.json")))?;
+        lock(&file)?;
         let mut text = Vec::new();
-        if data.metadata()?.len() <= MAX_BYTES {
-            data.read_to_end(&mut text)?;
+        if file.metadata()?.len() <= MAX_BYTES {
+            file.read_to_end(&mut text)?;
         }
-        let accounts = serde_json::from_slice(&text).unwrap_or_default();
+        let budget = serde_json::from_slice(&text).unwrap_or_default();
         Ok(Locked {
-            data,
-            lock,
-            accounts,
+            budget,
+            read_len: file.metadata()?.len(),
+            file,
         })
     }
 
-    pub fn budget(&mut self, account: &str) -> &mut Budget {
-        self.accounts.entry(account.to_string()).or_default()
+    pub fn budget(&mut self) -> &mut Budget {
+        &mut self.budget
     }
 
-    /// Writes the accounts back (dropping idle ones) and releases the lock.
+    /// Writes the budget back and releases the lock.
     pub fn save(mut self, now: u64) -> std::io::Result<()> {
-        self.accounts
-            .retain(|_, b| b.last_used_ms + IDLE_MS > now || b.not_before_ms > now);
-        for budget in self.accounts.values_mut() {
-            budget.prune(now, None);
+        self.budget.prune(now, None);
+        let bytes = serde_json::to_vec(&self.budget).map_err(std::io::Error::other)?;
+        // Every reader holds the lock, so rewriting in place is never seen half done; a crash
+        // in the middle leaves a file that does not parse, which is started afresh. Truncating
+        // only when the text got shorter spares most requests a metadata write.
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.write_all(&bytes)?;
+        if (bytes.len() as u64) < self.read_len {
+            self.file.set_len(bytes.len() as u64)?;
         }
-        if self.accounts.len() > MAX_ACCOUNTS {
-            let mut by_use: Vec<(u64, String)> = self
-                .accounts
-                .iter()
-                .map(|(k, b)| (b.last_used_ms, k.clone()))
-                .collect();
-            by_use.sort();
-            for (_, k) in by_use.iter().take(self.accounts.len() - MAX_ACCOUNTS) {
-                self.accounts.remove(k);
+        self.file.unlock()
+    }
+}
+
+/// Removes the files of accounts idle for a day (none is in use: a request rewrites its file).
+/// A file another process holds locked right now is left alone.
+pub fn sweep_idle(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > IDLE));
+        if !idle {
+            continue;
+        }
+        if let Ok(file) = File::open(&path) {
+            if file.try_lock().is_ok() {
+                let _ = std::fs::remove_file(&path);
             }
         }
-        let bytes = serde_json::to_vec(&self.accounts).map_err(std::io::Error::other)?;
-        // Every reader holds the lock, so rewriting in place is never seen half done; a crash
-        // in the middle leaves a file that does not parse, which is started afresh.
-        self.data.set_len(0)?;
-        self.data.seek(SeekFrom::Start(0))?;
-        self.data.write_all(&bytes)?;
-        self.lock.unlock()
     }
 }
 
@@ -137,44 +160,65 @@ mod tests {
 
     #[test]
     fn budgets_survive_between_openings_and_the_file_is_private() {
-        let dir = std::env::temp_dir().join(format!("apiodbc-rate-{}", std::process::id()));
-        let path = dir.join("nested").join("rate-budget.json");
-        let mut first = Locked::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        first.budget("a").limit = Some(20);
-        first.budget("a").last_used_ms = 1000;
+        let dir = std::env::temp_dir()
+            .join(format!("apiodbc-rate-{}", std::process::id()))
+            .join("nested");
+        let mut first = Locked::open(&dir, "ab12").unwrap_or_else(|e| panic!("{e}"));
+        first.budget().limit = Some(20);
+        first.budget().last_used_ms = 1000;
         first.save(1000).unwrap_or_else(|e| panic!("{e}"));
-        let mut again = Locked::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(again.budget("a").limit, Some(20));
+        let mut again = Locked::open(&dir, "ab12").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.budget().limit, Some(20));
         again.save(1000).unwrap_or_else(|e| panic!("{e}"));
+        // Another account has a file, and a budget, of its own.
+        let mut other = Locked::open(&dir, "cd34").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(other.budget().limit, None);
+        drop(other);
+        let path = dir.join("ab12.json");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path)
-                .map(|m| m.permissions().mode() & 0o777)
-                .unwrap_or(0);
-            assert_eq!(mode, 0o600);
+            let mode = |p: &Path| {
+                std::fs::metadata(p)
+                    .map(|m| m.permissions().mode() & 0o777)
+                    .unwrap_or(0)
+            };
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&dir), 0o700);
         }
         // Garbage is started afresh, not an error.
         std::fs::write(&path, b"{not json").unwrap_or_else(|e| panic!("{e}"));
-        let mut fresh = Locked::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(fresh.budget("a").limit, None);
+        let mut fresh = Locked::open(&dir, "ab12").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fresh.budget().limit, None);
         drop(fresh);
-        let _ = std::fs::remove_dir_all(&dir);
+        // A key that is not a hash never names a file.
+        assert!(Locked::open(&dir, "../x").is_err());
+        let _ = std::fs::remove_dir_all(dir.parent().unwrap_or(&dir));
     }
 
     #[test]
-    fn idle_accounts_are_dropped_when_the_file_is_written() {
+    fn idle_accounts_lose_their_files_and_busy_ones_keep_them() {
         let dir = std::env::temp_dir().join(format!("apiodbc-rate-idle-{}", std::process::id()));
-        let path = dir.join("rate-budget.json");
-        let mut locked = Locked::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        locked.budget("old").last_used_ms = 1;
-        locked.budget("new").last_used_ms = IDLE_MS;
-        locked.save(IDLE_MS + 10).unwrap_or_else(|e| panic!("{e}"));
-        let mut again = Locked::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert!(!again.accounts.contains_key("old"));
-        assert!(again.accounts.contains_key("new"));
-        again.budget("x");
-        drop(again);
+        for account in ["aa", "bb", "cc"] {
+            Locked::open(&dir, account)
+                .and_then(|l| l.save(1))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let day_ago = SystemTime::now() - IDLE - Duration::from_secs(60);
+        for account in ["aa", "cc"] {
+            File::options()
+                .write(true)
+                .open(dir.join(format!("{account}.json")))
+                .and_then(|f| f.set_modified(day_ago))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        // "cc" is idle but held by a request right now.
+        let held = Locked::open(&dir, "cc").unwrap_or_else(|e| panic!("{e}"));
+        sweep_idle(&dir);
+        drop(held);
+        assert!(!dir.join("aa.json").exists());
+        assert!(dir.join("bb.json").exists());
+        assert!(dir.join("cc.json").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -83,9 +83,13 @@ def test_processes_scanning_one_account_draw_no_429_and_get_every_row(limited, t
     print(f"\n{PROCESSES} processes, {len(statuses)} requests, limit {LIMIT} per "
           f"{WINDOW_SECONDS} s: {elapsed:.1f} s, the limit allows {allowed} s at best")
 
-    state = tmp_path / "apiodbc" / "rate-budget.json"
+    # One file per account: the processes shared one account, so one file.
+    states = list((tmp_path / "apiodbc" / "rate-budget").iterdir())
+    assert len(states) == 1, states
+    state = states[0]
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    assert stat.S_IMODE(state.parent.stat().st_mode) == 0o700
     text = state.read_text()
     token = limited.manifest["services"]["pipedrive"]["credentials"]["api_token"]
     assert token not in text and "127.0.0.1" not in text and "http" not in text
-    assert json.loads(text), "the state file holds no account"
+    assert json.loads(text)["limit"] == LIMIT, "the state file holds no learned limit"
