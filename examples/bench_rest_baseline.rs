@@ -46,12 +46,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let client = reqwest::Client::builder().build()?;
 
     let started = Instant::now();
+    let cpu_before = rest::cpu_seconds();
     let sum = runtime.block_on(fetch_all(&client, &base, &token))?;
     rest::report(
         "rest_baseline",
         &sum,
         started.elapsed(),
         support::peak_rss_mb(),
+        rest::cpu_seconds() - cpu_before,
     );
     Ok(())
 }

@@ -61,6 +61,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     let started = Instant::now();
+    let cpu_before = rest::cpu_seconds();
     let mut cursor = conn
         .execute(&sql, (), None)?
         .ok_or("the query returned no result set")?;
@@ -109,6 +110,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         &sum,
         started.elapsed(),
         support::peak_rss_mb(),
+        rest::cpu_seconds() - cpu_before,
     );
     Ok(())
 }

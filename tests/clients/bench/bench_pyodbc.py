@@ -37,6 +37,7 @@ def main():
     connstr = "DRIVER={%s};%s" % (driver, os.environ["APIODBC_BENCH_CONNSTR"])
     cnxn = pyodbc.connect(connstr, autocommit=True)
     started = time.perf_counter()
+    cpu_before = time.process_time()
     cursor = cnxn.cursor()
     cursor.execute(SQL)
     names = [d[0].lower() for d in cursor.description]
@@ -50,10 +51,11 @@ def main():
         rows += len(batch)
         id_sum += sum(int(r[id_index]) for r in batch if r[id_index] is not None)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_before
     rate = rows / seconds if seconds > 0 else 0.0
     print(
-        "bench=rest_pyodbc rows=%d seconds=%.4f rows_per_sec=%.0f peak_rss_mb=%.1f checksum=%d/%d"
-        % (rows, seconds, rate, peak_rss_mb(), rows, wrap_i64(id_sum))
+        "bench=rest_pyodbc rows=%d seconds=%.4f rows_per_sec=%.0f peak_rss_mb=%.1f cpu_seconds=%.3f checksum=%d/%d"
+        % (rows, seconds, rate, peak_rss_mb(), cpu_seconds, rows, wrap_i64(id_sum))
     )
     cnxn.close()
 
