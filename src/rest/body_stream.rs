@@ -47,7 +47,9 @@ impl BodyStream {
     /// Reads the whole body now (a page asked for ahead, so its answer is complete, and cached,
     /// whether or not its turn comes); [`BodyStream::chunk`] then hands it out in one piece.
     pub async fn read_whole(&mut self) -> Result<()> {
-        let mut whole = Vec::new();
+        // Sized from the declared length (under MaxResponseSize) so the body is copied once.
+        let declared = self.declared_length().unwrap_or(0).min(self.limit as u64);
+        let mut whole = Vec::with_capacity(declared as usize);
         while let Some(piece) = self.chunk().await? {
             whole.extend_from_slice(&piece);
         }
