@@ -47,8 +47,13 @@ impl BodyStream {
     /// Reads the whole body now (a page asked for ahead, so its answer is complete, and cached,
     /// whether or not its turn comes); [`BodyStream::chunk`] then hands it out in one piece.
     pub async fn read_whole(&mut self) -> Result<()> {
-        // Sized from the declared length (under MaxResponseSize) so the body is copied once.
-        let declared = self.declared_length().unwrap_or(0).min(self.limit as u64);
+        // Sized from the declared length so the body is copied once; a length no body reaches
+        // (past MaxResponseSize, or merely huge) reserves no more than 8 MiB up front.
+        let declared = self
+            .declared_length()
+            .unwrap_or(0)
+            .min(self.limit as u64)
+            .min(8 << 20);
         let mut whole = Vec::with_capacity(declared as usize);
         while let Some(piece) = self.chunk().await? {
             whole.extend_from_slice(&piece);

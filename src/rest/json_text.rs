@@ -11,44 +11,88 @@ use serde_json::Value;
 
 /// Appends the object whose entries `map` yields to `out`, as `Value`'s `to_string` would.
 pub fn write_map<'de, A: MapAccess<'de>>(map: A, out: &mut Vec<u8>) -> Result<(), A::Error> {
-    let start = out.len();
-    let mut resort = false;
-    Writer {
-        out: &mut *out,
-        resort: &mut resort,
-    }
-    .visit_map(map)?;
-    settle::<A::Error>(out, start, resort)
+    Writer { out }.visit_map(map)
 }
 
 /// Appends the array whose items `seq` yields to `out`, as `Value`'s `to_string` would.
 pub fn write_seq<'de, A: SeqAccess<'de>>(seq: A, out: &mut Vec<u8>) -> Result<(), A::Error> {
-    let start = out.len();
-    let mut resort = false;
-    Writer {
-        out: &mut *out,
-        resort: &mut resort,
-    }
-    .visit_seq(seq)?;
-    settle::<A::Error>(out, start, resort)
+    Writer { out }.visit_seq(seq)
 }
 
-/// Objects whose keys did not come in order (or came twice, or needed escapes) are printed
-/// again through `Value`, which sorts them: rare in practice (serde_json-built bodies come sorted),
-/// and exactly what printing the value gives.
-fn settle<E: serde::de::Error>(out: &mut Vec<u8>, start: usize, resort: bool) -> Result<(), E> {
-    if !resort {
-        return Ok(());
+/// Puts the entries of the object written at `out[start..]` in the order `Value` prints them
+/// (by key, the last of equal keys only), for an object whose keys did not come sorted or
+/// needed escapes. Only our own text is read again, and nothing but the keys is parsed: a float
+/// parsed back need not be the float that was printed.
+fn sort_object<E: serde::de::Error>(out: &mut Vec<u8>, start: usize) -> Result<(), E> {
+    let inner = out[start + 1..out.len() - 1].to_vec();
+    let mut entries: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut from) = (0usize, false, false, 0usize);
+    for (i, &b) in inner.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                entries.push(entry::<E>(&inner, from..i)?);
+                from = i + 1;
+            }
+            _ => {}
+        }
     }
-    let value: Value = serde_json::from_slice(&out[start..]).map_err(E::custom)?;
-    out.truncate(start);
-    serde_json::to_writer(&mut *out, &value).map_err(E::custom)
+    if from < inner.len() {
+        entries.push(entry::<E>(&inner, from..inner.len())?);
+    }
+    // A stable sort keeps equal keys in their order, so the last of them is the one kept.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    out.truncate(start + 1);
+    let mut first = true;
+    for (i, (key, range)) in entries.iter().enumerate() {
+        if entries.get(i + 1).is_some_and(|next| next.0 == *key) {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(&inner[range.clone()]);
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// One `"key":value` entry of our own text: its key, and where the entry lies.
+fn entry<E: serde::de::Error>(
+    inner: &[u8],
+    range: std::ops::Range<usize>,
+) -> Result<(String, std::ops::Range<usize>), E> {
+    let text = &inner[range.clone()];
+    let mut escaped = false;
+    let close = text
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find_map(|(i, &b)| {
+            let end = !escaped && b == b'"';
+            escaped = !escaped && b == b'\\';
+            end.then_some(i)
+        })
+        .ok_or_else(|| E::custom("an object key without its end"))?;
+    let key: String = serde_json::from_slice(&text[..=close]).map_err(E::custom)?;
+    Ok((key, range))
 }
 
 struct Writer<'o> {
     out: &'o mut Vec<u8>,
-    /// Set when an object's keys need sorting again.
-    resort: &'o mut bool,
 }
 
 impl Writer<'_> {
@@ -111,7 +155,6 @@ impl<'de> Visitor<'de> for Writer<'_> {
             }
             let item = Writer {
                 out: &mut *self.out,
-                resort: &mut *self.resort,
             };
             if seq.next_element_seed(item)?.is_none() {
                 if !first {
@@ -126,27 +169,30 @@ impl<'de> Visitor<'de> for Writer<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let start = self.out.len();
         self.out.push(b'{');
         // The last key's text in `out`, without its quotes, to check the order.
         let mut last: Option<(usize, usize)> = None;
-        while let Some((start, plain)) = map.next_key_seed(KeyWriter {
+        let mut sorted = true;
+        while let Some((key_at, plain)) = map.next_key_seed(KeyWriter {
             out: &mut *self.out,
             comma: last.is_some(),
         })? {
-            let this = (start + 1, self.out.len() - 1);
+            let this = (key_at + 1, self.out.len() - 1);
             let in_order = last.is_none_or(|(a, b)| self.out[a..b] < self.out[this.0..this.1]);
-            if !plain || !in_order {
-                *self.resort = true;
-            }
+            sorted &= plain && in_order;
             last = Some(this);
             self.out.push(b':');
             map.next_value_seed(Writer {
                 out: &mut *self.out,
-                resort: &mut *self.resort,
             })?;
         }
         self.out.push(b'}');
-        Ok(())
+        if sorted {
+            Ok(())
+        } else {
+            sort_object::<A::Error>(self.out, start)
+        }
     }
 }
 
@@ -219,6 +265,10 @@ mod tests {
             r#"{"é": "\u00e9\n\t\"\\\/", "e\u0301": 1, "\u0000": "\u001f"}"#,
             r#"[ {"label" : "work", "value" : "a@b.c", "primary" : true} ]"#,
             r#"{"ab": 1, "ab!": 2, "a": 3}"#,
+            // Floats that do not read back as printed: never parsed again when sorting.
+            r#"{"z": 22162.449390926685, "a": 1}"#,
+            r#"{"b": 4e-225, "a": 1, "b": [{"y": 0.1, "x": 1e300}]}"#,
+            r#"{"a\"b": 1, "a": {"k,": "v}", "j": "]"}, "a,b": [1, "x:y"]}"#,
         ] {
             let value: Value = serde_json::from_str(text).unwrap();
             assert_eq!(written(text), format!("prefix:{value}"), "{text}");

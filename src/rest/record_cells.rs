@@ -106,21 +106,26 @@ impl PathTree {
         if let Some(col) = self.single_leaf(node) {
             return cells.set(col, v);
         }
-        // The paths below take copies of their parts; a column taking the value whole takes it
-        // last, moved.
-        let mut whole = None;
-        for (col, rest) in &self.nodes[node].under {
-            if rest.is_empty() {
-                whole = Some(*col);
-                continue;
-            }
+        // The paths below take copies of their parts; the columns taking the value whole take
+        // it last, the last of them moved.
+        let under = &self.nodes[node].under;
+        for (col, rest) in under.iter().filter(|(_, rest)| !rest.is_empty()) {
             match jsonpath::get(&v, rest) {
                 Some(found) => cells.set(*col, found.clone()),
                 None => cells.unset(*col),
             }
         }
-        if let Some(col) = whole {
-            cells.set(col, v);
+        let mut whole = under
+            .iter()
+            .filter(|(_, rest)| rest.is_empty())
+            .map(|(col, _)| *col)
+            .peekable();
+        while let Some(col) = whole.next() {
+            if whole.peek().is_none() {
+                cells.set(col, v);
+                break;
+            }
+            cells.set(col, v.clone());
         }
     }
 
@@ -466,6 +471,21 @@ mod tests {
         tree.read(br#"{"b": 3}"#, &mut cells).unwrap();
         assert_eq!(cells.get(1), Some(&json!({"b": 3})));
         assert_eq!(cells.get(2), None);
+    }
+
+    #[test]
+    fn columns_sharing_a_path_each_get_its_value() {
+        let cols = vec![
+            col("owner.id", false),
+            col("owner", false),
+            col("owner", false),
+        ];
+        let tree = PathTree::new(&cols);
+        let mut cells = Cells::default();
+        let record = json!({"owner": {"id": 5, "name": "Bo"}});
+        agrees(&cols, &tree, &mut cells, &record);
+        assert_eq!(cells.get(1), Some(&json!({"id": 5, "name": "Bo"})));
+        assert_eq!(cells.get(2), cells.get(1));
     }
 
     #[test]
