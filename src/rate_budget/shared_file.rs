@@ -93,8 +93,18 @@ impl Locked {
             return Err(std::io::Error::other("an account key that is not a hash"));
         }
         create_dir(dir)?;
-        let mut file = open_private(&dir.join(format!("{account}.json")))?;
-        lock(&file)?;
+        let path = dir.join(format!("{account}.json"));
+        // A file swept away (idle for a day) between opening and locking it is a file nobody
+        // else reads: open the one at the path again.
+        let mut attempts = 0;
+        let mut file = loop {
+            let file = open_private(&path)?;
+            lock(&file)?;
+            attempts += 1;
+            if is_at(&file, &path) || attempts == 3 {
+                break file;
+            }
+        };
         let mut text = Vec::new();
         if file.metadata()?.len() <= MAX_BYTES {
             file.read_to_end(&mut text)?;
@@ -127,29 +137,58 @@ impl Locked {
     }
 }
 
-/// Removes the files of accounts idle for a day (none is in use: a request rewrites its file).
-/// A file another process holds locked right now is left alone.
+/// Whether `file` is still the file at `path` (not one removed since it was opened).
+fn is_at(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+fn idle(file: &File) -> bool {
+    file.metadata().and_then(|m| m.modified()).is_ok_and(|t| {
+        SystemTime::now()
+            .duration_since(t)
+            .is_ok_and(|age| age > IDLE)
+    })
+}
+
+/// Removes the files of accounts idle for a day (none is in use: a request rewrites its file),
+/// and the single file of every account earlier versions kept beside the directory. A file
+/// another process holds locked right now is left alone, and one written while this waited
+/// for nothing is kept.
 pub fn sweep_idle(dir: &Path) {
+    if let Some(parent) = dir.parent() {
+        let _ = std::fs::remove_file(parent.join("rate-budget.json"));
+        let _ = std::fs::remove_file(parent.join("rate-budget.json.lock"));
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let now = SystemTime::now();
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.extension().is_none_or(|e| e != "json") {
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if !regular || path.extension().is_none_or(|e| e != "json") {
             continue;
         }
-        let idle = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > IDLE));
-        if !idle {
+        let mut options = OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        let Ok(file) = options.open(&path) else {
             continue;
-        }
-        if let Ok(file) = File::open(&path) {
-            if file.try_lock().is_ok() {
-                let _ = std::fs::remove_file(&path);
-            }
+        };
+        if idle(&file) && file.try_lock().is_ok() && idle(&file) && is_at(&file, &path) {
+            let _ = std::fs::remove_file(&path);
         }
     }
 }
@@ -198,7 +237,8 @@ mod tests {
 
     #[test]
     fn idle_accounts_lose_their_files_and_busy_ones_keep_them() {
-        let dir = std::env::temp_dir().join(format!("apiodbc-rate-idle-{}", std::process::id()));
+        let home = std::env::temp_dir().join(format!("apiodbc-rate-idle-{}", std::process::id()));
+        let dir = home.join("rate-budget");
         for account in ["aa", "bb", "cc"] {
             Locked::open(&dir, account)
                 .and_then(|l| l.save(1))
@@ -214,11 +254,17 @@ mod tests {
         }
         // "cc" is idle but held by a request right now.
         let held = Locked::open(&dir, "cc").unwrap_or_else(|e| panic!("{e}"));
+        // What earlier versions kept goes too.
+        let legacy = dir.parent().map(|p| p.join("rate-budget.json"));
+        if let Some(legacy) = &legacy {
+            std::fs::write(legacy, b"{}").unwrap_or_else(|e| panic!("{e}"));
+        }
         sweep_idle(&dir);
+        assert!(legacy.is_some_and(|l| !l.exists()));
         drop(held);
         assert!(!dir.join("aa.json").exists());
         assert!(dir.join("bb.json").exists());
         assert!(dir.join("cc.json").exists());
-        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&home);
     }
 }

@@ -438,9 +438,9 @@ fn row(entry: &Entry, best: &Best) -> String {
 fn cpu_line(suite: &Suite, entry: &Entry, base: &Best, best: &Best) -> String {
     match (base.min_cpu_seconds, best.min_cpu_seconds) {
         (Some(b), Some(m)) if m > 0.0 => format!(
-            "  CPU {}/{}: {:.2}x (the baseline's CPU seconds over {}'s; above 1: less CPU per row)\n",
-            entry.example,
+            "  CPU {}/{}: {:.2}x (the baseline's CPU seconds over {}'s; above 1: it spent less)\n",
             suite.baseline.example,
+            entry.example,
             b / m,
             entry.label
         ),
