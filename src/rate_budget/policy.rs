@@ -56,8 +56,6 @@ pub struct Budget {
     pub not_before_ms: u64,
     /// When each request of the current window left, oldest first.
     pub sent_ms: VecDeque<u64>,
-    /// When this account last sent a request (idle accounts are dropped from the shared file).
-    pub last_used_ms: u64,
 }
 
 impl Budget {
@@ -127,7 +125,6 @@ impl Budget {
             _ => {}
         }
         self.sent_ms.push_back(now);
-        self.last_used_ms = now;
         Decision::Go
     }
 

@@ -176,15 +176,10 @@ pub fn sweep_idle(dir: &Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let regular = entry.file_type().is_ok_and(|t| t.is_file());
-        if !regular || path.extension().is_none_or(|e| e != "json") {
+        if path.extension().is_none_or(|e| e != "json") {
             continue;
         }
-        let mut options = OpenOptions::new();
-        options.read(true);
-        #[cfg(unix)]
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-        let Ok(file) = options.open(&path) else {
+        let Ok(file) = crate::files::open_regular(&path, crate::files::Follow::No) else {
             continue;
         };
         if idle(&file) && file.try_lock().is_ok() && idle(&file) && is_at(&file, &path) {
@@ -204,7 +199,6 @@ mod tests {
             .join("nested");
         let mut first = Locked::open(&dir, "ab12").unwrap_or_else(|e| panic!("{e}"));
         first.budget().limit = Some(20);
-        first.budget().last_used_ms = 1000;
         first.save(1000).unwrap_or_else(|e| panic!("{e}"));
         let mut again = Locked::open(&dir, "ab12").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again.budget().limit, Some(20));

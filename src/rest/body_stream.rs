@@ -44,17 +44,20 @@ impl BodyStream {
             .and_then(|v| v.parse().ok())
     }
 
+    /// What to reserve for the body, so it is copied once rather than at every doubling: its
+    /// declared length, but never more than MaxResponseSize or 8 MiB (a declared length is the
+    /// server's word, not memory to hand out).
+    pub fn size_hint(&self) -> usize {
+        self.declared_length()
+            .unwrap_or(0)
+            .min(self.limit as u64)
+            .min(8 << 20) as usize
+    }
+
     /// Reads the whole body now (a page asked for ahead, so its answer is complete, and cached,
     /// whether or not its turn comes); [`BodyStream::chunk`] then hands it out in one piece.
     pub async fn read_whole(&mut self) -> Result<()> {
-        // Sized from the declared length so the body is copied once; a length no body reaches
-        // (past MaxResponseSize, or merely huge) reserves no more than 8 MiB up front.
-        let declared = self
-            .declared_length()
-            .unwrap_or(0)
-            .min(self.limit as u64)
-            .min(8 << 20);
-        let mut whole = Vec::with_capacity(declared as usize);
+        let mut whole = Vec::with_capacity(self.size_hint());
         while let Some(piece) = self.chunk().await? {
             whole.extend_from_slice(&piece);
         }

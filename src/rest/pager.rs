@@ -74,20 +74,12 @@ struct PageRead {
     last_chunk_bytes: Option<usize>,
 }
 
-/// The most a chunk's buffer is sized ahead (it grows past this if it must).
-const MAX_CHUNK_RESERVE: u64 = 8 << 20;
-
 impl PageRead {
     /// What the next chunk's records will likely take: as much as the last chunk, or for the
-    /// first the page's declared length (so a page's records are copied once, not again at
-    /// every doubling of their buffer).
+    /// first what the page's body will.
     fn chunk_bytes(&self) -> usize {
-        self.last_chunk_bytes.unwrap_or_else(|| {
-            self.stream
-                .declared_length()
-                .unwrap_or(0)
-                .min(MAX_CHUNK_RESERVE) as usize
-        })
+        self.last_chunk_bytes
+            .unwrap_or_else(|| self.stream.size_hint())
     }
 }
 

@@ -184,16 +184,20 @@ impl RecordSplitter {
         bytes.len()
     }
 
-    /// A record ends with `tail`: handed out from `tail` itself when it all arrived in this piece.
+    /// A record ends with `tail`: handed out from `tail` itself when it all arrived in this
+    /// piece, else from the one buffer that gathers a record over pieces (then reused). Blanks
+    /// alone (`[ ]`) are no record.
     fn record_done(&mut self, tail: &[u8], out: &mut impl FnMut(&[u8])) {
-        if self.record.is_empty() {
-            if tail.iter().any(|b| !b.is_ascii_whitespace()) {
-                out(tail);
-            }
+        let whole = if self.record.is_empty() {
+            tail
         } else {
             self.record.extend_from_slice(tail);
-            self.end_record(out);
+            &self.record
+        };
+        if whole.iter().any(|b| !b.is_ascii_whitespace()) {
+            out(whole);
         }
+        self.record.clear();
     }
 
     /// Bytes that change no state: kept where the current byte would go.
@@ -317,14 +321,6 @@ impl RecordSplitter {
                 )
             }
         }
-    }
-
-    fn end_record(&mut self, out: &mut impl FnMut(&[u8])) {
-        // One buffer for every record: handed out as a slice, then reused.
-        if self.record.iter().any(|b| !b.is_ascii_whitespace()) {
-            out(&self.record);
-        }
-        self.record.clear();
     }
 }
 
