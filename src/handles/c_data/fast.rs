@@ -123,6 +123,36 @@ impl FastColumn<'_> {
                 return Vec::new();
             }
         }
+        if let Some(data) = data.as_deref_mut().filter(|_| element_size > 0) {
+            let mut redo = Vec::new();
+            let narrow = match self {
+                FastColumn::Text(a, false) => text_column(
+                    *a,
+                    |i| a.value(i),
+                    start,
+                    data,
+                    element_size,
+                    lengths,
+                    &mut redo,
+                ),
+                FastColumn::LargeText(a, false) => text_column(
+                    *a,
+                    |i| a.value(i),
+                    start,
+                    data,
+                    element_size,
+                    lengths,
+                    &mut redo,
+                ),
+                FastColumn::TextView(a, false) => {
+                    view_column(a, start, data, element_size, lengths, &mut redo)
+                }
+                _ => false,
+            };
+            if narrow {
+                return redo;
+            }
+        }
         let mut redo = Vec::new();
         let mut put = |i: usize, outcome: Option<CellOutcome>, lengths: &mut [isize]| match outcome
         {
@@ -198,6 +228,84 @@ fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
             slot[..W].copy_from_slice(&bytes(*value));
             *length = W as isize;
         }
+    }
+    true
+}
+
+/// Narrow text (SQL_C_CHAR) from any of Arrow's string layouts, a whole segment in one loop:
+/// each value that fits with its terminator is copied, the rest go to `redo`. `false` (nothing
+/// written) when the buffer is too short for every row.
+fn text_column<'v>(
+    array: &dyn Array,
+    value: impl Fn(usize) -> &'v str,
+    start: usize,
+    data: &mut [u8],
+    element_size: usize,
+    lengths: &mut [isize],
+    redo: &mut Vec<usize>,
+) -> bool {
+    let n = lengths.len();
+    if data.len() < n * element_size || start + n > array.len() {
+        return false;
+    }
+    let nulls = array.nulls().filter(|b| b.null_count() > 0);
+    let slots = data.chunks_exact_mut(element_size).zip(lengths.iter_mut());
+    for (i, (slot, length)) in slots.enumerate() {
+        if nulls.is_some_and(|b| b.is_null(start + i)) {
+            *length = SQL_NULL_DATA;
+            continue;
+        }
+        let value = value(start + i).as_bytes();
+        if value.len() < element_size {
+            slot[..value.len()].copy_from_slice(value);
+            slot[value.len()] = 0;
+            *length = value.len() as isize;
+        } else {
+            redo.push(i);
+        }
+    }
+    true
+}
+
+/// [`text_column`] for a string view array, whose short values (12 bytes at most) sit in the
+/// view itself, padded with zeros: those are copied as 12 fixed bytes, which needs no call to
+/// `memcpy` and brings the terminator along.
+fn view_column(
+    array: &StringViewArray,
+    start: usize,
+    data: &mut [u8],
+    element_size: usize,
+    lengths: &mut [isize],
+    redo: &mut Vec<usize>,
+) -> bool {
+    const INLINE: usize = 12;
+    let n = lengths.len();
+    if element_size <= INLINE {
+        let value = |i| array.value(i);
+        return text_column(array, value, start, data, element_size, lengths, redo);
+    }
+    if data.len() < n * element_size || start + n > array.len() {
+        return false;
+    }
+    let views = &array.views()[start..start + n];
+    let nulls = array.nulls().filter(|b| b.null_count() > 0);
+    let slots = data.chunks_exact_mut(element_size).zip(lengths.iter_mut());
+    for (i, ((slot, length), view)) in slots.zip(views).enumerate() {
+        if nulls.is_some_and(|b| b.is_null(start + i)) {
+            *length = SQL_NULL_DATA;
+            continue;
+        }
+        let len = *view as u32 as usize;
+        if len <= INLINE {
+            slot[..INLINE].copy_from_slice(&view.to_le_bytes()[4..4 + INLINE]);
+        } else if len < element_size {
+            slot[..len].copy_from_slice(array.value(start + i).as_bytes());
+        } else {
+            redo.push(i);
+            continue;
+        }
+        slot[len] = 0;
+        *length = len as isize;
     }
     true
 }
@@ -333,6 +441,66 @@ mod tests {
             fast.write_column(0, Some(&mut []), 0, &mut lengths),
             vec![0, 1, 2]
         );
+    }
+
+    #[test]
+    fn string_views_are_written_whole_inline_or_not() {
+        let long = "a value longer than twelve bytes";
+        let views = StringViewArray::from(vec![
+            Some("skip"),
+            Some("twelve bytes"),
+            None,
+            Some(long),
+            Some(""),
+            Some("héllo"),
+        ]);
+        let fast = FastColumn::of(&views, SQL_C_CHAR).expect("fast pair");
+        // Rows 1..6 into 5 elements of 20 bytes: the long value does not fit.
+        let mut data = [0xAAu8; 100];
+        let mut lengths = [0isize; 5];
+        let redo = fast.write_column(1, Some(&mut data), 20, &mut lengths);
+        assert_eq!(redo, vec![2]);
+        assert_eq!(lengths, [12, SQL_NULL_DATA, 0, 0, 6]);
+        assert_eq!(&data[0..13], b"twelve bytes\0");
+        assert_eq!(data[60], 0);
+        assert_eq!(&data[80..87], "héllo\0".as_bytes());
+
+        // Wide enough for every value: the long one comes from the view's data buffer.
+        let mut data = [0xAAu8; 5 * 40];
+        let redo = fast.write_column(1, Some(&mut data), 40, &mut lengths);
+        assert!(redo.is_empty());
+        assert_eq!(lengths[2], long.len() as isize);
+        assert_eq!(
+            &data[80..80 + long.len() + 1],
+            format!("{long}\0").as_bytes()
+        );
+
+        // Elements narrower than a view's inline bytes go value by value.
+        let mut data = [0xAAu8; 5 * 8];
+        let redo = fast.write_column(1, Some(&mut data), 8, &mut lengths);
+        assert_eq!(redo, vec![0, 2]);
+        assert_eq!(lengths[4], 6);
+        assert_eq!(&data[32..39], "héllo\0".as_bytes());
+    }
+
+    #[test]
+    fn large_text_and_wide_text_keep_their_paths() {
+        let large = LargeStringArray::from(vec![Some("ab"), None]);
+        let fast = FastColumn::of(&large, SQL_C_CHAR).expect("fast pair");
+        let mut data = [0xAAu8; 8];
+        let mut lengths = [0isize; 2];
+        assert!(fast
+            .write_column(0, Some(&mut data), 4, &mut lengths)
+            .is_empty());
+        assert_eq!((lengths, &data[0..3]), ([2, SQL_NULL_DATA], &b"ab\0"[..]));
+
+        let wide = FastColumn::of(&large, SQL_C_WCHAR).expect("fast pair");
+        let unit = crate::wchar::unit();
+        let mut data = vec![0xAAu8; 2 * 3 * unit];
+        assert!(wide
+            .write_column(0, Some(&mut data), 3 * unit, &mut lengths)
+            .is_empty());
+        assert_eq!(lengths, [2 * unit as isize, SQL_NULL_DATA]);
     }
 
     #[test]
