@@ -42,7 +42,7 @@ impl Emitter<'_> {
     /// Like [`Emitter::emit`] for a pager's chunk, every row with `context`.
     pub async fn emit_records(
         &mut self,
-        mut records: Records,
+        records: &mut Records,
         context: Option<&Value>,
     ) -> Result<bool> {
         if let Some(left) = self.left {
@@ -50,7 +50,7 @@ impl Emitter<'_> {
             self.left = Some(left - records.len() as u64);
         }
         if !records.is_empty() {
-            let batch = self.conv.convert_records(&records, context)?;
+            let batch = self.conv.convert_records(records, context)?;
             if self.tx.send(Ok(batch)).await.is_err() {
                 return Ok(false);
             }

@@ -61,6 +61,8 @@ pub struct Pager<'a> {
     total_records: Option<u64>,
     /// The records path holds one record, not an array.
     one_record: bool,
+    /// A chunk the caller is done with, whose memory the next chunk reuses.
+    spare: Option<Records>,
 }
 
 /// A page in the middle of being read.
@@ -111,6 +113,7 @@ impl<'a> Pager<'a> {
             total_pages: None,
             total_records: None,
             one_record: false,
+            spare: None,
         }
     }
 
@@ -201,7 +204,7 @@ impl<'a> Pager<'a> {
             return Ok(None);
         }
         let mut chunk = match self.page.as_ref() {
-            Some(page) => Records::with_capacity(&page.shown, page.chunk_bytes()),
+            Some(page) => Records::reuse(self.spare.take(), &page.shown, page.chunk_bytes()),
             None => Records::new(""),
         };
         let mut rereads = 0u32;
@@ -251,6 +254,12 @@ impl<'a> Pager<'a> {
             page.last_chunk_bytes = Some(chunk.byte_len());
         }
         Ok(Some(chunk))
+    }
+
+    /// Takes back a chunk [`Pager::next_records`] handed out, once its records are converted, so
+    /// the next chunk is written into its memory.
+    pub fn give_back(&mut self, chunk: Records) {
+        self.spare = Some(chunk);
     }
 
     /// Sends the next page's request; false after the last page.

@@ -322,8 +322,10 @@ impl ScanContext {
         missing_is_empty: bool,
     ) -> Result<()> {
         let mut pager = self.pager(t, url, out.left, missing_is_empty, true)?;
-        while let Some(records) = pager.next_records().await? {
-            if !out.emit_records(records, context.as_ref()).await? {
+        while let Some(mut records) = pager.next_records().await? {
+            let more = out.emit_records(&mut records, context.as_ref()).await?;
+            pager.give_back(records);
+            if !more {
                 break;
             }
         }
