@@ -2,9 +2,12 @@
 //! whole from the result cache or a page read ahead; a body read to its end is given to the
 //! result cache when the request had a ticket. It does not send requests or parse JSON.
 
+use std::sync::Arc;
+
 use reqwest::header::HeaderMap;
 use reqwest::Url;
 
+use super::page_buffers::PageBuffers;
 use super::response_cache::{Cached, Ticket};
 use crate::error::{ApiError, Error, Result};
 use crate::http::body;
@@ -20,6 +23,8 @@ pub struct BodyStream {
     pub(super) read: usize,
     /// The pieces read so far, kept for the result cache until the body ends.
     pub(super) tee: Option<Tee>,
+    /// Where the body read whole goes back once it is read.
+    pub(super) buffers: Option<Arc<PageBuffers>>,
 }
 
 /// Where a streamed body comes from.
@@ -56,13 +61,23 @@ impl BodyStream {
 
     /// Reads the whole body now (a page asked for ahead, so its answer is complete, and cached,
     /// whether or not its turn comes); [`BodyStream::chunk`] then hands it out in one piece.
-    pub async fn read_whole(&mut self) -> Result<()> {
-        let mut whole = Vec::with_capacity(self.size_hint());
+    /// The body is gathered into memory kept from an earlier page (see [`PageBuffers`]).
+    pub async fn read_whole(&mut self, buffers: &Arc<PageBuffers>) -> Result<()> {
+        let mut whole = buffers.take(self.size_hint());
         while let Some(piece) = self.chunk().await? {
             whole.extend_from_slice(&piece);
         }
         self.source = BodySource::Cached(Some(whole.into()));
+        self.buffers = Some(buffers.clone());
         Ok(())
+    }
+
+    /// A piece [`BodyStream::chunk`] handed out, once read: a body read whole keeps its memory
+    /// for a later page.
+    pub fn give_back(&self, piece: bytes::Bytes) {
+        if let Some(buffers) = &self.buffers {
+            buffers.give_back(piece);
+        }
     }
 
     /// The next piece of the body, `None` at its end; past MaxResponseSize, an error.

@@ -17,6 +17,7 @@ use super::body_stream::{error_chain, too_large, BodySource, Tee};
 use super::disk_cache::DiskCache;
 use super::jsonpath;
 use super::origin::{Origins, Route};
+use super::page_buffers::PageBuffers;
 use super::response_cache::{Account, Cached, Lookup, ResponseCache, Ticket};
 use crate::error::{ApiError, AuthError, Error, Result};
 use crate::http::{body, check_url, http_client, Deadline};
@@ -84,6 +85,8 @@ pub struct ApiClient {
     disk_cache: Option<Arc<DiskCache>>,
     /// Where each request is noted for `sys.sys_requests`.
     log: Arc<RequestLog>,
+    /// Memory kept for the next page read ahead.
+    page_buffers: Arc<PageBuffers>,
 }
 
 /// What sending one URL took: the attempts, and the time spent waiting for the rate budget.
@@ -237,6 +240,7 @@ impl ApiClient {
             patience: (limits.timeout_secs > 0)
                 .then(|| Duration::from_secs(u64::from(limits.timeout_secs))),
             log,
+            page_buffers: Arc::default(),
             cache_ttl: (limits.cache_ttl_secs > 0).then(|| {
                 ResponseCache::shared().reserve(limits.cache_max_bytes);
                 Duration::from_secs(u64::from(limits.cache_ttl_secs))
@@ -270,6 +274,7 @@ impl ApiClient {
                 shown,
                 limit: self.max_response_bytes,
                 tee: None,
+                buffers: None,
             })),
             BodyMode::Parsed => {
                 let body = serde_json::from_slice(&cached.body).map_err(|e| {
@@ -346,7 +351,7 @@ impl ApiClient {
     pub async fn get_ahead(&self, url: Url) -> Result<Streamed> {
         let mut answer = self.streamed(url, CacheUse::ReuseAndLead).await?;
         if let Streamed::Body(body) = &mut answer {
-            body.read_whole().await?;
+            body.read_whole(&self.page_buffers).await?;
         }
         Ok(answer)
     }
@@ -689,6 +694,7 @@ impl ApiClient {
                         limit: self.max_response_bytes,
                         read: 0,
                         tee: None,
+                        buffers: None,
                     }))));
                 }
                 Ok(resp) => {

@@ -16,6 +16,7 @@ mod json_text;
 pub mod json_to_arrow;
 pub mod jsonpath;
 mod origin;
+mod page_buffers;
 pub mod page_values;
 pub mod pager;
 mod planned_scan;

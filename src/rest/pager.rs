@@ -235,6 +235,7 @@ impl<'a> Pager<'a> {
                 Some(piece) => {
                     page.splitter
                         .feed(&piece, &mut |record: &[u8]| chunk.push_raw(record));
+                    page.stream.give_back(piece);
                     if let Some(why) = page.splitter.broken() {
                         return Err(Error::new(
                             ApiError::Unexpected,
