@@ -85,8 +85,6 @@ pub struct ApiClient {
     disk_cache: Option<Arc<DiskCache>>,
     /// Where each request is noted for `sys.sys_requests`.
     log: Arc<RequestLog>,
-    /// Memory kept for the next page read ahead.
-    page_buffers: Arc<PageBuffers>,
 }
 
 /// What sending one URL took: the attempts, and the time spent waiting for the rate budget.
@@ -240,7 +238,6 @@ impl ApiClient {
             patience: (limits.timeout_secs > 0)
                 .then(|| Duration::from_secs(u64::from(limits.timeout_secs))),
             log,
-            page_buffers: Arc::default(),
             cache_ttl: (limits.cache_ttl_secs > 0).then(|| {
                 ResponseCache::shared().reserve(limits.cache_max_bytes);
                 Duration::from_secs(u64::from(limits.cache_ttl_secs))
@@ -348,10 +345,11 @@ impl ApiClient {
 
     /// GET a list page ahead of its turn, from a task that reads the body whole whatever the
     /// scan does (`prefetch`): another scan asking for the same page meanwhile waits for it.
-    pub async fn get_ahead(&self, url: Url) -> Result<Streamed> {
+    /// The body is gathered into memory from `buffers`.
+    pub async fn get_ahead(&self, url: Url, buffers: &Arc<PageBuffers>) -> Result<Streamed> {
         let mut answer = self.streamed(url, CacheUse::ReuseAndLead).await?;
         if let Streamed::Body(body) = &mut answer {
-            body.read_whole(&self.page_buffers).await?;
+            body.read_whole(buffers).await?;
         }
         Ok(answer)
     }

@@ -1,4 +1,4 @@
-//! The buffers a page read ahead is gathered into, kept between pages of one connection. It owns
+//! The buffers a page read ahead is gathered into, kept between pages of one scan. It owns
 //! only memory: it does not read bodies or know what they hold.
 //!
 //! Why: a page read ahead waits whole until its turn. Held as the pieces the HTTP client read it

@@ -12,6 +12,7 @@ use reqwest::Url;
 use tokio::task::JoinHandle;
 
 use super::client::{ApiClient, Streamed};
+use super::page_buffers::PageBuffers;
 use crate::error::{Error, Result};
 
 /// One request sent ahead of its turn.
@@ -38,6 +39,9 @@ pub struct Prefetch {
     /// in flight. (Doubling asked up to six pages past the end of a four-page table.)
     window: usize,
     ahead: VecDeque<Ahead>,
+    /// The memory the pages ahead are read into, kept from page to page of this scan and freed
+    /// with it.
+    buffers: Arc<PageBuffers>,
 }
 
 impl Prefetch {
@@ -48,6 +52,7 @@ impl Prefetch {
             most: concurrency - 1,
             window: 0,
             ahead: VecDeque::new(),
+            buffers: Arc::default(),
         })
     }
 
@@ -92,12 +97,13 @@ impl Prefetch {
     /// Sends `url` now; its answer waits for [`Prefetch::take`].
     pub fn send(&mut self, url: Url) {
         let client = self.client.clone();
+        let buffers = self.buffers.clone();
         let target = url.clone();
         // Read whole in the task: a page ahead costs at most its body in memory, and an answer
         // past the list's end is complete (and cached) though nobody reads it.
         let statement = crate::request_log::current();
         let task = tokio::spawn(crate::request_log::in_statement(statement, async move {
-            client.get_ahead(target).await
+            client.get_ahead(target, &buffers).await
         }));
         self.ahead.push_back(Ahead {
             url,
