@@ -35,7 +35,7 @@ macro_rules! prim {
     };
 }
 
-fn date_from_days(days: i64) -> Result<NaiveDate> {
+pub(super) fn date_from_days(days: i64) -> Result<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(
         i32::try_from(days.saturating_add(719_163)).unwrap_or(i32::MAX),
     )
@@ -49,7 +49,7 @@ fn overflow(what: &str) -> Error {
     )
 }
 
-fn timestamp(value: i64, unit: &TimeUnit) -> Result<NaiveDateTime> {
+pub(super) fn timestamp(value: i64, unit: &TimeUnit) -> Result<NaiveDateTime> {
     let dt = match unit {
         TimeUnit::Second => DateTime::from_timestamp(value, 0),
         TimeUnit::Millisecond => DateTime::from_timestamp_millis(value),

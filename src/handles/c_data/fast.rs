@@ -5,16 +5,18 @@
 //! [`super::write_cell`], which owns truncation, chunking and every other conversion.
 
 use arrow::array::{
-    Array, ArrowPrimitiveType, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array,
-    Int64Array, LargeStringArray, PrimitiveArray, StringArray, StringViewArray,
+    Array, ArrowPrimitiveType, BooleanArray, Date32Array, Float32Array, Float64Array, Int16Array,
+    Int32Array, Int64Array, LargeStringArray, PrimitiveArray, StringArray, StringViewArray,
 };
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, TimeUnit};
 
+use super::fast_datetime::{date_column, timestamp_column};
 use super::CellOutcome;
 use crate::odbc::attributes::SQL_NULL_DATA;
 use crate::odbc::c_types::{
-    SQL_C_BIT, SQL_C_CHAR, SQL_C_DOUBLE, SQL_C_FLOAT, SQL_C_LONG, SQL_C_SBIGINT, SQL_C_SHORT,
-    SQL_C_SLONG, SQL_C_SSHORT, SQL_C_WCHAR,
+    SQL_C_BIT, SQL_C_CHAR, SQL_C_DATE, SQL_C_DOUBLE, SQL_C_FLOAT, SQL_C_LONG, SQL_C_SBIGINT,
+    SQL_C_SHORT, SQL_C_SLONG, SQL_C_SSHORT, SQL_C_TIMESTAMP, SQL_C_TYPE_DATE, SQL_C_TYPE_TIMESTAMP,
+    SQL_C_WCHAR,
 };
 
 /// A column downcast for one of the fast pairs.
@@ -28,6 +30,9 @@ pub enum FastColumn<'a> {
     Text(&'a StringArray, bool),
     LargeText(&'a LargeStringArray, bool),
     TextView(&'a StringViewArray, bool),
+    /// Whole segments only ([`FastColumn::write_column`]); a single value goes the general way.
+    Timestamp(&'a dyn Array, TimeUnit),
+    Date(&'a Date32Array),
 }
 
 impl<'a> FastColumn<'a> {
@@ -52,6 +57,12 @@ impl<'a> FastColumn<'a> {
             (DataType::Utf8View, _) if text => {
                 any.downcast_ref().map(|a| FastColumn::TextView(a, wide))
             }
+            (DataType::Timestamp(unit, _), SQL_C_TYPE_TIMESTAMP | SQL_C_TIMESTAMP) => {
+                Some(FastColumn::Timestamp(array, *unit))
+            }
+            (DataType::Date32, SQL_C_TYPE_DATE | SQL_C_DATE) => {
+                any.downcast_ref().map(FastColumn::Date)
+            }
             _ => None,
         }
     }
@@ -69,6 +80,7 @@ impl<'a> FastColumn<'a> {
             FastColumn::Text(a, _) => a.is_null(row),
             FastColumn::LargeText(a, _) => a.is_null(row),
             FastColumn::TextView(a, _) => a.is_null(row),
+            FastColumn::Timestamp(..) | FastColumn::Date(_) => return None,
         };
         if is_null {
             return Some(CellOutcome::Null);
@@ -83,6 +95,7 @@ impl<'a> FastColumn<'a> {
             FastColumn::Text(a, wide) => text(out, a.value(row), *wide),
             FastColumn::LargeText(a, wide) => text(out, a.value(row), *wide),
             FastColumn::TextView(a, wide) => text(out, a.value(row), *wide),
+            FastColumn::Timestamp(..) | FastColumn::Date(_) => None,
         }
     }
 }
@@ -125,7 +138,7 @@ impl FastColumn<'_> {
         }
         if let Some(data) = data.as_deref_mut().filter(|_| element_size > 0) {
             let mut redo = Vec::new();
-            let narrow = match self {
+            let whole = match self {
                 FastColumn::Text(a, false) => text_column(
                     *a,
                     |i| a.value(i),
@@ -147,9 +160,15 @@ impl FastColumn<'_> {
                 FastColumn::TextView(a, false) => {
                     view_column(a, start, data, element_size, lengths, &mut redo)
                 }
+                FastColumn::Timestamp(a, unit) => {
+                    timestamp_column(*a, *unit, start, data, element_size, lengths, &mut redo)
+                }
+                FastColumn::Date(a) => {
+                    date_column(a, start, data, element_size, lengths, &mut redo)
+                }
                 _ => false,
             };
-            if narrow {
+            if whole {
                 return redo;
             }
         }

@@ -14,6 +14,7 @@
 
 mod cell;
 pub mod fast;
+mod fast_datetime;
 mod from_c;
 mod json;
 mod numeric_struct;

@@ -1,0 +1,233 @@
+//! The fast paths of [`super::fast`] for Arrow timestamps and dates bound as SQL_C_TYPE_TIMESTAMP
+//! or SQL_C_TYPE_DATE (and their ODBC 2 names): a whole rowset segment is written as structs in
+//! one loop, with no allocation per value. A value whose year does not fit the struct is left to
+//! the general conversion, which reports it.
+
+use arrow::array::{Array, AsArray, Date32Array};
+use arrow::datatypes::{
+    TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType,
+};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+
+use super::cell::{date_from_days, timestamp};
+use crate::odbc::attributes::SQL_NULL_DATA;
+
+/// Bytes of a TIMESTAMP_STRUCT and of a DATE_STRUCT.
+const TIMESTAMP_SIZE: usize = 16;
+const DATE_SIZE: usize = 6;
+
+/// Rows `start..start + lengths.len()` of a timestamp array of any unit into consecutive
+/// `element_size` elements of `data`; the positions the general conversion must redo go to
+/// `redo`. `false` (nothing written) when the elements or the buffer are too small.
+pub fn timestamp_column(
+    array: &dyn Array,
+    unit: TimeUnit,
+    start: usize,
+    data: &mut [u8],
+    element_size: usize,
+    lengths: &mut [isize],
+    redo: &mut Vec<usize>,
+) -> bool {
+    let values = match unit {
+        TimeUnit::Second => array
+            .as_primitive_opt::<TimestampSecondType>()
+            .map(|a| a.values()),
+        TimeUnit::Millisecond => array
+            .as_primitive_opt::<TimestampMillisecondType>()
+            .map(|a| a.values()),
+        TimeUnit::Microsecond => array
+            .as_primitive_opt::<TimestampMicrosecondType>()
+            .map(|a| a.values()),
+        TimeUnit::Nanosecond => array
+            .as_primitive_opt::<TimestampNanosecondType>()
+            .map(|a| a.values()),
+    };
+    let Some(values) = values else {
+        return false;
+    };
+    structs(
+        array,
+        values,
+        start,
+        data,
+        element_size,
+        lengths,
+        redo,
+        |v| {
+            timestamp(v, &unit)
+                .ok()
+                .and_then(|ts| timestamp_struct(&ts))
+        },
+    )
+}
+
+/// Like [`timestamp_column`] for a Date32 array.
+pub fn date_column(
+    array: &Date32Array,
+    start: usize,
+    data: &mut [u8],
+    element_size: usize,
+    lengths: &mut [isize],
+    redo: &mut Vec<usize>,
+) -> bool {
+    structs(
+        array,
+        array.values(),
+        start,
+        data,
+        element_size,
+        lengths,
+        redo,
+        |days| {
+            date_from_days(days.into())
+                .ok()
+                .and_then(|d| date_struct(&d))
+        },
+    )
+}
+
+/// Each non-null value of `values` (rows from `start`) as the `N` bytes `bytes` makes of it.
+#[allow(clippy::too_many_arguments)]
+fn structs<T: Copy, const N: usize>(
+    array: &dyn Array,
+    values: &[T],
+    start: usize,
+    data: &mut [u8],
+    element_size: usize,
+    lengths: &mut [isize],
+    redo: &mut Vec<usize>,
+    bytes: impl Fn(T) -> Option<[u8; N]>,
+) -> bool {
+    let n = lengths.len();
+    if element_size < N || data.len() < n * element_size || start + n > values.len() {
+        return false;
+    }
+    let nulls = array.nulls().filter(|b| b.null_count() > 0);
+    let slots = data.chunks_exact_mut(element_size).zip(lengths.iter_mut());
+    for (i, ((slot, length), value)) in slots.zip(&values[start..start + n]).enumerate() {
+        if nulls.is_some_and(|b| b.is_null(start + i)) {
+            *length = SQL_NULL_DATA;
+            continue;
+        }
+        match bytes(*value) {
+            Some(bytes) => {
+                slot[..N].copy_from_slice(&bytes);
+                *length = N as isize;
+            }
+            None => redo.push(i),
+        }
+    }
+    true
+}
+
+/// A TIMESTAMP_STRUCT: year i16, month, day, hour, minute, second u16, fraction u32
+/// (nanoseconds); `None` when the year does not fit.
+fn timestamp_struct(ts: &NaiveDateTime) -> Option<[u8; TIMESTAMP_SIZE]> {
+    let mut out = [0u8; TIMESTAMP_SIZE];
+    out[..DATE_SIZE].copy_from_slice(&date_struct(&ts.date())?);
+    // Hours, minutes and seconds always fit in u16.
+    out[6..8].copy_from_slice(&(ts.hour() as u16).to_ne_bytes());
+    out[8..10].copy_from_slice(&(ts.minute() as u16).to_ne_bytes());
+    out[10..12].copy_from_slice(&(ts.second() as u16).to_ne_bytes());
+    out[12..16].copy_from_slice(&(ts.nanosecond() % 1_000_000_000).to_ne_bytes());
+    Some(out)
+}
+
+/// A DATE_STRUCT: year i16, month, day u16; `None` when the year does not fit.
+fn date_struct(d: &NaiveDate) -> Option<[u8; DATE_SIZE]> {
+    let mut out = [0u8; DATE_SIZE];
+    out[0..2].copy_from_slice(&i16::try_from(d.year()).ok()?.to_ne_bytes());
+    out[2..4].copy_from_slice(&(d.month() as u16).to_ne_bytes());
+    out[4..6].copy_from_slice(&(d.day() as u16).to_ne_bytes());
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handles::c_data::to_datetime;
+    use crate::handles::c_data::Place;
+    use crate::odbc::c_types::{SQL_C_TYPE_DATE, SQL_C_TYPE_TIMESTAMP};
+    use arrow::array::{TimestampMicrosecondArray, TimestampNanosecondArray};
+
+    #[test]
+    fn timestamps_are_the_structs_the_general_conversion_writes() {
+        // 2024-03-05 10:11:12.345678, before 1970, the epoch, a null, and a year past i16.
+        let micros = [1_709_633_472_345_678, -86_400_000_001, 0];
+        let far = 40_000i64 * 365 * 86_400 * 1_000_000;
+        let array = TimestampMicrosecondArray::from(vec![
+            Some(micros[0]),
+            Some(micros[1]),
+            Some(micros[2]),
+            None,
+            Some(far),
+        ])
+        .with_timezone("+00:00");
+        let mut data = [0xAAu8; 5 * 20];
+        let mut lengths = [0isize; 5];
+        let mut redo = Vec::new();
+        let unit = TimeUnit::Microsecond;
+        assert!(timestamp_column(
+            &array,
+            unit,
+            0,
+            &mut data,
+            20,
+            &mut lengths,
+            &mut redo
+        ));
+        assert_eq!(redo, vec![4]);
+        assert_eq!(lengths[..4], [16, 16, 16, SQL_NULL_DATA]);
+        for (i, v) in micros.iter().enumerate() {
+            let ts = timestamp(*v, &unit).unwrap();
+            let general =
+                to_datetime::timestamp_struct(&ts, SQL_C_TYPE_TIMESTAMP, Place::Column(1)).unwrap();
+            assert_eq!(&data[i * 20..i * 20 + 16], &general[..], "row {i}");
+        }
+        // Elements smaller than the struct go the general way.
+        assert!(!timestamp_column(
+            &array,
+            unit,
+            0,
+            &mut data,
+            8,
+            &mut lengths,
+            &mut redo
+        ));
+        // Every unit, from a row past the start.
+        let nanos = TimestampNanosecondArray::from(vec![0, 1_500]);
+        let mut one = [0u8; 16];
+        let mut len = [0isize; 1];
+        let unit = TimeUnit::Nanosecond;
+        assert!(timestamp_column(
+            &nanos, unit, 1, &mut one, 16, &mut len, &mut redo
+        ));
+        assert_eq!(u32::from_ne_bytes(one[12..16].try_into().unwrap()), 1_500);
+    }
+
+    #[test]
+    fn dates_are_the_structs_the_general_conversion_writes() {
+        let days = [19_787, -1, 0];
+        let array = Date32Array::from(vec![Some(days[0]), None, Some(days[1]), Some(days[2])]);
+        let mut data = [0xAAu8; 3 * 6];
+        let mut lengths = [0isize; 3];
+        let mut redo = Vec::new();
+        assert!(date_column(
+            &array,
+            1,
+            &mut data,
+            6,
+            &mut lengths,
+            &mut redo
+        ));
+        assert!(redo.is_empty());
+        assert_eq!(lengths, [SQL_NULL_DATA, 6, 6]);
+        for (i, d) in days[1..].iter().enumerate() {
+            let date = date_from_days((*d).into()).unwrap();
+            let general =
+                to_datetime::date_struct(&date, SQL_C_TYPE_DATE, Place::Column(1)).unwrap();
+            assert_eq!(&data[(i + 1) * 6..(i + 2) * 6], &general[..]);
+        }
+    }
+}
