@@ -48,23 +48,30 @@ pub(super) fn label_of<'a>(labels: &'a BTreeMap<String, String>, v: &'a Value) -
     }
 }
 
-/// Several option ids (a JSON array, or ids joined by commas) as a JSON array of their labels.
+/// Several option ids (a JSON array, or ids joined by commas) as a JSON array of their labels,
+/// written straight as text (the same text a `Value` array of the labels prints).
 pub(super) fn labels_of(labels: &BTreeMap<String, String>, v: &Value) -> Option<String> {
-    let shown: Vec<Value> = match v {
-        Value::Array(items) => items
-            .iter()
-            .map(|item| Value::String(label_of(labels, item).into_owned()))
-            .collect(),
+    let mut out = Vec::with_capacity(32);
+    out.push(b'[');
+    let mut put = |label: &str| {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        // A string written into memory cannot fail.
+        let _ = serde_json::to_writer(&mut out, label);
+    };
+    match v {
+        Value::Array(items) => items.iter().for_each(|item| put(&label_of(labels, item))),
         Value::String(s) => s
             .split(',')
             .map(str::trim)
             .filter(|id| !id.is_empty())
-            .map(|id| Value::String(labels.get(id).cloned().unwrap_or_else(|| id.to_string())))
-            .collect(),
-        Value::Number(_) => vec![Value::String(label_of(labels, v).into_owned())],
+            .for_each(|id| put(labels.get(id).map_or(id, String::as_str))),
+        Value::Number(_) => put(&label_of(labels, v)),
         _ => return None,
-    };
-    Some(Value::Array(shown).to_string())
+    }
+    out.push(b']');
+    String::from_utf8(out).ok()
 }
 
 /// Scalars as their text, objects and arrays as JSON text. Strings are borrowed: the builder

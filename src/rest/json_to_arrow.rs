@@ -206,9 +206,10 @@ mod tests {
 
     #[test]
     fn option_ids_show_as_labels_and_unknown_ids_as_themselves() {
-        let labels: BTreeMap<String, String> = [("1", "Gold"), ("2", "Silver")]
-            .map(|(k, v)| (k.into(), v.into()))
-            .into();
+        let labels: BTreeMap<String, String> =
+            [("1", "Gold"), ("2", "Silver"), ("3", "Say \"hé\"\\\n")]
+                .map(|(k, v)| (k.into(), v.into()))
+                .into();
         let labels = Some(Arc::new(labels));
         let mut one = col("tier", "tier", ColumnType::Text, None);
         one.labels = labels.clone();
@@ -220,6 +221,8 @@ mod tests {
             json!({"tier": 2, "tags": [2, 9]}),
             json!({"tier": 9, "tags": null}),
             json!({"tier": null, "tags": ""}),
+            json!({"tier": 3, "tags": " 3 ,1"}),
+            json!({"tier": 1, "tags": 3}),
         ]
         .into_iter()
         .map(|record| Row {
@@ -242,6 +245,12 @@ mod tests {
         assert_eq!(tags.value(1), r#"["Silver","9"]"#);
         assert!(tags.is_null(2));
         assert_eq!(tags.value(3), "[]");
+        assert_eq!(tier.value(4), "Say \"hé\"\\\n");
+        // Labels are escaped as JSON strings are.
+        let escaped = serde_json::Value::from(vec!["Say \"hé\"\\\n", "Gold"]).to_string();
+        assert_eq!(tags.value(4), escaped);
+        assert_eq!(tags.value(4), r#"["Say \"hé\"\\\n","Gold"]"#);
+        assert_eq!(tags.value(5), r#"["Say \"hé\"\\\n"]"#);
     }
 
     #[test]
