@@ -36,18 +36,24 @@ pub enum ColumnSink {
 pub type Misfit = &'static str;
 
 impl ColumnSink {
-    pub fn new(col: &OutColumn, rows: usize) -> Result<ColumnSink> {
+    /// A sink for `rows` values of `col`; a text column reserves `text_per_row` bytes a row
+    /// (what its last batch took; 0: a guess), with an eighth more for the batch's spread.
+    pub fn new(col: &OutColumn, rows: usize, text_per_row: usize) -> Result<ColumnSink> {
         let n = rows;
+        let text = |guess: usize| match text_per_row {
+            0 => n * guess,
+            learned => n * learned + n * learned / 8,
+        };
         Ok(match (col.ty, &col.labels) {
             (ColumnType::Text, Some(l)) => {
-                ColumnSink::TextLabels(StringBuilder::with_capacity(n, n * 16), l.clone())
+                ColumnSink::TextLabels(StringBuilder::with_capacity(n, text(16)), l.clone())
             }
             (ColumnType::Json, Some(l)) => {
-                ColumnSink::JsonLabels(LargeStringBuilder::with_capacity(n, n * 32), l.clone())
+                ColumnSink::JsonLabels(LargeStringBuilder::with_capacity(n, text(32)), l.clone())
             }
-            (ColumnType::Text, None) => ColumnSink::Text(StringBuilder::with_capacity(n, n * 16)),
+            (ColumnType::Text, None) => ColumnSink::Text(StringBuilder::with_capacity(n, text(16))),
             (ColumnType::Json, None) => {
-                ColumnSink::Json(LargeStringBuilder::with_capacity(n, n * 32))
+                ColumnSink::Json(LargeStringBuilder::with_capacity(n, text(32)))
             }
             (ColumnType::Int64, _) => ColumnSink::Int64(Int64Builder::with_capacity(n)),
             (ColumnType::Int32, _) => ColumnSink::Int32(Int32Builder::with_capacity(n)),
@@ -121,6 +127,15 @@ impl ColumnSink {
             ColumnSink::Date(b, _) => b.append_null(),
             ColumnSink::Timestamp(b, _) => b.append_null(),
             ColumnSink::Decimal(b, _, _) => b.append_null(),
+        }
+    }
+
+    /// The bytes a text column's values took so far; `None` for other columns.
+    pub fn text_bytes(&self) -> Option<usize> {
+        match self {
+            ColumnSink::Text(b) | ColumnSink::TextLabels(b, _) => Some(b.values_slice().len()),
+            ColumnSink::Json(b) | ColumnSink::JsonLabels(b, _) => Some(b.values_slice().len()),
+            _ => None,
         }
     }
 
