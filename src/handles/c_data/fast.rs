@@ -251,20 +251,22 @@ fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
     true
 }
 
-/// Narrow text (SQL_C_CHAR) from any of Arrow's string layouts, a whole segment in one loop:
-/// each value that fits with its terminator is copied, the rest go to `redo`. `false` (nothing
-/// written) when the buffer is too short for every row.
-fn text_column<'v>(
+/// The loop every whole-segment path shares: rows `start..start + lengths.len()` of `array` into
+/// consecutive `element_size` elements of `data`. A null gets SQL_NULL_DATA; any other row goes
+/// to `write` with its element, which returns the length it wrote, or `None` for a value the
+/// general conversion must redo (its position goes to `redo`). `false` (nothing written) when
+/// the buffer is too short for every row.
+pub(super) fn each_element(
     array: &dyn Array,
-    value: impl Fn(usize) -> &'v str,
     start: usize,
     data: &mut [u8],
     element_size: usize,
     lengths: &mut [isize],
     redo: &mut Vec<usize>,
+    mut write: impl FnMut(usize, &mut [u8]) -> Option<isize>,
 ) -> bool {
     let n = lengths.len();
-    if data.len() < n * element_size || start + n > array.len() {
+    if element_size == 0 || data.len() < n * element_size || start + n > array.len() {
         return false;
     }
     let nulls = array.nulls().filter(|b| b.null_count() > 0);
@@ -274,21 +276,46 @@ fn text_column<'v>(
             *length = SQL_NULL_DATA;
             continue;
         }
-        let value = value(start + i).as_bytes();
-        if value.len() < element_size {
-            slot[..value.len()].copy_from_slice(value);
-            slot[value.len()] = 0;
-            *length = value.len() as isize;
-        } else {
-            redo.push(i);
+        match write(start + i, slot) {
+            Some(written) => *length = written,
+            None => redo.push(i),
         }
     }
     true
 }
 
+/// Narrow text (SQL_C_CHAR) from any of Arrow's string layouts: each value that fits with its
+/// terminator is copied.
+fn text_column<'v>(
+    array: &dyn Array,
+    value: impl Fn(usize) -> &'v str,
+    start: usize,
+    data: &mut [u8],
+    element_size: usize,
+    lengths: &mut [isize],
+    redo: &mut Vec<usize>,
+) -> bool {
+    each_element(
+        array,
+        start,
+        data,
+        element_size,
+        lengths,
+        redo,
+        |row, slot| {
+            let value = value(row).as_bytes();
+            (value.len() < slot.len()).then(|| {
+                slot[..value.len()].copy_from_slice(value);
+                slot[value.len()] = 0;
+                value.len() as isize
+            })
+        },
+    )
+}
+
 /// [`text_column`] for a string view array, whose short values (12 bytes at most) sit in the
 /// view itself, padded with zeros: those are copied as 12 fixed bytes, which needs no call to
-/// `memcpy` and brings the terminator along.
+/// `memcpy`.
 fn view_column(
     array: &StringViewArray,
     start: usize,
@@ -298,35 +325,32 @@ fn view_column(
     redo: &mut Vec<usize>,
 ) -> bool {
     const INLINE: usize = 12;
-    let n = lengths.len();
     if element_size <= INLINE {
         let value = |i| array.value(i);
         return text_column(array, value, start, data, element_size, lengths, redo);
     }
-    if data.len() < n * element_size || start + n > array.len() {
-        return false;
-    }
-    let views = &array.views()[start..start + n];
-    let nulls = array.nulls().filter(|b| b.null_count() > 0);
-    let slots = data.chunks_exact_mut(element_size).zip(lengths.iter_mut());
-    for (i, ((slot, length), view)) in slots.zip(views).enumerate() {
-        if nulls.is_some_and(|b| b.is_null(start + i)) {
-            *length = SQL_NULL_DATA;
-            continue;
-        }
-        let len = *view as u32 as usize;
-        if len <= INLINE {
-            slot[..INLINE].copy_from_slice(&view.to_le_bytes()[4..4 + INLINE]);
-        } else if len < element_size {
-            slot[..len].copy_from_slice(array.value(start + i).as_bytes());
-        } else {
-            redo.push(i);
-            continue;
-        }
-        slot[len] = 0;
-        *length = len as isize;
-    }
-    true
+    let views = array.views();
+    each_element(
+        array,
+        start,
+        data,
+        element_size,
+        lengths,
+        redo,
+        |row, slot| {
+            let view = views[row];
+            let len = view as u32 as usize;
+            if len <= INLINE {
+                slot[..INLINE].copy_from_slice(&view.to_le_bytes()[4..4 + INLINE]);
+            } else if len < slot.len() {
+                slot[..len].copy_from_slice(array.value(row).as_bytes());
+            } else {
+                return None;
+            }
+            slot[len] = 0;
+            Some(len as isize)
+        },
+    )
 }
 
 fn fixed(out: Option<&mut [u8]>, bytes: &[u8]) -> Option<CellOutcome> {

@@ -11,7 +11,7 @@ use arrow::datatypes::{
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::cell::{date_from_days, timestamp};
-use crate::odbc::attributes::SQL_NULL_DATA;
+use super::fast::each_element;
 
 /// Bytes of a TIMESTAMP_STRUCT and of a DATE_STRUCT.
 const TIMESTAMP_SIZE: usize = 16;
@@ -99,26 +99,21 @@ fn structs<T: Copy, const N: usize>(
     redo: &mut Vec<usize>,
     bytes: impl Fn(T) -> Option<[u8; N]>,
 ) -> bool {
-    let n = lengths.len();
-    if element_size < N || data.len() < n * element_size || start + n > values.len() {
+    if element_size < N || values.len() < array.len() {
         return false;
     }
-    let nulls = array.nulls().filter(|b| b.null_count() > 0);
-    let slots = data.chunks_exact_mut(element_size).zip(lengths.iter_mut());
-    for (i, ((slot, length), value)) in slots.zip(&values[start..start + n]).enumerate() {
-        if nulls.is_some_and(|b| b.is_null(start + i)) {
-            *length = SQL_NULL_DATA;
-            continue;
-        }
-        match bytes(*value) {
-            Some(bytes) => {
-                slot[..N].copy_from_slice(&bytes);
-                *length = N as isize;
-            }
-            None => redo.push(i),
-        }
-    }
-    true
+    each_element(
+        array,
+        start,
+        data,
+        element_size,
+        lengths,
+        redo,
+        |row, slot| {
+            slot[..N].copy_from_slice(&bytes(values[row])?);
+            Some(N as isize)
+        },
+    )
 }
 
 /// A TIMESTAMP_STRUCT: year i16, month, day, hour, minute, second u16, fraction u32
@@ -148,6 +143,7 @@ mod tests {
     use super::*;
     use crate::handles::c_data::to_datetime;
     use crate::handles::c_data::Place;
+    use crate::odbc::attributes::SQL_NULL_DATA;
     use crate::odbc::c_types::{SQL_C_TYPE_DATE, SQL_C_TYPE_TIMESTAMP};
     use arrow::array::{TimestampMicrosecondArray, TimestampNanosecondArray};
 
