@@ -1,8 +1,10 @@
 //! Fast paths for the pairs of Arrow type and C type that bulk-fetching clients bind most: an
 //! integer or float into its own C type, a boolean into SQL_C_BIT, text into SQL_C_CHAR or
-//! SQL_C_WCHAR. The array is downcast once per rowset segment and each value goes straight into
-//! the application's buffer. Anything unusual — a value that does not fit — is left to
-//! [`super::write_cell`], which owns truncation, chunking and every other conversion.
+//! SQL_C_WCHAR, and (a whole segment at a time, in `fast_datetime`) timestamps and dates into
+//! their structs. The array is downcast once per rowset segment and each value goes straight
+//! into the application's buffer. Anything unusual — a value that does not fit, a year the
+//! struct cannot hold — is left to [`super::write_cell`], which owns truncation, chunking, the
+//! errors and every other conversion.
 
 use arrow::array::{
     Array, ArrowPrimitiveType, BooleanArray, Date32Array, Float32Array, Float64Array, Int16Array,
@@ -11,6 +13,7 @@ use arrow::array::{
 use arrow::datatypes::{DataType, TimeUnit};
 
 use super::fast_datetime::{date_column, timestamp_column};
+use super::segment::each_element;
 use super::CellOutcome;
 use crate::odbc::attributes::SQL_NULL_DATA;
 use crate::odbc::c_types::{
@@ -104,7 +107,7 @@ impl FastColumn<'_> {
     /// Column-wise binding: rows `start..start + lengths.len()` into consecutive `element_size`
     /// elements of `data` (`None`: no data buffer bound), their lengths or SQL_NULL_DATA into
     /// `lengths`. Returns the positions (from 0) the general conversion must redo: values that do
-    /// not fit. One call per rowset segment instead of one address computation and one
+    /// not fit, or that it reports as errors. One call per rowset segment instead of one address computation and one
     /// indicator write through application memory per cell.
     pub fn write_column(
         &self,
@@ -246,39 +249,6 @@ fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
         } else {
             slot[..W].copy_from_slice(&bytes(*value));
             *length = W as isize;
-        }
-    }
-    true
-}
-
-/// The loop every whole-segment path shares: rows `start..start + lengths.len()` of `array` into
-/// consecutive `element_size` elements of `data`. A null gets SQL_NULL_DATA; any other row goes
-/// to `write` with its element, which returns the length it wrote, or `None` for a value the
-/// general conversion must redo (its position goes to `redo`). `false` (nothing written) when
-/// the buffer is too short for every row.
-pub(super) fn each_element(
-    array: &dyn Array,
-    start: usize,
-    data: &mut [u8],
-    element_size: usize,
-    lengths: &mut [isize],
-    redo: &mut Vec<usize>,
-    mut write: impl FnMut(usize, &mut [u8]) -> Option<isize>,
-) -> bool {
-    let n = lengths.len();
-    if element_size == 0 || data.len() < n * element_size || start + n > array.len() {
-        return false;
-    }
-    let nulls = array.nulls().filter(|b| b.null_count() > 0);
-    let slots = data.chunks_exact_mut(element_size).zip(lengths.iter_mut());
-    for (i, (slot, length)) in slots.enumerate() {
-        if nulls.is_some_and(|b| b.is_null(start + i)) {
-            *length = SQL_NULL_DATA;
-            continue;
-        }
-        match write(start + i, slot) {
-            Some(written) => *length = written,
-            None => redo.push(i),
         }
     }
     true

@@ -11,7 +11,7 @@ use arrow::datatypes::{
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::cell::{date_from_days, timestamp};
-use super::fast::each_element;
+use super::segment::each_element;
 
 /// Bytes of a TIMESTAMP_STRUCT and of a DATE_STRUCT.
 const TIMESTAMP_SIZE: usize = 16;
@@ -19,7 +19,8 @@ const DATE_SIZE: usize = 6;
 
 /// Rows `start..start + lengths.len()` of a timestamp array of any unit into consecutive
 /// `element_size` elements of `data`; the positions the general conversion must redo go to
-/// `redo`. `false` (nothing written) when the elements or the buffer are too small.
+/// `redo`. `false` (nothing written) when the elements or the buffer are too small, or the rows
+/// run past the array.
 pub fn timestamp_column(
     array: &dyn Array,
     unit: TimeUnit,

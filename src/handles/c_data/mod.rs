@@ -18,6 +18,7 @@ mod fast_datetime;
 mod from_c;
 mod json;
 mod numeric_struct;
+mod segment;
 mod text_form;
 mod to_datetime;
 mod to_number;
