@@ -32,17 +32,25 @@ pub enum ColumnSink {
     Decimal(Decimal128Builder, u8, i8),
 }
 
+/// The most bytes a text column's builder reserves for a batch up front.
+pub const TEXT_RESERVE_MAX: usize = 4 << 20;
+
 /// What a value that does not fit was expected to be, for the message.
 pub type Misfit = &'static str;
 
 impl ColumnSink {
     /// A sink for `rows` values of `col`; a text column reserves `text_per_row` bytes a row
-    /// (what its last batch took; 0: a guess), with an eighth more for the batch's spread.
+    /// (what its last batch took; 0: a guess), with an eighth more for the batch's spread, but
+    /// never more than [`TEXT_RESERVE_MAX`]: one huge value in a batch of one row must not make
+    /// the next batch ask for a thousand times its size. A column past it grows as it needs.
     pub fn new(col: &OutColumn, rows: usize, text_per_row: usize) -> Result<ColumnSink> {
         let n = rows;
-        let text = |guess: usize| match text_per_row {
-            0 => n * guess,
-            learned => n * learned + n * learned / 8,
+        let text = |guess: usize| {
+            let wanted = match text_per_row {
+                0 => n.saturating_mul(guess),
+                learned => n.saturating_mul(learned.saturating_add(learned / 8)),
+            };
+            wanted.min(TEXT_RESERVE_MAX)
         };
         Ok(match (col.ty, &col.labels) {
             (ColumnType::Text, Some(l)) => {

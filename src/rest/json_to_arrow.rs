@@ -238,6 +238,28 @@ mod tests {
         // The next batch is built the same whatever it reserved.
         let again = c.convert(&rows).unwrap();
         assert_eq!(again, b);
+        // One huge value in a batch of one row: the next batch of many rows reserves at most
+        // the bound, and its values are whole.
+        let huge = [json!({"note": "y".repeat(3 << 20), "id": 3})].map(|record| Row {
+            record,
+            context: None,
+        });
+        c.convert(&huge).unwrap();
+        assert_eq!(c.text_per_row[0].load(Ordering::Relaxed), 3 << 20);
+        let many: Vec<Row> = (0..1024)
+            .map(|i| Row {
+                record: json!({"note": format!("n{i}"), "id": i}),
+                context: None,
+            })
+            .collect();
+        let batch = c.convert(&many).unwrap();
+        let notes = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap();
+        assert_eq!((notes.len(), notes.value(1023)), (1024, "n1023"));
+        assert!(batch.get_array_memory_size() < 16 << 20);
     }
 
     #[test]
