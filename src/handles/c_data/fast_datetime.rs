@@ -8,14 +8,10 @@ use arrow::datatypes::{
     TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType,
 };
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::cell::{date_from_days, timestamp};
 use super::segment::each_element;
-
-/// Bytes of a TIMESTAMP_STRUCT and of a DATE_STRUCT.
-const TIMESTAMP_SIZE: usize = 16;
-const DATE_SIZE: usize = 6;
+use super::to_datetime::{date_fields, timestamp_fields};
 
 /// Rows `start..start + lengths.len()` of a timestamp array of any unit into consecutive
 /// `element_size` elements of `data`; the positions the general conversion must redo go to
@@ -58,7 +54,7 @@ pub fn timestamp_column(
         |v| {
             timestamp(v, &unit)
                 .ok()
-                .and_then(|ts| timestamp_struct(&ts))
+                .and_then(|ts| timestamp_fields(&ts))
         },
     )
 }
@@ -83,7 +79,7 @@ pub fn date_column(
         |days| {
             date_from_days(days.into())
                 .ok()
-                .and_then(|d| date_struct(&d))
+                .and_then(|d| date_fields(&d))
         },
     )
 }
@@ -115,28 +111,6 @@ fn structs<T: Copy, const N: usize>(
             Some(N as isize)
         },
     )
-}
-
-/// A TIMESTAMP_STRUCT: year i16, month, day, hour, minute, second u16, fraction u32
-/// (nanoseconds); `None` when the year does not fit.
-fn timestamp_struct(ts: &NaiveDateTime) -> Option<[u8; TIMESTAMP_SIZE]> {
-    let mut out = [0u8; TIMESTAMP_SIZE];
-    out[..DATE_SIZE].copy_from_slice(&date_struct(&ts.date())?);
-    // Hours, minutes and seconds always fit in u16.
-    out[6..8].copy_from_slice(&(ts.hour() as u16).to_ne_bytes());
-    out[8..10].copy_from_slice(&(ts.minute() as u16).to_ne_bytes());
-    out[10..12].copy_from_slice(&(ts.second() as u16).to_ne_bytes());
-    out[12..16].copy_from_slice(&(ts.nanosecond() % 1_000_000_000).to_ne_bytes());
-    Some(out)
-}
-
-/// A DATE_STRUCT: year i16, month, day u16; `None` when the year does not fit.
-fn date_struct(d: &NaiveDate) -> Option<[u8; DATE_SIZE]> {
-    let mut out = [0u8; DATE_SIZE];
-    out[0..2].copy_from_slice(&i16::try_from(d.year()).ok()?.to_ne_bytes());
-    out[2..4].copy_from_slice(&(d.month() as u16).to_ne_bytes());
-    out[4..6].copy_from_slice(&(d.day() as u16).to_ne_bytes());
-    Some(out)
 }
 
 #[cfg(test)]

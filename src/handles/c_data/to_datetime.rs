@@ -225,48 +225,62 @@ fn today() -> NaiveDate {
         .unwrap_or_default()
 }
 
-fn year_i16(year: i32, c_type: i16, place: Place) -> Result<i16> {
-    i16::try_from(year).map_err(|_| {
-        Error::new(
-            state::DATETIME_OVERFLOW,
-            format!(
-                "The year {year} ({place}) does not fit in {}; fetch it as SQL_C_CHAR",
-                name(c_type)
-            ),
-        )
-    })
+fn year_overflow(year: i32, c_type: i16, place: Place) -> Error {
+    Error::new(
+        state::DATETIME_OVERFLOW,
+        format!(
+            "The year {year} ({place}) does not fit in {}; fetch it as SQL_C_CHAR",
+            name(c_type)
+        ),
+    )
 }
 
-fn push_u16(out: &mut Vec<u8>, v: u32) {
-    // Every field pushed here is a month, day, hour, minute or second: it fits in u16.
-    out.extend_from_slice(&u16::try_from(v).unwrap_or(u16::MAX).to_ne_bytes());
-}
-
-/// The bytes of a DATE_STRUCT: year i16, month u16, day u16.
-pub(crate) fn date_struct(d: &NaiveDate, c_type: i16, place: Place) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(6);
-    out.extend_from_slice(&year_i16(d.year(), c_type, place)?.to_ne_bytes());
-    push_u16(&mut out, d.month());
-    push_u16(&mut out, d.day());
-    Ok(out)
+/// The bytes of a DATE_STRUCT: year i16, month u16, day u16; `None` when the year does not fit
+/// in i16. Fixed arrays, so the column-wise fast path writes them with no allocation.
+pub(crate) fn date_fields(d: &NaiveDate) -> Option<[u8; 6]> {
+    let mut out = [0u8; 6];
+    out[0..2].copy_from_slice(&i16::try_from(d.year()).ok()?.to_ne_bytes());
+    // Months and days (and below, hours, minutes and seconds) always fit in u16.
+    out[2..4].copy_from_slice(&(d.month() as u16).to_ne_bytes());
+    out[4..6].copy_from_slice(&(d.day() as u16).to_ne_bytes());
+    Some(out)
 }
 
 /// The bytes of a TIME_STRUCT: hour, minute, second, each u16.
-pub(crate) fn time_struct(t: &NaiveTime) -> Vec<u8> {
-    let mut out = Vec::with_capacity(6);
-    push_u16(&mut out, t.hour());
-    push_u16(&mut out, t.minute());
-    push_u16(&mut out, t.second());
+fn time_fields(t: &NaiveTime) -> [u8; 6] {
+    let mut out = [0u8; 6];
+    out[0..2].copy_from_slice(&(t.hour() as u16).to_ne_bytes());
+    out[2..4].copy_from_slice(&(t.minute() as u16).to_ne_bytes());
+    out[4..6].copy_from_slice(&(t.second() as u16).to_ne_bytes());
     out
 }
 
 /// The bytes of a TIMESTAMP_STRUCT: year i16, month, day, hour, minute, second u16, fraction u32
-/// (nanoseconds).
+/// (nanoseconds); `None` when the year does not fit in i16.
+pub(crate) fn timestamp_fields(ts: &NaiveDateTime) -> Option<[u8; 16]> {
+    let mut out = [0u8; 16];
+    out[0..6].copy_from_slice(&date_fields(&ts.date())?);
+    out[6..12].copy_from_slice(&time_fields(&ts.time()));
+    out[12..16].copy_from_slice(&(ts.nanosecond() % 1_000_000_000).to_ne_bytes());
+    Some(out)
+}
+
+/// [`date_fields`], a year past i16 being 22008.
+pub(crate) fn date_struct(d: &NaiveDate, c_type: i16, place: Place) -> Result<Vec<u8>> {
+    date_fields(d)
+        .map(Vec::from)
+        .ok_or_else(|| year_overflow(d.year(), c_type, place))
+}
+
+pub(crate) fn time_struct(t: &NaiveTime) -> Vec<u8> {
+    time_fields(t).to_vec()
+}
+
+/// [`timestamp_fields`], a year past i16 being 22008.
 pub(crate) fn timestamp_struct(ts: &NaiveDateTime, c_type: i16, place: Place) -> Result<Vec<u8>> {
-    let mut out = date_struct(&ts.date(), c_type, place)?;
-    out.extend_from_slice(&time_struct(&ts.time()));
-    out.extend_from_slice(&(ts.nanosecond() % 1_000_000_000).to_ne_bytes());
-    Ok(out)
+    timestamp_fields(ts)
+        .map(Vec::from)
+        .ok_or_else(|| year_overflow(ts.year(), c_type, place))
 }
 
 /// SQL_C_TYPE_DATE / SQL_C_DATE. A timestamp with a time part is truncated (01S07).
