@@ -1,8 +1,8 @@
 //! Reads one record's bytes into the values its columns want, without building the record: the
 //! columns' paths form a tree of object keys; keys on it are followed, everything else is skipped
 //! unparsed, and only a value a column takes is built (an object or array one when a column takes
-//! it whole, or when the path goes on into an array), into cells that keep their text buffers from
-//! one record to the next. The result is what [`super::jsonpath::get`]
+//! it whole, or when the path goes on into an array), into cells that keep their text buffers and
+//! the order of each object's keys from one record to the next. The result is what [`super::jsonpath::get`]
 //! finds on the parsed record, the last of duplicate keys included; converting the values stays
 //! with [`super::column_sink`].
 
@@ -167,24 +167,36 @@ impl PathTree {
     }
 }
 
-/// One record's values, a cell per column. A text cell keeps its buffer from one record to the
-/// next, so reading a string costs no allocation once the buffer is large enough.
+/// One record's values, a cell per column, and what reading the records before it taught: a
+/// text cell keeps its buffer from one record to the next, so reading a string costs no
+/// allocation once the buffer is large enough, and each object's keys are first matched against
+/// the order the last record had them in. Cells belong to the [`PathTree`] that reads into them
+/// (the remembered keys lead to that tree's nodes): a reader makes its own with `Cells::default()`.
 #[derive(Debug, Default)]
 pub struct Cells {
     values: Vec<Value>,
     present: Vec<bool>,
-    /// Per tree node, the keys of the object last read there, in order.
+    /// Per tree node: hashing a 40-byte custom-field key for every key of every record was the
+    /// larger part of reading one, and most APIs write every record's keys in the same order.
     key_orders: Vec<KeyOrder>,
 }
 
-/// The keys of the last object read at one node, in their order, each with the child it led
-/// to. An API writes every record's keys in the same order, so the next record's keys are
-/// matched against this list first: one comparison instead of hashing the key (custom-field keys
-/// are 40 bytes) and probing the table. A key that differs is looked up in the table and takes
-/// that place in the list.
+/// Keys remembered per node: an object with more keys than this (or keys that change from record
+/// to record, like a map keyed by ids) is matched by hashing past it, so no record can make the
+/// list grow with it. A key longer than `KEY_ORDER_KEY_BYTES` is never remembered.
+const KEY_ORDER_MAX: usize = 256;
+const KEY_ORDER_KEY_BYTES: usize = 256;
+
+/// The keys objects had at one node, in order, each with the child it led to. A key is first
+/// compared with the one at its position, then with the one after it (the record left out a key
+/// the last one had); only when neither matches is it hashed and looked up, and it is inserted at
+/// its position, so records that alternate between having an optional key and not cost one
+/// comparison more, not a lookup for every key after it. An API whose records have their keys in
+/// no stable order only pays those two comparisons on top of the lookup.
 #[derive(Debug, Default)]
 struct KeyOrder {
     keys: Vec<(String, Option<usize>)>,
+    /// Where the next key of the object being read is expected; never past the list's end.
     next: usize,
 }
 
@@ -195,20 +207,25 @@ impl KeyOrder {
         children: &HashMap<String, usize, BuildHasherDefault<KeyHasher>>,
     ) -> Option<usize> {
         let at = self.next;
-        self.next += 1;
-        if let Some((expected, child)) = self.keys.get(at) {
-            if same_key(expected.as_bytes(), key.as_bytes()) {
-                return *child;
+        for ahead in [at, at + 1] {
+            if let Some((expected, child)) = self.keys.get(ahead) {
+                if same_key(expected.as_bytes(), key.as_bytes()) {
+                    self.next = ahead + 1;
+                    return *child;
+                }
             }
         }
         let child = children.get(key).copied();
-        match self.keys.get_mut(at) {
-            Some(slot) => {
+        if key.len() <= KEY_ORDER_KEY_BYTES {
+            if self.keys.len() < KEY_ORDER_MAX {
+                self.keys.insert(at, (key.to_owned(), child));
+                self.next = at + 1;
+            } else if let Some(slot) = self.keys.get_mut(at) {
                 slot.0.clear();
                 slot.0.push_str(key);
                 slot.1 = child;
+                self.next = at + 1;
             }
-            None => self.keys.push((key.to_owned(), child)),
         }
         child
     }
@@ -234,7 +251,7 @@ fn same_key(a: &[u8], b: &[u8]) -> bool {
         .all(|(x, y)| x == y)
 }
 
-/// Eight bytes (from `chunks_exact(8)`) as one number.
+/// Eight bytes (from `chunks_exact(8)`) as one number, for comparing and hashing by words.
 fn word(bytes: &[u8]) -> u64 {
     let mut eight = [0u8; 8];
     eight.copy_from_slice(bytes);
@@ -661,26 +678,73 @@ mod tests {
         }
     }
 
+    /// Every column shows what jsonpath finds on `text` parsed whole: the record's bytes as
+    /// written, so its keys keep their order (a `json!` value would print them sorted).
+    fn agrees_as_written(cols: &[OutColumn], tree: &PathTree, cells: &mut Cells, text: &str) {
+        tree.read(text.as_bytes(), cells).unwrap();
+        let parsed: Value = serde_json::from_str(text).unwrap();
+        for (i, c) in cols.iter().enumerate() {
+            assert_eq!(
+                shown(cells.get(i)),
+                shown(jsonpath::get(&parsed, &c.path)),
+                "{} of {text}",
+                c.path
+            );
+        }
+    }
+
     #[test]
     fn keys_in_another_order_than_the_record_before_find_their_columns() {
-        // 40-byte keys like Pipedrive's custom fields, one differing only in its last byte.
-        let long_a = "0123456789abcdef0123456789abcdef0123456a";
-        let long_b = "0123456789abcdef0123456789abcdef0123456b";
-        let paths = ["id", long_a, long_b, "owner.id", "owner.name"];
+        // 40-byte keys like Pipedrive's custom fields, differing only in their last byte; and
+        // 10-byte keys differing only in the bytes past the last whole word.
+        let a = "0123456789abcdef0123456789abcdef0123456a";
+        let b = "0123456789abcdef0123456789abcdef0123456b";
+        let paths = ["id", a, b, "owner.id", "owner.name", "abcdefghij"];
         let cols: Vec<OutColumn> = paths.iter().map(|p| col(p, false)).collect();
         let tree = PathTree::new(&cols);
         let mut cells = Cells::default();
-        for record in [
-            json!({"id": 1, long_a: "a", long_b: "b", "owner": {"id": 5, "name": "Bo"}}),
-            json!({"id": 2, long_a: "a", long_b: "b", "owner": {"id": 6, "name": "Cy"}}),
-            // Swapped, one missing, an unknown key where a known one was, a key one byte short.
-            json!({long_b: "b2", "id": 3, "owner": {"name": "Di"}, long_a: "a2"}),
-            json!({"id": 4, "x": 0, long_b: "b3", "owner": {"other": 1, "id": 7}}),
-            json!({"i": 5, &long_a[..39]: "short", "owner": {}}),
-            json!({"id": 6, long_a: "a", long_b: "b", "owner": {"id": 5, "name": "Bo"}}),
+        let owner = r#""owner": {"id": 5, "name": "Bo"}"#;
+        for text in [
+            format!(r#"{{"id": 1, "{a}": "a", "{b}": "b", {owner}, "abcdefghij": 1}}"#),
+            format!(r#"{{"id": 2, "{a}": "a", "{b}": "b", {owner}, "abcdefghij": 2}}"#),
+            // Swapped in place, nested keys swapped, the tail key one byte different.
+            format!(
+                r#"{{"id": 3, "{b}": "b3", "{a}": "a3", "owner": {{"name": "Di", "id": 6}}, "abcdefghik": 3}}"#
+            ),
+            // Keys left out, and an unknown key of a known key's length in its place.
+            format!(r#"{{"ix": 4, "{a}": "a4", "abcdefghij": 4}}"#),
+            format!(r#"{{"id": 5, "{b}": "b5", "owner": {{"id": 7}}}}"#),
+            // An unknown key where a known one was, then back; a duplicate key.
+            format!(r#"{{"id": 6, "x": 0, "{b}": "b6", {owner}, "id": 66}}"#),
+            format!(r#"{{"id": 7, "{a}": "a7", "{b}": "b7", {owner}, "abcdefghij": 7}}"#),
+            // An optional key present in every other record.
+            format!(r#"{{"id": 8, "{a}": "a8", "extra": 1, "{b}": "b8", {owner}}}"#),
+            format!(r#"{{"id": 9, "{a}": "a9", "{b}": "b9", {owner}}}"#),
+            format!(r#"{{"id": 10, "{a}": "a10", "extra": 1, "{b}": "b10", {owner}}}"#),
         ] {
-            agrees(&cols, &tree, &mut cells, &record);
+            agrees_as_written(&cols, &tree, &mut cells, &text);
         }
+    }
+
+    #[test]
+    fn objects_with_many_or_changing_keys_remember_a_bounded_number() {
+        let cols = vec![col("k5000", false), col("id", false)];
+        let tree = PathTree::new(&cols);
+        let mut cells = Cells::default();
+        for round in 0..3 {
+            let keys: Vec<String> = (0..10_000)
+                .map(|k| format!(r#""k{}": {k}"#, (k + round * 7) % 10_000))
+                .collect();
+            let text = format!(r#"{{{}, "id": {round}}}"#, keys.join(", "));
+            agrees_as_written(&cols, &tree, &mut cells, &text);
+            let long = format!(r#"{{"{}": 1, "id": {round}}}"#, "x".repeat(1000));
+            agrees_as_written(&cols, &tree, &mut cells, &long);
+        }
+        assert_eq!(cells.key_orders[0].keys.len(), KEY_ORDER_MAX);
+        assert!(cells.key_orders[0]
+            .keys
+            .iter()
+            .all(|(key, _)| key.len() <= KEY_ORDER_KEY_BYTES));
     }
 
     #[test]
@@ -700,7 +764,7 @@ mod tests {
     }
 
     #[test]
-    fn the_key_hash_tells_apart_keys_that_differ_in_any_byte_or_length() {
+    fn the_key_hash_tells_apart_keys_that_differ_in_one_byte_or_in_length() {
         let hash = |key: &str| {
             let mut h = KeyHasher::default();
             key.hash(&mut h);
