@@ -239,7 +239,10 @@ impl<'a> Pager<'a> {
                     if let Some(why) = page.splitter.broken() {
                         return Err(Error::new(
                             ApiError::Unexpected,
-                            format!("The response from {} cannot be read: {why}", page.shown),
+                            format!(
+                                "The response from {} cannot be read: {why}. The query stopped there rather than return part of the result. Run it again: a body garbled on the way reads whole the next time. If the same page fails again, the API (or a proxy in front of it; check BaseURL) is not sending the JSON it documents: tell the API's owner",
+                                page.shown
+                            ),
                         ));
                     }
                 }

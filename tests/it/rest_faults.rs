@@ -222,6 +222,32 @@ fn a_cut_json_body_is_an_error() {
 }
 
 #[test]
+fn a_records_array_that_is_not_json_names_the_url_and_says_what_to_do() {
+    // The array is closed by `}`: the page cannot be split into records.
+    let body = r#"{"data": [{"id": 1}, {"id": 2}}, "additional_data": {}}"#;
+    let raw = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let api = MockApi::start(move |_| Reply::Raw(raw.clone().into_bytes()));
+    let path = temp_file(
+        "broken-array.toml",
+        &BROKEN_PROFILE.replace("{base}", &api.base_url()),
+    );
+    let conn = crate::harness::connect_str(&format!(
+        "DRIVER={{apiodbc}};Profile={};APIKey=k",
+        path.display()
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let err = query_error(&conn, "SELECT * FROM broken.nope").expect("an error for the page");
+    let msg = message(&err);
+    for part in ["/nope", "not valid JSON", "Run it again", "BaseURL"] {
+        assert!(msg.contains(part), "{part:?} is not in: {msg}");
+    }
+}
+
+#[test]
 fn a_body_that_breaks_off_before_its_first_record_is_read_again() {
     let body = pages_body();
     // The connection drops after the envelope's first bytes, before any record is complete.
