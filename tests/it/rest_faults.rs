@@ -172,7 +172,8 @@ fn an_endpoint_that_always_fails_is_an_error_within_the_retry_bound() {
     assert!((2..=6).contains(&attempts), "{attempts} attempts");
 }
 
-fn truncated_is_an_error(name: &str, raw: Vec<u8>) {
+/// The message of the error `SELECT * FROM broken.nope` fails with when every answer is `raw`.
+fn error_for_raw_answer(name: &str, raw: Vec<u8>) -> String {
     let api = MockApi::start(move |_| Reply::Raw(raw.clone()));
     let path = temp_file(
         &format!("{name}.toml"),
@@ -184,8 +185,12 @@ fn truncated_is_an_error(name: &str, raw: Vec<u8>) {
     ))
     .unwrap_or_else(|e| panic!("{e}"));
     let err = query_error(&conn, "SELECT * FROM broken.nope")
-        .unwrap_or_else(|| panic!("{name}: the query succeeded on a truncated body"));
-    let msg = message(&err);
+        .unwrap_or_else(|| panic!("{name}: the query succeeded on a broken body"));
+    message(&err)
+}
+
+fn truncated_is_an_error(name: &str, raw: Vec<u8>) {
+    let msg = error_for_raw_answer(name, raw);
     assert!(
         msg.contains("/nope"),
         "{name}: the message does not name the URL: {msg}"
@@ -230,18 +235,7 @@ fn a_records_array_that_is_not_json_names_the_url_and_says_what_to_do() {
          Connection: close\r\n\r\n{body}",
         body.len()
     );
-    let api = MockApi::start(move |_| Reply::Raw(raw.clone().into_bytes()));
-    let path = temp_file(
-        "broken-array.toml",
-        &BROKEN_PROFILE.replace("{base}", &api.base_url()),
-    );
-    let conn = crate::harness::connect_str(&format!(
-        "DRIVER={{apiodbc}};Profile={};APIKey=k",
-        path.display()
-    ))
-    .unwrap_or_else(|e| panic!("{e}"));
-    let err = query_error(&conn, "SELECT * FROM broken.nope").expect("an error for the page");
-    let msg = message(&err);
+    let msg = error_for_raw_answer("broken-array", raw.into_bytes());
     for part in ["/nope", "not valid JSON", "Run it again", "BaseURL"] {
         assert!(msg.contains(part), "{part:?} is not in: {msg}");
     }
