@@ -13,7 +13,7 @@ use arrow::array::{
 use arrow::datatypes::{DataType, TimeUnit};
 
 use super::fast_datetime::{date_column, timestamp_column};
-use super::segment::each_element;
+use super::segment::Elements;
 use super::CellOutcome;
 use crate::odbc::attributes::SQL_NULL_DATA;
 use crate::odbc::c_types::{
@@ -117,58 +117,26 @@ impl FastColumn<'_> {
         lengths: &mut [isize],
     ) -> Vec<usize> {
         if let Some(data) = data.as_deref_mut().filter(|_| element_size > 0) {
-            let fixed = match self {
-                FastColumn::I64(a) => {
-                    fixed_column(a, start, data, element_size, lengths, i64::to_ne_bytes)
-                }
-                FastColumn::I32(a) => {
-                    fixed_column(a, start, data, element_size, lengths, i32::to_ne_bytes)
-                }
-                FastColumn::I16(a) => {
-                    fixed_column(a, start, data, element_size, lengths, i16::to_ne_bytes)
-                }
-                FastColumn::F64(a) => {
-                    fixed_column(a, start, data, element_size, lengths, f64::to_ne_bytes)
-                }
-                FastColumn::F32(a) => {
-                    fixed_column(a, start, data, element_size, lengths, f32::to_ne_bytes)
-                }
-                _ => false,
-            };
-            if fixed {
-                return Vec::new();
-            }
-        }
-        if let Some(data) = data.as_deref_mut().filter(|_| element_size > 0) {
             let mut redo = Vec::new();
+            let mut elements = Elements {
+                start,
+                data,
+                element_size,
+                lengths: &mut *lengths,
+                redo: &mut redo,
+            };
+            let e = &mut elements;
             let whole = match self {
-                FastColumn::Text(a, false) => text_column(
-                    *a,
-                    |i| a.value(i),
-                    start,
-                    data,
-                    element_size,
-                    lengths,
-                    &mut redo,
-                ),
-                FastColumn::LargeText(a, false) => text_column(
-                    *a,
-                    |i| a.value(i),
-                    start,
-                    data,
-                    element_size,
-                    lengths,
-                    &mut redo,
-                ),
-                FastColumn::TextView(a, false) => {
-                    view_column(a, start, data, element_size, lengths, &mut redo)
-                }
-                FastColumn::Timestamp(a, unit) => {
-                    timestamp_column(*a, *unit, start, data, element_size, lengths, &mut redo)
-                }
-                FastColumn::Date(a) => {
-                    date_column(a, start, data, element_size, lengths, &mut redo)
-                }
+                FastColumn::I64(a) => fixed_column(a, e, i64::to_ne_bytes),
+                FastColumn::I32(a) => fixed_column(a, e, i32::to_ne_bytes),
+                FastColumn::I16(a) => fixed_column(a, e, i16::to_ne_bytes),
+                FastColumn::F64(a) => fixed_column(a, e, f64::to_ne_bytes),
+                FastColumn::F32(a) => fixed_column(a, e, f32::to_ne_bytes),
+                FastColumn::Text(a, false) => text_column(*a, |i| a.value(i), e),
+                FastColumn::LargeText(a, false) => text_column(*a, |i| a.value(i), e),
+                FastColumn::TextView(a, false) => view_column(a, e),
+                FastColumn::Timestamp(a, unit) => timestamp_column(*a, *unit, e),
+                FastColumn::Date(a) => date_column(a, e),
                 _ => false,
             };
             if whole {
@@ -210,26 +178,21 @@ impl FastColumn<'_> {
 /// then handles.
 fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
     array: &PrimitiveArray<T>,
-    start: usize,
-    data: &mut [u8],
-    element_size: usize,
-    lengths: &mut [isize],
+    e: &mut Elements,
     bytes: impl Fn(T::Native) -> [u8; W],
 ) -> bool {
-    let n = lengths.len();
-    if element_size < W || data.len() < n * element_size || start + n > array.len() {
+    let (start, n) = (e.start, e.rows());
+    if e.element_size < W || !e.fits() || start + n > array.len() {
         return false;
     }
-    let values = &array.values()[start..start + n];
-    let nulls = array.nulls().filter(|b| b.null_count() > 0);
-    if element_size == W {
+    if e.element_size == W {
         // Packed elements in native byte order are exactly Arrow's values buffer: one copy.
         let raw = array.values().inner().as_slice();
         if let Some(run) = raw.get(start * W..(start + n) * W) {
-            data[..n * W].copy_from_slice(run);
-            lengths.fill(W as isize);
-            if let Some(nulls) = nulls {
-                for (i, length) in lengths.iter_mut().enumerate() {
+            e.data[..n * W].copy_from_slice(run);
+            e.lengths.fill(W as isize);
+            if let Some(nulls) = array.nulls().filter(|b| b.null_count() > 0) {
+                for (i, length) in e.lengths.iter_mut().enumerate() {
                     if nulls.is_null(start + i) {
                         *length = SQL_NULL_DATA;
                     }
@@ -238,89 +201,48 @@ fn fixed_column<T: ArrowPrimitiveType, const W: usize>(
             return true;
         }
     }
-    for (i, ((slot, value), length)) in data
-        .chunks_exact_mut(element_size)
-        .zip(values)
-        .zip(lengths.iter_mut())
-        .enumerate()
-    {
-        if nulls.is_some_and(|b| b.is_null(start + i)) {
-            *length = SQL_NULL_DATA;
-        } else {
-            slot[..W].copy_from_slice(&bytes(*value));
-            *length = W as isize;
-        }
-    }
-    true
+    let values = array.values();
+    e.each(array, |row, slot| {
+        slot[..W].copy_from_slice(&bytes(values[row]));
+        Some(W as isize)
+    })
 }
 
 /// Narrow text (SQL_C_CHAR) from any of Arrow's string layouts: each value that fits with its
 /// terminator is copied.
-fn text_column<'v>(
-    array: &dyn Array,
-    value: impl Fn(usize) -> &'v str,
-    start: usize,
-    data: &mut [u8],
-    element_size: usize,
-    lengths: &mut [isize],
-    redo: &mut Vec<usize>,
-) -> bool {
-    each_element(
-        array,
-        start,
-        data,
-        element_size,
-        lengths,
-        redo,
-        |row, slot| {
-            let value = value(row).as_bytes();
-            (value.len() < slot.len()).then(|| {
-                slot[..value.len()].copy_from_slice(value);
-                slot[value.len()] = 0;
-                value.len() as isize
-            })
-        },
-    )
+fn text_column<'v>(array: &dyn Array, value: impl Fn(usize) -> &'v str, e: &mut Elements) -> bool {
+    e.each(array, |row, slot| {
+        let value = value(row).as_bytes();
+        (value.len() < slot.len()).then(|| {
+            slot[..value.len()].copy_from_slice(value);
+            slot[value.len()] = 0;
+            value.len() as isize
+        })
+    })
 }
 
 /// [`text_column`] for a string view array, whose short values (12 bytes at most) sit in the
 /// view itself, padded with zeros: those are copied as 12 fixed bytes, which needs no call to
 /// `memcpy`.
-fn view_column(
-    array: &StringViewArray,
-    start: usize,
-    data: &mut [u8],
-    element_size: usize,
-    lengths: &mut [isize],
-    redo: &mut Vec<usize>,
-) -> bool {
+fn view_column(array: &StringViewArray, e: &mut Elements) -> bool {
     const INLINE: usize = 12;
-    if element_size <= INLINE {
-        let value = |i| array.value(i);
-        return text_column(array, value, start, data, element_size, lengths, redo);
+    if e.element_size <= INLINE {
+        return text_column(array, |i| array.value(i), e);
     }
     let views = array.views();
-    each_element(
-        array,
-        start,
-        data,
-        element_size,
-        lengths,
-        redo,
-        |row, slot| {
-            let view = views[row];
-            let len = view as u32 as usize;
-            if len <= INLINE {
-                slot[..INLINE].copy_from_slice(&view.to_le_bytes()[4..4 + INLINE]);
-            } else if len < slot.len() {
-                slot[..len].copy_from_slice(array.value(row).as_bytes());
-            } else {
-                return None;
-            }
-            slot[len] = 0;
-            Some(len as isize)
-        },
-    )
+    e.each(array, |row, slot| {
+        let view = views[row];
+        let len = view as u32 as usize;
+        if len <= INLINE {
+            slot[..INLINE].copy_from_slice(&view.to_le_bytes()[4..4 + INLINE]);
+        } else if len < slot.len() {
+            slot[..len].copy_from_slice(array.value(row).as_bytes());
+        } else {
+            return None;
+        }
+        slot[len] = 0;
+        Some(len as isize)
+    })
 }
 
 fn fixed(out: Option<&mut [u8]>, bytes: &[u8]) -> Option<CellOutcome> {

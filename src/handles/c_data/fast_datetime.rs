@@ -10,22 +10,12 @@ use arrow::datatypes::{
 };
 
 use super::cell::{date_from_days, timestamp};
-use super::segment::each_element;
+use super::segment::Elements;
 use super::to_datetime::{date_fields, timestamp_fields};
 
-/// Rows `start..start + lengths.len()` of a timestamp array of any unit into consecutive
-/// `element_size` elements of `data`; the positions the general conversion must redo go to
-/// `redo`. `false` (nothing written) when the elements or the buffer are too small, or the rows
-/// run past the array.
-pub fn timestamp_column(
-    array: &dyn Array,
-    unit: TimeUnit,
-    start: usize,
-    data: &mut [u8],
-    element_size: usize,
-    lengths: &mut [isize],
-    redo: &mut Vec<usize>,
-) -> bool {
+/// A segment of a timestamp array of any unit into `e`. `false` (nothing written) when the
+/// elements or the buffer are too small, or the rows run past the array.
+pub fn timestamp_column(array: &dyn Array, unit: TimeUnit, e: &mut Elements) -> bool {
     let values = match unit {
         TimeUnit::Second => array
             .as_primitive_opt::<TimestampSecondType>()
@@ -43,74 +33,36 @@ pub fn timestamp_column(
     let Some(values) = values else {
         return false;
     };
-    structs(
-        array,
-        values,
-        start,
-        data,
-        element_size,
-        lengths,
-        redo,
-        |v| {
-            timestamp(v, &unit)
-                .ok()
-                .and_then(|ts| timestamp_fields(&ts))
-        },
-    )
+    structs(array, values, e, |v| {
+        timestamp(v, &unit)
+            .ok()
+            .and_then(|ts| timestamp_fields(&ts))
+    })
 }
 
 /// Like [`timestamp_column`] for a Date32 array.
-pub fn date_column(
-    array: &Date32Array,
-    start: usize,
-    data: &mut [u8],
-    element_size: usize,
-    lengths: &mut [isize],
-    redo: &mut Vec<usize>,
-) -> bool {
-    structs(
-        array,
-        array.values(),
-        start,
-        data,
-        element_size,
-        lengths,
-        redo,
-        |days| {
-            date_from_days(days.into())
-                .ok()
-                .and_then(|d| date_fields(&d))
-        },
-    )
+pub fn date_column(array: &Date32Array, e: &mut Elements) -> bool {
+    structs(array, array.values(), e, |days| {
+        date_from_days(days.into())
+            .ok()
+            .and_then(|d| date_fields(&d))
+    })
 }
 
-/// Each non-null value of `values` (rows from `start`) as the `N` bytes `bytes` makes of it.
-#[allow(clippy::too_many_arguments)]
+/// Each non-null value of `values` as the `N` bytes `bytes` makes of it.
 fn structs<T: Copy, const N: usize>(
     array: &dyn Array,
     values: &[T],
-    start: usize,
-    data: &mut [u8],
-    element_size: usize,
-    lengths: &mut [isize],
-    redo: &mut Vec<usize>,
+    e: &mut Elements,
     bytes: impl Fn(T) -> Option<[u8; N]>,
 ) -> bool {
-    if element_size < N || values.len() < array.len() {
+    if e.element_size < N || values.len() < array.len() {
         return false;
     }
-    each_element(
-        array,
-        start,
-        data,
-        element_size,
-        lengths,
-        redo,
-        |row, slot| {
-            slot[..N].copy_from_slice(&bytes(values[row])?);
-            Some(N as isize)
-        },
-    )
+    e.each(array, |row, slot| {
+        slot[..N].copy_from_slice(&bytes(values[row])?);
+        Some(N as isize)
+    })
 }
 
 #[cfg(test)]
@@ -142,11 +94,13 @@ mod tests {
         assert!(timestamp_column(
             &array,
             unit,
-            0,
-            &mut data,
-            20,
-            &mut lengths,
-            &mut redo
+            &mut Elements {
+                start: 0,
+                data: &mut data,
+                element_size: 20,
+                lengths: &mut lengths,
+                redo: &mut redo,
+            }
         ));
         assert_eq!(redo, vec![4]);
         assert_eq!(lengths[..4], [16, 16, 16, SQL_NULL_DATA]);
@@ -160,11 +114,13 @@ mod tests {
         assert!(!timestamp_column(
             &array,
             unit,
-            0,
-            &mut data,
-            8,
-            &mut lengths,
-            &mut redo
+            &mut Elements {
+                start: 0,
+                data: &mut data,
+                element_size: 8,
+                lengths: &mut lengths,
+                redo: &mut redo,
+            }
         ));
         // Every unit, from a row past the start.
         let nanos = TimestampNanosecondArray::from(vec![0, 1_500]);
@@ -172,7 +128,15 @@ mod tests {
         let mut len = [0isize; 1];
         let unit = TimeUnit::Nanosecond;
         assert!(timestamp_column(
-            &nanos, unit, 1, &mut one, 16, &mut len, &mut redo
+            &nanos,
+            unit,
+            &mut Elements {
+                start: 1,
+                data: &mut one,
+                element_size: 16,
+                lengths: &mut len,
+                redo: &mut redo,
+            }
         ));
         assert_eq!(u32::from_ne_bytes(one[12..16].try_into().unwrap()), 1_500);
     }
@@ -186,11 +150,13 @@ mod tests {
         let mut redo = Vec::new();
         assert!(date_column(
             &array,
-            1,
-            &mut data,
-            6,
-            &mut lengths,
-            &mut redo
+            &mut Elements {
+                start: 1,
+                data: &mut data,
+                element_size: 6,
+                lengths: &mut lengths,
+                redo: &mut redo,
+            }
         ));
         assert!(redo.is_empty());
         assert_eq!(lengths, [SQL_NULL_DATA, 6, 6]);
