@@ -2,6 +2,7 @@
 //! `sys` schema, the stored-procedure registry, and statement preparation (escape translation,
 //! parameter markers, read-only checks) and streaming execution. It knows SQL and Arrow, not ODBC.
 
+mod asks_api;
 pub mod catalog;
 mod column_names;
 pub mod complexity;
@@ -105,6 +106,8 @@ pub enum Prepared {
         /// An INSERT, UPDATE or DELETE: executing it changes the API's data and its one row is
         /// the count of rows changed.
         writes: bool,
+        /// It scans a profile's table, so its rows cost requests ([`asks_api`]).
+        asks_api: bool,
     },
     Procedure {
         call: ProcedureCall,
@@ -131,6 +134,15 @@ impl Prepared {
     /// Whether executing it changes the API's data (INSERT, UPDATE, DELETE).
     pub fn writes(&self) -> bool {
         matches!(self, Prepared::Query { writes: true, .. })
+    }
+
+    /// Whether its rows come from an API (a procedure's, always): each batch read may cost a
+    /// request. Otherwise they are computed in the driver.
+    pub fn asks_api(&self) -> bool {
+        match self {
+            Prepared::Query { asks_api, .. } => *asks_api,
+            Prepared::Procedure { .. } => true,
+        }
     }
 
     /// The stack executing the statement and reading its rows needs: the large one for a deeply
@@ -345,12 +357,14 @@ impl Engine {
         } else {
             Stack::Caller
         };
+        let asks_api = asks_api::asks_api(&plan, &self.catalog(), &self.default_schema);
         Ok(Prepared::Query {
             sql: translated,
             plan: Arc::new(DropOnStack::new(plan, stack)),
             schema,
             param_types,
             writes,
+            asks_api,
         })
     }
 
@@ -776,6 +790,41 @@ mod tests {
             .expect("a batch")
             .expect("ok");
         ScalarValue::try_from_array(batch.column(0), 0).expect("value")
+    }
+
+    #[test]
+    fn only_a_scan_of_a_profiles_table_asks_an_api() {
+        let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
+        let table = MemTable::try_new(schema, vec![vec![]]).expect("table");
+        let e = Engine::new(EngineOptions {
+            default_schema: "crm".into(),
+            database: "apiodbc".into(),
+            user: String::new(),
+            connection_props: Vec::new(),
+            procedures: ProcedureRegistry::default(),
+            batch_size: 1024,
+            tables: vec![NamedTable {
+                schema: "crm".into(),
+                name: "persons".into(),
+                provider: Arc::new(table),
+                late: None,
+            }],
+            requests: Arc::default(),
+            read_only: None,
+        })
+        .expect("engine");
+        let asks = |sql: &str| block_on(e.prepare(sql, true)).expect(sql).asks_api();
+        assert!(asks("SELECT * FROM persons"));
+        assert!(asks("SELECT * FROM crm.PERSONS"));
+        assert!(asks(
+            "SELECT value FROM generate_series(1, 3) WHERE value IN (SELECT id FROM persons)"
+        ));
+        assert!(asks(
+            "SELECT 1 FROM sys.sys_tables UNION ALL SELECT id FROM persons"
+        ));
+        assert!(!asks("SELECT value FROM generate_series(1, 3)"));
+        assert!(!asks("SELECT * FROM sys.sys_tables"));
+        assert!(!asks("SELECT 1"));
     }
 
     #[test]
