@@ -121,6 +121,11 @@ fn runtime() -> Result<&'static Runtime> {
         .map_err(|e| Error::general(format!("Could not start the driver's runtime: {e}")))
 }
 
+/// The driver's runtime, for work that goes on between driver calls (reading a result ahead).
+pub fn handle() -> Result<tokio::runtime::Handle> {
+    Ok(runtime()?.handle().clone())
+}
+
 /// Runs `future` to completion on the driver's runtime, polled on the given stack, and returns
 /// its output.
 pub fn wait_on<F>(stack: Stack, future: F) -> Result<F::Output>

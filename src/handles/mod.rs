@@ -15,6 +15,7 @@ pub mod diag;
 pub mod environment;
 pub mod info;
 pub mod params;
+mod read_ahead;
 mod scroll;
 pub mod sql_types;
 pub mod statement;

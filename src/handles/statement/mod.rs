@@ -30,6 +30,7 @@ use super::connection::Connection;
 use super::cursor::Cursor;
 use super::descriptor::{datetime_sub_of, verbose_of, DescKind, DescRecord, Descriptor};
 use super::diag::Diagnostics;
+use super::read_ahead::read_ahead;
 use super::sql_types::{self, column_type, DEFAULT_MAX_TEXT_LEN as MAX_TEXT_LEN};
 use super::{lock, params, Status};
 use crate::engine::Prepared;
@@ -347,6 +348,14 @@ impl Statement {
         if schema != prepared.schema() {
             self.describe_result(&schema);
         }
+        // Rows the driver computes are read ahead while the application works on the last
+        // rowset. Not an API's rows: a page read ahead and never fetched costs a request. Not a
+        // deep statement's: its stream must be polled on the large stack, by the driver call.
+        let stream = if prepared.stack() == Stack::Caller && !prepared.asks_api() {
+            read_ahead(stream, st.attrs.max_rows as u64)
+        } else {
+            stream
+        };
         st.cursor = Some(Cursor::new(
             schema,
             stream,

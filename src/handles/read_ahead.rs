@@ -1,0 +1,376 @@
+//! Reads a query's batches on the driver's runtime while the application works on the rows it
+//! already has. DataFusion merges a query's partitions through a channel two batches deep, so
+//! without this, while the application's thread converts a rowset into its buffers and reads it,
+//! the engine's workers soon have nowhere to put their next batch and a core idles.
+//!
+//! The statement uses it only for rows the driver computes (`Prepared::asks_api`): an API's page
+//! read ahead and never fetched would cost a request, and those scans wait on the API, not on a
+//! core. It reads only as far ahead as the application has shown it reads on: never more batches
+//! ahead than it has taken so far, at most [`MAX_BATCHES_AHEAD`] and about [`MAX_BYTES_AHEAD`],
+//! and never past SQL_ATTR_MAX_ROWS, so a client that reads one rowset and closes costs at most
+//! one batch's work more than before. It owns the queue and the task that fills it; it must not
+//! change, reorder or drop a batch, and it must not lose an error: a reader that stops without
+//! reaching the end (a panic) is an error, never a short result.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::SendableRecordBatchStream;
+use futures::StreamExt;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+use super::lock;
+
+/// The most batches read ahead of the application (measured: 8 keeps both cores busy on a
+/// 2-core machine; more gained nothing).
+pub const MAX_BATCHES_AHEAD: usize = 8;
+
+/// Batches held ahead stop being read past this many bytes (the first batch is always read).
+pub const MAX_BYTES_AHEAD: usize = 32 << 20;
+
+/// `stream`, read ahead on the driver's runtime; `max_rows` (0: no limit) is where reading stops.
+/// Without the runtime the stream is returned as it is: reading ahead is only ever an
+/// optimisation.
+pub fn read_ahead(stream: SendableRecordBatchStream, max_rows: u64) -> SendableRecordBatchStream {
+    let Ok(runtime) = crate::runtime::handle() else {
+        return stream;
+    };
+    let schema = stream.schema();
+    let shared = Arc::new(Shared::default());
+    let task = runtime.spawn(fill(stream, shared.clone(), max_rows));
+    let reader = Reader {
+        shared,
+        task: Some(task),
+    };
+    let batches = futures::stream::unfold(reader, |mut reader| async move {
+        let item = reader.next().await?;
+        Some((item, reader))
+    });
+    Box::pin(RecordBatchStreamAdapter::new(schema, batches))
+}
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    /// The application took a batch: there may be room again.
+    taken: Notify,
+    /// A batch (or the end) is in the queue.
+    put: Notify,
+}
+
+#[derive(Default)]
+struct Queue {
+    items: VecDeque<DfResult<RecordBatch>>,
+    bytes: usize,
+    /// Batches the application has taken so far: how far ahead it is worth reading.
+    taken: usize,
+    end: End,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
+enum End {
+    #[default]
+    Open,
+    /// Every batch (or the error that ended the result) is in the queue.
+    Reached,
+    /// The reading task stopped without reaching the end.
+    Lost,
+}
+
+impl Queue {
+    fn has_room(&self) -> bool {
+        let ahead = self.taken.clamp(1, MAX_BATCHES_AHEAD);
+        self.items.is_empty() || (self.items.len() < ahead && self.bytes < MAX_BYTES_AHEAD)
+    }
+}
+
+/// The task: moves batches from the engine's stream into the queue while there is room.
+async fn fill(stream: SendableRecordBatchStream, shared: Arc<Shared>, max_rows: u64) {
+    let _lost = MarkLostOnDrop(shared.clone());
+    let mut rows = 0u64;
+    let mut stream = Some(stream);
+    while let Some(reading) = stream.as_mut() {
+        loop {
+            // `notify_one` keeps a wake-up that comes before this wait, so none is missed.
+            let room = shared.taken.notified();
+            if lock(&shared.queue).has_room() {
+                break;
+            }
+            room.await;
+        }
+        let item = reading.next().await;
+        let done = match &item {
+            Some(Ok(batch)) => {
+                rows += batch.num_rows() as u64;
+                max_rows > 0 && rows >= max_rows
+            }
+            Some(Err(_)) | None => true,
+        };
+        if done {
+            // The engine's resources (and any request in flight) go as soon as the end is read,
+            // before the application can see the end.
+            stream = None;
+        }
+        let mut queue = lock(&shared.queue);
+        if let Some(item) = item {
+            if let Ok(batch) = &item {
+                queue.bytes += batch.get_array_memory_size();
+            }
+            queue.items.push_back(item);
+        }
+        if done {
+            queue.end = End::Reached;
+        }
+        drop(queue);
+        shared.put.notify_one();
+    }
+}
+
+/// Marks the queue lost when the task ends without reaching the end: it panicked, or the
+/// runtime shut down.
+struct MarkLostOnDrop(Arc<Shared>);
+
+impl Drop for MarkLostOnDrop {
+    fn drop(&mut self) {
+        let mut queue = lock(&self.0.queue);
+        if queue.end == End::Open {
+            queue.end = End::Lost;
+        }
+        drop(queue);
+        self.0.put.notify_one();
+    }
+}
+
+/// The application's side of the queue; dropping it stops the task.
+struct Reader {
+    shared: Arc<Shared>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Reader {
+    async fn next(&mut self) -> Option<DfResult<RecordBatch>> {
+        loop {
+            let put = self.shared.put.notified();
+            {
+                let mut queue = lock(&self.shared.queue);
+                if let Some(item) = queue.items.pop_front() {
+                    if let Ok(batch) = &item {
+                        queue.bytes = queue.bytes.saturating_sub(batch.get_array_memory_size());
+                    }
+                    queue.taken += 1;
+                    drop(queue);
+                    self.shared.taken.notify_one();
+                    return Some(item);
+                }
+                match queue.end {
+                    End::Open => {}
+                    End::Reached => return None,
+                    End::Lost => {
+                        // Reported once; the cursor stops at an error.
+                        queue.end = End::Reached;
+                        return Some(Err(DataFusionError::Execution(
+                            "The driver's reader of this result stopped before its end (an internal error); no more rows can be read. Execute the statement again".into(),
+                        )));
+                    }
+                }
+            }
+            put.await;
+        }
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            // Wait for the engine's stream to be dropped, so that by the time the cursor is
+            // closed no request of it is still in flight and its log line is written. Not from
+            // inside a runtime, where blocking could wait on this very thread.
+            if tokio::runtime::Handle::try_current().is_err() {
+                let _ = futures::executor::block_on(task);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::Int64Array;
+    use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn schema() -> SchemaRef {
+        Arc::new(Schema::new(vec![Field::new("n", DataType::Int64, false)]))
+    }
+
+    fn batch(from: i64, rows: i64) -> RecordBatch {
+        RecordBatch::try_new(
+            schema(),
+            vec![Arc::new(Int64Array::from_iter_values(from..from + rows))],
+        )
+        .expect("batch")
+    }
+
+    /// A stream of `count` batches of 10 rows that counts how many were read from it.
+    fn counted(count: usize, read: Arc<AtomicUsize>) -> SendableRecordBatchStream {
+        let batches = futures::stream::iter(0..count).map(move |i| {
+            read.fetch_add(1, Ordering::SeqCst);
+            Ok(batch(i as i64 * 10, 10))
+        });
+        Box::pin(RecordBatchStreamAdapter::new(schema(), batches))
+    }
+
+    fn values(batches: &[RecordBatch]) -> Vec<i64> {
+        batches
+            .iter()
+            .flat_map(|b| {
+                let column = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
+                column.values().to_vec()
+            })
+            .collect()
+    }
+
+    fn block_on<F: std::future::Future + Send>(future: F) -> F::Output
+    where
+        F::Output: Send,
+    {
+        crate::runtime::wait_on(crate::runtime::Stack::Caller, future).expect("runtime")
+    }
+
+    /// Waits until `read` reaches `expected` (a loaded machine may take a while), then gives
+    /// the reading task time to read past it, which it must not.
+    fn settles_at(read: &AtomicUsize, expected: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while read.load(Ordering::SeqCst) < expected && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(read.load(Ordering::SeqCst), expected);
+    }
+
+    #[test]
+    fn every_batch_arrives_once_and_in_order() {
+        let read = Arc::new(AtomicUsize::new(0));
+        let mut stream = read_ahead(counted(100, read.clone()), 0);
+        let batches: Vec<RecordBatch> = block_on(async {
+            let mut all = Vec::new();
+            while let Some(batch) = stream.next().await {
+                all.push(batch.expect("batch"));
+            }
+            all
+        });
+        assert_eq!(values(&batches), (0..1000).collect::<Vec<i64>>());
+        assert_eq!(read.load(Ordering::SeqCst), 100);
+    }
+
+    #[test]
+    fn it_reads_no_further_ahead_than_the_application_has_read() {
+        let read = Arc::new(AtomicUsize::new(0));
+        let mut stream = read_ahead(counted(100, read.clone()), 0);
+        // Nothing taken yet: one batch ahead.
+        settles_at(&read, 1);
+        for _ in 0..3 {
+            block_on(stream.next()).expect("a batch").expect("no error");
+        }
+        // Three taken: three more held.
+        settles_at(&read, 6);
+        for _ in 0..30 {
+            block_on(stream.next()).expect("a batch").expect("no error");
+        }
+        settles_at(&read, 33 + MAX_BATCHES_AHEAD);
+        drop(stream);
+        assert_eq!(read.load(Ordering::SeqCst), 33 + MAX_BATCHES_AHEAD);
+    }
+
+    #[test]
+    fn it_stops_reading_at_max_rows() {
+        let read = Arc::new(AtomicUsize::new(0));
+        let mut stream = read_ahead(counted(100, read.clone()), 25);
+        let batches: Vec<RecordBatch> = block_on(async {
+            let mut all = Vec::new();
+            while let Some(batch) = stream.next().await {
+                all.push(batch.expect("batch"));
+            }
+            all
+        });
+        // Whole batches up to the one that reaches the limit; the cursor cuts the last.
+        assert_eq!(values(&batches), (0..30).collect::<Vec<i64>>());
+        assert_eq!(read.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn an_error_arrives_after_the_batches_before_it_and_ends_the_reading() {
+        let read = Arc::new(AtomicUsize::new(0));
+        let counter = read.clone();
+        let items = futures::stream::iter(0..10).map(move |i| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            if i == 2 {
+                Err(DataFusionError::Execution("page 3 failed".into()))
+            } else {
+                Ok(batch(i * 10, 10))
+            }
+        });
+        let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
+        let got: Vec<DfResult<RecordBatch>> = block_on(async {
+            let mut all = Vec::new();
+            while let Some(item) = stream.next().await {
+                all.push(item);
+            }
+            all
+        });
+        assert_eq!(got.len(), 3);
+        assert!(got[0].is_ok() && got[1].is_ok());
+        let error = got[2].as_ref().expect_err("the error");
+        assert!(error.to_string().contains("page 3 failed"), "{error}");
+        assert_eq!(read.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_reader_that_dies_is_an_error_not_a_short_result() {
+        let items = futures::stream::iter(0..10).map(|i| {
+            if i == 2 {
+                panic!("a bug in a scan");
+            }
+            Ok(batch(i * 10, 10))
+        });
+        let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
+        let got: Vec<DfResult<RecordBatch>> = block_on(async {
+            let mut all = Vec::new();
+            while let Some(item) = stream.next().await {
+                all.push(item);
+            }
+            all
+        });
+        assert_eq!(got.len(), 3, "two batches, then the error");
+        let error = got[2].as_ref().expect_err("the error");
+        assert!(
+            error.to_string().contains("stopped before its end"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn closing_early_drops_the_engines_stream_before_it_returns() {
+        struct Dropped(Arc<AtomicUsize>);
+        impl Drop for Dropped {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let guard = Dropped(dropped.clone());
+        let items = futures::stream::iter(0..1000).map(move |i| {
+            let _ = &guard;
+            Ok(batch(i * 10, 10))
+        });
+        let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
+        block_on(stream.next()).expect("a batch").expect("no error");
+        drop(stream);
+        assert_eq!(dropped.load(Ordering::SeqCst), 1);
+    }
+}
