@@ -230,6 +230,9 @@ fn view_column(array: &StringViewArray, e: &mut Elements) -> bool {
         return text_column(array, |i| array.value(i), e);
     }
     let views = array.views();
+    if array.null_count() == 0 {
+        return views_without_nulls(array, e);
+    }
     e.each(array, |row, slot| {
         let view = views[row];
         let len = view as u32 as usize;
@@ -243,6 +246,35 @@ fn view_column(array: &StringViewArray, e: &mut Elements) -> bool {
         slot[len] = 0;
         Some(len as isize)
     })
+}
+
+/// [`view_column`] for a column without nulls: one pass over the views, elements and lengths
+/// together, with nothing else to track per row (measured: a third fewer samples than the
+/// general loop, whose state no longer fits in registers).
+fn views_without_nulls(array: &StringViewArray, e: &mut Elements) -> bool {
+    const INLINE: usize = 12;
+    let (start, rows, size) = (e.start, e.rows(), e.element_size);
+    let Some(views) = array.views().get(start..start + rows) else {
+        return false;
+    };
+    if !e.fits() || size <= INLINE {
+        return false;
+    }
+    let elements = e.data.chunks_exact_mut(size).zip(e.lengths.iter_mut());
+    for (i, (view, (slot, length))) in views.iter().zip(elements).enumerate() {
+        let len = *view as u32 as usize;
+        if len <= INLINE {
+            slot[..INLINE].copy_from_slice(&view.to_le_bytes()[4..4 + INLINE]);
+        } else if len < size {
+            slot[..len].copy_from_slice(array.value(start + i).as_bytes());
+        } else {
+            e.redo.push(i);
+            continue;
+        }
+        slot[len] = 0;
+        *length = len as isize;
+    }
+    true
 }
 
 fn fixed(out: Option<&mut [u8]>, bytes: &[u8]) -> Option<CellOutcome> {
@@ -416,6 +448,46 @@ mod tests {
         assert_eq!(redo, vec![0, 2]);
         assert_eq!(lengths[4], 6);
         assert_eq!(&data[32..39], "héllo\0".as_bytes());
+    }
+
+    #[test]
+    fn string_views_without_nulls_are_written_the_same_way() {
+        let long = "a value longer than twelve bytes";
+        let all = StringViewArray::from(vec!["skip", "twelve bytes", long, "", "héllo"]);
+        // Sliced, as a batch cut at a rowset boundary is: rows are numbered from the slice.
+        let views = all.slice(1, 4);
+        assert_eq!(views.null_count(), 0);
+        let fast = FastColumn::of(&views, SQL_C_CHAR).expect("fast pair");
+        let mut data = [0xAAu8; 4 * 20];
+        let mut lengths = [0isize; 4];
+        let redo = fast.write_column(0, Some(&mut data), 20, &mut lengths);
+        assert_eq!(redo, vec![1], "the long value does not fit in 20 bytes");
+        assert_eq!((lengths[0], lengths[2], lengths[3]), (12, 0, 6));
+        assert_eq!(&data[0..13], b"twelve bytes\0");
+        assert_eq!(data[40], 0);
+        assert_eq!(&data[60..67], "héllo\0".as_bytes());
+        assert_eq!(
+            data[20], 0xAA,
+            "the element left to the general path is untouched"
+        );
+
+        let mut data = [0xAAu8; 3 * 40];
+        let mut lengths = [0isize; 3];
+        assert!(fast
+            .write_column(1, Some(&mut data), 40, &mut lengths)
+            .is_empty());
+        assert_eq!(lengths, [long.len() as isize, 0, 6]);
+        assert_eq!(&data[0..long.len() + 1], format!("{long}\0").as_bytes());
+        assert_eq!(&data[80..87], "héllo\0".as_bytes());
+
+        // Too few elements for the rows: the general path takes them, value by value.
+        let mut short = [0xAAu8; 20];
+        let mut two = [7isize; 2];
+        assert_eq!(
+            fast.write_column(2, Some(&mut short), 20, &mut two),
+            vec![1]
+        );
+        assert_eq!((two[0], short[0]), (0, 0));
     }
 
     #[test]
