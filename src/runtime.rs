@@ -105,10 +105,15 @@ impl<T: Send> Drop for DropOnStack<T> {
     }
 }
 
+/// The process the runtime was started in: a child of `fork()` inherits the runtime but not its
+/// worker threads.
+static RUNTIME_PROCESS: OnceLock<u32> = OnceLock::new();
+
 fn runtime() -> Result<&'static Runtime> {
     static RUNTIME: OnceLock<std::result::Result<Runtime, String>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
+            RUNTIME_PROCESS.get_or_init(std::process::id);
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("apiodbc-worker")
@@ -121,9 +126,24 @@ fn runtime() -> Result<&'static Runtime> {
         .map_err(|e| Error::general(format!("Could not start the driver's runtime: {e}")))
 }
 
-/// The driver's runtime, for work that goes on between driver calls (reading a result ahead).
+/// Whether the runtime's workers run in this process: false in a child of `fork()` after the
+/// parent started them, where a spawned task would never run.
+pub fn workers_here() -> bool {
+    RUNTIME_PROCESS
+        .get()
+        .is_none_or(|pid| *pid == std::process::id())
+}
+
+/// The driver's runtime, for work that goes on between driver calls (reading a result ahead);
+/// an error in a child of `fork()`, where its workers are missing.
 pub fn handle() -> Result<tokio::runtime::Handle> {
-    Ok(runtime()?.handle().clone())
+    let runtime = runtime()?;
+    if !workers_here() {
+        return Err(Error::general(
+            "The driver's runtime was started before this process was forked",
+        ));
+    }
+    Ok(runtime.handle().clone())
 }
 
 /// Runs `future` to completion on the driver's runtime, polled on the given stack, and returns

@@ -13,7 +13,8 @@
 //! reaching the end (a panic) is an error, never a short result.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::error::{DataFusionError, Result as DfResult};
@@ -41,15 +42,21 @@ pub fn read_ahead(stream: SendableRecordBatchStream, max_rows: u64) -> SendableR
     };
     let schema = stream.schema();
     let shared = Arc::new(Shared::default());
-    let task = runtime.spawn(fill(stream, shared.clone(), max_rows));
+    let source = Source {
+        stream: Some(stream),
+        shared: shared.clone(),
+    };
+    let task = runtime.spawn(fill(source, max_rows));
     let reader = Reader {
         shared,
         task: Some(task),
     };
+    // Fused: a cursor asks again after a partial last rowset, and an unfold must not be.
     let batches = futures::stream::unfold(reader, |mut reader| async move {
         let item = reader.next().await?;
         Some((item, reader))
-    });
+    })
+    .fuse();
     Box::pin(RecordBatchStreamAdapter::new(schema, batches))
 }
 
@@ -60,6 +67,9 @@ struct Shared {
     taken: Notify,
     /// A batch (or the end) is in the queue.
     put: Notify,
+    /// The task is over and the engine's stream dropped (a plain condition variable: the
+    /// application's thread waits on it outside any runtime).
+    gone: (Mutex<bool>, Condvar),
 }
 
 #[derive(Default)]
@@ -88,12 +98,34 @@ impl Queue {
     }
 }
 
+/// The engine's stream, owned by the task. However the task ends (the end read, aborted before
+/// or while it ran, a panic), dropping this drops the stream first, then marks a queue without
+/// its end lost and tells a waiting [`Reader::drop`] that the stream is gone.
+struct Source {
+    stream: Option<SendableRecordBatchStream>,
+    shared: Arc<Shared>,
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        drop(self.stream.take());
+        let mut queue = lock(&self.shared.queue);
+        if queue.end == End::Open {
+            queue.end = End::Lost;
+        }
+        drop(queue);
+        self.shared.put.notify_one();
+        let (gone, changed) = &self.shared.gone;
+        *lock(gone) = true;
+        changed.notify_all();
+    }
+}
+
 /// The task: moves batches from the engine's stream into the queue while there is room.
-async fn fill(stream: SendableRecordBatchStream, shared: Arc<Shared>, max_rows: u64) {
-    let _lost = MarkLostOnDrop(shared.clone());
+async fn fill(mut source: Source, max_rows: u64) {
+    let shared = source.shared.clone();
     let mut rows = 0u64;
-    let mut stream = Some(stream);
-    while let Some(reading) = stream.as_mut() {
+    while let Some(reading) = source.stream.as_mut() {
         loop {
             // `notify_one` keeps a wake-up that comes before this wait, so none is missed.
             let room = shared.taken.notified();
@@ -113,7 +145,7 @@ async fn fill(stream: SendableRecordBatchStream, shared: Arc<Shared>, max_rows: 
         if done {
             // The engine's resources (and any request in flight) go as soon as the end is read,
             // before the application can see the end.
-            stream = None;
+            source.stream = None;
         }
         let mut queue = lock(&shared.queue);
         if let Some(item) = item {
@@ -127,21 +159,6 @@ async fn fill(stream: SendableRecordBatchStream, shared: Arc<Shared>, max_rows: 
         }
         drop(queue);
         shared.put.notify_one();
-    }
-}
-
-/// Marks the queue lost when the task ends without reaching the end: it panicked, or the
-/// runtime shut down.
-struct MarkLostOnDrop(Arc<Shared>);
-
-impl Drop for MarkLostOnDrop {
-    fn drop(&mut self) {
-        let mut queue = lock(&self.0.queue);
-        if queue.end == End::Open {
-            queue.end = End::Lost;
-        }
-        drop(queue);
-        self.0.put.notify_one();
     }
 }
 
@@ -183,17 +200,25 @@ impl Reader {
     }
 }
 
+/// How long closing a cursor waits for the engine's stream to go; a worker busy with another
+/// statement's long computation must not hold the application up for longer.
+const GONE_WAIT: Duration = Duration::from_secs(5);
+
 impl Drop for Reader {
     fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-            // Wait for the engine's stream to be dropped, so that by the time the cursor is
-            // closed no request of it is still in flight and its log line is written. Not from
-            // inside a runtime, where blocking could wait on this very thread.
-            if tokio::runtime::Handle::try_current().is_err() {
-                let _ = futures::executor::block_on(task);
-            }
+        let Some(task) = self.task.take() else {
+            return;
+        };
+        task.abort();
+        // Wait for the engine's stream to be dropped, so that by the time the cursor is closed
+        // its work has stopped and its log line is written. Not on a runtime's thread, which may
+        // be the one that would drop it, nor in a forked child, where no worker ever will.
+        if tokio::runtime::Handle::try_current().is_ok() || !crate::runtime::workers_here() {
+            return;
         }
+        let (gone, changed) = &self.shared.gone;
+        let guard = lock(gone);
+        let _ = changed.wait_timeout_while(guard, GONE_WAIT, |gone| !*gone);
     }
 }
 
@@ -266,6 +291,19 @@ mod tests {
         });
         assert_eq!(values(&batches), (0..1000).collect::<Vec<i64>>());
         assert_eq!(read.load(Ordering::SeqCst), 100);
+    }
+
+    #[test]
+    fn asking_again_after_the_end_is_still_the_end() {
+        let read = Arc::new(AtomicUsize::new(0));
+        let mut stream = read_ahead(counted(2, read), 0);
+        block_on(async {
+            assert!(stream.next().await.is_some());
+            assert!(stream.next().await.is_some());
+            for _ in 0..3 {
+                assert!(stream.next().await.is_none());
+            }
+        });
     }
 
     #[test]
@@ -359,6 +397,8 @@ mod tests {
         struct Dropped(Arc<AtomicUsize>);
         impl Drop for Dropped {
             fn drop(&mut self) {
+                // Slow, like a scan that stops its requests: closing must wait all the same.
+                std::thread::sleep(std::time::Duration::from_millis(30));
                 self.0.fetch_add(1, Ordering::SeqCst);
             }
         }
