@@ -5,10 +5,12 @@
 //!
 //! The statement uses it only for rows the driver computes (`Prepared::asks_api`): an API's page
 //! read ahead and never fetched would cost a request, and those scans wait on the API, not on a
-//! core. It reads only as far ahead as the application has shown it reads on: never more batches
-//! ahead than it has taken so far, at most [`MAX_BATCHES_AHEAD`] and about [`MAX_BYTES_AHEAD`],
-//! and never past SQL_ATTR_MAX_ROWS, so a client that reads one rowset and closes costs at most
-//! one batch's work more than before. It owns the queue and the task that fills it; it must not
+//! core. The first [`START_AFTER_BATCHES`] batches the application takes straight from the
+//! engine, as before, so a small result never waits for a worker that another statement keeps
+//! busy. After that it reads only as far ahead as the application has shown it reads on: never
+//! more batches ahead than it has taken so far, at most [`MAX_BATCHES_AHEAD`] and about
+//! [`MAX_BYTES_AHEAD`], and never past SQL_ATTR_MAX_ROWS, so a client that reads a few rowsets and
+//! closes costs at most as much work again as it read. It owns the queue and the task that fills it; it must not
 //! change, reorder or drop a batch, and it must not lose an error: a reader that stops without
 //! reaching the end (a panic) is an error, never a short result.
 
@@ -33,31 +35,73 @@ pub const MAX_BATCHES_AHEAD: usize = 8;
 /// Batches held ahead stop being read past this many bytes (the first batch is always read).
 pub const MAX_BYTES_AHEAD: usize = 32 << 20;
 
-/// `stream`, read ahead on the driver's runtime; `max_rows` (0: no limit) is where reading stops.
-/// Without the runtime the stream is returned as it is: reading ahead is only ever an
-/// optimisation.
+/// Batches the application takes straight from the engine before the rest is read ahead: a
+/// small result (most statements are one batch) never needs a task, so it never waits for a
+/// runtime worker that another statement's long computation keeps busy.
+pub const START_AFTER_BATCHES: usize = 2;
+
+/// `stream`, read ahead on the driver's runtime once the application has taken
+/// [`START_AFTER_BATCHES`]; `max_rows` (0: no limit) is where reading stops. Without the runtime
+/// (a forked child) the stream is read as it is: reading ahead is only ever an optimisation.
 pub fn read_ahead(stream: SendableRecordBatchStream, max_rows: u64) -> SendableRecordBatchStream {
-    let Ok(runtime) = crate::runtime::handle() else {
-        return stream;
-    };
     let schema = stream.schema();
-    let shared = Arc::new(Shared::default());
-    let source = Source {
-        stream: Some(stream),
-        shared: shared.clone(),
-    };
-    let task = runtime.spawn(fill(source, max_rows));
-    let reader = Reader {
-        shared,
-        task: Some(task),
+    let feed = Feed {
+        direct: Some(stream),
+        taken: 0,
+        rows: 0,
+        max_rows,
+        reader: None,
     };
     // Fused: a cursor asks again after a partial last rowset, and an unfold must not be.
-    let batches = futures::stream::unfold(reader, |mut reader| async move {
-        let item = reader.next().await?;
-        Some((item, reader))
+    let batches = futures::stream::unfold(feed, |mut feed| async move {
+        let item = feed.next().await?;
+        Some((item, feed))
     })
     .fuse();
     Box::pin(RecordBatchStreamAdapter::new(schema, batches))
+}
+
+/// Where the application's next batch comes from: the engine's stream itself, then the queue
+/// the task fills.
+struct Feed {
+    direct: Option<SendableRecordBatchStream>,
+    taken: usize,
+    rows: u64,
+    max_rows: u64,
+    reader: Option<Reader>,
+}
+
+impl Feed {
+    async fn next(&mut self) -> Option<DfResult<RecordBatch>> {
+        if let Some(reader) = self.reader.as_mut() {
+            return reader.next().await;
+        }
+        let item = self.direct.as_mut()?.next().await;
+        match &item {
+            Some(Ok(batch)) => {
+                self.taken += 1;
+                self.rows += batch.num_rows() as u64;
+            }
+            Some(Err(_)) | None => {
+                self.direct = None;
+                return item;
+            }
+        }
+        let more_wanted = self.max_rows == 0 || self.rows < self.max_rows;
+        if self.taken >= START_AFTER_BATCHES && more_wanted {
+            if let Ok(runtime) = crate::runtime::handle() {
+                if let Some(stream) = self.direct.take() {
+                    let left = if self.max_rows == 0 {
+                        0
+                    } else {
+                        self.max_rows - self.rows
+                    };
+                    self.reader = Some(Reader::start(&runtime, stream, left, self.taken));
+                }
+            }
+        }
+        item
+    }
 }
 
 #[derive(Default)]
@@ -169,6 +213,27 @@ struct Reader {
 }
 
 impl Reader {
+    /// Starts the task on `stream`, reading at most `max_rows` more rows (0: all), as far ahead
+    /// as `taken` batches already taken allow.
+    fn start(
+        runtime: &tokio::runtime::Handle,
+        stream: SendableRecordBatchStream,
+        max_rows: u64,
+        taken: usize,
+    ) -> Reader {
+        let shared = Arc::new(Shared::default());
+        lock(&shared.queue).taken = taken;
+        let source = Source {
+            stream: Some(stream),
+            shared: shared.clone(),
+        };
+        let task = runtime.spawn(fill(source, max_rows));
+        Reader {
+            shared,
+            task: Some(task),
+        }
+    }
+
     async fn next(&mut self) -> Option<DfResult<RecordBatch>> {
         loop {
             let put = self.shared.put.notified();
@@ -294,6 +359,29 @@ mod tests {
     }
 
     #[test]
+    fn a_small_result_is_read_on_the_callers_thread() {
+        let threads = Arc::new(Mutex::new(Vec::new()));
+        let seen = threads.clone();
+        // Two batches: 16,384 rows of the engine's.
+        let items = futures::stream::iter(0..2).map(move |i| {
+            lock(&seen).push(std::thread::current().id());
+            Ok(batch(i * 10, 10))
+        });
+        let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
+        let batches = block_on(async {
+            let mut n = 0;
+            while let Some(batch) = stream.next().await {
+                batch.expect("batch");
+                n += 1;
+            }
+            n
+        });
+        assert_eq!(batches, 2);
+        let me = std::thread::current().id();
+        assert!(lock(&threads).iter().all(|t| *t == me), "read by a worker");
+    }
+
+    #[test]
     fn asking_again_after_the_end_is_still_the_end() {
         let read = Arc::new(AtomicUsize::new(0));
         let mut stream = read_ahead(counted(2, read), 0);
@@ -310,14 +398,19 @@ mod tests {
     fn it_reads_no_further_ahead_than_the_application_has_read() {
         let read = Arc::new(AtomicUsize::new(0));
         let mut stream = read_ahead(counted(100, read.clone()), 0);
-        // Nothing taken yet: one batch ahead.
+        // Nothing is read before the first fetch, and the first batches come straight.
+        settles_at(&read, 0);
+        block_on(stream.next()).expect("a batch").expect("no error");
         settles_at(&read, 1);
+        block_on(stream.next()).expect("a batch").expect("no error");
+        // Two taken: the task starts, and holds two more.
+        settles_at(&read, 4);
         for _ in 0..3 {
             block_on(stream.next()).expect("a batch").expect("no error");
         }
-        // Three taken: three more held.
-        settles_at(&read, 6);
-        for _ in 0..30 {
+        // Five taken: five more held.
+        settles_at(&read, 10);
+        for _ in 0..28 {
             block_on(stream.next()).expect("a batch").expect("no error");
         }
         settles_at(&read, 33 + MAX_BATCHES_AHEAD);
@@ -409,7 +502,9 @@ mod tests {
             Ok(batch(i * 10, 10))
         });
         let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
-        block_on(stream.next()).expect("a batch").expect("no error");
+        for _ in 0..START_AFTER_BATCHES + 1 {
+            block_on(stream.next()).expect("a batch").expect("no error");
+        }
         drop(stream);
         assert_eq!(dropped.load(Ordering::SeqCst), 1);
     }
