@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: builds the release driver and the benchmark examples once, runs each
-//! benchmark's examples as separate processes (best of N runs), checks that the runs of a suite
-//! saw the same data (checksums) and prints rows/s, the ratio to the suite's baseline with the
-//! ratio aimed at, and peak RSS. Speed is printed, never asserted: only a failed run or a checksum
+//! benchmark's examples as separate processes (best of N runs, one run of each example in turn so
+//! that a slow minute of a shared machine falls on all of them alike), checks that the runs of a
+//! suite saw the same data (checksums) and prints rows/s, the ratio to the suite's baseline (of
+//! the best runs, with the aim, and of the medians), and peak RSS. Speed is printed, never asserted: only a failed run or a checksum
 //! mismatch (a correctness problem) fails the command.
 //!
 //! Each example prints one line `bench=<name> rows=… seconds=… rows_per_sec=… peak_rss_mb=…
@@ -21,7 +22,8 @@ use crate::sandbox::{self, Sandbox};
 const USAGE: &str = "\
 usage: cargo xtask bench [--runs N] [--rows N]
 
-  --runs N   runs per example; the fastest counts (default 3)
+  --runs N   runs per example; the fastest counts (default 3; the fetch suite, whose runs
+             take a fraction of a second, makes at least 9)
   --rows N   rows the fetch benchmark's query produces (default 1000000)";
 
 /// One measured program: an example of the root package, or a Python script.
@@ -68,6 +70,9 @@ struct Suite {
     also: Vec<Entry>,
     /// A single run of one entry on a stage of its own, for its peak RSS.
     rss: Option<RssRun>,
+    /// Runs per entry at least, whatever `--runs` says: a suite of short runs needs more of
+    /// them to see past the machine's noise.
+    min_runs: usize,
 }
 
 /// One run of `entry` on the stage `prepare` sets, reported by its peak RSS against `aim_mb`.
@@ -109,6 +114,7 @@ fn suites(ctx: &Context) -> Vec<Suite> {
             prepare: None,
             also: Vec::new(),
             rss: None,
+            min_runs: 9,
         },
         rest_suite(),
     ]
@@ -153,6 +159,7 @@ fn rest_suite() -> Suite {
             },
             aim_mb: 200.0,
         }),
+        min_runs: 0,
     }
 }
 
@@ -330,9 +337,12 @@ struct Measure {
     cpu_seconds: Option<f64>,
 }
 
-/// The best of `ctx.runs` runs of one entry, with the highest peak RSS seen over all of them.
+/// The best of an entry's runs, with the median rate and the highest peak RSS seen over all of
+/// them.
 struct Best {
     fastest: Measure,
+    median_rows_per_sec: f64,
+    runs: usize,
     max_rss_mb: f64,
     /// The least CPU time of the runs, where the example reports it.
     min_cpu_seconds: Option<f64>,
@@ -343,31 +353,25 @@ fn run_suite(ctx: &Context, suite: &Suite) -> Result<String, String> {
         Some(prepare) => prepare(ctx)?,
         None => Stage::default(),
     };
-    let base = run_entry(ctx, &stage, &suite.baseline)?;
-    let measured = run_entry(ctx, &stage, &suite.measured)?;
-    same_data(suite, &suite.measured, &base, &measured)?;
-    let mut also = Vec::new();
-    for entry in &suite.also {
-        let best = run_entry(ctx, &stage, entry)?;
-        same_data(suite, entry, &base, &best)?;
-        also.push(best);
-    }
+    let mut entries = vec![&suite.baseline, &suite.measured];
+    entries.extend(&suite.also);
+    let mut bests = run_in_turn(&stage, &entries, ctx.runs.max(suite.min_runs), ctx)?;
     drop(stage);
-    let mut out = table(ctx, suite, &base, &measured);
+    let also = bests.split_off(2);
+    let measured = bests.pop().ok_or("no measured runs")?;
+    let base = bests.pop().ok_or("no baseline runs")?;
+    same_data(suite, &suite.measured, &base, &measured)?;
+    for (entry, best) in suite.also.iter().zip(&also) {
+        same_data(suite, entry, &base, best)?;
+    }
+    let mut out = table(suite, &base, &measured);
     for (entry, best) in suite.also.iter().zip(&also) {
         out.push_str(&also_lines(suite, entry, &base, best));
     }
     if let Some(rss) = &suite.rss {
         println!("==> {}: {} (one run, for peak RSS)", suite.title, rss.label);
         let stage = (rss.prepare)(ctx)?;
-        let one = Context {
-            driver: ctx.driver.clone(),
-            sandbox: ctx.sandbox.clone(),
-            examples_dir: ctx.examples_dir.clone(),
-            runs: 1,
-            rows: ctx.rows,
-        };
-        let best = run_entry(&one, &stage, &rss.entry)?;
+        let best = best_of(&rss.entry, vec![run_once(ctx, &stage, &rss.entry)?])?;
         let verdict = if best.max_rss_mb < rss.aim_mb {
             "meets the aim"
         } else {
@@ -448,62 +452,98 @@ fn cpu_line(suite: &Suite, entry: &Entry, base: &Best, best: &Best) -> String {
     }
 }
 
-fn run_entry(ctx: &Context, stage: &Stage, entry: &Entry) -> Result<Best, String> {
-    let mut all: Vec<Measure> = Vec::new();
-    for _ in 0..ctx.runs {
-        let mut command = match entry.program {
-            Program::Example => Command::new(ctx.examples_dir.join(entry.example)),
-            Program::Python => {
-                let mut c = Command::new(install::venv_python());
-                c.arg(cmd::repo_root().join(entry.example));
-                c
+/// `runs` runs of every entry, one run of each in turn; each entry's best.
+fn run_in_turn(
+    stage: &Stage,
+    entries: &[&Entry],
+    runs: usize,
+    ctx: &Context,
+) -> Result<Vec<Best>, String> {
+    let mut all: Vec<Vec<Measure>> = entries.iter().map(|_| Vec::new()).collect();
+    for _ in 0..runs {
+        for (entry, measures) in entries.iter().zip(&mut all) {
+            let measure = run_once(ctx, stage, entry)?;
+            if let Some(first) = measures.first() {
+                if first.checksum != measure.checksum {
+                    return Err(format!(
+                        "{}: two runs saw different data ({} vs {})",
+                        entry.example, first.checksum, measure.checksum
+                    ));
+                }
             }
-        };
-        command
-            .current_dir(cmd::repo_root())
-            .env("APIODBC_DRIVER_PATH", &ctx.driver)
-            .env("APIODBC_BENCH_ROWS", ctx.rows.to_string())
-            .envs(stage.env.iter().map(|(k, v)| (k, v)));
-        let out = cmd::run(
-            &mut command,
-            RunOpts {
-                timeout: Some(Duration::from_secs(600)),
-                ..RunOpts::default()
-            },
-        );
-        if !out.success() {
-            return Err(format!(
-                "{} failed ({})",
-                entry.example,
-                out.describe_exit()
-            ));
+            measures.push(measure);
         }
-        let measure = parse_result(&out.text)
-            .ok_or_else(|| format!("{} printed no `bench=` result line", entry.example))?;
-        if let Some(first) = all.first() {
-            if first.checksum != measure.checksum {
-                return Err(format!(
-                    "{}: two runs saw different data ({} vs {})",
-                    entry.example, first.checksum, measure.checksum
-                ));
-            }
-        }
-        all.push(measure);
     }
+    entries
+        .iter()
+        .zip(all)
+        .map(|(entry, measures)| best_of(entry, measures))
+        .collect()
+}
+
+/// One run of `entry`, and what it printed.
+fn run_once(ctx: &Context, stage: &Stage, entry: &Entry) -> Result<Measure, String> {
+    let mut command = match entry.program {
+        Program::Example => Command::new(ctx.examples_dir.join(entry.example)),
+        Program::Python => {
+            let mut c = Command::new(install::venv_python());
+            c.arg(cmd::repo_root().join(entry.example));
+            c
+        }
+    };
+    command
+        .current_dir(cmd::repo_root())
+        .env("APIODBC_DRIVER_PATH", &ctx.driver)
+        .env("APIODBC_BENCH_ROWS", ctx.rows.to_string())
+        .envs(stage.env.iter().map(|(k, v)| (k, v)));
+    let out = cmd::run(
+        &mut command,
+        RunOpts {
+            timeout: Some(Duration::from_secs(600)),
+            ..RunOpts::default()
+        },
+    );
+    if !out.success() {
+        return Err(format!(
+            "{} failed ({})",
+            entry.example,
+            out.describe_exit()
+        ));
+    }
+    parse_result(&out.text)
+        .ok_or_else(|| format!("{} printed no `bench=` result line", entry.example))
+}
+
+/// The fastest of `all`, the median rate, the highest peak RSS and the least CPU.
+fn best_of(entry: &Entry, all: Vec<Measure>) -> Result<Best, String> {
     let max_rss_mb = all.iter().map(|m| m.peak_rss_mb).fold(0.0, f64::max);
     let min_cpu_seconds = all.iter().filter_map(|m| m.cpu_seconds).reduce(f64::min);
+    let mut rates: Vec<f64> = all.iter().map(|m| m.rows_per_sec).collect();
+    rates.sort_by(f64::total_cmp);
+    let median_rows_per_sec = median(&rates);
+    let runs = all.len();
     let fastest = all
         .into_iter()
         .max_by(|a, b| a.rows_per_sec.total_cmp(&b.rows_per_sec))
         .ok_or_else(|| format!("{}: no runs", entry.example))?;
     Ok(Best {
         fastest,
+        median_rows_per_sec,
+        runs,
         max_rss_mb,
         min_cpu_seconds,
     })
 }
 
-/// The last `bench=` line of `text`.
+/// The middle of sorted `values` (the mean of the two middle ones for an even count); 0 for none.
+fn median(sorted: &[f64]) -> f64 {
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
 fn parse_result(text: &str) -> Option<Measure> {
     let line = text.lines().rev().find(|l| l.starts_with("bench="))?;
     let fields: BTreeMap<&str, &str> = line
@@ -521,10 +561,10 @@ fn parse_result(text: &str) -> Option<Measure> {
     })
 }
 
-fn table(ctx: &Context, suite: &Suite, base: &Best, measured: &Best) -> String {
+fn table(suite: &Suite, base: &Best, measured: &Best) -> String {
     let mut out = format!(
-        "{} (best of {}; peak RSS is the highest over the runs)\n",
-        suite.title, ctx.runs
+        "{} (best of {}, run in turn; peak RSS is the highest over the runs)\n",
+        suite.title, base.runs
     );
     out.push_str(&format!(
         "  {:<24} {:>14} {:>10} {:>10} {:>14}\n",
@@ -543,8 +583,13 @@ fn table(ctx: &Context, suite: &Suite, base: &Best, measured: &Best) -> String {
     } else {
         "below the aim"
     };
+    let on_medians = if base.median_rows_per_sec > 0.0 {
+        measured.median_rows_per_sec / base.median_rows_per_sec
+    } else {
+        0.0
+    };
     out.push_str(&format!(
-        "  ratio {}/{}: {ratio:.2}x (aim: at least {:.2}x; {verdict})\n",
+        "  ratio {}/{}: {ratio:.2}x (aim: at least {:.2}x; {verdict}); {on_medians:.2}x on the medians\n",
         suite.measured.example, suite.baseline.example, suite.aim
     ));
     out.push_str(&cpu_line(suite, &suite.measured, base, measured));
@@ -581,6 +626,14 @@ mod tests {
         assert_eq!(m.peak_rss_mb, 12.5);
         assert_eq!(m.checksum, "a/b");
         assert!(parse_result("no result here").is_none());
+    }
+
+    #[test]
+    fn the_median_is_the_middle_run() {
+        assert_eq!(median(&[]), 0.0);
+        assert_eq!(median(&[3.0]), 3.0);
+        assert_eq!(median(&[1.0, 2.0, 9.0]), 2.0);
+        assert_eq!(median(&[1.0, 2.0, 4.0, 9.0]), 3.0);
     }
 
     #[test]
