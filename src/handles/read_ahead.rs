@@ -332,6 +332,21 @@ mod tests {
         crate::runtime::wait_on(crate::runtime::Stack::Caller, future).expect("runtime")
     }
 
+    /// Every item of `stream`, to its end.
+    fn read_all(mut stream: SendableRecordBatchStream) -> Vec<DfResult<RecordBatch>> {
+        block_on(async move {
+            let mut all = Vec::new();
+            while let Some(item) = stream.next().await {
+                all.push(item);
+            }
+            all
+        })
+    }
+
+    fn batches(items: Vec<DfResult<RecordBatch>>) -> Vec<RecordBatch> {
+        items.into_iter().map(|b| b.expect("batch")).collect()
+    }
+
     /// Waits until `read` reaches `expected` (a loaded machine may take a while), then gives
     /// the reading task time to read past it, which it must not.
     fn settles_at(read: &AtomicUsize, expected: usize) {
@@ -346,15 +361,8 @@ mod tests {
     #[test]
     fn every_batch_arrives_once_and_in_order() {
         let read = Arc::new(AtomicUsize::new(0));
-        let mut stream = read_ahead(counted(100, read.clone()), 0);
-        let batches: Vec<RecordBatch> = block_on(async {
-            let mut all = Vec::new();
-            while let Some(batch) = stream.next().await {
-                all.push(batch.expect("batch"));
-            }
-            all
-        });
-        assert_eq!(values(&batches), (0..1000).collect::<Vec<i64>>());
+        let got = batches(read_all(read_ahead(counted(100, read.clone()), 0)));
+        assert_eq!(values(&got), (0..1000).collect::<Vec<i64>>());
         assert_eq!(read.load(Ordering::SeqCst), 100);
     }
 
@@ -367,16 +375,11 @@ mod tests {
             lock(&seen).push(std::thread::current().id());
             Ok(batch(i * 10, 10))
         });
-        let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
-        let batches = block_on(async {
-            let mut n = 0;
-            while let Some(batch) = stream.next().await {
-                batch.expect("batch");
-                n += 1;
-            }
-            n
-        });
-        assert_eq!(batches, 2);
+        let got = read_all(read_ahead(
+            Box::pin(RecordBatchStreamAdapter::new(schema(), items)),
+            0,
+        ));
+        assert_eq!(batches(got).len(), 2);
         let me = std::thread::current().id();
         assert!(lock(&threads).iter().all(|t| *t == me), "read by a worker");
     }
@@ -421,16 +424,9 @@ mod tests {
     #[test]
     fn it_stops_reading_at_max_rows() {
         let read = Arc::new(AtomicUsize::new(0));
-        let mut stream = read_ahead(counted(100, read.clone()), 25);
-        let batches: Vec<RecordBatch> = block_on(async {
-            let mut all = Vec::new();
-            while let Some(batch) = stream.next().await {
-                all.push(batch.expect("batch"));
-            }
-            all
-        });
+        let got = batches(read_all(read_ahead(counted(100, read.clone()), 25)));
         // Whole batches up to the one that reaches the limit; the cursor cuts the last.
-        assert_eq!(values(&batches), (0..30).collect::<Vec<i64>>());
+        assert_eq!(values(&got), (0..30).collect::<Vec<i64>>());
         assert_eq!(read.load(Ordering::SeqCst), 3);
     }
 
@@ -446,14 +442,10 @@ mod tests {
                 Ok(batch(i * 10, 10))
             }
         });
-        let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
-        let got: Vec<DfResult<RecordBatch>> = block_on(async {
-            let mut all = Vec::new();
-            while let Some(item) = stream.next().await {
-                all.push(item);
-            }
-            all
-        });
+        let got = read_all(read_ahead(
+            Box::pin(RecordBatchStreamAdapter::new(schema(), items)),
+            0,
+        ));
         assert_eq!(got.len(), 3);
         assert!(got[0].is_ok() && got[1].is_ok());
         let error = got[2].as_ref().expect_err("the error");
@@ -469,14 +461,10 @@ mod tests {
             }
             Ok(batch(i * 10, 10))
         });
-        let mut stream = read_ahead(Box::pin(RecordBatchStreamAdapter::new(schema(), items)), 0);
-        let got: Vec<DfResult<RecordBatch>> = block_on(async {
-            let mut all = Vec::new();
-            while let Some(item) = stream.next().await {
-                all.push(item);
-            }
-            all
-        });
+        let got = read_all(read_ahead(
+            Box::pin(RecordBatchStreamAdapter::new(schema(), items)),
+            0,
+        ));
         assert_eq!(got.len(), 3, "two batches, then the error");
         let error = got[2].as_ref().expect_err("the error");
         assert!(
