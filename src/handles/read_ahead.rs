@@ -87,19 +87,23 @@ impl Feed {
                 return item;
             }
         }
-        let more_wanted = self.max_rows == 0 || self.rows < self.max_rows;
-        if self.taken >= START_AFTER_BATCHES && more_wanted {
-            if let Ok(runtime) = crate::runtime::handle() {
-                if let Some(stream) = self.direct.take() {
-                    let left = if self.max_rows == 0 {
-                        0
-                    } else {
-                        self.max_rows - self.rows
-                    };
-                    self.reader = Some(Reader::start(&runtime, stream, left, self.taken));
-                }
-            }
+        let unlimited = self.max_rows == 0;
+        if self.taken < START_AFTER_BATCHES || !(unlimited || self.rows < self.max_rows) {
+            return item;
         }
+        // Without the runtime (a forked child) the stream stays where it is.
+        let Ok(runtime) = crate::runtime::handle() else {
+            return item;
+        };
+        let Some(stream) = self.direct.take() else {
+            return item;
+        };
+        let left = if unlimited {
+            0
+        } else {
+            self.max_rows - self.rows
+        };
+        self.reader = Some(Reader::start(&runtime, stream, left, self.taken));
         item
     }
 }
